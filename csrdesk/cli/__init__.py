@@ -1,0 +1,104 @@
+"""The csrdesk command line: the same services as the window, for power users and scripts.
+
+With no command it opens the window. `--json` output is a contract: keys are added, never renamed or dropped.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Callable, Optional, Sequence
+
+from csrdesk import __version__
+
+log = logging.getLogger("csrdesk.cli")
+
+
+class CliError(Exception):
+    """A user error raised by the command line itself (bad arguments)."""
+
+
+def to_jsonable(value: Any) -> Any:
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, Path):
+        return str(value)
+    if isinstance(value, dict):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set)):
+        return [to_jsonable(v) for v in value]
+    if hasattr(value, "value") and not isinstance(value, (int, float, str)):
+        return value.value
+    return value
+
+
+def emit_json(obj: Any) -> None:
+    sys.stdout.write(json.dumps(to_jsonable(obj), ensure_ascii=False, indent=2) + "\n")
+
+
+def parse_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except (TypeError, ValueError):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date in the form YYYY-MM-DD") from None
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, exit 2, as for every user error
+        self.exit(2, f"csrdesk: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from csrdesk.cli import core, exchange, letters, review, vetting
+
+    parser = _Parser(prog="csrdesk", description="csrdesk: suppliers, audits, CAPs and remediation for CSR teams.")
+    parser.add_argument("--version", action="version", version=f"csrdesk {__version__}")
+    parser.add_argument("--db", metavar="URL", help="database file or URL (default: CSRDESK_DB, then the data folder)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for module in (core, exchange, letters, review, vetting):
+        module.register(sub)
+    return parser
+
+
+def open_db(args):
+    from csrdesk.services.startup import open_workspace
+
+    return open_workspace(args.db)
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    from csrdesk.logsetup import setup_logging
+
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    setup_logging(console=False)
+    if not args.command:
+        from csrdesk.ui.app import run_gui
+
+        return run_gui(args.db)
+    from csrdesk.services.errors import UserError
+    from csrdesk.storage.db import DatabaseError
+
+    handler: Callable = args.handler
+    try:
+        return int(handler(args) or 0)
+    except (UserError, DatabaseError, CliError) as exc:
+        sys.stderr.write(f"csrdesk: {' '.join(str(exc).split())}\n")
+        return 2
+    except KeyboardInterrupt:
+        sys.stderr.write("csrdesk: interrupted\n")
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception:
+        log.exception("unexpected error in %s", args.command)
+        from csrdesk.logsetup import log_file
+
+        sys.stderr.write(
+            f"csrdesk: unexpected error (a bug); details are in {log_file()}\n"
+        )
+        return 1

@@ -1,0 +1,1 @@
+"""Pure-Python rules of csrdesk: scoring and rating, lifecycles, approval, CAP dates. No Qt, no SQLAlchemy."""

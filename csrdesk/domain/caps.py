@@ -1,0 +1,79 @@
+"""CAP dates and progress: due dates from days allowed, overdue, progress rate, repeat findings, follow-ups."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Iterable, Optional, Sequence
+
+from csrdesk.domain.lifecycle import ItemStatus
+from csrdesk.domain.scoring import Rating
+
+FOLLOW_UP_DAYS = 90  # an Unsatisfactory rating asks for a follow-up assessment within this many days
+
+
+def due_date(start: date, days_allowed: int) -> date:
+    if days_allowed < 0:
+        raise ValueError("days allowed cannot be negative")
+    return start + timedelta(days=int(days_allowed))
+
+
+def is_overdue(due: Optional[date], status: ItemStatus | str, today: date) -> bool:
+    status = ItemStatus(status)
+    return due is not None and status.is_open and due < today
+
+
+def days_overdue(due: Optional[date], status: ItemStatus | str, today: date) -> int:
+    return (today - due).days if is_overdue(due, status, today) else 0
+
+
+def progress_rate(original_items: int, verified_or_closed: int) -> Optional[float]:
+    """Share (0-100) of the CAP's original items verified as fixed; None when there is nothing to fix."""
+    if original_items <= 0:
+        return None
+    return round(100.0 * min(verified_or_closed, original_items) / original_items, 1)
+
+
+@dataclass(frozen=True)
+class PastFinding:
+    assessment_date: date
+    violation_type: Optional[str]
+    title: str
+
+
+def is_repeat(violation_type: Optional[str], title: str, assessment_date: date, earlier: Iterable[PastFinding]) -> bool:
+    """A finding repeats when an earlier assessment of the same supplier had one of the same type.
+
+    Free-text findings with no type are compared by their title, case and spacing ignored.
+    """
+    key = _finding_key(violation_type, title)
+    return any(p.assessment_date < assessment_date and _finding_key(p.violation_type, p.title) == key for p in earlier)
+
+
+def _finding_key(violation_type: Optional[str], title: str) -> str:
+    if violation_type:
+        return "type:" + violation_type
+    return "title:" + " ".join((title or "").lower().split())
+
+
+@dataclass(frozen=True)
+class AssessmentFacts:
+    assessment_id: int
+    date: date
+    type: str
+    rating: Optional[str]
+
+
+def required_follow_up(assessments: Sequence[AssessmentFacts], days: int = FOLLOW_UP_DAYS) -> Optional[date]:
+    """The due date of a follow-up assessment the supplier still owes, or None.
+
+    The latest Unsatisfactory assessment asks for one; any later assessment (follow-up, verification visit or
+    periodic) settles it.
+    """
+    ordered = sorted(assessments, key=lambda a: (a.date, a.assessment_id))
+    owed: Optional[date] = None
+    for a in ordered:
+        if a.rating == Rating.UNSATISFACTORY.value:
+            owed = due_date(a.date, days)
+        elif owed is not None:
+            owed = None
+    return owed

@@ -1,0 +1,1 @@
+"""Use cases of csrdesk: one function each, one transaction each, plain data in and out."""

@@ -1,0 +1,345 @@
+"""Recording assessments and their findings, scoring and rating them, and keeping their draft CAP in step."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Iterable, Optional
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from csrdesk.domain.caps import FOLLOW_UP_DAYS, PastFinding, due_date, is_repeat
+from csrdesk.domain.scoring import (
+    Certification as CertFact, Rating, ScoredFinding, ScoringMatrix, Severity, rate_assessment,
+)
+from csrdesk.services.errors import NotFound, UserError
+from csrdesk.services.history import record_change
+from csrdesk.services.library import load_matrix
+from csrdesk.storage.db import Database
+from csrdesk.storage.models import Assessment, Cap, CapItem, Finding, Supplier, ViolationType
+
+ASSESSMENT_TYPES = ("pre-production", "periodic", "follow-up", "verification visit", "unannounced")
+
+
+def parse_assessment_type(text: str) -> str:
+    cleaned = " ".join(str(text or "").strip().lower().replace("_", " ").split())
+    cleaned = {"preproduction": "pre-production", "pre production": "pre-production", "follow up": "follow-up",
+               "followup": "follow-up", "verification": "verification visit", "rvv": "verification visit"}.get(cleaned, cleaned)
+    if cleaned not in ASSESSMENT_TYPES:
+        raise UserError(f"Unknown assessment type {text!r}: use one of {', '.join(ASSESSMENT_TYPES)}.")
+    return cleaned
+
+
+@dataclass
+class FindingInput:
+    """One finding as the user or an auditor's file gives it. Points None means: take them from the matrix."""
+
+    title: str
+    severity: str
+    category: str = ""
+    violation_type: Optional[str] = None
+    description: str = ""
+    legal_requirement: str = ""
+    code_requirement: str = ""
+    suggested_remediation: str = ""
+    days_allowed: Optional[int] = None
+    points: Optional[int] = None
+    finding_id: Optional[int] = None  # set when editing an existing finding
+
+
+@dataclass
+class AssessmentInput:
+    supplier_code: str
+    date: date
+    assessment_type: str = "periodic"
+    audit_firm: str = ""
+    auditor: str = ""
+    standard: str = ""
+    denied: bool = False
+    notes: str = ""
+    findings: list[FindingInput] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class FindingRow:
+    id: int
+    category: str
+    violation_type: Optional[str]
+    title: str
+    description: str
+    legal_requirement: str
+    code_requirement: str
+    severity: str
+    points: int
+    points_overridden: bool
+    repeat: bool
+
+
+@dataclass(frozen=True)
+class AssessmentDetail:
+    id: int
+    supplier_id: int
+    supplier_code: str
+    supplier_name: str
+    date: date
+    assessment_type: str
+    audit_firm: str
+    auditor: str
+    standard: str
+    denied: bool
+    notes: str
+    score: int
+    rating: str
+    reasons: tuple[str, ...]
+    findings: tuple[FindingRow, ...]
+    cap_id: Optional[int]
+    follow_up_due: Optional[date]
+
+
+def _supplier_by_code(s: Session, code: str) -> Supplier:
+    supplier = s.scalar(select(Supplier).where(Supplier.code == (code or "").strip()))
+    if supplier is None:
+        raise NotFound(f"No supplier with code {code!r}.")
+    return supplier
+
+
+def _certifications(supplier: Supplier) -> list[CertFact]:
+    return [CertFact(c.scheme, c.expires, c.issued) for c in supplier.certifications]
+
+
+def rate(s: Session, assessment: Assessment, matrix: Optional[ScoringMatrix] = None):
+    """The rating of an assessment as it stands in the session (not saved)."""
+    scored = [
+        ScoredFinding(f.title, Severity(f.severity), f.points, f.id, f.repeat) for f in assessment.findings
+    ]
+    return rate_assessment(
+        scored, denied=assessment.denied, certifications=_certifications(assessment.supplier), on=assessment.date
+    )
+
+
+def _apply_rating(s: Session, assessment: Assessment, source: str) -> None:
+    result = rate(s, assessment)
+    if assessment.id is not None and (assessment.rating != result.rating.value or assessment.score != result.score):
+        record_change(s, "assessment", assessment.id, "rating", f"{assessment.rating} ({assessment.score})",
+                      f"{result.rating.value} ({result.score})", supplier_id=assessment.supplier_id, source=source)
+    assessment.score = result.score
+    assessment.rating = result.rating.value
+
+
+def _earlier_findings(s: Session, supplier_id: int, before: date, exclude_assessment: Optional[int]) -> list[PastFinding]:
+    q = (
+        select(Assessment.date, Finding.violation_type, Finding.title)
+        .join(Finding, Finding.assessment_id == Assessment.id)
+        .where(Assessment.supplier_id == supplier_id, Assessment.date < before)
+    )
+    if exclude_assessment is not None:
+        q = q.where(Assessment.id != exclude_assessment)
+    return [PastFinding(d, vt, t) for d, vt, t in s.execute(q)]
+
+
+def _build_finding(s: Session, fi: FindingInput, matrix: ScoringMatrix, types: dict[str, ViolationType]) -> dict:
+    title = " ".join((fi.title or "").split())
+    if not title:
+        raise UserError("Every finding needs a title (what the auditor found).")
+    try:
+        severity = Severity.parse(fi.severity)
+    except ValueError as exc:
+        raise UserError(f"Finding {title!r}: {exc}") from None
+    vt = types.get(fi.violation_type) if fi.violation_type else None
+    if fi.violation_type and vt is None:
+        raise UserError(f"Finding {title!r}: no violation type {fi.violation_type!r} in the finding library.")
+    category = fi.category or (vt.category if vt else "")
+    if fi.points is not None:
+        if not isinstance(fi.points, int) or fi.points < 0:
+            raise UserError(f"Finding {title!r}: points must be a whole number of 0 or more.")
+        points, overridden = fi.points, fi.points != matrix.points(severity, fi.violation_type)
+    else:
+        points, overridden = matrix.points(severity, fi.violation_type), False
+    days = fi.days_allowed if fi.days_allowed is not None else (vt.days_allowed if vt else _default_days(severity))
+    if not isinstance(days, int) or days < 0 or days > 730:
+        raise UserError(f"Finding {title!r}: days allowed must be a whole number from 0 to 730.")
+    return dict(
+        title=title, severity=severity.value, category=category, violation_type=fi.violation_type,
+        description=fi.description,
+        legal_requirement=fi.legal_requirement, code_requirement=fi.code_requirement or (vt.code_requirement if vt else ""),
+        points=points, points_overridden=overridden,
+        _remediation=fi.suggested_remediation or (vt.suggested_remediation if vt else ""), _days=days,
+    )
+
+
+def _default_days(severity: Severity) -> int:
+    return {Severity.MINOR: 90, Severity.MAJOR: 60, Severity.CRITICAL: 30, Severity.ZERO_TOLERANCE: 7}[severity]
+
+
+def record_assessment(db: Database, data: AssessmentInput, *, source: str = "app") -> AssessmentDetail:
+    """Creates an assessment with its findings, rates it and makes its draft CAP (one item per finding)."""
+    with db.transaction() as s:
+        supplier = _supplier_by_code(s, data.supplier_code)
+        assessment = Assessment(supplier=supplier)
+        s.add(assessment)
+        _fill_header(assessment, data)
+        _replace_findings(s, assessment, data.findings, source)
+        s.flush()
+        record_change(s, "assessment", assessment.id, "rating", None, f"{assessment.rating} ({assessment.score})",
+                      supplier_id=supplier.id, source=source)
+        assessment_id = assessment.id
+    return assessment_detail(db, assessment_id)
+
+
+def update_assessment(db: Database, assessment_id: int, data: AssessmentInput, *, source: str = "app") -> AssessmentDetail:
+    """Saves an edited assessment: header, findings (kept by id, added, removed), rating and draft CAP."""
+    with db.transaction() as s:
+        assessment = s.get(Assessment, assessment_id)
+        if assessment is None:
+            raise NotFound(f"No assessment {assessment_id}.")
+        _fill_header(assessment, data)
+        _replace_findings(s, assessment, data.findings, source)
+    return assessment_detail(db, assessment_id)
+
+
+def _fill_header(a: Assessment, data: AssessmentInput) -> None:
+    if not isinstance(data.date, date):
+        raise UserError("The assessment needs a date.")
+    if data.date > date.today().replace(year=date.today().year + 1):
+        raise UserError("The assessment date is more than a year in the future.")
+    a.assessment_type = parse_assessment_type(data.assessment_type)
+    a.date = data.date
+    a.audit_firm = data.audit_firm.strip()
+    a.auditor = data.auditor.strip()
+    a.standard = data.standard.strip()
+    a.denied = bool(data.denied)
+    a.notes = data.notes
+
+
+def _replace_findings(s: Session, a: Assessment, inputs: Iterable[FindingInput], source: str) -> None:
+    matrix = load_matrix(s)
+    inputs = list(inputs)
+    keys = {fi.violation_type for fi in inputs if fi.violation_type}
+    types = {v.key: v for v in s.scalars(select(ViolationType).where(ViolationType.key.in_(keys)))} if keys else {}
+    built = [_build_finding(s, fi, matrix, types) for fi in inputs]
+    s.flush()
+    earlier = _earlier_findings(s, a.supplier.id, a.date, a.id)
+    existing = {f.id: f for f in a.findings}
+    keep_ids = {fi.finding_id for fi in inputs if fi.finding_id}
+    unknown = keep_ids - set(existing)
+    if unknown:
+        raise UserError(f"Finding(s) {sorted(unknown)} do not belong to this assessment.")
+    removed = [f for fid, f in existing.items() if fid not in keep_ids]
+    if removed and a.cap is not None and a.cap.status != "draft":
+        raise UserError(
+            f"The CAP of this assessment is {a.cap.status}: its findings can no longer be removed "
+            "(close the item instead)."
+        )
+    for f in removed:
+        if f.cap_item is not None and a.cap is not None:
+            a.cap.items.remove(f.cap_item)
+        a.findings.remove(f)
+    cap = a.cap
+    with s.no_autoflush:
+        _sync_findings(s, a, cap, inputs, built, existing, earlier)
+    s.flush()
+    cap = a.cap
+    if cap is not None and not cap.items and cap.status == "draft":
+        a.cap = None
+    _apply_rating(s, a, source)
+
+
+def _sync_findings(s, a, cap, inputs, built, existing, earlier) -> None:
+    for position, (fi, values) in enumerate(zip(inputs, built)):
+        remediation, days = values.pop("_remediation"), values.pop("_days")
+        finding = existing.get(fi.finding_id) if fi.finding_id else None
+        if finding is None:
+            finding = Finding(**values)
+            a.findings.append(finding)
+        else:
+            for name, value in values.items():
+                setattr(finding, name, value)
+        finding.position = position
+        finding.repeat = is_repeat(finding.violation_type, finding.title, a.date, earlier)
+        if finding.cap_item is None:
+            if cap is None:
+                cap = Cap(supplier_id=a.supplier.id, status="draft")
+                a.cap = cap
+            item = CapItem(finding=finding, suggested_remediation=remediation, days_allowed=days)
+            cap.items.append(item)
+        else:
+            item = finding.cap_item
+            if cap is not None and cap.status == "draft":
+                item.suggested_remediation = remediation or item.suggested_remediation
+                item.days_allowed = days
+        item.position = position
+        start = (cap.issued_date if cap is not None and cap.issued_date else a.date)
+        item.due_date = due_date(start, item.days_allowed)
+
+
+def assessment_detail(db: Database, assessment_id: int) -> AssessmentDetail:
+    with db.reading() as s:
+        a = s.scalar(
+            select(Assessment)
+            .where(Assessment.id == assessment_id)
+            .options(selectinload(Assessment.findings), selectinload(Assessment.supplier))
+        )
+        if a is None:
+            raise NotFound(f"No assessment {assessment_id}.")
+        result = rate(s, a)
+        follow_up = due_date(a.date, FOLLOW_UP_DAYS) if result.rating is Rating.UNSATISFACTORY else None
+        return AssessmentDetail(
+            id=a.id, supplier_id=a.supplier_id, supplier_code=a.supplier.code, supplier_name=a.supplier.name,
+            date=a.date, assessment_type=a.assessment_type, audit_firm=a.audit_firm, auditor=a.auditor,
+            standard=a.standard, denied=a.denied, notes=a.notes, score=a.score, rating=a.rating,
+            reasons=result.reasons,
+            findings=tuple(
+                FindingRow(f.id, f.category, f.violation_type, f.title, f.description, f.legal_requirement,
+                           f.code_requirement, f.severity, f.points, f.points_overridden, f.repeat)
+                for f in a.findings
+            ),
+            cap_id=a.cap.id if a.cap else None,
+            follow_up_due=follow_up,
+        )
+
+
+def preview_rating(db: Database, data: AssessmentInput):
+    """Scores unsaved input as the editor shows it live: the same rules as saving, nothing written."""
+    with db.reading() as s:
+        supplier = _supplier_by_code(s, data.supplier_code)
+        matrix = load_matrix(s)
+        scored = []
+        for fi in data.findings:
+            try:
+                severity = Severity.parse(fi.severity)
+            except ValueError:
+                continue
+            pts = fi.points if fi.points is not None else matrix.points(severity, fi.violation_type)
+            scored.append(ScoredFinding(fi.title or "(untitled)", severity, pts))
+        return rate_assessment(scored, denied=data.denied, certifications=_certifications(supplier), on=data.date)
+
+
+def rescore_with_matrix(s: Session, matrix: ScoringMatrix, *, open_only: bool, apply: bool):
+    """Recomputes matrix points (not typed overrides) of assessments, returning those whose score would change."""
+    from csrdesk.services.library import RerateImpact
+
+    q = select(Assessment).options(selectinload(Assessment.findings), selectinload(Assessment.supplier))
+    if open_only:
+        q = q.join(Cap, Cap.assessment_id == Assessment.id).where(Cap.status != "closed")
+    impacts = []
+    for a in s.scalars(q):
+        new_points = {
+            f.id: (f.points if f.points_overridden else matrix.points(Severity(f.severity), f.violation_type))
+            for f in a.findings
+        }
+        scored = [ScoredFinding(f.title, Severity(f.severity), new_points[f.id]) for f in a.findings]
+        result = rate_assessment(scored, denied=a.denied, certifications=_certifications(a.supplier), on=a.date)
+        if result.score != a.score or result.rating.value != a.rating:
+            impacts.append(RerateImpact(a.id, a.supplier.code, a.supplier.name, a.date.isoformat(), a.score,
+                                        result.score, a.rating, result.rating.value))
+        if apply:
+            for f in a.findings:
+                f.points = new_points[f.id]
+            _apply_rating(s, a, "scoring matrix")
+    return impacts
+
+
+def rerate_supplier(s: Session, supplier: Supplier, source: str) -> None:
+    """Re-rates a supplier's assessments after its certifications changed."""
+    for a in supplier.assessments:
+        _apply_rating(s, a, source)

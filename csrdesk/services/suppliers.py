@@ -1,0 +1,456 @@
+"""Suppliers: creating and editing them, their lifecycle status, the supplier list and one supplier's detail."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, fields as dc_fields
+from datetime import date, timedelta
+from typing import Optional
+
+from sqlalchemy import and_, case, func, select
+from sqlalchemy.orm import Session, selectinload
+
+from csrdesk.domain.caps import AssessmentFacts, progress_rate, required_follow_up
+from csrdesk.domain.lifecycle import (
+    ItemStatus, SupplierFacts, SupplierStatus, TransitionRefused, check_supplier_transition,
+)
+from csrdesk.services.errors import NotFound, UserError
+from csrdesk.services.history import record_change
+from csrdesk.storage.db import Database
+from csrdesk.storage.models import (
+    Assessment, Cap, CapItem, Certification, Complaint, Contact, Finding, Supplier, VettingScreen,
+)
+
+OPEN_ITEM_STATUSES = tuple(s.value for s in ItemStatus if s.is_open)
+DONE_ITEM_STATUSES = (ItemStatus.VERIFIED.value, ItemStatus.CLOSED.value)
+SUPPLIER_TYPES = ("factory", "material supplier", "subcontractor", "agent")
+EXPIRY_WARNING_DAYS = 60
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+@dataclass
+class ContactInput:
+    role: str = "compliance contact"
+    name: str = ""
+    email: str = ""
+    phone: str = ""
+    language: str = "en"
+
+
+@dataclass
+class CertificationInput:
+    scheme: str
+    reference: str = ""
+    issued: Optional[date] = None
+    expires: Optional[date] = None
+
+
+@dataclass
+class SupplierInput:
+    name: str
+    code: str = ""
+    local_name: str = ""
+    country: str = ""
+    address: str = ""
+    supplier_type: str = "factory"
+    sector: str = ""
+    os_id: str = ""
+    sourcing_owner: str = ""
+    sourcing_owner_email: str = ""
+    other_brands: str = ""
+    latitude: Optional[float] = None
+    longitude: Optional[float] = None
+    notes: str = ""
+    contacts: Optional[list[ContactInput]] = None  # None leaves contacts as they are
+    certifications: Optional[list[CertificationInput]] = None
+
+
+@dataclass(frozen=True)
+class SupplierRow:
+    id: int
+    code: str
+    name: str
+    local_name: str
+    country: str
+    status: str
+    rating: Optional[str]
+    score: Optional[int]
+    last_assessment: Optional[date]
+    open_items: int
+    overdue_items: int
+    progress: Optional[float]
+
+
+@dataclass(frozen=True)
+class ContactInfo:
+    id: int
+    role: str
+    name: str
+    email: str
+    phone: str
+    language: str
+
+
+@dataclass(frozen=True)
+class CertificationInfo:
+    id: int
+    scheme: str
+    reference: str
+    issued: Optional[date]
+    expires: Optional[date]
+    state: str  # 'valid', 'expiring soon', 'expired'
+
+
+@dataclass(frozen=True)
+class AssessmentSummary:
+    id: int
+    date: date
+    assessment_type: str
+    score: int
+    rating: str
+    denied: bool
+    findings: int
+
+
+@dataclass(frozen=True)
+class CapSummary:
+    id: int
+    assessment_id: int
+    status: str
+    items: int
+    open_items: int
+    overdue_items: int
+    progress: Optional[float]
+    issued_date: Optional[date]
+
+
+@dataclass(frozen=True)
+class SupplierDetail:
+    row: SupplierRow
+    address: str
+    supplier_type: str
+    sector: str
+    os_id: str
+    sourcing_owner: str
+    sourcing_owner_email: str
+    other_brands: str
+    latitude: Optional[float]
+    longitude: Optional[float]
+    notes: str
+    contacts: tuple[ContactInfo, ...]
+    certifications: tuple[CertificationInfo, ...]
+    assessments: tuple[AssessmentSummary, ...]
+    caps: tuple[CapSummary, ...]
+    follow_up_due: Optional[date]
+    vetting_screens: int
+    complaints: int
+    allowed_statuses: tuple[str, ...]
+
+
+def _clean(text: Optional[str]) -> str:
+    return " ".join(str(text or "").split())
+
+
+def _next_code(s: Session, country: str) -> str:
+    prefix = (re.sub(r"[^A-Z]", "", country.upper())[:2] or "SU")
+    like = f"{prefix}-%"
+    codes = s.scalars(select(Supplier.code).where(Supplier.code.like(like)))
+    highest = 0
+    for code in codes:
+        m = re.match(rf"^{prefix}-(\d+)$", code)
+        if m:
+            highest = max(highest, int(m.group(1)))
+    return f"{prefix}-{highest + 1:04d}"
+
+
+def _validate(data: SupplierInput) -> None:
+    if not _clean(data.name):
+        raise UserError("A supplier needs a name.")
+    if data.supplier_type not in SUPPLIER_TYPES:
+        raise UserError(f"Supplier type must be one of: {', '.join(SUPPLIER_TYPES)}.")
+    if data.sourcing_owner_email and not _EMAIL.match(data.sourcing_owner_email.strip()):
+        raise UserError(f"{data.sourcing_owner_email!r} is not an e-mail address.")
+    for c in data.contacts or []:
+        if c.email and not _EMAIL.match(c.email.strip()):
+            raise UserError(f"Contact {c.name or c.role}: {c.email!r} is not an e-mail address.")
+    for cert in data.certifications or []:
+        if not _clean(cert.scheme):
+            raise UserError("A certification needs its scheme (WRAP, SA8000, ICTI, amfori BSCI...).")
+        if cert.issued and cert.expires and cert.expires < cert.issued:
+            raise UserError(f"The {cert.scheme} certification expires before it was issued.")
+    for value, low, high, what in ((data.latitude, -90, 90, "Latitude"), (data.longitude, -180, 180, "Longitude")):
+        if value is not None and not low <= value <= high:
+            raise UserError(f"{what} must be between {low} and {high}.")
+
+
+def _apply(s: Session, supplier: Supplier, data: SupplierInput) -> None:
+    for name in ("name", "local_name", "country", "supplier_type", "sector", "os_id", "sourcing_owner",
+                 "sourcing_owner_email"):
+        setattr(supplier, name, _clean(getattr(data, name)))
+    supplier.address = (data.address or "").strip()
+    supplier.other_brands = (data.other_brands or "").strip()
+    supplier.notes = data.notes or ""
+    supplier.latitude, supplier.longitude = data.latitude, data.longitude
+    if data.contacts is not None:
+        supplier.contacts.clear()
+        for c in data.contacts:
+            supplier.contacts.append(Contact(role=_clean(c.role) or "compliance contact", name=_clean(c.name),
+                                             email=c.email.strip(), phone=_clean(c.phone), language=c.language or "en"))
+    if data.certifications is not None:
+        supplier.certifications.clear()
+        for c in data.certifications:
+            supplier.certifications.append(Certification(scheme=_clean(c.scheme), reference=_clean(c.reference),
+                                                         issued=c.issued, expires=c.expires))
+
+
+def create_supplier(db: Database, data: SupplierInput, *, status: str = "prospect", source: str = "app") -> SupplierDetail:
+    _validate(data)
+    try:
+        SupplierStatus(status)
+    except ValueError:
+        raise UserError(f"Unknown supplier status {status!r}.") from None
+    with db.transaction() as s:
+        code = _clean(data.code) or _next_code(s, data.country)
+        if s.scalar(select(Supplier.id).where(Supplier.code == code)) is not None:
+            raise UserError(f"The supplier code {code} is already in use.")
+        supplier = Supplier(code=code, status=status)
+        s.add(supplier)
+        _apply(s, supplier, data)
+        s.flush()
+        record_change(s, "supplier", supplier.id, "status", None, status, supplier_id=supplier.id, source=source)
+        supplier_id = supplier.id
+    return supplier_detail(db, supplier_id)
+
+
+def update_supplier(db: Database, code: str, data: SupplierInput, *, source: str = "app") -> SupplierDetail:
+    _validate(data)
+    with db.transaction() as s:
+        supplier = _get(s, code)
+        new_code = _clean(data.code) or supplier.code
+        if new_code != supplier.code and s.scalar(select(Supplier.id).where(Supplier.code == new_code)) is not None:
+            raise UserError(f"The supplier code {new_code} is already in use.")
+        certs_before = [(c.scheme, c.issued, c.expires) for c in supplier.certifications]
+        supplier.code = new_code
+        _apply(s, supplier, data)
+        s.flush()
+        if [(c.scheme, c.issued, c.expires) for c in supplier.certifications] != certs_before:
+            from csrdesk.services.assessments import rerate_supplier
+
+            rerate_supplier(s, supplier, source)
+        supplier_id = supplier.id
+    return supplier_detail(db, supplier_id)
+
+
+def _get(s: Session, code: str) -> Supplier:
+    supplier = s.scalar(select(Supplier).where(Supplier.code == (code or "").strip()))
+    if supplier is None:
+        raise NotFound(f"No supplier with code {code!r}.")
+    return supplier
+
+
+def supplier_facts(s: Session, supplier: Supplier) -> SupplierFacts:
+    from csrdesk.services.settings import Preferences
+    from csrdesk.storage.models import Setting
+
+    latest = s.execute(
+        select(Assessment.rating).where(Assessment.supplier_id == supplier.id)
+        .order_by(Assessment.date.desc(), Assessment.id.desc()).limit(1)
+    ).scalar()
+    pre = s.execute(
+        select(Assessment.rating).where(Assessment.supplier_id == supplier.id,
+                                        Assessment.assessment_type == "pre-production")
+        .order_by(Assessment.date.desc(), Assessment.id.desc()).limit(1)
+    ).scalar()
+    decision = s.execute(
+        select(VettingScreen.decision).where(VettingScreen.supplier_id == supplier.id,
+                                             VettingScreen.decision.is_not(None))
+        .order_by(VettingScreen.decision_date.desc(), VettingScreen.id.desc()).limit(1)
+    ).scalar()
+    prefs_row = s.get(Setting, "preferences")
+    require_vetting = bool((prefs_row.value or {}).get("require_vetting", Preferences.require_vetting)) if prefs_row else Preferences.require_vetting
+    return SupplierFacts(latest_rating=latest, pre_production_rating=pre, vetting_decision=decision,
+                         require_vetting=require_vetting)
+
+
+def change_status(db: Database, code: str, new_status: str, *, note: str = "", source: str = "app") -> SupplierDetail:
+    """Moves a supplier along its lifecycle; a refused move raises UserError with the reason."""
+    try:
+        target = SupplierStatus(new_status)
+    except ValueError:
+        raise UserError(
+            f"Unknown supplier status {new_status!r}: use one of {', '.join(s.value for s in SupplierStatus)}."
+        ) from None
+    with db.transaction() as s:
+        supplier = _get(s, code)
+        try:
+            check_supplier_transition(SupplierStatus(supplier.status), target, supplier_facts(s, supplier))
+        except TransitionRefused as exc:
+            raise UserError(str(exc)) from None
+        record_change(s, "supplier", supplier.id, "status", supplier.status, target.value,
+                      supplier_id=supplier.id, source=source, note=note)
+        supplier.status = target.value
+        supplier_id = supplier.id
+    return supplier_detail(db, supplier_id)
+
+
+def approval_gate(db: Database, code: str) -> list[str]:
+    """What is still missing before the supplier can be approved (empty when nothing is)."""
+    with db.reading() as s:
+        supplier = _get(s, code)
+        current = SupplierStatus(supplier.status)
+        try:
+            check_supplier_transition(SupplierStatus.VETTING, SupplierStatus.APPROVED, supplier_facts(s, supplier))
+        except TransitionRefused as exc:
+            return [str(exc)]
+        if current not in (SupplierStatus.VETTING,):
+            return [] if current in (SupplierStatus.APPROVED, SupplierStatus.ACTIVE) else [
+                f"The supplier is {current.value}; approval is given from vetting."]
+        return []
+
+
+def _row_query(today: date, supplier_ids: Optional[list[int]] = None):
+    latest = (
+        select(
+            Assessment.supplier_id.label("sid"),
+            Assessment.date.label("adate"),
+            Assessment.score.label("score"),
+            Assessment.rating.label("rating"),
+            func.row_number().over(
+                partition_by=Assessment.supplier_id, order_by=(Assessment.date.desc(), Assessment.id.desc())
+            ).label("rn"),
+        )
+    ).subquery()
+    open_cond = CapItem.status.in_(OPEN_ITEM_STATUSES)
+    items = (
+        select(
+            Cap.supplier_id.label("sid"),
+            func.sum(case((open_cond, 1), else_=0)).label("open_items"),
+            func.sum(case((and_(open_cond, CapItem.due_date < today), 1), else_=0)).label("overdue_items"),
+        )
+        .join(CapItem, CapItem.cap_id == Cap.id)
+        .group_by(Cap.supplier_id)
+    ).subquery()
+    latest_cap = (
+        select(
+            Cap.supplier_id.label("sid"),
+            Cap.id.label("cap_id"),
+            func.row_number().over(partition_by=Cap.supplier_id, order_by=(Assessment.date.desc(), Cap.id.desc())).label("rn"),
+        ).join(Assessment, Assessment.id == Cap.assessment_id)
+    ).subquery()
+    progress = (
+        select(
+            CapItem.cap_id.label("cap_id"),
+            func.count().label("total"),
+            func.sum(case((CapItem.status.in_(DONE_ITEM_STATUSES), 1), else_=0)).label("done"),
+        ).group_by(CapItem.cap_id)
+    ).subquery()
+    q = (
+        select(
+            Supplier.id, Supplier.code, Supplier.name, Supplier.local_name, Supplier.country, Supplier.status,
+            latest.c.rating, latest.c.score, latest.c.adate,
+            func.coalesce(items.c.open_items, 0), func.coalesce(items.c.overdue_items, 0),
+            progress.c.total, progress.c.done,
+        )
+        .outerjoin(latest, and_(latest.c.sid == Supplier.id, latest.c.rn == 1))
+        .outerjoin(items, items.c.sid == Supplier.id)
+        .outerjoin(latest_cap, and_(latest_cap.c.sid == Supplier.id, latest_cap.c.rn == 1))
+        .outerjoin(progress, progress.c.cap_id == latest_cap.c.cap_id)
+        .order_by(Supplier.code)
+    )
+    if supplier_ids is not None:
+        q = q.where(Supplier.id.in_(supplier_ids))
+    return q
+
+
+def _to_row(r) -> SupplierRow:
+    total, done = r[11], r[12]
+    return SupplierRow(
+        id=r[0], code=r[1], name=r[2], local_name=r[3], country=r[4], status=r[5], rating=r[6], score=r[7],
+        last_assessment=r[8], open_items=int(r[9] or 0), overdue_items=int(r[10] or 0),
+        progress=progress_rate(total or 0, done or 0),
+    )
+
+
+def list_suppliers(db: Database, today: Optional[date] = None) -> list[SupplierRow]:
+    """Every supplier with its current rating, open and overdue CAP items and progress, in one query."""
+    today = today or date.today()
+    with db.reading() as s:
+        return [_to_row(r) for r in s.execute(_row_query(today))]
+
+
+def _cert_state(expires: Optional[date], today: date) -> str:
+    if expires is None:
+        return "valid"
+    if expires < today:
+        return "expired"
+    if expires <= today + timedelta(days=EXPIRY_WARNING_DAYS):
+        return "expiring soon"
+    return "valid"
+
+
+def supplier_detail(db: Database, code_or_id, today: Optional[date] = None) -> SupplierDetail:
+    today = today or date.today()
+    with db.reading() as s:
+        if isinstance(code_or_id, int):
+            supplier = s.get(Supplier, code_or_id)
+            if supplier is None:
+                raise NotFound(f"No supplier {code_or_id}.")
+        else:
+            supplier = _get(s, code_or_id)
+        row = _to_row(s.execute(_row_query(today, [supplier.id])).one())
+        assessments = s.execute(
+            select(Assessment.id, Assessment.date, Assessment.assessment_type, Assessment.score, Assessment.rating,
+                   Assessment.denied, func.count(Finding.id))
+            .outerjoin(Finding, Finding.assessment_id == Assessment.id)
+            .where(Assessment.supplier_id == supplier.id)
+            .group_by(Assessment.id)
+            .order_by(Assessment.date.desc(), Assessment.id.desc())
+        ).all()
+        open_cond = CapItem.status.in_(OPEN_ITEM_STATUSES)
+        caps = s.execute(
+            select(Cap.id, Cap.assessment_id, Cap.status, Cap.issued_date, func.count(CapItem.id),
+                   func.sum(case((open_cond, 1), else_=0)),
+                   func.sum(case((and_(open_cond, CapItem.due_date < today), 1), else_=0)),
+                   func.sum(case((CapItem.status.in_(DONE_ITEM_STATUSES), 1), else_=0)))
+            .join(Assessment, Assessment.id == Cap.assessment_id)
+            .outerjoin(CapItem, CapItem.cap_id == Cap.id)
+            .where(Cap.supplier_id == supplier.id)
+            .group_by(Cap.id, Assessment.date)
+            .order_by(Assessment.date.desc(), Cap.id.desc())
+        ).all()
+        screens = s.scalar(select(func.count(VettingScreen.id)).where(VettingScreen.supplier_id == supplier.id))
+        complaints = s.scalar(select(func.count(Complaint.id)).where(Complaint.supplier_id == supplier.id))
+        from csrdesk.domain.lifecycle import SUPPLIER_TRANSITIONS
+
+        return SupplierDetail(
+            row=row, address=supplier.address, supplier_type=supplier.supplier_type, sector=supplier.sector,
+            os_id=supplier.os_id, sourcing_owner=supplier.sourcing_owner,
+            sourcing_owner_email=supplier.sourcing_owner_email, other_brands=supplier.other_brands,
+            latitude=supplier.latitude, longitude=supplier.longitude, notes=supplier.notes,
+            contacts=tuple(ContactInfo(c.id, c.role, c.name, c.email, c.phone, c.language) for c in supplier.contacts),
+            certifications=tuple(
+                CertificationInfo(c.id, c.scheme, c.reference, c.issued, c.expires, _cert_state(c.expires, today))
+                for c in sorted(supplier.certifications, key=lambda c: (c.expires or date.max))
+            ),
+            assessments=tuple(AssessmentSummary(*a) for a in assessments),
+            caps=tuple(
+                CapSummary(c[0], c[1], c[2], int(c[4] or 0), int(c[5] or 0), int(c[6] or 0),
+                           progress_rate(int(c[4] or 0), int(c[7] or 0)), c[3])
+                for c in caps
+            ),
+            follow_up_due=required_follow_up([AssessmentFacts(a[0], a[1], a[2], a[4]) for a in assessments]),
+            vetting_screens=int(screens or 0),
+            complaints=int(complaints or 0),
+            allowed_statuses=tuple(t.value for t in SUPPLIER_TRANSITIONS[SupplierStatus(supplier.status)]),
+        )
+
+
+def supplier_input_from_detail(detail: SupplierDetail) -> SupplierInput:
+    """An editable copy of a supplier, for an edit form."""
+    return SupplierInput(
+        name=detail.row.name, code=detail.row.code, local_name=detail.row.local_name, country=detail.row.country,
+        address=detail.address, supplier_type=detail.supplier_type, sector=detail.sector, os_id=detail.os_id,
+        sourcing_owner=detail.sourcing_owner, sourcing_owner_email=detail.sourcing_owner_email,
+        other_brands=detail.other_brands, latitude=detail.latitude, longitude=detail.longitude, notes=detail.notes,
+        contacts=[ContactInput(c.role, c.name, c.email, c.phone, c.language) for c in detail.contacts],
+        certifications=[CertificationInput(c.scheme, c.reference, c.issued, c.expires) for c in detail.certifications],
+    )

@@ -1,0 +1,391 @@
+"""SQLAlchemy 2 models of every csrdesk entity. Only services import this module."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Optional
+
+from sqlalchemy import (
+    JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, MetaData, String, Text, UniqueConstraint, func,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class Supplier(Base):
+    __tablename__ = "suppliers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(300))
+    local_name: Mapped[str] = mapped_column(String(300), default="")
+    country: Mapped[str] = mapped_column(String(80), default="", index=True)
+    address: Mapped[str] = mapped_column(Text, default="")
+    supplier_type: Mapped[str] = mapped_column(String(40), default="factory")
+    sector: Mapped[str] = mapped_column(String(80), default="")
+    status: Mapped[str] = mapped_column(String(30), default="prospect", index=True)
+    os_id: Mapped[str] = mapped_column(String(40), default="")
+    sourcing_owner: Mapped[str] = mapped_column(String(200), default="")
+    sourcing_owner_email: Mapped[str] = mapped_column(String(200), default="")
+    other_brands: Mapped[str] = mapped_column(Text, default="")
+    latitude: Mapped[Optional[float]] = mapped_column(default=None)
+    longitude: Mapped[Optional[float]] = mapped_column(default=None)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
+    updated_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now(), onupdate=func.now())
+
+    contacts: Mapped[list["Contact"]] = relationship(back_populates="supplier", cascade="all, delete-orphan")
+    certifications: Mapped[list["Certification"]] = relationship(
+        back_populates="supplier", cascade="all, delete-orphan"
+    )
+    assessments: Mapped[list["Assessment"]] = relationship(back_populates="supplier", cascade="all, delete-orphan")
+
+
+class Contact(Base):
+    __tablename__ = "contacts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    supplier_id: Mapped[int] = mapped_column(ForeignKey("suppliers.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(60), default="compliance contact")
+    name: Mapped[str] = mapped_column(String(200), default="")
+    email: Mapped[str] = mapped_column(String(200), default="")
+    phone: Mapped[str] = mapped_column(String(60), default="")
+    language: Mapped[str] = mapped_column(String(10), default="en")
+
+    supplier: Mapped[Supplier] = relationship(back_populates="contacts")
+
+
+class Certification(Base):
+    __tablename__ = "certifications"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    supplier_id: Mapped[int] = mapped_column(ForeignKey("suppliers.id", ondelete="CASCADE"), index=True)
+    scheme: Mapped[str] = mapped_column(String(60))
+    reference: Mapped[str] = mapped_column(String(120), default="")
+    issued: Mapped[Optional[date]] = mapped_column(Date, default=None)
+    expires: Mapped[Optional[date]] = mapped_column(Date, default=None)
+
+    supplier: Mapped[Supplier] = relationship(back_populates="certifications")
+
+
+class Assessment(Base):
+    __tablename__ = "assessments"
+    __table_args__ = (Index("ix_assessments_supplier_date", "supplier_id", "date"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    supplier_id: Mapped[int] = mapped_column(ForeignKey("suppliers.id", ondelete="CASCADE"))
+    assessment_type: Mapped[str] = mapped_column(String(40), default="periodic")
+    date: Mapped[date] = mapped_column(Date)
+    audit_firm: Mapped[str] = mapped_column(String(200), default="")
+    auditor: Mapped[str] = mapped_column(String(200), default="")
+    standard: Mapped[str] = mapped_column(String(120), default="")
+    denied: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Derived from the findings and the scoring matrix; kept so lists of hundreds of suppliers need no rescoring.
+    score: Mapped[int] = mapped_column(Integer, default=0)
+    rating: Mapped[str] = mapped_column(String(30), default="Satisfactory")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
+
+    supplier: Mapped[Supplier] = relationship(back_populates="assessments")
+    findings: Mapped[list["Finding"]] = relationship(
+        back_populates="assessment", cascade="all, delete-orphan", order_by="Finding.position"
+    )
+    cap: Mapped[Optional["Cap"]] = relationship(back_populates="assessment", cascade="all, delete-orphan")
+
+
+class Finding(Base):
+    __tablename__ = "findings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    violation_type: Mapped[Optional[str]] = mapped_column(String(40), default=None, index=True)
+    category: Mapped[str] = mapped_column(String(60), default="")
+    title: Mapped[str] = mapped_column(String(500))
+    description: Mapped[str] = mapped_column(Text, default="")
+    legal_requirement: Mapped[str] = mapped_column(Text, default="")
+    code_requirement: Mapped[str] = mapped_column(Text, default="")
+    severity: Mapped[str] = mapped_column(String(20))
+    points: Mapped[int] = mapped_column(Integer, default=0)
+    # Points typed by the user rather than taken from the matrix; a matrix edit leaves them alone.
+    points_overridden: Mapped[bool] = mapped_column(Boolean, default=False)
+    repeat: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    assessment: Mapped[Assessment] = relationship(back_populates="findings")
+    cap_item: Mapped[Optional["CapItem"]] = relationship(back_populates="finding", cascade="all, delete-orphan")
+
+
+class Cap(Base):
+    __tablename__ = "caps"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id", ondelete="CASCADE"), unique=True)
+    supplier_id: Mapped[int] = mapped_column(ForeignKey("suppliers.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(30), default="draft", index=True)
+    issued_date: Mapped[Optional[date]] = mapped_column(Date, default=None)
+    response_due: Mapped[Optional[date]] = mapped_column(Date, default=None)
+    meeting_date: Mapped[Optional[date]] = mapped_column(Date, default=None)
+    closed_date: Mapped[Optional[date]] = mapped_column(Date, default=None)
+    progress_category: Mapped[Optional[int]] = mapped_column(Integer, default=None)
+    review_notes: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
+
+    assessment: Mapped[Assessment] = relationship(back_populates="cap")
+    items: Mapped[list["CapItem"]] = relationship(
+        back_populates="cap", cascade="all, delete-orphan", order_by="CapItem.position"
+    )
+
+
+class CapItem(Base):
+    __tablename__ = "cap_items"
+    __table_args__ = (Index("ix_cap_items_status_due", "status", "due_date"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cap_id: Mapped[int] = mapped_column(ForeignKey("caps.id", ondelete="CASCADE"), index=True)
+    finding_id: Mapped[int] = mapped_column(ForeignKey("findings.id", ondelete="CASCADE"), unique=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    suggested_remediation: Mapped[str] = mapped_column(Text, default="")
+    days_allowed: Mapped[int] = mapped_column(Integer, default=30)
+    due_date: Mapped[Optional[date]] = mapped_column(Date, default=None)
+    root_cause: Mapped[str] = mapped_column(Text, default="")
+    preventive_action: Mapped[str] = mapped_column(Text, default="")
+    project_leader: Mapped[str] = mapped_column(String(200), default="")
+    planned_date: Mapped[Optional[date]] = mapped_column(Date, default=None)
+    status: Mapped[str] = mapped_column(String(30), default="open")
+    evidence_notes: Mapped[str] = mapped_column(Text, default="")
+    verification_notes: Mapped[str] = mapped_column(Text, default="")
+    verification_date: Mapped[Optional[date]] = mapped_column(Date, default=None)
+    closed_date: Mapped[Optional[date]] = mapped_column(Date, default=None)
+    # The guided root-cause entry (5 Whys, cause categories, structured actions) as entered; see domain.rootcause.
+    analysis: Mapped[Optional[dict[str, Any]]] = mapped_column(default=None)
+    review_comment: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now(), onupdate=func.now())
+
+    cap: Mapped[Cap] = relationship(back_populates="items")
+    finding: Mapped[Finding] = relationship(back_populates="cap_item")
+    evidence: Mapped[list["EvidenceFile"]] = relationship(back_populates="item", cascade="all, delete-orphan")
+
+
+class EvidenceFile(Base):
+    __tablename__ = "evidence_files"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cap_item_id: Mapped[int] = mapped_column(ForeignKey("cap_items.id", ondelete="CASCADE"), index=True)
+    original_name: Mapped[str] = mapped_column(String(500))
+    stored_name: Mapped[str] = mapped_column(String(500))
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(Integer, default=0)
+    note: Mapped[str] = mapped_column(Text, default="")
+    added_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
+
+    item: Mapped[CapItem] = relationship(back_populates="evidence")
+
+
+class VerificationVisit(Base):
+    __tablename__ = "verification_visits"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cap_id: Mapped[int] = mapped_column(ForeignKey("caps.id", ondelete="CASCADE"), index=True)
+    visit_date: Mapped[date] = mapped_column(Date)
+    verifier: Mapped[str] = mapped_column(String(200), default="")
+    progress_category: Mapped[Optional[int]] = mapped_column(Integer, default=None)
+    escalated: Mapped[bool] = mapped_column(Boolean, default=False)
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+    results: Mapped[list["VerificationResult"]] = relationship(back_populates="visit", cascade="all, delete-orphan")
+
+
+class VerificationResult(Base):
+    __tablename__ = "verification_results"
+    __table_args__ = (UniqueConstraint("visit_id", "cap_item_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    visit_id: Mapped[int] = mapped_column(ForeignKey("verification_visits.id", ondelete="CASCADE"), index=True)
+    cap_item_id: Mapped[int] = mapped_column(ForeignKey("cap_items.id", ondelete="CASCADE"), index=True)
+    outcome: Mapped[str] = mapped_column(String(30))  # done correctly / done with errors / not done
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+    visit: Mapped[VerificationVisit] = relationship(back_populates="results")
+
+
+class ChecklistTemplate(Base):
+    __tablename__ = "checklist_templates"
+    __table_args__ = (UniqueConstraint("key", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(80), index=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    title: Mapped[str] = mapped_column(String(300))
+    kind: Mapped[str] = mapped_column(String(40), default="supplier")
+    definition: Mapped[dict[str, Any]] = mapped_column()
+    builtin: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
+
+
+class VettingScreen(Base):
+    __tablename__ = "vetting_screens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    template_id: Mapped[int] = mapped_column(ForeignKey("checklist_templates.id"), index=True)
+    supplier_id: Mapped[Optional[int]] = mapped_column(
+        ForeignKey("suppliers.id", ondelete="CASCADE"), index=True, default=None
+    )
+    subject: Mapped[str] = mapped_column(String(300), default="")  # a consultant or audit firm when not a supplier
+    status: Mapped[str] = mapped_column(String(30), default="draft")
+    score: Mapped[Optional[float]] = mapped_column(default=None)
+    suggested_decision: Mapped[Optional[str]] = mapped_column(String(40), default=None)
+    decision: Mapped[Optional[str]] = mapped_column(String(40), default=None)
+    reviewer: Mapped[str] = mapped_column(String(200), default="")
+    decision_date: Mapped[Optional[date]] = mapped_column(Date, default=None)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
+
+    answers: Mapped[list["VettingAnswer"]] = relationship(back_populates="screen", cascade="all, delete-orphan")
+    conditions: Mapped[list["VettingCondition"]] = relationship(back_populates="screen", cascade="all, delete-orphan")
+
+
+class VettingAnswer(Base):
+    __tablename__ = "vetting_answers"
+    __table_args__ = (UniqueConstraint("screen_id", "question_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    screen_id: Mapped[int] = mapped_column(ForeignKey("vetting_screens.id", ondelete="CASCADE"), index=True)
+    question_id: Mapped[str] = mapped_column(String(80))
+    value: Mapped[Optional[Any]] = mapped_column(JSON, default=None)
+    evidence: Mapped[str] = mapped_column(String(500), default="")
+    comment: Mapped[str] = mapped_column(Text, default="")
+
+    screen: Mapped[VettingScreen] = relationship(back_populates="answers")
+
+
+class VettingCondition(Base):
+    __tablename__ = "vetting_conditions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    screen_id: Mapped[int] = mapped_column(ForeignKey("vetting_screens.id", ondelete="CASCADE"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    due_date: Mapped[Optional[date]] = mapped_column(Date, default=None)
+    status: Mapped[str] = mapped_column(String(20), default="open")
+    closed_date: Mapped[Optional[date]] = mapped_column(Date, default=None)
+
+    screen: Mapped[VettingScreen] = relationship(back_populates="conditions")
+
+
+class Complaint(Base):
+    __tablename__ = "complaints"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(40), unique=True)
+    received_date: Mapped[date] = mapped_column(Date)
+    channel: Mapped[str] = mapped_column(String(40), default="hotline")
+    supplier_id: Mapped[Optional[int]] = mapped_column(
+        ForeignKey("suppliers.id", ondelete="SET NULL"), index=True, default=None
+    )
+    provision: Mapped[str] = mapped_column(String(60), default="")  # a finding category key
+    description: Mapped[str] = mapped_column(Text, default="")
+    # Confidential: never exported unless the user asks for it explicitly.
+    complainant_name: Mapped[str] = mapped_column(String(200), default="")
+    complainant_contact: Mapped[str] = mapped_column(String(200), default="")
+    anonymous: Mapped[bool] = mapped_column(Boolean, default=False)
+    retaliation_risk: Mapped[str] = mapped_column(String(20), default="low")
+    investigation_notes: Mapped[str] = mapped_column(Text, default="")
+    resolution: Mapped[str] = mapped_column(Text, default="")
+    outcome: Mapped[str] = mapped_column(String(40), default="")
+    status: Mapped[str] = mapped_column(String(30), default="received")
+    resolved_date: Mapped[Optional[date]] = mapped_column(Date, default=None)
+
+
+class LawReference(Base):
+    __tablename__ = "law_references"
+    __table_args__ = (UniqueConstraint("country", "topic"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    country: Mapped[str] = mapped_column(String(80))
+    topic: Mapped[str] = mapped_column(String(80))
+    requirement: Mapped[str] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(Text, default="")
+    last_checked: Mapped[Optional[date]] = mapped_column(Date, default=None)
+
+
+class FindingCategory(Base):
+    __tablename__ = "finding_categories"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(60), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    title_zh: Mapped[str] = mapped_column(String(200), default="")
+    schemes: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ViolationType(Base):
+    __tablename__ = "violation_types"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(40), unique=True)
+    category: Mapped[str] = mapped_column(String(60), index=True)
+    title: Mapped[str] = mapped_column(String(500))
+    title_zh: Mapped[str] = mapped_column(String(500), default="")
+    severity: Mapped[str] = mapped_column(String(20))
+    description: Mapped[str] = mapped_column(Text, default="")
+    code_requirement: Mapped[str] = mapped_column(Text, default="")
+    legal_topic: Mapped[Optional[str]] = mapped_column(String(80), default=None)
+    suggested_remediation: Mapped[str] = mapped_column(Text, default="")
+    days_allowed: Mapped[int] = mapped_column(Integer, default=30)
+    root_cause_examples: Mapped[list[Any]] = mapped_column(default=list)
+    preventive_action_examples: Mapped[list[Any]] = mapped_column(default=list)
+    victim_protection: Mapped[bool] = mapped_column(Boolean, default=False)
+    schemes: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    builtin: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Set once the user edits a built-in type, so that a library upgrade leaves the edit alone.
+    user_modified: Mapped[bool] = mapped_column(Boolean, default=False)
+    archived: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class ScoringPoints(Base):
+    """The scoring matrix: a row with no violation type is the default for its severity."""
+
+    __tablename__ = "scoring_points"
+    __table_args__ = (UniqueConstraint("violation_type", "severity"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    violation_type: Mapped[Optional[str]] = mapped_column(String(40), default=None)
+    severity: Mapped[str] = mapped_column(String(20))
+    points: Mapped[int] = mapped_column(Integer)
+
+
+class ChangeRecord(Base):
+    """The change history: when, what, old and new value, for CAP items, CAPs, ratings and supplier status."""
+
+    __tablename__ = "change_history"
+    __table_args__ = (Index("ix_change_history_entity", "entity", "entity_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime)
+    entity: Mapped[str] = mapped_column(String(40))
+    entity_id: Mapped[int] = mapped_column(Integer)
+    supplier_id: Mapped[Optional[int]] = mapped_column(Integer, index=True, default=None)
+    field: Mapped[str] = mapped_column(String(80))
+    old: Mapped[Optional[str]] = mapped_column(Text, default=None)
+    new: Mapped[Optional[str]] = mapped_column(Text, default=None)
+    source: Mapped[str] = mapped_column(String(120), default="")  # 'app', 'tracker import', 'command line'...
+    user: Mapped[str] = mapped_column(String(200), default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class Setting(Base):
+    __tablename__ = "settings"
+
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    value: Mapped[Optional[Any]] = mapped_column(JSON, default=None)

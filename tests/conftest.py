@@ -1,0 +1,48 @@
+"""Shared fixtures: every test gets its own data folder and database; Qt runs offscreen."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+
+
+@pytest.fixture(autouse=True)
+def csrdesk_home(tmp_path, monkeypatch):
+    """Keeps data, logs, backups and evidence of each test in its own folder, never the user's."""
+    home = tmp_path / "home"
+    monkeypatch.setenv("CSRDESK_HOME", str(home))
+    monkeypatch.setenv("MPLCONFIGDIR", str(home / "mpl"))
+    monkeypatch.delenv("CSRDESK_DB", raising=False)
+    return home
+
+
+@pytest.fixture
+def db(tmp_path):
+    from csrdesk.services.startup import open_workspace
+
+    database = open_workspace(str(tmp_path / "test.sqlite3"))
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def supplier(db):
+    """One supplier in vetting, with a compliance contact."""
+    from csrdesk.services.suppliers import ContactInput, SupplierInput, create_supplier
+
+    return create_supplier(db, SupplierInput(
+        name="Golden Thread Garments Co., Ltd", code="CN-0001", local_name="金线服装有限公司", country="China",
+        contacts=[ContactInput(role="compliance contact", name="Li Wei", email="li.wei@example.cn", language="zh")],
+    ), status="vetting")
+
+
+@pytest.fixture
+def shared_dir():
+    if not SHARED.is_dir():
+        pytest.fail(f"the shared folder {SHARED} is missing")
+    return SHARED

@@ -1,0 +1,115 @@
+"""The scoring matrix and the rating bands, exactly as DOMAIN.md fixes them."""
+from datetime import date
+
+import pytest
+
+from csrdesk.domain.scoring import (
+    Certification, Rating, ScoredFinding, ScoringMatrix, Severity, band_for, rate_assessment,
+)
+
+
+def f(points, severity=Severity.MINOR, title="finding"):
+    return ScoredFinding(title, severity, points)
+
+
+@pytest.mark.parametrize("score,rating", [
+    (0, Rating.SATISFACTORY), (7, Rating.SATISFACTORY),
+    (8, Rating.NEEDS_IMPROVEMENT), (29, Rating.NEEDS_IMPROVEMENT),
+    (30, Rating.UNSATISFACTORY), (799, Rating.UNSATISFACTORY),
+    (800, Rating.ZERO_TOLERANCE), (5000, Rating.ZERO_TOLERANCE),
+])
+def test_every_band_edge(score, rating):
+    """Each band starts and ends exactly where the rating table says."""
+    assert band_for(score) is rating
+    assert rate_assessment([f(score)]).rating is rating
+
+
+def test_default_matrix_puts_one_violation_in_its_band():
+    """One violation of each severity lands in its own band with the default points 1, 8, 30, 800."""
+    m = ScoringMatrix()
+    expected = {Severity.MINOR: (1, Rating.SATISFACTORY), Severity.MAJOR: (8, Rating.NEEDS_IMPROVEMENT),
+                Severity.CRITICAL: (30, Rating.UNSATISFACTORY), Severity.ZERO_TOLERANCE: (800, Rating.ZERO_TOLERANCE)}
+    for severity, (points, rating) in expected.items():
+        assert m.points(severity) == points
+        assert rate_assessment([f(points, severity)]).rating is rating
+
+
+def test_matrix_override_per_violation_type():
+    """A user's points for one violation type apply to it and leave the others on the defaults."""
+    m = ScoringMatrix(overrides={"HRS-001": {Severity.MAJOR: 12}})
+    assert m.points(Severity.MAJOR, "HRS-001") == 12
+    assert m.points(Severity.MAJOR, "WAG-001") == 8
+    assert m.points(Severity.MINOR, "HRS-001") == 1
+
+
+def test_matrix_refuses_negative_points():
+    """Negative points are refused with a message naming what was wrong."""
+    with pytest.raises(ValueError, match="points for HRS-001"):
+        ScoringMatrix(overrides={"HRS-001": {Severity.MAJOR: -1}}).validate()
+
+
+def test_denied_counts_as_800_whatever_the_findings():
+    """Denied access is rated Denied with a score of 800, even with no or minor findings."""
+    r = rate_assessment([], denied=True)
+    assert r.rating is Rating.DENIED and r.score == 800
+    assert r.blocks_production
+    r2 = rate_assessment([f(1)], denied=True)
+    assert r2.rating is Rating.DENIED and r2.score == 800
+    assert any("refused access" in reason for reason in r.reasons)
+
+
+def test_reasons_name_findings_points_and_rule():
+    """The explanation names the findings, their points and the band rule."""
+    r = rate_assessment([f(30, Severity.CRITICAL, "Fire exit locked"), f(8, Severity.MAJOR, "Excessive overtime")])
+    text = " ".join(r.reasons)
+    assert r.score == 38 and r.rating is Rating.UNSATISFACTORY
+    assert "Fire exit locked" in text and "30 points" in text
+    assert "Unsatisfactory is a score of 30 to 799" in text
+    assert "follow-up assessment" in text
+
+
+def test_valid_certification_rates_satisfactory():
+    """A facility with a valid recognised certification is rated Satisfactory, with the rule named."""
+    cert = Certification("SA8000", date(2027, 1, 1))
+    r = rate_assessment([f(8, Severity.MAJOR)], certifications=[cert], on=date(2026, 6, 1))
+    assert r.rating is Rating.SATISFACTORY and r.band_rating is Rating.NEEDS_IMPROVEMENT
+    assert any("certification rule" in reason for reason in r.reasons)
+
+
+@pytest.mark.parametrize("scheme", ["WRAP", "SA8000", "ICTI", "amfori BSCI", "BSCI"])
+def test_each_recognised_scheme(scheme):
+    """WRAP, SA8000, ICTI and amfori BSCI are recognised."""
+    r = rate_assessment([f(30, Severity.CRITICAL)], certifications=[Certification(scheme, None)], on=date(2026, 1, 1))
+    assert r.rating is Rating.SATISFACTORY
+
+
+def test_expired_or_unrecognised_certification_does_not_count():
+    """An expired certificate or another scheme leaves the score's rating."""
+    expired = Certification("WRAP", date(2025, 12, 31))
+    other = Certification("ISO 9001", date(2030, 1, 1))
+    r = rate_assessment([f(8, Severity.MAJOR)], certifications=[expired, other], on=date(2026, 1, 1))
+    assert r.rating is Rating.NEEDS_IMPROVEMENT
+
+
+def test_certification_never_lifts_zero_tolerance_or_denied():
+    """Zero Tolerance and Denied block production whatever the facility holds."""
+    cert = [Certification("WRAP", date(2030, 1, 1))]
+    assert rate_assessment([f(800, Severity.ZERO_TOLERANCE)], certifications=cert).rating is Rating.ZERO_TOLERANCE
+    assert rate_assessment([], denied=True, certifications=cert).rating is Rating.DENIED
+
+
+def test_severity_parse_aliases_and_errors():
+    """Severities are read as auditors write them, and an unknown one is refused clearly."""
+    assert Severity.parse(" Major ") is Severity.MAJOR
+    assert Severity.parse("ZT") is Severity.ZERO_TOLERANCE
+    assert Severity.parse("zero-tolerance") is Severity.ZERO_TOLERANCE
+    with pytest.raises(ValueError, match="unknown severity"):
+        Severity.parse("catastrophic")
+
+
+def test_rating_consequences():
+    """Unsatisfactory requires a follow-up; Zero Tolerance and Denied block production; S and NI allow approval."""
+    assert Rating.UNSATISFACTORY.requires_follow_up
+    assert Rating.ZERO_TOLERANCE.blocks_production and Rating.DENIED.blocks_production
+    assert Rating.SATISFACTORY.allows_approval and Rating.NEEDS_IMPROVEMENT.allows_approval
+    assert not Rating.UNSATISFACTORY.allows_approval
