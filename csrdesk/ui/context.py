@@ -1,0 +1,314 @@
+"""What every screen shares: the open database, the one database worker, change notices and error display.
+
+Screens never call services on the GUI thread for anything that may take time: they hand the call to
+`AppContext.run`, which runs it on a single worker thread (one database call at a time), shows a progress dialog
+only when the work outlasts a short delay, and calls back on the GUI thread. After a change a screen calls
+`notify("suppliers")` (or another topic) and every screen decides for itself whether to refresh.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from typing import Any, Callable, Optional
+
+from PySide6.QtCore import QObject, QRunnable, QSettings, QThreadPool, QTimer, Qt, Signal, Slot
+from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog, QWidget
+
+from csrdesk.services.errors import UserError
+from csrdesk.services.progress import Cancelled, Progress
+
+log = logging.getLogger(__name__)
+
+# The topics a screen may be told about through AppContext.changed.
+TOPICS = ("suppliers", "assessments", "caps", "library", "settings", "vetting", "verification", "complaints", "all")
+
+PROGRESS_DELAY_MS = 300
+# Progress from the worker reaches the GUI at most this often, so a tight loop cannot flood the event queue.
+_PROGRESS_INTERVAL_S = 0.05
+
+
+def window_settings() -> QSettings:
+    """Window state (geometry, splitters, column widths): an INI file in the config folder, apart from preferences.
+
+    The config folder follows CSRDESK_HOME, so tests and portable installs never touch the user's own file.
+    """
+    from csrdesk import paths
+
+    return QSettings(str(paths.config_dir() / "window.ini"), QSettings.Format.IniFormat)
+
+
+def is_user_error(exc: BaseException) -> bool:
+    """True for errors whose message is meant for the user (as opposed to bugs)."""
+    if isinstance(exc, UserError):
+        return True
+    try:
+        from csrdesk.storage.db import DatabaseError
+    except Exception:  # pragma: no cover - the storage layer always imports
+        return False
+    return isinstance(exc, DatabaseError)
+
+
+def show_error(parent: Optional[QWidget], exc: BaseException) -> None:
+    """Tells the user about a failure: a plain warning for their errors, nothing for a cancel, the bug dialog else."""
+    if isinstance(exc, Cancelled):
+        return
+    if parent is None:
+        parent = QApplication.activeWindow()
+    if is_user_error(exc):
+        message = " ".join(str(exc).split()) or exc.__class__.__name__
+        QMessageBox.warning(parent, "csrdesk", message)
+        return
+    from csrdesk.ui.errors import show_exception_dialog
+
+    show_exception_dialog(parent, exc)
+
+
+class _Signals(QObject):
+    """Signals the worker emits; they live on the GUI thread, so their slots run there."""
+
+    done = Signal(object)
+    failed = Signal(object)
+    progressed = Signal(int, int, str)
+
+
+class _Job(QRunnable):
+    def __init__(self, task: "Task") -> None:
+        super().__init__()
+        self.setAutoDelete(True)
+        self._task = task
+
+    def run(self) -> None:  # on the worker thread
+        task = self._task
+        if task.progress is not None and task.progress.cancelled:
+            task._signals.failed.emit(Cancelled("Cancelled; nothing was changed."))
+            return
+        try:
+            result = task._fn(*task._args, **task._kwargs)
+        except BaseException as exc:  # noqa: BLE001 - every failure goes back to the GUI thread
+            task._signals.failed.emit(exc)
+        else:
+            task._signals.done.emit(result)
+
+
+class Task(QObject):
+    """One call running on the database worker. `finished` fires after on_done or on_error ran."""
+
+    finished = Signal()
+
+    def __init__(self, ctx: "AppContext", fn: Callable, args: tuple, kwargs: dict, *, on_done, on_error,
+                 label: str, cancellable: bool, with_progress: bool, parent: Optional[QWidget]) -> None:
+        super().__init__(ctx)
+        self._ctx = ctx
+        self._fn = fn
+        self._args = args
+        self._kwargs = dict(kwargs)
+        self._on_done = on_done
+        self._on_error = on_error
+        self.label = label
+        self.cancellable = cancellable
+        self._parent = parent
+        self._dialog: Optional[QProgressDialog] = None
+        self._last = (0, 0, "")
+        self._last_emit = 0.0
+        self.is_done = False
+        self.result: Any = None
+        self.error: Optional[BaseException] = None
+        self.started_at = time.perf_counter()
+        self.elapsed: Optional[float] = None
+        self._signals = _Signals(self)
+        self._signals.done.connect(self._finish_ok, Qt.ConnectionType.QueuedConnection)
+        self._signals.failed.connect(self._finish_error, Qt.ConnectionType.QueuedConnection)
+        self._signals.progressed.connect(self._show_progress, Qt.ConnectionType.QueuedConnection)
+        self.progress: Optional[Progress] = None
+        if with_progress:
+            self.progress = Progress(self._report)
+            self._kwargs["progress"] = self.progress
+        if label:
+            QTimer.singleShot(PROGRESS_DELAY_MS, self._open_dialog)
+
+    # -- worker side ---------------------------------------------------------------------------------------------
+    def _report(self, done: int, total: int, message: str) -> None:
+        now = time.monotonic()
+        if done >= total or now - self._last_emit >= _PROGRESS_INTERVAL_S:
+            self._last_emit = now
+            self._signals.progressed.emit(int(done), int(total), str(message or ""))
+
+    # -- GUI side ------------------------------------------------------------------------------------------------
+    def cancel(self) -> None:
+        """Asks the work to stop at its next progress step; it then ends with Cancelled and changes nothing."""
+        if self.progress is not None:
+            self.progress.cancel()
+        if self._dialog is not None:
+            self._dialog.setLabelText("Cancelling…")
+
+    @property
+    def dialog(self) -> Optional[QProgressDialog]:
+        return self._dialog
+
+    @Slot()
+    def _open_dialog(self) -> None:
+        if self.is_done or self._dialog is not None:
+            return
+        parent = self._parent if self._parent is not None else QApplication.activeWindow()
+        dialog = QProgressDialog(self.label, "Cancel" if self.cancellable else "", 0, 0, parent)
+        if not self.cancellable:
+            dialog.setCancelButton(None)
+        dialog.setWindowTitle("csrdesk")
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setAutoClose(False)
+        dialog.setAutoReset(False)
+        dialog.setMinimumDuration(0)
+        dialog.setMinimumWidth(380)
+        if self.cancellable:
+            dialog.canceled.connect(self.cancel)
+        self._dialog = dialog
+        done, total, message = self._last
+        if total:
+            self._show_progress(done, total, message)
+        dialog.show()
+
+    @Slot(int, int, str)
+    def _show_progress(self, done: int, total: int, message: str) -> None:
+        self._last = (done, total, message)
+        dialog = self._dialog
+        if dialog is None or self.is_done:
+            return
+        if self.progress is not None and self.progress.cancelled:
+            return
+        dialog.setMaximum(max(total, 0))
+        dialog.setValue(min(done, total) if total else 0)
+        text = self.label
+        if message:
+            text = f"{self.label}\n{message}"
+        dialog.setLabelText(text)
+
+    def _close_dialog(self) -> None:
+        if self._dialog is not None:
+            dialog, self._dialog = self._dialog, None
+            dialog.hide()
+            dialog.deleteLater()
+
+    @Slot(object)
+    def _finish_ok(self, result: Any) -> None:
+        self.is_done = True
+        self.result = result
+        self.elapsed = time.perf_counter() - self.started_at
+        self._close_dialog()
+        try:
+            if self._on_done is not None:
+                self._on_done(result)
+        except Exception as exc:  # a bug in the callback: report it, keep the app running
+            log.exception("error in the completion handler of %s", getattr(self._fn, "__name__", self._fn))
+            show_error(self._parent, exc)
+        finally:
+            self._settle()
+
+    @Slot(object)
+    def _finish_error(self, exc: BaseException) -> None:
+        self.is_done = True
+        self.error = exc
+        self.elapsed = time.perf_counter() - self.started_at
+        self._close_dialog()
+        if not is_user_error(exc) and not isinstance(exc, Cancelled):
+            log.error("unexpected error in %s", getattr(self._fn, "__name__", self._fn),
+                      exc_info=(type(exc), exc, exc.__traceback__))
+        try:
+            if self._on_error is not None:
+                self._on_error(exc)
+            else:
+                show_error(self._parent, exc)
+        except Exception as inner:
+            log.exception("error in the error handler")
+            show_error(self._parent, inner)
+        finally:
+            self._settle()
+
+    def _settle(self) -> None:
+        self._ctx._task_settled(self)
+        self.finished.emit()
+
+
+class AppContext(QObject):
+    """The open database and everything screens share. Lives on the GUI thread."""
+
+    changed = Signal(str)
+    busy_changed = Signal(bool)
+
+    def __init__(self, db, parent: Optional[QObject] = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(1)  # one database worker: calls run one at a time, in order
+        self._pool.setExpiryTimeout(-1)
+        self._tasks: set[Task] = set()
+
+    # -- change notices -------------------------------------------------------------------------------------------
+    def notify(self, what: str) -> None:
+        """Tells every screen that `what` changed ("suppliers", "caps", ..., or "all")."""
+        if what not in TOPICS:
+            log.warning("unknown change topic %r", what)
+        self.changed.emit(what)
+
+    # -- background work ------------------------------------------------------------------------------------------
+    def run(self, fn: Callable, *args, on_done: Optional[Callable[[Any], None]] = None,
+            on_error: Optional[Callable[[BaseException], None]] = None, label: str = "", cancellable: bool = False,
+            parent: Optional[QWidget] = None, with_progress: Optional[bool] = None, **kwargs) -> Task:
+        """Runs fn(*args, **kwargs) on the database worker and calls back on the GUI thread.
+
+        With `label`, a progress dialog appears when the work takes longer than PROGRESS_DELAY_MS. When
+        `cancellable` (or `with_progress`) is true, fn receives `progress=Progress(...)`; its step() moves the
+        dialog's bar and, after Cancel, raises Cancelled so the work stops and rolls back. Errors go to
+        on_error, or by default to show_error (a warning for user errors, the error dialog for bugs).
+        """
+        if with_progress is None:
+            with_progress = cancellable
+        task = Task(self, fn, args, kwargs, on_done=on_done, on_error=on_error, label=label,
+                    cancellable=cancellable, with_progress=with_progress, parent=parent)
+        was_idle = not self._tasks
+        self._tasks.add(task)
+        if was_idle:
+            self.busy_changed.emit(True)
+        self._pool.start(_Job(task))
+        return task
+
+    @property
+    def busy(self) -> bool:
+        return bool(self._tasks)
+
+    def _task_settled(self, task: Task) -> None:
+        self._tasks.discard(task)
+        task.deleteLater()
+        if not self._tasks:
+            self.busy_changed.emit(False)
+
+    def cancel_all(self) -> None:
+        for task in list(self._tasks):
+            task.cancel()
+
+    def wait_idle(self, timeout_ms: int = 30000) -> bool:
+        """Blocks until the worker has nothing left to run (used on close and in tests)."""
+        return self._pool.waitForDone(timeout_ms)
+
+    # -- helpers -------------------------------------------------------------------------------------------------
+    def show_error(self, parent: Optional[QWidget], exc: BaseException) -> None:
+        show_error(parent, exc)
+
+    def settings(self) -> QSettings:
+        return window_settings()
+
+    def set_database(self, db) -> None:
+        """Switches to another open database (File > Open); every screen reloads."""
+        self.wait_idle()
+        old, self.db = self.db, db
+        if old is not None and old is not db:
+            try:
+                old.dispose()
+            except Exception:  # pragma: no cover - disposing a broken engine must not stop the switch
+                log.exception("could not close the previous database")
+        self.notify("all")
+
+
+def on_gui_thread() -> bool:
+    app = QApplication.instance()
+    return app is not None and threading.current_thread() is threading.main_thread()
