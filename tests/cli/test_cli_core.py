@@ -1,0 +1,115 @@
+"""The command line end to end: JSON keys scripts rely on, exit codes, one-line errors."""
+import json
+from datetime import date
+
+import pytest
+
+from csrdesk.cli import main
+
+
+@pytest.fixture
+def dbfile(tmp_path):
+    return str(tmp_path / "cli.sqlite3")
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_supplier_add_list_show_json(capsys, dbfile):
+    """suppliers add/list/show print the documented keys."""
+    code, out, err = run(capsys, "--db", dbfile, "suppliers", "add", "Saigon Stitch Co.", "--code", "VN-0007",
+                         "--country", "Vietnam", "--local-name", "Công ty May Sài Gòn")
+    assert code == 0, err
+    code, out, _ = run(capsys, "--db", dbfile, "suppliers", "list", "--json")
+    rows = json.loads(out)
+    assert code == 0 and len(rows) == 1
+    assert set(rows[0]) >= {"code", "name", "country", "status", "rating", "score", "open_items", "overdue_items", "progress"}
+    assert rows[0]["rating"] is None and rows[0]["progress"] is None and rows[0]["code"] == "VN-0007"
+    code, out, _ = run(capsys, "--db", dbfile, "suppliers", "show", "VN-0007", "--json")
+    shown = json.loads(out)
+    assert shown["assessments"] == [] and shown["caps"] == [] and shown["name"] == "Saigon Stitch Co."
+
+
+def test_assessment_and_cap_json(capsys, dbfile):
+    """After recording an assessment, assessments show and caps show print rating, reasons, findings and items."""
+    from csrdesk.services.assessments import AssessmentInput, FindingInput, record_assessment
+    from csrdesk.services.startup import open_workspace
+    from csrdesk.services.suppliers import SupplierInput, create_supplier
+
+    db = open_workspace(dbfile)
+    create_supplier(db, SupplierInput(name="Dhaka Knit Ltd", code="BD-0001", country="Bangladesh"))
+    d = record_assessment(db, AssessmentInput("BD-0001", date(2026, 2, 2), "periodic", findings=[
+        FindingInput("No fire drill in 12 months", "major", category="health-safety"),
+        FindingInput("Payslips not given", "minor", category="wages")]))
+    db.dispose()
+    code, out, err = run(capsys, "--db", dbfile, "assessments", "show", str(d.id), "--json")
+    a = json.loads(out)
+    assert code == 0, err
+    assert a["rating"] == "Needs Improvement" and a["score"] == 9 and a["supplier"] == "BD-0001"
+    assert a["type"] == "periodic" and a["date"] == "2026-02-02" and a["reasons"]
+    assert {"id", "category", "title", "severity", "points", "repeat"} <= set(a["findings"][0])
+    code, out, _ = run(capsys, "--db", dbfile, "caps", "show", str(a["cap_id"]), "--json")
+    cap = json.loads(out)
+    assert cap["status"] == "draft" and cap["supplier"] == "BD-0001" and len(cap["items"]) == 2
+    assert {"id", "finding", "category", "severity", "due_date", "status", "root_cause", "preventive_action",
+            "project_leader", "planned_date"} <= set(cap["items"][0])
+    code, out, _ = run(capsys, "--db", dbfile, "suppliers", "show", "BD-0001", "--json")
+    shown = json.loads(out)
+    assert shown["assessments"][0]["rating"] == "Needs Improvement"
+    assert shown["caps"][0]["items"] == 2 and shown["caps"][0]["open_items"] == 2
+
+
+def test_user_error_exits_2_with_one_line(capsys, dbfile):
+    """A user error prints one line on stderr, no traceback, and exits 2."""
+    code, out, err = run(capsys, "--db", dbfile, "suppliers", "show", "NOPE", "--json")
+    assert code == 2 and out == ""
+    assert err.startswith("csrdesk: ") and err.count("\n") == 1 and "Traceback" not in err
+    code, _, err = run(capsys, "--db", dbfile, "caps", "status", "1", "teleported")
+    assert code == 2 and ("Unknown CAP status" in err or "No CAP" in err)
+
+
+def test_bad_arguments_exit_2(capsys, dbfile):
+    """A malformed date is a user error too."""
+    with pytest.raises(SystemExit) as exc:
+        main(["--db", dbfile, "assessments", "import", "-", "--supplier", "X", "--date", "01/02/2026",
+              "--type", "periodic", "--denied"])
+    assert exc.value.code == 2
+    assert "YYYY-MM-DD" in capsys.readouterr().err
+
+
+def test_newer_database_refused_from_cli(capsys, dbfile):
+    """A database from a newer csrdesk gives a one-line refusal and exit 2."""
+    import sqlite3
+
+    run(capsys, "--db", dbfile, "suppliers", "list")
+    con = sqlite3.connect(dbfile)
+    con.execute("UPDATE alembic_version SET version_num='0099_future'")
+    con.commit()
+    con.close()
+    code, _, err = run(capsys, "--db", dbfile, "suppliers", "list")
+    assert code == 2 and "newer version of csrdesk" in err
+
+
+def test_backup_command(capsys, dbfile, tmp_path):
+    """csrdesk backup writes a usable copy of the database."""
+    import sqlite3
+
+    run(capsys, "--db", dbfile, "suppliers", "add", "Backup Test Factory")
+    target = tmp_path / "copy.sqlite3"
+    code, out, err = run(capsys, "--db", dbfile, "backup", str(target), "--json")
+    assert code == 0, err
+    assert json.loads(out)["backup"] == str(target)
+    con = sqlite3.connect(target)
+    assert con.execute("select name from suppliers").fetchall() == [("Backup Test Factory",)]
+    con.close()
+
+
+def test_csrdesk_db_environment_variable(capsys, tmp_path, monkeypatch):
+    """CSRDESK_DB selects the database when --db is not given."""
+    path = tmp_path / "env.sqlite3"
+    monkeypatch.setenv("CSRDESK_DB", str(path))
+    assert run(capsys, "suppliers", "add", "Env Factory")[0] == 0
+    assert path.exists()
