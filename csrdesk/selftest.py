@@ -73,6 +73,19 @@ def _rate(ctx: Context) -> str:
     return f"score {detail.score}: {detail.rating}"
 
 
+@step("draw a chart")
+def _chart(ctx: Context) -> str:
+    from csrdesk.reports.charts import rating_distribution, save_png
+    from csrdesk.services.suppliers import list_suppliers
+
+    counts: dict = {}
+    for row in list_suppliers(ctx.db):
+        counts[row.rating] = counts.get(row.rating, 0) + 1
+    out = save_png(rating_distribution(counts), ctx.folder / "ratings.png")
+    assert out.stat().st_size > 1000, "the chart is empty"
+    return f"{out.name}, {out.stat().st_size} bytes"
+
+
 def run_selftest(progress: Optional[Callable[[str], None]] = None, folder: Optional[Path] = None) -> dict:
     """Runs every step in a temporary folder (data, logs and cache included); returns a report."""
     results = []
