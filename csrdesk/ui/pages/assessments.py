@@ -1,0 +1,920 @@
+"""The Assessments page: every assessment with filters, and the editor that records one with a live rating."""
+from __future__ import annotations
+
+import logging
+from datetime import date, datetime
+from typing import Any, Optional
+
+from PySide6.QtCore import QDate, QItemSelectionModel, QSignalBlocker, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut, QUndoStack
+from PySide6.QtWidgets import (
+    QAbstractItemView, QCheckBox, QComboBox, QCompleter, QDateEdit, QFormLayout, QFrame, QGridLayout, QHBoxLayout,
+    QHeaderView, QLabel, QLineEdit, QMessageBox, QPlainTextEdit, QPushButton, QSizePolicy, QSplitter, QTableView,
+    QVBoxLayout, QWidget,
+)
+
+from csrdesk.domain.scoring import Rating, Severity
+from csrdesk.services import assessment_list, assessments, library
+from csrdesk.services.assessment_list import AssessmentFilters, AssessmentListRow, SupplierChoice
+from csrdesk.services.assessments import ASSESSMENT_TYPES, AssessmentDetail, AssessmentInput
+from csrdesk.services.errors import UserError
+from csrdesk.ui import theme
+from csrdesk.ui.tables import Column, FilterBox, RowTableModel, TableView, count_text
+from csrdesk.ui.widgets.finding_picker import FindingPicker
+from csrdesk.ui.widgets.findings_grid import (
+    COL_CATEGORY, COL_POINTS, COL_SEVERITY, COL_TITLE, COLUMNS, SEVERITIES, CategoryDelegate, FindingDraft,
+    FindingsModel, PointsDelegate, SeverityDelegate,
+)
+from csrdesk.ui.widgets.reasons_panel import ReasonsPanel
+
+log = logging.getLogger(__name__)
+
+REFRESH_TOPICS = {"assessments", "suppliers", "library", "caps", "all"}
+COMMON_STANDARDS = ("SMETA 6.1", "amfori BSCI", "SLCP", "WRAP", "SA8000", "ICTI Ethical Toy Program", "Brand code")
+PREVIEW_DELAY_MS = 40
+
+
+def _rating_column(title: str = "Rating") -> Column:
+    return Column(
+        title, lambda r: r.rating, colour=lambda r: theme.rating_text_colour(r.rating),
+        background=lambda r: theme.rating_background(r.rating), bold=lambda r: True, width=130,
+    )
+
+
+LIST_COLUMNS = [
+    Column("Date", lambda r: r.date, width=90),
+    Column("Supplier", lambda r: r.supplier_code, width=80, tooltip=lambda r: r.supplier_name),
+    Column("Name", lambda r: r.supplier_name, width=180),
+    Column("Type", lambda r: r.assessment_type, width=110),
+    Column("Score", lambda r: r.score, width=60),
+    _rating_column(),
+    Column("Findings", lambda r: r.findings, width=70),
+    Column("Open items", lambda r: r.open_items, width=80),
+    Column("CAP", lambda r: r.cap_status or "", width=110),
+    Column("Audit firm", lambda r: r.audit_firm, width=120),
+]
+
+
+class AssessmentEditor(QWidget):
+    """Records or edits one assessment: header, findings grid, the live rating and why, and saving."""
+
+    saved = Signal(object)  # AssessmentDetail
+    dirty_changed = Signal(bool)
+    navigate_requested = Signal(str, object)
+
+    def __init__(self, ctx, parent: Optional[QWidget] = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.assessment_id: Optional[int] = None
+        self.cap_id: Optional[int] = None
+        self._saved_input: Optional[AssessmentInput] = None
+        self._library: dict[str, library.ViolationTypeInfo] = {}
+        self._categories: list[tuple[str, str]] = []
+        self._suppliers: list[SupplierChoice] = []
+        self._past_for: Optional[str] = None
+        self._dirty = False
+        self._saving = False
+        self._loading = False
+        self.last_error: Optional[str] = None
+        self.undo_stack = QUndoStack(self)
+        self.model = FindingsModel(self.undo_stack, self)
+        self._preview_timer = QTimer(self)
+        self._preview_timer.setSingleShot(True)
+        self._preview_timer.setInterval(PREVIEW_DELAY_MS)
+        self._preview_timer.timeout.connect(self.refresh_rating)
+        self._build()
+        self._connect()
+        self.reload_reference_data()
+        self.new_assessment()
+
+    # --- building ----------------------------------------------------------------------------------------------
+    def _build(self) -> None:
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        title_row = QHBoxLayout()
+        self.title = QLabel("New assessment")
+        self.title.setObjectName("sectionTitle")
+        self.state_label = QLabel("")
+        self.state_label.setObjectName("muted")
+        title_row.addWidget(self.title)
+        title_row.addStretch(1)
+        title_row.addWidget(self.state_label)
+        outer.addLayout(title_row)
+
+        header = QFrame(self)
+        header.setObjectName("card")
+        grid = QGridLayout(header)
+        grid.setContentsMargins(12, 10, 12, 10)
+        grid.setHorizontalSpacing(10)
+        grid.setVerticalSpacing(6)
+        self.supplier_box = QComboBox(header)
+        self.supplier_box.setEditable(True)
+        self.supplier_box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.supplier_box.lineEdit().setPlaceholderText("Supplier code or name")
+        self.supplier_box.completer().setFilterMode(Qt.MatchFlag.MatchContains)
+        self.supplier_box.completer().setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        self.supplier_box.setMinimumWidth(200)
+        self.type_box = QComboBox(header)
+        self.type_box.addItems(ASSESSMENT_TYPES)
+        self.date_edit = QDateEdit(header)
+        self.date_edit.setCalendarPopup(True)
+        self.date_edit.setDisplayFormat("yyyy-MM-dd")
+        self.firm_edit = QLineEdit(header)
+        self.firm_edit.setPlaceholderText("e.g. Bureau Veritas")
+        self.auditor_edit = QLineEdit(header)
+        self.standard_edit = QLineEdit(header)
+        self.standard_edit.setPlaceholderText("e.g. SMETA 6.1")
+        self.denied_box = QCheckBox("The auditor was denied access", header)
+        self.notes_edit = QLineEdit(header)
+        self.notes_edit.setPlaceholderText("Notes (optional)")
+
+        def label(text: str) -> QLabel:
+            lab = QLabel(text)
+            lab.setObjectName("muted")
+            return lab
+
+        grid.addWidget(label("Supplier"), 0, 0)
+        grid.addWidget(self.supplier_box, 0, 1, 1, 3)
+        grid.addWidget(label("Type"), 0, 4)
+        grid.addWidget(self.type_box, 0, 5)
+        grid.addWidget(label("Date"), 0, 6)
+        grid.addWidget(self.date_edit, 0, 7)
+        grid.addWidget(label("Audit firm"), 1, 0)
+        grid.addWidget(self.firm_edit, 1, 1)
+        grid.addWidget(label("Auditor"), 1, 2)
+        grid.addWidget(self.auditor_edit, 1, 3)
+        grid.addWidget(label("Standard"), 1, 4)
+        grid.addWidget(self.standard_edit, 1, 5)
+        grid.addWidget(self.denied_box, 1, 6, 1, 2)
+        grid.addWidget(label("Notes"), 2, 0)
+        grid.addWidget(self.notes_edit, 2, 1, 1, 7)
+        for col, stretch in ((1, 2), (3, 2), (5, 1)):
+            grid.setColumnStretch(col, stretch)
+        outer.addWidget(header)
+
+        body = QSplitter(Qt.Orientation.Horizontal, self)
+        body.setChildrenCollapsible(False)
+        left = QWidget(body)
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 6, 6, 0)
+        add_row = QHBoxLayout()
+        self.picker = FindingPicker(left)
+        self.free_severity = QComboBox(left)
+        self.free_severity.addItems(SEVERITIES)
+        self.free_severity.setCurrentText("major")
+        self.free_severity.setToolTip("Severity of a free-text finding (library findings bring their own)")
+        self.add_button = QPushButton("Add", left)
+        self.add_button.setToolTip("Add the finding (Ctrl+Enter)")
+        add_row.addWidget(self.picker, 1)
+        add_row.addWidget(self.free_severity)
+        add_row.addWidget(self.add_button)
+        left_layout.addLayout(add_row)
+
+        self.grid = QTableView(left)
+        self.grid.setModel(self.model)
+        self.grid.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.grid.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.grid.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked | QAbstractItemView.EditTrigger.EditKeyPressed
+            | QAbstractItemView.EditTrigger.AnyKeyPressed
+        )
+        self.grid.verticalHeader().setVisible(False)
+        self.grid.setAlternatingRowColors(True)
+        self.grid.setWordWrap(False)
+        self.grid.setItemDelegateForColumn(COL_SEVERITY, SeverityDelegate(self.grid))
+        self.grid.setItemDelegateForColumn(COL_POINTS, PointsDelegate(self.grid))
+        self.grid.setItemDelegateForColumn(COL_CATEGORY, CategoryDelegate(lambda: self._categories, self.grid))
+        for i, c in enumerate(COLUMNS):
+            self.grid.setColumnWidth(i, c.width)
+        self.grid.horizontalHeader().setSectionResizeMode(COL_TITLE, QHeaderView.ResizeMode.Stretch)
+        self.grid.horizontalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        left_layout.addWidget(self.grid, 3)
+
+        self.empty_hint = QLabel(
+            "No findings yet. Type in the box above: a library key (HRS-001), words of the title in English or "
+            "Chinese, or your own text; Enter adds it. An assessment with no findings is rated Satisfactory."
+        )
+        self.empty_hint.setWordWrap(True)
+        self.empty_hint.setObjectName("muted")
+        left_layout.addWidget(self.empty_hint)
+
+        detail = QFrame(left)
+        detail.setObjectName("card")
+        form = QFormLayout(detail)
+        form.setContentsMargins(10, 8, 10, 8)
+        self.detail_title = QLabel("Select a finding to describe what the auditor saw.")
+        self.detail_title.setWordWrap(True)
+        self.detail_title.setStyleSheet("font-weight: 600;")
+        self.description_edit = QPlainTextEdit(detail)
+        self.description_edit.setPlaceholderText("What the auditor saw: facts, numbers, where")
+        self.legal_edit = QPlainTextEdit(detail)
+        self.legal_edit.setPlaceholderText("The law it breaks (article, requirement)")
+        self.code_edit = QPlainTextEdit(detail)
+        self.code_edit.setPlaceholderText("The code of conduct requirement")
+        for edit in (self.description_edit, self.legal_edit, self.code_edit):
+            edit.setTabChangesFocus(True)
+            edit.setFixedHeight(52)
+        form.addRow(self.detail_title)
+        form.addRow("Description", self.description_edit)
+        form.addRow("Legal requirement", self.legal_edit)
+        form.addRow("Code requirement", self.code_edit)
+        left_layout.addWidget(detail, 2)
+
+        grid_buttons = QHBoxLayout()
+        self.remove_button = QPushButton("Remove finding", left)
+        self.remove_button.setToolTip("Remove the selected findings (Delete)")
+        self.undo_button = QPushButton("Undo", left)
+        self.redo_button = QPushButton("Redo", left)
+        self.count_label = QLabel("")
+        self.count_label.setObjectName("muted")
+        grid_buttons.addWidget(self.remove_button)
+        grid_buttons.addWidget(self.undo_button)
+        grid_buttons.addWidget(self.redo_button)
+        grid_buttons.addStretch(1)
+        grid_buttons.addWidget(self.count_label)
+        left_layout.addLayout(grid_buttons)
+
+        right = QWidget(body)
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(6, 6, 0, 0)
+        self.reasons = ReasonsPanel(right)
+        self.reasons.setMinimumWidth(220)
+        right_layout.addWidget(self.reasons, 1)
+        self.cap_label = QLabel("")
+        self.cap_label.setWordWrap(True)
+        self.cap_button = QPushButton("Open the CAP", right)
+        self.cap_button.clicked.connect(lambda: self.cap_id and self.navigate_requested.emit("cap", self.cap_id))
+        right_layout.addWidget(self.cap_label)
+        right_layout.addWidget(self.cap_button)
+        body.addWidget(left)
+        body.addWidget(right)
+        body.setStretchFactor(0, 3)
+        body.setStretchFactor(1, 1)
+        body.setSizes([720, 260])
+        self.body_splitter = body
+        outer.addWidget(body, 1)
+
+        bottom = QHBoxLayout()
+        self.message = QLabel("")
+        self.message.setWordWrap(True)
+        self.revert_button = QPushButton("Revert", self)
+        self.revert_button.setToolTip("Throw away the unsaved changes")
+        self.save_button = QPushButton("Save", self)
+        self.save_button.setObjectName("primary")
+        self.save_button.setToolTip("Save the assessment and its draft CAP (Ctrl+S)")
+        bottom.addWidget(self.message, 1)
+        bottom.addWidget(self.revert_button)
+        bottom.addWidget(self.save_button)
+        outer.addLayout(bottom)
+
+        ctx_shortcut = Qt.ShortcutContext.WidgetWithChildrenShortcut
+        QShortcut(QKeySequence.StandardKey.Save, self, self.save, context=ctx_shortcut)
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            QShortcut(QKeySequence(keys), self, self.add_from_picker, context=ctx_shortcut)
+        QShortcut(QKeySequence.StandardKey.Delete, self.grid, self.remove_selected,
+                  context=Qt.ShortcutContext.WidgetShortcut)
+        QShortcut(QKeySequence.StandardKey.Undo, self.grid, self.undo_stack.undo, context=Qt.ShortcutContext.WidgetShortcut)
+        QShortcut(QKeySequence.StandardKey.Redo, self.grid, self.undo_stack.redo, context=Qt.ShortcutContext.WidgetShortcut)
+
+    def _connect(self) -> None:
+        self.model.edited.connect(self._changed)
+        self.supplier_box.currentIndexChanged.connect(self._supplier_changed)
+        self.supplier_box.lineEdit().editingFinished.connect(self._supplier_changed)
+        self.type_box.currentIndexChanged.connect(self._changed)
+        self.date_edit.dateChanged.connect(self._date_changed)
+        for edit in (self.firm_edit, self.auditor_edit, self.standard_edit, self.notes_edit):
+            edit.textChanged.connect(self._changed)
+        self.denied_box.toggled.connect(self._changed)
+        self.picker.picked.connect(self.add_library_finding)
+        self.picker.free_text.connect(self.add_free_finding)
+        self.add_button.clicked.connect(self.add_from_picker)
+        self.remove_button.clicked.connect(self.remove_selected)
+        self.undo_button.clicked.connect(self.undo_stack.undo)
+        self.redo_button.clicked.connect(self.undo_stack.redo)
+        self.undo_stack.canUndoChanged.connect(self.undo_button.setEnabled)
+        self.undo_stack.canRedoChanged.connect(self.redo_button.setEnabled)
+        self.undo_stack.undoTextChanged.connect(lambda t: self.undo_button.setToolTip(f"Undo {t.lower()} (Ctrl+Z)"))
+        self.undo_stack.redoTextChanged.connect(lambda t: self.redo_button.setToolTip(f"Redo {t.lower()}"))
+        self.grid.selectionModel().currentRowChanged.connect(self._show_detail)
+        self.grid.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.description_edit.textChanged.connect(lambda: self._detail_edited("description", self.description_edit))
+        self.legal_edit.textChanged.connect(lambda: self._detail_edited("legal_requirement", self.legal_edit))
+        self.code_edit.textChanged.connect(lambda: self._detail_edited("code_requirement", self.code_edit))
+        self.save_button.clicked.connect(self.save)
+        self.revert_button.clicked.connect(self.revert)
+        self.undo_button.setEnabled(False)
+        self.redo_button.setEnabled(False)
+
+    # --- reference data ----------------------------------------------------------------------------------------
+    def reload_reference_data(self) -> None:
+        """Suppliers, the finding library, categories and the matrix: read once, again after a change notice."""
+        db = self.ctx.db
+        self._library = {v.key: v for v in library.list_violation_types(db)}
+        self._categories = [(c.key, c.title) for c in library.list_categories(db)]
+        self.model.set_category_titles(dict(self._categories))
+        self.model.set_matrix(library.get_matrix(db))
+        self.picker.set_library(self._library.values())
+        self.set_suppliers(assessment_list.supplier_choices(db))
+        firms = QCompleter(assessment_list.audit_firms(db), self.firm_edit)
+        firms.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.firm_edit.setCompleter(firms)
+        standards = sorted(set(COMMON_STANDARDS) | set(assessment_list.standards(db)))
+        completer = QCompleter(standards, self.standard_edit)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        self.standard_edit.setCompleter(completer)
+        self._schedule_preview()
+
+    def set_suppliers(self, suppliers: list[SupplierChoice]) -> None:
+        current = self.supplier_code()
+        self._suppliers = suppliers
+        with QSignalBlocker(self.supplier_box):
+            self.supplier_box.clear()
+            for s in suppliers:
+                self.supplier_box.addItem(s.label, s.code)
+            self._select_supplier(current)
+
+    def _select_supplier(self, code: Optional[str]) -> None:
+        index = self.supplier_box.findData(code) if code else -1
+        self.supplier_box.setCurrentIndex(index)
+        if index < 0:
+            self.supplier_box.setEditText("")
+
+    def supplier_code(self) -> Optional[str]:
+        """The code of the supplier chosen in the box, or None when the text names no supplier."""
+        text = self.supplier_box.currentText().strip()
+        if not text:
+            return None
+        index = self.supplier_box.findText(text, Qt.MatchFlag.MatchFixedString)
+        if index >= 0:
+            return self.supplier_box.itemData(index)
+        upper = text.split(" ")[0].upper()
+        for s in self._suppliers:
+            if s.code.upper() == upper:
+                return s.code
+        return None
+
+    # --- opening -----------------------------------------------------------------------------------------------
+    def new_assessment(self, supplier_code: Optional[str] = None) -> None:
+        self._loading = True
+        try:
+            self.assessment_id = None
+            self.cap_id = None
+            self.supplier_box.setEnabled(True)
+            with QSignalBlocker(self.supplier_box):
+                self._select_supplier(supplier_code)
+            self.type_box.setCurrentText("periodic")
+            self.date_edit.setDate(QDate.currentDate())
+            for edit in (self.firm_edit, self.auditor_edit, self.standard_edit, self.notes_edit):
+                edit.clear()
+            self.denied_box.setChecked(False)
+            self.model.load([])
+            self.undo_stack.clear()
+            self._past_for = None
+            self._update_history()
+        finally:
+            self._loading = False
+        self._saved_input = self.current_input()
+        self.title.setText("New assessment")
+        self._set_message("")
+        self._update_cap_label(None)
+        self._changed()
+        self.refresh_rating()
+
+    def load(self, assessment_id: int) -> None:
+        """Opens a saved assessment (without asking about unsaved changes; the page does that)."""
+        detail = assessments.assessment_detail(self.ctx.db, assessment_id)
+        self.show_detail(detail)
+
+    def show_detail(self, detail: AssessmentDetail) -> None:
+        self._loading = True
+        try:
+            self.assessment_id = detail.id
+            self.cap_id = detail.cap_id
+            if self.supplier_box.findData(detail.supplier_code) < 0:
+                self.supplier_box.addItem(f"{detail.supplier_code} · {detail.supplier_name}", detail.supplier_code)
+            with QSignalBlocker(self.supplier_box):
+                self._select_supplier(detail.supplier_code)
+            self.supplier_box.setEnabled(False)  # an assessment stays with its supplier
+            self.type_box.setCurrentText(detail.assessment_type)
+            self.date_edit.setDate(QDate(detail.date.year, detail.date.month, detail.date.day))
+            self.firm_edit.setText(detail.audit_firm)
+            self.auditor_edit.setText(detail.auditor)
+            self.standard_edit.setText(detail.standard)
+            self.denied_box.setChecked(detail.denied)
+            self.notes_edit.setText(detail.notes)
+            self.model.load([FindingDraft.from_row(f) for f in detail.findings])
+            self.undo_stack.clear()
+            self._past_for = None
+            self._update_history()
+        finally:
+            self._loading = False
+        self._saved_input = self.current_input()
+        self.title.setText(f"{detail.supplier_code} · {detail.supplier_name} — {detail.assessment_type} "
+                           f"assessment of {detail.date.isoformat()}")
+        self._update_cap_label(detail)
+        self._changed()
+        self.refresh_rating()
+        if self.model.rowCount():
+            self.select_finding(0)
+
+    def _update_cap_label(self, detail: Optional[AssessmentDetail]) -> None:
+        if detail is None or detail.cap_id is None:
+            self.cap_label.setText("Saving creates a draft CAP with one item per finding." if detail is None
+                                   else "No CAP: the assessment has no findings.")
+            self.cap_button.setVisible(False)
+        else:
+            follow = (f"<br>A follow-up assessment is due by <b>{detail.follow_up_due.isoformat()}</b>."
+                      if detail.follow_up_due else "")
+            self.cap_label.setText(f"CAP #{detail.cap_id} holds one item per finding.{follow}")
+            self.cap_button.setVisible(True)
+
+    # --- the input as it stands --------------------------------------------------------------------------------
+    def current_input(self) -> AssessmentInput:
+        qd = self.date_edit.date()
+        return AssessmentInput(
+            supplier_code=self.supplier_code() or "",
+            date=date(qd.year(), qd.month(), qd.day()),
+            assessment_type=self.type_box.currentText(),
+            audit_firm=self.firm_edit.text().strip(),
+            auditor=self.auditor_edit.text().strip(),
+            standard=self.standard_edit.text().strip(),
+            denied=self.denied_box.isChecked(),
+            notes=self.notes_edit.text().strip(),
+            findings=[d.to_input() for d in self.model.drafts()],
+        )
+
+    def is_dirty(self) -> bool:
+        return self._dirty
+
+    def _changed(self, *_args) -> None:
+        if self._loading:
+            return
+        dirty = self._saved_input is not None and self.current_input() != self._saved_input
+        if self.assessment_id is None and not self.model.rowCount() and not self.supplier_code():
+            dirty = dirty and bool(self.firm_edit.text() or self.auditor_edit.text() or self.standard_edit.text()
+                                   or self.notes_edit.text())
+        if dirty != self._dirty:
+            self._dirty = dirty
+            self.dirty_changed.emit(dirty)
+        self.state_label.setText("● Unsaved changes" if dirty else ("Saved" if self.assessment_id else ""))
+        self.state_label.setStyleSheet(f"color: {theme.WARNING}; font-weight: 600;" if dirty else "")
+        self.save_button.setEnabled(dirty and not self._saving)
+        self.revert_button.setEnabled(dirty and not self._saving)
+        n = self.model.rowCount()
+        self.count_label.setText(f"{n} finding{'s' if n != 1 else ''}")
+        self.empty_hint.setVisible(n == 0)
+        self._selection_changed()
+        self._schedule_preview()
+
+    def _supplier_changed(self, *_args) -> None:
+        if self._loading:
+            return
+        self._update_history()
+        self._changed()
+
+    def _date_changed(self, *_args) -> None:
+        if self._loading:
+            return
+        self._update_history()
+        self._changed()
+
+    def _update_history(self) -> None:
+        """Earlier findings of the chosen supplier, so repeats are marked before saving."""
+        code = self.supplier_code()
+        qd = self.date_edit.date()
+        if not code:
+            self.model.set_history([], None)
+            self._past_for = None
+            return
+        key = f"{code}/{self.assessment_id}"
+        if key != self._past_for:
+            try:
+                self._past = assessment_list.past_findings(self.ctx.db, code, self.assessment_id)
+            except UserError:
+                self._past = []
+            self._past_for = key
+        self.model.set_history(self._past, date(qd.year(), qd.month(), qd.day()))
+
+    # --- live rating -------------------------------------------------------------------------------------------
+    def _schedule_preview(self) -> None:
+        if not self._loading:
+            self._preview_timer.start()
+
+    def refresh_rating(self) -> None:
+        """Scores the input as it stands (nothing saved) and shows the rating and why."""
+        self._preview_timer.stop()
+        data = self.current_input()
+        if not data.supplier_code:
+            self.reasons.show_message("Choose a supplier to see the rating (its certifications count).")
+            return
+        try:
+            result = assessments.preview_rating(self.ctx.db, data)
+        except UserError as exc:
+            self.reasons.show_message(str(exc))
+            return
+        self.reasons.show_result(result)
+
+    # --- adding and removing findings --------------------------------------------------------------------------
+    def add_from_picker(self) -> None:
+        if self.picker.text().strip():
+            self.picker.submit()
+        else:
+            self.picker.setFocus()
+
+    def add_library_finding(self, key: str) -> None:
+        v = self._library.get(key)
+        if v is None:
+            self._set_message(f"{key} is not in the finding library.", error=True)
+            return
+        draft = FindingDraft(
+            title=v.title, severity=v.severity, violation_type=v.key, category=v.category,
+            code_requirement=v.code_requirement,
+        )
+        self._add(draft, f"Add {v.key}")
+
+    def add_free_finding(self, text: str) -> None:
+        self._add(FindingDraft(title=text, severity=self.free_severity.currentText()), "Add free-text finding")
+
+    def _add(self, draft: FindingDraft, label: str) -> None:
+        row = self.model.add([draft], label)
+        self.select_finding(row)
+        self.grid.scrollTo(self.model.index(row, 0))
+        self._set_message("")
+        self.picker.setFocus()
+
+    def select_finding(self, row: int) -> None:
+        """Makes one finding the selection and the current row (QTableView.selectRow would add to it)."""
+        index = self.model.index(row, 0)
+        if not index.isValid():
+            return
+        flags = QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+        self.grid.selectionModel().setCurrentIndex(index, flags)
+        self.grid.scrollTo(index)
+
+    def selected_rows(self) -> list[int]:
+        return sorted({i.row() for i in self.grid.selectionModel().selectedRows()})
+
+    def remove_selected(self) -> None:
+        rows = self.selected_rows()
+        if not rows and self.grid.currentIndex().isValid():
+            rows = [self.grid.currentIndex().row()]
+        if rows:
+            self.model.remove(rows)
+            if self.model.rowCount():
+                self.select_finding(min(rows[0], self.model.rowCount() - 1))
+
+    def _selection_changed(self, *_args) -> None:
+        self.remove_button.setEnabled(bool(self.grid.selectionModel().selectedRows()))
+
+    # --- the selected finding's text ---------------------------------------------------------------------------
+    def _show_detail(self, *_args) -> None:
+        index = self.grid.currentIndex()
+        has = index.isValid()
+        for edit in (self.description_edit, self.legal_edit, self.code_edit):
+            edit.setEnabled(has)
+        if not has:
+            self.detail_title.setText("Select a finding to describe what the auditor saw.")
+            for edit in (self.description_edit, self.legal_edit, self.code_edit):
+                with QSignalBlocker(edit):
+                    edit.setPlainText("")
+            return
+        d = self.model.draft(index.row())
+        lib = self._library.get(d.violation_type or "")
+        self.detail_title.setText(f"{index.row() + 1}. {d.title}")
+        self.description_edit.setPlaceholderText(
+            ("Library: " + lib.description) if lib and lib.description else "What the auditor saw: facts, numbers, where"
+        )
+        for edit, value in ((self.description_edit, d.description), (self.legal_edit, d.legal_requirement),
+                            (self.code_edit, d.code_requirement)):
+            if edit.toPlainText() != value:
+                with QSignalBlocker(edit):
+                    edit.setPlainText(value)
+
+    def _detail_edited(self, field: str, edit: QPlainTextEdit) -> None:
+        index = self.grid.currentIndex()
+        if not index.isValid():
+            return
+        self.model.set_fields(index.row(), "Edit " + field.replace("_", " "), **{field: edit.toPlainText()})
+
+    # --- saving ------------------------------------------------------------------------------------------------
+    def _set_message(self, text: str, *, error: bool = False) -> None:
+        self.message.setText(text)
+        self.message.setStyleSheet(f"color: {theme.OVERDUE}; font-weight: 600;" if error else f"color: {theme.OK};")
+
+    def _check(self, data: AssessmentInput) -> Optional[str]:
+        if not data.supplier_code:
+            return "Choose the supplier the assessment belongs to."
+        return None
+
+    def save(self) -> None:
+        """Saves in the background; the editor keeps its content until the save succeeds or says why it failed."""
+        if self._saving:
+            return
+        data = self.current_input()
+        problem = self._check(data)
+        if problem:
+            self._save_failed(UserError(problem))
+            return
+        self._saving = True
+        self._changed()
+        self._set_message("Saving…")
+        if self.assessment_id is None:
+            self.ctx.run(assessments.record_assessment, self.ctx.db, data, on_done=self._save_done,
+                         on_error=self._save_failed, label="Saving the assessment…", parent=self)
+        else:
+            self.ctx.run(assessments.update_assessment, self.ctx.db, self.assessment_id, data,
+                         on_done=self._save_done, on_error=self._save_failed, label="Saving the assessment…",
+                         parent=self)
+
+    def save_now(self) -> bool:
+        """Saves on the spot (when leaving with unsaved changes); True when saved."""
+        data = self.current_input()
+        problem = self._check(data)
+        try:
+            if problem:
+                raise UserError(problem)
+            if self.assessment_id is None:
+                detail = assessments.record_assessment(self.ctx.db, data)
+            else:
+                detail = assessments.update_assessment(self.ctx.db, self.assessment_id, data)
+        except Exception as exc:  # noqa: BLE001 - every failure is shown; the editor stays as it is
+            self._save_failed(exc)
+            return False
+        self._save_done(detail)
+        return True
+
+    def _save_done(self, detail: AssessmentDetail) -> None:
+        self._saving = False
+        self.last_error = None
+        current = self.grid.currentIndex().row()
+        self.show_detail(detail)
+        if 0 <= current < self.model.rowCount():
+            self.select_finding(current)
+        items = f" and its draft CAP #{detail.cap_id}" if detail.cap_id else ""
+        self._set_message(f"Saved at {datetime.now():%H:%M}: {detail.rating}, {detail.score} points{items}.")
+        self.saved.emit(detail)
+
+    def _save_failed(self, exc: BaseException) -> None:
+        self._saving = False
+        text = " ".join(str(exc).split()) or exc.__class__.__name__
+        self.last_error = text
+        self._set_message("Not saved: " + text, error=True)
+        self._changed()
+        if not isinstance(exc, UserError):
+            self.ctx.show_error(self, exc)
+
+    def revert(self) -> None:
+        if self.assessment_id is None:
+            self.new_assessment((self._saved_input.supplier_code if self._saved_input else "") or None)
+        else:
+            self.load(self.assessment_id)
+        self._set_message("Changes thrown away.")
+
+
+class AssessmentsPage(QWidget):
+    """Every assessment, newest first, with filters; the editor beside the list."""
+
+    navigate_requested = Signal(str, object)
+
+    def __init__(self, ctx, parent: Optional[QWidget] = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self._stale = False
+        self._loading_list = False
+        self._reference_stale = False
+        self._muted = False
+        self._build()
+        ctx.changed.connect(self._on_changed)
+        self.reload()
+
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 12, 16, 12)
+        head = QHBoxLayout()
+        title = QLabel("Assessments")
+        title.setObjectName("pageTitle")
+        self.subtitle = QLabel("")
+        self.subtitle.setObjectName("pageSubtitle")
+        self.new_button = QPushButton("New assessment")
+        self.new_button.setObjectName("primary")
+        self.new_button.setToolTip("Record a new assessment (Ctrl+N)")
+        head.addWidget(title)
+        head.addSpacing(12)
+        head.addWidget(self.subtitle, 1)
+        head.addWidget(self.new_button)
+        layout.addLayout(head)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.setChildrenCollapsible(False)
+        left = QWidget(self.splitter)
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 8, 0)
+        self.list_model = RowTableModel(LIST_COLUMNS, self)
+        filters = QHBoxLayout()
+        self.filter_box = FilterBox(self.list_model, left, placeholder="Filter supplier, firm, type…")
+        self.rating_filter = QComboBox(left)
+        self.rating_filter.addItem("Any rating", None)
+        for r in Rating:
+            self.rating_filter.addItem(r.value, r.value)
+        self.type_filter = QComboBox(left)
+        self.type_filter.addItem("Any type", None)
+        for t in ASSESSMENT_TYPES:
+            self.type_filter.addItem(t, t)
+        self.open_cap_filter = QCheckBox("Open CAP", left)
+        self.open_cap_filter.setToolTip("Only assessments whose CAP is not closed yet")
+        self.filter_box.setMinimumWidth(120)
+        filters.addWidget(self.filter_box, 1)
+        filters.addWidget(self.open_cap_filter)
+        left_layout.addLayout(filters)
+        combos = QHBoxLayout()
+        combos.addWidget(self.rating_filter, 1)
+        combos.addWidget(self.type_filter, 1)
+        left_layout.addLayout(combos)
+        self.table = TableView(left, settings_key="assessments", placeholder="No assessments recorded yet.")
+        self.table.setModel(self.list_model)
+        left_layout.addWidget(self.table, 1)
+        self.count_label = QLabel("")
+        self.count_label.setObjectName("muted")
+        left_layout.addWidget(self.count_label)
+        self.editor = AssessmentEditor(self.ctx, self.splitter)
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(self.editor)
+        self.splitter.setStretchFactor(0, 2)
+        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setSizes([430, 1000])
+        layout.addWidget(self.splitter, 1)
+
+        self.new_button.clicked.connect(lambda: self.new_assessment())
+        QShortcut(QKeySequence.StandardKey.New, self, lambda: self.new_assessment(),
+                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        QShortcut(QKeySequence.StandardKey.Find, self, self.filter_box.setFocus,
+                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.rating_filter.currentIndexChanged.connect(self._apply_predicate)
+        self.type_filter.currentIndexChanged.connect(self._apply_predicate)
+        self.open_cap_filter.toggled.connect(self._apply_predicate)
+        self.list_model.filtered.connect(self._update_count)
+        self.table.selection_changed_rows.connect(self._list_selection)
+        self.editor.saved.connect(self._editor_saved)
+        self.editor.navigate_requested.connect(self.navigate_requested)
+        self.restore_state()
+
+    # --- list --------------------------------------------------------------------------------------------------
+    def reload(self) -> None:
+        """Reads the list on the database worker; the table keeps its filter, sort and selection."""
+        self._stale = False
+        self._loading_list = True
+        self.ctx.run(assessment_list.list_assessments, self.ctx.db, AssessmentFilters(), on_done=self._list_loaded,
+                     on_error=self._list_failed, parent=self)
+
+    def _list_loaded(self, rows: list[AssessmentListRow]) -> None:
+        self._loading_list = False
+        with QSignalBlocker(self.table.selectionModel()):
+            self.list_model.set_rows(rows)
+        self._update_count()
+        if self.editor.assessment_id is not None:
+            self._select_in_list(self.editor.assessment_id)
+
+    def _list_failed(self, exc: BaseException) -> None:
+        self._loading_list = False
+        self.ctx.show_error(self, exc)
+
+    def _update_count(self, *_args) -> None:
+        self.count_label.setText(count_text(self.list_model, "assessment"))
+        rows = self.list_model.all_rows()
+        open_caps = sum(1 for r in rows if r.cap_status and r.cap_status != "closed")
+        self.subtitle.setText(f"{len(rows):,} recorded · {open_caps:,} with an open CAP")
+
+    def _apply_predicate(self, *_args) -> None:
+        rating = self.rating_filter.currentData()
+        kind = self.type_filter.currentData()
+        open_cap = self.open_cap_filter.isChecked()
+        if rating is None and kind is None and not open_cap:
+            self.list_model.set_predicate(None)
+            return
+
+        def keep(r: AssessmentListRow) -> bool:
+            return ((rating is None or r.rating == rating) and (kind is None or r.assessment_type == kind)
+                    and (not open_cap or (r.cap_status is not None and r.cap_status != "closed")))
+
+        self.list_model.set_predicate(keep)
+
+    def _select_in_list(self, assessment_id: Optional[int]) -> None:
+        with QSignalBlocker(self.table.selectionModel()):
+            if assessment_id is None or not self.table.select_id(assessment_id):
+                self.table.clearSelection()
+
+    def _list_selection(self, rows: list) -> None:
+        if len(rows) != 1 or rows[0].id == self.editor.assessment_id:
+            return
+        if not self.confirm_leave():
+            self._select_in_list(self.editor.assessment_id)
+            return
+        self.editor.load(rows[0].id)
+
+    # --- navigation --------------------------------------------------------------------------------------------
+    def new_assessment(self, supplier_code: Optional[str] = None) -> bool:
+        if not self.confirm_leave():
+            return False
+        self.editor.new_assessment(supplier_code)
+        self._select_in_list(None)
+        self.editor.supplier_box.setFocus()
+        return True
+
+    def open_item(self, kind: str, item_id: Any) -> bool:
+        """Shows an assessment (kind 'assessment'), or starts a new one for a supplier (kind 'supplier', code)."""
+        if kind == "assessment":
+            if item_id == self.editor.assessment_id:
+                self._select_in_list(item_id)
+                return True
+            if not self.confirm_leave():
+                return False
+            self.editor.load(int(item_id))
+            self.filter_box.clear()
+            self._select_in_list(int(item_id))
+            return True
+        if kind == "supplier":
+            return self.new_assessment(str(item_id))
+        return False
+
+    def has_unsaved_changes(self) -> bool:
+        return self.editor.is_dirty()
+
+    def ask_unsaved(self) -> QMessageBox.StandardButton:
+        """Save, Discard or Cancel; a separate method so tests can answer it."""
+        return QMessageBox.question(
+            self, "Unsaved assessment",
+            "The assessment has changes that are not saved. Save them before leaving?",
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Save,
+        )
+
+    def confirm_leave(self) -> bool:
+        """True when the editor may be left: nothing unsaved, or saved or thrown away on the user's word."""
+        if not self.editor.is_dirty():
+            return True
+        answer = self.ask_unsaved()
+        if answer == QMessageBox.StandardButton.Save:
+            return self.editor.save_now()
+        if answer == QMessageBox.StandardButton.Discard:
+            self.editor.revert()
+            return True
+        return False
+
+    can_leave = confirm_leave
+
+    # --- change notices ----------------------------------------------------------------------------------------
+    def _editor_saved(self, detail: AssessmentDetail) -> None:
+        self._muted = True  # the editor already shows what was saved; other screens refresh
+        try:
+            self.ctx.notify("assessments")
+            self.ctx.notify("caps")
+        finally:
+            self._muted = False
+        self.reload()
+
+    def _on_changed(self, what: str) -> None:
+        if self._muted or what not in REFRESH_TOPICS:
+            return
+        if what in ("suppliers", "library", "all"):
+            self._reference_stale = True
+        if self.isVisible():
+            self._refresh()
+        else:
+            self._stale = True
+
+    def _refresh(self) -> None:
+        if self._reference_stale:
+            self._reference_stale = False
+            self.editor.reload_reference_data()
+        if self.editor.assessment_id is not None and not self.editor.is_dirty():
+            try:
+                self.editor.load(self.editor.assessment_id)
+            except UserError:
+                self.editor.new_assessment()
+        self.reload()
+
+    def showEvent(self, event) -> None:  # noqa: N802
+        super().showEvent(event)
+        if self._stale or self._reference_stale:
+            self._stale = False
+            self._refresh()
+
+    # --- remembered layout -------------------------------------------------------------------------------------
+    def restore_state(self) -> None:
+        settings = self.ctx.settings()
+        state = settings.value("assessments/splitter")
+        if state is not None:
+            self.splitter.restoreState(state)
+        body = settings.value("assessments/editor_splitter")
+        if body is not None:
+            self.editor.body_splitter.restoreState(body)
+
+    def save_state(self) -> None:
+        settings = self.ctx.settings()
+        settings.setValue("assessments/splitter", self.splitter.saveState())
+        settings.setValue("assessments/editor_splitter", self.editor.body_splitter.saveState())
+
+    def hideEvent(self, event) -> None:  # noqa: N802
+        self.save_state()
+        super().hideEvent(event)

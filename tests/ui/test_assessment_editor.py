@@ -1,0 +1,251 @@
+"""The assessment editor: findings from the library or free text, the live rating and why, saving, undo, leaving."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import QMessageBox
+
+from csrdesk.services.assessment_list import list_assessments
+from csrdesk.services.assessments import AssessmentInput, FindingInput, record_assessment
+from csrdesk.services.caps import cap_detail
+from csrdesk.ui.context import AppContext
+from csrdesk.ui.pages.assessments import AssessmentsPage
+from csrdesk.ui.widgets.findings_grid import COL_POINTS, COL_REPEAT, COL_SEVERITY
+
+
+@pytest.fixture
+def ctx(qtbot, db):
+    context = AppContext(db)
+    yield context
+    context.wait_idle()
+
+
+@pytest.fixture
+def page(qtbot, ctx, supplier):
+    widget = AssessmentsPage(ctx)
+    qtbot.addWidget(widget)
+    widget.resize(1400, 860)
+    widget.show()
+    qtbot.waitUntil(lambda: not widget._loading_list)
+    return widget
+
+
+def _settle(qtbot, page):
+    page.editor.refresh_rating()
+    qtbot.wait(1)
+
+
+def test_rating_and_reasons_change_live_as_findings_are_added(qtbot, page):
+    """Each of three findings moves the score, the rating badge and the explanation before anything is saved."""
+    editor = page.editor
+    assert page.new_assessment("CN-0001")
+    _settle(qtbot, page)
+    assert editor.reasons.badge.rating == "Satisfactory"
+    assert "No findings: score 0." in editor.reasons.reason_lines()
+
+    editor.add_library_finding("MGT-001")  # minor, 1 point
+    qtbot.waitUntil(lambda: editor.reasons.badge.score == 1)
+    assert editor.reasons.badge.rating == "Satisfactory"
+
+    editor.add_library_finding("HRS-001")  # major, 8 points
+    qtbot.waitUntil(lambda: editor.reasons.badge.score == 9)
+    assert editor.reasons.badge.rating == "Needs Improvement"
+    assert any("Needs Improvement is a score of 8 to 29" in r for r in editor.reasons.reason_lines())
+
+    editor.add_library_finding("WAG-001")  # critical, 30 points
+    qtbot.waitUntil(lambda: editor.reasons.badge.score == 39)
+    assert editor.reasons.badge.rating == "Unsatisfactory"
+    reasons = " ".join(editor.reasons.reason_lines())
+    assert "Wages below the legal minimum wage (critical, 30 points)" in reasons
+    assert "follow-up assessment" in reasons
+    assert "#ef6c00" in editor.reasons.badge.styleSheet()  # the Unsatisfactory colour
+    assert editor.is_dirty() and editor.save_button.isEnabled()
+
+
+def test_saving_records_the_assessment_and_its_draft_cap(qtbot, page, ctx):
+    """Ctrl+S saves the assessment; its draft CAP has one item per finding and the list shows the new row."""
+    editor = page.editor
+    page.new_assessment("CN-0001")
+    editor.firm_edit.setText("Bureau Veritas")
+    editor.standard_edit.setText("SMETA 6.1")
+    for key in ("MGT-001", "HRS-001", "WAG-001"):
+        editor.add_library_finding(key)
+    notices = []
+    ctx.changed.connect(notices.append)
+    editor.setFocus()
+    qtbot.keyClick(editor.grid, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: editor.assessment_id is not None, timeout=5000)
+    assert not editor.is_dirty()
+    assert editor.cap_id is not None
+    cap = cap_detail(ctx.db, editor.cap_id)
+    assert cap.status == "draft"
+    assert [i.row.finding for i in cap.items] == [
+        "No written social compliance policy", "Weekly working hours exceed the legal limit",
+        "Wages below the legal minimum wage",
+    ]
+    assert "Unsatisfactory, 39 points" in editor.message.text()
+    assert "caps" in notices and "assessments" in notices
+    qtbot.waitUntil(lambda: page.list_model.total_count == 1)
+    row = page.list_model.row_at(0)
+    assert (row.rating, row.score, row.findings, row.cap_status) == ("Unsatisfactory", 39, 3, "draft")
+    assert editor.cap_button.isVisible()
+
+
+def test_points_typed_override_the_matrix_and_undo_restores_them(qtbot, page):
+    """Typing points marks them as overridden and moves the score; clearing goes back to the matrix; undo works."""
+    editor = page.editor
+    page.new_assessment("CN-0001")
+    editor.add_library_finding("HRS-001")
+    model = editor.model
+    points = model.index(0, COL_POINTS)
+    assert model.data(points) == "8"
+    assert model.setData(points, "25")
+    assert model.data(points) == "25 ✎"
+    assert "matrix gives 8" in model.data(points, Qt.ItemDataRole.ToolTipRole)
+    qtbot.waitUntil(lambda: editor.reasons.badge.score == 25)
+
+    assert model.setData(model.index(0, COL_SEVERITY), "critical")
+    assert model.data(points) == "25 ✎"  # typed points stay when the severity changes
+    assert model.setData(points, "")
+    assert model.data(points) == "30"  # back to the matrix, for the new severity
+    qtbot.waitUntil(lambda: editor.reasons.badge.rating == "Unsatisfactory")
+
+    editor.undo_stack.undo()  # back to 25 typed points
+    assert model.data(points) == "25 ✎"
+    editor.undo_stack.undo()  # back to major
+    assert model.draft(0).severity == "major"
+    assert not model.setData(points, "-3")  # refused, nothing changes
+    assert model.data(points) == "25 ✎"
+
+
+def test_delete_removes_the_finding_and_undo_brings_it_back(qtbot, page):
+    """Delete on the grid removes the selected finding; Ctrl+Z puts it back in its place."""
+    editor = page.editor
+    page.new_assessment("CN-0001")
+    for key in ("MGT-001", "HRS-001", "WAG-001"):
+        editor.add_library_finding(key)
+    editor.grid.setFocus()
+    editor.select_finding(1)
+    qtbot.keyClick(editor.grid, Qt.Key.Key_Delete)
+    assert [d.violation_type for d in editor.model.drafts()] == ["MGT-001", "WAG-001"]
+    qtbot.waitUntil(lambda: editor.reasons.badge.score == 31)
+    qtbot.keyClick(editor.grid, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert [d.violation_type for d in editor.model.drafts()] == ["MGT-001", "HRS-001", "WAG-001"]
+    qtbot.waitUntil(lambda: editor.reasons.badge.score == 39)
+
+
+def test_type_ahead_finds_library_entries_in_english_chinese_and_by_key(qtbot, page):
+    """The picker completes on a key, English words or Chinese; Enter on other text adds a free-text finding."""
+    editor = page.editor
+    page.new_assessment("CN-0001")
+    picker = editor.picker
+    assert any(c.startswith("HRS-001") for c in picker.completions("hrs-00"))
+    assert any("HRS-001" in c for c in picker.completions("legal limit"))
+    assert any("WAG-001" in c for c in picker.completions("最低工资"))
+
+    qtbot.keyClicks(picker, "Weekly working hours exceed the legal limit")
+    qtbot.keyClick(picker, Qt.Key.Key_Return)
+    assert editor.model.draft(0).violation_type == "HRS-001"
+
+    editor.free_severity.setCurrentText("critical")
+    qtbot.keyClicks(picker, "Blocked emergency exit on the second floor")
+    qtbot.keyClick(picker, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    free = editor.model.draft(1)
+    assert (free.title, free.violation_type, free.severity) == ("Blocked emergency exit on the second floor", None, "critical")
+    qtbot.waitUntil(lambda: editor.reasons.badge.score == 38)
+
+
+def test_denied_access_rates_denied_whatever_the_findings(qtbot, page):
+    """Ticking 'denied access' turns the live rating to Denied and says why."""
+    editor = page.editor
+    page.new_assessment("CN-0001")
+    editor.add_library_finding("MGT-001")
+    editor.denied_box.setChecked(True)
+    qtbot.waitUntil(lambda: editor.reasons.badge.rating == "Denied")
+    assert any("refused access" in r for r in editor.reasons.reason_lines())
+
+
+def test_a_failed_save_keeps_the_editor_and_says_why(qtbot, page, ctx):
+    """A date more than a year ahead is refused: nothing is saved, the findings stay and the reason is shown."""
+    editor = page.editor
+    page.new_assessment("CN-0001")
+    editor.add_library_finding("MGT-001")
+    editor.add_free_finding("No first-aid training records")
+    far = date.today() + timedelta(days=800)
+    editor.date_edit.setDate(QDate(far.year, far.month, far.day))
+    editor.save()
+    qtbot.waitUntil(lambda: editor.last_error is not None, timeout=5000)
+    assert "more than a year in the future" in editor.message.text()
+    assert editor.assessment_id is None
+    assert len(editor.model.drafts()) == 2 and editor.is_dirty()
+    assert list_assessments(ctx.db) == []
+
+    editor.supplier_box.setEditText("")
+    editor.save()
+    assert "Choose the supplier" in editor.message.text()
+
+
+def test_repeat_findings_are_marked_before_saving(qtbot, page, ctx):
+    """A finding of a type that an earlier assessment of the supplier had is marked as a repeat."""
+    record_assessment(ctx.db, AssessmentInput(
+        supplier_code="CN-0001", date=date.today() - timedelta(days=200), assessment_type="periodic",
+        findings=[FindingInput(title="Weekly working hours exceed the legal limit", severity="major",
+                               violation_type="HRS-001")],
+    ))
+    ctx.notify("assessments")
+    editor = page.editor
+    page.new_assessment("CN-0001")
+    editor.add_library_finding("HRS-001")
+    editor.add_library_finding("MGT-001")
+    model = editor.model
+    assert model.data(model.index(0, COL_REPEAT)) == "↻ repeat"
+    assert model.data(model.index(1, COL_REPEAT)) == ""
+
+
+def test_leaving_with_unsaved_changes_asks_first(qtbot, page, ctx, monkeypatch):
+    """Opening another assessment with unsaved edits asks: Cancel stays, Discard leaves, Save saves then leaves."""
+    saved = record_assessment(ctx.db, AssessmentInput(supplier_code="CN-0001", date=date.today(),
+                                                      findings=[FindingInput(title="Blocked exit", severity="critical")]))
+    editor = page.editor
+    page.new_assessment("CN-0001")
+    editor.add_library_finding("MGT-001")
+    answers = []
+    monkeypatch.setattr(page, "ask_unsaved", lambda: answers.pop(0))
+
+    answers.append(QMessageBox.StandardButton.Cancel)
+    assert not page.open_item("assessment", saved.id)
+    assert editor.assessment_id is None and editor.model.rowCount() == 1
+
+    answers.append(QMessageBox.StandardButton.Save)
+    assert page.open_item("assessment", saved.id)
+    assert editor.assessment_id == saved.id
+    assert len(list_assessments(ctx.db)) == 2
+
+    editor.add_free_finding("Second thoughts")
+    answers.append(QMessageBox.StandardButton.Discard)
+    assert page.new_assessment()
+    assert len(list_assessments(ctx.db)) == 2
+    assert [r.findings for r in list_assessments(ctx.db)] == [1, 1]
+
+
+def test_editing_a_saved_assessment_updates_it(qtbot, page, ctx):
+    """Opening a saved assessment, removing a finding and saving updates its score, rating and CAP."""
+    saved = record_assessment(ctx.db, AssessmentInput(
+        supplier_code="CN-0001", date=date.today(), findings=[
+            FindingInput(title="Blocked exit", severity="critical"),
+            FindingInput(title="No policy", severity="minor"),
+        ]))
+    ctx.notify("assessments")
+    assert page.open_item("assessment", saved.id)
+    editor = page.editor
+    assert not editor.supplier_box.isEnabled()
+    assert editor.reasons.badge.rating == "Unsatisfactory"
+    editor.select_finding(0)
+    editor.remove_selected()
+    editor.save()
+    qtbot.waitUntil(lambda: not editor.is_dirty(), timeout=5000)
+    cap = cap_detail(ctx.db, saved.cap_id)
+    assert [i.row.finding for i in cap.items] == ["No policy"]
+    assert cap.score == 1 and cap.rating == "Satisfactory"
