@@ -118,3 +118,21 @@ def run_selftest(progress: Optional[Callable[[str], None]] = None, folder: Optio
             else:
                 os.environ["CSRDESK_HOME"] = previous
     return {"ok": ok, "steps": results}
+
+
+@step("import a supplier list and a findings sheet")
+def _imports(ctx: Context) -> str:
+    from datetime import date
+
+    from csrdesk.services.imports import import_assessment, import_suppliers
+
+    suppliers = ctx.folder / "suppliers.csv"
+    suppliers.write_bytes("工厂名称,国家\r\n宁波美达服饰有限公司,中国\r\n宁波美达服饰厂,CHINA\r\n".encode("gb18030"))
+    report = import_suppliers(ctx.db, suppliers)
+    assert len(report.created) == 1 and len(report.duplicates) == 1, report.summary()
+    findings = ctx.folder / "findings.csv"
+    findings.write_text("Finding,Risk level,Timeline (days)\nEmergency exit blocked,Critical,7\n", encoding="utf-8")
+    d = import_assessment(ctx.db, findings, supplier_code=report.created[0].code, on=date.today(),
+                          assessment_type="periodic")
+    assert d.rating == "Unsatisfactory" and d.cap_id, f"{d.rating}, CAP {d.cap_id}"
+    return f"{report.created[0].code} created, 1 duplicate flagged; assessment {d.id} {d.rating}"

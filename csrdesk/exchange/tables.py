@@ -264,6 +264,10 @@ def decode_text(data: bytes, name: str = "the file") -> tuple[str, str]:
     elif data.startswith(b"\xff\xfe") or data.startswith(b"\xfe\xff"):
         candidates = ["utf-16"]
     else:
+        sample = data[:200_000]
+        controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 13))
+        if b"\x00" in sample or controls > max(2, len(sample) // 200):
+            raise TableError(f"{name} is a binary file, not a spreadsheet or CSV table.")
         candidates = ["utf-8", "gb18030", "cp1252"]
     for encoding in candidates:
         try:

@@ -100,7 +100,7 @@ def normalise_country(text: str) -> str:
         return known
     words = cleaned.split()
     if cleaned.isupper() or cleaned.islower():
-        titled = [w if i and w.lower() in _SMALL_WORDS else w[:1].upper() + w[1:].lower() for i, w in enumerate(words)]
+        titled = [w.lower() if i and w.lower() in _SMALL_WORDS else w[:1].upper() + w[1:].lower() for i, w in enumerate(words)]
         return " ".join(titled)
     return cleaned
 
