@@ -1,0 +1,412 @@
+"""Reading a CAP tracker a factory sent back: checked before anything else looks at it.
+
+The file is opened read-only with formulas kept as their text (data_only=False): nothing in it is ever evaluated,
+and a cell the factory turned into a formula is read as the text it holds ("=1+1"). Rows are matched by item ID,
+whatever the factory did to the order, the filters, hidden or inserted rows. Anything that makes the file
+untrustworthy raises TrackerRefused with a one-line message; the caller then changes nothing.
+
+This module knows the file format only; services.trackers compares what it read with the database.
+"""
+from __future__ import annotations
+
+import hmac
+import re
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any, Callable, Iterable, Optional
+
+from csrdesk.exchange.tracker import (
+    COLUMNS, DATA_SHEET, DATA_TITLE, FACTORY_FIELDS, FORMAT_VERSION, ITEMS_SHEET, STATUS_ZH, canonical_text, checksum,
+)
+
+MAX_UNPACKED_BYTES = 300 * 1024 * 1024  # far above any real tracker; refuses zip bombs before openpyxl unpacks them
+HEADER_SEARCH_ROWS = 40
+
+
+class TrackerRefused(Exception):
+    """A returned tracker that cannot be imported; the message says why in one line."""
+
+
+@dataclass(frozen=True)
+class ReturnedItem:
+    """One item row as the factory returned it; values are canonical text, dates ISO (YYYY-MM-DD) or ''."""
+
+    item_id: int
+    row: int
+    values: dict[str, str]
+
+
+@dataclass(frozen=True)
+class ReturnedTracker:
+    path: Path
+    format_version: int
+    export_id: str
+    supplier_code: str
+    supplier_id: int
+    cap_id: int
+    exported_at: str
+    exported: dict[int, dict[str, str]]     # item ID -> factory fields as exported
+    items: dict[int, ReturnedItem]          # item ID -> the row the factory returned
+    missing: tuple[int, ...]                # exported items whose row is no longer in the file
+    notes: tuple[str, ...] = field(default=())  # how ambiguous answers were read (e.g. day-first dates)
+
+
+# ---------------------------------------------------------------- statuses
+
+def _status_key(text: str) -> str:
+    return " ".join(re.sub(r"[_\-]+", " ", text).lower().split())
+
+
+def _status_lookup() -> dict[str, str]:
+    table: dict[str, str] = {}
+    for status, zh in STATUS_ZH.items():
+        for form in (status, zh, f"{status} / {zh}", f"{status}/{zh}", f"{zh} / {status}", f"{status} {zh}",
+                     f"{zh}（{status}）", f"{zh}({status})"):
+            table[_status_key(form)] = status
+    return table
+
+
+STATUS_LOOKUP = _status_lookup()
+
+
+def parse_status(text: str) -> Optional[str]:
+    """The status a factory's answer names (English or Chinese, any case), '' for blank, None when unknown."""
+    key = _status_key(text)
+    if not key:
+        return ""
+    return STATUS_LOOKUP.get(key)
+
+
+# ---------------------------------------------------------------- dates
+
+_ISO = re.compile(r"^(\d{4})[-/.年]\s*(\d{1,2})[-/.月]\s*(\d{1,2})\s*日?(?:[ T].*)?$")
+_NUMERIC = re.compile(r"^(\d{1,2})([/.\-])(\d{1,2})\2(\d{4}|\d{2})(?:\s.*)?$")
+_SERIAL = re.compile(r"^\d{5}(?:\.0+)?$")
+_MONTHS = {m: i for i, names in enumerate(
+    (("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",), ("jun", "june"),
+     ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
+     ("dec", "december")), start=1) for m in names}
+_WORDY = re.compile(r"^(?:(\d{1,2})\s+([a-z]+)\.?,?\s+(\d{4})|([a-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4}))$")
+EXCEL_EPOCH = date(1899, 12, 30)
+
+
+class DateOrder:
+    """How the file writes slashed dates: learnt from unambiguous ones (25/3/2026 is day first)."""
+
+    def __init__(self) -> None:
+        self.day_first = 0
+        self.month_first = 0
+
+    def learn(self, texts: Iterable[str]) -> None:
+        for text in texts:
+            m = _NUMERIC.match(text.strip())
+            if not m or m.group(2) == ".":
+                continue
+            a, b = int(m.group(1)), int(m.group(3))
+            if a > 12 >= b:
+                self.day_first += 1
+            elif b > 12 >= a:
+                self.month_first += 1
+
+    @property
+    def prefer_day_first(self) -> bool:
+        # Most of the world, and the factories csrdesk serves, write the day first; only a file that shows
+        # month-first dates is read month first.
+        return self.month_first <= self.day_first or self.month_first == 0
+
+
+def _year(text: str) -> int:
+    year = int(text)
+    return 2000 + year if year < 100 else year
+
+
+def _serial(number: float) -> Optional[date]:
+    if 20000 <= number <= 80000:  # 1954 to 2119: anything else is not a date a factory meant
+        return EXCEL_EPOCH + timedelta(days=int(number))
+    return None
+
+
+def parse_date_text(value: Any, order: Optional[DateOrder] = None) -> tuple[Optional[date], str]:
+    """A date from a cell: a real date, an Excel serial number or text typed by hand.
+
+    Returns (date, note); note explains an ambiguous reading. Raises ValueError when it is no date.
+    """
+    if value is None:
+        return None, ""
+    if isinstance(value, datetime):
+        return value.date(), ""
+    if isinstance(value, date):
+        return value, ""
+    if isinstance(value, bool):
+        raise ValueError(str(value))
+    if isinstance(value, (int, float)):
+        found = _serial(float(value))
+        if found is None:
+            raise ValueError(str(value))
+        return found, ""
+    text = " ".join(str(value).replace("／", "/").replace("－", "-").split())
+    if not text:
+        return None, ""
+    if _SERIAL.match(text):
+        found = _serial(float(text))
+        if found is not None:
+            return found, ""
+    m = _ISO.match(text)
+    if m:
+        return date(int(m.group(1)), int(m.group(2)), int(m.group(3))), ""
+    m = _NUMERIC.match(text)
+    if m:
+        a, sep, b, year = int(m.group(1)), m.group(2), int(m.group(3)), _year(m.group(4))
+        if sep == "." or a > 12:
+            return date(year, b, a), ""            # 05.03.2026 and 25/3/2026: day first
+        if b > 12:
+            return date(year, a, b), ""            # 3/25/2026: month first
+        if a == b:
+            return date(year, a, b), ""
+        if order is None or order.prefer_day_first:
+            found = date(year, b, a)
+            return found, f"{text!r} was read day first, as {found.isoformat()}"
+        found = date(year, a, b)
+        return found, f"{text!r} was read month first, as {found.isoformat()}, like the other dates in the file"
+    m = _WORDY.match(text.lower())
+    if m:
+        if m.group(1):
+            day, month, year = int(m.group(1)), _MONTHS.get(m.group(2)), int(m.group(3))
+        else:
+            month, day, year = _MONTHS.get(m.group(4)), int(m.group(5)), int(m.group(6))
+        if month:
+            return date(year, month, day), ""
+    raise ValueError(text)
+
+
+# ---------------------------------------------------------------- reading the workbook
+
+def _cell_text(value: Any) -> str:
+    """A cell's content as text; formulas (read as their text, never evaluated) stay as typed."""
+    if value is None:
+        return ""
+    if hasattr(value, "text") and not isinstance(value, str):  # array or data-table formula objects
+        value = "=" + str(value.text or "").lstrip("=")
+    return canonical_text(value)
+
+
+def _open_workbook(path: Path):
+    from openpyxl import load_workbook
+
+    if not path.is_file():
+        raise TrackerRefused(f"{path} does not exist or is not a file.")
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+            if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED_BYTES:
+                raise TrackerRefused(f"{path.name} unpacks to more than {MAX_UNPACKED_BYTES >> 20} MB; it is not a tracker.")
+            bad = archive.testzip()
+            if bad is not None:
+                raise TrackerRefused(f"{path.name} is damaged (part {bad} cannot be read); ask the factory to send it again.")
+    except zipfile.BadZipFile:
+        raise TrackerRefused(f"{path.name} is not an Excel .xlsx file, or it is damaged.") from None
+    except OSError as exc:
+        raise TrackerRefused(f"{path.name} cannot be read: {exc.strerror or exc}.") from None
+    if "xl/workbook.xml" not in names:
+        raise TrackerRefused(f"{path.name} is not an Excel .xlsx workbook.")
+    try:
+        return load_workbook(path, read_only=True, data_only=False, keep_links=False)
+    except TrackerRefused:
+        raise
+    except Exception as exc:  # openpyxl raises many kinds of errors on a broken file
+        raise TrackerRefused(f"{path.name} is damaged and cannot be read ({type(exc).__name__}).") from None
+
+
+def _read_data_sheet(wb, name: str) -> tuple[dict[str, str], str, list[list[Any]]]:
+    if DATA_SHEET not in wb.sheetnames:
+        raise TrackerRefused(
+            f"{name} is not a csrdesk CAP tracker (its csrdesk data sheet is missing); "
+            "import a tracker exported by csrdesk and returned by the factory."
+        )
+    rows = [list(r) for r in wb[DATA_SHEET].iter_rows(values_only=True)]
+    if not rows or _cell_text(rows[0][0] if rows[0] else None) != DATA_TITLE:
+        raise TrackerRefused(f"{name} is not a csrdesk CAP tracker (its data sheet is not csrdesk's).")
+    header: dict[str, str] = {}
+    signature = ""
+    i = 1
+    while i < len(rows) and rows[i] and _cell_text(rows[i][0]):
+        key = _cell_text(rows[i][0])
+        value = _cell_text(rows[i][1] if len(rows[i]) > 1 else None)
+        if key == "checksum":
+            signature = value
+        else:
+            header[key] = value
+        i += 1
+    while i < len(rows) and not any(_cell_text(v) for v in rows[i]):
+        i += 1
+    table = rows[i:]
+    return header, signature, table
+
+
+def _int(text: str, what: str, name: str) -> int:
+    try:
+        number = float(text)
+    except ValueError:
+        raise TrackerRefused(f"{name}: the tracker's {what} {text!r} is not a number; the file was altered.") from None
+    if not number.is_integer():
+        raise TrackerRefused(f"{name}: the tracker's {what} {text!r} is not a whole number; the file was altered.")
+    return int(number)
+
+
+def _find_items_sheet(wb):
+    candidates = [ITEMS_SHEET] + [n for n in wb.sheetnames if n not in (ITEMS_SHEET, DATA_SHEET)]
+    for sheet_name in candidates:
+        if sheet_name not in wb.sheetnames:
+            continue
+        ws = wb[sheet_name]
+        for number, row in enumerate(ws.iter_rows(max_row=HEADER_SEARCH_ROWS, values_only=True), start=1):
+            heads = [_cell_text(v).split("\n")[0].strip().lower() for v in row]
+            if "item id" in heads:
+                return ws, number, heads
+    return None, 0, []
+
+
+def read_tracker(path: Path | str, secret: Optional[bytes],
+                 progress: Optional[Callable[[int, int, str], None]] = None) -> ReturnedTracker:
+    """Reads and checks a returned tracker. Raises TrackerRefused when it cannot be trusted or understood."""
+    path = Path(path)
+    name = path.name
+    wb = _open_workbook(path)
+    try:
+        header, signature, table = _read_data_sheet(wb, name)
+        version_text = header.get("format_version", "")
+        version = _int(version_text, "format version", name) if version_text else 0
+        if version > FORMAT_VERSION:
+            raise TrackerRefused(
+                f"{name} was made by a newer csrdesk (tracker format {version}, this one reads up to "
+                f"{FORMAT_VERSION}); update csrdesk to import it."
+            )
+        if version < 1:
+            raise TrackerRefused(f"{name}: the tracker format version is missing; the file was altered.")
+        expected_fields = ",".join(FACTORY_FIELDS)
+        if header.get("fields") != expected_fields or not table or [_cell_text(v) for v in table[0][:7]] != [
+            "item_id", *FACTORY_FIELDS
+        ]:
+            raise TrackerRefused(f"{name}: the tracker's data sheet is not laid out as csrdesk wrote it; the file was altered.")
+        exported_rows: list[list[str]] = []
+        for raw in table[1:]:
+            cells = [_cell_text(v) for v in (list(raw) + [None] * 7)[:7]]
+            if not any(cells):
+                continue
+            exported_rows.append(cells)
+        if secret is None:
+            raise TrackerRefused(
+                f"{name} was not exported from this csrdesk workspace (it has never exported a tracker)."
+            )
+        header_for_check: dict[str, Any] = dict(header)
+        if not signature or not hmac.compare_digest(signature, checksum(secret, header_for_check, exported_rows)):
+            raise TrackerRefused(
+                f"{name}: the tracker's check data does not match: it was altered after export, or it was exported "
+                "from another csrdesk workspace."
+            )
+        cap_id = _int(header.get("cap_id", ""), "CAP id", name)
+        supplier_id = _int(header.get("supplier_id", ""), "supplier id", name)
+        exported: dict[int, dict[str, str]] = {}
+        for cells in exported_rows:
+            item_id = _int(cells[0], "item ID", name)
+            exported[item_id] = dict(zip(FACTORY_FIELDS, cells[1:]))
+        if len(exported) != _int(header.get("item_count", "-1"), "item count", name):
+            raise TrackerRefused(f"{name}: the tracker's item list is incomplete; the file was altered.")
+        items, notes = _read_items(wb, name, exported, progress)
+    finally:
+        wb.close()
+    missing = tuple(i for i in exported if i not in items)
+    return ReturnedTracker(
+        path=path, format_version=version, export_id=header.get("export_id", ""),
+        supplier_code=header.get("supplier_code", ""), supplier_id=supplier_id, cap_id=cap_id,
+        exported_at=header.get("exported_at", ""), exported=exported, items=items, missing=missing, notes=tuple(notes),
+    )
+
+
+def _read_items(wb, name: str, exported: dict[int, dict[str, str]],
+                progress: Optional[Callable[[int, int, str], None]]) -> tuple[dict[int, ReturnedItem], list[str]]:
+    ws, header_row, heads = _find_items_sheet(wb)
+    if ws is None:
+        raise TrackerRefused(f"{name}: the CAP items sheet (with its 'Item ID' column) is missing.")
+    positions: dict[str, int] = {}
+    for col in COLUMNS:
+        if col.key == "item_id" or col.factory:
+            wanted = col.en.lower()
+            try:
+                positions[col.key] = heads.index(wanted)
+            except ValueError:
+                raise TrackerRefused(f"{name}: the column '{col.en}' is missing from the CAP items sheet.") from None
+    raw_rows: list[tuple[int, tuple]] = []
+    total = len(exported)
+    for number, row in enumerate(ws.iter_rows(min_row=header_row + 1, values_only=True), start=header_row + 1):
+        if row is None:
+            continue
+        raw_rows.append((number, row))
+    order = DateOrder()
+    planned_at = positions["planned_date"]
+    order.learn(str(r[planned_at]) for _, r in raw_rows if planned_at < len(r) and isinstance(r[planned_at], str))
+
+    items: dict[int, ReturnedItem] = {}
+    notes: list[str] = []
+    for count, (number, row) in enumerate(raw_rows, start=1):
+        def get(key: str) -> Any:
+            at = positions[key]
+            return row[at] if at < len(row) else None
+
+        raw_id = get("item_id")
+        id_text = _cell_text(raw_id)
+        answers = {k: _cell_text(get(k)) for k in FACTORY_FIELDS}
+        if not id_text:
+            if any(answers.values()):
+                raise TrackerRefused(
+                    f"{name}: row {number} has answers but no Item ID; put the answers on the item's own row."
+                )
+            continue  # a blank or inserted row
+        try:
+            number_id = float(id_text)
+        except ValueError:
+            number_id = -1.0
+        if not number_id.is_integer() or int(number_id) not in exported:
+            raise TrackerRefused(
+                f"{name}: row {number} has Item ID {id_text!r}, which is not in this tracker; the IDs were changed."
+            )
+        item_id = int(number_id)
+        if item_id in items:
+            raise TrackerRefused(
+                f"{name}: Item ID {item_id} appears twice (rows {items[item_id].row} and {number}); "
+                "each item must have exactly one row."
+            )
+        status_text = answers["status"]
+        status = parse_status(status_text)
+        if status is None:
+            raise TrackerRefused(
+                f"{name}: row {number} (item {item_id}) has the unknown status {status_text!r}; use one of "
+                "open, action planned, evidence submitted."
+            )
+        # A blank status leaves the status as it was.
+        answers["status"] = status or exported[item_id]["status"]
+        planned_raw = get("planned_date")
+        if isinstance(planned_raw, str) and planned_raw.strip().startswith("="):
+            raise TrackerRefused(
+                f"{name}: row {number} (item {item_id}) has a formula {planned_raw.strip()!r} as planned date; "
+                "type the date itself (YYYY-MM-DD)."
+            )
+        try:
+            planned, note = parse_date_text(planned_raw, order)
+        except ValueError:
+            raise TrackerRefused(
+                f"{name}: row {number} (item {item_id}) has {answers['planned_date']!r} as planned date, which is "
+                "not a date; type it as YYYY-MM-DD."
+            ) from None
+        if planned is not None and not 2000 <= planned.year <= 2100:
+            raise TrackerRefused(f"{name}: row {number} (item {item_id}) has the planned date {planned.isoformat()}, "
+                                 "which cannot be right.")
+        if note:
+            notes.append(f"Item {item_id}: {note}.")
+        answers["planned_date"] = planned.isoformat() if planned else ""
+        items[item_id] = ReturnedItem(item_id=item_id, row=number, values=answers)
+        if progress is not None and count % 200 == 0:
+            progress(min(count, total), total, "Reading the tracker")
+    return items, notes
