@@ -27,6 +27,7 @@ CSV_DELIMITERS = (",", ";", "\t", "|")
 
 # Characters that real exports leave behind and that never belong in a name or an address.
 _STRAY = dict.fromkeys(map(ord, "\u25a1\ufffd\ufeff\u200b\u200c\u200d\u2060\u00ad"), None)
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _SPACES = dict.fromkeys(map(ord, "\u00a0\u2007\u202f\u3000\u2002\u2003\u2009"), " ")
 
 
@@ -75,7 +76,7 @@ def clean_text(value: object, *, multiline: bool = False) -> str:
         return ""
     text = value if isinstance(value, str) else cell_text(value)
     text = text.translate(_STRAY).translate(_SPACES)
-    text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc")
+    text = _CONTROLS.sub("", text)
     if multiline:
         lines = [" ".join(line.split()) for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
         while lines and not lines[-1]:

@@ -5,6 +5,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Optional
 
@@ -135,6 +136,7 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _PLACEHOLDERS = {"", "n a", "na", "none", "null", "nil", "tbd", "tba", "unknown", "0"}
 
 
+@lru_cache(maxsize=8192)
 def name_key(name: str) -> str:
     """A name as compared for exact duplicates: case, width, punctuation and spacing ignored."""
     text = unicodedata.normalize("NFKC", clean_text(name)).lower().replace("&", " and ")
@@ -142,7 +144,8 @@ def name_key(name: str) -> str:
     return " ".join(re.sub(r"[\W_]+", " ", text).split())
 
 
-def _core_tokens(name: str) -> list[str]:
+@lru_cache(maxsize=8192)
+def _core_tokens(name: str) -> tuple[str, ...]:
     tokens = []
     for token in name_key(name).split():
         if token in _NOISE_WORDS:
@@ -157,7 +160,7 @@ def _core_tokens(name: str) -> list[str]:
         if len(stripped) > 4 and stripped.endswith("s") and stripped.isascii():
             stripped = stripped[:-1]
         tokens.append(stripped)
-    return tokens or name_key(name).split()
+    return tuple(tokens or name_key(name).split())
 
 
 def core_key(name: str) -> str:
@@ -217,13 +220,13 @@ class _DuplicateIndex:
         self.codes: dict[str, _Known] = {}
         self.exact: dict[str, list[_Known]] = {}
         self.core: dict[str, list[_Known]] = {}
-        self.fuzzy: dict[str, list[tuple[list[str], _Known]]] = {}
+        self.fuzzy: dict[str, list[tuple[tuple[str, ...], _Known]]] = {}
 
     @staticmethod
-    def _signatures(tokens: list[str]) -> list[str]:
+    def _signatures(tokens: tuple[str, ...]) -> list[str]:
         if len(tokens) < 2:
             return []
-        return [" ".join(tokens[:i] + ["*"] + tokens[i + 1:]) for i in range(len(tokens))
+        return [" ".join(tokens[:i] + ("*",) + tokens[i + 1:]) for i in range(len(tokens))
                 if len(tokens[i]) >= 5 and not any(ch.isdigit() for ch in tokens[i])]
 
     def add(self, known: _Known, names: Iterable[str], os_id: str, code: str) -> None:
@@ -435,6 +438,10 @@ def _coordinates(row: TableRow, country: str, warn) -> tuple[Optional[float], Op
 
 
 def _looks_like_header(row: TableRow, table: Table) -> bool:
+    """A header row repeated inside the data (two lists pasted together) names its name column again."""
+    name_field = "name" if "name" in table.columns else "local_name"
+    if header_key(row.get(name_field)) != header_key(table.columns[name_field]):
+        return False
     same = [f for f, header in table.columns.items() if row.get(f) and header_key(row.get(f)) == header_key(header)]
     return len(same) >= max(2, len(table.columns) // 2) or (len(table.columns) == 1 and bool(same))
 
@@ -487,13 +494,18 @@ class _Codes:
         self.s = s
         self.taken = taken
         self.next_number: dict[str, int] = {}
+        self.prefixes: dict[str, str] = {}
 
     def next(self, country: str) -> str:
         from csrdesk.services.suppliers import _next_code
 
-        first = _next_code(self.s, country)
-        prefix, _, number = first.rpartition("-")
-        n = self.next_number.get(prefix, int(number))
+        prefix = self.prefixes.get(country)
+        if prefix is None:
+            first = _next_code(self.s, country)
+            prefix, _, number = first.rpartition("-")
+            self.prefixes[country] = prefix
+            self.next_number.setdefault(prefix, int(number))
+        n = self.next_number[prefix]
         code = f"{prefix}-{n:04d}"
         while code.upper() in self.taken:
             n += 1
