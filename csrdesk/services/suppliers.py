@@ -249,7 +249,7 @@ def _get(s: Session, code: str) -> Supplier:
 
 def supplier_facts(s: Session, supplier: Supplier) -> SupplierFacts:
     from csrdesk.services.settings import Preferences
-    from csrdesk.storage.models import Setting
+    from csrdesk.storage.models import ChecklistTemplate, Setting
 
     latest = s.execute(
         select(Assessment.rating).where(Assessment.supplier_id == supplier.id)
@@ -260,9 +260,12 @@ def supplier_facts(s: Session, supplier: Supplier) -> SupplierFacts:
                                         Assessment.assessment_type == "pre-production")
         .order_by(Assessment.date.desc(), Assessment.id.desc()).limit(1)
     ).scalar()
+    # Only supplier screenings count: a responsible-exit checklist "approves" an exit plan, not the supplier.
     decision = s.execute(
-        select(VettingScreen.decision).where(VettingScreen.supplier_id == supplier.id,
-                                             VettingScreen.decision.is_not(None))
+        select(VettingScreen.decision)
+        .join(ChecklistTemplate, ChecklistTemplate.id == VettingScreen.template_id)
+        .where(VettingScreen.supplier_id == supplier.id, VettingScreen.decision.is_not(None),
+               ChecklistTemplate.kind == "supplier")
         .order_by(VettingScreen.decision_date.desc(), VettingScreen.id.desc()).limit(1)
     ).scalar()
     prefs_row = s.get(Setting, "preferences")

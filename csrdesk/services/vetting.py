@@ -1,0 +1,682 @@
+"""Vetting: checklist templates and their versions, screens filled for suppliers or firms, decisions and conditions.
+
+A template is never changed in place: saving makes a new version, and a screen keeps the version it was started
+with, so its answers always mean what they meant when they were given. The built-in templates in
+resources/checklists are loaded at start (cheaply: a hash of the files is kept in the settings table).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+from typing import Any, Mapping, Optional, Sequence
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from csrdesk import paths
+from csrdesk.domain.vetting import (
+    Answer, AnswerError, Decision, Evaluation, StoredVersion, Template, TemplateError, answer_label,
+    builtin_version_to_store, check_decision, content_of, evaluate, next_version, parse_answer, parse_template,
+    template_to_dict,
+)
+from csrdesk.services.errors import NotFound, UserError
+from csrdesk.services.history import record_change
+from csrdesk.storage.db import Database
+from csrdesk.storage.models import ChecklistTemplate, Setting, Supplier, VettingAnswer, VettingCondition, VettingScreen
+
+log = logging.getLogger(__name__)
+
+CHECKLISTS_DIR = "checklists"
+HASH_SETTING = "checklists_hash"
+CONDITION_STATUSES = ("open", "closed", "withdrawn")
+SCREEN_STATUSES = ("draft", "decided")
+
+
+# -- plain data handed to the UI and the command line ---------------------------------------------------------
+
+@dataclass(frozen=True)
+class TemplateInfo:
+    id: int
+    key: str
+    version: int
+    title: str
+    title_zh: str
+    kind: str
+    builtin: bool
+    questions: int
+    created_at: Optional[datetime]
+
+
+@dataclass(frozen=True)
+class ConditionInput:
+    text: str
+    due_date: Optional[date] = None
+
+
+@dataclass(frozen=True)
+class AnswerInput:
+    """An answer as typed (a form widget's value or a workbook cell); None leaves the question unanswered."""
+
+    value: Any = None
+    evidence: str = ""
+    comment: str = ""
+
+
+@dataclass(frozen=True)
+class ConditionInfo:
+    id: int
+    screen_id: int
+    text: str
+    due_date: Optional[date]
+    status: str
+    closed_date: Optional[date]
+    overdue: bool
+    supplier_code: str
+    subject: str
+
+
+@dataclass(frozen=True)
+class ScreenRow:
+    id: int
+    template_key: str
+    template_version: int
+    template_title: str
+    kind: str
+    supplier_code: str
+    supplier_name: str
+    subject: str
+    status: str
+    score: Optional[float]
+    suggested_decision: Optional[str]
+    decision: Optional[str]
+    reviewer: str
+    decision_date: Optional[date]
+    created_at: Optional[datetime]
+    open_conditions: int
+
+    @property
+    def name(self) -> str:
+        """Who was vetted: the supplier (code and name) or the firm."""
+        return f"{self.supplier_code} {self.supplier_name}".strip() if self.supplier_code else self.subject
+
+
+@dataclass(frozen=True)
+class ScreenDetail:
+    id: int
+    template_id: int
+    template: Template
+    supplier_id: Optional[int]
+    supplier_code: str
+    supplier_name: str
+    supplier_local_name: str
+    subject: str
+    status: str
+    answers: dict[str, Answer]
+    evaluation: Evaluation
+    decision: Optional[str]
+    reviewer: str
+    decision_date: Optional[date]
+    notes: str
+    conditions: tuple[ConditionInfo, ...]
+    created_at: Optional[datetime]
+    latest_version: int  # the newest version of the template (the screen may use an older one)
+
+    @property
+    def decided(self) -> bool:
+        return bool(self.decision)
+
+    @property
+    def effective_decision(self) -> str:
+        """The reviewer's decision once recorded, the checklist's suggestion before."""
+        return self.decision or self.evaluation.suggested.value
+
+    @property
+    def name(self) -> str:
+        return f"{self.supplier_code} {self.supplier_name}".strip() if self.supplier_code else self.subject
+
+
+# -- built-in templates -------------------------------------------------------------------------------------------
+
+def _builtin_files() -> list:
+    folder = paths.resource(CHECKLISTS_DIR)
+    return sorted(folder.glob("*.json")) if folder.is_dir() else []
+
+
+def ensure_checklists(db: Database) -> bool:
+    """Stores the shipped checklists as template versions on first start and after an upgrade.
+
+    Cheap when nothing changed (one hash compare). A user's own version of a template is never replaced.
+    Returns True when the files were read.
+    """
+    files = _builtin_files()
+    digest = hashlib.sha256()
+    for f in files:
+        digest.update(f.name.encode("utf-8") + b"\0" + f.read_bytes() + b"\0")
+    value = digest.hexdigest()
+    with db.transaction() as s:
+        marker = s.get(Setting, HASH_SETTING)
+        if marker is not None and marker.value == value:
+            return False
+        broken = False
+        for f in files:
+            try:
+                template = parse_template(json.loads(f.read_text(encoding="utf-8")))
+            except (TemplateError, ValueError) as exc:
+                log.error("built-in checklist %s is broken and was skipped: %s", f.name, exc)
+                broken = True
+                continue
+            _store_builtin(s, template)
+        if broken:
+            return True  # no marker: the next start tries again
+        if marker is None:
+            s.add(Setting(key=HASH_SETTING, value=value))
+        else:
+            marker.value = value
+    return True
+
+
+def _stored_versions(s: Session, key: str) -> list[ChecklistTemplate]:
+    return list(s.scalars(select(ChecklistTemplate).where(ChecklistTemplate.key == key)
+                          .order_by(ChecklistTemplate.version)))
+
+
+def _row_template(row: ChecklistTemplate) -> Template:
+    try:
+        return parse_template(row.definition)
+    except TemplateError as exc:
+        raise UserError(f"The stored checklist {row.key} version {row.version} is damaged: {exc}") from None
+
+
+def _store_builtin(s: Session, template: Template) -> None:
+    rows = _stored_versions(s, template.key)
+    stored = [StoredVersion(r.version, r.builtin, content_of(_row_template(r)),
+                            (r.definition or {}).get("builtin_version")) for r in rows]
+    version = builtin_version_to_store(template, stored)
+    if version is None:
+        return
+    stored_template = replace(template, version=version, builtin_version=template.version)
+    s.add(ChecklistTemplate(key=template.key, version=version, title=template.title, kind=template.kind,
+                            definition=template_to_dict(stored_template), builtin=True))
+    log.info("loaded built-in checklist %s as version %s", template.key, version)
+
+
+# -- templates ----------------------------------------------------------------------------------------------------
+
+def _info(row: ChecklistTemplate) -> TemplateInfo:
+    definition = row.definition or {}
+    count = sum(len(sec.get("questions", [])) for sec in definition.get("sections", []) if isinstance(sec, dict))
+    return TemplateInfo(row.id, row.key, row.version, row.title, str(definition.get("title_zh", "")), row.kind,
+                        row.builtin, count, row.created_at)
+
+
+def list_templates(db: Database, *, all_versions: bool = False, kind: Optional[str] = None) -> list[TemplateInfo]:
+    """The templates, newest version of each (or every version), by title."""
+    with db.reading() as s:
+        q = select(ChecklistTemplate)
+        if not all_versions:
+            latest = (select(ChecklistTemplate.key, func.max(ChecklistTemplate.version).label("v"))
+                      .group_by(ChecklistTemplate.key).subquery())
+            q = q.join(latest, (latest.c.key == ChecklistTemplate.key) & (latest.c.v == ChecklistTemplate.version))
+        if kind:
+            q = q.where(ChecklistTemplate.kind == kind)
+        rows = s.scalars(q.order_by(ChecklistTemplate.title, ChecklistTemplate.key, ChecklistTemplate.version.desc()))
+        return [_info(r) for r in rows]
+
+
+def _template_row(s: Session, key: str, version: Optional[int] = None) -> ChecklistTemplate:
+    q = select(ChecklistTemplate).where(ChecklistTemplate.key == (key or "").strip())
+    q = q.where(ChecklistTemplate.version == version) if version is not None else q.order_by(
+        ChecklistTemplate.version.desc())
+    row = s.scalars(q.limit(1)).first()
+    if row is None:
+        known = ", ".join(sorted(set(s.scalars(select(ChecklistTemplate.key))))) or "none"
+        what = f"{key!r} version {version}" if version is not None else repr(key)
+        raise NotFound(f"No checklist template {what}; the templates are: {known}.")
+    return row
+
+
+def get_template(db: Database, key: str, version: Optional[int] = None) -> Template:
+    """A template (its newest version unless one is asked for)."""
+    with db.reading() as s:
+        return _row_template(_template_row(s, key, version))
+
+
+def template_versions(db: Database, key: str) -> list[TemplateInfo]:
+    with db.reading() as s:
+        rows = _stored_versions(s, key)
+        if not rows:
+            raise NotFound(f"No checklist template {key!r}.")
+        return [_info(r) for r in reversed(rows)]
+
+
+def save_template(db: Database, template: Template | Mapping[str, Any], *, source: str = "app",
+                  user: str = "") -> TemplateInfo:
+    """Saves an edited (or new) template as a new version; screens already filled keep their own version."""
+    try:
+        checked = parse_template(template if isinstance(template, Mapping) else template_to_dict(template))
+    except TemplateError as exc:
+        raise UserError(str(exc)) from None
+    with db.transaction() as s:
+        rows = _stored_versions(s, checked.key)
+        if rows:
+            latest = rows[-1]
+            if content_of(_row_template(latest)) == content_of(checked):
+                raise UserError(f"Nothing changed since version {latest.version} of {checked.title}; nothing was saved.")
+            if latest.kind != checked.kind and s.scalar(
+                    select(func.count(VettingScreen.id)).join(ChecklistTemplate)
+                    .where(ChecklistTemplate.key == checked.key)):
+                raise UserError(f"{checked.title} has screens as a {latest.kind} checklist; its kind cannot change. "
+                                "Save it under a new key instead.")
+        version = next_version(r.version for r in rows)
+        stored = replace(checked, version=version, builtin_version=None)
+        row = ChecklistTemplate(key=checked.key, version=version, title=checked.title, kind=checked.kind,
+                                definition=template_to_dict(stored), builtin=False)
+        s.add(row)
+        s.flush()
+        record_change(s, "checklist_template", row.id, "version", rows[-1].version if rows else None, version,
+                      source=source, user=user)
+        return _info(row)
+
+
+# -- screens ------------------------------------------------------------------------------------------------------
+
+def _supplier(s: Session, code: str) -> Supplier:
+    supplier = s.scalar(select(Supplier).where(Supplier.code == (code or "").strip()))
+    if supplier is None:
+        raise NotFound(f"No supplier with code {code!r}.")
+    return supplier
+
+
+def start_screen(db: Database, template_key: str, *, supplier_code: Optional[str] = None, subject: str = "",
+                 source: str = "app", user: str = "") -> ScreenDetail:
+    """Starts a screen against the newest version of a template, for a supplier or (consultants) a named firm."""
+    subject = " ".join((subject or "").split())
+    with db.transaction() as s:
+        row = _template_row(s, template_key)
+        supplier = _supplier(s, supplier_code) if supplier_code else None
+        if row.kind in ("supplier", "exit") and supplier is None:
+            raise UserError(f"{row.title} is filled for a supplier: choose the supplier.")
+        if supplier is None and not subject:
+            raise UserError("Name the consultant or audit firm the screen is for.")
+        screen = VettingScreen(template_id=row.id, supplier_id=supplier.id if supplier else None,
+                               subject=subject, status="draft")
+        s.add(screen)
+        s.flush()
+        template = _row_template(row)
+        e = evaluate(template, {})
+        screen.score, screen.suggested_decision = e.score, e.suggested.value
+        record_change(s, "vetting_screen", screen.id, "started", None, f"{row.key} v{row.version}",
+                      supplier_id=screen.supplier_id, source=source, user=user)
+        screen_id = screen.id
+    return screen_detail(db, screen_id)
+
+
+def open_screen_for(db: Database, template_key: str, supplier_code: str) -> Optional[int]:
+    """The undecided screen of this template for this supplier, if there is one (to send out again)."""
+    with db.reading() as s:
+        supplier = _supplier(s, supplier_code)
+        return s.scalar(
+            select(VettingScreen.id).join(ChecklistTemplate)
+            .where(VettingScreen.supplier_id == supplier.id, ChecklistTemplate.key == template_key,
+                   VettingScreen.decision.is_(None))
+            .order_by(VettingScreen.id.desc()).limit(1)
+        )
+
+
+def _load_screen(s: Session, screen_id: int) -> VettingScreen:
+    screen = s.scalar(select(VettingScreen).where(VettingScreen.id == screen_id)
+                      .options(selectinload(VettingScreen.answers), selectinload(VettingScreen.conditions)))
+    if screen is None:
+        raise NotFound(f"No vetting screen {screen_id}.")
+    return screen
+
+
+def _answers(screen: VettingScreen) -> dict[str, Answer]:
+    return {a.question_id: Answer(a.value, a.evidence or "", a.comment or "") for a in screen.answers}
+
+
+def _condition_info(c: VettingCondition, today: date, supplier_code: str, subject: str) -> ConditionInfo:
+    overdue = c.status == "open" and c.due_date is not None and c.due_date < today
+    return ConditionInfo(c.id, c.screen_id, c.text, c.due_date, c.status, c.closed_date, overdue, supplier_code, subject)
+
+
+def screen_detail(db: Database, screen_id: int, today: Optional[date] = None) -> ScreenDetail:
+    """A screen with its template version, answers, live evaluation, decision and conditions."""
+    today = today or date.today()
+    with db.reading() as s:
+        screen = _load_screen(s, screen_id)
+        row = s.get(ChecklistTemplate, screen.template_id)
+        template = _row_template(row)
+        latest = s.scalar(select(func.max(ChecklistTemplate.version)).where(ChecklistTemplate.key == row.key))
+        supplier = s.get(Supplier, screen.supplier_id) if screen.supplier_id else None
+        answers = _answers(screen)
+        # A decided screen is judged as on the day of its decision, so dates do not age after the fact.
+        evaluation = evaluate(template, answers, screen.decision_date or today)
+        code = supplier.code if supplier else ""
+        return ScreenDetail(
+            id=screen.id, template_id=row.id, template=template, supplier_id=screen.supplier_id,
+            supplier_code=code, supplier_name=supplier.name if supplier else "",
+            supplier_local_name=supplier.local_name if supplier else "", subject=screen.subject, status=screen.status,
+            answers=answers, evaluation=evaluation, decision=screen.decision, reviewer=screen.reviewer,
+            decision_date=screen.decision_date, notes=screen.notes,
+            conditions=tuple(_condition_info(c, today, code, screen.subject)
+                             for c in sorted(screen.conditions, key=lambda c: (c.due_date or date.max, c.id))),
+            created_at=screen.created_at, latest_version=int(latest or row.version),
+        )
+
+
+def list_screens(db: Database, supplier_code: Optional[str] = None, *, kind: Optional[str] = None) -> list[ScreenRow]:
+    """Screens, newest first: all of them, or one supplier's."""
+    with db.reading() as s:
+        open_conditions = (select(VettingCondition.screen_id, func.count().label("n"))
+                           .where(VettingCondition.status == "open").group_by(VettingCondition.screen_id).subquery())
+        q = (select(VettingScreen, ChecklistTemplate, Supplier.code, Supplier.name, open_conditions.c.n)
+             .join(ChecklistTemplate, ChecklistTemplate.id == VettingScreen.template_id)
+             .outerjoin(Supplier, Supplier.id == VettingScreen.supplier_id)
+             .outerjoin(open_conditions, open_conditions.c.screen_id == VettingScreen.id)
+             .order_by(VettingScreen.created_at.desc(), VettingScreen.id.desc()))
+        if supplier_code:
+            q = q.where(VettingScreen.supplier_id == _supplier(s, supplier_code).id)
+        if kind:
+            q = q.where(ChecklistTemplate.kind == kind)
+        return [
+            ScreenRow(sc.id, t.key, t.version, t.title, t.kind, code or "", name or "", sc.subject, sc.status, sc.score,
+                      sc.suggested_decision, sc.decision, sc.reviewer, sc.decision_date, sc.created_at, int(n or 0))
+            for sc, t, code, name, n in s.execute(q)
+        ]
+
+
+def _question_label(template: Template, question_id: str) -> str:
+    number = template.numbering().get(question_id, "?")
+    return f"Question {number} (“{template.question(question_id).text}”)"
+
+
+def parse_answers(template: Template, answers: Mapping[str, AnswerInput | Answer]) -> tuple[dict[str, Answer], list[str]]:
+    """Reads typed answers against the template: (answers as stored, problems, one line each)."""
+    out: dict[str, Answer] = {}
+    problems: list[str] = []
+    known = {q.id for q in template.questions()}
+    for qid, given in answers.items():
+        if qid not in known:
+            problems.append(f"The checklist has no question {qid!r}.")
+            continue
+        q = template.question(qid)
+        try:
+            value = parse_answer(q, given.value)
+        except AnswerError as exc:
+            problems.append(f"{_question_label(template, qid)}: {exc}")
+            continue
+        evidence = " ".join(str(given.evidence or "").split())
+        if len(evidence) > 500:
+            problems.append(f"{_question_label(template, qid)}: the evidence note is longer than 500 characters.")
+            continue
+        out[qid] = Answer(value, evidence, str(given.comment or "").strip())
+    return out, problems
+
+
+def _write_answers(s: Session, screen: VettingScreen, template: Template, answers: Mapping[str, Answer], *,
+                   source: str, user: str) -> int:
+    """Stores answers (a None value with no evidence or comment removes the answer); returns how many changed."""
+    existing = {a.question_id: a for a in screen.answers}
+    changed = 0
+    for qid, new in answers.items():
+        row = existing.get(qid)
+        old = Answer(row.value, row.evidence or "", row.comment or "") if row else Answer()
+        if old == new:
+            continue
+        changed += 1
+        q = template.question(qid)
+        if old.value != new.value:
+            record_change(s, "vetting_screen", screen.id, f"answer {qid}", answer_label(q, old.value) or None,
+                          answer_label(q, new.value) or None, supplier_id=screen.supplier_id, source=source, user=user)
+        if new.value is None and not new.evidence and not new.comment:
+            if row is not None:
+                screen.answers.remove(row)
+            continue
+        if row is None:
+            screen.answers.append(VettingAnswer(question_id=qid, value=new.value, evidence=new.evidence,
+                                                comment=new.comment))
+        else:
+            row.value, row.evidence, row.comment = new.value, new.evidence, new.comment
+    e = evaluate(template, {**_answers(screen)}, date.today())
+    screen.score, screen.suggested_decision = e.score, e.suggested.value
+    return changed
+
+
+def _refuse_if_decided(screen: VettingScreen) -> None:
+    if screen.decision:
+        raise UserError(f"Vetting screen {screen.id} was decided ({screen.decision}, {screen.decision_date}); "
+                        "reopen it to change its answers.")
+
+
+def save_answers(db: Database, screen_id: int, answers: Mapping[str, AnswerInput | Answer], *,
+                 source: str = "app", user: str = "") -> ScreenDetail:
+    """Saves answers to some or all questions, all or nothing: one answer that does not fit changes nothing."""
+    with db.transaction() as s:
+        screen = _load_screen(s, screen_id)
+        _refuse_if_decided(screen)
+        template = _row_template(s.get(ChecklistTemplate, screen.template_id))
+        parsed, problems = parse_answers(template, answers)
+        if problems:
+            more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+            raise UserError(f"Nothing was saved: {problems[0]}{more}")
+        _write_answers(s, screen, template, parsed, source=source, user=user)
+    return screen_detail(db, screen_id)
+
+
+def decide_screen(db: Database, screen_id: int, decision: str, reviewer: str, *, decided_on: Optional[date] = None,
+                  conditions: Optional[Sequence[ConditionInput]] = None, notes: Optional[str] = None,
+                  source: str = "app", user: str = "") -> ScreenDetail:
+    """Records the reviewer's decision and its date; the conditions of an approval become tracked action items.
+
+    With 'approve with conditions' and no conditions given, the checklist's proposed conditions are used, each due
+    its number of days after the decision.
+    """
+    try:
+        chosen = Decision.parse(decision)
+    except ValueError as exc:
+        raise UserError(str(exc)[:1].upper() + str(exc)[1:]) from None
+    reviewer = " ".join((reviewer or "").split())
+    if not reviewer:
+        raise UserError("Name the reviewer who takes the decision.")
+    decided_on = decided_on or date.today()
+    if decided_on > date.today():
+        raise UserError("The decision date cannot be in the future.")
+    with db.transaction() as s:
+        screen = _load_screen(s, screen_id)
+        _refuse_if_decided(screen)
+        template = _row_template(s.get(ChecklistTemplate, screen.template_id))
+        evaluation = evaluate(template, _answers(screen), decided_on)
+        if chosen is Decision.CONDITIONS and conditions is None:
+            conditions = [ConditionInput(c.text, decided_on + timedelta(days=c.days)) for c in evaluation.conditions]
+        conditions = [ConditionInput(" ".join(c.text.split()), c.due_date) for c in (conditions or []) if c.text.strip()]
+        if chosen is not Decision.CONDITIONS and conditions:
+            raise UserError(f"Only an approval with conditions carries conditions; the decision is {chosen.value}.")
+        for c in conditions:
+            if c.due_date is not None and c.due_date < decided_on:
+                raise UserError(f"The condition “{c.text}” would be due before the decision date.")
+        try:
+            check_decision(chosen, evaluation, [c.text for c in conditions])
+        except ValueError as exc:
+            raise UserError(str(exc)) from None
+        for name, new in (("decision", chosen.value), ("reviewer", reviewer), ("decision_date", decided_on)):
+            record_change(s, "vetting_screen", screen.id, name, getattr(screen, name), new,
+                          supplier_id=screen.supplier_id, source=source, user=user,
+                          note=f"suggested: {evaluation.suggested.value}" if name == "decision" else "")
+        screen.decision, screen.reviewer, screen.decision_date = chosen.value, reviewer, decided_on
+        screen.status = "decided"
+        screen.score, screen.suggested_decision = evaluation.score, evaluation.suggested.value
+        if notes is not None:
+            screen.notes = notes.strip()
+        for c in conditions:
+            screen.conditions.append(VettingCondition(text=c.text, due_date=c.due_date, status="open"))
+    return screen_detail(db, screen_id)
+
+
+def reopen_screen(db: Database, screen_id: int, *, note: str = "", source: str = "app", user: str = "") -> ScreenDetail:
+    """Takes back a decision so the answers can change; its open conditions are withdrawn (kept in the history)."""
+    with db.transaction() as s:
+        screen = _load_screen(s, screen_id)
+        if not screen.decision:
+            raise UserError(f"Vetting screen {screen_id} has no decision to take back.")
+        for name in ("decision", "reviewer", "decision_date"):
+            record_change(s, "vetting_screen", screen.id, name, getattr(screen, name), None,
+                          supplier_id=screen.supplier_id, source=source, user=user, note=note)
+        screen.decision, screen.reviewer, screen.decision_date, screen.status = None, "", None, "draft"
+        for c in screen.conditions:
+            if c.status == "open":
+                record_change(s, "vetting_condition", c.id, "status", c.status, "withdrawn",
+                              supplier_id=screen.supplier_id, source=source, user=user, note="screen reopened")
+                c.status = "withdrawn"
+    return screen_detail(db, screen_id)
+
+
+def delete_screen(db: Database, screen_id: int, *, source: str = "app", user: str = "") -> None:
+    """Deletes a screen that was never decided (a decided one is a record and stays)."""
+    with db.transaction() as s:
+        screen = _load_screen(s, screen_id)
+        if screen.decision:
+            raise UserError(f"Vetting screen {screen_id} was decided; a decided screen is kept as a record.")
+        record_change(s, "vetting_screen", screen.id, "deleted", None, "deleted", supplier_id=screen.supplier_id,
+                      source=source, user=user)
+        s.delete(screen)
+
+
+# -- conditions ---------------------------------------------------------------------------------------------------
+
+def set_condition_status(db: Database, condition_id: int, status: str, *, on: Optional[date] = None,
+                         source: str = "app", user: str = "", note: str = "") -> ConditionInfo:
+    """Marks a condition closed (met), open again, or withdrawn."""
+    status = (status or "").strip().lower()
+    if status == "met":
+        status = "closed"
+    if status not in CONDITION_STATUSES:
+        raise UserError(f"A condition is {', '.join(CONDITION_STATUSES)}; not {status!r}.")
+    on = on or date.today()
+    with db.transaction() as s:
+        c = s.get(VettingCondition, condition_id)
+        if c is None:
+            raise NotFound(f"No vetting condition {condition_id}.")
+        screen = s.get(VettingScreen, c.screen_id)
+        if c.status == status:
+            raise UserError(f"The condition is already {status}.")
+        record_change(s, "vetting_condition", c.id, "status", c.status, status, supplier_id=screen.supplier_id,
+                      source=source, user=user, note=note)
+        c.status = status
+        c.closed_date = on if status == "closed" else None
+        supplier = s.get(Supplier, screen.supplier_id) if screen.supplier_id else None
+        return _condition_info(c, date.today(), supplier.code if supplier else "", screen.subject)
+
+
+def list_conditions(db: Database, *, supplier_code: Optional[str] = None, open_only: bool = False,
+                    today: Optional[date] = None) -> list[ConditionInfo]:
+    """Vetting conditions as action items, soonest due first."""
+    today = today or date.today()
+    with db.reading() as s:
+        q = (select(VettingCondition, VettingScreen.subject, Supplier.code)
+             .join(VettingScreen, VettingScreen.id == VettingCondition.screen_id)
+             .outerjoin(Supplier, Supplier.id == VettingScreen.supplier_id))
+        if supplier_code:
+            q = q.where(VettingScreen.supplier_id == _supplier(s, supplier_code).id)
+        if open_only:
+            q = q.where(VettingCondition.status == "open")
+        rows = [_condition_info(c, today, code or "", subject) for c, subject, code in s.execute(q)]
+    return sorted(rows, key=lambda c: (c.status != "open", c.due_date or date.max, c.id))
+
+
+# -- outputs ------------------------------------------------------------------------------------------------------
+
+def screen_summary(detail: ScreenDetail) -> dict[str, Any]:
+    """The screen as the command line prints it; `decision` is the reviewer's once recorded, else the suggestion."""
+    e = detail.evaluation
+    return {
+        "screen_id": detail.id,
+        "score": e.score,
+        "decision": detail.effective_decision,
+        "knockouts": [k.text for k in e.knockouts],
+        "suggested_decision": e.suggested.value,
+        "decided": detail.decided,
+        "reviewer": detail.reviewer,
+        "decision_date": detail.decision_date,
+        "reasons": list(e.reasons),
+        "template": {"key": detail.template.key, "version": detail.template.version, "title": detail.template.title},
+        "supplier": detail.supplier_code or None,
+        "subject": detail.subject or None,
+        "answered": e.answered,
+        "questions": e.questions,
+        "unanswered_required": list(e.unanswered_required),
+        "conditions": [{"id": c.id, "text": c.text, "due_date": c.due_date, "status": c.status, "overdue": c.overdue}
+                       for c in detail.conditions],
+        "proposed_conditions": [{"question": c.question_id, "text": c.text, "days": c.days} for c in e.conditions],
+    }
+
+
+def vetting_letter_context(db: Database, screen_id: int, today: Optional[date] = None) -> dict[str, Any]:
+    """What a decision letter needs, as plain data. Keys are documented in docs and the module's report.
+
+    The first keys match exchange.letter_context.VettingFacts field for field; the rest add the supplier, the
+    checklist's version, its reasons and the knock-outs in both languages.
+    """
+    detail = screen_detail(db, screen_id, today)
+    if not detail.decided:
+        raise UserError(f"Vetting screen {screen_id} has no decision yet; record the decision before the letter.")
+    from csrdesk.services.settings import load_preferences
+
+    prefs = load_preferences(db)
+    supplier: Optional[dict[str, Any]] = None
+    if detail.supplier_id is not None:
+        with db.reading() as s:
+            sup = s.scalar(select(Supplier).where(Supplier.id == detail.supplier_id)
+                           .options(selectinload(Supplier.contacts)))
+            contact = next((c for c in sup.contacts if "compliance" in c.role.lower()), None) or (
+                sup.contacts[0] if sup.contacts else None)
+            supplier = {
+                "code": sup.code, "name": sup.name, "local_name": sup.local_name, "country": sup.country,
+                "address": sup.address, "status": sup.status,
+                "contact_name": contact.name if contact else "", "contact_email": contact.email if contact else "",
+                "contact_language": contact.language if contact else "en",
+            }
+    e = detail.evaluation
+    decision = Decision(detail.decision)
+    return {
+        # the fields of exchange.letter_context.VettingFacts
+        "screen_id": detail.id,
+        "checklist_title": detail.template.title,
+        "subject": detail.name,
+        "status": detail.status,
+        "score": e.score,
+        "suggested_decision": e.suggested.value,
+        "decision": decision.value,
+        "reviewer": detail.reviewer,
+        "decision_date": detail.decision_date,
+        "notes": detail.notes,
+        "conditions": tuple((c.text, c.due_date, c.status) for c in detail.conditions if c.status != "withdrawn"),
+        "knock_outs": tuple(k.text for k in e.knockouts),
+        # more detail
+        "reference": f"VET-{detail.supplier_code or 'X'}-{detail.id:04d}",
+        "checklist_title_zh": detail.template.title_zh,
+        "checklist_key": detail.template.key,
+        "checklist_version": detail.template.version,
+        "checklist_kind": detail.template.kind,
+        "decision_zh": decision.label_zh,
+        "approved": decision.is_positive,
+        "reasons": list(e.reasons),
+        "knockouts_detail": [{"question": k.text, "question_zh": k.text_zh, "answer": k.answer} for k in e.knockouts],
+        "thresholds": {"approve": detail.template.thresholds.approve,
+                       "conditional": detail.template.thresholds.conditional},
+        "supplier": supplier,
+        "sender": {"name": prefs.user_name, "title": prefs.user_title, "email": prefs.user_email,
+                   "company": prefs.company, "company_address": prefs.company_address, "signature": prefs.signature},
+        "letter_language": prefs.letter_language,
+        "today": today or date.today(),
+    }
+
+
+def write_decision_letter(db: Database, screen_id: int, out_path, *, lang: Optional[str] = None):
+    """The decision letter in Word, through the letters service's template."""
+    from csrdesk.services.letters import render_vetting_letter
+
+    return render_vetting_letter(db, screen_id, out_path, lang=lang)
