@@ -1,0 +1,582 @@
+"""The plain-dict context a letter or e-mail template sees, built from plain facts gathered by the services.
+
+Every key here is documented in docs/templates.md (a test holds the two together). Everything is a string, number,
+boolean, list or dict, so templates run in the sandbox and cannot reach the database. Every date X comes three
+ways: X ("12 March 2025"), X_zh ("2025年3月12日") and X_iso ("2025-03-12"); a missing date is "".
+Text from outside (auditors, factories, users) is cleaned of characters a Word file cannot hold; escaping is the
+renderer's job.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any, Optional, Sequence
+
+from csrdesk.domain.lifecycle import ItemStatus
+from csrdesk.domain.scoring import Rating, Severity
+
+REMINDER_REPLY_DAYS = 7  # an overdue reminder asks for evidence or a new plan within a week
+VERIFICATION_REPLY_DAYS = 30  # items not done after a verification visit get a month for a corrected plan
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December")
+
+RATING_ZH = {
+    Rating.SATISFACTORY: "满意",
+    Rating.NEEDS_IMPROVEMENT: "需要改进",
+    Rating.UNSATISFACTORY: "不满意",
+    Rating.ZERO_TOLERANCE: "零容忍",
+    Rating.DENIED: "拒绝审核",
+}
+RATING_MEANING_ZH = {
+    Rating.SATISFACTORY: "无违规或仅有轻微违规。可以继续生产；发现的问题须通过纠正措施计划（CAP）予以纠正。",
+    Rating.NEEDS_IMPROVEMENT: "存在中等风险的违规。必须通过纠正措施计划（CAP）流程予以纠正、验证并关闭。",
+    Rating.UNSATISFACTORY: "存在不可接受的做法和重大风险。需要进行跟进审核，以验证所有预防措施的落实情况。",
+    Rating.ZERO_TOLERANCE: "存在极其严重的违规。该工厂不得用于生产。",
+    Rating.DENIED: "审核员被拒绝进入工厂。视为可能存在严重问题；不允许生产。",
+}
+# Light tints of the rating colours, for shading the rating cell of a letter behind dark text.
+RATING_SHADE = {
+    Rating.SATISFACTORY: "DDEFDD",
+    Rating.NEEDS_IMPROVEMENT: "FFF1C2",
+    Rating.UNSATISFACTORY: "FFDDC2",
+    Rating.ZERO_TOLERANCE: "F6CCCC",
+    Rating.DENIED: "E6D5EF",
+}
+SEVERITY_ZH = {
+    Severity.MINOR: "轻微",
+    Severity.MAJOR: "重大",
+    Severity.CRITICAL: "严重",
+    Severity.ZERO_TOLERANCE: "零容忍",
+}
+# Shades for a severity cell in a findings table (docxtpl's cellbg takes hex without '#').
+SEVERITY_SHADE = {
+    Severity.MINOR: "E8F1FA",
+    Severity.MAJOR: "FFF3D6",
+    Severity.CRITICAL: "FDE0CC",
+    Severity.ZERO_TOLERANCE: "F8D0D0",
+}
+ITEM_STATUS_ZH = {
+    ItemStatus.OPEN: "待处理",
+    ItemStatus.ACTION_PLANNED: "已制定措施",
+    ItemStatus.EVIDENCE_SUBMITTED: "已提交证据",
+    ItemStatus.VERIFIED: "已验证",
+    ItemStatus.CLOSED: "已关闭",
+}
+ASSESSMENT_TYPE_ZH = {
+    "pre-production": "生产前评估",
+    "periodic": "定期评估",
+    "follow-up": "跟进评估",
+    "verification visit": "验证访问",
+    "unannounced": "突击评估",
+}
+OUTCOME_ZH = {"done correctly": "已正确完成", "done with errors": "已完成但有错误", "not done": "未完成"}
+PROGRESS_CATEGORIES = {
+    1: ("No evidence and no motivation to remediate.", "没有证据，也没有整改意愿。"),
+    2: ("No evidence yet, but real progress on the ground.", "尚无证据，但现场已有实际进展。"),
+    3: ("Evidence verified, but remediation is partly wrong.", "证据已核实，但部分整改不正确。"),
+    4: ("Evidence verified and good progress.", "证据已核实，整改进展良好。"),
+}
+DECISIONS = {
+    "approve": ("Approved", "批准", "The supplier is approved for production."),
+    "approve with conditions": (
+        "Approved with conditions", "有条件批准",
+        "The supplier is approved for production on the conditions listed below, each to be met by its date.",
+    ),
+    "reject": ("Not approved", "不予批准", "The supplier is not approved for production at this time."),
+}
+
+# Characters a Word document cannot contain (XML 1.0), besides the tab and line feed, which docxtpl turns into a
+# tab and a line break. A stray \a or \f from a pasted text would otherwise become a paragraph or page break.
+_BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+
+
+def clean(text: Any) -> str:
+    """Outside text as a letter may show it: line ends normalised, characters Word cannot hold removed."""
+    if text is None:
+        return ""
+    value = str(text).replace("\r\n", "\n").replace("\r", "\n")
+    return _BAD_CHARS.sub("", value).strip()
+
+
+def date_en(d: Optional[date]) -> str:
+    return f"{d.day} {MONTHS[d.month - 1]} {d.year}" if d else ""
+
+
+def date_zh(d: Optional[date]) -> str:
+    return f"{d.year}年{d.month}月{d.day}日" if d else ""
+
+
+def _dates(out: dict[str, Any], name: str, d: Optional[date]) -> None:
+    out[name] = date_en(d)
+    out[name + "_zh"] = date_zh(d)
+    out[name + "_iso"] = d.isoformat() if d else ""
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in clean(text).split("\n") if line.strip()]
+
+
+# --- facts: what the services hand over ----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class LetterBrand:
+    company: str = ""
+    address: str = ""
+    user_name: str = ""
+    user_title: str = ""
+    user_email: str = ""
+    signature: str = ""
+
+
+@dataclass(frozen=True)
+class LetterSupplier:
+    id: int
+    code: str
+    name: str
+    local_name: str = ""
+    country: str = ""
+    address: str = ""
+    contact_name: str = ""
+    contact_email: str = ""
+    contact_role: str = ""
+    contact_language: str = "en"
+    sourcing_owner: str = ""
+    sourcing_owner_email: str = ""
+
+
+@dataclass(frozen=True)
+class LetterAssessment:
+    id: int
+    date: date
+    assessment_type: str
+    audit_firm: str
+    auditor: str
+    standard: str
+    denied: bool
+    score: int
+    rating: str
+    reasons: tuple[str, ...]
+    follow_up_due: Optional[date] = None
+
+
+@dataclass(frozen=True)
+class LetterItem:
+    id: int
+    position: int
+    category: str
+    category_title: str
+    category_title_zh: str
+    title: str
+    title_zh: str
+    description: str
+    legal_requirement: str
+    code_requirement: str
+    severity: str
+    points: int
+    repeat: bool
+    suggested_remediation: str
+    days_allowed: int
+    due_date: Optional[date]
+    status: str
+    root_cause: str = ""
+    preventive_action: str = ""
+    project_leader: str = ""
+    planned_date: Optional[date] = None
+    evidence_notes: str = ""
+    verification_notes: str = ""
+    victim_protection: bool = False
+
+
+@dataclass(frozen=True)
+class LetterCap:
+    id: int
+    status: str
+    issued_date: Optional[date]
+    response_due: Optional[date]
+    meeting_date: Optional[date]
+    items: tuple[LetterItem, ...]
+    progress: Optional[float] = None
+
+
+@dataclass(frozen=True)
+class VerificationFacts:
+    visit_id: int
+    visit_date: date
+    verifier: str
+    progress_category: Optional[int]
+    escalated: bool
+    notes: str
+    # (item id, outcome, notes) per item judged at the visit
+    results: tuple[tuple[int, str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class VettingFacts:
+    screen_id: int
+    checklist_title: str
+    subject: str
+    status: str
+    score: Optional[float]
+    suggested_decision: Optional[str]
+    decision: Optional[str]
+    reviewer: str
+    decision_date: Optional[date]
+    notes: str
+    conditions: tuple[tuple[str, Optional[date], str], ...] = ()  # (text, due date, status)
+    knock_outs: tuple[str, ...] = ()
+
+
+# --- builders ------------------------------------------------------------------------------------------------------
+
+def brand_context(brand: LetterBrand) -> dict[str, Any]:
+    return {
+        "company": clean(brand.company),
+        "address": clean(brand.address),
+        "address_lines": _lines(brand.address),
+        "user_name": clean(brand.user_name),
+        "user_title": clean(brand.user_title),
+        "user_email": clean(brand.user_email),
+        "signature": clean(brand.signature),
+        "signature_lines": _lines(brand.signature),
+    }
+
+
+def supplier_context(sup: LetterSupplier) -> dict[str, Any]:
+    language = (sup.contact_language or "en").lower()
+    return {
+        "id": sup.id,
+        "code": clean(sup.code),
+        "name": clean(sup.name),
+        "local_name": clean(sup.local_name),
+        "country": clean(sup.country),
+        "address": clean(sup.address),
+        "address_lines": _lines(sup.address),
+        "contact": {
+            "name": clean(sup.contact_name),
+            "email": clean(sup.contact_email),
+            "role": clean(sup.contact_role),
+            "language": "zh" if language.startswith("zh") else language[:5],
+        },
+        "sourcing_owner": clean(sup.sourcing_owner),
+        "sourcing_owner_email": clean(sup.sourcing_owner_email),
+    }
+
+
+def letter_context(kind: str, reference: str, today: date, lang: str) -> dict[str, Any]:
+    out: dict[str, Any] = {"kind": kind, "reference": reference, "language": lang}
+    _dates(out, "date", today)
+    return out
+
+
+def assessment_context(a: LetterAssessment) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "id": a.id,
+        "type": a.assessment_type,
+        "type_zh": ASSESSMENT_TYPE_ZH.get(a.assessment_type, a.assessment_type),
+        "audit_firm": clean(a.audit_firm),
+        "auditor": clean(a.auditor),
+        "standard": clean(a.standard),
+        "denied": bool(a.denied),
+        "score": a.score,
+    }
+    _dates(out, "date", a.date)
+    return out
+
+
+def rating_context(a: LetterAssessment) -> dict[str, Any]:
+    try:
+        rating = Rating(a.rating)
+    except ValueError:
+        rating = Rating.SATISFACTORY
+    out: dict[str, Any] = {
+        "name": rating.value,
+        "name_zh": RATING_ZH[rating],
+        "score": a.score,
+        "meaning": rating.meaning,
+        "meaning_zh": RATING_MEANING_ZH[rating],
+        "reasons": [clean(r) for r in a.reasons],
+        "requires_follow_up": rating.requires_follow_up,
+        "blocks_production": rating.blocks_production,
+        "colour": rating.colour.lstrip("#").upper(),
+        "shade": RATING_SHADE[rating],
+    }
+    _dates(out, "follow_up_due", a.follow_up_due)
+    return out
+
+
+def item_context(item: LetterItem, number: int, today: date) -> dict[str, Any]:
+    try:
+        severity = Severity(item.severity)
+    except ValueError:
+        severity = Severity.MINOR
+    try:
+        status = ItemStatus(item.status)
+    except ValueError:
+        status = ItemStatus.OPEN
+    overdue = item.due_date is not None and status.is_open and item.due_date < today
+    out: dict[str, Any] = {
+        "no": number,
+        "item_id": item.id,
+        "category": clean(item.category_title or item.category),
+        "category_zh": clean(item.category_title_zh),
+        "title": clean(item.title),
+        "title_zh": clean(item.title_zh),
+        "description": clean(item.description),
+        "legal_requirement": clean(item.legal_requirement),
+        "code_requirement": clean(item.code_requirement),
+        "severity": severity.value,
+        "severity_zh": SEVERITY_ZH[severity],
+        "severity_shade": SEVERITY_SHADE[severity],
+        "points": item.points,
+        "repeat": bool(item.repeat),
+        "suggested_remediation": clean(item.suggested_remediation),
+        "days_allowed": item.days_allowed,
+        "status": status.value,
+        "status_zh": ITEM_STATUS_ZH[status],
+        "overdue": overdue,
+        "days_overdue": (today - item.due_date).days if overdue and item.due_date else 0,
+        "root_cause": clean(item.root_cause),
+        "preventive_action": clean(item.preventive_action),
+        "project_leader": clean(item.project_leader),
+        "evidence_notes": clean(item.evidence_notes),
+        "verification_notes": clean(item.verification_notes),
+        "victim_protection": bool(item.victim_protection),
+    }
+    _dates(out, "due_date", item.due_date)
+    _dates(out, "planned_date", item.planned_date)
+    return out
+
+
+def cap_context(cap: LetterCap, findings: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    open_items = [f for f in findings if f["status"] not in (ItemStatus.VERIFIED.value, ItemStatus.CLOSED.value)]
+    dues = sorted(i.due_date for i in cap.items if i.due_date)
+    out: dict[str, Any] = {
+        "id": cap.id,
+        "status": cap.status,
+        "item_count": len(findings),
+        "open_items": len(open_items),
+        "overdue_items": sum(1 for f in findings if f["overdue"]),
+        "progress": cap.progress if cap.progress is not None else "",
+        "victim_protection": any(f["victim_protection"] for f in findings),
+    }
+    _dates(out, "issued_date", cap.issued_date)
+    _dates(out, "response_due", cap.response_due)
+    _dates(out, "meeting_date", cap.meeting_date)
+    _dates(out, "first_due", dues[0] if dues else None)
+    _dates(out, "last_due", dues[-1] if dues else None)
+    return out
+
+
+def _reference(kind: str, sup: LetterSupplier, cap_id: int) -> str:
+    prefix = {"cap_letter": "CAP", "email_cap": "CAP", "overdue_reminder": "REM", "verification_result": "VER"}[kind]
+    return f"{prefix}-{clean(sup.code)}-{cap_id:04d}"
+
+
+def _common(kind: str, brand: LetterBrand, sup: LetterSupplier, a: LetterAssessment, cap: LetterCap, today: date,
+            lang: str) -> dict[str, Any]:
+    findings = [item_context(item, n, today) for n, item in enumerate(cap.items, start=1)]
+    cap_ctx = cap_context(cap, findings)
+    respond: dict[str, Any] = {
+        "to_name": clean(brand.user_name),
+        "to_email": clean(brand.user_email),
+    }
+    _dates(respond, "by", cap.response_due)
+    return {
+        "brand": brand_context(brand),
+        "letter": letter_context(kind, _reference(kind, sup, cap.id), today, lang),
+        "supplier": supplier_context(sup),
+        "assessment": assessment_context(a),
+        "rating": rating_context(a),
+        "cap": cap_ctx,
+        "findings": findings,
+        "respond": respond,
+    }
+
+
+def cap_letter_context(brand: LetterBrand, sup: LetterSupplier, a: LetterAssessment, cap: LetterCap, *,
+                       today: date, lang: str = "en") -> dict[str, Any]:
+    return _common("cap_letter", brand, sup, a, cap, today, lang)
+
+
+def overdue_reminder_context(brand: LetterBrand, sup: LetterSupplier, a: LetterAssessment, cap: LetterCap, *,
+                             today: date, lang: str = "en") -> dict[str, Any]:
+    ctx = _common("overdue_reminder", brand, sup, a, cap, today, lang)
+    _dates(ctx["respond"], "by", today + timedelta(days=REMINDER_REPLY_DAYS))
+    overdue = [f for f in ctx["findings"] if f["overdue"]]
+    ctx["overdue"] = {
+        "findings": overdue,
+        "count": len(overdue),
+        "most_days": max((f["days_overdue"] for f in overdue), default=0),
+    }
+    return ctx
+
+
+def verification_context(brand: LetterBrand, sup: LetterSupplier, a: LetterAssessment, cap: LetterCap,
+                         visit: VerificationFacts, *, today: date, lang: str = "en") -> dict[str, Any]:
+    ctx = _common("verification_result", brand, sup, a, cap, today, lang)
+    _dates(ctx["respond"], "by", today + timedelta(days=VERIFICATION_REPLY_DAYS))
+    by_id = {f["item_id"]: f for f in ctx["findings"]}
+    results = []
+    for item_id, outcome, notes in visit.results:
+        finding = by_id.get(item_id)
+        if finding is None:
+            continue
+        results.append({
+            "no": finding["no"], "item_id": item_id, "title": finding["title"], "title_zh": finding["title_zh"],
+            "severity": finding["severity"], "outcome": outcome, "outcome_zh": OUTCOME_ZH.get(outcome, outcome),
+            "notes": clean(notes), "done": outcome == "done correctly",
+        })
+    results.sort(key=lambda r: r["no"])
+    category = visit.progress_category if visit.progress_category in PROGRESS_CATEGORIES else None
+    text, text_zh = PROGRESS_CATEGORIES.get(category, ("", ""))
+    out: dict[str, Any] = {
+        "visit_id": visit.visit_id,
+        "verifier": clean(visit.verifier),
+        "progress_category": category or "",
+        "progress_category_text": text,
+        "progress_category_text_zh": text_zh,
+        "escalated": bool(visit.escalated),
+        "notes": clean(visit.notes),
+        "results": results,
+        "done_correctly": sum(1 for r in results if r["outcome"] == "done correctly"),
+        "done_with_errors": sum(1 for r in results if r["outcome"] == "done with errors"),
+        "not_done": sum(1 for r in results if r["outcome"] == "not done"),
+        "progress_rate": ctx["cap"]["progress"],
+    }
+    _dates(out, "visit_date", visit.visit_date)
+    ctx["verification"] = out
+    return ctx
+
+
+def vetting_context(brand: LetterBrand, sup: Optional[LetterSupplier], screen: VettingFacts, *, today: date,
+                    lang: str = "en") -> dict[str, Any]:
+    decision_key = (screen.decision or screen.suggested_decision or "").strip().lower()
+    title, title_zh, meaning = DECISIONS.get(decision_key, ("Pending", "待定", "No decision has been taken yet."))
+    if sup is None:
+        sup = LetterSupplier(id=0, code="", name=screen.subject)
+    conditions = []
+    for text, due, status in screen.conditions:
+        c: dict[str, Any] = {"text": clean(text), "status": clean(status)}
+        _dates(c, "due_date", due)
+        conditions.append(c)
+    out: dict[str, Any] = {
+        "screen_id": screen.screen_id,
+        "checklist": clean(screen.checklist_title),
+        "subject": clean(screen.subject or sup.name),
+        "status": clean(screen.status),
+        "score": "" if screen.score is None else round(float(screen.score), 1),
+        "decision": decision_key,
+        "decision_title": title,
+        "decision_title_zh": title_zh,
+        "decision_meaning": meaning,
+        "approved": decision_key in ("approve", "approve with conditions"),
+        "reviewer": clean(screen.reviewer),
+        "notes": clean(screen.notes),
+        "conditions": conditions,
+        "knock_outs": [clean(k) for k in screen.knock_outs],
+    }
+    _dates(out, "decision_date", screen.decision_date)
+    return {
+        "brand": brand_context(brand),
+        "letter": letter_context("vetting_decision", f"VET-{clean(sup.code) or 'X'}-{screen.screen_id:04d}", today, lang),
+        "supplier": supplier_context(sup),
+        "vetting": out,
+    }
+
+
+def email_context(letter_ctx: dict[str, Any], attachments: Sequence[str]) -> dict[str, Any]:
+    ctx = dict(letter_ctx)
+    ctx["letter"] = dict(ctx["letter"], kind="email_cap")
+    ctx["email"] = {"attachments": list(attachments)}
+    return ctx
+
+
+# --- sample data for checking templates ----------------------------------------------------------------------------
+
+SAMPLE_TODAY = date(2025, 3, 14)
+
+
+def sample_facts() -> tuple[LetterBrand, LetterSupplier, LetterAssessment, LetterCap]:
+    """A realistic small case that fills every variable, for test renders of templates."""
+    brand = LetterBrand(
+        company="Northwind Apparel Ltd", address="12 Harbour Street\nLondon E1 7AB\nUnited Kingdom",
+        user_name="Jane Doe", user_title="CSR Manager", user_email="csr@northwind.example",
+        signature="Jane Doe\nCSR Manager\nNorthwind Apparel Ltd",
+    )
+    sup = LetterSupplier(
+        id=1, code="CN-0001", name="Sample Garments Co., Ltd", local_name="样品服装有限公司", country="China",
+        address="88 Industrial Road\nDongguan, Guangdong", contact_name="Li Wei", contact_email="li.wei@example.cn",
+        contact_role="compliance contact", contact_language="zh", sourcing_owner="Tom Smith",
+        sourcing_owner_email="tom.smith@northwind.example",
+    )
+    a = LetterAssessment(
+        id=7, date=date(2025, 2, 20), assessment_type="periodic", audit_firm="Example Audits Ltd", auditor="A. Auditor",
+        standard="Brand code of conduct", denied=False, score=38, rating="Unsatisfactory",
+        reasons=("Score 38 from 2 finding(s): 1 critical (30 points), 1 major (8 points).",
+                 "Unsatisfactory is a score of 30 to 799, so the score 38 is rated Unsatisfactory."),
+        follow_up_due=date(2025, 5, 21),
+    )
+    items = (
+        LetterItem(
+            id=101, position=0, category="health_safety", category_title="Health and safety",
+            category_title_zh="健康与安全", title="Fire exit blocked", title_zh="消防通道堵塞",
+            description="The exit of the sewing floor was blocked by cartons.", legal_requirement="Fire law art. 28",
+            code_requirement="Exits are kept clear at all times.", severity="critical", points=30, repeat=False,
+            suggested_remediation="Clear the exits and mark a no-storage zone.", days_allowed=7,
+            due_date=date(2025, 3, 21), status="action planned", root_cause="No one checks exits daily.",
+            preventive_action="Daily exit checklist signed by the floor supervisor.", project_leader="Wang Fang",
+            planned_date=date(2025, 3, 18), evidence_notes="Photos sent", verification_notes="",
+            victim_protection=False,
+        ),
+        LetterItem(
+            id=102, position=1, category="working_hours", category_title="Working hours",
+            category_title_zh="工作时间", title="Overtime above legal limit", title_zh="加班超过法定上限",
+            description="12 of 20 sampled workers worked more than 36 overtime hours in a month.",
+            legal_requirement="Labour law art. 41", code_requirement="Overtime is voluntary and within legal limits.",
+            severity="major", points=8, repeat=True, suggested_remediation="Plan production against capacity.",
+            days_allowed=60, due_date=date(2025, 1, 20), status="open", victim_protection=True,
+        ),
+    )
+    cap = LetterCap(id=12, status="sent", issued_date=date(2025, 3, 1), response_due=date(2025, 3, 15),
+                    meeting_date=date(2025, 3, 20), items=items, progress=50.0)
+    return brand, sup, a, cap
+
+
+def sample_context(kind: str, lang: str = "en") -> dict[str, Any]:
+    brand, sup, a, cap = sample_facts()
+    if kind == "cap_letter":
+        return cap_letter_context(brand, sup, a, cap, today=SAMPLE_TODAY, lang=lang)
+    if kind == "overdue_reminder":
+        return overdue_reminder_context(brand, sup, a, cap, today=SAMPLE_TODAY, lang=lang)
+    if kind == "verification_result":
+        visit = VerificationFacts(visit_id=3, visit_date=date(2025, 4, 30), verifier="B. Verifier", progress_category=3,
+                                  escalated=True, notes="Exits clear; overtime still high.",
+                                  results=((101, "done correctly", "Exit clear."), (102, "not done", "Still 70 h.")))
+        return verification_context(brand, sup, a, cap, visit, today=SAMPLE_TODAY, lang=lang)
+    if kind == "vetting_decision":
+        screen = VettingFacts(
+            screen_id=5, checklist_title="New supplier screening", subject=sup.name, status="decided", score=82.5,
+            suggested_decision="approve with conditions", decision="approve with conditions", reviewer="Jane Doe",
+            decision_date=date(2025, 3, 10), notes="Good systems; dormitory fire drill missing.",
+            conditions=(("Hold a dormitory fire drill and send the record.", date(2025, 4, 30), "open"),),
+            knock_outs=("Workers' ID documents are kept by the employer",),
+        )
+        return vetting_context(brand, sup, screen, today=SAMPLE_TODAY, lang=lang)
+    if kind == "email_cap":
+        return email_context(cap_letter_context(brand, sup, a, cap, today=SAMPLE_TODAY, lang=lang),
+                             ["CAP letter CN-0001.docx", "CAP tracker CN-0001.xlsx"])
+    raise ValueError(f"unknown template kind {kind!r}")
+
+
+def variable_paths(value: Any, prefix: str = "") -> list[str]:
+    """Every documented variable path of a context ('supplier.contact.name', 'findings[].title')."""
+    paths: list[str] = []
+    if isinstance(value, dict):
+        for key, sub in value.items():
+            path = f"{prefix}.{key}" if prefix else key
+            paths.append(path)
+            paths.extend(variable_paths(sub, path))
+    elif isinstance(value, list) and value and isinstance(value[0], dict):
+        paths.extend(variable_paths(value[0], prefix + "[]"))
+    return paths

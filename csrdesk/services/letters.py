@@ -1,0 +1,535 @@
+"""Letters and e-mail drafts for factories: CAP letters, overdue reminders, verification and vetting letters.
+
+One function per letter. Each reads what the letter needs in one session, builds the plain context
+(exchange.letter_context), checks the template (defaults in resources/templates, the user's copies in the data
+folder override them by name) and renders it. Templates are documented in docs/templates.md.
+"""
+from __future__ import annotations
+
+import shutil
+import tempfile
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any, Optional, Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from csrdesk import paths
+from csrdesk.domain.caps import due_date, progress_rate
+from csrdesk.domain.lifecycle import ItemStatus
+from csrdesk.domain.scoring import Rating
+from csrdesk.exchange import letter_context as lc
+from csrdesk.exchange.letters import (
+    KINDS, TemplateFile, TemplateRefused, check_template, kind_of, load_template, render_docx, render_text,
+)
+from csrdesk.services.errors import NotFound, UserError
+from csrdesk.services.settings import LANGUAGES, Preferences, load_preferences
+from csrdesk.storage.db import Database
+from csrdesk.storage.models import (
+    Assessment, Cap, CapItem, ChecklistTemplate, FindingCategory, Supplier, VerificationVisit, VettingScreen,
+    ViolationType,
+)
+
+TEMPLATE_SUFFIXES = (".docx", ".j2", ".txt")
+EMAIL_LANGUAGES = ("en", "zh")
+
+
+# --- templates: defaults and the user's copies ------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class TemplateInfo:
+    name: str
+    kind: str
+    path: Path
+    source: str  # 'default' or 'user'
+    overrides_default: bool  # a user copy with a default's name, used instead of it
+    in_use: bool  # False for a default hidden by a user copy of the same name
+
+
+def default_templates_dir() -> Path:
+    return paths.resource("templates")
+
+
+def list_templates(kind: Optional[str] = None) -> list[TemplateInfo]:
+    """Every template, defaults and the user's copies; a user copy with a default's name overrides it."""
+    defaults = {p.name: p for p in _template_files(default_templates_dir())}
+    users = {p.name: p for p in _template_files(paths.user_templates_dir())}
+    out = []
+    for name, path in sorted(users.items()):
+        k = kind_of(name)
+        if k:
+            out.append(TemplateInfo(name, k, path, "user", name in defaults, True))
+    for name, path in sorted(defaults.items()):
+        k = kind_of(name)
+        if k:
+            out.append(TemplateInfo(name, k, path, "default", False, name not in users))
+    if kind:
+        out = [t for t in out if t.kind == kind]
+    return sorted(out, key=lambda t: (KINDS.index(t.kind), t.name, t.source != "user"))
+
+
+def _template_files(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return [p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in TEMPLATE_SUFFIXES
+            and not p.name.startswith((".", "~$"))]
+
+
+def find_template(name: str, kind: Optional[str] = None) -> Path:
+    """The file of a template by name (with or without extension), a user copy first; or a path to a file."""
+    text = str(name or "").strip()
+    if not text:
+        raise UserError("No template name was given.")
+    candidate = Path(text).expanduser()
+    if candidate.is_file() and (candidate.is_absolute() or "/" in text or "\\" in text):
+        return candidate
+    if "/" in text or "\\" in text:
+        raise UserError(f"The template file {text} does not exist.")
+    names = [text] if Path(text).suffix.lower() in TEMPLATE_SUFFIXES else [text + s for s in TEMPLATE_SUFFIXES]
+    for folder in (paths.user_templates_dir(), default_templates_dir()):
+        for n in names:
+            path = folder / n
+            if path.is_file():
+                return path
+    available = ", ".join(sorted({t.name for t in list_templates(kind)})) or "none"
+    raise UserError(f"No template named {text!r}. Available: {available}.")
+
+
+def copy_default_template(name: str, new_name: Optional[str] = None) -> Path:
+    """Copies a default template into the user's templates folder to edit; a same-named copy then overrides it."""
+    source = default_templates_dir() / name
+    if not source.is_file():
+        source = next((default_templates_dir() / (name + s) for s in TEMPLATE_SUFFIXES
+                       if (default_templates_dir() / (name + s)).is_file()), source)
+    if not source.is_file():
+        defaults = ", ".join(t.name for t in list_templates() if t.source == "default")
+        raise UserError(f"No default template named {name!r}. Defaults: {defaults}.")
+    target_name = (new_name or source.name).strip()
+    if Path(target_name).suffix.lower() != source.suffix.lower():
+        target_name += source.suffix
+    if Path(target_name).name != target_name or target_name.startswith("."):
+        raise UserError(f"{target_name!r} is not a plain file name.")
+    if kind_of(target_name) != kind_of(source.name):
+        raise UserError(f"The copy's name must start with {kind_of(source.name)} so it is used for the same letters.")
+    target = paths.user_templates_dir() / target_name
+    if target.exists():
+        raise UserError(f"There is already a template {target_name} in {target.parent}; edit that one.")
+    shutil.copyfile(source, target)
+    return target
+
+
+def check_template_file(name_or_path: str) -> TemplateInfo:
+    """Checks one template as it would be checked before use; raises TemplateRefused naming the problem."""
+    path = find_template(name_or_path)
+    template = load_template(path)
+    check_template(template, lc.sample_context(template.kind, _sample_lang(template)))
+    is_user = paths.user_templates_dir() in path.parents
+    return TemplateInfo(path.name, template.kind, path, "user" if is_user else "default",
+                        is_user and (default_templates_dir() / path.name).is_file(), True)
+
+
+def _sample_lang(template: TemplateFile) -> str:
+    name = template.name.lower()
+    if template.kind == "email_cap":
+        return "zh" if "_zh" in name else "en"
+    return "zh-en" if "zh" in name else "en"
+
+
+def _resolve(kind: str, template: Optional[str], lang: str) -> TemplateFile:
+    if template:
+        path = find_template(template, kind)
+        loaded = load_template(path, kind_of(path.name) or kind)
+        if loaded.kind != kind:
+            raise UserError(f"The template {path.name} is for {loaded.kind.replace('_', ' ')}, not {kind.replace('_', ' ')}.")
+    else:
+        suffix = ".j2" if kind == "email_cap" else ".docx"
+        path = None
+        for candidate in (f"{kind}_{lang}{suffix}", f"{kind}_en{suffix}"):
+            try:
+                path = find_template(candidate, kind)
+                break
+            except UserError:
+                continue
+        if path is None:
+            raise UserError(f"No template for {kind.replace('_', ' ')} was found in {default_templates_dir()}.")
+        loaded = load_template(path, kind)
+    check_template(loaded, lc.sample_context(kind, _sample_lang(loaded)))
+    return loaded
+
+
+# --- reading what a letter needs ---------------------------------------------------------------------------------
+
+@dataclass
+class _Library:
+    categories: dict[str, tuple[str, str]]
+    types: dict[str, tuple[str, bool]]
+
+    @classmethod
+    def load(cls, s: Session) -> "_Library":
+        cats = {k: (t, tz) for k, t, tz in s.execute(select(FindingCategory.key, FindingCategory.title,
+                                                            FindingCategory.title_zh))}
+        types = {k: (tz or "", bool(vp)) for k, tz, vp in s.execute(select(ViolationType.key, ViolationType.title_zh,
+                                                                          ViolationType.victim_protection))}
+        return cls(cats, types)
+
+
+def brand_facts(prefs: Preferences) -> lc.LetterBrand:
+    return lc.LetterBrand(company=prefs.company, address=prefs.company_address, user_name=prefs.user_name,
+                          user_title=prefs.user_title, user_email=prefs.user_email, signature=prefs.signature)
+
+
+def _supplier_facts(sup: Supplier) -> lc.LetterSupplier:
+    contacts = list(sup.contacts)
+    chosen = (next((c for c in contacts if "compliance" in (c.role or "").lower() and c.email), None)
+              or next((c for c in contacts if c.email), None)
+              or (contacts[0] if contacts else None))
+    return lc.LetterSupplier(
+        id=sup.id, code=sup.code, name=sup.name, local_name=sup.local_name, country=sup.country, address=sup.address,
+        contact_name=chosen.name if chosen else "", contact_email=chosen.email if chosen else "",
+        contact_role=chosen.role if chosen else "", contact_language=(chosen.language if chosen else "en") or "en",
+        sourcing_owner=sup.sourcing_owner, sourcing_owner_email=sup.sourcing_owner_email,
+    )
+
+
+def _load_cap(s: Session, cap_id: int) -> Cap:
+    cap = s.scalar(
+        select(Cap).where(Cap.id == cap_id).options(
+            selectinload(Cap.items).selectinload(CapItem.finding),
+            selectinload(Cap.assessment).selectinload(Assessment.findings),
+            selectinload(Cap.assessment).selectinload(Assessment.supplier).selectinload(Supplier.contacts),
+            selectinload(Cap.assessment).selectinload(Assessment.supplier).selectinload(Supplier.certifications),
+        )
+    )
+    if cap is None:
+        raise NotFound(f"No CAP {cap_id}.")
+    return cap
+
+
+def _cap_facts(s: Session, cap: Cap, library: _Library, prefs: Preferences):
+    from csrdesk.services.assessments import rate
+
+    a = cap.assessment
+    sup = a.supplier
+    result = rate(s, a)
+    follow_up = due_date(a.date, prefs.follow_up_days) if result.rating is Rating.UNSATISFACTORY else None
+    assessment = lc.LetterAssessment(
+        id=a.id, date=a.date, assessment_type=a.assessment_type, audit_firm=a.audit_firm, auditor=a.auditor,
+        standard=a.standard, denied=a.denied, score=a.score, rating=a.rating, reasons=tuple(result.reasons),
+        follow_up_due=follow_up,
+    )
+    items = []
+    for i in cap.items:
+        f = i.finding
+        cat_title, cat_zh = library.categories.get(f.category, (f.category, ""))
+        title_zh, victim = library.types.get(f.violation_type or "", ("", False))
+        items.append(lc.LetterItem(
+            id=i.id, position=i.position, category=f.category, category_title=cat_title, category_title_zh=cat_zh,
+            title=f.title, title_zh=title_zh, description=f.description, legal_requirement=f.legal_requirement,
+            code_requirement=f.code_requirement, severity=f.severity, points=f.points, repeat=f.repeat,
+            suggested_remediation=i.suggested_remediation, days_allowed=i.days_allowed, due_date=i.due_date,
+            status=i.status, root_cause=i.root_cause, preventive_action=i.preventive_action,
+            project_leader=i.project_leader, planned_date=i.planned_date, evidence_notes=i.evidence_notes,
+            verification_notes=i.verification_notes, victim_protection=victim,
+        ))
+    done = sum(1 for i in cap.items if not ItemStatus(i.status).is_open)
+    letter_cap = lc.LetterCap(
+        id=cap.id, status=cap.status, issued_date=cap.issued_date, response_due=cap.response_due,
+        meeting_date=cap.meeting_date, items=tuple(items), progress=progress_rate(len(cap.items), done),
+    )
+    return _supplier_facts(sup), assessment, letter_cap
+
+
+def letter_language(supplier: lc.LetterSupplier, prefs: Preferences, lang: Optional[str]) -> str:
+    """The letter's language: as asked, else bilingual for a Chinese-speaking contact, else the preference."""
+    if lang:
+        if lang not in LANGUAGES:
+            raise UserError(f"Letter language must be one of {', '.join(LANGUAGES)}, not {lang!r}.")
+        return lang
+    if (supplier.contact_language or "").lower().startswith("zh"):
+        return "zh-en"
+    return prefs.letter_language if prefs.letter_language in LANGUAGES else "en"
+
+
+def email_language(supplier: lc.LetterSupplier) -> str:
+    return "zh" if (supplier.contact_language or "").lower().startswith("zh") else "en"
+
+
+@dataclass
+class LetterJob:
+    """What a batch needs to render many letters with one preferences read and one library load."""
+
+    prefs: Preferences
+    library: _Library
+
+    @classmethod
+    def prepare(cls, db: Database) -> "LetterJob":
+        prefs = load_preferences(db)
+        with db.reading() as s:
+            return cls(prefs, _Library.load(s))
+
+
+def cap_letter_context(db: Database, cap_id: int, *, lang: Optional[str] = None, today: Optional[date] = None,
+                       job: Optional[LetterJob] = None) -> dict[str, Any]:
+    """The context a CAP letter template sees for this CAP (what docs/templates.md describes)."""
+    job = job or LetterJob.prepare(db)
+    with db.reading() as s:
+        sup, a, cap = _cap_facts(s, _load_cap(s, cap_id), job.library, job.prefs)
+    language = letter_language(sup, job.prefs, lang)
+    return lc.cap_letter_context(brand_facts(job.prefs), sup, a, cap, today=today or date.today(), lang=language)
+
+
+# --- the letters -------------------------------------------------------------------------------------------------
+
+def _check_out_path(out_path: Path, suffix: str) -> Path:
+    out_path = Path(out_path)
+    if out_path.suffix.lower() != suffix:
+        raise UserError(f"The output file must end in {suffix}: {out_path.name}")
+    return out_path
+
+
+def render_cap_letter(db: Database, cap_id: int, out_path: Path, template: Optional[str] = None,
+                      lang: Optional[str] = None, *, today: Optional[date] = None,
+                      job: Optional[LetterJob] = None) -> Path:
+    """Writes the CAP letter of a CAP to a .docx file."""
+    out_path = _check_out_path(out_path, ".docx")
+    job = job or LetterJob.prepare(db)
+    with db.reading() as s:
+        sup, a, cap = _cap_facts(s, _load_cap(s, cap_id), job.library, job.prefs)
+    if not cap.items:
+        raise UserError(f"CAP {cap_id} has no items; there is nothing to write a CAP letter about.")
+    language = letter_language(sup, job.prefs, lang)
+    tpl = _resolve("cap_letter", template, language)
+    ctx = lc.cap_letter_context(brand_facts(job.prefs), sup, a, cap, today=today or date.today(), lang=language)
+    return render_docx(tpl, ctx, out_path)
+
+
+def render_overdue_reminder(db: Database, cap_id: int, out_path: Path, template: Optional[str] = None,
+                            lang: Optional[str] = None, *, today: Optional[date] = None,
+                            job: Optional[LetterJob] = None) -> Path:
+    """Writes a reminder listing a CAP's overdue items; refused when none is overdue."""
+    out_path = _check_out_path(out_path, ".docx")
+    today = today or date.today()
+    job = job or LetterJob.prepare(db)
+    with db.reading() as s:
+        sup, a, cap = _cap_facts(s, _load_cap(s, cap_id), job.library, job.prefs)
+    language = letter_language(sup, job.prefs, lang)
+    ctx = lc.overdue_reminder_context(brand_facts(job.prefs), sup, a, cap, today=today, lang=language)
+    if not ctx["overdue"]["count"]:
+        raise UserError(f"CAP {cap_id} of {sup.code} has no overdue items on {today.isoformat()}; no reminder is needed.")
+    tpl = _resolve("overdue_reminder", template, language)
+    return render_docx(tpl, ctx, out_path)
+
+
+def render_verification_letter(db: Database, cap_id: int, out_path: Path, visit_id: Optional[int] = None,
+                               template: Optional[str] = None, lang: Optional[str] = None, *,
+                               today: Optional[date] = None) -> Path:
+    """Writes the result of a verification visit (the CAP's latest, unless one is named) to a .docx file."""
+    out_path = _check_out_path(out_path, ".docx")
+    job = LetterJob.prepare(db)
+    with db.reading() as s:
+        cap_row = _load_cap(s, cap_id)
+        q = select(VerificationVisit).where(VerificationVisit.cap_id == cap_id).options(
+            selectinload(VerificationVisit.results))
+        if visit_id is not None:
+            q = q.where(VerificationVisit.id == visit_id)
+        visit = s.scalars(q.order_by(VerificationVisit.visit_date.desc(), VerificationVisit.id.desc())).first()
+        if visit is None:
+            raise NotFound(f"CAP {cap_id} has no verification visit{f' {visit_id}' if visit_id else ''} recorded.")
+        sup, a, cap = _cap_facts(s, cap_row, job.library, job.prefs)
+        facts = lc.VerificationFacts(
+            visit_id=visit.id, visit_date=visit.visit_date, verifier=visit.verifier,
+            progress_category=visit.progress_category, escalated=visit.escalated, notes=visit.notes,
+            results=tuple((r.cap_item_id, r.outcome, r.notes) for r in visit.results),
+        )
+    language = letter_language(sup, job.prefs, lang)
+    tpl = _resolve("verification_result", template, language)
+    ctx = lc.verification_context(brand_facts(job.prefs), sup, a, cap, facts, today=today or date.today(),
+                                  lang=language)
+    return render_docx(tpl, ctx, out_path)
+
+
+def render_vetting_letter(db: Database, screen_id: int, out_path: Path, template: Optional[str] = None,
+                          lang: Optional[str] = None, *, today: Optional[date] = None) -> Path:
+    """Writes the decision of a vetting screen (approve, approve with conditions, reject) to a .docx file."""
+    out_path = _check_out_path(out_path, ".docx")
+    prefs = load_preferences(db)
+    with db.reading() as s:
+        screen = s.scalar(select(VettingScreen).where(VettingScreen.id == screen_id).options(
+            selectinload(VettingScreen.conditions), selectinload(VettingScreen.answers)))
+        if screen is None:
+            raise NotFound(f"No vetting screen {screen_id}.")
+        if not (screen.decision or "").strip():
+            raise UserError(f"Vetting screen {screen_id} has no decision yet; record the decision before the letter.")
+        checklist = s.get(ChecklistTemplate, screen.template_id)
+        sup = None
+        if screen.supplier_id is not None:
+            supplier = s.scalar(select(Supplier).where(Supplier.id == screen.supplier_id).options(
+                selectinload(Supplier.contacts)))
+            sup = _supplier_facts(supplier) if supplier else None
+        knock_outs = _failed_knock_outs(checklist.definition if checklist else {}, screen.answers)
+        facts = lc.VettingFacts(
+            screen_id=screen.id, checklist_title=checklist.title if checklist else "", subject=screen.subject,
+            status=screen.status, score=screen.score, suggested_decision=screen.suggested_decision,
+            decision=screen.decision, reviewer=screen.reviewer, decision_date=screen.decision_date, notes=screen.notes,
+            conditions=tuple((c.text, c.due_date, c.status) for c in screen.conditions),
+            knock_outs=tuple(knock_outs),
+        )
+    language = letter_language(sup, prefs, lang) if sup else (lang or "en")
+    tpl = _resolve("vetting_decision", template, language)
+    ctx = lc.vetting_context(brand_facts(prefs), sup, facts, today=today or date.today(), lang=language)
+    return render_docx(tpl, ctx, out_path)
+
+
+def _failed_knock_outs(definition: dict, answers) -> list[str]:
+    """Texts of knock-out questions answered the wrong way, read defensively from the checklist definition.
+
+    A question counts when it is marked knock-out and names the answer that rejects ("knock_out_value" or
+    "reject_if"); checklists without those keys give no list, and the letter shows the decision alone.
+    """
+    by_id = {a.question_id: a.value for a in answers}
+    out = []
+    for section in definition.get("sections", [definition]) if isinstance(definition, dict) else []:
+        for q in section.get("questions", []) if isinstance(section, dict) else []:
+            if not isinstance(q, dict) or not (q.get("knock_out") or q.get("knockout")):
+                continue
+            bad = q.get("knock_out_value", q.get("reject_if"))
+            if bad is not None and q.get("id") in by_id and by_id[q.get("id")] == bad:
+                out.append(str(q.get("text") or q.get("title") or q.get("id")))
+    return out
+
+
+# --- e-mail drafts -----------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class DraftResult:
+    path: Path
+    to: str
+    cc: str
+    subject: str
+    attachments: tuple[str, ...]
+    tracker_attached: bool
+
+
+def _tracker_exporter():
+    try:
+        from csrdesk.exchange.tracker import export_tracker
+    except ImportError:
+        return None
+    return export_tracker
+
+
+def letter_file_name(code: str, kind: str = "CAP letter", suffix: str = ".docx") -> str:
+    from csrdesk.exchange.email_draft import safe_filename
+
+    return safe_filename(f"{kind} {code}") + suffix
+
+
+def make_email_draft(db: Database, cap_id: int, out_path_or_folder: Path, *, template: Optional[str] = None,
+                     letter_template: Optional[str] = None, lang: Optional[str] = None,
+                     attach_tracker: bool = True, today: Optional[date] = None,
+                     job: Optional[LetterJob] = None) -> Path:
+    """Writes an unsent .eml draft to the factory's compliance contact, the sourcing owner in copy, with the CAP
+    letter and the CAP tracker attached. Returns the .eml path (`make_email_draft_detail` says more)."""
+    return make_email_draft_detail(db, cap_id, out_path_or_folder, template=template, letter_template=letter_template,
+                                   lang=lang, attach_tracker=attach_tracker, today=today, job=job).path
+
+
+def make_email_draft_detail(db: Database, cap_id: int, out_path_or_folder: Path, *, template: Optional[str] = None,
+                            letter_template: Optional[str] = None, lang: Optional[str] = None,
+                            attach_tracker: bool = True, today: Optional[date] = None,
+                            job: Optional[LetterJob] = None) -> DraftResult:
+    from csrdesk.exchange.email_draft import DOCX_MIME, XLSX_MIME, Attachment, build_draft, split_subject, write_draft
+
+    today = today or date.today()
+    job = job or LetterJob.prepare(db)
+    with db.reading() as s:
+        sup, a, cap = _cap_facts(s, _load_cap(s, cap_id), job.library, job.prefs)
+    if not sup.contact_email:
+        raise UserError(f"{sup.code} {sup.name} has no compliance contact with an e-mail address; add one first.")
+    target = Path(out_path_or_folder)
+    if target.is_dir() or target.suffix.lower() != ".eml":
+        if target.suffix and not target.is_dir():
+            raise UserError(f"The e-mail draft must be a .eml file or a folder: {target}")
+        target = target / (letter_file_name(sup.code, "CAP e-mail", ".eml"))
+    exporter = _tracker_exporter() if attach_tracker else None
+    email_lang = email_language(sup) if not lang else ("zh" if lang.startswith("zh") else "en")
+    letter_name = letter_file_name(sup.code, "CAP letter")
+    tracker_name = letter_file_name(sup.code, "CAP tracker", ".xlsx")
+    attachments = []
+    with tempfile.TemporaryDirectory(prefix="csrdesk-mail-") as tmp:
+        letter_path = render_cap_letter(db, cap_id, Path(tmp) / letter_name, letter_template,
+                                        "zh-en" if email_lang == "zh" and not lang else lang, today=today, job=job)
+        attachments.append(Attachment(letter_name, letter_path.read_bytes(), DOCX_MIME))
+        if exporter is not None:
+            tracker_path = exporter(db, cap_id, Path(tmp) / tracker_name)
+            attachments.append(Attachment(tracker_name, Path(tracker_path).read_bytes(), XLSX_MIME))
+    body_template = _resolve("email_cap", template, email_lang)
+    ctx = lc.email_context(
+        lc.cap_letter_context(brand_facts(job.prefs), sup, a, cap, today=today, lang=email_lang),
+        [att.filename for att in attachments],
+    )
+    subject, body = split_subject(render_text(body_template, ctx), body_template.name)
+    prefs = job.prefs
+    sender = (prefs.user_name, prefs.user_email) if prefs.user_email else None
+    cc = [(sup.sourcing_owner, sup.sourcing_owner_email)] if sup.sourcing_owner_email else []
+    message = build_draft(subject=subject, body=body, sender=sender, to=[(sup.contact_name, sup.contact_email)],
+                          cc=cc, attachments=attachments, language=email_lang)
+    path = write_draft(message, target)
+    return DraftResult(path=path, to=sup.contact_email, cc=sup.sourcing_owner_email, subject=subject,
+                       attachments=tuple(att.filename for att in attachments), tracker_attached=exporter is not None)
+
+
+# --- choosing CAPs -----------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class LetterCandidate:
+    cap_id: int
+    supplier_code: str
+    supplier_name: str
+    assessment_date: date
+    rating: str
+    cap_status: str
+    items: int
+    contact_email: str
+
+
+def letter_candidates(db: Database, *, include_closed: bool = False,
+                      supplier_codes: Optional[Sequence[str]] = None) -> list[LetterCandidate]:
+    """CAPs a letter can be written for, newest assessment first: the list the letters dialog offers."""
+    from sqlalchemy import func
+
+    q = (
+        select(Cap.id, Supplier.code, Supplier.name, Assessment.date, Assessment.rating, Cap.status,
+               func.count(CapItem.id), Supplier.id)
+        .join(Assessment, Assessment.id == Cap.assessment_id)
+        .join(Supplier, Supplier.id == Cap.supplier_id)
+        .outerjoin(CapItem, CapItem.cap_id == Cap.id)
+        .group_by(Cap.id, Supplier.code, Supplier.name, Assessment.date, Assessment.rating, Cap.status, Supplier.id)
+        .order_by(Assessment.date.desc(), Cap.id.desc())
+    )
+    if not include_closed:
+        q = q.where(Cap.status != "closed")
+    if supplier_codes is not None:
+        q = q.where(Supplier.code.in_(list(supplier_codes)))
+    with db.reading() as s:
+        rows = s.execute(q).all()
+        from csrdesk.storage.models import Contact
+
+        emails: dict[int, str] = {}
+        for sid, role, email in s.execute(select(Contact.supplier_id, Contact.role, Contact.email)
+                                          .where(Contact.email != "")):
+            if sid not in emails or "compliance" in (role or "").lower():
+                emails[sid] = email
+    return [LetterCandidate(r[0], r[1], r[2], r[3], r[4], r[5], int(r[6] or 0), emails.get(r[7], "")) for r in rows]
+
+
+def caps_for_suppliers(db: Database, codes: Sequence[str]) -> tuple[list[int], list[str]]:
+    """The newest open CAP of each supplier; returns (CAP ids, a message per supplier without one)."""
+    codes = [c.strip() for c in codes if c and c.strip()]
+    newest: dict[str, int] = {}
+    for c in letter_candidates(db, supplier_codes=codes):
+        newest.setdefault(c.supplier_code, c.cap_id)
+    problems = [f"{code}: no open CAP" for code in codes if code not in newest]
+    return [newest[c] for c in codes if c in newest], problems
