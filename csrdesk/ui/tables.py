@@ -46,7 +46,8 @@ def format_value(value: Any) -> str:
 
 
 def percent(value: Optional[float]) -> str:
-    return "" if value is None else f"{value * 100:.0f}%"
+    """A progress rate (0 to 100, as the services give it) as text."""
+    return "" if value is None else f"{value:.0f}%"
 
 
 @dataclass

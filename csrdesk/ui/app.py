@@ -1,0 +1,107 @@
+"""Starting the window: the Qt application, logging, the workspace, the crash hook, the main window.
+
+Kept light: nothing here imports matplotlib, openpyxl or docxtpl; pages load those when first needed.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Optional
+
+log = logging.getLogger(__name__)
+
+
+def _last_database() -> Optional[str]:
+    """The database opened last through File > Open, when it still exists."""
+    from csrdesk.ui.context import window_settings
+
+    value = window_settings().value("database/last")
+    if not isinstance(value, str) or not value:
+        return None
+    from csrdesk.storage.db import sqlite_path
+
+    try:
+        path = sqlite_path(value)
+    except Exception:
+        return None
+    if path is not None and not path.exists():
+        return None
+    return value
+
+
+def ensure_application(argv: Optional[list[str]] = None):
+    """The QApplication (created once), with the csrdesk name, icon and look."""
+    from PySide6.QtWidgets import QApplication
+
+    from csrdesk import __version__
+    from csrdesk.ui import theme
+    from csrdesk.ui.main_window import app_icon
+
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(argv if argv is not None else [sys.argv[0]])
+    app.setApplicationName("csrdesk")
+    app.setOrganizationName("csrdesk")
+    app.setApplicationVersion(__version__)
+    app.setWindowIcon(app_icon())
+    if not getattr(app, "_csrdesk_themed", False):
+        theme.apply_theme(app)
+        app._csrdesk_themed = True
+    return app
+
+
+def open_window(db, *, install_hooks: bool = True):
+    """The AppContext and the main window over an open database (used by run_gui, tests and the benchmark)."""
+    from csrdesk.ui.context import AppContext
+    from csrdesk.ui.errors import ExceptionBridge
+    from csrdesk.ui.main_window import MainWindow
+
+    ctx = AppContext(db)
+    window = MainWindow(ctx)
+    if install_hooks:
+        bridge = ExceptionBridge(lambda: window if window.isVisible() else None, window)
+        bridge.install()
+        window._exception_bridge = bridge
+    return ctx, window
+
+
+def run_gui(db_url: Optional[str] = None) -> int:
+    """Opens the window on the database at db_url (or the last or default one). Returns the exit code."""
+    started = time.perf_counter()
+    from csrdesk.logsetup import setup_logging
+
+    log_path = setup_logging()
+    app = ensure_application()
+    from PySide6.QtWidgets import QMessageBox
+
+    from csrdesk.services.startup import open_workspace
+    from csrdesk.storage.db import DB_ENV, DatabaseError
+
+    url = db_url
+    if not url and not os.environ.get(DB_ENV):
+        url = _last_database()
+    try:
+        db = open_workspace(url)
+    except DatabaseError as exc:
+        log.warning("could not open the database: %s", exc)
+        QMessageBox.critical(None, "csrdesk", f"csrdesk cannot open the database.\n\n{exc}")
+        return 2
+    except Exception as exc:  # a bug while opening: say where the details are
+        log.exception("unexpected error while opening the database")
+        QMessageBox.critical(None, "csrdesk", f"csrdesk could not start: {exc}\n\nThe details are in {log_path}")
+        return 1
+    ctx, window = open_window(db)
+    window.show()
+    log.info("window ready in %.2f s on %s", time.perf_counter() - started, db.display_name)
+    try:
+        return int(app.exec())
+    finally:
+        ctx.cancel_all()
+        ctx.wait_idle(10000)
+        bridge = getattr(window, "_exception_bridge", None)
+        if bridge is not None:
+            bridge.uninstall()
+        ctx.db.dispose()

@@ -1,0 +1,250 @@
+"""File > Import: suppliers from a spreadsheet (checked first, then imported) and an auditor's findings file."""
+from __future__ import annotations
+
+import dataclasses
+import inspect
+from datetime import date
+from pathlib import Path
+from typing import Any, Optional
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import (
+    QCheckBox, QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel,
+    QLineEdit, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget,
+)
+
+from csrdesk.ui import theme
+from csrdesk.ui.context import AppContext, is_user_error, show_error
+
+SPREADSHEETS = "Spreadsheets (*.xlsx *.xlsm *.csv);;All files (*)"
+
+
+def imports_module():
+    """services.imports, or None while it is not part of this build."""
+    try:
+        from csrdesk.services import imports
+    except ModuleNotFoundError as exc:
+        if exc.name == "csrdesk.services.imports":
+            return None
+        raise
+    return imports
+
+
+def _takes_progress(fn) -> bool:
+    try:
+        return "progress" in inspect.signature(fn).parameters
+    except (TypeError, ValueError):
+        return False
+
+
+def describe_report(report: Any) -> str:
+    """A readable text of an import report, whatever its exact shape (dataclass, dict, list or text)."""
+    if report is None:
+        return "Done."
+    for attr in ("summary_text", "summary", "describe"):
+        fn = getattr(report, attr, None)
+        if callable(fn):
+            try:
+                text = fn()
+            except TypeError:
+                continue
+            if isinstance(text, str) and text.strip():
+                return text
+    if isinstance(report, str):
+        return report
+    if dataclasses.is_dataclass(report):
+        data = {f.name: getattr(report, f.name) for f in dataclasses.fields(report)}
+    elif isinstance(report, dict):
+        data = report
+    else:
+        return str(report)
+    lines: list[str] = []
+    details: list[str] = []
+    for key, value in data.items():
+        label = key.replace("_", " ")
+        if isinstance(value, (list, tuple, set)):
+            items = list(value)
+            lines.append(f"{label}: {len(items)}")
+            if items and not all(isinstance(v, (int, float)) for v in items):
+                details.append(f"\n{label.capitalize()}:")
+                for v in items[:200]:
+                    details.append(f"  • {describe_report(v) if dataclasses.is_dataclass(v) else v}")
+                if len(items) > 200:
+                    details.append(f"  … and {len(items) - 200} more")
+        elif isinstance(value, dict):
+            lines.append(f"{label}: " + ", ".join(f"{k} {v}" for k, v in value.items()))
+        elif value is None or value == "":
+            continue
+        else:
+            lines.append(f"{label}: {value}")
+    return "\n".join(lines + details)
+
+
+class ReportDialog(QDialog):
+    """Shows what an import found (or did); with `confirm_text`, offers to go ahead."""
+
+    def __init__(self, title: str, intro: str, report_text: str, confirm_text: str = "",
+                 parent: Optional[QWidget] = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setMinimumSize(560, 420)
+        label = QLabel(intro)
+        label.setWordWrap(True)
+        self.text = QPlainTextEdit(report_text)
+        self.text.setReadOnly(True)
+        buttons = QDialogButtonBox()
+        if confirm_text:
+            go = buttons.addButton(confirm_text, QDialogButtonBox.ButtonRole.AcceptRole)
+            go.setObjectName("primary")
+            buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        else:
+            buttons.addButton(QDialogButtonBox.StandardButton.Close)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(label)
+        layout.addWidget(self.text, 1)
+        layout.addWidget(buttons)
+
+
+def import_suppliers_flow(ctx: AppContext, parent: QWidget, path: Optional[str] = None) -> None:
+    """Checks the file (dry run), shows what would change, and imports on confirmation."""
+    imports = imports_module()
+    if imports is None:
+        show_error(parent, _unavailable("Importing suppliers"))
+        return
+    if path is None:
+        path, _ = QFileDialog.getOpenFileName(parent, "Import suppliers", str(Path.home()), SPREADSHEETS)
+        if not path:
+            return
+    fn = imports.import_suppliers
+    progress = _takes_progress(fn)
+
+    def checked(report) -> None:
+        dialog = ReportDialog("Import suppliers", f"Checked {Path(path).name}. Nothing has been changed yet; "
+                              "this is what the import would do:", describe_report(report), "Import", parent)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: ctx.run(fn, ctx.db, Path(path), dry_run=False, on_done=imported,
+                                                label="Importing suppliers…", cancellable=progress, parent=parent))
+        dialog.open()
+
+    def imported(report) -> None:
+        ctx.notify("suppliers")
+        dialog = ReportDialog("Import suppliers", f"Imported {Path(path).name}.", describe_report(report),
+                              parent=parent)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    ctx.run(fn, ctx.db, Path(path), dry_run=True, on_done=checked, label="Checking the file…",
+            cancellable=progress, parent=parent)
+
+
+def _unavailable(what: str):
+    from csrdesk.services.errors import UserError
+
+    return UserError(f"{what} is not available in this build of csrdesk.")
+
+
+class ImportFindingsDialog(QDialog):
+    """Which supplier, date and type the auditor's findings file belongs to."""
+
+    def __init__(self, ctx: AppContext, suppliers: list, parent: Optional[QWidget] = None,
+                 assessment_types: tuple[str, ...] = ()) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setWindowTitle("Import an auditor's findings")
+        self.setMinimumWidth(520)
+        self.file_edit = QLineEdit()
+        self.file_edit.setPlaceholderText("the auditor's findings file (.xlsx or .csv)")
+        browse = QPushButton("Browse…")
+        browse.clicked.connect(self._browse)
+        file_row = QHBoxLayout()
+        file_row.addWidget(self.file_edit, 1)
+        file_row.addWidget(browse)
+        self.supplier_combo = QComboBox()
+        self.supplier_combo.setEditable(True)
+        self.supplier_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        for row in suppliers:
+            self.supplier_combo.addItem(f"{row.code}  {row.name}", row.code)
+        self.supplier_combo.setCurrentIndex(-1)
+        self.date_edit = QDateEdit(QDate.currentDate())
+        self.date_edit.setCalendarPopup(True)
+        self.date_edit.setDisplayFormat("yyyy-MM-dd")
+        self.type_combo = QComboBox()
+        self.type_combo.addItems(list(assessment_types))
+        index = self.type_combo.findText("periodic")
+        if index >= 0:
+            self.type_combo.setCurrentIndex(index)
+        self.denied_check = QCheckBox("The auditor was denied access")
+        form = QFormLayout()
+        form.addRow("File", file_row)
+        form.addRow("Supplier", self.supplier_combo)
+        form.addRow("Assessment date", self.date_edit)
+        form.addRow("Type", self.type_combo)
+        form.addRow("", self.denied_check)
+        self.error_label = QLabel()
+        self.error_label.setWordWrap(True)
+        self.error_label.setStyleSheet(f"color: {theme.OVERDUE};")
+        self.error_label.setVisible(False)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.import_button = buttons.addButton("Import", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.import_button.setObjectName("primary")
+        buttons.accepted.connect(self.run_import)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error_label)
+        layout.addWidget(buttons)
+        self.result_detail = None
+
+    def _browse(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Auditor's findings", str(Path.home()), SPREADSHEETS)
+        if path:
+            self.file_edit.setText(path)
+
+    def _supplier_code(self) -> str:
+        data = self.supplier_combo.currentData()
+        if data and self.supplier_combo.currentText() == self.supplier_combo.itemText(self.supplier_combo.currentIndex()):
+            return data
+        text = self.supplier_combo.currentText().strip()
+        return text.split()[0] if text else ""
+
+    def _error(self, message: str) -> None:
+        self.error_label.setText(message)
+        self.error_label.setVisible(bool(message))
+
+    def run_import(self) -> None:
+        imports = imports_module()
+        if imports is None:
+            self._error("Importing findings is not available in this build of csrdesk.")
+            return
+        path = self.file_edit.text().strip()
+        if not path or not Path(path).is_file():
+            self._error("Choose the auditor's findings file.")
+            return
+        code = self._supplier_code()
+        if not code:
+            self._error("Choose the supplier the assessment belongs to.")
+            return
+        on = date.fromisoformat(self.date_edit.date().toString("yyyy-MM-dd"))
+        self._error("")
+        self.import_button.setEnabled(False)
+        fn = imports.import_assessment
+        kwargs: dict[str, Any] = dict(supplier_code=code, on=on, assessment_type=self.type_combo.currentText(),
+                                      denied=self.denied_check.isChecked())
+        self.ctx.run(fn, self.ctx.db, Path(path), on_done=self._done, on_error=self._failed,
+                     label="Importing the findings…", cancellable=_takes_progress(fn), parent=self, **kwargs)
+
+    def _done(self, result) -> None:
+        self.import_button.setEnabled(True)
+        self.result_detail = result
+        self.ctx.notify("assessments")
+        self.ctx.notify("caps")
+        self.accept()
+
+    def _failed(self, exc: BaseException) -> None:
+        self.import_button.setEnabled(True)
+        if is_user_error(exc):
+            self._error(" ".join(str(exc).split()))
+        else:
+            show_error(self, exc)

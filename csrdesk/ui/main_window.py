@@ -1,0 +1,557 @@
+"""The main window: navigation between the pages, the search box, menus, shortcuts and the status bar."""
+from __future__ import annotations
+
+import importlib
+import logging
+import platform
+from datetime import date
+from pathlib import Path
+from typing import Optional
+
+from PySide6.QtCore import QByteArray, QSize, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QAction, QDesktopServices, QIcon, QKeySequence, QPixmap
+from PySide6.QtWidgets import (
+    QApplication, QFileDialog, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, QMessageBox,
+    QSplitter, QStackedWidget, QVBoxLayout, QWidget,
+)
+
+from csrdesk import __version__, paths
+from csrdesk.ui import theme
+from csrdesk.ui.context import AppContext, show_error, window_settings
+from csrdesk.ui.pages.dashboard import DashboardPage
+from csrdesk.ui.pages.supplier_page import SupplierPage
+from csrdesk.ui.pages.suppliers import SuppliersPage
+from csrdesk.ui.search_box import SearchBox
+from csrdesk.ui.tables import TableView
+
+log = logging.getLogger(__name__)
+
+DATABASE_FILES = "csrdesk databases (*.sqlite3 *.sqlite *.db);;All files (*)"
+
+
+def _optional_page(module: str, name: str):
+    """A page class from a module that may not be part of this build yet (then no navigation entry is shown)."""
+    try:
+        return getattr(importlib.import_module(module), name)
+    except ModuleNotFoundError as exc:
+        if exc.name == module:
+            return None
+        raise
+
+
+def app_icon() -> QIcon:
+    try:
+        return QIcon(str(paths.resource("icons", "csrdesk.svg")))
+    except FileNotFoundError:  # pragma: no cover - resources always ship
+        return QIcon()
+
+
+class MainWindow(QMainWindow):
+    """Pages in a stack, chosen from the list on the left; the supplier page opens from lists and search."""
+
+    database_changed = Signal(str)
+
+    def __init__(self, ctx: AppContext, parent: Optional[QWidget] = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setObjectName("mainWindow")
+        self.setWindowIcon(app_icon())
+        self.setMinimumSize(960, 600)
+        self.pages: dict[str, QWidget] = {}
+        self._nav_keys: list[str] = []
+
+        # Pages: every one that exists in this build, in the order of the work.
+        self.dashboard = DashboardPage(ctx)
+        self.suppliers = SuppliersPage(ctx)
+        self.supplier_page = SupplierPage(ctx)
+        entries: list[tuple[str, str, QWidget]] = [("dashboard", "Dashboard", self.dashboard),
+                                                    ("suppliers", "Suppliers", self.suppliers)]
+        from csrdesk.ui.pages.assessments import AssessmentsPage
+
+        self.assessments = AssessmentsPage(ctx)
+        entries.append(("assessments", "Assessments", self.assessments))
+        for key, title, module, cls in (
+            ("caps", "CAPs", "csrdesk.ui.pages.caps", "CapsPage"),
+            ("library", "Library", "csrdesk.ui.pages.library", "LibraryPage"),
+            ("vetting", "Vetting", "csrdesk.ui.pages.vetting", "VettingPage"),
+            ("verification", "Verification", "csrdesk.ui.pages.verification", "VerificationPage"),
+            ("complaints", "Complaints", "csrdesk.ui.pages.complaints", "ComplaintsPage"),
+        ):
+            page_class = _optional_page(module, cls)
+            if page_class is not None:
+                page = page_class(ctx)
+                setattr(self, key, page)
+                entries.append((key, title, page))
+            else:
+                setattr(self, key, None)
+
+        self.stack = QStackedWidget()
+        self.navigation = QListWidget()
+        self.navigation.setObjectName("navigation")
+        self.navigation.setIconSize(QSize(18, 18))
+        self.navigation.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        for i, (key, title, page) in enumerate(entries):
+            self.pages[key] = page
+            self._nav_keys.append(key)
+            self.stack.addWidget(page)
+            item = QListWidgetItem(title)
+            item.setData(Qt.ItemDataRole.UserRole, key)
+            item.setToolTip(f"{title}  (Ctrl+{i + 1})" if i < 9 else title)
+            self.navigation.addItem(item)
+        self.pages["supplier"] = self.supplier_page
+        self.stack.addWidget(self.supplier_page)
+        self.navigation.currentRowChanged.connect(self._nav_changed)
+
+        # Sidebar: the app's name above the navigation.
+        sidebar = QWidget()
+        sidebar.setObjectName("sidebar")
+        sidebar.setStyleSheet(f"QWidget#sidebar {{ background: {theme.SIDEBAR}; border-right: 1px solid {theme.BORDER}; }}")
+        brand = QHBoxLayout()
+        brand.setContentsMargins(18, 16, 12, 10)
+        logo = QLabel()
+        logo.setPixmap(app_icon().pixmap(26, 26))
+        name = QLabel("csrdesk")
+        name.setStyleSheet(f"font-size: 13pt; font-weight: 700; color: {theme.TEXT};")
+        brand.addWidget(logo)
+        brand.addWidget(name)
+        brand.addStretch(1)
+        self.navigation.setStyleSheet("QListWidget#navigation { border-right: none; }")
+        side_layout = QVBoxLayout(sidebar)
+        side_layout.setContentsMargins(0, 0, 0, 8)
+        side_layout.setSpacing(0)
+        side_layout.addLayout(brand)
+        side_layout.addWidget(self.navigation, 1)
+        self.version_label = QLabel(f"version {__version__}")
+        self.version_label.setObjectName("muted")
+        self.version_label.setContentsMargins(18, 0, 0, 0)
+        side_layout.addWidget(self.version_label)
+
+        # Top bar: the search box, on every page.
+        self.search_box = SearchBox(ctx, self)
+        self.search_box.hit_chosen.connect(self.open_hit)
+        top = QWidget()
+        top.setObjectName("topBar")
+        top.setStyleSheet(f"QWidget#topBar {{ border-bottom: 1px solid {theme.BORDER}; }}")
+        top_layout = QHBoxLayout(top)
+        top_layout.setContentsMargins(24, 10, 24, 10)
+        top_layout.addWidget(self.search_box, 1)
+        top_layout.addStretch(1)
+        content = QWidget()
+        content_layout = QVBoxLayout(content)
+        content_layout.setContentsMargins(0, 0, 0, 0)
+        content_layout.setSpacing(0)
+        content_layout.addWidget(top)
+        content_layout.addWidget(self.stack, 1)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.addWidget(sidebar)
+        self.splitter.addWidget(content)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setCollapsible(1, False)
+        self.splitter.setSizes([200, 1000])
+        self.setCentralWidget(self.splitter)
+
+        self.db_label = QLabel()
+        self.db_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.busy_label = QLabel()
+        self.statusBar().addWidget(self.db_label, 1)
+        self.statusBar().addPermanentWidget(self.busy_label)
+        ctx.busy_changed.connect(self._busy)
+
+        self._connect_pages()
+        self._build_menus()
+        self._show_database()
+        self.restore_state()
+        if self.navigation.currentRow() < 0:
+            self.navigation.setCurrentRow(0)
+
+    # -- wiring -----------------------------------------------------------------------------------------------------
+    def _connect_pages(self) -> None:
+        self.dashboard.supplier_requested.connect(self.show_supplier)
+        self.suppliers.supplier_requested.connect(self.show_supplier)
+        self.supplier_page.back_requested.connect(lambda: self.go("suppliers"))
+        self.supplier_page.navigate.connect(self.open_item)
+        for page in self.pages.values():
+            for signal_name in ("navigate_requested", "navigate"):
+                signal = getattr(page, signal_name, None)
+                if signal is not None and page is not self.supplier_page:
+                    try:
+                        signal.connect(self.open_item)
+                    except (TypeError, RuntimeError):
+                        pass
+            signal = getattr(page, "supplier_requested", None)
+            if signal is not None and page not in (self.dashboard, self.suppliers):
+                signal.connect(self.show_supplier)
+
+    def _action(self, text: str, slot, shortcut=None, tip: str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        if tip:
+            action.setStatusTip(tip)
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        self.new_supplier_action = self._action("New supplier…", self.new_supplier, "Ctrl+N", "Add a supplier")
+        file_menu.addAction(self.new_supplier_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self._action("New database…", self.new_database, tip="Create an empty database file"))
+        file_menu.addAction(self._action("Open database…", self.open_database, "Ctrl+O", "Open another database"))
+        file_menu.addAction(self._action("Back up database…", self.backup_database, "Ctrl+Shift+B",
+                                         "Copy the database file"))
+        file_menu.addSeparator()
+        file_menu.addAction(self._action("Import suppliers…", self.import_suppliers,
+                                         tip="Add suppliers from a spreadsheet (checked first)"))
+        file_menu.addAction(self._action("Import auditor's findings…", self.import_findings,
+                                         tip="Record an assessment from an auditor's findings file"))
+        file_menu.addSeparator()
+        file_menu.addAction(self._action("Settings…", self.open_settings, QKeySequence.StandardKey.Preferences))
+        file_menu.addSeparator()
+        quit_action = self._action("Quit", self.close, QKeySequence.StandardKey.Quit)
+        quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+        file_menu.addAction(quit_action)
+
+        view_menu = bar.addMenu("&View")
+        self.page_actions: list[QAction] = []
+        for i, key in enumerate(self._nav_keys):
+            title = self.navigation.item(i).text()
+            action = self._action(title, lambda _c=False, k=key: self.go(k), f"Ctrl+{i + 1}" if i < 9 else None)
+            view_menu.addAction(action)
+            self.page_actions.append(action)
+        view_menu.addSeparator()
+        view_menu.addAction(self._action("Search…", self.focus_search, "Ctrl+K",
+                                         "Find suppliers, findings and CAP items"))
+        view_menu.addAction(self._action("Filter this list", self.focus_filter, "Ctrl+F"))
+        view_menu.addAction(self._action("Refresh", self.refresh_page, "F5"))
+        view_menu.addAction(self._action("Back", self.back, "Alt+Left"))
+
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self._action("Keyboard shortcuts", self.show_shortcuts))
+        help_menu.addAction(self._action("Open log folder", self.open_log_folder))
+        help_menu.addAction(self._action("Open data folder", self.open_data_folder))
+        help_menu.addSeparator()
+        about = self._action("About csrdesk", self.about)
+        about.setMenuRole(QAction.MenuRole.AboutRole)
+        help_menu.addAction(about)
+
+    # -- navigation -------------------------------------------------------------------------------------------------
+    def current_page(self) -> QWidget:
+        return self.stack.currentWidget()
+
+    def _leave_ok(self) -> bool:
+        """Asks the page being left about unsaved work (the assessment editor)."""
+        page = self.current_page()
+        confirm = getattr(page, "confirm_leave", None)
+        if callable(confirm) and page is not None:
+            try:
+                return bool(confirm())
+            except Exception as exc:  # a broken check must not trap the user on a page
+                log.exception("confirm_leave failed")
+                show_error(self, exc)
+        return True
+
+    def _nav_changed(self, row: int) -> None:
+        if row < 0 or row >= len(self._nav_keys):
+            return
+        page = self.pages[self._nav_keys[row]]
+        if page is self.current_page():
+            return
+        if not self._leave_ok():
+            self.navigation.blockSignals(True)
+            current_key = self._key_of(self.current_page())
+            if current_key in self._nav_keys:
+                self.navigation.setCurrentRow(self._nav_keys.index(current_key))
+            self.navigation.blockSignals(False)
+            return
+        self.stack.setCurrentWidget(page)
+
+    def _key_of(self, page: QWidget) -> Optional[str]:
+        for key, p in self.pages.items():
+            if p is page:
+                return key
+        return None
+
+    def go(self, key: str) -> bool:
+        """Shows the page `key` ('dashboard', 'suppliers', ..., or 'supplier')."""
+        page = self.pages.get(key)
+        if page is None:
+            return False
+        if key in self._nav_keys:
+            self.navigation.setCurrentRow(self._nav_keys.index(key))
+            return self.current_page() is page
+        if page is not self.current_page() and not self._leave_ok():
+            return False
+        self.stack.setCurrentWidget(page)
+        return True
+
+    def show_supplier(self, supplier_id: int) -> None:
+        if self.current_page() is not self.supplier_page and not self._leave_ok():
+            return
+        self.navigation.blockSignals(True)
+        self.navigation.setCurrentRow(self._nav_keys.index("suppliers"))
+        self.navigation.blockSignals(False)
+        self.stack.setCurrentWidget(self.supplier_page)
+        self.supplier_page.show_supplier(int(supplier_id))
+
+    def open_item(self, kind: str, item_id) -> None:
+        """Opens an item wherever it lives: a supplier, an assessment, a CAP or CAP item, a finding."""
+        if kind == "supplier":
+            if isinstance(item_id, int):
+                self.show_supplier(item_id)
+            return
+        target = {"assessment": "assessments", "finding": "assessments", "cap": "caps", "cap_item": "caps",
+                  "violation_type": "library"}.get(kind)
+        page = self.pages.get(target) if target else None
+        if page is None or not self.go(target):
+            return
+        opener = getattr(page, "open_item", None)
+        if callable(opener):
+            opener(kind, item_id)
+
+    def open_hit(self, hit) -> None:
+        """Opens a search result: the supplier's page, the CAP item on the CAPs page, the finding's assessment."""
+        if hit.kind == "supplier":
+            self.show_supplier(hit.id)
+        elif hit.kind == "cap_item" and self.pages.get("caps") is not None:
+            self.open_item("cap_item", hit.id)
+        elif hit.kind in ("finding", "cap_item") and hit.assessment_id is not None and self.pages.get("assessments"):
+            self.open_item("assessment", hit.assessment_id)
+        else:
+            self.show_supplier(hit.supplier_id)
+
+    def back(self) -> None:
+        if self.current_page() is self.supplier_page:
+            self.go("suppliers")
+
+    # -- actions ----------------------------------------------------------------------------------------------------
+    def focus_search(self) -> None:
+        self.search_box.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search_box.selectAll()
+        if self.search_box.text().strip():
+            self.search_box.search_now()
+
+    def focus_filter(self) -> None:
+        page = self.current_page()
+        fn = getattr(page, "focus_filter", None)
+        if callable(fn):
+            fn()
+            return
+        box = getattr(page, "filter_box", None)
+        if box is not None:
+            box.setFocus()
+            box.selectAll()
+
+    def refresh_page(self) -> None:
+        page = self.current_page()
+        for name in ("refresh", "reload"):
+            fn = getattr(page, name, None)
+            if callable(fn):
+                fn()
+                return
+
+    def new_supplier(self):
+        if self.current_page() is not self.suppliers and not self.go("suppliers"):
+            return None
+        return self.suppliers.new_supplier()
+
+    def open_settings(self):
+        from csrdesk.ui.settings_dialog import open_settings
+
+        return open_settings(self.ctx, self)
+
+    def import_suppliers(self) -> None:
+        from csrdesk.ui.import_dialogs import import_suppliers_flow
+
+        import_suppliers_flow(self.ctx, self)
+
+    def import_findings(self) -> None:
+        from csrdesk.services.assessments import ASSESSMENT_TYPES
+        from csrdesk.services.suppliers import list_suppliers
+        from csrdesk.ui.import_dialogs import ImportFindingsDialog
+
+        def ask(rows) -> None:
+            dialog = ImportFindingsDialog(self.ctx, rows, self, assessment_types=ASSESSMENT_TYPES)
+            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            dialog.accepted.connect(lambda: self._imported_assessment(dialog.result_detail))
+            dialog.open()
+
+        self.ctx.run(list_suppliers, self.ctx.db, on_done=ask, parent=self)
+
+    def _imported_assessment(self, detail) -> None:
+        if detail is None:
+            return
+        rating = getattr(detail, "rating", "")
+        self.statusBar().showMessage(f"Assessment recorded: {len(getattr(detail, 'findings', ()))} findings, "
+                                     f"score {getattr(detail, 'score', '?')}, {rating}.", 10000)
+        if self.pages.get("assessments") is not None and getattr(detail, "id", None) is not None:
+            self.open_item("assessment", detail.id)
+
+    def _choose_database_file(self, title: str, save: bool) -> Optional[str]:
+        start = str(self.ctx.db.path.parent) if self.ctx.db.path else str(paths.data_dir())
+        if save:
+            path, _ = QFileDialog.getSaveFileName(self, title, str(Path(start) / "csrdesk.sqlite3"), DATABASE_FILES)
+        else:
+            path, _ = QFileDialog.getOpenFileName(self, title, start, DATABASE_FILES)
+        return path or None
+
+    def new_database(self) -> None:
+        path = self._choose_database_file("New database", save=True)
+        if not path:
+            return
+        target = Path(path)
+        if target.exists() and target.stat().st_size > 0:
+            QMessageBox.warning(self, "csrdesk", f"{target.name} already exists. Use Open database to open it, "
+                                                 "or choose a new file name.")
+            return
+        self.switch_database(str(target))
+
+    def open_database(self) -> None:
+        path = self._choose_database_file("Open database", save=False)
+        if path:
+            self.switch_database(path)
+
+    def switch_database(self, url: str) -> None:
+        """Opens (creating or upgrading) another database on the worker, then every page reloads from it."""
+        from csrdesk.services.startup import open_workspace
+
+        if not self._leave_ok():
+            return
+
+        def opened(db) -> None:
+            self.ctx.set_database(db)
+            self._show_database()
+            settings = window_settings()
+            settings.setValue("database/last", db.url)
+            self.statusBar().showMessage(f"Opened {db.display_name}", 8000)
+            self.database_changed.emit(db.url)
+
+        self.ctx.run(open_workspace, url, on_done=opened, label="Opening the database…", parent=self)
+
+    def backup_database(self) -> None:
+        from csrdesk.services.backup import backup_database
+
+        if self.ctx.db.path is None:
+            show_error(self, _user_error("This is a shared PostgreSQL database: back it up with pg_dump on the "
+                                         "server."))
+            return
+        default = paths.backups_dir() / f"csrdesk-backup-{date.today():%Y-%m-%d}.sqlite3"
+        path, _ = QFileDialog.getSaveFileName(self, "Back up database", str(default), DATABASE_FILES)
+        if not path:
+            return
+        self.ctx.run(backup_database, self.ctx.db, Path(path),
+                     on_done=lambda p: self.statusBar().showMessage(f"Backed up to {p}", 10000),
+                     label="Backing up the database…", parent=self)
+
+    def open_log_folder(self) -> None:
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(paths.log_dir())))
+
+    def open_data_folder(self) -> None:
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(paths.data_dir())))
+
+    def show_shortcuts(self) -> None:
+        rows = [("Ctrl+K", "Search suppliers, findings and CAP items"), ("Ctrl+F", "Filter the list on this page"),
+                ("Ctrl+N", "New supplier"), ("F5", "Refresh this page"), ("Alt+Left", "Back to the suppliers list"),
+                ("Ctrl+O", "Open another database"), ("Ctrl+Shift+B", "Back up the database")]
+        rows += [(f"Ctrl+{i + 1}", self.navigation.item(i).text()) for i in range(min(9, self.navigation.count()))]
+        table = "".join(f"<tr><td style='padding-right:18px'><b>{k}</b></td><td>{v}</td></tr>" for k, v in rows)
+        QMessageBox.information(self, "Keyboard shortcuts", f"<table>{table}</table>")
+
+    def about(self) -> None:
+        from PySide6 import __version__ as qt_version
+
+        from csrdesk.logsetup import log_file
+
+        QMessageBox.about(
+            self, "About csrdesk",
+            f"<h3>csrdesk {__version__}</h3>"
+            "<p>Suppliers, audits, corrective action plans, vetting, verification and worker complaints for a "
+            "brand's CSR team, on one laptop.</p>"
+            f"<p>Database: {self.ctx.db.display_name}<br>Data folder: {paths.data_dir()}<br>"
+            f"Log file: {log_file()}</p>"
+            f"<p style='color:{theme.MUTED}'>Python {platform.python_version()} · PySide6 {qt_version}</p>",
+        )
+
+    # -- status bar -------------------------------------------------------------------------------------------------
+    def _show_database(self) -> None:
+        db = self.ctx.db
+        name = db.display_name
+        kind = "SQLite file" if db.path is not None else "shared database"
+        self.db_label.setText(f"Database: {name}  ({kind})")
+        self.db_label.setToolTip(name)
+        short = db.path.name if db.path is not None else name
+        self.setWindowTitle(f"{short} — csrdesk")
+
+    def _busy(self, busy: bool) -> None:
+        if busy:
+            # only say "Working" when the work is not instant
+            QTimer.singleShot(400, lambda: self.busy_label.setText("Working…" if self.ctx.busy else ""))
+        else:
+            self.busy_label.setText("")
+
+    # -- remembered state -------------------------------------------------------------------------------------------
+    def restore_state(self) -> None:
+        settings = window_settings()
+        geometry = settings.value("window/geometry")
+        if isinstance(geometry, (QByteArray, bytes)):
+            self.restoreGeometry(QByteArray(geometry))
+        else:
+            screen = QApplication.primaryScreen()
+            if screen is not None:
+                available = screen.availableGeometry()
+                self.resize(min(1360, available.width() - 40), min(840, available.height() - 60))
+        state = settings.value("window/state")
+        if isinstance(state, (QByteArray, bytes)):
+            self.restoreState(QByteArray(state))
+        splitter = settings.value("window/splitter")
+        if isinstance(splitter, (QByteArray, bytes)):
+            self.splitter.restoreState(QByteArray(splitter))
+        page = settings.value("window/page")
+        if isinstance(page, str) and page in self._nav_keys:
+            self.navigation.setCurrentRow(self._nav_keys.index(page))
+        for splitter_widget in self.findChildren(QSplitter):
+            name = splitter_widget.objectName()
+            if name and splitter_widget is not self.splitter:
+                value = settings.value(f"splitters/{name}")
+                if isinstance(value, (QByteArray, bytes)):
+                    splitter_widget.restoreState(QByteArray(value))
+
+    def save_state(self) -> None:
+        settings = window_settings()
+        settings.setValue("window/geometry", self.saveGeometry())
+        settings.setValue("window/state", self.saveState())
+        settings.setValue("window/splitter", self.splitter.saveState())
+        row = self.navigation.currentRow()
+        if 0 <= row < len(self._nav_keys):
+            settings.setValue("window/page", self._nav_keys[row])
+        for splitter_widget in self.findChildren(QSplitter):
+            name = splitter_widget.objectName()
+            if name and splitter_widget is not self.splitter:
+                settings.setValue(f"splitters/{name}", splitter_widget.saveState())
+        for table in self.findChildren(TableView):
+            table.save_state()
+        settings.sync()
+
+    def closeEvent(self, event) -> None:  # noqa: N802
+        for page in self.pages.values():
+            ask = getattr(page, "confirm_leave", None)
+            unsaved = getattr(page, "has_unsaved_changes", None)
+            if callable(ask) and callable(unsaved) and unsaved():
+                self.stack.setCurrentWidget(page)
+                if not ask():
+                    event.ignore()
+                    return
+        self.save_state()
+        self.search_box.results.hide()
+        super().closeEvent(event)
+
+
+def _user_error(message: str):
+    from csrdesk.services.errors import UserError
+
+    return UserError(message)

@@ -1,0 +1,193 @@
+"""The dashboard: where the program stands today, at a glance (plain figures and bars, no chart library)."""
+from __future__ import annotations
+
+from typing import Optional, Sequence
+
+from PySide6.QtCore import QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFontMetrics, QPainter
+from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
+
+from csrdesk.services.dashboard import NOT_ASSESSED, DashboardSummary, dashboard_summary
+from csrdesk.ui import theme
+from csrdesk.ui.context import AppContext
+from csrdesk.ui.pages.base import Card, Page, button, muted, page_header, section_title
+from csrdesk.ui.tables import Column, RowTableModel, TableView
+
+
+class BarList(QWidget):
+    """Labelled horizontal bars with their counts; each bar may have its own colour."""
+
+    def __init__(self, parent: Optional[QWidget] = None) -> None:
+        super().__init__(parent)
+        self._items: list[tuple[str, int, QColor]] = []
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+
+    def set_items(self, items: Sequence[tuple[str, int, Optional[QColor]]]) -> None:
+        self._items = [(label, count, colour or QColor(theme.ACCENT)) for label, count, colour in items]
+        self.updateGeometry()
+        self.update()
+
+    def items(self) -> list[tuple[str, int]]:
+        return [(label, count) for label, count, _c in self._items]
+
+    def _row_height(self) -> int:
+        return self.fontMetrics().height() + 12
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        return QSize(320, max(1, len(self._items)) * self._row_height() + 4)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        return self.sizeHint()
+
+    def paintEvent(self, _event) -> None:  # noqa: N802
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        metrics = QFontMetrics(self.font())
+        label_width = max([metrics.horizontalAdvance(label) for label, _n, _c in self._items] + [80]) + 16
+        count_width = max([metrics.horizontalAdvance(f"{n:,}") for _l, n, _c in self._items] + [24]) + 12
+        bar_space = max(40, self.width() - label_width - count_width - 8)
+        highest = max([n for _l, n, _c in self._items] + [1])
+        h = self._row_height()
+        for i, (label, count, colour) in enumerate(self._items):
+            top = i * h + 2
+            painter.setPen(QColor(theme.TEXT))
+            painter.drawText(QRectF(0, top, label_width, h), int(Qt.AlignmentFlag.AlignVCenter), label)
+            track = QRectF(label_width, top + 5, bar_space, h - 10)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(QColor("#eef1f5"))
+            painter.drawRoundedRect(track, 3, 3)
+            if count:
+                width = max(4.0, bar_space * count / highest)
+                painter.setBrush(colour)
+                painter.drawRoundedRect(QRectF(label_width, top + 5, width, h - 10), 3, 3)
+            painter.setPen(QColor(theme.TEXT if count else theme.MUTED))
+            painter.drawText(QRectF(label_width + bar_space + 8, top, count_width, h),
+                             int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight), f"{count:,}")
+        painter.end()
+
+
+def _panel(title: str, *widgets: QWidget, note: str = "") -> QWidget:
+    panel = QFrame()
+    panel.setObjectName("card")
+    layout = QVBoxLayout(panel)
+    layout.setContentsMargins(16, 12, 16, 14)
+    layout.setSpacing(8)
+    layout.addWidget(section_title(title))
+    if note:
+        layout.addWidget(muted(note))
+    for w in widgets:
+        layout.addWidget(w)
+    return panel
+
+
+class DashboardPage(Page):
+    """Counts by rating, overdue and soon-due CAP items, follow-ups owed, CAPs by status, most overdue suppliers."""
+
+    title = "Dashboard"
+    topics = ("suppliers", "assessments", "caps", "library", "vetting", "complaints")
+    supplier_requested = Signal(int)
+    caps_requested = Signal(str)  # "overdue" or "due soon"
+
+    def __init__(self, ctx: AppContext, parent: Optional[QWidget] = None) -> None:
+        super().__init__(ctx, parent)
+        self.summary: Optional[DashboardSummary] = None
+        refresh = button("Refresh", tooltip="Reload the figures (F5)")
+        refresh.clicked.connect(self.refresh)
+        header, self.subtitle = page_header("Dashboard", "Loading…", [refresh])
+
+        self.card_suppliers = Card("Suppliers in the program")
+        self.card_overdue = Card("Overdue CAP items")
+        self.card_due = Card("CAP items due in 14 days")
+        self.card_follow = Card("Follow-up assessments owed")
+        self.card_recent = Card("Assessments in the last 90 days")
+        cards = QHBoxLayout()
+        cards.setSpacing(12)
+        for card in (self.card_suppliers, self.card_overdue, self.card_due, self.card_follow, self.card_recent):
+            card.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+            cards.addWidget(card)
+
+        self.ratings = BarList()
+        self.statuses = BarList()
+        self.caps = BarList()
+        self.follow_model = RowTableModel([
+            Column("Supplier", lambda r: r.supplier_code, width=90),
+            Column("Name", lambda r: r.supplier_name, width=220),
+            Column("Rated Unsatisfactory", lambda r: r.assessment_date, width=150),
+            Column("Follow-up due", lambda r: r.due,
+                   colour=lambda r: QColor(theme.OVERDUE) if r.overdue else None,
+                   bold=lambda r: r.overdue),
+        ], self, id_getter=lambda r: r.supplier_id)
+        self.follow_view = TableView(settings_key="dashboard.followups",
+                                     placeholder="No follow-up assessment is owed.")
+        self.follow_view.setModel(self.follow_model)
+        self.follow_view.setMinimumHeight(170)
+        self.follow_view.row_activated.connect(lambda r: self.supplier_requested.emit(r.supplier_id))
+        self.overdue_model = RowTableModel([
+            Column("Supplier", lambda r: r.supplier_code, width=90),
+            Column("Name", lambda r: r.supplier_name, width=220),
+            Column("Overdue items", lambda r: r.overdue_items, colour=lambda r: QColor(theme.OVERDUE), width=110),
+            Column("Oldest due date", lambda r: r.oldest_due),
+        ], self, id_getter=lambda r: r.supplier_id)
+        self.overdue_view = TableView(settings_key="dashboard.overdue",
+                                      placeholder="No supplier has overdue CAP items.")
+        self.overdue_view.setModel(self.overdue_model)
+        self.overdue_view.setMinimumHeight(170)
+        self.overdue_view.row_activated.connect(lambda r: self.supplier_requested.emit(r.supplier_id))
+
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(12)
+        grid.setVerticalSpacing(12)
+        grid.addWidget(_panel("Suppliers by current rating", self.ratings,
+                              note="The rating of each supplier's latest assessment."), 0, 0)
+        grid.addWidget(_panel("Suppliers by status", self.statuses), 0, 1)
+        grid.addWidget(_panel("Most overdue suppliers", self.overdue_view,
+                              note="Open CAP items past their due date."), 1, 0)
+        grid.addWidget(_panel("CAPs by status", self.caps), 1, 1)
+        grid.addWidget(_panel("Follow-up assessments owed", self.follow_view,
+                              note="An Unsatisfactory rating asks for a follow-up assessment within the set days."),
+                       2, 0, 1, 2)
+        for col in range(2):
+            grid.setColumnStretch(col, 1)
+
+        content = QWidget()
+        layout = QVBoxLayout(content)
+        layout.setContentsMargins(24, 18, 24, 18)
+        layout.setSpacing(14)
+        layout.addWidget(header)
+        layout.addLayout(cards)
+        layout.addLayout(grid)
+        layout.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(content)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
+
+    def reload(self) -> None:
+        self.ctx.run(dashboard_summary, self.ctx.db, on_done=self._show, parent=self)
+
+    def _show(self, summary: DashboardSummary) -> None:
+        self.summary = summary
+        self.subtitle.setText(f"Where the program stands on {summary.today:%d %B %Y}")
+        assessed = summary.suppliers - dict(summary.by_rating).get(NOT_ASSESSED, 0)
+        self.card_suppliers.set(f"{summary.suppliers:,}", f"{assessed:,} assessed")
+        self.card_overdue.set(f"{summary.overdue_items:,}", f"of {summary.open_items:,} open items",
+                              theme.OVERDUE if summary.overdue_items else theme.OK)
+        self.card_due.set(f"{summary.due_soon_items:,}", "open, due within two weeks",
+                          theme.WARNING if summary.due_soon_items else None)
+        late = sum(1 for f in summary.follow_ups if f.overdue)
+        self.card_follow.set(f"{len(summary.follow_ups):,}", f"{late:,} past due" if late else "none past due",
+                             theme.OVERDUE if late else None)
+        self.card_recent.set(f"{summary.assessments_last_90_days:,}", "recorded audits")
+        self.ratings.set_items([
+            (label, count, theme.rating_colour(label) or QColor("#9aa5b1")) for label, count in summary.by_rating
+        ])
+        self.statuses.set_items([
+            (label.capitalize(), count, theme.status_colour(label)) for label, count in summary.by_status
+        ])
+        self.caps.set_items([(label.capitalize(), count, None) for label, count in summary.caps_by_status])
+        self.follow_model.set_rows(summary.follow_ups)
+        self.overdue_model.set_rows(summary.overdue_suppliers)

@@ -1,0 +1,380 @@
+"""Dialogs for one supplier: add or edit its profile, contacts and certifications; change its status."""
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Callable, Optional, Sequence
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QHeaderView, QLabel,
+    QLineEdit, QPlainTextEdit, QPushButton, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget,
+)
+
+from csrdesk.services.suppliers import (
+    SUPPLIER_TYPES, CertificationInput, ContactInput, SupplierDetail, SupplierInput, change_status, create_supplier,
+    supplier_input_from_detail, update_supplier,
+)
+from csrdesk.ui import theme
+from csrdesk.ui.context import AppContext, is_user_error, show_error
+
+SOURCING_COUNTRIES = (
+    "Bangladesh", "Brazil", "Cambodia", "China", "Egypt", "El Salvador", "Ethiopia", "Guatemala", "Honduras", "India",
+    "Indonesia", "Italy", "Jordan", "Madagascar", "Mexico", "Morocco", "Myanmar", "Pakistan", "Peru", "Philippines",
+    "Portugal", "Romania", "Sri Lanka", "Thailand", "Tunisia", "Türkiye", "Vietnam",
+)
+CERTIFICATION_SCHEMES = ("WRAP", "SA8000", "ICTI", "amfori BSCI", "SLCP", "Sedex SMETA", "Higg FEM", "ISO 14001",
+                         "ISO 45001", "GOTS", "OEKO-TEX")
+CONTACT_ROLES = ("compliance contact", "factory manager", "HR manager", "owner", "merchandiser")
+LANGUAGES = ("en", "zh", "bn", "vi", "hi", "tr", "es", "km", "id", "ur", "pt", "th")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def _error_label() -> QLabel:
+    label = QLabel()
+    label.setObjectName("formError")
+    label.setWordWrap(True)
+    label.setStyleSheet(f"color: {theme.OVERDUE}; background: {theme.OVERDUE_BG}; border-radius: 5px; padding: 6px 8px;")
+    label.setVisible(False)
+    return label
+
+
+def _parse_date(text: str, what: str) -> Optional[date]:
+    text = (text or "").strip()
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"{what}: {text!r} is not a date in the form YYYY-MM-DD.") from None
+
+
+class _GridEditor(QWidget):
+    """A small editable table (contacts, certifications) with Add and Remove buttons."""
+
+    def __init__(self, headers: Sequence[str], add_label: str, parent: Optional[QWidget] = None) -> None:
+        super().__init__(parent)
+        self.table = QTableWidget(0, len(headers))
+        self.table.setHorizontalHeaderLabels(list(headers))
+        self.table.verticalHeader().setVisible(False)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.AllEditTriggers)
+        add = QPushButton(add_label)
+        remove = QPushButton("Remove")
+        add.clicked.connect(lambda: self.add_row())
+        remove.clicked.connect(self.remove_selected)
+        buttons = QHBoxLayout()
+        buttons.addWidget(add)
+        buttons.addWidget(remove)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 8, 8)
+        layout.addWidget(self.table)
+        layout.addLayout(buttons)
+        self._choices: dict[int, Sequence[str]] = {}
+
+    def set_choices(self, column: int, choices: Sequence[str]) -> None:
+        """Column `column` gets an editable combo box with these suggestions."""
+        self._choices[column] = choices
+
+    def add_row(self, values: Sequence[str] = ()) -> int:
+        row = self.table.rowCount()
+        self.table.insertRow(row)
+        for col in range(self.table.columnCount()):
+            value = values[col] if col < len(values) else ""
+            if col in self._choices:
+                combo = QComboBox()
+                combo.setEditable(True)
+                combo.addItems(list(self._choices[col]))
+                combo.setCurrentText(value or (self._choices[col][0] if self._choices[col] else ""))
+                self.table.setCellWidget(row, col, combo)
+            else:
+                self.table.setItem(row, col, QTableWidgetItem(value))
+        return row
+
+    def remove_selected(self) -> None:
+        for row in sorted({i.row() for i in self.table.selectedIndexes()}, reverse=True):
+            self.table.removeRow(row)
+
+    def value(self, row: int, col: int) -> str:
+        widget = self.table.cellWidget(row, col)
+        if isinstance(widget, QComboBox):
+            return widget.currentText().strip()
+        item = self.table.item(row, col)
+        return item.text().strip() if item else ""
+
+    def rows(self) -> list[list[str]]:
+        return [[self.value(r, c) for c in range(self.table.columnCount())] for r in range(self.table.rowCount())]
+
+
+class SupplierDialog(QDialog):
+    """Adds a supplier (detail None) or edits one. Saving runs on the worker; a refusal is shown in the dialog."""
+
+    saved = Signal(object)  # the SupplierDetail after saving
+
+    def __init__(self, ctx: AppContext, detail: Optional[SupplierDetail] = None, *,
+                 countries: Sequence[str] = (), parent: Optional[QWidget] = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.detail = detail
+        self.result_detail: Optional[SupplierDetail] = None
+        self.setWindowTitle("Edit supplier" if detail else "New supplier")
+        self.setMinimumSize(620, 520)
+
+        self.code_edit = QLineEdit()
+        self.code_edit.setPlaceholderText("left empty: assigned from the country, e.g. CN-0012")
+        self.name_edit = QLineEdit()
+        self.name_edit.setPlaceholderText("registered name in English (required)")
+        self.local_name_edit = QLineEdit()
+        self.local_name_edit.setPlaceholderText("name in the local language, e.g. 金线服装有限公司")
+        self.country_combo = QComboBox()
+        self.country_combo.setEditable(True)
+        self.country_combo.addItems(sorted(set(SOURCING_COUNTRIES) | {c for c in countries if c}))
+        self.country_combo.setCurrentText("")
+        self.type_combo = QComboBox()
+        self.type_combo.addItems(list(SUPPLIER_TYPES))
+        self.sector_edit = QLineEdit()
+        self.sector_edit.setPlaceholderText("apparel, footwear, toys, home goods…")
+        self.address_edit = QPlainTextEdit()
+        self.address_edit.setFixedHeight(58)
+        self.os_id_edit = QLineEdit()
+        self.os_id_edit.setPlaceholderText("Open Supply Hub ID, if known")
+        self.owner_edit = QLineEdit()
+        self.owner_edit.setPlaceholderText("brand-side sourcing owner (copied on CAP e-mails)")
+        self.owner_email_edit = QLineEdit()
+        self.brands_edit = QLineEdit()
+        self.brands_edit.setPlaceholderText("other brands sharing the factory")
+        self.notes_edit = QPlainTextEdit()
+
+        profile = QWidget()
+        form = QFormLayout(profile)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+        form.addRow("Supplier code", self.code_edit)
+        form.addRow("Name *", self.name_edit)
+        form.addRow("Local name", self.local_name_edit)
+        form.addRow("Country", self.country_combo)
+        form.addRow("Type", self.type_combo)
+        form.addRow("Sector", self.sector_edit)
+        form.addRow("Address", self.address_edit)
+        form.addRow("OS ID", self.os_id_edit)
+        form.addRow("Sourcing owner", self.owner_edit)
+        form.addRow("Owner's e-mail", self.owner_email_edit)
+        form.addRow("Other brands", self.brands_edit)
+
+        self.contacts = _GridEditor(("Role", "Name", "E-mail", "Phone", "Language"), "Add contact")
+        self.contacts.set_choices(0, CONTACT_ROLES)
+        self.contacts.set_choices(4, LANGUAGES)
+        self.certifications = _GridEditor(("Scheme", "Reference", "Issued (YYYY-MM-DD)", "Expires (YYYY-MM-DD)"),
+                                          "Add certification")
+        self.certifications.set_choices(0, CERTIFICATION_SCHEMES)
+        notes = QWidget()
+        notes_layout = QVBoxLayout(notes)
+        notes_layout.addWidget(self.notes_edit)
+
+        self.tabs = QTabWidget()
+        self.tabs.addTab(profile, "Profile")
+        self.tabs.addTab(self.contacts, "Contacts")
+        self.tabs.addTab(self.certifications, "Certifications")
+        self.tabs.addTab(notes, "Notes")
+
+        self.error_label = _error_label()
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.save_button.setObjectName("primary")
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs, 1)
+        layout.addWidget(self.error_label)
+        layout.addWidget(self.buttons)
+        if detail is not None:
+            self._fill(detail)
+        else:
+            self.contacts.add_row(("compliance contact", "", "", "", "en"))
+
+    def _fill(self, detail: SupplierDetail) -> None:
+        data = supplier_input_from_detail(detail)
+        self.code_edit.setText(data.code)
+        self.name_edit.setText(data.name)
+        self.local_name_edit.setText(data.local_name)
+        self.country_combo.setCurrentText(data.country)
+        index = self.type_combo.findText(data.supplier_type)
+        if index < 0:
+            self.type_combo.addItem(data.supplier_type)
+            index = self.type_combo.count() - 1
+        self.type_combo.setCurrentIndex(index)
+        self.sector_edit.setText(data.sector)
+        self.address_edit.setPlainText(data.address)
+        self.os_id_edit.setText(data.os_id)
+        self.owner_edit.setText(data.sourcing_owner)
+        self.owner_email_edit.setText(data.sourcing_owner_email)
+        self.brands_edit.setText(data.other_brands)
+        self.notes_edit.setPlainText(data.notes)
+        for c in data.contacts or []:
+            self.contacts.add_row((c.role, c.name, c.email, c.phone, c.language))
+        for c in data.certifications or []:
+            self.certifications.add_row((c.scheme, c.reference, c.issued.isoformat() if c.issued else "",
+                                         c.expires.isoformat() if c.expires else ""))
+
+    def collect(self) -> SupplierInput:
+        """The form as a SupplierInput; raises ValueError with a message for what is plainly wrong."""
+        name = self.name_edit.text().strip()
+        if not name:
+            self.tabs.setCurrentIndex(0)
+            self.name_edit.setFocus()
+            raise ValueError("A supplier needs a name.")
+        owner_email = self.owner_email_edit.text().strip()
+        if owner_email and not _EMAIL.match(owner_email):
+            self.tabs.setCurrentIndex(0)
+            self.owner_email_edit.setFocus()
+            raise ValueError(f"{owner_email!r} is not an e-mail address.")
+        contacts = []
+        for role, cname, email, phone, language in self.contacts.rows():
+            if not (cname or email or phone):
+                continue
+            if email and not _EMAIL.match(email):
+                self.tabs.setCurrentIndex(1)
+                raise ValueError(f"Contact {cname or role}: {email!r} is not an e-mail address.")
+            contacts.append(ContactInput(role=role or "compliance contact", name=cname, email=email, phone=phone,
+                                         language=language or "en"))
+        certifications = []
+        for scheme, reference, issued, expires in self.certifications.rows():
+            if not (scheme or reference or issued or expires):
+                continue
+            try:
+                cert = CertificationInput(scheme=scheme, reference=reference,
+                                          issued=_parse_date(issued, f"{scheme or 'Certification'} issued"),
+                                          expires=_parse_date(expires, f"{scheme or 'Certification'} expires"))
+            except ValueError:
+                self.tabs.setCurrentIndex(2)
+                raise
+            certifications.append(cert)
+        return SupplierInput(
+            name=name, code=self.code_edit.text().strip(), local_name=self.local_name_edit.text().strip(),
+            country=self.country_combo.currentText().strip(), address=self.address_edit.toPlainText().strip(),
+            supplier_type=self.type_combo.currentText(), sector=self.sector_edit.text().strip(),
+            os_id=self.os_id_edit.text().strip(), sourcing_owner=self.owner_edit.text().strip(),
+            sourcing_owner_email=owner_email, other_brands=self.brands_edit.text().strip(),
+            latitude=self.detail.latitude if self.detail else None,
+            longitude=self.detail.longitude if self.detail else None,
+            notes=self.notes_edit.toPlainText(), contacts=contacts, certifications=certifications,
+        )
+
+    def show_error(self, message: str) -> None:
+        self.error_label.setText(message)
+        self.error_label.setVisible(bool(message))
+
+    def save(self) -> None:
+        try:
+            data = self.collect()
+        except ValueError as exc:
+            self.show_error(str(exc))
+            return
+        self.show_error("")
+        self.save_button.setEnabled(False)
+        if self.detail is None:
+            self.ctx.run(create_supplier, self.ctx.db, data, on_done=self._saved, on_error=self._failed, parent=self)
+        else:
+            self.ctx.run(update_supplier, self.ctx.db, self.detail.row.code, data, on_done=self._saved,
+                         on_error=self._failed, parent=self)
+
+    def _saved(self, detail: SupplierDetail) -> None:
+        self.save_button.setEnabled(True)
+        self.result_detail = detail
+        self.ctx.notify("suppliers")
+        self.saved.emit(detail)
+        self.accept()
+
+    def _failed(self, exc: BaseException) -> None:
+        self.save_button.setEnabled(True)
+        if is_user_error(exc):
+            self.show_error(" ".join(str(exc).split()))
+        else:
+            show_error(self, exc)
+
+
+class StatusDialog(QDialog):
+    """Moves a supplier along its lifecycle. A refused move shows the reason here and changes nothing."""
+
+    changed = Signal(object)  # the SupplierDetail after the change
+
+    def __init__(self, ctx: AppContext, detail: SupplierDetail, parent: Optional[QWidget] = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.detail = detail
+        self.setWindowTitle(f"Change status of {detail.row.code}")
+        self.setMinimumWidth(480)
+        current = QLabel(f"<b>{detail.row.code}</b> {detail.row.name}<br>Current status: <b>{detail.row.status}</b>")
+        current.setTextFormat(Qt.TextFormat.RichText)
+        self.status_combo = QComboBox()
+        self.status_combo.addItems(list(detail.allowed_statuses))
+        self.note_edit = QPlainTextEdit()
+        self.note_edit.setPlaceholderText("Why (kept in the change history)")
+        self.note_edit.setFixedHeight(70)
+        self.error_label = _error_label()
+        hint = QLabel("Approval needs a pre-production assessment rated Satisfactory or Needs Improvement"
+                      " and, when vetting is required, a vetting decision.")
+        hint.setObjectName("muted")
+        hint.setWordWrap(True)
+        form = QFormLayout()
+        form.addRow("New status", self.status_combo)
+        form.addRow("Note", self.note_edit)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.apply_button = self.buttons.addButton("Change status", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.apply_button.setObjectName("primary")
+        self.apply_button.setEnabled(bool(detail.allowed_statuses))
+        self.buttons.accepted.connect(self.apply)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(current)
+        layout.addLayout(form)
+        layout.addWidget(hint)
+        layout.addWidget(self.error_label)
+        layout.addWidget(self.buttons)
+
+    def apply(self) -> None:
+        target = self.status_combo.currentText()
+        if not target:
+            return
+        self.error_label.setVisible(False)
+        self.apply_button.setEnabled(False)
+        self.ctx.run(change_status, self.ctx.db, self.detail.row.code, target,
+                     note=self.note_edit.toPlainText().strip(), on_done=self._done, on_error=self._failed, parent=self)
+
+    def _done(self, detail: SupplierDetail) -> None:
+        self.apply_button.setEnabled(True)
+        self.ctx.notify("suppliers")
+        self.changed.emit(detail)
+        self.accept()
+
+    def _failed(self, exc: BaseException) -> None:
+        self.apply_button.setEnabled(True)
+        if is_user_error(exc):
+            self.error_label.setText(" ".join(str(exc).split()))
+            self.error_label.setVisible(True)
+        else:
+            show_error(self, exc)
+
+
+def open_supplier_dialog(ctx: AppContext, parent: QWidget, detail: Optional[SupplierDetail] = None,
+                         countries: Sequence[str] = (),
+                         on_saved: Optional[Callable[[SupplierDetail], None]] = None) -> SupplierDialog:
+    """Opens the add/edit dialog window-modal (not blocking) and returns it."""
+    dialog = SupplierDialog(ctx, detail, countries=countries, parent=parent)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    if on_saved is not None:
+        dialog.saved.connect(on_saved)
+    dialog.open()
+    return dialog
+
+
+def open_status_dialog(ctx: AppContext, parent: QWidget, detail: SupplierDetail,
+                       on_changed: Optional[Callable[[SupplierDetail], None]] = None) -> StatusDialog:
+    dialog = StatusDialog(ctx, detail, parent=parent)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    if on_changed is not None:
+        dialog.changed.connect(on_changed)
+    dialog.open()
+    return dialog

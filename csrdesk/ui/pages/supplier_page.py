@@ -1,0 +1,419 @@
+"""One supplier: profile, contacts, certifications, assessment history, open CAP items and the change history."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QFormLayout, QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QSplitter, QTabWidget, QVBoxLayout, QWidget,
+)
+
+from csrdesk.domain.scoring import Rating
+from csrdesk.services.caps import CapItemRow, list_items
+from csrdesk.services.history import ChangeRow, history_for_supplier
+from csrdesk.services.suppliers import SupplierDetail, supplier_detail
+from csrdesk.ui import theme
+from csrdesk.ui.context import AppContext
+from csrdesk.ui.pages.base import Page, button, muted, section_title
+from csrdesk.ui.pages.supplier_dialogs import open_status_dialog, open_supplier_dialog
+from csrdesk.ui.tables import Column, RowTableModel, TableView, percent
+
+
+@dataclass(frozen=True)
+class SupplierBundle:
+    detail: SupplierDetail
+    items: tuple[CapItemRow, ...]
+    history: tuple[ChangeRow, ...]
+
+
+def load_supplier(db, supplier_id: int) -> SupplierBundle:
+    detail = supplier_detail(db, supplier_id)
+    items = list_items(db, supplier_id=supplier_id, open_only=True)
+    history = history_for_supplier(db, supplier_id)
+    return SupplierBundle(detail, tuple(items), tuple(history))
+
+
+def chip(text: str, colour: Optional[QColor], *, filled: bool = False) -> QLabel:
+    """A small rounded label (status, rating)."""
+    label = QLabel(text)
+    c = colour or QColor(theme.MUTED)
+    if filled:
+        tint = QColor(c)
+        tint.setAlpha(40)
+        label.setStyleSheet(f"color: {c.darker(130).name()}; background: rgba({tint.red()},{tint.green()},"
+                            f"{tint.blue()},{tint.alpha()}); border: 1px solid {c.name()}; border-radius: 10px;"
+                            " padding: 2px 10px; font-weight: 600;")
+    else:
+        label.setStyleSheet(f"color: {c.name()}; border: 1px solid {c.name()}; border-radius: 10px;"
+                            " padding: 2px 10px; font-weight: 600;")
+    return label
+
+
+class _Facts(QWidget):
+    """Label and value pairs in two columns, values selectable."""
+
+    def __init__(self, parent: Optional[QWidget] = None) -> None:
+        super().__init__(parent)
+        self.form = QFormLayout(self)
+        self.form.setContentsMargins(0, 0, 0, 0)
+        self.form.setHorizontalSpacing(16)
+        self.form.setVerticalSpacing(6)
+        self.form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft)
+        self.values: dict[str, QLabel] = {}
+
+    def set_rows(self, rows: list[tuple[str, str]]) -> None:
+        while self.form.rowCount():
+            self.form.removeRow(0)
+        self.values = {}
+        for label, value in rows:
+            key = QLabel(label)
+            key.setObjectName("muted")
+            text = QLabel(value or "—")
+            text.setWordWrap(True)
+            text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            text.setTextFormat(Qt.TextFormat.PlainText)
+            self.values[label] = text
+            self.form.addRow(key, text)
+
+
+class _ScoreChart(QWidget):
+    """Score over time on a log scale with the rating bands; matplotlib is imported only when first shown."""
+
+    def __init__(self, parent: Optional[QWidget] = None) -> None:
+        super().__init__(parent)
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self._canvas = None
+        self._figure = None
+
+    def plot(self, assessments) -> None:
+        from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
+        from matplotlib.figure import Figure
+
+        if self._canvas is None:
+            self._figure = Figure(figsize=(6, 2.4), dpi=100, layout="constrained")
+            self._canvas = FigureCanvasQTAgg(self._figure)
+            self._layout.addWidget(self._canvas)
+        fig = self._figure
+        fig.clear()
+        ax = fig.add_subplot(111)
+        ordered = sorted(assessments, key=lambda a: (a.date, a.id))
+        bands = ((0.5, 8, Rating.SATISFACTORY), (8, 30, Rating.NEEDS_IMPROVEMENT), (30, 800, Rating.UNSATISFACTORY),
+                 (800, 3000, Rating.ZERO_TOLERANCE))
+        for low, high, rating in bands:
+            ax.axhspan(low, high, color=rating.colour, alpha=0.10, linewidth=0)
+        if ordered:
+            xs = [a.date for a in ordered]
+            ys = [max(a.score, 0) + 1 for a in ordered]  # +1 so a zero score shows on the log scale
+            ax.plot(xs, ys, color="#5f6b7a", linewidth=1.2, zorder=2)
+            for a, x, y in zip(ordered, xs, ys):
+                try:
+                    colour = Rating(a.rating).colour
+                except ValueError:
+                    colour = "#5f6b7a"
+                ax.scatter([x], [y], color=colour, s=36, zorder=3, edgecolors="white", linewidths=0.8)
+        ax.set_yscale("log")
+        ax.set_ylim(0.8, 3000)
+        ax.set_yticks([1, 9, 31, 801])
+        ax.set_yticklabels(["0", "8", "30", "800"])
+        ax.set_ylabel("score")
+        for side in ("top", "right"):
+            ax.spines[side].set_visible(False)
+        ax.tick_params(labelsize=8)
+        fig.autofmt_xdate()
+        self._canvas.draw_idle()
+
+
+class SupplierPage(Page):
+    """Everything about one supplier. Shown from the suppliers list, the dashboard or search."""
+
+    title = "Supplier"
+    topics = ("suppliers", "assessments", "caps", "vetting", "complaints")
+    back_requested = Signal()
+    navigate = Signal(str, object)  # ("assessment", id) or ("cap_item", id) for the other pages
+
+    def __init__(self, ctx: AppContext, parent: Optional[QWidget] = None) -> None:
+        super().__init__(ctx, parent)
+        self.supplier_id: Optional[int] = None
+        self.bundle: Optional[SupplierBundle] = None
+        self._stale = False
+
+        self.back_button = QPushButton("‹  Suppliers")
+        self.back_button.setFlat(True)
+        self.back_button.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.back_button.setStyleSheet(f"color: {theme.ACCENT}; border: none; padding: 2px 0; text-align: left;")
+        self.back_button.clicked.connect(self.back_requested)
+        self.title_label = QLabel()
+        self.title_label.setObjectName("pageTitle")
+        self.title_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.subtitle = QLabel()
+        self.subtitle.setObjectName("pageSubtitle")
+        self.chips = QHBoxLayout()
+        self.chips.setSpacing(6)
+        self.edit_button = button("Edit…", tooltip="Edit profile, contacts and certifications")
+        self.status_button = button("Change status…")
+        self.edit_button.clicked.connect(self.edit)
+        self.status_button.clicked.connect(self.change_status)
+
+        self.title_label.setWordWrap(True)
+        head = QHBoxLayout()
+        text = QVBoxLayout()
+        text.setSpacing(4)
+        text.addWidget(self.back_button, 0, Qt.AlignmentFlag.AlignLeft)
+        text.addWidget(self.title_label)
+        info_row = QHBoxLayout()
+        info_row.setSpacing(6)
+        info_row.addLayout(self.chips)
+        info_row.addSpacing(6)
+        info_row.addWidget(self.subtitle, 1)
+        text.addLayout(info_row)
+        head.addLayout(text, 1)
+        head.addWidget(self.status_button, 0, Qt.AlignmentFlag.AlignBottom)
+        head.addWidget(self.edit_button, 0, Qt.AlignmentFlag.AlignBottom)
+
+        # Overview: profile on the left, the figures that matter on the right, contacts and certifications below.
+        self.profile = _Facts()
+        self.glance = _Facts()
+        self.contacts_model = RowTableModel([
+            Column("Role", lambda c: c.role, width=150),
+            Column("Name", lambda c: c.name, width=160),
+            Column("E-mail", lambda c: c.email, width=220),
+            Column("Phone", lambda c: c.phone, width=130),
+            Column("Language", lambda c: c.language),
+        ], self)
+        self.contacts_view = TableView(settings_key="supplier.contacts", placeholder="No contacts recorded.")
+        self.contacts_view.setModel(self.contacts_model)
+        self.contacts_view.setMinimumHeight(110)
+        self.certs_model = RowTableModel([
+            Column("Scheme", lambda c: c.scheme, width=130),
+            Column("Reference", lambda c: c.reference, width=140),
+            Column("Issued", lambda c: c.issued, width=100),
+            Column("Expires", lambda c: c.expires, width=100,
+                   colour=lambda c: QColor(theme.OVERDUE) if c.state == "expired" else
+                   QColor(theme.WARNING) if c.state == "expiring soon" else None,
+                   bold=lambda c: c.state != "valid"),
+            Column("State", lambda c: c.state,
+                   colour=lambda c: QColor(theme.OVERDUE) if c.state == "expired" else
+                   QColor(theme.WARNING) if c.state == "expiring soon" else QColor(theme.OK),
+                   background=lambda c: QColor(theme.OVERDUE_BG) if c.state == "expired" else
+                   QColor(theme.WARNING_BG) if c.state == "expiring soon" else None),
+        ], self)
+        self.certs_view = TableView(settings_key="supplier.certifications", placeholder="No certifications recorded.")
+        self.certs_view.setModel(self.certs_model)
+        self.certs_view.setMinimumHeight(110)
+
+        overview = QWidget()
+        grid = QGridLayout(overview)
+        grid.setContentsMargins(12, 12, 12, 12)
+        grid.setHorizontalSpacing(28)
+        grid.setVerticalSpacing(8)
+        grid.addWidget(section_title("Profile"), 0, 0)
+        grid.addWidget(self.profile, 1, 0)
+        grid.addWidget(section_title("At a glance"), 0, 1)
+        grid.addWidget(self.glance, 1, 1)
+        grid.addWidget(section_title("Contacts"), 2, 0)
+        grid.addWidget(section_title("Certifications"), 2, 1)
+        grid.addWidget(self.contacts_view, 3, 0)
+        grid.addWidget(self.certs_view, 3, 1)
+        grid.setColumnStretch(0, 1)
+        grid.setColumnStretch(1, 1)
+        grid.setRowStretch(3, 1)
+
+        # Assessments: the history table and, on request, the chart.
+        self.assessments_model = RowTableModel([
+            Column("Date", lambda a: a.date, width=100),
+            Column("Type", lambda a: a.assessment_type, width=140),
+            Column("Score", lambda a: a.score, width=70),
+            Column("Rating", lambda a: a.rating, width=140, colour=lambda a: theme.rating_text_colour(a.rating),
+                   background=lambda a: theme.rating_background(a.rating), bold=lambda a: True),
+            Column("Findings", lambda a: a.findings, width=80),
+            Column("Access denied", lambda a: a.denied, fmt=lambda v: "denied" if v else "", width=110),
+        ], self)
+        self.assessments_view = TableView(settings_key="supplier.assessments",
+                                          placeholder="No assessment recorded yet.")
+        self.assessments_view.setModel(self.assessments_model)
+        self.assessments_view.row_activated.connect(lambda a: self.navigate.emit("assessment", a.id))
+        self.chart = _ScoreChart()
+        self.chart.setVisible(False)
+        self.chart_button = button("Show score chart")
+        self.chart_button.setCheckable(True)
+        self.chart_button.toggled.connect(self._toggle_chart)
+        self.trend_label = muted()
+        assess_tab = QWidget()
+        assess_layout = QVBoxLayout(assess_tab)
+        assess_layout.setContentsMargins(12, 12, 12, 12)
+        bar = QHBoxLayout()
+        bar.addWidget(self.trend_label, 1)
+        bar.addWidget(self.chart_button)
+        assess_layout.addLayout(bar)
+        self.assess_splitter = QSplitter(Qt.Orientation.Vertical)
+        self.assess_splitter.setObjectName("supplierAssessmentsSplitter")
+        self.assess_splitter.addWidget(self.assessments_view)
+        self.assess_splitter.addWidget(self.chart)
+        assess_layout.addWidget(self.assess_splitter, 1)
+
+        # Open CAP items.
+        self.items_model = RowTableModel([
+            Column("Finding", lambda i: i.finding, width=320),
+            Column("Category", lambda i: i.category, width=170),
+            Column("Severity", lambda i: i.severity, width=100),
+            Column("Status", lambda i: i.status, width=140),
+            Column("Due", lambda i: i.due_date, width=100,
+                   colour=lambda i: QColor(theme.OVERDUE) if i.overdue else None, bold=lambda i: i.overdue),
+            Column("Days overdue", lambda i: i.days_overdue or None, width=100,
+                   colour=lambda i: QColor(theme.OVERDUE)),
+            Column("Repeat", lambda i: i.repeat, fmt=lambda v: "repeat" if v else "", width=70),
+            Column("Project leader", lambda i: i.project_leader),
+        ], self, row_background=lambda i: QColor(theme.OVERDUE_BG) if i.overdue else None)
+        self.items_view = TableView(settings_key="supplier.items", placeholder="No open CAP items.")
+        self.items_view.setModel(self.items_model)
+        self.items_view.row_activated.connect(lambda i: self.navigate.emit("cap_item", i.id))
+        items_tab = QWidget()
+        items_layout = QVBoxLayout(items_tab)
+        items_layout.setContentsMargins(12, 12, 12, 12)
+        self.items_note = muted()
+        items_layout.addWidget(self.items_note)
+        items_layout.addWidget(self.items_view, 1)
+
+        # Change history.
+        self.history_model = RowTableModel([
+            Column("When", lambda h: h.at, width=140),
+            Column("What", lambda h: f"{h.entity} {h.entity_id}", width=120),
+            Column("Field", lambda h: h.field, width=140),
+            Column("From", lambda h: h.old, width=150),
+            Column("To", lambda h: h.new, width=150),
+            Column("Source", lambda h: h.source, width=80),
+            Column("Note", lambda h: h.note),
+        ], self)
+        self.history_view = TableView(settings_key="supplier.history", placeholder="No changes recorded.")
+        self.history_view.setModel(self.history_model)
+        history_tab = QWidget()
+        history_layout = QVBoxLayout(history_tab)
+        history_layout.setContentsMargins(12, 12, 12, 12)
+        history_layout.addWidget(self.history_view)
+
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(False)
+        self.tabs.addTab(overview, "Overview")
+        self.tabs.addTab(assess_tab, "Assessments")
+        self.tabs.addTab(items_tab, "Open CAP items")
+        self.tabs.addTab(history_tab, "Change history")
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 12, 24, 12)
+        layout.setSpacing(10)
+        layout.addLayout(head)
+        layout.addWidget(self.tabs, 1)
+
+    # -- loading ----------------------------------------------------------------------------------------------------
+    def show_supplier(self, supplier_id: int) -> None:
+        if supplier_id != self.supplier_id:
+            self.tabs.setCurrentIndex(0)
+        self.supplier_id = supplier_id
+        self.refresh()
+
+    def reload(self) -> None:
+        if self.supplier_id is None:
+            return
+        self.ctx.run(load_supplier, self.ctx.db, self.supplier_id, on_done=self._show, parent=self)
+
+    def open_item(self, kind: str, item_id) -> None:
+        if kind == "supplier":
+            self.show_supplier(int(item_id))
+
+    def _show(self, bundle: SupplierBundle) -> None:
+        self.bundle = bundle
+        d = bundle.detail
+        r = d.row
+        self.title_label.setText(f"{r.code}  {r.name}")
+        self.subtitle.setText(" · ".join(p for p in (r.local_name, r.country, d.supplier_type, d.sector) if p))
+        while self.chips.count():
+            item = self.chips.takeAt(0)
+            if item.widget():
+                item.widget().deleteLater()
+        self.chips.addWidget(chip(r.status, theme.status_colour(r.status)))
+        if r.rating:
+            self.chips.addWidget(chip(r.rating, theme.rating_colour(r.rating), filled=True))
+        else:
+            self.chips.addWidget(chip("not assessed", QColor("#9aa5b1")))
+        self.status_button.setEnabled(bool(d.allowed_statuses))
+
+        self.profile.set_rows([
+            ("Supplier code", r.code), ("Name", r.name), ("Local name", r.local_name), ("Country", r.country),
+            ("Address", d.address), ("Type", d.supplier_type), ("Sector", d.sector), ("OS ID", d.os_id),
+            ("Sourcing owner", " ".join(p for p in (d.sourcing_owner, f"<{d.sourcing_owner_email}>"
+                                                     if d.sourcing_owner_email else "") if p)),
+            ("Other brands", d.other_brands),
+        ])
+        expired = sum(1 for c in d.certifications if c.state == "expired")
+        expiring = sum(1 for c in d.certifications if c.state == "expiring soon")
+        cert_note = f"{len(d.certifications)} recorded"
+        if expired or expiring:
+            cert_note += f" · {expired} expired · {expiring} expiring soon"
+        self.glance.set_rows([
+            ("Current rating", f"{r.rating} (score {r.score})" if r.rating else "not assessed yet"),
+            ("Last assessment", r.last_assessment.isoformat() if r.last_assessment else ""),
+            ("Follow-up due", d.follow_up_due.isoformat() if d.follow_up_due else "none owed"),
+            ("Open CAP items", f"{r.open_items} open · {r.overdue_items} overdue"),
+            ("CAP progress", percent(r.progress) or "no CAP yet"),
+            ("Vetting screens", str(d.vetting_screens)),
+            ("Complaints", str(d.complaints)),
+            ("Certifications", cert_note),
+        ])
+        rating_label = self.glance.values.get("Current rating")
+        if rating_label is not None and r.rating:
+            colour = theme.rating_text_colour(r.rating)
+            rating_label.setStyleSheet(f"color: {colour.name()}; font-weight: 600;" if colour else "")
+        overdue_label = self.glance.values.get("Open CAP items")
+        if overdue_label is not None:
+            overdue_label.setStyleSheet(f"color: {theme.OVERDUE}; font-weight: 600;" if r.overdue_items else "")
+        follow_label = self.glance.values.get("Follow-up due")
+        if follow_label is not None and d.follow_up_due is not None:
+            follow_label.setStyleSheet(f"color: {theme.WARNING}; font-weight: 600;")
+        self.contacts_model.set_rows(d.contacts)
+        self.certs_model.set_rows(d.certifications)
+        self.assessments_model.set_rows(d.assessments)
+        self.trend_label.setText(self._trend(d))
+        if self.chart.isVisible():
+            self.chart.plot(d.assessments)
+        self.items_model.set_rows(bundle.items)
+        overdue = sum(1 for i in bundle.items if i.overdue)
+        self.items_note.setText(f"{len(bundle.items)} open items, {overdue} overdue. Double-click an item to open it "
+                                "on the CAPs page." if bundle.items else "")
+        self.history_model.set_rows(bundle.history)
+        self.tabs.setTabText(1, f"Assessments ({len(d.assessments)})")
+        self.tabs.setTabText(2, f"Open CAP items ({len(bundle.items)})")
+
+    @staticmethod
+    def _trend(d: SupplierDetail) -> str:
+        a = d.assessments  # newest first
+        if not a:
+            return "No assessment recorded yet."
+        if len(a) == 1:
+            return f"One assessment, {a[0].date.isoformat()}: score {a[0].score}, {a[0].rating}."
+        latest, previous = a[0], a[1]
+        if latest.score < previous.score:
+            direction = "improved"
+        elif latest.score > previous.score:
+            direction = "worsened"
+        else:
+            direction = "unchanged"
+        return (f"{len(a)} assessments. Latest {latest.date.isoformat()}: score {latest.score} ({latest.rating}), "
+                f"{direction} from {previous.score} ({previous.rating}) on {previous.date.isoformat()}.")
+
+    def _toggle_chart(self, on: bool) -> None:
+        self.chart.setVisible(on)
+        self.chart_button.setText("Hide score chart" if on else "Show score chart")
+        if on and self.bundle is not None:
+            self.chart.plot(self.bundle.detail.assessments)
+
+    # -- actions ----------------------------------------------------------------------------------------------------
+    def edit(self) -> None:
+        if self.bundle is not None:
+            open_supplier_dialog(self.ctx, self, self.bundle.detail)
+
+    def change_status(self) -> None:
+        if self.bundle is not None:
+            open_status_dialog(self.ctx, self, self.bundle.detail)

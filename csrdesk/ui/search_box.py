@@ -1,0 +1,180 @@
+"""The search box (Ctrl+K): suppliers, CAP items and findings as you type, opened with Enter or a click."""
+from __future__ import annotations
+
+from typing import Optional
+
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QFont
+from PySide6.QtWidgets import QFrame, QLabel, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
+
+from csrdesk.services.search import SearchHit, search
+from csrdesk.ui import theme
+from csrdesk.ui.context import AppContext
+
+DEBOUNCE_MS = 120
+KIND_LABELS = {"supplier": "Supplier", "cap_item": "CAP item", "finding": "Finding"}
+
+
+class SearchResults(QFrame):
+    """The list under the search box; a child of the window shown above everything (not a separate popup window,
+    so typing stays in the box)."""
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setObjectName("searchPanel")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.list = QListWidget()
+        self.list.setFrameShape(QFrame.Shape.NoFrame)
+        self.list.setUniformItemSizes(False)
+        self.list.setVerticalScrollMode(QListWidget.ScrollMode.ScrollPerPixel)
+        self.note = QLabel()
+        self.note.setObjectName("muted")
+        self.note.setContentsMargins(10, 6, 10, 6)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.setSpacing(0)
+        layout.addWidget(self.list, 1)
+        layout.addWidget(self.note)
+        self.hide()
+
+
+class SearchBox(QLineEdit):
+    """Type to search; Down/Up choose a result, Enter opens it, Escape closes the list."""
+
+    hit_chosen = Signal(object)  # SearchHit
+
+    def __init__(self, ctx: AppContext, window: QWidget, parent: Optional[QWidget] = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.window_ = window
+        self.setPlaceholderText("Search suppliers, findings, CAP items…   Ctrl+K")
+        self.setClearButtonEnabled(True)
+        self.setMinimumWidth(360)
+        self.results = SearchResults(window)
+        self.results.list.itemActivated.connect(self._activate_item)
+        self.results.list.itemClicked.connect(self._activate_item)
+        self.hits: list[SearchHit] = []
+        self._sequence = 0
+        self._shown_sequence = 0
+        self.searches = 0
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(DEBOUNCE_MS)
+        self._timer.timeout.connect(self._search_now)
+        self.textEdited.connect(lambda _t: self._timer.start())
+        self.textChanged.connect(self._maybe_hide)
+        window.installEventFilter(self)
+
+    # -- searching --------------------------------------------------------------------------------------------------
+    def _maybe_hide(self, text: str) -> None:
+        if not text.strip():
+            self._timer.stop()
+            self._sequence += 1
+            self.hits = []
+            self.results.hide()
+
+    def _search_now(self) -> None:
+        text = self.text().strip()
+        if not text:
+            return
+        self._sequence += 1
+        sequence = self._sequence
+        self.ctx.run(search, self.ctx.db, text, 50, on_done=lambda hits: self._show(sequence, text, hits),
+                     parent=self.window_)
+
+    def search_now(self) -> None:
+        """Searches at once (without waiting for the typing pause)."""
+        self._timer.stop()
+        self._search_now()
+
+    def _show(self, sequence: int, text: str, hits: list[SearchHit]) -> None:
+        if sequence != self._sequence:  # a newer search is on its way
+            return
+        self.searches += 1
+        self.hits = hits
+        lst = self.results.list
+        lst.clear()
+        bold = QFont(self.font())
+        bold.setBold(True)
+        for hit in hits:
+            item = QListWidgetItem(f"{KIND_LABELS.get(hit.kind, hit.kind)}  ·  {hit.title}\n{hit.detail}")
+            item.setData(Qt.ItemDataRole.UserRole, hit)
+            item.setToolTip(hit.detail)
+            if hit.overdue:
+                item.setForeground(QColor(theme.OVERDUE))
+            lst.addItem(item)
+        if hits:
+            lst.setCurrentRow(0)
+        n = len(hits)
+        self.results.note.setText(
+            f"No supplier, finding or CAP item matches “{text}”." if not n else
+            f"{n} result{'s' if n != 1 else ''} · ↑↓ to choose, Enter to open, Esc to close"
+            + (" · showing the first 50" if n >= 50 else ""))
+        self._place()
+        self.results.show()
+        self.results.raise_()
+
+    def _place(self) -> None:
+        top_left = self.mapTo(self.window_, QPoint(0, self.height() + 4))
+        width = max(self.width(), 520)
+        x = min(top_left.x(), max(0, self.window_.width() - width - 8))
+        rows = min(max(len(self.hits), 1), 8)
+        height = min(rows * 46 + 40, max(120, self.window_.height() - top_left.y() - 40))
+        self.results.setGeometry(x, top_left.y(), width, height)
+
+    # -- keys and choosing ------------------------------------------------------------------------------------------
+    def keyPressEvent(self, event) -> None:  # noqa: N802
+        lst = self.results.list
+        key = event.key()
+        if self.results.isVisible() and key in (Qt.Key.Key_Down, Qt.Key.Key_Up, Qt.Key.Key_PageDown,
+                                                Qt.Key.Key_PageUp):
+            step = {Qt.Key.Key_Down: 1, Qt.Key.Key_Up: -1, Qt.Key.Key_PageDown: 6, Qt.Key.Key_PageUp: -6}[key]
+            if lst.count():
+                lst.setCurrentRow(max(0, min(lst.count() - 1, lst.currentRow() + step)))
+            return
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            if self._timer.isActive() or (self.text().strip() and not self.results.isVisible()):
+                self.search_now()
+                return
+            if self.results.isVisible() and lst.currentItem() is not None:
+                self._activate_item(lst.currentItem())
+            return
+        if key == Qt.Key.Key_Escape:
+            if self.results.isVisible():
+                self.results.hide()
+            else:
+                self.clear()
+                self.clearFocus()
+            return
+        super().keyPressEvent(event)
+
+    def _activate_item(self, item: QListWidgetItem) -> None:
+        hit = item.data(Qt.ItemDataRole.UserRole)
+        self.results.hide()
+        if hit is not None:
+            self.hit_chosen.emit(hit)
+
+    def choose(self, index: int = 0) -> Optional[SearchHit]:
+        """Opens the result at `index` (used by keyboard users through Enter, and by tests)."""
+        if 0 <= index < self.results.list.count():
+            item = self.results.list.item(index)
+            self._activate_item(item)
+            return item.data(Qt.ItemDataRole.UserRole)
+        return None
+
+    def focusOutEvent(self, event) -> None:  # noqa: N802
+        super().focusOutEvent(event)
+        # A click in the list moves focus there; hide only when focus went elsewhere.
+        QTimer.singleShot(150, self._hide_if_unfocused)
+
+    def _hide_if_unfocused(self) -> None:
+        focus = self.window_.focusWidget() if self.window_ is not None else None
+        if focus is self or (focus is not None and self.results.isAncestorOf(focus)):
+            return
+        self.results.hide()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if watched is self.window_ and event.type() in (QEvent.Type.Resize, QEvent.Type.Move):
+            if self.results.isVisible():
+                self._place()
+        return False

@@ -1,0 +1,73 @@
+"""UI fixtures: one QApplication for the session (pytest-qt's), one main window per test module over its own
+database, so the window is not rebuilt for every test."""
+from __future__ import annotations
+
+import os
+
+import pytest
+
+
+@pytest.fixture(scope="session")
+def ui_app(qapp):
+    """The QApplication with csrdesk's name, icon and look."""
+    from csrdesk.ui.app import ensure_application
+
+    return ensure_application()
+
+
+@pytest.fixture(scope="module")
+def ui_home(tmp_path_factory):
+    """A data folder for the module's shared window (each test still gets its own CSRDESK_HOME for files)."""
+    home = tmp_path_factory.mktemp("ui-home")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("CSRDESK_HOME", str(home))
+        yield home
+
+
+@pytest.fixture(scope="module")
+def ui_db(ui_home):
+    """A migrated database shared by one module's tests; tests add what they need with unique codes."""
+    from csrdesk.services.startup import open_workspace
+
+    database = open_workspace(str(ui_home / "ui.sqlite3"))
+    yield database
+    database.dispose()
+
+
+@pytest.fixture(scope="module")
+def window(ui_app, ui_db):
+    """The main window over the module's database, shown offscreen."""
+    from csrdesk.ui.app import open_window
+
+    ctx, win = open_window(ui_db, install_hooks=False)
+    win.resize(1360, 840)
+    win.show()
+    yield win
+    ctx.cancel_all()
+    ctx.wait_idle()
+    for widget in list(ui_app.topLevelWidgets()):
+        if widget is not win and widget.isVisible():
+            widget.close()
+    win.close()
+    win.deleteLater()
+    ui_app.processEvents()
+
+
+@pytest.fixture
+def ui_ctx(window):
+    return window.ctx
+
+
+def wait_idle(qtbot, ctx, timeout: int = 10000) -> None:
+    """Waits until the database worker is idle and its callbacks ran on the GUI thread."""
+    qtbot.waitUntil(lambda: not ctx.busy, timeout=timeout)
+
+
+@pytest.fixture
+def settle(qtbot):
+    def _settle(ctx, timeout: int = 10000) -> None:
+        wait_idle(qtbot, ctx, timeout)
+    return _settle
+
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
