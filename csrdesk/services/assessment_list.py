@@ -142,3 +142,12 @@ def standards(db: Database) -> list[str]:
             select(Assessment.standard).where(Assessment.standard != "").group_by(Assessment.standard)
             .order_by(func.count().desc()).limit(200)
         )]
+
+
+def assessment_of_finding(db: Database, finding_id: int) -> int:
+    """The assessment a finding belongs to (a search hit on a finding opens its assessment)."""
+    with db.reading() as s:
+        assessment_id = s.scalar(select(Finding.assessment_id).where(Finding.id == finding_id))
+        if assessment_id is None:
+            raise NotFound(f"No finding {finding_id}.")
+        return assessment_id

@@ -20,6 +20,7 @@ from csrdesk.services.assessments import ASSESSMENT_TYPES, AssessmentDetail, Ass
 from csrdesk.services.errors import UserError
 from csrdesk.ui import theme
 from csrdesk.ui.tables import Column, FilterBox, RowTableModel, TableView, count_text
+from csrdesk.ui.widgets.buttons import primary_button
 from csrdesk.ui.widgets.finding_picker import FindingPicker
 from csrdesk.ui.widgets.findings_grid import (
     COL_CATEGORY, COL_POINTS, COL_SEVERITY, COL_TITLE, COLUMNS, SEVERITIES, CategoryDelegate, FindingDraft,
@@ -259,8 +260,7 @@ class AssessmentEditor(QWidget):
         self.message.setWordWrap(True)
         self.revert_button = QPushButton("Revert", self)
         self.revert_button.setToolTip("Throw away the unsaved changes")
-        self.save_button = QPushButton("Save", self)
-        self.save_button.setObjectName("primary")
+        self.save_button = primary_button("Save", self)
         self.save_button.setToolTip("Save the assessment and its draft CAP (Ctrl+S)")
         bottom.addWidget(self.message, 1)
         bottom.addWidget(self.revert_button)
@@ -696,8 +696,7 @@ class AssessmentsPage(QWidget):
         title.setObjectName("pageTitle")
         self.subtitle = QLabel("")
         self.subtitle.setObjectName("pageSubtitle")
-        self.new_button = QPushButton("New assessment")
-        self.new_button.setObjectName("primary")
+        self.new_button = primary_button("New assessment")
         self.new_button.setToolTip("Record a new assessment (Ctrl+N)")
         head.addWidget(title)
         head.addSpacing(12)
@@ -822,7 +821,20 @@ class AssessmentsPage(QWidget):
         return True
 
     def open_item(self, kind: str, item_id: Any) -> bool:
-        """Shows an assessment (kind 'assessment'), or starts a new one for a supplier (kind 'supplier', code)."""
+        """Shows an assessment (kind 'assessment'), a finding's assessment (kind 'finding') with the finding
+        selected, or starts a new assessment for a supplier (kind 'supplier', its code)."""
+        if kind == "finding":
+            try:
+                assessment_id = assessment_list.assessment_of_finding(self.ctx.db, int(item_id))
+            except UserError as exc:
+                self.ctx.show_error(self, exc)
+                return False
+            if not self.open_item("assessment", assessment_id):
+                return False
+            for row, d in enumerate(self.editor.model.drafts()):
+                if d.finding_id == int(item_id):
+                    self.editor.select_finding(row)
+            return True
         if kind == "assessment":
             if item_id == self.editor.assessment_id:
                 self._select_in_list(item_id)
@@ -839,6 +851,10 @@ class AssessmentsPage(QWidget):
 
     def has_unsaved_changes(self) -> bool:
         return self.editor.is_dirty()
+
+    def focus_filter(self) -> None:
+        self.filter_box.setFocus()
+        self.filter_box.selectAll()
 
     def ask_unsaved(self) -> QMessageBox.StandardButton:
         """Save, Discard or Cancel; a separate method so tests can answer it."""

@@ -1,0 +1,221 @@
+"""The CAPs page: open items across suppliers, filters, status changes one at a time and in bulk, the item's detail."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+from urllib.parse import unquote
+
+import pytest
+from PySide6.QtCore import Qt
+
+from csrdesk import paths
+from csrdesk.services.assessments import AssessmentInput, FindingInput, record_assessment
+from csrdesk.services.caps import cap_detail, item_detail, update_item
+from csrdesk.services.suppliers import SupplierInput, create_supplier
+from csrdesk.ui import theme
+from csrdesk.ui.context import AppContext
+from csrdesk.ui.pages.caps import SHOW_DUE_SOON, SHOW_OVERDUE, CapsPage
+from csrdesk.ui.tables import RowRole
+
+
+@pytest.fixture
+def ctx(qtbot, db):
+    context = AppContext(db)
+    context.errors = []
+    context.show_error = lambda parent, exc: context.errors.append(exc)  # no modal dialogs in tests
+    yield context
+    context.wait_idle()
+
+
+@pytest.fixture
+def caps(db, supplier):
+    """CN-0001: an audit 200 days ago (three overdue items); VN-0001: one 20 days ago (one due soon, one later)."""
+    create_supplier(db, SupplierInput(name="Saigon Stitch Co.", code="VN-0001", country="Vietnam"), status="active")
+    old = record_assessment(db, AssessmentInput(
+        supplier_code="CN-0001", date=date.today() - timedelta(days=200), findings=[
+            FindingInput(title="Weekly working hours exceed the legal limit", severity="major", violation_type="HRS-001"),
+            FindingInput(title="No written social compliance policy", severity="minor", violation_type="MGT-001"),
+            FindingInput(title="Wages below the legal minimum wage", severity="critical", violation_type="WAG-001"),
+        ]))
+    recent = record_assessment(db, AssessmentInput(
+        supplier_code="VN-0001", date=date.today() - timedelta(days=20), findings=[
+            FindingInput(title="Fire extinguishers not inspected", severity="major", days_allowed=30),
+            FindingInput(title="Canteen hygiene certificate expired", severity="minor", days_allowed=120),
+        ]))
+    return old, recent
+
+
+@pytest.fixture
+def page(qtbot, ctx, caps):
+    widget = CapsPage(ctx)
+    qtbot.addWidget(widget)
+    widget.resize(1500, 900)
+    widget.show()
+    qtbot.waitUntil(lambda: not widget._loading)
+    return widget
+
+
+def _rows(page):
+    return page.model.visible_rows()
+
+
+def _select(qtbot, page, finding_title):
+    row = next(r for r in _rows(page) if r.finding == finding_title)
+    assert page.table.select_id(row.id)
+    qtbot.waitUntil(lambda: page.panel.detail is not None and page.panel.detail.row.id == row.id)
+    return row.id
+
+
+def test_filter_by_overdue_shows_the_late_items_standing_out(qtbot, page):
+    """'Overdue' keeps only the three late items of CN-0001; their rows are tinted and their due dates red."""
+    assert page.model.visible_count == 5
+    assert "3 overdue" in page.subtitle.text()
+    page.set_show(SHOW_OVERDUE)
+    rows = _rows(page)
+    assert len(rows) == 3 and all(r.overdue and r.supplier_code == "CN-0001" for r in rows)
+    assert page.count_label.text() == "3 of 5 items"
+    index = page.model.index(0, 0)
+    assert page.model.data(index, Qt.ItemDataRole.BackgroundRole).color().name() == theme.OVERDUE_BG.lower()
+    assert page.model.data(index, Qt.ItemDataRole.ForegroundRole).color().name() == theme.OVERDUE.lower()
+    assert page.model.data(page.model.index(0, 1)).endswith(" d")  # days overdue shown
+
+    page.set_show(SHOW_DUE_SOON)
+    assert [r.finding for r in _rows(page)] == ["Fire extinguishers not inspected"]
+
+
+def test_filters_by_status_supplier_category_and_text(qtbot, page):
+    """The supplier, category and status boxes and the filter text narrow the list together."""
+    page.supplier_box.setCurrentIndex(page.supplier_box.findText("VN-0001 · Saigon Stitch Co."))
+    assert {r.supplier_code for r in _rows(page)} == {"VN-0001"}
+    page.supplier_box.setCurrentIndex(0)
+    page.category_box.setCurrentIndex(page.category_box.findData("wages"))
+    assert [r.finding for r in _rows(page)] == ["Wages below the legal minimum wage"]
+    page.category_box.setCurrentIndex(0)
+    qtbot.keyClicks(page.filter_box, "policy")
+    assert [r.finding for r in _rows(page)] == ["No written social compliance policy"]
+    page.filter_box.clear()
+    page.status_box.setCurrentIndex(page.status_box.findData("action planned"))
+    assert _rows(page) == []
+
+
+def test_an_item_moves_through_its_states_only_when_its_facts_allow(qtbot, page, ctx, tmp_path, monkeypatch):
+    """Open -> action planned is refused without a root cause, allowed once the factory's answer is saved; then
+    evidence, verification and closing, each refused until its facts are there."""
+    item_id = _select(qtbot, page, "Weekly working hours exceed the legal limit")
+    panel = page.panel
+    assert [b.text() for b in panel.findChildren(type(panel.save_button)) if b.text() == "action planned"]
+
+    page.change_status("action planned", [item_id])
+    qtbot.waitUntil(lambda: page.last_error is not None)
+    assert "root cause" in page.last_error and "Not changed" in page.message.text()
+    assert item_detail(ctx.db, item_id).row.status == "open"
+
+    panel.root_cause.setPlainText("No production planning against capacity; late order changes")
+    panel.preventive.setPlainText("Capacity planning procedure with weekly review of hours by the HR manager")
+    panel.leader.setText("Zhang Min")
+    assert panel.save_button.isEnabled()
+    qtbot.keyClick(panel.root_cause, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: "Saved" in panel.message.text())
+    assert item_detail(ctx.db, item_id).row.project_leader == "Zhang Min"
+
+    page.last_error = None
+    page.change_status("action planned", [item_id])
+    qtbot.waitUntil(lambda: page.panel.detail.row.status == "action planned")
+    assert page.last_error is None
+    assert next(r for r in page.model.all_rows() if r.id == item_id).status == "action planned"
+
+    page.change_status("evidence submitted", [item_id])
+    qtbot.waitUntil(lambda: page.last_error is not None)
+    assert "evidence" in page.last_error
+
+    evidence = tmp_path / "timesheets-march.pdf"
+    evidence.write_bytes(b"%PDF-1.4 timesheets")
+    panel.attach_requested.emit([evidence])
+    qtbot.waitUntil(lambda: len(page.panel.detail.evidence) == 1)
+    evidence.unlink()  # the original moves away; the copy in the data folder stays
+    stored = page.panel.detail.evidence[0]
+    assert stored.exists and str(paths.evidence_dir()) in str(stored.path)
+    opened = []
+    monkeypatch.setattr("csrdesk.ui.widgets.evidence_list.QDesktopServices.openUrl", lambda url: opened.append(url))
+    panel.evidence.list.setCurrentRow(0)
+    panel.evidence.open_button.click()
+    assert unquote(opened[0].toLocalFile()) == str(stored.path)
+
+    page.last_error = None
+    page.change_status("evidence submitted", [item_id])
+    qtbot.waitUntil(lambda: page.panel.detail.row.status == "evidence submitted")
+
+    monkeypatch.setattr(page, "ask_verification_notes", lambda count: "Checked March timesheets on site: max 60 h")
+    page.change_status("verified", [item_id])
+    qtbot.waitUntil(lambda: page.panel.detail.row.status == "verified")
+    assert "max 60 h" in panel.verification_notes.toPlainText()
+    assert "Verified on" in panel.verification_dates.text()
+    # A verified item is no longer open: it leaves the open-items list.
+    assert item_id not in [r.id for r in _rows(page)]
+
+
+def test_bulk_status_change_moves_every_selected_item_or_none(qtbot, page, ctx, monkeypatch):
+    """Several selected items move together; one item that may not move refuses the whole batch, with the reason."""
+    monkeypatch.setattr(page, "confirm_bulk", lambda count, target: True)
+    ids = [r.id for r in _rows(page) if r.supplier_code == "CN-0001"]
+    for item_id in ids[:2]:
+        update_item(ctx.db, item_id, root_cause="No HR procedure", preventive_action="HR procedure and training",
+                    project_leader="Li Wei")
+    ctx.notify("caps")
+    qtbot.waitUntil(lambda: not page._loading)
+
+    page.change_status("action planned", ids)  # the third has no answer yet
+    qtbot.waitUntil(lambda: page.last_error is not None)
+    assert f"Item {ids[2]}" in page.last_error and "root cause" in page.last_error
+    assert {item_detail(ctx.db, i).row.status for i in ids} == {"open"}
+
+    page.table.clearSelection()
+    for item_id in ids[:2]:
+        index = page.model.index_of(item_id)
+        page.table.selectionModel().select(index, page.table.selectionModel().SelectionFlag.Select
+                                           | page.table.selectionModel().SelectionFlag.Rows)
+    assert sorted(r.id for r in page.table.selected_rows()) == sorted(ids[:2])
+    assert page.status_button.text() == "Change status of 2 items…"
+    page._fill_status_menu()
+    labels = [a.text() for a in page.status_menu.actions()]
+    assert labels == ["Move 2 items to action planned"]
+    page.last_error = None
+    page.status_menu.actions()[0].trigger()
+    qtbot.waitUntil(lambda: page.message.text().startswith("2 items moved"))
+    assert [item_detail(ctx.db, i).row.status for i in ids] == ["action planned", "action planned", "open"]
+    assert any(p.name.startswith("csrdesk") or "cap-status" in p.name for p in paths.backups_dir().iterdir())
+    # A mixed selection offers only the moves every item allows.
+    assert page.common_targets([r for r in page.model.all_rows() if r.id in ids]) == []
+
+
+def test_cap_view_shows_its_status_and_moves_it(qtbot, page, ctx, caps):
+    """Opening a CAP lists its items only, shows its status and allowed moves; sending it sets the issue date."""
+    old, _recent = caps
+    assert page.open_item("cap", old.cap_id)
+    qtbot.waitUntil(lambda: not page._loading and page.panel.cap is not None)
+    assert {r.cap_id for r in _rows(page)} == {old.cap_id} and len(_rows(page)) == 3
+    assert page.cap_chip.isVisible() and f"CAP #{old.cap_id}" in page.cap_chip.text()
+    assert "Status <b>draft</b>" in page.panel.cap_facts.text()
+    page.change_cap_status(old.cap_id, "sent")
+    qtbot.waitUntil(lambda: page.panel.cap is not None and page.panel.cap.status == "sent")
+    cap = cap_detail(ctx.db, old.cap_id)
+    assert cap.status == "sent" and cap.issued_date == date.today()
+    page.change_cap_status(old.cap_id, "closed")
+    qtbot.waitUntil(lambda: page.last_error is not None)
+    assert "cannot become closed" in page.last_error
+    page.set_cap_filter(None)
+    assert page.model.visible_count == 5
+
+
+def test_opening_a_cap_item_selects_it_and_unsaved_answers_ask_first(qtbot, page, ctx, monkeypatch):
+    """A search hit on a CAP item selects it; leaving an edited answer asks, and Cancel keeps the edit."""
+    target = next(r for r in _rows(page) if r.finding == "Canteen hygiene certificate expired")
+    page.set_show(SHOW_OVERDUE)
+    assert page.open_item("cap_item", target.id)
+    qtbot.waitUntil(lambda: page.panel.detail is not None and page.panel.detail.row.id == target.id)
+    page.panel.leader.setText("Nguyen Van An")
+    monkeypatch.setattr(page, "ask_unsaved", lambda: __import__("PySide6.QtWidgets").QtWidgets.QMessageBox.StandardButton.Cancel)
+    other = next(r for r in _rows(page) if r.id != target.id)
+    page.table.select_id(other.id)
+    assert page.panel.detail.row.id == target.id and page.panel.leader.text() == "Nguyen Van An"
+    assert page.has_unsaved_changes()
+    assert page.table.current_row().id == target.id
