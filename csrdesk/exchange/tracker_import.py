@@ -10,6 +10,7 @@ This module knows the file format only; services.trackers compares what it read 
 from __future__ import annotations
 
 import hmac
+import logging
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -21,12 +22,19 @@ from csrdesk.exchange.tracker import (
     COLUMNS, DATA_SHEET, DATA_TITLE, FACTORY_FIELDS, FORMAT_VERSION, ITEMS_SHEET, STATUS_ZH, canonical_text, checksum,
 )
 
+log = logging.getLogger(__name__)
 MAX_UNPACKED_BYTES = 300 * 1024 * 1024  # far above any real tracker; refuses zip bombs before openpyxl unpacks them
 HEADER_SEARCH_ROWS = 40
 
 
 class TrackerRefused(Exception):
     """A returned tracker that cannot be imported; the message says why in one line."""
+
+
+class _CallerStop(Exception):
+    def __init__(self, original: BaseException) -> None:
+        super().__init__(str(original))
+        self.original = original
 
 
 @dataclass(frozen=True)
@@ -81,7 +89,7 @@ def parse_status(text: str) -> Optional[str]:
 
 # ---------------------------------------------------------------- dates
 
-_ISO = re.compile(r"^(\d{4})[-/.年]\s*(\d{1,2})[-/.月]\s*(\d{1,2})\s*日?(?:[ T].*)?$")
+_ISO = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T].*)?$")
 _NUMERIC = re.compile(r"^(\d{1,2})([/.\-])(\d{1,2})\2(\d{4}|\d{2})(?:\s.*)?$")
 _SERIAL = re.compile(r"^\d{5}(?:\.0+)?$")
 _MONTHS = {m: i for i, names in enumerate(
@@ -272,6 +280,26 @@ def read_tracker(path: Path | str, secret: Optional[bytes],
                  progress: Optional[Callable[[int, int, str], None]] = None) -> ReturnedTracker:
     """Reads and checks a returned tracker. Raises TrackerRefused when it cannot be trusted or understood."""
     path = Path(path)
+    report = None
+    if progress is not None:
+        def report(done: int, total: int, message: str) -> None:
+            try:
+                progress(done, total, message)
+            except BaseException as exc:  # a cancel from the caller: let it through untouched
+                raise _CallerStop(exc) from exc
+    try:
+        return _read_tracker(path, secret, report)
+    except _CallerStop as stop:
+        raise stop.original from None
+    except TrackerRefused:
+        raise
+    except Exception as exc:  # the XML inside is parsed lazily, row by row: a broken part shows up here
+        log.info("cannot read %s", path, exc_info=True)
+        raise TrackerRefused(f"{path.name} is damaged and cannot be read ({type(exc).__name__}).") from None
+
+
+def _read_tracker(path: Path, secret: Optional[bytes],
+                  progress: Optional[Callable[[int, int, str], None]]) -> ReturnedTracker:
     name = path.name
     wb = _open_workbook(path)
     try:

@@ -459,6 +459,37 @@ def preview_tracker_import(db: Database, path: Path | str, *, expected_cap_id: O
         return _preview(tracker, cap, s.get(Supplier, cap.supplier_id), _compare(cap, tracker))
 
 
+def _plan(cmp: _Comparison, accept: Optional[set[int]]) -> dict[int, dict[str, TrackerChange]]:
+    """The changes to make, per item and field: all changes for accept None, else the accepted items' changes
+    and conflicts (the factory's answer wins there)."""
+    chosen: dict[int, dict[str, TrackerChange]] = defaultdict(dict)
+    for c in cmp.changes:
+        if accept is None or c.item_id in accept:
+            chosen[c.item_id][c.field] = c
+    for c in cmp.conflicts:
+        if accept is not None and c.item_id in accept:
+            chosen[c.item_id][c.field] = TrackerChange(c.item_id, c.field, c.current, c.returned)
+    return chosen
+
+
+def _plan_problems(cmp: _Comparison, plan: dict[int, dict[str, TrackerChange]]) -> list[str]:
+    problems = []
+    for item_id, fields in plan.items():
+        if "status" in fields:
+            item = cmp.items[item_id]
+            values = {n: _current(item, n) for n in FACTORY_FIELDS}
+            values.update({n: canonical_text(c.new) for n, c in fields.items()})
+            problem = _status_problem(item, values["status"], values)
+            if problem:
+                problems.append(problem)
+    return problems
+
+
+def _refuse(problems: list[str]) -> UserError:
+    more = f" (and {len(problems) - 1} more problem(s))" if len(problems) > 1 else ""
+    return UserError(f"Tracker not imported, nothing was changed: {problems[0]}{more}")
+
+
 def apply_tracker_import(db: Database, path: Path | str, accept: Optional[set[int]] = None,
                          progress: Optional[Progress] = None, *, expected_cap_id: Optional[int] = None,
                          expected_supplier: Optional[str] = None) -> TrackerImportResult:
@@ -466,32 +497,34 @@ def apply_tracker_import(db: Database, path: Path | str, accept: Optional[set[in
 
     accept None takes every change and leaves conflicts alone (the app's newer value stays); a set of item IDs
     takes those items' changes and their conflicts too (the user chose the factory's answer). A refused status move
-    in an accepted item refuses the whole import.
+    in an applied item refuses the whole import.
     """
     tracker = _read(db, path, progress)
     with db.reading() as s:
         cap = _load_cap(s, tracker, expected_cap_id, expected_supplier)
-        preview = _preview(tracker, cap, s.get(Supplier, cap.supplier_id), _compare(cap, tracker))
-    if accept is not None:
-        unknown = set(accept) - set(tracker.exported)
-        if unknown:
-            raise UserError(f"Item(s) {', '.join(map(str, sorted(unknown)))} are not in this tracker.")
-    if preview.empty or (accept is not None and not set(accept) & set(preview.item_ids)):
+        cmp = _compare(cap, tracker)
+        preview = _preview(tracker, cap, s.get(Supplier, cap.supplier_id), cmp)
+        if accept is not None:
+            unknown = set(accept) - set(tracker.exported)
+            if unknown:
+                raise UserError(f"Item(s) {', '.join(map(str, sorted(unknown)))} are not in this tracker.")
+        plan = _plan(cmp, accept)
+        problems = _plan_problems(cmp, plan)
+    if problems:
+        raise _refuse(problems)
+    if not plan:
         return TrackerImportResult(preview, (), None)
     backup = before_bulk_change(db, "tracker-import")
     applied: list[TrackerChange] = []
     with db.transaction() as s:
         cap = _load_cap(s, tracker, expected_cap_id, expected_supplier)
         cmp = _compare(cap, tracker)  # again, inside the transaction: the app may have changed since the preview
-        chosen: dict[int, dict[str, TrackerChange]] = defaultdict(dict)
-        for c in cmp.changes:
-            if accept is None or c.item_id in accept:
-                chosen[c.item_id][c.field] = c
-        for c in cmp.conflicts:
-            if accept is not None and c.item_id in accept:
-                chosen[c.item_id][c.field] = TrackerChange(c.item_id, c.field, c.current, c.returned)
-        total = len(chosen)
-        for done, (item_id, fields) in enumerate(chosen.items(), start=1):
+        plan = _plan(cmp, accept)
+        problems = _plan_problems(cmp, plan)
+        if problems:
+            raise _refuse(problems)
+        total = len(plan)
+        for done, (item_id, fields) in enumerate(plan.items(), start=1):
             if progress is not None:
                 progress.step(done - 1, total, "Applying the factory's answers")
             item = cmp.items[item_id]
@@ -505,10 +538,6 @@ def apply_tracker_import(db: Database, path: Path | str, accept: Optional[set[in
                 applied.append(change)
             status_change = fields.get("status")
             if status_change is not None:
-                values = {n: _current(item, n) for n in FACTORY_FIELDS}
-                problem = _status_problem(item, status_change.new, values)
-                if problem:
-                    raise UserError(f"Tracker not imported, nothing was changed: {problem}")
                 for step in _status_path(item.status, status_change.new) or []:
                     record_change(s, "cap_item", item.id, "status", item.status, step.value,
                                   supplier_id=cap.supplier_id, source=SOURCE)
