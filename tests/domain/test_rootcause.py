@@ -1,0 +1,384 @@
+"""The root-cause quality checks on many good and bad answers, in English and Chinese, and the entry's JSON form."""
+from datetime import date
+
+import pytest
+
+from csrdesk.domain import rootcause as rc
+from csrdesk.domain.rootcause import (
+    Check, EarlierAnswer, FindingFacts, PreventiveAction, RootCauseAnalysis, check_answer, restatement,
+)
+
+OVERTIME = FindingFacts(
+    title="Monthly overtime exceeds the legal limit",
+    description="Workers in sewing worked 80 to 96 overtime hours a month from March to May.",
+    title_zh="每月加班时间超过法定上限", category="hours", violation_type="HRS-002", severity="major",
+    due_date=date(2026, 4, 30),
+)
+WEEKLY_HOURS = FindingFacts(
+    title="Weekly working hours exceed the legal limit",
+    description="Workers worked up to 72 hours a week during the peak season.",
+    title_zh="每周工作时间超过法定上限", category="hours", severity="major", due_date=date(2026, 4, 30),
+)
+FIRE_EXIT = FindingFacts(title="Fire exit blocked by cartons", description="The east exit of the cutting room was "
+                         "blocked by finished goods cartons.", title_zh="消防通道被纸箱堵塞", category="health-safety",
+                         severity="critical", due_date=date(2026, 3, 15))
+NO_POLICY = FindingFacts(title="No written social compliance policy", title_zh="未制定书面社会责任合规政策",
+                         category="management", severity="minor")
+FEES = FindingFacts(title="Workers paid recruitment fees or related costs", title_zh="工人支付了招聘费用或相关费用",
+                    category="forced-labour", violation_type="FRC-001", severity="zero tolerance",
+                    victim_protection=True, due_date=date(2026, 3, 1))
+CHILD = FindingFacts(title="Child below the legal minimum working age found working", category="child-labour",
+                     severity="zero tolerance")
+# An auditor's own wording with no library type: the words alone must mark it.
+TRAFFICKED = FindingFacts(title="Migrant workers recruited through trafficking networks", category="",
+                          severity="zero tolerance")
+
+GOOD_ACTIONS = [
+    PreventiveAction("Capacity planning procedure that checks hours before orders are confirmed", "Production manager",
+                     date(2026, 4, 15), "Signed order reviews seen at the follow-up", "procedure"),
+    PreventiveAction("Weekly hours report to the general manager with alerts above 60 hours", "HR manager",
+                     date(2026, 4, 1), "Reports for 8 weeks", "monitoring"),
+]
+
+
+def answer(root_cause="No production planning against capacity; late order changes accepted",
+           actions=None, leader="Zhang Min", planned=date(2026, 4, 20), categories=("procedure", "purchasing"),
+           **extra) -> RootCauseAnalysis:
+    return RootCauseAnalysis(whys=[root_cause], root_cause=root_cause, categories=list(categories),
+                             actions=list(GOOD_ACTIONS if actions is None else actions), project_leader=leader,
+                             planned_date=planned, **extra)
+
+
+def codes(warnings):
+    return {w.code for w in warnings if w.is_open}
+
+
+# --- the root cause restates the finding ---------------------------------------------------------------------------
+
+RESTATEMENTS = [
+    (OVERTIME, "Workers did overtime"),
+    (OVERTIME, "workers worked overtime"),
+    (OVERTIME, "The workers wanted overtime to earn more"),
+    (OVERTIME, "Employees asked for more hours"),
+    (OVERTIME, "Overtime exceeded the legal limit"),
+    (OVERTIME, "Monthly overtime was over the limit"),
+    (OVERTIME, "Overtime exceeded because of urgent orders"),
+    (OVERTIME, "Peak season"),
+    (OVERTIME, "Busy season and urgent shipments"),
+    (OVERTIME, "工人加班"),
+    (OVERTIME, "员工自愿加班，想多挣钱"),
+    (OVERTIME, "工人自己要求加班"),
+    (OVERTIME, "加班时间超过法定上限"),
+    (OVERTIME, "旺季赶货"),
+    (OVERTIME, "由于订单多"),
+    (WEEKLY_HOURS, "Working hours exceeded the legal limit due to peak season"),
+    (WEEKLY_HOURS, "The weekly hours exceeded the limit"),
+    (WEEKLY_HOURS, "每周工作时间超过了法定上限"),
+    (FIRE_EXIT, "The fire exit was blocked by cartons"),
+    (FIRE_EXIT, "Cartons blocked the exit"),
+    (FIRE_EXIT, "Worker carelessness"),
+    (FIRE_EXIT, "员工疏忽，把纸箱放在通道"),
+    (FIRE_EXIT, "消防通道被堵塞"),
+    (FIRE_EXIT, "Human error"),
+    (NO_POLICY, "No written policy"),
+    (NO_POLICY, "没有书面社会责任政策"),
+    (OVERTIME, "N/A"),
+    (OVERTIME, "无"),
+    (OVERTIME, "Negligence"),
+]
+
+SYSTEM_CAUSES = [
+    (OVERTIME, "No production planning against capacity, and late order changes"),
+    (OVERTIME, "没有根据产能制定生产计划，客户临时改单"),
+    (OVERTIME, "Overtime used as a standing part of capacity rather than for exceptional peaks"),
+    (OVERTIME, "No tracking of cumulative overtime per worker"),
+    (OVERTIME, "员工自愿加班，因为底薪低，公司没有加班审批制度"),
+    (OVERTIME, "生产主管不了解每月加班上限，公司也没有每月加班统计"),
+    (OVERTIME, "The legal limit was not known to the production manager"),
+    (OVERTIME, "Buyer lead times too short and peaks not smoothed"),
+    (WEEKLY_HOURS, "Orders accepted beyond capacity without checking the hours required"),
+    (WEEKLY_HOURS, "客户交期太短，接单时没有评估产能"),
+    (FIRE_EXIT, "No one is responsible for checking the exits every day, and the warehouse has too little space"),
+    (FIRE_EXIT, "安全主任没有每天检查消防通道，仓库面积不足"),
+    (FIRE_EXIT, "Workers did not follow the rule because supervisors never check the exits"),
+    (NO_POLICY, "Nobody in the organisation is assigned to own labour compliance"),
+    (NO_POLICY, "管理层认为合规只是客户审核的要求，没有指定负责人"),
+    (FEES, "Recruitment outsourced to agents with no contract term banning fees to workers"),
+    (FEES, "招聘外包给中介，合同中没有禁止向工人收费的条款"),
+]
+
+
+@pytest.mark.parametrize("finding,text", RESTATEMENTS)
+def test_restatements_are_flagged(finding, text):
+    """An answer that restates the finding, blames the workers or names only a circumstance is flagged."""
+    assert restatement(text, finding.texts()), text
+    warnings = check_answer(finding, answer(root_cause=text))
+    assert Check.ROOT_CAUSE_RESTATES_FINDING.value in codes(warnings)
+
+
+@pytest.mark.parametrize("finding,text", SYSTEM_CAUSES)
+def test_system_failures_pass(finding, text):
+    """An answer that names a management-system failure is not called a restatement."""
+    assert restatement(text, finding.texts()) is None, text
+
+
+def test_restatement_message_explains():
+    """The warning tells the user what is wrong and what to do next."""
+    w = next(w for w in check_answer(OVERTIME, answer(root_cause="工人加班"))
+             if w.code == Check.ROOT_CAUSE_RESTATES_FINDING.value)
+    assert "restates the finding" in w.message and "why" in w.message.lower()
+
+
+def test_chinese_answer_to_an_english_finding_uses_the_library_title():
+    """A Chinese answer that copies the library's Chinese title of an English finding is still caught."""
+    finding = FindingFacts(title="Monthly overtime exceeds the legal limit", title_zh="每月加班时间超过法定上限")
+    assert restatement("每月加班时间超过法定上限", finding.texts())
+    bare = FindingFacts(title="Monthly overtime exceeds the legal limit")
+    assert restatement("每月加班时间超过法定上限", bare.texts()) is None  # nothing to compare with, no pattern
+
+
+def test_tokens_use_bigrams_for_chinese_and_stems_for_english():
+    """Chinese text is compared by character pairs, English by word stems without stop words."""
+    assert {"产能", "计划", "客户", "改单"} <= rc.tokens("没有根据产能制定生产计划，客户临时改单")
+    assert rc.tokens("The hours exceeded") == rc.tokens("hour exceeds")
+    assert rc.tokens("of the and") == set()
+
+
+# --- preventive actions ---------------------------------------------------------------------------------------------
+
+def test_good_answer_has_no_warnings():
+    """A complete answer naming a system failure and system changes, on time, gets no warning."""
+    assert check_answer(OVERTIME, answer()) == []
+
+
+def test_no_root_cause_and_no_action():
+    """An empty answer says what is missing, without piling up follow-on warnings."""
+    found = codes(check_answer(OVERTIME, answer(root_cause="", actions=[], leader="", planned=None)))
+    assert found == {"root_cause_missing", "preventive_action_missing", "no_project_leader"}
+
+
+@pytest.mark.parametrize("actions", [
+    [PreventiveAction("Removed the cartons from the exit")],
+    [PreventiveAction("Paid the overtime premium owed for March")],
+    [PreventiveAction("已将纸箱移走")],
+    [PreventiveAction("Repaired the extinguisher", element="")],
+])
+def test_one_off_corrections_have_no_system_element(actions):
+    """Corrections that fix this case only (English or Chinese) are flagged: nothing in the system changes."""
+    assert "no_system_element" in codes(check_answer(FIRE_EXIT, answer(actions=actions)))
+
+
+@pytest.mark.parametrize("what", [
+    "Safety officer checks all exits every morning and signs the checklist",
+    "Warehouse procedure marks no-storage zones in front of exits",
+    "安全主任每天巡查消防通道并签字记录",
+    "任命仓库主管负责通道畅通，写入岗位职责",
+    "Budget approved for a second warehouse to add storage capacity",
+])
+def test_system_changes_are_recognised_from_text(what):
+    """A preventive action in free text that changes a system element is recognised without a chosen element."""
+    assert "no_system_element" not in codes(check_answer(FIRE_EXIT, answer(actions=[PreventiveAction(what)])))
+
+
+def test_training_alone_for_a_systemic_issue():
+    """Training alone is flagged when the issue is systemic, and the message says why it is systemic."""
+    training = [PreventiveAction("Train supervisors on overtime limits", element="training"),
+                PreventiveAction("给工人培训加班法规")]
+    warnings = check_answer(OVERTIME, answer(actions=training))
+    w = next(w for w in warnings if w.code == "training_only")
+    assert "major" in w.message and "procedure" in w.message
+
+
+def test_training_alone_is_fine_for_a_minor_awareness_gap():
+    """For a minor, one-off awareness gap, training is an adequate preventive action."""
+    minor = FindingFacts(title="Workers unaware of the grievance box", severity="minor", category="freedom-of-association")
+    a = answer(root_cause="New workers since January were never told about the box at induction briefings",
+               actions=[PreventiveAction("Add the grievance box to the induction training", element="training")],
+               categories=("training",))
+    assert "training_only" not in codes(check_answer(minor, a))
+
+
+def test_training_plus_monitoring_is_not_training_alone():
+    """Adding a monitoring step to the training clears the warning."""
+    actions = [PreventiveAction("Train supervisors on overtime limits", element="training"),
+               PreventiveAction("Monthly overtime dashboard reviewed by the general manager")]
+    assert "training_only" not in codes(check_answer(OVERTIME, answer(actions=actions)))
+
+
+# --- leader and dates ------------------------------------------------------------------------------------------------
+
+def test_no_project_leader():
+    """A blank or whitespace project leader is flagged."""
+    assert "no_project_leader" in codes(check_answer(OVERTIME, answer(leader="  ")))
+
+
+def test_planned_date_past_due():
+    """A planned date after the due date is flagged with both dates and the days between."""
+    w = next(w for w in check_answer(OVERTIME, answer(planned=date(2026, 5, 10))) if w.code == "planned_after_due")
+    assert "2026-05-10" in w.message and "2026-04-30" in w.message and "10 day" in w.message
+    assert "planned_after_due" not in codes(check_answer(OVERTIME, answer(planned=date(2026, 4, 30))))
+    no_due = FindingFacts(title=OVERTIME.title)
+    assert "planned_after_due" not in codes(check_answer(no_due, answer(planned=date(2030, 1, 1))))
+
+
+# --- victim protection ----------------------------------------------------------------------------------------------
+
+def test_forced_labour_needs_victim_protection():
+    """A recruitment-fee finding without victim-protection measures lists the four that are missing."""
+    a = answer(root_cause="Recruitment outsourced to agents with no contract term banning fees",
+               actions=[PreventiveAction("Employer-pays policy written into every agency contract")],
+               categories=("policy",), planned=date(2026, 2, 20))
+    w = next(w for w in check_answer(FEES, a) if w.code == "victim_protection_missing")
+    for words in ("protection", "remedy", "repatriation", "victim-service"):
+        assert words in w.message
+
+
+def test_victim_measures_entered_clear_the_warning():
+    """With the four measures given (structured), the warning goes."""
+    a = answer(root_cause="Recruitment outsourced to agents with no contract term banning fees",
+               actions=[PreventiveAction("Employer-pays policy written into every agency contract")],
+               categories=("policy",), planned=date(2026, 2, 20),
+               victim_measures={"protection": "No worker dismissed; safe housing", "remedy": "Fees repaid in full",
+                                "return": "Paid return home for those who want it",
+                                "victim_services": "Local migrant NGO consulted"})
+    assert "victim_protection_missing" not in codes(check_answer(FEES, a))
+
+
+def test_victim_measures_found_in_chinese_text():
+    """Victim-protection measures written in Chinese free text are recognised; one missing is named."""
+    a = rc.analysis_from_text("招聘外包给中介，合同中没有禁止收费条款",
+                              "1. 全额退还工人支付的招聘费用\n2. 保护相关工人不受报复\n3. 咨询当地公益组织", "王芳")
+    w = next(w for w in check_answer(FEES, a) if w.code == "victim_protection_missing")
+    assert w.message.endswith("repatriation if wanted, or reintegration.")
+
+
+@pytest.mark.parametrize("finding", [CHILD, TRAFFICKED, FEES])
+def test_which_findings_need_victim_protection(finding):
+    """Child labour, trafficking (by category, flag or wording) need victim protection; overtime does not."""
+    assert rc.needs_victim_protection(finding)
+    assert not rc.needs_victim_protection(OVERTIME)
+
+
+# --- repeat findings ------------------------------------------------------------------------------------------------
+
+def test_repeat_with_same_root_cause():
+    """A repeat finding whose earlier CAP gave the same root cause (in other words) is flagged with that CAP."""
+    earlier = [EarlierAnswer(7, 70, date(2025, 3, 1), OVERTIME.title,
+                             "No production planning against the capacity; late order changes accepted")]
+    repeat = FindingFacts(**{**OVERTIME.__dict__, "repeat": True})
+    w = next(w for w in check_answer(repeat, answer(), earlier) if w.code == "same_root_cause_as_before")
+    assert "CAP 7" in w.message and "2025-03-01" in w.message and "did not hold" in w.message
+
+
+def test_repeat_with_new_root_cause_passes():
+    """A repeat finding with a different, deeper root cause is not flagged."""
+    earlier = [EarlierAnswer(7, 70, date(2025, 3, 1), OVERTIME.title, "Supervisors did not know the limit")]
+    repeat = FindingFacts(**{**OVERTIME.__dict__, "repeat": True})
+    assert "same_root_cause_as_before" not in codes(check_answer(repeat, answer(), earlier))
+
+
+def test_repeat_same_root_cause_in_chinese():
+    """Chinese answers are compared by character pairs."""
+    earlier = [EarlierAnswer(3, 30, date(2025, 1, 5), OVERTIME.title, "没有根据产能制定生产计划")]
+    repeat = FindingFacts(**{**OVERTIME.__dict__, "repeat": True})
+    a = answer(root_cause="没有根据产能制定生产计划，客户改单")
+    assert "same_root_cause_as_before" in codes(check_answer(repeat, a, earlier))
+
+
+# --- overrides and quality ------------------------------------------------------------------------------------------
+
+def test_override_with_reason_and_its_lapse():
+    """An override closes the warning with its reason, and lapses when the part of the answer it covered changes."""
+    a = rc.with_override(answer(planned=date(2026, 5, 10)), "planned_after_due", "Brand agreed 10 more days",
+                         by="Anna")
+    w = next(w for w in check_answer(OVERTIME, a) if w.code == "planned_after_due")
+    assert w.overridden and w.override_reason == "Brand agreed 10 more days" and w.overridden_by == "Anna"
+    assert codes(check_answer(OVERTIME, a)) == set()
+    a.root_cause = "Supervisors never told about the new limit"  # another part changes: the override holds
+    assert next(w for w in check_answer(OVERTIME, a) if w.code == "planned_after_due").overridden
+    a.planned_date = date(2026, 7, 1)  # the factory moves the date again: the reviewer must judge it again
+    assert "planned_after_due" in codes(check_answer(OVERTIME, a))
+    with pytest.raises(ValueError, match="reason"):
+        rc.with_override(a, "planned_after_due", "  ")
+    with pytest.raises(ValueError, match="Unknown check"):
+        rc.with_override(a, "made_up", "because I say so")
+
+
+def test_override_lapses_when_root_cause_changes():
+    """An accepted restatement is flagged again once the factory sends a new (still poor) root cause."""
+    a = rc.with_override(answer(root_cause="工人加班"), "root_cause_restates_finding", "Agreed at the CAP meeting")
+    assert "root_cause_restates_finding" not in codes(check_answer(OVERTIME, a))
+    a.root_cause = a.whys[0] = "员工自愿加班"
+    assert "root_cause_restates_finding" in codes(check_answer(OVERTIME, a))
+
+
+def test_cap_quality():
+    """Quality is the share of items without open warnings; overridden warnings count as resolved."""
+    good = check_answer(OVERTIME, answer())
+    bad = check_answer(OVERTIME, answer(root_cause="工人加班"))
+    accepted = check_answer(OVERTIME, rc.with_override(answer(leader=""), "no_project_leader", "named later by mail"))
+    assert rc.cap_quality([good, bad, accepted]) == 67
+    assert rc.cap_quality([bad]) == 0
+    assert rc.cap_quality([]) == 100
+
+
+# --- JSON ------------------------------------------------------------------------------------------------------------
+
+def test_json_round_trip():
+    """An entry survives CapItem.analysis: whys, categories, actions with dates and elements, overrides."""
+    a = rc.with_override(answer(victim_measures={"remedy": "Fees repaid"}, risk_source="business process"),
+                         "planned_after_due", "Brand agreed an extension by mail")
+    data = rc.to_json(a)
+    back = rc.from_json(data)
+    assert back.whys == a.whys and back.categories == a.categories and back.actions == a.actions
+    assert back.planned_date == a.planned_date and back.victim_measures == {"remedy": "Fees repaid"}
+    assert back.overrides["planned_after_due"].reason == "Brand agreed an extension by mail"
+    assert back.effective_risk_source() is rc.RiskSource.BUSINESS_PROCESS
+    assert data["text"]["preventive_action"].startswith("1. Capacity planning procedure")
+
+
+def test_json_tolerates_damage():
+    """A hand-edited or old analysis with bad parts loads what it can instead of failing."""
+    back = rc.from_json({"whys": ["a", 3, "b"], "categories": ["procedure", "nonsense"],
+                         "actions": [{"what": "Weekly review", "by_when": "not a date", "element": "magic"}, "x"],
+                         "overrides": {"no_project_leader": {"reason": ""}, "bogus": {"reason": "x"}},
+                         "planned_date": "2026-13-40"})
+    assert back.whys == ["a", "b"] and back.categories == ["procedure"]
+    assert back.actions == [PreventiveAction("Weekly review")] and back.overrides == {} and back.planned_date is None
+    assert rc.from_json(None) is None and rc.from_json("junk") is None
+
+
+def test_rendered_text_is_read_back():
+    """The preventive-action text written to the item is read back into the same actions."""
+    a = answer(victim_measures={"remedy": "Fees repaid"})
+    actions, victim = rc.parse_preventive_action(rc.render_preventive_action(a))
+    assert actions == a.actions and victim == {"remedy": "Fees repaid"}
+
+
+def test_current_analysis_follows_edited_text():
+    """When the item's text was changed elsewhere (a tracker), the entry is rebuilt from the new text."""
+    a = answer()
+    stored = rc.to_json(a)
+    same = rc.current_analysis(a.root_cause_text(), a.preventive_action_text(), "Zhang Min", None, stored)
+    assert same.whys == a.whys and same.actions == a.actions and same.guided
+    edited = rc.current_analysis("客户临时改单，没有产能评估", "1. 接单前评估产能\n2. 每周工时报告给总经理", "Zhang Min", None,
+                                 stored)
+    assert edited.whys == [] and not edited.guided and len(edited.actions) == 2
+    assert "purchasing" in edited.categories and "procedure" in edited.elements()
+
+
+def test_free_text_paragraph_splits_into_actions():
+    """A one-paragraph answer is split into actions per sentence or semicolon."""
+    actions, _ = rc.parse_preventive_action("Capacity check before orders; weekly hours report. Train planners")
+    assert [x.what for x in actions] == ["Capacity check before orders", "weekly hours report", "Train planners"]
+
+
+def test_validation_messages():
+    """Saving is refused with a clear message for a gap in the whys, no category, or an action without a what."""
+    a = answer()
+    a.whys = ["first", "", "third"]
+    assert any("middle" in p for p in rc.validate(a))
+    assert rc.validate(answer(categories=())) == ["Choose at least one cause category."]
+    assert any("not what" in p for p in rc.validate(answer(actions=[PreventiveAction("", who="Li")])))
+    assert rc.validate(answer()) == []
+    assert rc.validate_text_answer("", "x", "y", None) == ["The root cause is empty."]
