@@ -1,0 +1,966 @@
+"""The Library page: the finding library (browse, edit, add types) and the scoring matrix, whose changes show the
+assessments they would re-rate before they are saved."""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any, Optional, Sequence
+
+from PySide6.QtCore import QSignalBlocker, Qt, Signal
+from PySide6.QtGui import QColor, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView, QCheckBox, QComboBox, QCompleter, QDialog, QDialogButtonBox, QFormLayout, QFrame, QGridLayout,
+    QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMessageBox, QPlainTextEdit, QPushButton, QScrollArea, QSpinBox,
+    QSplitter, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget,
+)
+
+from csrdesk.domain.scoring import BANDS, DEFAULT_POINTS, Rating, ScoringMatrix, Severity, band_for
+from csrdesk.services import library
+from csrdesk.services.errors import UserError
+from csrdesk.services.library import MatrixChange, RerateImpact, ViolationTypeInfo
+from csrdesk.ui import theme
+from csrdesk.ui.tables import Column, FilterBox, RowTableModel, TableView, count_text
+from csrdesk.ui.widgets.buttons import primary_button
+from csrdesk.ui.widgets.findings_grid import SEVERITY_COLOURS
+from csrdesk.ui.widgets.rating_badge import text_colour_on
+
+log = logging.getLogger(__name__)
+
+REFRESH_TOPICS = {"library", "all"}
+SEVERITIES = tuple(Severity)
+_SEVERITY_QCOLOURS = {k: QColor(v) for k, v in SEVERITY_COLOURS.items()}
+
+
+class _Matrix:
+    """The matrix the library table shows points from (set when the page reads it)."""
+
+    current: ScoringMatrix = ScoringMatrix()
+    categories: dict[str, str] = {}
+
+
+def _points_of(v: ViolationTypeInfo) -> Optional[int]:
+    try:
+        return _Matrix.current.points(Severity(v.severity), v.key)
+    except ValueError:
+        return None
+
+
+TYPE_COLUMNS = [
+    Column("Key", lambda v: v.key, width=80),
+    Column("Finding type", lambda v: v.title, width=330, tooltip=lambda v: v.description or None),
+    Column("中文", lambda v: v.title_zh, width=200),
+    Column("Category", lambda v: _Matrix.categories.get(v.category, v.category), width=190),
+    Column("Severity", lambda v: v.severity, colour=lambda v: _SEVERITY_QCOLOURS.get(v.severity), width=100,
+           sort_key=lambda v: [s.value for s in SEVERITIES].index(v.severity)
+           if v.severity in [s.value for s in SEVERITIES] else -1),
+    Column("Points", _points_of, width=60, searchable=False,
+           bold=lambda v: v.key in _Matrix.current.overrides,
+           tooltip=lambda v: "Points set for this type in the scoring matrix" if v.key in _Matrix.current.overrides
+           else "The matrix default for its severity"),
+    Column("Days", lambda v: v.days_allowed, width=56, searchable=False),
+    Column("Source", lambda v: "yours" if not v.builtin else ("edited" if v.user_modified else "built in"),
+           width=80, colour=lambda v: QColor(theme.ACCENT) if (not v.builtin or v.user_modified) else None),
+]
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+class TypeEditor(QWidget):
+    """Edits one violation type: titles, category, severity, time allowed, requirements and guidance."""
+
+    save_requested = Signal(str, dict)
+    points_requested = Signal(str)
+
+    def __init__(self, parent: Optional[QWidget] = None) -> None:
+        super().__init__(parent)
+        self.info: Optional[ViolationTypeInfo] = None
+        self._loading = False
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(10, 0, 0, 0)
+        self.heading = QLabel("Select a finding type to read or edit it.")
+        self.heading.setObjectName("sectionTitle")
+        self.heading.setWordWrap(True)
+        self.source = QLabel("")
+        self.source.setObjectName("muted")
+        self.source.setWordWrap(True)
+        outer.addWidget(self.heading)
+        outer.addWidget(self.source)
+        form_widget = QWidget()
+        form = QFormLayout(form_widget)
+        form.setContentsMargins(0, 4, 8, 4)
+        self.title = QLineEdit()
+        self.title_zh = QLineEdit()
+        self.category = QComboBox()
+        self.severity = QComboBox()
+        for s in SEVERITIES:
+            self.severity.addItem(s.value, s.value)
+        self.days = QSpinBox()
+        self.days.setRange(0, 730)
+        self.days.setSuffix(" days")
+        self.legal_topic = QLineEdit()
+        self.legal_topic.setPlaceholderText("e.g. working hours (links the finding to the law references)")
+        self.description = QPlainTextEdit()
+        self.code_requirement = QPlainTextEdit()
+        self.remediation = QPlainTextEdit()
+        self.root_causes = QPlainTextEdit()
+        self.root_causes.setPlaceholderText("One example per line")
+        self.preventive = QPlainTextEdit()
+        self.preventive.setPlaceholderText("One example per line")
+        self.victim = QCheckBox("Needs victim-protection measures (forced labour, trafficking)")
+        self.schemes = QLabel("")
+        self.schemes.setWordWrap(True)
+        self.schemes.setObjectName("muted")
+        for edit in (self.description, self.code_requirement, self.remediation, self.root_causes, self.preventive):
+            edit.setTabChangesFocus(True)
+            edit.setMinimumHeight(64)
+        points_row = QHBoxLayout()
+        self.points_label = QLabel("")
+        self.points_label.setWordWrap(True)
+        self.points_button = QPushButton("Set points for this type…")
+        self.points_button.clicked.connect(lambda: self.info and self.points_requested.emit(self.info.key))
+        points_row.addWidget(self.points_label, 1)
+        points_row.addWidget(self.points_button)
+        form.addRow("Title", self.title)
+        form.addRow("Title (Chinese)", self.title_zh)
+        form.addRow("Category", self.category)
+        form.addRow("Severity", self.severity)
+        form.addRow("Points", points_row)
+        form.addRow("Time allowed", self.days)
+        form.addRow("Legal topic", self.legal_topic)
+        form.addRow("Description", self.description)
+        form.addRow("Code requirement", self.code_requirement)
+        form.addRow("Suggested remediation", self.remediation)
+        form.addRow("Root cause examples", self.root_causes)
+        form.addRow("Preventive action examples", self.preventive)
+        form.addRow("", self.victim)
+        form.addRow("Schemes", self.schemes)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(form_widget)
+        self.form_scroll = scroll
+        outer.addWidget(scroll, 1)
+        buttons = QHBoxLayout()
+        self.message = QLabel("")
+        self.message.setWordWrap(True)
+        self.revert_button = QPushButton("Revert")
+        self.save_button = primary_button("Save type")
+        self.save_button.setToolTip("Save the finding type (Ctrl+S)")
+        buttons.addWidget(self.message, 1)
+        buttons.addWidget(self.revert_button)
+        buttons.addWidget(self.save_button)
+        outer.addLayout(buttons)
+        for w in (self.title, self.title_zh, self.legal_topic):
+            w.textChanged.connect(self._edited)
+        for w in (self.description, self.code_requirement, self.remediation, self.root_causes, self.preventive):
+            w.textChanged.connect(self._edited)
+        self.category.currentIndexChanged.connect(self._edited)
+        self.severity.currentIndexChanged.connect(self._edited)
+        self.days.valueChanged.connect(self._edited)
+        self.victim.toggled.connect(self._edited)
+        self.save_button.clicked.connect(self._save)
+        self.revert_button.clicked.connect(self.revert)
+        QShortcut(QKeySequence.StandardKey.Save, self, self._save, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.show_type(None)
+
+    def set_categories(self, categories: Sequence[tuple[str, str]]) -> None:
+        with QSignalBlocker(self.category):
+            current = self.category.currentData()
+            self.category.clear()
+            for key, title in categories:
+                self.category.addItem(title, key)
+            self.category.setCurrentIndex(max(self.category.findData(current), 0))
+
+    def show_type(self, info: Optional[ViolationTypeInfo]) -> None:
+        self.info = info
+        self._loading = True
+        try:
+            self.form_scroll.setEnabled(info is not None)
+            if info is None:
+                self.heading.setText("Select a finding type to read or edit it.")
+                self.source.setText("")
+                return
+            self.heading.setText(f"{info.key} · {info.title}")
+            if not info.builtin:
+                self.source.setText("Added by you.")
+            elif info.user_modified:
+                self.source.setText("Built in, edited by you: library updates no longer overwrite it.")
+            else:
+                self.source.setText("Built in. Once edited, library updates leave your version alone.")
+            self.title.setText(info.title)
+            self.title_zh.setText(info.title_zh)
+            self.category.setCurrentIndex(max(self.category.findData(info.category), 0))
+            self.severity.setCurrentIndex(max(self.severity.findData(info.severity), 0))
+            self.days.setValue(info.days_allowed)
+            self.legal_topic.setText(info.legal_topic or "")
+            self.description.setPlainText(info.description)
+            self.code_requirement.setPlainText(info.code_requirement)
+            self.remediation.setPlainText(info.suggested_remediation)
+            self.root_causes.setPlainText("\n".join(info.root_cause_examples))
+            self.preventive.setPlainText("\n".join(info.preventive_action_examples))
+            self.victim.setChecked(info.victim_protection)
+            self.schemes.setText(" · ".join(f"{k.upper()}: {v}" for k, v in info.schemes.items()) or "—")
+            self.update_points()
+        finally:
+            self._loading = False
+        self._edited()
+
+    def update_points(self) -> None:
+        info = self.info
+        if info is None:
+            self.points_label.setText("")
+            return
+        own = _Matrix.current.overrides.get(info.key, {})
+        parts = []
+        for s in SEVERITIES:
+            pts = _Matrix.current.points(s, info.key)
+            parts.append(f"<b>{s.value} {pts}</b>" if s in own else f"{s.value} {pts}")
+        self.points_label.setText(" · ".join(parts))
+
+    def changes(self) -> dict[str, Any]:
+        info = self.info
+        if info is None:
+            return {}
+        current = {
+            "title": " ".join(self.title.text().split()),
+            "title_zh": self.title_zh.text().strip(),
+            "category": self.category.currentData(),
+            "severity": self.severity.currentData(),
+            "days_allowed": self.days.value(),
+            "legal_topic": self.legal_topic.text().strip() or None,
+            "description": self.description.toPlainText().strip(),
+            "code_requirement": self.code_requirement.toPlainText().strip(),
+            "suggested_remediation": self.remediation.toPlainText().strip(),
+            "root_cause_examples": _lines(self.root_causes.toPlainText()),
+            "preventive_action_examples": _lines(self.preventive.toPlainText()),
+            "victim_protection": self.victim.isChecked(),
+        }
+        saved = {
+            "title": info.title, "title_zh": info.title_zh, "category": info.category, "severity": info.severity,
+            "days_allowed": info.days_allowed, "legal_topic": info.legal_topic or None,
+            "description": info.description.strip(), "code_requirement": info.code_requirement.strip(),
+            "suggested_remediation": info.suggested_remediation.strip(),
+            "root_cause_examples": list(info.root_cause_examples),
+            "preventive_action_examples": list(info.preventive_action_examples),
+            "victim_protection": info.victim_protection,
+        }
+        return {k: v for k, v in current.items() if v != saved[k]}
+
+    def is_dirty(self) -> bool:
+        return bool(self.changes())
+
+    def _edited(self, *_args) -> None:
+        if self._loading:
+            return
+        dirty = self.is_dirty()
+        self.save_button.setEnabled(dirty)
+        self.revert_button.setEnabled(dirty)
+        if dirty:
+            self.set_message("● Unsaved changes", warning=True)
+        elif self.message.text().startswith("●"):
+            self.set_message("")
+
+    def _save(self) -> None:
+        changes = self.changes()
+        if self.info is not None and changes:
+            if "title" in changes and not changes["title"]:
+                self.set_message("A finding type needs a title.", error=True)
+                return
+            self.save_requested.emit(self.info.key, changes)
+
+    def revert(self) -> None:
+        self.show_type(self.info)
+        self.set_message("")
+
+    def set_message(self, text: str, *, error: bool = False, warning: bool = False) -> None:
+        self.message.setText(text)
+        colour = theme.OVERDUE if error else (theme.WARNING if warning else theme.OK)
+        self.message.setStyleSheet(f"color: {colour}; font-weight: 600;")
+
+
+class NewTypeDialog(QDialog):
+    """Asks for the key, title, category and severity of a new finding type."""
+
+    def __init__(self, categories: Sequence[tuple[str, str]], parent: Optional[QWidget] = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("New finding type")
+        form = QFormLayout(self)
+        self.key = QLineEdit()
+        self.key.setPlaceholderText("e.g. HRS-101")
+        self.title = QLineEdit()
+        self.category = QComboBox()
+        for key, title in categories:
+            self.category.addItem(title, key)
+        self.severity = QComboBox()
+        for s in SEVERITIES:
+            self.severity.addItem(s.value, s.value)
+        self.severity.setCurrentIndex(1)
+        self.days = QSpinBox()
+        self.days.setRange(0, 730)
+        self.days.setValue(60)
+        self.days.setSuffix(" days")
+        form.addRow("Key", self.key)
+        form.addRow("Title", self.title)
+        form.addRow("Category", self.category)
+        form.addRow("Severity", self.severity)
+        form.addRow("Time allowed", self.days)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def values(self) -> tuple[str, dict[str, Any]]:
+        return self.key.text().strip(), {
+            "title": " ".join(self.title.text().split()), "category": self.category.currentData(),
+            "severity": self.severity.currentData(), "days_allowed": self.days.value(),
+        }
+
+
+@dataclass(frozen=True)
+class OverrideRow:
+    key: str
+    severity: str
+    points: int
+
+
+class MatrixEditor(QWidget):
+    """Default points per severity and per-type overrides, edited as a working copy of the saved matrix."""
+
+    changed = Signal()
+
+    def __init__(self, parent: Optional[QWidget] = None) -> None:
+        super().__init__(parent)
+        self.saved = ScoringMatrix()
+        self.titles: dict[str, str] = {}
+        self._loading = False
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(4, 8, 4, 4)
+        intro = QLabel(
+            "Every finding gets points by severity, or by its type where you set points for that type. An "
+            "assessment's score is the sum; the rating follows from the score (Satisfactory 0–7, Needs Improvement "
+            "8–29, Unsatisfactory 30–799, Zero Tolerance 800 or more). Typed points on a finding are kept."
+        )
+        intro.setWordWrap(True)
+        intro.setObjectName("muted")
+        outer.addWidget(intro)
+
+        defaults = QFrame()
+        defaults.setObjectName("card")
+        grid = QGridLayout(defaults)
+        grid.setContentsMargins(12, 10, 12, 10)
+        title = QLabel("Default points per severity")
+        title.setObjectName("sectionTitle")
+        grid.addWidget(title, 0, 0, 1, 3)
+        self.default_spins: dict[Severity, QSpinBox] = {}
+        self.default_hints: dict[Severity, QLabel] = {}
+        for row, s in enumerate(SEVERITIES, start=1):
+            label = QLabel(s.value)
+            label.setStyleSheet(f"color: {SEVERITY_COLOURS[s.value]}; font-weight: 600;")
+            spin = QSpinBox()
+            spin.setRange(0, 100000)
+            spin.valueChanged.connect(self._edited)
+            hint = QLabel("")
+            hint.setObjectName("muted")
+            self.default_spins[s] = spin
+            self.default_hints[s] = hint
+            grid.addWidget(label, row, 0)
+            grid.addWidget(spin, row, 1)
+            grid.addWidget(hint, row, 2)
+        grid.setColumnStretch(2, 1)
+        outer.addWidget(defaults)
+
+        overrides = QFrame()
+        overrides.setObjectName("card")
+        o_layout = QVBoxLayout(overrides)
+        o_layout.setContentsMargins(12, 10, 12, 10)
+        o_title = QLabel("Points for particular finding types")
+        o_title.setObjectName("sectionTitle")
+        o_layout.addWidget(o_title)
+        self.table = QTableWidget(0, 4)
+        self.table.setHorizontalHeaderLabels(["Type", "Finding type", "Severity", "Points"])
+        self.table.verticalHeader().setVisible(False)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table.setColumnWidth(0, 90)
+        self.table.setColumnWidth(2, 110)
+        self.table.setColumnWidth(3, 110)
+        self.empty = QLabel("No type has its own points: every finding takes the defaults above.")
+        self.empty.setObjectName("muted")
+        o_layout.addWidget(self.table, 1)
+        o_layout.addWidget(self.empty)
+        add = QHBoxLayout()
+        self.type_box = QComboBox()
+        self.type_box.setEditable(True)
+        self.type_box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.type_box.completer().setFilterMode(Qt.MatchFlag.MatchContains)
+        self.type_box.completer().setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        self.type_box.lineEdit().setPlaceholderText("Finding type (key or title)")
+        self.severity_box = QComboBox()
+        for s in SEVERITIES:
+            self.severity_box.addItem(s.value, s.value)
+        self.points_spin = QSpinBox()
+        self.points_spin.setRange(0, 100000)
+        self.add_button = QPushButton("Set points")
+        self.remove_button = QPushButton("Remove")
+        self.remove_button.setToolTip("The selected types go back to the default points")
+        add.addWidget(self.type_box, 3)
+        add.addWidget(self.severity_box, 1)
+        add.addWidget(self.points_spin)
+        add.addWidget(self.add_button)
+        add.addStretch(0)
+        add.addWidget(self.remove_button)
+        o_layout.addLayout(add)
+        outer.addWidget(overrides, 1)
+        self.add_button.clicked.connect(self._add_override)
+        self.remove_button.clicked.connect(self._remove_selected)
+        self._working_overrides: dict[str, dict[Severity, int]] = {}
+        self.load(ScoringMatrix())
+
+    # --- loading -----------------------------------------------------------------------------------------------
+    def set_types(self, types: Sequence[ViolationTypeInfo]) -> None:
+        self.titles = {v.key: v.title for v in types}
+        with QSignalBlocker(self.type_box):
+            self.type_box.clear()
+            for v in types:
+                self.type_box.addItem(f"{v.key} — {v.title}", v.key)
+            self.type_box.setCurrentIndex(-1)
+
+    def load(self, matrix: ScoringMatrix) -> None:
+        self.saved = matrix
+        self._loading = True
+        try:
+            for s, spin in self.default_spins.items():
+                spin.setValue(int(matrix.default_points.get(s, DEFAULT_POINTS[s])))
+            self._working_overrides = {k: dict(v) for k, v in matrix.overrides.items()}
+            self._fill_overrides()
+        finally:
+            self._loading = False
+        self._edited()
+
+    def _fill_overrides(self) -> None:
+        rows = [(k, s, p) for k, per in sorted(self._working_overrides.items()) for s, p in
+                sorted(per.items(), key=lambda sp: SEVERITIES.index(sp[0]))]
+        self.table.setRowCount(len(rows))
+        for r, (key, severity, points) in enumerate(rows):
+            self.table.setItem(r, 0, QTableWidgetItem(key))
+            self.table.setItem(r, 1, QTableWidgetItem(self.titles.get(key, "")))
+            sev = QTableWidgetItem(severity.value)
+            sev.setForeground(QColor(SEVERITY_COLOURS[severity.value]))
+            self.table.setItem(r, 2, sev)
+            spin = QSpinBox()
+            spin.setRange(0, 100000)
+            spin.setValue(int(points))
+            spin.valueChanged.connect(lambda value, k=key, s=severity: self._override_edited(k, s, value))
+            self.table.setCellWidget(r, 3, spin)
+        self.table.setVisible(bool(rows))
+        self.empty.setVisible(not rows)
+
+    # --- editing -----------------------------------------------------------------------------------------------
+    def _override_edited(self, key: str, severity: Severity, value: int) -> None:
+        self._working_overrides.setdefault(key, {})[severity] = int(value)
+        self._edited()
+
+    def select_type(self, key: str) -> None:
+        index = self.type_box.findData(key)
+        self.type_box.setCurrentIndex(index)
+        self.type_box.setFocus()
+
+    def _chosen_type(self) -> Optional[str]:
+        text = self.type_box.currentText().strip()
+        index = self.type_box.findText(text, Qt.MatchFlag.MatchFixedString)
+        if index >= 0:
+            return self.type_box.itemData(index)
+        key = text.split(" ")[0].upper()
+        return key if key in self.titles else None
+
+    def set_override(self, key: str, severity: str, points: int) -> None:
+        if key not in self.titles:
+            raise UserError(f"No finding type {key!r} in the library.")
+        self._working_overrides.setdefault(key, {})[Severity(severity)] = int(points)
+        self._fill_overrides()
+        self._edited()
+
+    def _add_override(self) -> None:
+        key = self._chosen_type()
+        if key is None:
+            self.type_box.setFocus()
+            return
+        self.set_override(key, self.severity_box.currentData(), self.points_spin.value())
+
+    def _remove_selected(self) -> None:
+        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
+        for r in rows:
+            key = self.table.item(r, 0).text()
+            severity = Severity(self.table.item(r, 2).text())
+            self._working_overrides.get(key, {}).pop(severity, None)
+            if not self._working_overrides.get(key):
+                self._working_overrides.pop(key, None)
+        if rows:
+            self._fill_overrides()
+            self._edited()
+
+    def _edited(self, *_args) -> None:
+        for s, hint in self.default_hints.items():
+            pts = self.default_spins[s].value()
+            hint.setText(f"one {s.value} finding alone rates {band_for(pts).value}")
+        if not self._loading:
+            self.changed.emit()
+
+    def change(self) -> MatrixChange:
+        """The difference between the working copy and the saved matrix."""
+        change = MatrixChange()
+        for s, spin in self.default_spins.items():
+            if spin.value() != int(self.saved.default_points.get(s, DEFAULT_POINTS[s])):
+                change.defaults[s.value] = spin.value()
+        keys = set(self.saved.overrides) | set(self._working_overrides)
+        for key in keys:
+            old = self.saved.overrides.get(key, {})
+            new = self._working_overrides.get(key, {})
+            for s in set(old) | set(new):
+                if s not in new:
+                    change.per_type[(key, s.value)] = None
+                elif old.get(s) != new[s]:
+                    change.per_type[(key, s.value)] = new[s]
+        return change
+
+    def is_dirty(self) -> bool:
+        c = self.change()
+        return bool(c.defaults or c.per_type)
+
+
+class ImpactDialog(QDialog):
+    """Before a matrix change is saved: the open assessments whose score or rating it would change."""
+
+    def __init__(self, change: MatrixChange, impacts: Sequence[RerateImpact], parent: Optional[QWidget] = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Save the scoring matrix change?")
+        self.resize(820, 480)
+        layout = QVBoxLayout(self)
+        parts = [f"{sev} {pts} points by default" for sev, pts in change.defaults.items()]
+        parts += [f"{key} {sev}: " + ("back to the default" if pts is None else f"{pts} points")
+                  for (key, sev), pts in change.per_type.items()]
+        what = QLabel("The change: " + "; ".join(parts) + ".")
+        what.setWordWrap(True)
+        layout.addWidget(what)
+        rating_changes = sum(1 for i in impacts if i.old_rating != i.new_rating)
+        if impacts:
+            summary = (f"{len(impacts):,} open assessment{'s' if len(impacts) != 1 else ''} would be re-scored; "
+                       f"{rating_changes:,} would change rating. Typed points on findings stay as they are.")
+        else:
+            summary = "No open assessment changes score or rating with this change."
+        self.summary = QLabel(summary)
+        self.summary.setWordWrap(True)
+        self.summary.setStyleSheet("font-weight: 600;")
+        layout.addWidget(self.summary)
+        self.table = QTableWidget(len(impacts), 6)
+        self.table.setHorizontalHeaderLabels(["Supplier", "Name", "Assessment", "Score", "Rating now", "Rating after"])
+        self.table.verticalHeader().setVisible(False)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        for column in (0, 2, 3, 4, 5):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        order = sorted(impacts, key=lambda i: (i.old_rating == i.new_rating, i.supplier_code, i.date))
+        for r, i in enumerate(order):
+            cells = [i.supplier_code, i.supplier_name, i.date, f"{i.old_score} → {i.new_score}", i.old_rating,
+                     i.new_rating]
+            for c, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if c in (4, 5):
+                    colour = Rating(text).colour
+                    item.setBackground(QColor(colour))
+                    item.setForeground(QColor(text_colour_on(colour)))
+                if c == 5 and i.old_rating != i.new_rating:
+                    font = item.font()
+                    font.setBold(True)
+                    item.setFont(font)
+                self.table.setItem(r, c, item)
+        self.table.setVisible(bool(impacts))
+        layout.addWidget(self.table, 1)
+        buttons = QDialogButtonBox()
+        self.save_button = buttons.addButton("Save and re-rate", QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+
+class LibraryPage(QWidget):
+    """The finding library and the scoring matrix."""
+
+    navigate_requested = Signal(str, object)
+
+    def __init__(self, ctx, parent: Optional[QWidget] = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self._stale = False
+        self._muted = False
+        self._loading = False
+        self._shown_key: Optional[str] = None
+        self._categories: list[tuple[str, str]] = []
+        self.last_impacts: Optional[list[RerateImpact]] = None
+        self.last_error: Optional[str] = None
+        self._build()
+        ctx.changed.connect(self._on_changed)
+        self.reload()
+
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 12, 16, 12)
+        head = QHBoxLayout()
+        title = QLabel("Library")
+        title.setObjectName("pageTitle")
+        self.subtitle = QLabel("")
+        self.subtitle.setObjectName("pageSubtitle")
+        head.addWidget(title)
+        head.addSpacing(12)
+        head.addWidget(self.subtitle, 1)
+        layout.addLayout(head)
+        self.tabs = QTabWidget(self)
+        layout.addWidget(self.tabs, 1)
+
+        # Finding library.
+        types_tab = QWidget()
+        t_layout = QVBoxLayout(types_tab)
+        t_layout.setContentsMargins(8, 8, 8, 8)
+        self.model = RowTableModel(TYPE_COLUMNS, self, id_getter=lambda v: v.key)
+        filters = QHBoxLayout()
+        self.filter_box = FilterBox(self.model, types_tab, placeholder="Filter key, title, 中文…  (Ctrl+F)")
+        self.category_filter = QComboBox()
+        self.category_filter.addItem("Any category", None)
+        self.severity_filter = QComboBox()
+        self.severity_filter.addItem("Any severity", None)
+        for s in SEVERITIES:
+            self.severity_filter.addItem(s.value, s.value)
+        self.archived_box = QCheckBox("Archived too")
+        self.new_button = QPushButton("New finding type…")
+        filters.addWidget(self.filter_box, 2)
+        filters.addWidget(self.category_filter, 1)
+        filters.addWidget(self.severity_filter)
+        filters.addWidget(self.archived_box)
+        filters.addWidget(self.new_button)
+        t_layout.addLayout(filters)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setChildrenCollapsible(False)
+        left = QWidget()
+        l_layout = QVBoxLayout(left)
+        l_layout.setContentsMargins(0, 0, 0, 0)
+        self.table = TableView(left, settings_key="library_types", placeholder="The finding library is empty.")
+        self.table.setModel(self.model)
+        self.count_label = QLabel("")
+        self.count_label.setObjectName("muted")
+        l_layout.addWidget(self.table, 1)
+        l_layout.addWidget(self.count_label)
+        self.editor = TypeEditor()
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(self.editor)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setSizes([850, 520])
+        t_layout.addWidget(self.splitter, 1)
+        self.tabs.addTab(types_tab, "Finding library")
+
+        # Scoring matrix.
+        matrix_tab = QWidget()
+        m_layout = QVBoxLayout(matrix_tab)
+        self.matrix = MatrixEditor()
+        m_layout.addWidget(self.matrix, 1)
+        m_buttons = QHBoxLayout()
+        self.matrix_message = QLabel("")
+        self.matrix_message.setWordWrap(True)
+        self.matrix_revert = QPushButton("Revert")
+        self.matrix_save = primary_button("Preview and save…")
+        self.matrix_save.setToolTip("Shows the open assessments the change would re-rate before anything is saved")
+        m_buttons.addWidget(self.matrix_message, 1)
+        m_buttons.addWidget(self.matrix_revert)
+        m_buttons.addWidget(self.matrix_save)
+        m_layout.addLayout(m_buttons)
+        self.tabs.addTab(matrix_tab, "Scoring matrix")
+
+        self.model.filtered.connect(self._update_count)
+        self.category_filter.currentIndexChanged.connect(self._apply_predicate)
+        self.severity_filter.currentIndexChanged.connect(self._apply_predicate)
+        self.archived_box.toggled.connect(lambda _: self.reload())
+        self.new_button.clicked.connect(self.new_type)
+        self.table.selection_changed_rows.connect(self._selection_changed)
+        self.editor.save_requested.connect(self.save_type)
+        self.editor.points_requested.connect(self._points_for_type)
+        self.matrix.changed.connect(self._matrix_edited)
+        self.matrix_save.clicked.connect(self.preview_matrix)
+        self.matrix_revert.clicked.connect(lambda: self.matrix.load(self.matrix.saved))
+        QShortcut(QKeySequence.StandardKey.Find, self, self.focus_filter,
+                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        state = self.ctx.settings().value("library/splitter")
+        if state is not None:
+            self.splitter.restoreState(state)
+
+    # --- loading -----------------------------------------------------------------------------------------------
+    def reload(self) -> None:
+        self._stale = False
+        self._loading = True
+        db, archived = self.ctx.db, self.archived_box.isChecked()
+
+        def load():
+            return (library.list_categories(db), library.list_violation_types(db, include_archived=archived),
+                    library.get_matrix(db))
+
+        self.ctx.run(load, on_done=self._loaded, on_error=self._load_failed, parent=self)
+
+    def _loaded(self, result) -> None:
+        categories, types, matrix = result
+        self._loading = False
+        self._categories = [(c.key, c.title) for c in categories]
+        _Matrix.categories = dict(self._categories)
+        _Matrix.current = matrix
+        with QSignalBlocker(self.category_filter):
+            current = self.category_filter.currentData()
+            self.category_filter.clear()
+            self.category_filter.addItem("Any category", None)
+            for key, title in self._categories:
+                self.category_filter.addItem(title, key)
+            self.category_filter.setCurrentIndex(max(self.category_filter.findData(current), 0))
+        self.editor.set_categories(self._categories)
+        self.matrix.set_types(types)
+        if not self.matrix.is_dirty():
+            self.matrix.load(matrix)
+        else:
+            self.matrix.saved = matrix
+        self.model.set_rows(types)
+        self._update_count()
+        d = matrix.default_points
+        self.subtitle.setText(
+            f"{len(types):,} finding types in {len(categories)} categories · default points: "
+            + ", ".join(f"{s.value} {d.get(s, DEFAULT_POINTS[s])}" for s in SEVERITIES)
+        )
+        if self._shown_key is not None and not self.editor.is_dirty():
+            match = next((t for t in types if t.key == self._shown_key), None)
+            self.editor.show_type(match)
+            self.table.select_id(self._shown_key)
+
+    def _load_failed(self, exc: BaseException) -> None:
+        self._loading = False
+        self.ctx.show_error(self, exc)
+
+    def _update_count(self, *_args) -> None:
+        self.count_label.setText(count_text(self.model, "finding type"))
+
+    def _apply_predicate(self, *_args) -> None:
+        category = self.category_filter.currentData()
+        severity = self.severity_filter.currentData()
+        if category is None and severity is None:
+            self.model.set_predicate(None)
+            return
+        self.model.set_predicate(lambda v: (category is None or v.category == category)
+                                 and (severity is None or v.severity == severity))
+
+    # --- the finding library -----------------------------------------------------------------------------------
+    def _selection_changed(self, rows: list) -> None:
+        key = rows[0].key if len(rows) == 1 else None
+        if key == self._shown_key:
+            return
+        if not self.confirm_leave_type():
+            with QSignalBlocker(self.table.selectionModel()):
+                self.table.select_id(self._shown_key)
+            return
+        self._shown_key = key
+        self.editor.show_type(rows[0] if key else None)
+
+    def save_type(self, key: str, changes: dict) -> None:
+        self.ctx.run(library.update_violation_type, self.ctx.db, key, **changes, on_done=self._type_saved,
+                     on_error=self._type_failed, label="Saving the finding type…", parent=self)
+
+    def _type_saved(self, info: ViolationTypeInfo) -> None:
+        self.last_error = None
+        if not self.model.replace_row(info):
+            self.reload()
+        if self.editor.info is not None and self.editor.info.key == info.key:
+            self.editor.show_type(info)
+            self.editor.set_message("Saved. New findings of this type take it from now on.")
+        self._notify("library")
+
+    def _type_failed(self, exc: BaseException) -> None:
+        text = " ".join(str(exc).split())
+        self.last_error = text
+        self.editor.set_message("Not saved: " + text, error=True)
+        if not isinstance(exc, UserError):
+            self.ctx.show_error(self, exc)
+
+    def ask_new_type(self) -> Optional[tuple[str, dict]]:
+        dialog = NewTypeDialog(self._categories, self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        return dialog.values()
+
+    def new_type(self) -> None:
+        if not self.confirm_leave_type():
+            return
+        answer = self.ask_new_type()
+        if answer is None:
+            return
+        key, values = answer
+
+        def created(info: ViolationTypeInfo) -> None:
+            self.last_error = None
+            self._shown_key = None
+            rows = self.model.all_rows() + [info]
+            self.model.set_rows(rows)
+            self.filter_box.clear()
+            self.table.select_id(info.key)
+            self.editor.set_message(f"{info.key} added to the library.")
+            self._notify("library")
+
+        self.ctx.run(library.create_violation_type, self.ctx.db, key, **values, on_done=created,
+                     on_error=self._type_failed, parent=self)
+
+    def _points_for_type(self, key: str) -> None:
+        self.tabs.setCurrentIndex(1)
+        self.matrix.select_type(key)
+
+    def ask_unsaved(self) -> QMessageBox.StandardButton:
+        return QMessageBox.question(
+            self, "Unsaved finding type", "The finding type has changes that are not saved. Save them first?",
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Save,
+        )
+
+    def confirm_leave_type(self) -> bool:
+        if not self.editor.is_dirty():
+            return True
+        answer = self.ask_unsaved()
+        if answer == QMessageBox.StandardButton.Save:
+            try:
+                info = library.update_violation_type(self.ctx.db, self.editor.info.key, **self.editor.changes())
+            except Exception as exc:  # noqa: BLE001 - shown; the editor keeps the edits
+                self._type_failed(exc)
+                return False
+            self._type_saved(info)
+            return True
+        if answer == QMessageBox.StandardButton.Discard:
+            self.editor.revert()
+            return True
+        return False
+
+    # --- the scoring matrix ------------------------------------------------------------------------------------
+    def _matrix_edited(self) -> None:
+        dirty = self.matrix.is_dirty()
+        self.matrix_save.setEnabled(dirty)
+        self.matrix_revert.setEnabled(dirty)
+        self._set_matrix_message("● Unsaved changes to the matrix" if dirty else "", warning=dirty)
+
+    def _set_matrix_message(self, text: str, *, error: bool = False, warning: bool = False) -> None:
+        self.matrix_message.setText(text)
+        colour = theme.OVERDUE if error else (theme.WARNING if warning else theme.OK)
+        self.matrix_message.setStyleSheet(f"color: {colour}; font-weight: 600;")
+
+    def confirm_impacts(self, change: MatrixChange, impacts: list[RerateImpact]) -> bool:
+        """Shows what the change would re-rate; True to save. A separate method so tests can answer it."""
+        dialog = ImpactDialog(change, impacts, self)
+        return dialog.exec() == QDialog.DialogCode.Accepted
+
+    def preview_matrix(self) -> None:
+        """Works out which open assessments the change would re-rate, asks, and only then saves it."""
+        change = self.matrix.change()
+        if not (change.defaults or change.per_type):
+            return
+        self.last_impacts = None
+
+        def previewed(impacts: list[RerateImpact]) -> None:
+            self.last_impacts = impacts
+            if not self.confirm_impacts(change, impacts):
+                self._set_matrix_message("Not saved: the matrix is as it was. Your edits are still here.",
+                                         warning=True)
+                return
+            self.ctx.run(library.save_matrix_change, self.ctx.db, change, on_done=saved, on_error=self._matrix_failed,
+                         label="Saving the matrix and re-rating assessments…", parent=self)
+
+        def saved(impacts: list[RerateImpact]) -> None:
+            self.last_error = None
+            matrix = library.get_matrix(self.ctx.db)
+            _Matrix.current = matrix
+            self.matrix.load(matrix)
+            self.editor.update_points()
+            self.model.set_rows(self.model.all_rows())  # points per type follow the matrix
+            changed = sum(1 for i in impacts if i.old_rating != i.new_rating)
+            self._set_matrix_message(
+                f"Saved. {len(impacts):,} open assessment{'s' if len(impacts) != 1 else ''} re-scored, "
+                f"{changed:,} changed rating.")
+            self._notify("library", "assessments", "suppliers")
+
+        self.ctx.run(library.preview_matrix_change, self.ctx.db, change, on_done=previewed,
+                     on_error=self._matrix_failed, label="Working out which assessments change…", parent=self)
+
+    def _matrix_failed(self, exc: BaseException) -> None:
+        text = " ".join(str(exc).split())
+        self.last_error = text
+        self._set_matrix_message("Not saved: " + text, error=True)
+        if not isinstance(exc, UserError):
+            self.ctx.show_error(self, exc)
+
+    # --- navigation and change notices ---------------------------------------------------------------------------
+    def open_item(self, kind: str, item_id: Any) -> bool:
+        if kind != "violation_type":
+            return False
+        self.tabs.setCurrentIndex(0)
+        key = str(item_id)
+        if self.model.position_of(key) is None:
+            self.filter_box.clear()
+            with QSignalBlocker(self.category_filter), QSignalBlocker(self.severity_filter):
+                self.category_filter.setCurrentIndex(0)
+                self.severity_filter.setCurrentIndex(0)
+            self.model.set_predicate(None)
+        return self.table.select_id(key)
+
+    def focus_filter(self) -> None:
+        if self.tabs.currentIndex() == 0:
+            self.filter_box.setFocus()
+            self.filter_box.selectAll()
+
+    def has_unsaved_changes(self) -> bool:
+        return self.editor.is_dirty() or self.matrix.is_dirty()
+
+    def confirm_leave(self) -> bool:
+        if not self.confirm_leave_type():
+            return False
+        if self.matrix.is_dirty():
+            answer = QMessageBox.question(
+                self, "Unsaved scoring matrix",
+                "The scoring matrix has changes that are not saved. Leave without saving them?",
+                QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.Cancel,
+            )
+            if answer != QMessageBox.StandardButton.Discard:
+                self.tabs.setCurrentIndex(1)
+                return False
+            self.matrix.load(self.matrix.saved)
+        return True
+
+    can_leave = confirm_leave
+
+    def _notify(self, *topics: str) -> None:
+        self._muted = True
+        try:
+            for topic in topics:
+                self.ctx.notify(topic)
+        finally:
+            self._muted = False
+
+    def _on_changed(self, what: str) -> None:
+        if self._muted or what not in REFRESH_TOPICS:
+            return
+        if self.isVisible():
+            self.reload()
+        else:
+            self._stale = True
+
+    def showEvent(self, event) -> None:  # noqa: N802
+        super().showEvent(event)
+        if self._stale:
+            self.reload()
+
+    def hideEvent(self, event) -> None:  # noqa: N802
+        self.ctx.settings().setValue("library/splitter", self.splitter.saveState())
+        super().hideEvent(event)
