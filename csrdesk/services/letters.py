@@ -137,7 +137,8 @@ def _sample_lang(template: TemplateFile) -> str:
     return "zh-en" if "zh" in name else "en"
 
 
-def _resolve(kind: str, template: Optional[str], lang: str) -> TemplateFile:
+def resolve_template(kind: str, template: Optional[str], lang: str) -> TemplateFile:
+    """The checked template for a letter kind: the one named, else the default for the language (a user copy first)."""
     if template:
         path = find_template(template, kind)
         loaded = load_template(path, kind_of(path.name) or kind)
@@ -300,7 +301,7 @@ def render_cap_letter(db: Database, cap_id: int, out_path: Path, template: Optio
     if not cap.items:
         raise UserError(f"CAP {cap_id} has no items; there is nothing to write a CAP letter about.")
     language = letter_language(sup, job.prefs, lang)
-    tpl = _resolve("cap_letter", template, language)
+    tpl = resolve_template("cap_letter", template, language)
     ctx = lc.cap_letter_context(brand_facts(job.prefs), sup, a, cap, today=today or date.today(), lang=language)
     return render_docx(tpl, ctx, out_path)
 
@@ -318,7 +319,7 @@ def render_overdue_reminder(db: Database, cap_id: int, out_path: Path, template:
     ctx = lc.overdue_reminder_context(brand_facts(job.prefs), sup, a, cap, today=today, lang=language)
     if not ctx["overdue"]["count"]:
         raise UserError(f"CAP {cap_id} of {sup.code} has no overdue items on {today.isoformat()}; no reminder is needed.")
-    tpl = _resolve("overdue_reminder", template, language)
+    tpl = resolve_template("overdue_reminder", template, language)
     return render_docx(tpl, ctx, out_path)
 
 
@@ -344,7 +345,7 @@ def render_verification_letter(db: Database, cap_id: int, out_path: Path, visit_
             results=tuple((r.cap_item_id, r.outcome, r.notes) for r in visit.results),
         )
     language = letter_language(sup, job.prefs, lang)
-    tpl = _resolve("verification_result", template, language)
+    tpl = resolve_template("verification_result", template, language)
     ctx = lc.verification_context(brand_facts(job.prefs), sup, a, cap, facts, today=today or date.today(),
                                   lang=language)
     return render_docx(tpl, ctx, out_path)
@@ -355,49 +356,45 @@ def render_vetting_letter(db: Database, screen_id: int, out_path: Path, template
     """Writes the decision of a vetting screen (approve, approve with conditions, reject) to a .docx file."""
     out_path = _check_out_path(out_path, ".docx")
     prefs = load_preferences(db)
+    facts = _vetting_facts(db, screen_id, today)
+    sup = None
+    with db.reading() as s:
+        supplier_id = s.scalar(select(VettingScreen.supplier_id).where(VettingScreen.id == screen_id))
+        if supplier_id is not None:
+            supplier = s.scalar(select(Supplier).where(Supplier.id == supplier_id).options(
+                selectinload(Supplier.contacts)))
+            sup = _supplier_facts(supplier) if supplier else None
+    language = letter_language(sup, prefs, lang) if sup else (lang or "en")
+    tpl = resolve_template("vetting_decision", template, language)
+    ctx = lc.vetting_context(brand_facts(prefs), sup, facts, today=today or date.today(), lang=language)
+    return render_docx(tpl, ctx, out_path)
+
+
+def _vetting_facts(db: Database, screen_id: int, today: Optional[date]) -> lc.VettingFacts:
+    """The screen's decision, score, conditions and failed knock-outs, as the vetting service evaluates them."""
+    from dataclasses import fields
+
+    try:
+        from csrdesk.services.vetting import vetting_letter_context
+    except ImportError:  # a build without vetting: read the screen as stored
+        vetting_letter_context = None
+    if vetting_letter_context is not None:
+        data = vetting_letter_context(db, screen_id, today)
+        return lc.VettingFacts(**{f.name: data[f.name] for f in fields(lc.VettingFacts)})
     with db.reading() as s:
         screen = s.scalar(select(VettingScreen).where(VettingScreen.id == screen_id).options(
-            selectinload(VettingScreen.conditions), selectinload(VettingScreen.answers)))
+            selectinload(VettingScreen.conditions)))
         if screen is None:
             raise NotFound(f"No vetting screen {screen_id}.")
         if not (screen.decision or "").strip():
             raise UserError(f"Vetting screen {screen_id} has no decision yet; record the decision before the letter.")
         checklist = s.get(ChecklistTemplate, screen.template_id)
-        sup = None
-        if screen.supplier_id is not None:
-            supplier = s.scalar(select(Supplier).where(Supplier.id == screen.supplier_id).options(
-                selectinload(Supplier.contacts)))
-            sup = _supplier_facts(supplier) if supplier else None
-        knock_outs = _failed_knock_outs(checklist.definition if checklist else {}, screen.answers)
-        facts = lc.VettingFacts(
+        return lc.VettingFacts(
             screen_id=screen.id, checklist_title=checklist.title if checklist else "", subject=screen.subject,
             status=screen.status, score=screen.score, suggested_decision=screen.suggested_decision,
             decision=screen.decision, reviewer=screen.reviewer, decision_date=screen.decision_date, notes=screen.notes,
-            conditions=tuple((c.text, c.due_date, c.status) for c in screen.conditions),
-            knock_outs=tuple(knock_outs),
+            conditions=tuple((c.text, c.due_date, c.status) for c in screen.conditions if c.status != "withdrawn"),
         )
-    language = letter_language(sup, prefs, lang) if sup else (lang or "en")
-    tpl = _resolve("vetting_decision", template, language)
-    ctx = lc.vetting_context(brand_facts(prefs), sup, facts, today=today or date.today(), lang=language)
-    return render_docx(tpl, ctx, out_path)
-
-
-def _failed_knock_outs(definition: dict, answers) -> list[str]:
-    """Texts of knock-out questions answered the wrong way, read defensively from the checklist definition.
-
-    A question counts when it is marked knock-out and names the answer that rejects ("knock_out_value" or
-    "reject_if"); checklists without those keys give no list, and the letter shows the decision alone.
-    """
-    by_id = {a.question_id: a.value for a in answers}
-    out = []
-    for section in definition.get("sections", [definition]) if isinstance(definition, dict) else []:
-        for q in section.get("questions", []) if isinstance(section, dict) else []:
-            if not isinstance(q, dict) or not (q.get("knock_out") or q.get("knockout")):
-                continue
-            bad = q.get("knock_out_value", q.get("reject_if"))
-            if bad is not None and q.get("id") in by_id and by_id[q.get("id")] == bad:
-                out.append(str(q.get("text") or q.get("title") or q.get("id")))
-    return out
 
 
 # --- e-mail drafts -----------------------------------------------------------------------------------------------
@@ -443,6 +440,8 @@ def make_email_draft_detail(db: Database, cap_id: int, out_path_or_folder: Path,
     from csrdesk.exchange.email_draft import DOCX_MIME, XLSX_MIME, Attachment, build_draft, split_subject, write_draft
 
     today = today or date.today()
+    if lang == "zh":
+        lang = "zh-en"
     job = job or LetterJob.prepare(db)
     with db.reading() as s:
         sup, a, cap = _cap_facts(s, _load_cap(s, cap_id), job.library, job.prefs)
@@ -465,7 +464,7 @@ def make_email_draft_detail(db: Database, cap_id: int, out_path_or_folder: Path,
         if exporter is not None:
             tracker_path = exporter(db, cap_id, Path(tmp) / tracker_name)
             attachments.append(Attachment(tracker_name, Path(tracker_path).read_bytes(), XLSX_MIME))
-    body_template = _resolve("email_cap", template, email_lang)
+    body_template = resolve_template("email_cap", template, email_lang)
     ctx = lc.email_context(
         lc.cap_letter_context(brand_facts(job.prefs), sup, a, cap, today=today, lang=email_lang),
         [att.filename for att in attachments],
