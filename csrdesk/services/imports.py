@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from csrdesk.domain.scoring import Severity
 from csrdesk.exchange.tables import Table, TableRow, clean_text, header_key, read_table
 from csrdesk.services.assessments import AssessmentDetail, AssessmentInput, FindingInput, record_assessment
+from csrdesk.domain.countries import COUNTRIES
 from csrdesk.services.errors import NotFound, UserError
 from csrdesk.services.history import record_change
 from csrdesk.services.progress import NO_PROGRESS, Progress
@@ -24,61 +25,6 @@ from csrdesk.storage.models import FindingCategory, Supplier, ViolationType
 # ----------------------------------------------------------------------------------------------------------------
 # countries
 
-# Canonical English name -> other ways supplier lists write it (ISO codes included). Anything else is title-cased.
-COUNTRIES: dict[str, tuple[str, ...]] = {
-    "China": ("CN", "CHN", "PRC", "P.R. China", "P R China", "PR China", "People's Republic of China", "Mainland China",
-              "China Mainland", "中国", "中华人民共和国", "中国大陆"),
-    "Hong Kong": ("HK", "HKG", "Hong Kong SAR", "Hong Kong SAR China", "Hong Kong China", "HongKong", "香港"),
-    "Macao": ("MO", "MAC", "Macau", "澳门"),
-    "Taiwan": ("TW", "TWN", "Taiwan ROC", "Taiwan Province of China", "Chinese Taipei", "台湾"),
-    "Bangladesh": ("BD", "BGD", "孟加拉", "孟加拉国"),
-    "Vietnam": ("VN", "VNM", "Viet Nam", "Socialist Republic of Vietnam", "越南"),
-    "India": ("IN", "IND", "印度"),
-    "Pakistan": ("PK", "PAK", "巴基斯坦"),
-    "Sri Lanka": ("LK", "LKA", "斯里兰卡"),
-    "Cambodia": ("KH", "KHM", "Kampuchea", "柬埔寨"),
-    "Myanmar": ("MM", "MMR", "Burma", "缅甸"),
-    "Laos": ("LA", "LAO", "Lao PDR", "Lao People's Democratic Republic", "老挝"),
-    "Thailand": ("TH", "THA", "泰国"),
-    "Malaysia": ("MY", "MYS", "马来西亚"),
-    "Indonesia": ("ID", "IDN", "印度尼西亚", "印尼"),
-    "Philippines": ("PH", "PHL", "The Philippines", "菲律宾"),
-    "Nepal": ("NP", "NPL",),
-    "South Korea": ("KR", "KOR", "Korea", "Republic of Korea", "Korea Republic of", "Korea South", "韩国"),
-    "Japan": ("JP", "JPN", "日本"),
-    "Türkiye": ("TR", "TUR", "Turkey", "Turkiye", "Republic of Turkey", "Republic of Türkiye", "土耳其"),
-    "Mexico": ("MX", "MEX", "México", "墨西哥"),
-    "Guatemala": ("GT", "GTM"),
-    "Honduras": ("HN", "HND"),
-    "El Salvador": ("SV", "SLV"),
-    "Nicaragua": ("NI", "NIC"),
-    "Dominican Republic": ("DO", "DOM"),
-    "Haiti": ("HT", "HTI"),
-    "Colombia": ("CO", "COL"),
-    "Peru": ("PE", "PER", "Perú"),
-    "Brazil": ("BR", "BRA", "Brasil", "巴西"),
-    "Egypt": ("EG", "EGY"),
-    "Morocco": ("MA", "MAR"),
-    "Tunisia": ("TN", "TUN"),
-    "Jordan": ("JO", "JOR"),
-    "Ethiopia": ("ET", "ETH"),
-    "Kenya": ("KE", "KEN"),
-    "Madagascar": ("MG", "MDG"),
-    "Mauritius": ("MU", "MUS"),
-    "Lesotho": ("LS", "LSO"),
-    "Portugal": ("PT", "PRT"),
-    "Italy": ("IT", "ITA", "Italia", "意大利"),
-    "Spain": ("ES", "ESP", "España"),
-    "Romania": ("RO", "ROU"),
-    "Bulgaria": ("BG", "BGR"),
-    "Poland": ("PL", "POL"),
-    "Germany": ("DE", "DEU", "Deutschland", "德国"),
-    "United Kingdom": ("GB", "GBR", "UK", "U.K.", "Great Britain", "England", "英国"),
-    "United States": ("US", "USA", "U.S.", "U.S.A.", "United States of America", "America", "美国"),
-    "New Zealand": ("NZ", "NZL"),
-    "Australia": ("AU", "AUS"),
-    "Uzbekistan": ("UZ", "UZB"),
-}
 _SMALL_WORDS = {"and", "of", "the", "da", "de", "del", "du"}
 
 

@@ -152,7 +152,7 @@ def test_supplier_validation(db):
         create_supplier(db, SupplierInput(name="B", code="X-1"))
     with pytest.raises(UserError, match="not an e-mail"):
         create_supplier(db, SupplierInput(name="C", sourcing_owner_email="nobody"))
-    assert create_supplier(db, SupplierInput(name="D", country="Vietnam")).row.code == "VI-0001"
+    assert create_supplier(db, SupplierInput(name="D", country="Vietnam")).row.code == "VN-0001"
 
 
 def test_removing_a_finding_removes_its_draft_item(db, supplier):

@@ -78,7 +78,7 @@ def test_dry_run_changes_nothing(db, shared_dir):
     report = import_suppliers(db, shared_dir / OSH / "summer-2019-compliance-list.csv", dry_run=True)
     data = report.to_json()
     assert data["dry_run"] is True and data["created_count"] == 71 and data["duplicate_count"] == 4
-    assert data["created"][0]["code"].startswith("CH-")
+    assert data["created"][0]["code"].startswith("CN-")
     assert supplier_count(db) == 0 and backups() == []
     assert "nothing was changed" in report.summary()
 
@@ -111,7 +111,7 @@ def test_import_cleans_countries_names_and_addresses(db, shared_dir):
     detail = supplier_detail(db, duc.code)
     assert "\u25a1" not in detail.address and detail.address.endswith("DONG NAI PROVINCE, VIET NAM")
     assert detail.latitude == pytest.approx(10.7211524) and detail.longitude == pytest.approx(106.8473377)
-    assert duc.code.startswith("VI-")
+    assert duc.code.startswith("VN-")
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -167,7 +167,7 @@ def test_xlsx_with_aliased_headers(db, tmp_path, supplier):
     wb.save(path)
     report = import_suppliers(db, path)
     assert report.ignored_columns == ["Internal rating"]
-    assert [(c.row, c.code) for c in report.created] == [(3, "VN-0100"), (5, "BA-0001")]
+    assert [(c.row, c.code) for c in report.created] == [(3, "VN-0100"), (5, "BD-0001")]
     dups = {d.row: d for d in report.duplicates}
     assert dups[4].kind == "near" and dups[4].matches.code == "CN-0001"  # same factory as the existing supplier
     assert dups[6].reason.startswith("same OS ID") and dups[6].matches.code == "VN-0100"
@@ -212,12 +212,12 @@ def test_rows_that_cannot_be_used_are_reported_with_their_reason(db, tmp_path):
 
 def test_codes_follow_the_supplier_service(db, tmp_path):
     """Generated codes use the country prefix the supplier service uses and continue after existing ones."""
-    create_supplier(db, SupplierInput(name="Existing One", country="China"))  # gets CH-0001
+    create_supplier(db, SupplierInput(name="Existing One", country="China"))  # gets CN-0001
     path = tmp_path / "codes.csv"
-    path.write_text("name,country,code\nNew A,China,\nNew B,China,CH-0002\nNew C,China,\nNew D,,\n", encoding="utf-8")
+    path.write_text("name,country,code\nNew A,China,\nNew B,China,CN-0002\nNew C,China,\nNew D,,\n", encoding="utf-8")
     report = import_suppliers(db, path)
     assert [(c.name, c.code) for c in report.created] == [
-        ("New A", "CH-0003"), ("New B", "CH-0002"), ("New C", "CH-0004"), ("New D", "SU-0001")]
+        ("New A", "CN-0003"), ("New B", "CN-0002"), ("New C", "CN-0004"), ("New D", "SU-0001")]
 
 
 def test_cancelling_rolls_everything_back(db, shared_dir):
