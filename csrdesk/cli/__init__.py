@@ -69,10 +69,20 @@ def open_db(args):
     return open_workspace(args.db)
 
 
+def _keep_caches_out_of_the_bundle() -> None:
+    """matplotlib's font cache goes to the user's cache folder, never beside the program (a frozen bundle)."""
+    import os
+
+    from csrdesk import paths
+
+    os.environ.setdefault("MPLCONFIGDIR", str(paths.cache_dir() / "matplotlib"))
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     from csrdesk.logsetup import setup_logging
 
     argv = list(sys.argv[1:] if argv is None else argv)
+    _keep_caches_out_of_the_bundle()
     parser = build_parser()
     args = parser.parse_args(argv)
     setup_logging(console=False)
