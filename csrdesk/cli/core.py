@@ -8,6 +8,8 @@ from pathlib import Path
 
 from csrdesk.cli import CliError, emit_json, open_db, parse_date
 
+caps_actions = None  # the `caps` subcommand group, once register() ran
+
 
 def register(sub) -> None:
     sp = sub.add_parser("suppliers", help="list, show, add, import suppliers and change their status")
@@ -59,6 +61,8 @@ def register(sub) -> None:
 
     cp = sub.add_parser("caps", help="show CAPs, list items, change statuses")
     csub = cp.add_subparsers(dest="action", metavar="ACTION", required=True)
+    global caps_actions
+    caps_actions = csub  # other command modules add `caps` subcommands here (cli/review.py)
     p = csub.add_parser("show", help="a CAP with its items")
     p.add_argument("id", type=int)
     p.add_argument("--json", action="store_true")
