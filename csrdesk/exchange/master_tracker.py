@@ -69,6 +69,26 @@ def write_master(path: Path, suppliers: Sequence, items: Iterable[Sequence], tot
     """Writes the master tracker to path (atomically). suppliers are SupplierProgress rows; items 15-cell rows."""
     path = Path(path)
     wb = Workbook(write_only=True)
+    try:
+        return _write(wb, path, suppliers, items, total_items, today, step)
+    except BaseException:
+        _discard(wb)
+        raise
+
+
+def _discard(wb: Workbook) -> None:
+    """Closes the streams of an abandoned write-only workbook and removes its temporary files."""
+    for ws in wb.worksheets:
+        try:
+            if not ws.closed:
+                ws.close()
+            ws._writer.cleanup()  # openpyxl keeps each streamed sheet in a temporary file until saved
+        except Exception:
+            pass
+
+
+def _write(wb: Workbook, path: Path, suppliers: Sequence, items: Iterable[Sequence], total_items: int, today: date,
+           step: Optional[Callable[[int, int, str], None]]) -> Path:
     stamp = today.isoformat()
 
     sup_ws = _sheet(wb, "Suppliers", f"Suppliers: rating and CAP progress, {stamp}", SUPPLIER_HEADERS)
