@@ -1,6 +1,177 @@
-"""Command line: review commands."""
+"""Command line: quality checks of CAP answers, recording a factory's answer, CAP review, the improvement plan.
+
+These are subcommands of `csrdesk caps` (the group is made in cli/core.py).
+"""
 from __future__ import annotations
+
+import argparse
+
+from csrdesk.cli import CliError, emit_json, open_db, parse_date
+
+SOURCE = "command line"
+
+
+def _comment(text: str) -> tuple[int, str]:
+    item, sep, comment = text.partition("=")
+    try:
+        item_id = int(item.strip())
+    except ValueError:
+        item_id = None
+    if not sep or item_id is None or not comment.strip():
+        raise argparse.ArgumentTypeError(f"{text!r} is not ITEM=COMMENT (an item id, '=', then the comment)")
+    return item_id, comment.strip()
 
 
 def register(sub) -> None:
-    """Adds this module's commands to the csrdesk parser."""
+    """Adds check, update, override, review and plan to the `caps` command."""
+    from csrdesk.cli import core
+
+    csub = core.caps_actions
+    if csub is None:  # pragma: no cover - core registers first (see cli.build_parser)
+        raise RuntimeError("the caps command group must be registered before cli.review")
+
+    p = csub.add_parser("check", help="the quality checks of a CAP's answers and its quality figure")
+    p.add_argument("id", type=int)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=caps_check)
+
+    p = csub.add_parser("update", help="record a factory's root cause, preventive action and project leader")
+    p.add_argument("id", type=int, help="the CAP")
+    p.add_argument("--item", type=int, required=True, help="the CAP item (it must belong to the CAP)")
+    p.add_argument("--root-cause", required=True)
+    p.add_argument("--preventive-action", required=True)
+    p.add_argument("--project-leader", required=True)
+    p.add_argument("--planned-date", type=parse_date, help="planned completion, YYYY-MM-DD")
+    p.add_argument("--note", default="")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=caps_update)
+
+    p = csub.add_parser("override", help="accept a warning on a CAP item for a reason")
+    p.add_argument("id", type=int, help="the CAP")
+    p.add_argument("--item", type=int, required=True)
+    p.add_argument("--code", required=True, help="the warning's code, as `caps check` prints it")
+    p.add_argument("--reason", required=True)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=caps_override)
+
+    p = csub.add_parser("review", help="approve a CAP, or return it to the factory with comments per item")
+    p.add_argument("id", type=int)
+    decision = p.add_mutually_exclusive_group(required=True)
+    decision.add_argument("--approve", action="store_true")
+    decision.add_argument("--return", dest="send_back", action="store_true", help="return it to the factory")
+    p.add_argument("--comment", type=_comment, action="append", default=[], metavar="ITEM=TEXT",
+                   help="a comment for one item (repeat for more items)")
+    p.add_argument("--note", default="")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=caps_review)
+
+    p = csub.add_parser("plan", help="the systems-improvement plan: items by cause category, with risk sources")
+    p.add_argument("id", type=int)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=caps_plan)
+
+
+def check_json(check) -> dict:
+    from csrdesk.services.review import item_json
+
+    return {"id": check.id, "quality": check.quality, "items": [item_json(i) for i in check.items]}
+
+
+def item_answer_json(item) -> dict:
+    from csrdesk.services.review import item_json
+
+    out = item_json(item)
+    out.update({
+        "cap_id": item.cap_id, "finding": item.finding, "status": item.status, "root_cause": item.root_cause,
+        "preventive_action": item.preventive_action, "project_leader": item.project_leader,
+        "planned_date": item.planned_date, "due_date": item.due_date,
+    })
+    return out
+
+
+def _print_warnings(item) -> None:
+    for w in item.open_warnings:
+        print(f"    ! {w.code}: {w.message}")
+    for w in item.warnings:
+        if w.overridden:
+            print(f"    (accepted) {w.code}: {w.override_reason}")
+
+
+def caps_check(args) -> int:
+    from csrdesk.services.review import check_cap
+
+    check = check_cap(open_db(args), args.id)
+    if args.json:
+        emit_json(check_json(check))
+        return 0
+    good = sum(1 for i in check.items if i.ok)
+    print(f"CAP {check.id} ({check.supplier_code}, {check.status}): quality {check.quality}% "
+          f"({good} of {len(check.items)} item(s) without open warnings)")
+    for i in check.items:
+        print(f"  {i.id:>7} {'ok ' if i.ok else '-- '} {i.finding[:70]}")
+        _print_warnings(i)
+    return 0
+
+
+def caps_update(args) -> int:
+    from csrdesk.services.review import record_answer
+
+    item = record_answer(
+        open_db(args), args.item, cap_id=args.id, root_cause=args.root_cause,
+        preventive_action=args.preventive_action, project_leader=args.project_leader,
+        planned_date=args.planned_date, source=SOURCE, note=args.note,
+    )
+    if args.json:
+        emit_json(item_answer_json(item))
+    else:
+        print(f"item {item.id} of CAP {item.cap_id} updated; "
+              f"{len(item.open_warnings)} open warning(s)")
+        _print_warnings(item)
+    return 0
+
+
+def caps_override(args) -> int:
+    from csrdesk.services.review import check_item, override_warning
+
+    db = open_db(args)
+    if check_item(db, args.item).cap_id != args.id:
+        raise CliError(f"CAP item {args.item} does not belong to CAP {args.id}")
+    item = override_warning(db, args.item, args.code, args.reason, source=SOURCE)
+    if args.json:
+        emit_json(item_answer_json(item))
+    else:
+        print(f"warning {args.code} on item {item.id} accepted; {len(item.open_warnings)} open warning(s) left")
+    return 0
+
+
+def caps_review(args) -> int:
+    from csrdesk.services.review import review_cap
+
+    comments: dict[int, str] = {}
+    for item_id, text in args.comment:
+        if item_id in comments:
+            raise CliError(f"item {item_id} has more than one --comment")
+        comments[item_id] = text
+    result = review_cap(open_db(args), args.id, approve=args.approve, comments=comments, note=args.note,
+                        source=SOURCE)
+    if args.json:
+        out = check_json(result.cap)
+        out.update({"decision": result.decision, "status": result.cap.status,
+                    "items_planned": list(result.items_planned)})
+        emit_json(out)
+    else:
+        print(f"CAP {result.cap.id} {result.decision}: now {result.cap.status} (quality {result.cap.quality}%)")
+        if result.items_planned:
+            print(f"{len(result.items_planned)} item(s) now action planned")
+    return 0
+
+
+def caps_plan(args) -> int:
+    from csrdesk.services.review import improvement_plan
+
+    plan = improvement_plan(open_db(args), args.id)
+    if args.json:
+        emit_json(plan.as_dict())
+    else:
+        print(plan.as_text(), end="")
+    return 0

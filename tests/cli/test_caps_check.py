@@ -1,0 +1,145 @@
+"""`csrdesk caps check/update/override/review/plan`: the JSON keys scripts rely on, and one-line errors."""
+import json
+from datetime import date
+
+import pytest
+
+from csrdesk.cli import main
+
+
+@pytest.fixture
+def dbfile(tmp_path):
+    return str(tmp_path / "cli.sqlite3")
+
+
+@pytest.fixture
+def cap(dbfile):
+    """A CAP sent on 10 March 2026 whose response came back: (cap id, [overtime item, fire exit item])."""
+    from csrdesk.services import caps as caps_service
+    from csrdesk.services.assessments import AssessmentInput, FindingInput, record_assessment
+    from csrdesk.services.startup import open_workspace
+    from csrdesk.services.suppliers import SupplierInput, create_supplier
+
+    db = open_workspace(dbfile)
+    create_supplier(db, SupplierInput(name="Dongguan Bright Toys", code="CN-0042", country="China"))
+    d = record_assessment(db, AssessmentInput("CN-0042", date(2026, 3, 2), "periodic", findings=[
+        FindingInput("Monthly overtime exceeds the legal limit", "major", violation_type="HRS-002"),
+        FindingInput("Fire exit blocked by cartons", "critical", category="health-safety")]))
+    caps_service.change_cap_status(db, d.cap_id, "sent", today=date(2026, 3, 10))
+    caps_service.change_cap_status(db, d.cap_id, "response received")
+    items = [i.row.id for i in caps_service.cap_detail(db, d.cap_id).items]
+    db.dispose()
+    return d.cap_id, items
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def update(capsys, dbfile, cap_id, item, root_cause, action, leader, *extra):
+    return run(capsys, "--db", dbfile, "caps", "update", str(cap_id), "--item", str(item), "--root-cause", root_cause,
+               "--preventive-action", action, "--project-leader", leader, *extra)
+
+
+def test_check_json_keys(capsys, dbfile, cap):
+    """caps check --json prints id, quality (0-100) and items with id and warnings (code, message)."""
+    cap_id, items = cap
+    code, out, err = run(capsys, "--db", dbfile, "caps", "check", str(cap_id), "--json")
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["id"] == cap_id and data["quality"] == 0
+    assert [i["id"] for i in data["items"]] == items
+    first = data["items"][0]
+    assert {"id", "warnings"} <= set(first)
+    assert {w["code"] for w in first["warnings"]} == {"root_cause_missing", "preventive_action_missing",
+                                                      "no_project_leader"}
+    assert all(set(w) == {"code", "message"} and w["message"] for w in first["warnings"])
+
+
+def test_update_records_answer_and_prints_warnings(capsys, dbfile, cap):
+    """caps update records the factory's answer and prints the item with its warnings; quality goes up."""
+    cap_id, items = cap
+    code, out, err = update(capsys, dbfile, cap_id, items[0], "工人加班", "已支付加班费", "Li Wei", "--planned-date",
+                            "2026-06-30", "--json")
+    assert code == 0, err
+    item = json.loads(out)
+    assert item["id"] == items[0] and item["root_cause"] == "工人加班" and item["planned_date"] == "2026-06-30"
+    assert {w["code"] for w in item["warnings"]} == {"root_cause_restates_finding", "no_system_element",
+                                                     "planned_after_due"}
+    code, out, err = update(capsys, dbfile, cap_id, items[1],
+                            "No one is responsible for checking the exits every day",
+                            "1. Safety officer checks every exit each morning and signs the checklist",
+                            "Chen Jie", "--planned-date", "2026-03-30", "--json")
+    assert code == 0 and json.loads(out)["warnings"] == []
+    code, out, _ = run(capsys, "--db", dbfile, "caps", "check", str(cap_id), "--json")
+    assert json.loads(out)["quality"] == 50
+
+
+def test_update_refuses_item_of_another_cap(capsys, dbfile, cap):
+    """An item that is not in the CAP is refused with one line, exit 2, and nothing changes."""
+    cap_id, items = cap
+    code, out, err = update(capsys, dbfile, cap_id + 1, items[0], "x y z", "a b", "Li")
+    assert code == 2 and out == "" and err.count("\n") == 1 and "does not belong to CAP" in err
+    code, out, err = update(capsys, dbfile, cap_id, items[0], "  ", "Weekly hours report", "Li")
+    assert code == 2 and "root cause is empty" in err
+    code, out, _ = run(capsys, "--db", dbfile, "caps", "show", str(cap_id), "--json")
+    assert json.loads(out)["items"][0]["root_cause"] == ""
+
+
+def test_bad_planned_date_exits_2(capsys, dbfile, cap):
+    """A planned date not in YYYY-MM-DD form is an argument error."""
+    cap_id, items = cap
+    with pytest.raises(SystemExit) as exc:
+        update(capsys, dbfile, cap_id, items[0], "x", "y", "z", "--planned-date", "30/06/2026")
+    assert exc.value.code == 2 and "YYYY-MM-DD" in capsys.readouterr().err
+
+
+def test_override_then_review_approve(capsys, dbfile, cap):
+    """Approval is refused while warnings are open; after an override it passes and the JSON says so."""
+    cap_id, items = cap
+    update(capsys, dbfile, cap_id, items[0], "No capacity planning before orders are accepted",
+           "Capacity check procedure before every order", "Li Wei", "--planned-date", "2026-04-30")
+    update(capsys, dbfile, cap_id, items[1], "Cartons blocked the exit", "Daily exit checks by the safety officer",
+           "Chen Jie")
+    code, out, err = run(capsys, "--db", dbfile, "caps", "review", str(cap_id), "--approve")
+    assert code == 2 and "open warnings" in err
+    code, out, err = run(capsys, "--db", dbfile, "caps", "override", str(cap_id), "--item", str(items[1]), "--code",
+                         "root_cause_restates_finding", "--reason", "Discussed at the CAP meeting", "--json")
+    assert code == 0, err
+    shown = json.loads(out)
+    assert shown["warnings"] == [] and shown["overridden"][0]["reason"] == "Discussed at the CAP meeting"
+    code, out, err = run(capsys, "--db", dbfile, "caps", "review", str(cap_id), "--approve", "--json")
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["decision"] == "approved" and data["status"] == "approved" and data["quality"] == 100
+
+
+def test_review_return_with_comments(capsys, dbfile, cap):
+    """caps review --return --comment ITEM=TEXT sends the CAP back with the comment on the item."""
+    cap_id, items = cap
+    code, out, err = run(capsys, "--db", dbfile, "caps", "review", str(cap_id), "--return", "--comment",
+                         f"{items[0]}=Give the planning procedure, not the overtime hours", "--json")
+    assert code == 0, err
+    assert json.loads(out)["status"] == "sent"
+    code, out, _ = run(capsys, "--db", dbfile, "caps", "show", str(cap_id), "--json")
+    assert json.loads(out)["status"] == "sent"
+    with pytest.raises(SystemExit):
+        run(capsys, "--db", dbfile, "caps", "review", str(cap_id), "--return", "--comment", "no-equals-sign")
+    assert "ITEM=COMMENT" in capsys.readouterr().err
+
+
+def test_plan_json(capsys, dbfile, cap):
+    """caps plan --json gives the groups by cause category with risk sources, for letters and scripts."""
+    cap_id, items = cap
+    update(capsys, dbfile, cap_id, items[0], "No capacity planning before orders are accepted",
+           "Capacity check procedure before every order", "Li Wei")
+    code, out, err = run(capsys, "--db", dbfile, "caps", "plan", str(cap_id), "--json")
+    assert code == 0, err
+    plan = json.loads(out)
+    assert plan["cap_id"] == cap_id and plan["groups"][0]["key"] == "procedure"
+    assert plan["groups"][0]["risk_sources"] == ["business process"]
+    assert plan["groups"][-1]["key"] == "not-analysed"
+    code, out, _ = run(capsys, "--db", dbfile, "caps", "plan", str(cap_id))
+    assert "Systems-improvement plan" in out and "Procedure (business process)" in out
