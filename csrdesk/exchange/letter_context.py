@@ -580,3 +580,6 @@ def variable_paths(value: Any, prefix: str = "") -> list[str]:
     elif isinstance(value, list) and value and isinstance(value[0], dict):
         paths.extend(variable_paths(value[0], prefix + "[]"))
     return paths
+
+
+KINDS_WITH_SAMPLES = ("cap_letter", "overdue_reminder", "verification_result", "vetting_decision", "email_cap")

@@ -347,6 +347,7 @@ class _Any:
 
 
 ANY = _Any()
+_REFUSED = _Any()  # below an attribute already reported as unsafe: not reported again
 
 
 class _VariableChecker:
@@ -411,10 +412,12 @@ class _VariableChecker:
             return ANY
 
     def _member(self, node: nodes.Node, base: Any, key: Any, path: str) -> Any:
+        if base is _REFUSED:
+            return _REFUSED
         if isinstance(key, str) and key.startswith("_"):
-            self.report(node, f"{path} reaches for an internal attribute ({key}), which the sandbox refuses")
-            return ANY
-        if base is ANY:
+            self.report(node, f"{path} reaches for an internal attribute ({key}) and is refused by the sandbox")
+            return _REFUSED
+        if isinstance(base, _Any):
             return ANY
         if isinstance(base, Mapping):
             if key in base:
