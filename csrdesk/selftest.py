@@ -136,3 +136,24 @@ def _imports(ctx: Context) -> str:
                           assessment_type="periodic")
     assert d.rating == "Unsatisfactory" and d.cap_id, f"{d.rating}, CAP {d.cap_id}"
     return f"{report.created[0].code} created, 1 duplicate flagged; assessment {d.id} {d.rating}"
+
+
+@step("check root causes of a CAP")
+def _root_cause_checks(ctx: Context) -> str:
+    from csrdesk.services.caps import cap_detail
+    from csrdesk.services.review import check_cap, improvement_plan, record_answer
+
+    assert ctx.cap_id, "no CAP was made by the earlier step"
+    items = {i.row.finding: i.row.id for i in cap_detail(ctx.db, ctx.cap_id).items}
+    record_answer(ctx.db, items["Overtime above limit"], root_cause="工人加班", preventive_action="已支付加班费",
+                  project_leader="Li Wei", cap_id=ctx.cap_id)
+    record_answer(ctx.db, items["Fire exit blocked"], root_cause="No one is responsible for checking exits daily",
+                  preventive_action="Safety officer checks every exit each morning and signs the checklist",
+                  project_leader="Chen Jie", cap_id=ctx.cap_id)
+    check = check_cap(ctx.db, ctx.cap_id)
+    codes = {w.code for i in check.items for w in i.open_warnings}
+    assert "root_cause_restates_finding" in codes and "no_system_element" in codes, codes
+    assert check.quality == 50, check.quality
+    plan = improvement_plan(ctx.db, ctx.cap_id)
+    assert plan.groups, "empty improvement plan"
+    return f"quality {check.quality}%, warnings {', '.join(sorted(codes))}"
