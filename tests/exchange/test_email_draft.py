@@ -113,7 +113,7 @@ def test_non_ascii_attachment_names_survive():
     assert part.get_content_type() == DOCX_MIME and part.get_content() == b"PK\x03\x04data"
     assert part.get_param("name") == "CAP.docx"
     assert back["Subject"] == "测试 subject" and back["To"].addresses[0].display_name == "李伟"
-    assert back.get_body(("plain",)).get_content() == "正文\n"
+    assert back.get_body(("plain",)).get_content().replace("\r\n", "\n") == "正文\n"  # canonical CRLF in base64
 
 
 def test_bad_addresses_and_templates_are_refused():
