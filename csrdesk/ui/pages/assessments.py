@@ -45,10 +45,10 @@ def _rating_column(title: str = "Rating") -> Column:
 LIST_COLUMNS = [
     Column("Date", lambda r: r.date, width=90),
     Column("Supplier", lambda r: r.supplier_code, width=80, tooltip=lambda r: r.supplier_name),
+    _rating_column(),
+    Column("Score", lambda r: r.score, width=56),
     Column("Name", lambda r: r.supplier_name, width=180),
     Column("Type", lambda r: r.assessment_type, width=110),
-    Column("Score", lambda r: r.score, width=60),
-    _rating_column(),
     Column("Findings", lambda r: r.findings, width=70),
     Column("Open items", lambda r: r.open_items, width=80),
     Column("CAP", lambda r: r.cap_status or "", width=110),

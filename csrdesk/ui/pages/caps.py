@@ -303,7 +303,7 @@ class ItemPanel(QWidget):
         self.facts.setText(
             f"{_chip(r.status, status_colour)}&nbsp; {r.supplier_code} · {r.supplier_name}<br>"
             f"<span style='color:{SEVERITY_COLOURS.get(r.severity, '#000')}; font-weight:600'>{r.severity}</span>"
-            f", {r.points} points · {due_text}{repeat}"
+            f", {r.points} point{'s' if r.points != 1 else ''} · {due_text}{repeat}"
         )
         for status in d.allowed_statuses:
             button = QPushButton(status)
@@ -636,7 +636,7 @@ class CapsPage(QWidget):
         soon = today + timedelta(days=DUE_SOON_DAYS)
         open_values = frozenset(s.value for s in ItemStatus if s.is_open)
         tests: list[Callable[[CapItemRow], bool]] = []
-        if show == SHOW_OPEN:  # also drops items verified or closed since the list was read
+        if show == SHOW_OPEN and self._loaded_all:  # an open-only list drops rows as they close (_update_rows)
             tests.append(lambda r: r.status in open_values)
         elif show == SHOW_OVERDUE:
             tests.append(lambda r: r.overdue)
@@ -904,6 +904,13 @@ class CapsPage(QWidget):
                 continue
             self._rows[position] = row
             self._search[position] = build_search_texts(self.columns, [row])[0]
+        if not self._loaded_all and any(not ItemStatus(r.status).is_open for r in rows):
+            # The list holds open items only: items verified or closed leave it (a filter pass per keystroke
+            # would cost more than dropping them once).
+            keep = [i for i, r in enumerate(self._rows) if ItemStatus(r.status).is_open]
+            self._rows = [self._rows[i] for i in keep]
+            self._search = [self._search[i] for i in keep]
+            self._index = {r.id: i for i, r in enumerate(self._rows)}
         self._push_rows()
         self._update_subtitle()
 

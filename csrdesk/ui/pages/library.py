@@ -47,17 +47,17 @@ def _points_of(v: ViolationTypeInfo) -> Optional[int]:
 
 TYPE_COLUMNS = [
     Column("Key", lambda v: v.key, width=80),
-    Column("Finding type", lambda v: v.title, width=330, tooltip=lambda v: v.description or None),
-    Column("中文", lambda v: v.title_zh, width=200),
-    Column("Category", lambda v: _Matrix.categories.get(v.category, v.category), width=190),
-    Column("Severity", lambda v: v.severity, colour=lambda v: _SEVERITY_QCOLOURS.get(v.severity), width=100,
+    Column("Finding type", lambda v: v.title, width=270, tooltip=lambda v: v.description or None),
+    Column("中文", lambda v: v.title_zh, width=150),
+    Column("Category", lambda v: _Matrix.categories.get(v.category, v.category), width=150),
+    Column("Severity", lambda v: v.severity, colour=lambda v: _SEVERITY_QCOLOURS.get(v.severity), width=106,
            sort_key=lambda v: [s.value for s in SEVERITIES].index(v.severity)
            if v.severity in [s.value for s in SEVERITIES] else -1),
-    Column("Points", _points_of, width=60, searchable=False,
+    Column("Points", _points_of, width=54, searchable=False,
            bold=lambda v: v.key in _Matrix.current.overrides,
            tooltip=lambda v: "Points set for this type in the scoring matrix" if v.key in _Matrix.current.overrides
            else "The matrix default for its severity"),
-    Column("Days", lambda v: v.days_allowed, width=56, searchable=False),
+    Column("Days", lambda v: v.days_allowed, width=48, searchable=False),
     Column("Source", lambda v: "yours" if not v.builtin else ("edited" if v.user_modified else "built in"),
            width=80, colour=lambda v: QColor(theme.ACCENT) if (not v.builtin or v.user_modified) else None),
 ]
@@ -660,7 +660,7 @@ class LibraryPage(QWidget):
         self.splitter.addWidget(self.editor)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
-        self.splitter.setSizes([850, 520])
+        self.splitter.setSizes([960, 440])
         t_layout.addWidget(self.splitter, 1)
         self.tabs.addTab(types_tab, "Finding library")
 

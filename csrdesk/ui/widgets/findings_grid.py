@@ -71,7 +71,7 @@ COLUMNS = (
     GridColumn("Category", "category", editable=True, width=130),
     GridColumn("Severity", "severity", editable=True, width=96),
     GridColumn("Points", "points", editable=True, width=56),
-    GridColumn("Repeat", None, width=70),
+    GridColumn("Repeat", None, width=84),
 )
 COL_TITLE, COL_CATEGORY, COL_SEVERITY, COL_POINTS, COL_REPEAT = 2, 3, 4, 5, 6
 DRAFT_ROLE = Qt.ItemDataRole.UserRole + 10
