@@ -15,7 +15,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Callable, Iterable, Optional
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -546,3 +546,33 @@ def apply_tracker_import(db: Database, path: Path | str, accept: Optional[set[in
         if progress is not None:
             progress.step(total, total, "Saving")
     return TrackerImportResult(preview, tuple(applied), backup)
+
+
+# ---------------------------------------------------------------- choosing a CAP to export
+
+@dataclass(frozen=True)
+class CapChoice:
+    cap_id: int
+    supplier_code: str
+    supplier_name: str
+    assessment_date: date
+    rating: str
+    status: str
+    items: int
+    open_items: int
+
+
+def cap_choices(db: Database) -> list[CapChoice]:
+    """CAPs that have items, newest first: what the "Export CAP tracker" dialog offers."""
+    open_count = func.sum(case((CapItem.status.in_(OPEN_STATUSES), 1), else_=0))
+    q = (
+        select(Cap.id, Supplier.code, Supplier.name, Assessment.date, Assessment.rating, Cap.status, func.count(),
+               open_count)
+        .join(CapItem, CapItem.cap_id == Cap.id)
+        .join(Assessment, Assessment.id == Cap.assessment_id)
+        .join(Supplier, Supplier.id == Cap.supplier_id)
+        .group_by(Cap.id, Supplier.code, Supplier.name, Assessment.date, Assessment.rating, Cap.status)
+        .order_by(Assessment.date.desc(), Cap.id.desc())
+    )
+    with db.reading() as s:
+        return [CapChoice(*row[:7], int(row[7] or 0)) for row in s.execute(q)]

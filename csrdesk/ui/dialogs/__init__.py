@@ -1,0 +1,1 @@
+"""Dialogs opened from several places of the window (tracker import, letters...)."""

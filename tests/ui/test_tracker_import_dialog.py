@@ -1,0 +1,122 @@
+"""The tracker import dialog: changes per item and field, conflicts highlighted, accept item by item, apply off
+the GUI thread."""
+from __future__ import annotations
+
+import threading
+from datetime import date
+
+import pytest
+from openpyxl import load_workbook
+from PySide6.QtCore import Qt
+
+from csrdesk.exchange.tracker import COLUMN_INDEX, HEADER_ROW, ITEMS_SHEET
+from csrdesk.services import trackers
+from csrdesk.services.assessments import AssessmentInput, FindingInput, record_assessment
+from csrdesk.services.caps import cap_detail, change_cap_status, item_detail, update_item
+from csrdesk.ui.context import AppContext
+from csrdesk.ui.dialogs import tracker_import as dialogs
+
+
+@pytest.fixture
+def ctx(qtbot, ui_app, db):
+    context = AppContext(db)
+    yield context
+    context.cancel_all()
+    context.wait_idle()
+
+
+@pytest.fixture
+def returned(db, supplier, tmp_path):
+    """A tracker of three items returned with answers on all three; item 1 was also changed in the app."""
+    detail = record_assessment(db, AssessmentInput("CN-0001", date(2026, 1, 10), findings=[
+        FindingInput("Overtime above 60 hours", "major"), FindingInput("Fire exit blocked", "critical"),
+        FindingInput("No payslips", "minor")]))
+    change_cap_status(db, detail.cap_id, "sent", today=date(2026, 1, 12))
+    path = trackers.export_tracker(db, detail.cap_id, tmp_path / "tracker.xlsx")
+    ids = [i.row.id for i in cap_detail(db, detail.cap_id).items]
+    wb = load_workbook(path)
+    ws = wb[ITEMS_SHEET]
+    rows = {ws.cell(r, 1).value: r for r in range(HEADER_ROW + 1, ws.max_row + 1) if ws.cell(r, 1).value}
+    ws.cell(rows[ids[0]], COLUMN_INDEX["root_cause"]).value = "没有产能计划"
+    ws.cell(rows[ids[1]], COLUMN_INDEX["project_leader"]).value = "Zhang Wei"
+    ws.cell(rows[ids[2]], COLUMN_INDEX["evidence_notes"]).value = "payslip samples.pdf"
+    wb.save(tmp_path / "returned.xlsx")
+    update_item(db, ids[0], root_cause="Agreed at the CAP meeting")
+    return tmp_path / "returned.xlsx", ids
+
+
+def test_dialog_shows_changes_conflicts_and_applies_chosen_items(qtbot, ctx, db, returned, monkeypatch):
+    """Changes appear per item and field; the conflict is highlighted and unticked; Apply takes the ticked items,
+    on the worker thread, and leaves the others alone."""
+    path, ids = returned
+    threads = []
+    real_apply = trackers.apply_tracker_import
+
+    def spy(*args, **kwargs):
+        threads.append(threading.current_thread() is threading.main_thread())
+        return real_apply(*args, **kwargs)
+
+    monkeypatch.setattr(trackers, "apply_tracker_import", spy)
+    dialog = dialogs.TrackerImportDialog(ctx, path)
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.preview is not None, timeout=10000)
+    tree = dialog.tree
+    assert tree.topLevelItemCount() == 3
+    nodes = {tree.topLevelItem(i).data(0, Qt.ItemDataRole.UserRole): tree.topLevelItem(i) for i in range(3)}
+    conflict = nodes[ids[0]].child(0)
+    assert conflict.text(0) == "Root cause (conflict)"
+    assert conflict.text(1) == "Agreed at the CAP meeting" and conflict.text(2) == "没有产能计划"
+    assert conflict.background(1).color() == dialogs.CONFLICT_BG
+    assert nodes[ids[0]].checkState(0) == Qt.CheckState.Unchecked
+    change = nodes[ids[1]].child(0)
+    assert (change.text(0), change.text(1), change.text(2)) == ("Project leader", "(empty)", "Zhang Wei")
+    assert dialog.accepted_items() == {ids[1], ids[2]}
+
+    dialog.set_checked(ids[2], False)
+    assert dialog.apply_button.isEnabled()
+    with qtbot.waitSignal(dialog.applied, timeout=10000):
+        dialog.apply_button.click()
+    assert threads == [False]
+    assert item_detail(db, ids[1]).row.project_leader == "Zhang Wei"
+    assert item_detail(db, ids[2]).evidence_notes == ""
+    assert item_detail(db, ids[0]).row.root_cause == "Agreed at the CAP meeting"
+
+
+def test_accept_all_takes_the_factorys_answer_in_conflicts(qtbot, ctx, db, returned):
+    """Accept all ticks every item, conflicts included: the factory's answer replaces the app's value."""
+    path, ids = returned
+    dialog = dialogs.TrackerImportDialog(ctx, path)
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.preview is not None, timeout=10000)
+    dialog.all_button.click()
+    assert dialog.accepted_items() == set(ids)
+    with qtbot.waitSignal(dialog.applied, timeout=10000):
+        dialog.apply_button.click()
+    assert item_detail(db, ids[0]).row.root_cause == "没有产能计划"
+    assert dialog.result_value is not None and len(dialog.result_value.applied) == 3
+
+
+def test_refused_file_is_explained_and_cannot_be_applied(qtbot, ctx, db, tmp_path, monkeypatch):
+    """A file that is not a tracker: the dialog says why, and there is nothing to apply."""
+    shown = []
+    monkeypatch.setattr(dialogs, "show_error", lambda parent, exc: shown.append(str(exc)))
+    bad = tmp_path / "notes.xlsx"
+    bad.write_bytes(b"not a workbook")
+    dialog = dialogs.TrackerImportDialog(ctx, bad)
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: bool(shown), timeout=10000)
+    assert "not an Excel .xlsx file" in shown[0]
+    assert dialog.title.text() == "This tracker cannot be imported"
+    assert not dialog.apply_button.isEnabled() and dialog.tree.topLevelItemCount() == 0
+
+
+def test_choose_cap_dialog_filters(qtbot, db, returned):
+    """The CAP chooser lists CAPs with their supplier and filters as one types."""
+    choices = trackers.cap_choices(db)
+    dialog = dialogs.ChooseCapDialog(choices)
+    qtbot.addWidget(dialog)
+    assert dialog.chosen_cap_id() == choices[0].cap_id
+    dialog.filter.setText("nobody")
+    assert dialog.chosen_cap_id() is None
+    dialog.filter.setText("cn-0001")
+    assert dialog.tree.topLevelItem(0).isHidden() is False
