@@ -108,6 +108,7 @@ def run_batch(db: Database, cap_ids: Sequence[int], folder: Path, *, letters: bo
         for n, cap_id in enumerate(ids):
             code = codes.get(cap_id, "")
             progress.step(n, len(ids), f"{code or 'CAP'} (CAP {cap_id})")
+            progress.check()  # a cancel pressed while the step was being shown stops before the next CAP
             if not code:
                 result.failures.append(BatchFailure(cap_id, "", f"No CAP {cap_id}."))
                 result.done += 1
