@@ -196,16 +196,17 @@ def list_items(
     if category:
         q = q.where(Finding.category == category)
     q = q.order_by(CapItem.due_date, CapItem.id)
-    rows = []
+    open_set = frozenset(open_values)
+    rows: list[CapItemRow] = []
+    append = rows.append
     with db.reading() as s:
-        for r in s.execute(q):
-            overdue = r[10] is not None and r[11] in open_values and r[10] < today
-            rows.append(CapItemRow(
-                id=r[0], cap_id=r[1], supplier_id=r[2], supplier_code=r[3], supplier_name=r[4], finding=r[5],
-                category=r[6], severity=r[7], points=r[8], repeat=r[9], due_date=r[10], status=r[11],
-                overdue=overdue, days_overdue=(today - r[10]).days if overdue else 0, root_cause=r[12],
-                preventive_action=r[13], project_leader=r[14], planned_date=r[15],
-            ))
+        # Plain Core rows and positional fields: tens of thousands of items at the large-program scale.
+        for (item_id, cap_id, sup_id, code, name, title, category, severity, points, repeat, due, status, root_cause,
+             preventive, leader, planned) in s.connection().execute(q):
+            overdue = due is not None and status in open_set and due < today
+            append(CapItemRow(item_id, cap_id, sup_id, code, name, title, category, severity, points, repeat, due,
+                              status, overdue, (today - due).days if overdue else 0, root_cause, preventive, leader,
+                              planned))
     return rows
 
 

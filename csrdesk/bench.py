@@ -1,0 +1,265 @@
+"""The benchmark: builds the large-program scale in a temporary workspace and times what users wait for.
+
+    python -m csrdesk.bench [--suppliers 600] [--findings-per-assessment 87] [--json] [--keep DIR]
+
+Each measurement is a function registered with @measure(name, target), as the self-test registers its steps with
+@step: other parts add theirs (start to usable window, a letter with 87 findings, a tracker export...) at the end of
+this file, or in a module of their own named in EXTENSION_MODULES. Measurements run in the order registered, after
+the demo generation, on the same workspace. Quick operations run several times and the median is reported; the table says whether each
+met its target on this machine. Exit status 0 when every measurement with a target met it, 1 otherwise, 2 on bad
+arguments.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any, Callable, Optional, Sequence
+
+
+@dataclass
+class BenchContext:
+    """What the measurements share: the workspace and facts later measurements need (set by earlier ones)."""
+
+    folder: Path
+    suppliers: int
+    findings_per_assessment: int
+    seed: int = 1
+    today: date = field(default_factory=date.today)
+    db: Any = None
+    demo: Any = None  # the DemoResult of the demo generation
+    facts: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Measurement:
+    name: str
+    fn: Callable[[BenchContext], Optional[str]]
+    target: Optional[float]  # seconds; None: measured and reported, no target
+    repeat: int
+
+
+@dataclass
+class Row:
+    operation: str
+    seconds: Optional[float]
+    target: Optional[float]
+    ok: Optional[bool]  # None: no target
+    detail: str = ""
+    runs: list[float] = field(default_factory=list)
+
+
+MEASUREMENTS: list[Measurement] = []
+# Modules of other parts that register measurements with @measure when imported; one not built yet is skipped.
+EXTENSION_MODULES: tuple[str, ...] = ("csrdesk.exchange.letters_bench",)
+
+
+def measure(name: str, target: Optional[float] = None, repeat: int = 5):
+    """Registers a measurement; the function gets the BenchContext and may return a short detail for the table.
+
+    repeat > 1 runs it that many times and reports the median: use it for quick, read-only operations.
+    """
+    def wrap(fn: Callable[[BenchContext], Optional[str]]):
+        MEASUREMENTS.append(Measurement(name, fn, target, repeat))
+        return fn
+
+    return wrap
+
+
+# -- the measurements of the foundation ---------------------------------------------------------------------------
+
+@measure("demo generation", target=60.0, repeat=1)
+def _demo(ctx: BenchContext) -> str:
+    from csrdesk.services.demo import generate_demo
+    from csrdesk.services.startup import open_workspace
+
+    ctx.db = open_workspace(str(ctx.folder / "bench.sqlite3"))
+    ctx.demo = generate_demo(ctx.db, suppliers=ctx.suppliers, findings_per_assessment=ctx.findings_per_assessment,
+                             seed=ctx.seed, today=ctx.today)
+    d = ctx.demo
+    return f"{d.suppliers} suppliers, {d.assessments} assessments, {d.findings} findings, {d.cap_items} CAP items"
+
+
+@measure("supplier list with ratings", target=0.2)
+def _supplier_list(ctx: BenchContext) -> str:
+    from csrdesk.services.suppliers import list_suppliers
+
+    rows = list_suppliers(ctx.db, today=ctx.today)
+    busiest = max(rows, key=lambda r: (r.open_items, r.code))
+    ctx.facts["busiest_supplier"] = busiest.code
+    return f"{len(rows)} suppliers"
+
+
+@measure("one supplier's detail", target=0.05)
+def _supplier_detail(ctx: BenchContext) -> str:
+    from csrdesk.services.suppliers import supplier_detail
+
+    code = ctx.facts.get("busiest_supplier") or _first_code(ctx)
+    detail = supplier_detail(ctx.db, code, today=ctx.today)
+    return f"{code}: {len(detail.assessments)} assessments, {detail.row.open_items} open items"
+
+
+@measure("overdue items, all suppliers", target=0.3)
+def _overdue(ctx: BenchContext) -> str:
+    from csrdesk.services.caps import overdue_items
+
+    return f"{len(overdue_items(ctx.db, today=ctx.today))} items"
+
+
+@measure("open items, all suppliers (CAPs page)", target=None)
+def _open_items(ctx: BenchContext) -> str:
+    from csrdesk.services.caps import list_items
+
+    return f"{len(list_items(ctx.db, today=ctx.today))} items"
+
+
+def _first_code(ctx: BenchContext) -> str:
+    from csrdesk.services.suppliers import list_suppliers
+
+    return list_suppliers(ctx.db, today=ctx.today)[0].code
+
+
+def _load_extensions() -> None:
+    import importlib
+
+    for module in EXTENSION_MODULES:
+        try:
+            importlib.import_module(module)
+        except ModuleNotFoundError as exc:
+            if exc.name != module:
+                raise
+
+
+# -- running ------------------------------------------------------------------------------------------------------
+
+def run_bench(suppliers: int = 600, findings_per_assessment: int = 87, *, keep: Optional[Path] = None,
+              seed: int = 1, progress: Optional[Callable[[Row], None]] = None,
+              measurements: Optional[Sequence[Measurement]] = None) -> dict:
+    """Runs every measurement in a fresh workspace (CSRDESK_HOME in a temporary folder, or in `keep`)."""
+    if measurements is None:
+        _load_extensions()
+        measurements = list(MEASUREMENTS)
+    rows: list[Row] = []
+    previous_home = os.environ.get("CSRDESK_HOME")
+    with tempfile.TemporaryDirectory(prefix="csrdesk-bench-") as tmp:
+        folder = Path(keep) if keep else Path(tmp)
+        folder.mkdir(parents=True, exist_ok=True)
+        os.environ["CSRDESK_HOME"] = str(folder / "home")
+        os.environ.setdefault("MPLCONFIGDIR", str(folder / "home" / "cache" / "matplotlib"))
+        ctx = BenchContext(folder=folder, suppliers=suppliers, findings_per_assessment=findings_per_assessment,
+                           seed=seed)
+        try:
+            for m in measurements:
+                row = _run_one(m, ctx)
+                rows.append(row)
+                if progress:
+                    progress(row)
+        finally:
+            if ctx.db is not None:
+                ctx.db.dispose()
+            if previous_home is None:
+                os.environ.pop("CSRDESK_HOME", None)
+            else:
+                os.environ["CSRDESK_HOME"] = previous_home
+    return {
+        "ok": all(r.ok is not False for r in rows),
+        "suppliers": suppliers,
+        "findings_per_assessment": findings_per_assessment,
+        "counts": asdict(ctx.demo) if ctx.demo is not None else None,
+        "database": str(folder / "bench.sqlite3") if keep else None,
+        "rows": [
+            {"operation": r.operation, "seconds": r.seconds, "target": r.target, "ok": r.ok, "detail": r.detail,
+             "runs": r.runs}
+            for r in rows
+        ],
+    }
+
+
+def _run_one(m: Measurement, ctx: BenchContext) -> Row:
+    runs: list[float] = []
+    detail = ""
+    try:
+        for _ in range(max(1, m.repeat)):
+            started = time.perf_counter()
+            detail = m.fn(ctx) or ""
+            runs.append(time.perf_counter() - started)
+    except Exception as exc:  # one broken measurement is reported, the rest still run
+        return Row(m.name, None, m.target, False, f"failed: {type(exc).__name__}: {exc}", [round(r, 4) for r in runs])
+    seconds = statistics.median(runs)
+    # A target relative to a reference measured earlier in the same run (bare docxtpl...) is set in ctx.facts.
+    target = ctx.facts.get(("target", m.name), m.target)
+    ok = None if target is None else seconds < target
+    return Row(m.name, round(seconds, 4), target, ok, detail, [round(r, 4) for r in runs])
+
+
+def format_table(report: dict) -> str:
+    header = ("operation", "seconds", "target", "ok", "detail")
+    lines = [header]
+    for r in report["rows"]:
+        lines.append((
+            r["operation"],
+            "-" if r["seconds"] is None else f"{r['seconds']:.3f}",
+            "-" if r["target"] is None else f"< {r['target']:g}",
+            {True: "yes", False: "NO", None: "-"}[r["ok"]],
+            r["detail"],
+        ))
+    widths = [max(len(str(line[i])) for line in lines) for i in range(4)]
+    out = []
+    for k, line in enumerate(lines):
+        cells = [str(line[0]).ljust(widths[0]), str(line[1]).rjust(widths[1]), str(line[2]).ljust(widths[2]),
+                 str(line[3]).ljust(widths[3]), str(line[4])]
+        out.append("  ".join(cells).rstrip())
+        if k == 0:
+            out.append("  ".join("-" * w for w in widths) + "  " + "-" * 6)
+    return "\n".join(out)
+
+
+def _parser() -> argparse.ArgumentParser:
+    class Parser(argparse.ArgumentParser):
+        def error(self, message: str) -> None:
+            self.exit(2, f"csrdesk.bench: {message}\n")
+
+    p = Parser(prog="python -m csrdesk.bench",
+               description="Build the large-program scale in a temporary workspace and time what users wait for.")
+    p.add_argument("--suppliers", type=int, default=600)
+    p.add_argument("--findings-per-assessment", type=int, default=87)
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.add_argument("--keep", type=Path, metavar="DIR", help="build the workspace in DIR and keep it")
+    return p
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    args = _parser().parse_args(argv)
+    if not 1 <= args.suppliers <= 9999 or not 0 <= args.findings_per_assessment <= 500:
+        sys.stderr.write("csrdesk.bench: --suppliers must be from 1 to 9999 and --findings-per-assessment from 0 to 500\n")
+        return 2
+    if args.keep is not None and (args.keep / "bench.sqlite3").exists():
+        sys.stderr.write(f"csrdesk.bench: {args.keep} already holds a benchmark database; choose an empty folder\n")
+        return 2
+
+    def show(row: Row) -> None:
+        if not args.json:
+            mark = {True: "ok", False: "SLOW" if row.seconds is not None else "FAILED", None: "--"}[row.ok]
+            took = "-" if row.seconds is None else f"{row.seconds:.3f} s"
+            print(f"[{mark}] {row.operation}: {took} {row.detail}", file=sys.stderr, flush=True)
+
+    report = run_bench(args.suppliers, args.findings_per_assessment, keep=args.keep, seed=args.seed, progress=show)
+    if args.json:
+        sys.stdout.write(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
+    else:
+        print(format_table(report))
+        if args.keep:
+            print(f"\nThe workspace is kept in {args.keep}.")
+    return 0 if report["ok"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1257 @@
+"""Realistic, deterministic demo data: factories in eight countries with three years of audits, CAPs and complaints.
+
+Everything is drawn from `random.Random(seed)` in a fixed order, and every date is relative to `today`, so one seed
+always gives the same data. Scores and ratings come from the real rules (`rate_assessment` with the workspace's
+scoring matrix and each supplier's certifications), repeat findings from `is_repeat` and due dates from `due_date`:
+nothing shown to the user is invented outside the domain rules.
+
+The data is written with bulk inserts in one transaction, so the large-program scale (600 suppliers, 87 findings per
+assessment) takes seconds. For that reason the change history is kept short: one row per supplier status, per
+assessment rating and per CAP status, as if each had been entered once; the many intermediate status changes of
+CAP items are not written (their dates are on the items themselves: planned, verification and closure dates).
+"""
+from __future__ import annotations
+
+import random
+import re
+import time
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from datetime import time as clock
+from typing import Any, Optional, Sequence
+
+from sqlalchemy import func, insert, select, text
+from sqlalchemy.orm import Session
+
+from csrdesk.domain.caps import PastFinding, due_date, is_overdue, is_repeat
+from csrdesk.domain.lifecycle import CapStatus, ItemStatus, SupplierStatus
+from csrdesk.domain.scoring import (
+    Certification as CertFact, Rating, ScoredFinding, ScoringMatrix, Severity, rate_assessment,
+)
+from csrdesk.services.errors import UserError
+from csrdesk.services.library import load_matrix
+from csrdesk.services.progress import Progress
+from csrdesk.storage.db import Database
+from csrdesk.storage.models import (
+    Assessment, Cap, CapItem, Certification, ChangeRecord, ChecklistTemplate, Complaint, Contact, Finding,
+    FindingCategory, LawReference, Supplier, VerificationResult, VerificationVisit, VettingAnswer, VettingCondition,
+    VettingScreen, ViolationType,
+)
+
+MAX_SUPPLIERS = 9999
+MAX_FINDINGS = 500
+SOURCE = "demo data"
+
+
+@dataclass
+class DemoResult:
+    suppliers: int = 0
+    assessments: int = 0
+    findings: int = 0
+    caps: int = 0
+    cap_items: int = 0
+    overdue_items: int = 0
+    complaints: int = 0
+    vetting_screens: int = 0
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        return (
+            f"Added {self.suppliers} suppliers with {self.assessments} assessments and {self.findings} findings, "
+            f"{self.caps} CAPs with {self.cap_items} items ({self.overdue_items} overdue), {self.complaints} "
+            f"complaints and {self.vetting_screens} vetting screens in {self.seconds:.1f} s."
+        )
+
+
+# -- places, names and people -------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class City:
+    name: str
+    local: str
+    region: str
+    lat: float
+    lon: float
+
+
+@dataclass(frozen=True)
+class Country:
+    code: str
+    name: str
+    weight: float
+    language: str  # the factory's language (contact preference, letters)
+    dial: str
+    cities: tuple[City, ...]
+    brands: tuple[tuple[str, str], ...]  # (English, local)
+    products: tuple[tuple[str, str, str], ...]  # (English, local, sector)
+    english: str  # pattern with {brand} {product} {city}
+    local: str
+    street: str  # pattern with {no} and {city} {region}
+    people: str  # key into PEOPLE
+
+
+C = City
+COUNTRIES: tuple[Country, ...] = (
+    Country(
+        "CN", "China", 0.30, "zh", "86",
+        (C("Dongguan", "东莞", "Guangdong", 23.02, 113.75), C("Guangzhou", "广州", "Guangdong", 23.13, 113.26),
+         C("Ningbo", "宁波", "Zhejiang", 29.87, 121.54), C("Shaoxing", "绍兴", "Zhejiang", 30.00, 120.58),
+         C("Quanzhou", "泉州", "Fujian", 24.87, 118.68), C("Suzhou", "苏州", "Jiangsu", 31.30, 120.62),
+         C("Qingdao", "青岛", "Shandong", 36.07, 120.38), C("Shantou", "汕头", "Guangdong", 23.35, 116.68),
+         C("Jinjiang", "晋江", "Fujian", 24.78, 118.55), C("Yiwu", "义乌", "Zhejiang", 29.31, 120.07)),
+        (("Everbright", "永辉"), ("Xinda", "鑫达"), ("Huamei", "华美"), ("Jiahe", "嘉和"), ("Tianyi", "天艺"),
+         ("Ruifeng", "瑞丰"), ("Yongsheng", "永盛"), ("Hongxing", "鸿兴"), ("Meida", "美达"), ("Kanglong", "康隆"),
+         ("Jinxiu", "锦绣"), ("Hengtai", "恒泰")),
+        (("Garment", "服装", "apparel"), ("Knitting", "针织", "apparel"), ("Footwear", "鞋业", "footwear"),
+         ("Toys", "玩具", "toys"), ("Textile", "纺织", "textiles"), ("Home Products", "家居用品", "home goods"),
+         ("Leather Goods", "皮具", "accessories")),
+        "{city} {brand} {product} Co., Ltd.", "{city}{brand}{product}有限公司",
+        "No. {no} Industrial Road, {city}, {region}", "zh",
+    ),
+    Country(
+        "BD", "Bangladesh", 0.15, "bn", "880",
+        (C("Gazipur", "গাজীপুর", "Dhaka Division", 24.00, 90.42),
+         C("Narayanganj", "নারায়ণগঞ্জ", "Dhaka Division", 23.62, 90.50),
+         C("Savar", "সাভার", "Dhaka Division", 23.85, 90.26), C("Ashulia", "আশুলিয়া", "Dhaka Division", 23.90, 90.30),
+         C("Chattogram", "চট্টগ্রাম", "Chattogram Division", 22.36, 91.78)),
+        (("Rahman", "রহমান"), ("Karim", "করিম"), ("Padma", "পদ্মা"), ("Meghna", "মেঘনা"),
+         ("Sonar Bangla", "সোনার বাংলা"), ("Jamuna", "যমুনা"), ("Shapla", "শাপলা"), ("Rupali", "রূপালী"),
+         ("Surma", "সুরমা"), ("Nabil", "নাবিল")),
+        (("Knit Composite", "নিট কম্পোজিট", "apparel"), ("Apparels", "অ্যাপারেলস", "apparel"),
+         ("Fashions", "ফ্যাশনস", "apparel"), ("Sweaters", "সোয়েটার্স", "apparel"), ("Denim", "ডেনিম", "apparel"),
+         ("Textile Mills", "টেক্সটাইল মিলস", "textiles")),
+        "{brand} {product} Ltd.", "{brand} {product} লিমিটেড",
+        "Plot {no}, BSCIC Industrial Area, {city}, {region}", "bn",
+    ),
+    Country(
+        "VN", "Vietnam", 0.15, "vi", "84",
+        (C("Binh Duong", "Bình Dương", "Binh Duong Province", 10.98, 106.65),
+         C("Dong Nai", "Đồng Nai", "Dong Nai Province", 10.95, 106.82),
+         C("Long An", "Long An", "Long An Province", 10.54, 106.41),
+         C("Hai Phong", "Hải Phòng", "Hai Phong City", 20.86, 106.68),
+         C("Nam Dinh", "Nam Định", "Nam Dinh Province", 20.42, 106.17),
+         C("Ho Chi Minh City", "TP. Hồ Chí Minh", "Ho Chi Minh City", 10.78, 106.70)),
+        (("Phú Thịnh", "Phú Thịnh"), ("Minh Anh", "Minh Anh"), ("Hưng Phát", "Hưng Phát"),
+         ("Bảo Long", "Bảo Long"), ("Nam Sơn", "Nam Sơn"), ("Tân Phú", "Tân Phú"), ("Kim Long", "Kim Long"),
+         ("Đại Phát", "Đại Phát"), ("Hải Âu", "Hải Âu"), ("An Khang", "An Khang")),
+        (("Garment", "May mặc", "apparel"), ("Textile and Garment", "Dệt may", "textiles"),
+         ("Footwear", "Giày da", "footwear"), ("Toys", "Đồ chơi", "toys"), ("Handbags", "Túi xách", "accessories")),
+        "{brand} {product} Co., Ltd.", "Công ty TNHH {product} {brand}",
+        "Lot {no}, Industrial Park, {city}, {region}", "vi",
+    ),
+    Country(
+        "IN", "India", 0.07, "hi", "91",
+        (C("Noida", "नोएडा", "Uttar Pradesh", 28.54, 77.39), C("Gurugram", "गुरुग्राम", "Haryana", 28.46, 77.03),
+         C("Jaipur", "जयपुर", "Rajasthan", 26.91, 75.79), C("Ludhiana", "लुधियाना", "Punjab", 30.90, 75.86)),
+        (("Shree Ganesh", "श्री गणेश"), ("Laxmi", "लक्ष्मी"), ("Sai", "साई"), ("Ganga", "गंगा"),
+         ("Arihant", "अरिहंत"), ("Shiv Shakti", "शिव शक्ति")),
+        (("Exports", "एक्सपोर्ट्स", "apparel"), ("Textiles", "टेक्सटाइल्स", "textiles"),
+         ("Apparels", "अपैरल्स", "apparel"), ("Handicrafts", "हस्तशिल्प", "home goods"),
+         ("Fabrics", "फ़ैब्रिक्स", "textiles")),
+        "{brand} {product} Pvt. Ltd.", "{brand} {product} प्राइवेट लिमिटेड",
+        "Plot {no}, Sector {sector}, {city}, {region}", "hi",
+    ),
+    Country(
+        "IN", "India", 0.05, "ta", "91",
+        (C("Tiruppur", "திருப்பூர்", "Tamil Nadu", 11.11, 77.34), C("Chennai", "சென்னை", "Tamil Nadu", 13.08, 80.27),
+         C("Karur", "கரூர்", "Tamil Nadu", 10.96, 78.08)),
+        (("Murugan", "முருகன்"), ("Kaveri", "காவேரி"), ("Annai", "அன்னை"), ("Sri Balaji", "ஸ்ரீ பாலாஜி"),
+         ("Thangam", "தங்கம்"), ("Vel", "வேல்")),
+        (("Knit Fashions", "நிட் ஃபேஷன்ஸ்", "apparel"), ("Textiles", "டெக்ஸ்டைல்ஸ்", "textiles"),
+         ("Garments", "கார்மென்ட்ஸ்", "apparel"), ("Home Textiles", "ஹோம் டெக்ஸ்டைல்ஸ்", "home goods")),
+        "{brand} {product} Pvt. Ltd.", "{brand} {product} பிரைவேட் லிமிடெட்",
+        "{no} Avinashi Road, {city}, {region}", "ta",
+    ),
+    Country(
+        "TR", "Türkiye", 0.08, "tr", "90",
+        (C("İstanbul", "İstanbul", "İstanbul", 41.01, 28.98), C("Bursa", "Bursa", "Bursa", 40.19, 29.06),
+         C("Denizli", "Denizli", "Denizli", 37.78, 29.09), C("İzmir", "İzmir", "İzmir", 38.42, 27.14),
+         C("Gaziantep", "Gaziantep", "Gaziantep", 37.07, 37.38), C("Uşak", "Uşak", "Uşak", 38.68, 29.41)),
+        (("Anadolu", "Anadolu"), ("Ege", "Ege"), ("Marmara", "Marmara"), ("Yıldız", "Yıldız"),
+         ("Özdemir", "Özdemir"), ("Karadeniz", "Karadeniz"), ("Çınar", "Çınar"), ("Başak", "Başak"),
+         ("Güneş", "Güneş"), ("Akdeniz", "Akdeniz")),
+        (("Textile", "Tekstil", "textiles"), ("Apparel", "Konfeksiyon", "apparel"), ("Knitwear", "Örme", "apparel"),
+         ("Leather", "Deri", "accessories"), ("Home Textiles", "Ev Tekstili", "home goods")),
+        "{brand} {product} Industry and Trade Inc.", "{brand} {product} San. ve Tic. A.Ş.",
+        "Organize Sanayi Bölgesi {no}. Cadde, {city}", "tr",
+    ),
+    Country(
+        "MX", "Mexico", 0.06, "es", "52",
+        (C("León", "León", "Guanajuato", 21.12, -101.68), C("Tehuacán", "Tehuacán", "Puebla", 18.46, -97.39),
+         C("Puebla", "Puebla", "Puebla", 19.04, -98.21), C("Torreón", "Torreón", "Coahuila", 25.54, -103.41),
+         C("Aguascalientes", "Aguascalientes", "Aguascalientes", 21.88, -102.29),
+         C("Mérida", "Mérida", "Yucatán", 20.97, -89.62)),
+        (("Bajio", "del Bajío"), ("Tehuacan", "de Tehuacán"), ("Northern", "del Norte"), ("San Miguel", "San Miguel"),
+         ("La Laguna", "La Laguna"), ("Western", "de Occidente"), ("Santa Fe", "Santa Fe"), ("Valley", "del Valle")),
+        (("Apparel", "Confecciones", "apparel"), ("Textiles", "Textiles", "textiles"), ("Footwear", "Calzado", "footwear"),
+         ("Apparel Assembly", "Maquiladora", "apparel"), ("Toys", "Juguetes", "toys")),
+        "{brand} {product} S.A. de C.V.", "{product} {brand} S.A. de C.V.",
+        "Parque Industrial, Calle {no}, {city}, {region}", "es",
+    ),
+    Country(
+        "KH", "Cambodia", 0.07, "km", "855",
+        (C("Phnom Penh", "ភ្នំពេញ", "Phnom Penh", 11.56, 104.92),
+         C("Kampong Speu", "កំពង់ស្ពឺ", "Kampong Speu", 11.45, 104.52),
+         C("Kandal", "កណ្ដាល", "Kandal", 11.48, 104.95), C("Svay Rieng", "ស្វាយរៀង", "Svay Rieng", 11.09, 105.80)),
+        (("Angkor", "អង្គរ"), ("Mekong", "មេគង្គ"), ("Bayon", "បាយ័ន"), ("Tonle", "ទន្លេ"), ("Lotus", "ឈូក"),
+         ("Golden Rice", "ស្រូវមាស")),
+        (("Garment", "កាត់ដេរ", "apparel"), ("Weaving", "ត្បាញ", "textiles"), ("Footwear", "ផលិតស្បែកជើង", "footwear"),
+         ("Handbags", "កាបូប", "accessories")),
+        "{brand} {product} (Cambodia) Co., Ltd.", "រោងចក្រ{product} {brand}",
+        "National Road 4, Km {no}, {city}", "km",
+    ),
+    Country(
+        "ID", "Indonesia", 0.07, "id", "62",
+        (C("Bandung", "Bandung", "Jawa Barat", -6.92, 107.61), C("Semarang", "Semarang", "Jawa Tengah", -6.97, 110.42),
+         C("Tangerang", "Tangerang", "Banten", -6.18, 106.63), C("Bekasi", "Bekasi", "Jawa Barat", -6.24, 106.99),
+         C("Boyolali", "Boyolali", "Jawa Tengah", -7.53, 110.60), C("Surabaya", "Surabaya", "Jawa Timur", -7.26, 112.75)),
+        (("Sinar Jaya", "Sinar Jaya"), ("Mitra Abadi", "Mitra Abadi"), ("Sumber Rejeki", "Sumber Rejeki"),
+         ("Citra Busana", "Citra Busana"), ("Indah Karya", "Indah Karya"), ("Maju Bersama", "Maju Bersama"),
+         ("Cahaya Timur", "Cahaya Timur"), ("Bintang Terang", "Bintang Terang")),
+        (("Garments", "Garmen", "apparel"), ("Textiles", "Tekstil", "textiles"), ("Footwear", "Sepatu", "footwear"),
+         ("Toys", "Mainan", "toys")),
+        "PT {brand} {product}", "PT {brand} {product}",
+        "Jl. Raya Industri No. {no}, {city}, {region}", "id",
+    ),
+)
+del C
+
+CN_PROVINCES = {"Guangdong": "广东", "Zhejiang": "浙江", "Fujian": "福建", "Jiangsu": "江苏", "Shandong": "山东"}
+
+# (family names, given names, family name first). Chinese names carry their characters.
+PEOPLE: dict[str, tuple[tuple[Any, ...], tuple[Any, ...], bool]] = {
+    "zh": ((("Chen", "陈"), ("Li", "李"), ("Wang", "王"), ("Zhang", "张"), ("Liu", "刘"), ("Huang", "黄"),
+            ("Zhou", "周"), ("Wu", "吴"), ("Lin", "林"), ("Xu", "徐")),
+           (("Jing", "静"), ("Wei", "伟"), ("Fang", "芳"), ("Min", "敏"), ("Lei", "磊"), ("Yan", "燕"),
+            ("Qiang", "强"), ("Hui", "慧"), ("Jun", "军"), ("Xiuying", "秀英")), True),
+    "bn": (("Islam", "Hossain", "Akter", "Rahman", "Ahmed", "Chowdhury", "Begum", "Uddin", "Sarker", "Khan"),
+           ("Rafiqul", "Nasrin", "Tanvir", "Farhana", "Kamrul", "Sabina", "Abdul Karim", "Shirin", "Rashed",
+            "Mahmuda"), False),
+    "vi": (("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Võ", "Đặng", "Bùi", "Đỗ", "Huỳnh"),
+           ("Thị Lan", "Văn Hùng", "Thị Hương", "Minh Tuấn", "Ngọc Mai", "Văn Dũng", "Thị Hạnh", "Đức Quang",
+            "Thanh Thảo", "Hoàng Phúc"), True),
+    "hi": (("Sharma", "Verma", "Gupta", "Singh", "Yadav", "Agarwal", "Mehta", "Joshi", "Chauhan", "Saxena"),
+           ("Priya", "Rahul", "Sunita", "Amit", "Neha", "Vikram", "Pooja", "Sanjay", "Anjali", "Manoj"), False),
+    "ta": (("Subramanian", "Raman", "Krishnan", "Natarajan", "Pillai", "Selvam", "Rajendran", "Murugesan"),
+           ("Karthik", "Lakshmi", "Senthil", "Meena", "Arun", "Kavitha", "Murali", "Divya", "Saravanan", "Revathi"),
+           False),
+    "tr": (("Yılmaz", "Kaya", "Demir", "Şahin", "Çelik", "Yıldız", "Aydın", "Öztürk", "Arslan", "Doğan"),
+           ("Ayşe", "Mehmet", "Fatma", "Mustafa", "Elif", "Emre", "Zeynep", "Hakan", "Gül", "Murat"), False),
+    "es": (("López", "García", "Hernández", "Martínez", "Rodríguez", "Pérez", "Sánchez", "Ramírez", "Flores", "Torres"),
+           ("María Fernanda", "José Luis", "Guadalupe", "Juan Carlos", "Ana Sofía", "Miguel Ángel", "Rosa Elena",
+            "Jorge", "Alejandra", "Luis Alberto"), False),
+    "km": (("Sok", "Chan", "Kim", "Heng", "Meas", "Phal", "Sam", "Chea", "Keo", "Ouk"),
+           ("Dara", "Sophea", "Vanna", "Bopha", "Rithy", "Sreymom", "Pisey", "Visal", "Chanthou", "Sokha"), True),
+    "id": (("Rahmawati", "Santoso", "Lestari", "Wijaya", "Saputra", "Hidayat", "Kurniawan", "Pratama", "Nugroho",
+            "Setiawan"),
+           ("Siti", "Budi", "Dewi", "Agus", "Rina", "Eko", "Sri", "Hendra", "Wulan", "Yusuf"), False),
+}
+
+SOURCING_OWNERS = (
+    ("Hannah Becker", "hannah.becker@brand.example"), ("Tom Okafor", "tom.okafor@brand.example"),
+    ("Mei Lin Tan", "meilin.tan@brand.example"), ("Lucas Moreau", "lucas.moreau@brand.example"),
+    ("Sara Lindqvist", "sara.lindqvist@brand.example"), ("James Carter", "james.carter@brand.example"),
+)
+# Who at the brand looks after which sourcing region.
+OWNER_BY_COUNTRY = {"CN": (0, 2), "BD": (1, 5), "VN": (2, 3), "IN": (1, 4), "TR": (3, 4), "MX": (5, 0),
+                    "KH": (2, 5), "ID": (3, 1)}
+OTHER_BRANDS = ("Northwind Outfitters", "Bluepeak Apparel", "Little Acorn Toys", "Harbor & Pine Home",
+                "Stride Footwear", "Copperleaf Kids", "Trailhead Gear")
+AUDIT_FIRMS = ("Meridian Audit Services", "Crossbridge Assurance", "True North Social Audits",
+               "Lotus Compliance Partners", "Atlas Verification Ltd.")
+STANDARDS = ("SMETA 6.1 (4 pillar)", "amfori BSCI", "SLCP converged assessment", "WRAP", "Brand code of conduct")
+STAFF_ROLES = ("HR manager", "EHS manager", "production manager", "admin manager", "compliance officer")
+LEADER_ROLE_BY_CATEGORY = {
+    "management": "compliance officer", "forced-labour": "HR manager", "child-labour": "HR manager",
+    "wages": "HR manager", "hours": "production manager", "health-safety": "EHS manager",
+    "freedom-of-association": "HR manager", "discrimination": "HR manager", "employment": "HR manager",
+    "environment": "EHS manager", "ethics": "admin manager",
+}
+PLACES = {
+    "records": ("payroll records, sample of {a} workers", "time records for {month}", "personnel files, {a} sampled",
+                "worker interviews ({a} workers)", "management interview and document review"),
+    "floor": ("sewing floor {a}", "cutting section", "finishing and packing", "warehouse", "dormitory block {blk}",
+              "canteen", "boiler room", "chemical store", "printing workshop", "generator room"),
+    "site": ("wastewater outlet", "hazardous waste store", "boiler stack", "chemical store", "site perimeter"),
+    "people": ("worker interviews ({a} workers)", "migrant worker interviews", "recruitment agency contracts",
+               "grievance box records", "supervisor interviews"),
+}
+PLACE_KIND = {
+    "health-safety": "floor", "environment": "site", "forced-labour": "people", "freedom-of-association": "people",
+    "discrimination": "people",
+}
+EVIDENCE = {
+    "health-safety": "photos of the corrected condition and the updated monthly safety inspection checklist",
+    "hours": "time records for the last two months and the revised production planning procedure",
+    "wages": "payroll for the last two months with the corrected calculation and the bank transfer records",
+    "forced-labour": "signed receipts for returned documents, fee reimbursement records and the revised recruitment policy",
+    "child-labour": "age verification records for all workers and the revised hiring checklist",
+    "management": "the approved procedure, training attendance sheets and the internal audit plan",
+    "freedom-of-association": "minutes of the worker committee election and the revised grievance procedure",
+    "discrimination": "the revised anti-harassment policy, training attendance and the grievance log",
+    "employment": "signed contracts for the sampled workers and the list of approved subcontractors",
+    "environment": "waste manifests, the valid discharge permit and the latest monitoring report",
+    "ethics": "the signed anti-bribery declaration and the gift and hospitality register",
+}
+REVIEW_COMMENTS = (
+    "The root cause restates the finding; name the system failure behind it (5 Whys).",
+    "The preventive action needs a named owner and a monitoring step.",
+    "The planned date is later than the time allowed; explain why or bring it forward.",
+    "Please attach the revised procedure the action refers to.",
+)
+DENIED_NOTES = (
+    "Access refused at the gate: management said the owner was away and asked to reschedule.",
+    "The auditor was let in but refused access to payroll and time records.",
+    "Unannounced visit: the factory closed its gates and would not admit the auditors.",
+)
+COMPLAINT_CHANNELS = (("hotline", 0.40), ("worker organization", 0.20), ("email", 0.25), ("in person", 0.15))
+COMPLAINT_TEXT = {
+    "wages": ("Workers say overtime on Sundays is paid at the normal rate.",
+              "Piece-rate workers report pay below the minimum wage in the low season.",
+              "Wages for last month were paid two weeks late."),
+    "hours": ("Workers report compulsory overtime until 11 pm during peak season.",
+              "No rest day for the last three weeks before shipment."),
+    "discrimination": ("A line supervisor shouts at and insults workers who miss targets.",
+                       "Workers report that pregnant workers are pressured to resign."),
+    "freedom-of-association": ("Workers who joined the union say they were moved to lower-paid work.",
+                               "Management warned workers not to talk to the union organiser."),
+    "health-safety": ("Workers report that fire exits on the third floor are locked at night.",
+                      "No masks are given in the spraying section."),
+    "forced-labour": ("Migrant workers say the agency keeps their passports.",
+                      "Workers say they must repay a recruitment fee from their wages."),
+    "employment": ("Workers on rolling short contracts say they are dismissed before becoming permanent.",),
+    "child-labour": ("A worker reports that children help in the packing section after school.",),
+}
+COMPLAINT_OUTCOMES = ("substantiated", "partly substantiated", "not substantiated")
+# Share of each CAP status among the latest CAPs of established suppliers, and the age (days) of the assessment.
+STAGE_SHARES = (
+    (CapStatus.DRAFT, 0.06), (CapStatus.SENT, 0.12), (CapStatus.RESPONSE_RECEIVED, 0.10),
+    (CapStatus.UNDER_REVIEW, 0.09), (CapStatus.APPROVED, 0.07), (CapStatus.IN_REMEDIATION, 0.40),
+    (CapStatus.CLOSED, 0.16),
+)
+STAGE_AGE = {
+    CapStatus.DRAFT: (2, 12), CapStatus.SENT: (8, 45), CapStatus.RESPONSE_RECEIVED: (20, 55),
+    CapStatus.UNDER_REVIEW: (25, 65), CapStatus.APPROVED: (35, 80), CapStatus.IN_REMEDIATION: (60, 330),
+    CapStatus.CLOSED: (120, 360),
+}
+STAGE_ORDER = {s: i for i, s in enumerate(CapStatus)}
+# Supplier roles beyond the ordinary active factory; each appears at least once from 20 suppliers on.
+ROLE_SHARES = (
+    ("vetting", 0.05), ("approved", 0.04), ("conditionally approved", 0.03), ("prospect", 0.02),
+    ("exiting", 0.03), ("exited", 0.02), ("severe", 0.05), ("denied", 0.04),
+)
+NEW_ROLES = ("vetting", "approved", "conditionally approved", "prospect")
+# Findings per full assessment as a share of findings_per_assessment, and the severity mix, by the factory's state.
+CONDITIONS = {
+    "good": ((0.0, 0.3), ((Severity.MINOR, 0.9), (Severity.MAJOR, 0.1))),
+    "fair": ((0.8, 1.2), ((Severity.MINOR, 0.9), (Severity.MAJOR, 0.095), (Severity.CRITICAL, 0.005))),
+    "poor": ((1.0, 1.4), ((Severity.MINOR, 0.48), (Severity.MAJOR, 0.44), (Severity.CRITICAL, 0.08))),
+}
+PROFILE_CONDITIONS = {
+    "good": (("good", 0.75), ("fair", 0.25)),
+    "fair": (("good", 0.2), ("fair", 0.55), ("poor", 0.25)),
+    "poor": (("fair", 0.3), ("poor", 0.7)),
+}
+RECOGNISED = (("WRAP", 1), ("SA8000", 3), ("amfori BSCI", 1), ("ICTI", 1))
+OTHER_CERTS = (("SLCP", 1), ("ISO 14001", 3), ("Higg FEM", 1), ("OEKO-TEX Standard 100", 1), ("GOTS", 1))
+
+_ASCII = str.maketrans({"ı": "i", "İ": "I", "đ": "d", "Đ": "D"})
+
+
+def _ascii(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.translate(_ASCII))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).encode("ascii", "ignore").decode()
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "", _ascii(text).lower())
+
+
+def _weighted(rng: random.Random, pairs: Sequence[tuple[Any, float]]) -> Any:
+    return rng.choices([p[0] for p in pairs], weights=[p[1] for p in pairs])[0]
+
+
+@dataclass(frozen=True)
+class Person:
+    name: str
+    email_local: str
+
+
+def _person(rng: random.Random, language: str) -> Person:
+    families, givens, family_first = PEOPLE[language]
+    family, given = rng.choice(families), rng.choice(givens)
+    if language == "zh":
+        name = f"{family[0]} {given[0]} ({family[1]}{given[1]})"
+        return Person(name, f"{_slug(given[0])}.{_slug(family[0])}")
+    name = f"{family} {given}" if family_first else f"{given} {family}"
+    return Person(name, f"{_slug(given.split()[-1] if family_first else given.split()[0])}.{_slug(family)}")
+
+
+def _phone(rng: random.Random, dial: str) -> str:
+    return f"+{dial} {rng.randint(20, 99)} {rng.randint(1000, 9999)} {rng.randint(1000, 9999)}"
+
+
+# -- the library as the generator needs it ------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class LibType:
+    key: str
+    category: str
+    title: str
+    severity: Severity
+    description: str
+    code_requirement: str
+    legal_topic: Optional[str]
+    suggested_remediation: str
+    days_allowed: int
+    root_causes: tuple[str, ...]
+    preventive_actions: tuple[str, ...]
+
+
+@dataclass
+class Library:
+    types: list[LibType]
+    by_severity: dict[Severity, list[LibType]]
+    categories: list[str]
+    laws: dict[tuple[str, str], str]
+    matrix: ScoringMatrix
+
+
+def _load_library(s: Session) -> Library:
+    types = [
+        LibType(v.key, v.category, v.title, Severity(v.severity), v.description or "", v.code_requirement or "",
+                v.legal_topic, v.suggested_remediation or "", int(v.days_allowed or 0),
+                tuple(v.root_cause_examples or ()), tuple(v.preventive_action_examples or ()))
+        for v in s.scalars(select(ViolationType).where(ViolationType.archived.is_(False)).order_by(ViolationType.key))
+    ]
+    if not types:
+        raise UserError("The finding library is empty, so there is nothing to draw demo findings from.")
+    by_severity: dict[Severity, list[LibType]] = {sev: [] for sev in Severity}
+    for t in types:
+        # Denied access is recorded on the assessment itself, not as a finding.
+        if t.key != "MGT-009":
+            by_severity[t.severity].append(t)
+    categories = list(s.scalars(select(FindingCategory.key).order_by(FindingCategory.position, FindingCategory.id)))
+    laws = {(r.country, r.topic): r.requirement for r in s.scalars(select(LawReference))}
+    return Library(types, by_severity, categories or sorted({t.category for t in types}), laws, load_matrix(s))
+
+
+# -- the generator ------------------------------------------------------------------------------------------------
+
+@dataclass
+class _Ids:
+    """The next free id of each table, so rows can reference each other before anything is written."""
+
+    next: dict[str, int] = field(default_factory=dict)
+
+    def take(self, table: str) -> int:
+        value = self.next[table]
+        self.next[table] = value + 1
+        return value
+
+
+@dataclass
+class _SupplierPlan:
+    index: int
+    code: str
+    role: str
+    stage: Optional[CapStatus]
+    country: Country
+    profile: str
+
+
+@dataclass
+class _Rows:
+    suppliers: list[dict] = field(default_factory=list)
+    contacts: list[dict] = field(default_factory=list)
+    certifications: list[dict] = field(default_factory=list)
+    assessments: list[dict] = field(default_factory=list)
+    findings: list[dict] = field(default_factory=list)
+    caps: list[dict] = field(default_factory=list)
+    cap_items: list[dict] = field(default_factory=list)
+    visits: list[dict] = field(default_factory=list)
+    visit_results: list[dict] = field(default_factory=list)
+    complaints: list[dict] = field(default_factory=list)
+    screens: list[dict] = field(default_factory=list)
+    answers: list[dict] = field(default_factory=list)
+    conditions: list[dict] = field(default_factory=list)
+    history: list[dict] = field(default_factory=list)
+
+
+def _at(day: date, hour: int = 9) -> datetime:
+    return datetime.combine(day, clock(hour, 0))
+
+
+class _Generator:
+    def __init__(self, rng: random.Random, lib: Library, ids: _Ids, today: date, per_assessment: int,
+                 templates: list[tuple[int, Any]]) -> None:
+        self.rng = rng
+        self.lib = lib
+        self.ids = ids
+        self.today = today
+        self.m = per_assessment
+        self.templates = templates
+        self.rows = _Rows()
+        self.used_names: set[str] = set()
+        self.supplier_profiles: list[tuple[int, str, Country]] = []
+
+    # dates ------------------------------------------------------------------------------------------------------
+    def days_ago(self, low: int, high: int) -> date:
+        return self.today - timedelta(days=self.rng.randint(low, high))
+
+    def between(self, low: date, high: date) -> date:
+        """A day from low to high (never after today); low when the range is empty."""
+        high = min(high, self.today)
+        if high <= low:
+            return min(low, self.today)
+        return low + timedelta(days=self.rng.randint(0, (high - low).days))
+
+    # suppliers --------------------------------------------------------------------------------------------------
+    def supplier(self, plan: _SupplierPlan) -> None:
+        rng, country = self.rng, plan.country
+        city = rng.choice(country.cities)
+        for attempt in range(8):
+            brand, product = rng.choice(country.brands), rng.choice(country.products)
+            name = country.english.format(brand=_ascii(brand[0]) if country.code == "VN" else brand[0],
+                                          product=product[0], city=city.name)
+            local = country.local.format(brand=brand[1], product=product[1], city=city.local)
+            if name not in self.used_names:
+                break
+        else:
+            unit = sum(1 for n in self.used_names if n.startswith(name)) + 1
+            name, local = f"{name} (Unit {unit})", f"{local} ({unit})"
+        self.used_names.add(name)
+        supplier_id = self.ids.take("suppliers")
+        owner = SOURCING_OWNERS[rng.choice(OWNER_BY_COUNTRY[country.code])]
+        sector = product[2]
+        kind = "material supplier" if sector == "textiles" and rng.random() < 0.5 else (
+            "subcontractor" if rng.random() < 0.04 else "factory")
+        number = rng.randint(3, 220)
+        street = country.street.format(no=number, sector=rng.randint(2, 80), city=city.name, region=city.region)
+        address = f"{street}, {country.name}"
+        if country.code == "CN":
+            address += f"\n{CN_PROVINCES[city.region]}省{city.local}市工业路{number}号"
+        self.rows.suppliers.append(dict(
+            id=supplier_id, code=plan.code, name=name, local_name=local, country=country.name, address=address,
+            supplier_type=kind, sector=sector, status="prospect", os_id=self._os_id(country.code),
+            sourcing_owner=owner[0], sourcing_owner_email=owner[1],
+            other_brands=", ".join(rng.sample(OTHER_BRANDS, rng.choice((0, 0, 1, 1, 2, 3)))),
+            latitude=round(city.lat + rng.uniform(-0.08, 0.08), 5), longitude=round(city.lon + rng.uniform(-0.08, 0.08), 5),
+            notes="",
+        ))
+        domain = f"{_slug(brand[0])}-{_slug(product[0])}.example"
+        # Many Cambodian and some Indonesian factories are run by Chinese-speaking management.
+        manager_language = "zh" if country.code in ("KH", "ID") and rng.random() < 0.4 else country.people
+        manager = _person(rng, manager_language)
+        compliance = _person(rng, country.people)
+        prefers = country.language if rng.random() < 0.75 else "en"
+        contacts = [
+            ("factory manager", manager, manager_language if manager_language == "zh" else country.language),
+            ("compliance contact", compliance, prefers),
+        ]
+        if rng.random() < 0.3:
+            contacts.append(("HR manager", _person(rng, country.people), country.language))
+        for role, person, language in contacts:
+            self.rows.contacts.append(dict(
+                id=self.ids.take("contacts"), supplier_id=supplier_id, role=role, name=person.name,
+                email=f"{person.email_local}@{domain}", phone=_phone(rng, country.dial), language=language,
+            ))
+        staff = {role: _person(rng, country.people).name for role in STAFF_ROLES}
+        staff["compliance officer"] = compliance.name
+        certs = self._certifications(supplier_id, sector)
+        self._history(plan, supplier_id, staff, certs, country)
+
+    def _os_id(self, code: str) -> str:
+        if self.rng.random() > 0.6:
+            return ""
+        alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+        return f"{code}{self.rng.randint(2019, 2024)}{self.rng.randint(1, 365):03d}" + "".join(
+            self.rng.choice(alphabet) for _ in range(7))
+
+    def _certifications(self, supplier_id: int, sector: str) -> list[CertFact]:
+        rng = self.rng
+        chosen = []
+        if rng.random() < 0.22:
+            pool = [c for c in RECOGNISED if c[0] != "ICTI" or sector == "toys"]
+            if sector == "toys" and rng.random() < 0.6:
+                pool = [("ICTI", 1)]
+            chosen.append(rng.choice(pool))
+        if rng.random() < 0.35:
+            chosen.append(rng.choice(OTHER_CERTS))
+        facts = []
+        for scheme, years in chosen:
+            state = _weighted(rng, (("valid", 0.6), ("expiring", 0.15), ("expired", 0.25)))
+            if state == "valid":
+                expires = self.today + timedelta(days=rng.randint(61, 365 * years))
+            elif state == "expiring":
+                expires = self.today + timedelta(days=rng.randint(5, 60))
+            else:
+                expires = self.today - timedelta(days=rng.randint(10, 400))
+            issued = expires - timedelta(days=365 * years)
+            reference = f"{_slug(scheme).upper()[:6]}-{issued.year}-{rng.randint(10000, 99999)}"
+            self.rows.certifications.append(dict(
+                id=self.ids.take("certifications"), supplier_id=supplier_id, scheme=scheme, reference=reference,
+                issued=issued, expires=expires,
+            ))
+            facts.append(CertFact(scheme, expires, issued))
+        return facts
+
+    # the audit history ------------------------------------------------------------------------------------------
+    def _plan_dates(self, plan: _SupplierPlan) -> tuple[list[list[Any]], int]:
+        """The planned assessments [(type, date, flags)], oldest first, and the index of the main latest one."""
+        rng, role = self.rng, plan.role
+        if role == "vetting":
+            return [["pre-production", self.days_ago(3, 50), set()]], 0
+        if role in ("approved", "conditionally approved"):
+            return [["pre-production", self.days_ago(40, 200), set()]], 0
+        if role == "prospect":
+            return [["pre-production", self.days_ago(20, 120), {"fail"}]], 0
+        if role == "exited":
+            latest = self.days_ago(400, 620)
+        else:
+            low, high = STAGE_AGE[plan.stage or CapStatus.IN_REMEDIATION]
+            latest = self.days_ago(low, high)
+        dates = [latest]
+        horizon = self.today - timedelta(days=3 * 365)
+        d = latest
+        while True:
+            d = d - timedelta(days=rng.randint(330, 400))
+            if d < horizon:
+                break
+            dates.insert(0, d)
+        onboarded = rng.random() < 0.3
+        planned = []
+        for i, d in enumerate(dates):
+            kind = "pre-production" if (i == 0 and onboarded and len(dates) > 1) else (
+                "unannounced" if rng.random() < 0.12 else "periodic")
+            planned.append([kind, d, set()])
+        last = len(planned) - 1
+        if role == "denied":
+            # A denied latest visit leaves no CAP, so only where the latest CAP's status is a common one.
+            common = plan.stage in (None, CapStatus.IN_REMEDIATION, CapStatus.CLOSED)
+            target = last if ((common and rng.random() < 0.35) or last == 0) else rng.randint(1 if last > 1 else 0, last - 1)
+            planned[target][2].add("denied")
+        elif rng.random() < 0.01 and last > 0:
+            planned[rng.randint(1, last)][2].add("denied")
+        if role == "severe":
+            target = last if (rng.random() < 0.5 or last == 0) else rng.randint(0, last - 1)
+            if planned[target][0] == "pre-production":
+                target = last
+            planned[target][2].add("zt")
+        return planned, last
+
+    def _history(self, plan: _SupplierPlan, supplier_id: int, staff: dict[str, str], certs: list[CertFact],
+                 country: Country) -> None:
+        rng = self.rng
+        planned, main_index = self._plan_dates(plan)
+        past: dict[str, tuple[PastFinding, ...]] = {}
+        prior_types: dict[Severity, list[LibType]] = {sev: [] for sev in Severity}
+        prior_seen: set[str] = set()
+        assessments: list[dict] = []  # what later steps need of each: id, date, rating, kind, main, findings
+        firm = rng.choice(AUDIT_FIRMS)
+        standard = rng.choice(STANDARDS)
+        i = 0
+        previous: Optional[dict] = None
+        while i < len(planned):
+            kind, day, flags = planned[i]
+            is_main_latest = i == main_index
+            denied = "denied" in flags
+            if denied:
+                findings: list[tuple[LibType, Severity]] = []
+            elif kind == "follow-up" and previous is not None:
+                findings = self._follow_up_findings(previous["findings"])
+            else:
+                if kind == "pre-production":
+                    condition = "poor" if "fail" in flags else "good"
+                else:
+                    condition = _weighted(rng, PROFILE_CONDITIONS[plan.profile])
+                findings = self._draw_findings(condition, prior_types, zt="zt" in flags or (
+                    condition == "poor" and kind != "pre-production" and rng.random() < 0.015))
+                if "fail" in flags and self.m > 0:
+                    findings.append((self._pick(Severity.CRITICAL, set(), prior_types, 0.0), Severity.CRITICAL))
+                if is_main_latest and plan.stage is not None and not findings and self.m > 0:
+                    findings = self._draw_findings("fair", prior_types, zt=False, at_least=1)
+            if kind == "pre-production" and "fail" not in flags:
+                findings = self._trim_for_approval(findings, certs, day)
+            if "fail" in flags and rng.random() < 0.5:
+                denied, findings = True, []
+            record = self._assessment(supplier_id, kind, day, denied, findings, certs, past, firm, standard,
+                                      country, staff, plan, is_main_latest, i == main_index - 1)
+            assessments.append(record)
+            for vt, _sev in findings:
+                key = "type:" + vt.key
+                if key not in past:
+                    past[key] = (PastFinding(day, vt.key, vt.title),)
+                if vt.key not in prior_seen:
+                    prior_seen.add(vt.key)
+                    prior_types[vt.severity].append(vt)
+            previous = record
+            rating = record["rating"]
+            following = planned[i + 1][1] if i + 1 < len(planned) else None
+            if following is not None and kind != "follow-up":
+                if rating == Rating.DENIED.value:
+                    extra = ["unannounced", day + timedelta(days=rng.randint(20, 45)), set()]
+                elif rating in (Rating.UNSATISFACTORY.value, Rating.ZERO_TOLERANCE.value) and rng.random() < 0.8:
+                    extra = ["follow-up", day + timedelta(days=rng.randint(45, 90)), set()]
+                else:
+                    extra = None
+                if extra is not None and extra[1] < following - timedelta(days=20):
+                    planned.insert(i + 1, extra)
+                    main_index += 1
+            elif (is_main_latest and plan.role not in NEW_ROLES and plan.role != "exited"
+                  and rating in (Rating.UNSATISFACTORY.value, Rating.ZERO_TOLERANCE.value)
+                  and (self.today - day).days >= 120 and rng.random() < 0.5):
+                planned.append(["follow-up", day + timedelta(days=rng.randint(50, 100)), set()])
+            i += 1
+        latest = max(assessments, key=lambda a: (a["date"], a["id"]))
+        status = self._status(plan, latest["rating"])
+        self.rows.suppliers[-1]["status"] = status
+        first_day = assessments[0]["date"] - timedelta(days=rng.randint(10, 60))
+        self.rows.history.append(dict(
+            at=_at(first_day), entity="supplier", entity_id=supplier_id, supplier_id=supplier_id, field="status",
+            old=None, new=status, source=SOURCE, user="", note="",
+        ))
+        self.supplier_profiles.append((supplier_id, plan.profile, country))
+        if self.templates and (plan.role in NEW_ROLES or (plan.role == "active" and assessments[0]["type"] ==
+                                                          "pre-production" and rng.random() < 0.4)):
+            self._vetting_screen(supplier_id, plan, assessments[0]["date"], status)
+
+    def _status(self, plan: _SupplierPlan, latest_rating: str) -> str:
+        role = plan.role
+        if role in ("vetting", "approved", "conditionally approved", "prospect", "exiting", "exited"):
+            if role == "approved" and latest_rating not in (Rating.SATISFACTORY.value, Rating.NEEDS_IMPROVEMENT.value):
+                return SupplierStatus.VETTING.value
+            return SupplierStatus(role).value
+        if Rating(latest_rating).blocks_production:
+            return SupplierStatus.SUSPENDED.value
+        return SupplierStatus.ACTIVE.value
+
+    # findings ---------------------------------------------------------------------------------------------------
+    def _count(self, condition: str) -> int:
+        low, high = CONDITIONS[condition][0]
+        return max(0, round(self.m * self.rng.uniform(low, high)))
+
+    def _pick(self, severity: Severity, used: set[str], prior_types: dict[Severity, list[LibType]],
+              repeat_share: float) -> LibType:
+        rng = self.rng
+        prior = [t for t in prior_types[severity] if t.key not in used]
+        if prior and rng.random() < repeat_share:
+            return rng.choice(prior)
+        pool = self.lib.by_severity[severity] or [t for t in self.lib.types if t.key != "MGT-009"]
+        fresh = [t for t in pool if t.key not in used]
+        return rng.choice(fresh or pool)
+
+    def _draw_findings(self, condition: str, prior_types: dict[Severity, list[LibType]], *, zt: bool,
+                       at_least: int = 0) -> list[tuple[LibType, Severity]]:
+        rng = self.rng
+        n = max(self._count(condition), at_least)
+        mix = CONDITIONS[condition][1]
+        severities = [p[0] for p in mix]
+        weights = [p[1] for p in mix]
+        used: set[str] = set()
+        findings = []
+        for severity in rng.choices(severities, weights=weights, k=n):
+            vt = self._pick(severity, used, prior_types, 0.35)
+            used.add(vt.key)
+            findings.append((vt, severity))
+        if zt and self.m > 0:
+            vt = self._pick(Severity.ZERO_TOLERANCE, used, prior_types, 0.0)
+            findings.insert(rng.randint(0, len(findings)), (vt, Severity.ZERO_TOLERANCE))
+        return findings
+
+    def _follow_up_findings(self, earlier: list[tuple[LibType, Severity]]) -> list[tuple[LibType, Severity]]:
+        """A follow-up finds part of what the assessment before it found, mostly the serious part."""
+        rng = self.rng
+        if not earlier:
+            return []
+        ranked = sorted(earlier, key=lambda f: -list(Severity).index(f[1]))
+        n = max(1, round(len(earlier) * rng.uniform(0.15, 0.45)))
+        keep = [f for f in ranked[: n * 2] if f[1] is not Severity.ZERO_TOLERANCE or rng.random() < 0.3]
+        return rng.sample(keep, min(n, len(keep))) if keep else []
+
+    def _trim_for_approval(self, findings, certs, day):
+        """A pre-production assessment of a supplier that went on to be approved was Satisfactory or Needs
+        Improvement; drop the heaviest findings until the real rating says so."""
+        findings = list(findings)
+        while findings:
+            result = self._rate(findings, False, certs, day)
+            if result.rating.allows_approval:
+                break
+            heaviest = max(range(len(findings)),
+                           key=lambda k: self.lib.matrix.points(findings[k][1], findings[k][0].key))
+            findings.pop(heaviest)
+        return findings
+
+    def _rate(self, findings, denied, certs, day, repeats=None):
+        scored = [
+            ScoredFinding(vt.title, sev, self.lib.matrix.points(sev, vt.key), None,
+                          bool(repeats[k]) if repeats else False)
+            for k, (vt, sev) in enumerate(findings)
+        ]
+        return rate_assessment(scored, denied=denied, certifications=certs, on=day)
+
+    def _place(self, category: str) -> str:
+        rng = self.rng
+        text = rng.choice(PLACES[PLACE_KIND.get(category, "records")])
+        text = text[:1].upper() + text[1:]
+        return text.format(a=rng.randint(2, 40), blk=rng.choice("ABC"),
+                           month=(self.today - timedelta(days=rng.randint(30, 900))).strftime("%B %Y"))
+
+    def _legal(self, vt: LibType, country: Country) -> str:
+        if not vt.legal_topic:
+            return ""
+        return self.lib.laws.get((country.name, vt.legal_topic)) or f"{country.name} law on {vt.legal_topic}"
+
+    def _assessment(self, supplier_id, kind, day, denied, findings, certs, past, firm, standard, country, staff,
+                    plan, is_main_latest, is_before_latest) -> dict:
+        rng = self.rng
+        assessment_id = self.ids.take("assessments")
+        repeats = [is_repeat(vt.key, vt.title, day, past.get("type:" + vt.key, ())) for vt, _sev in findings]
+        result = self._rate(findings, denied, certs, day, repeats)
+        notes = rng.choice(DENIED_NOTES) if denied else ("Unannounced visit." if kind == "unannounced" else "")
+        auditor = _person(rng, country.people).name
+        self.rows.assessments.append(dict(
+            id=assessment_id, supplier_id=supplier_id, assessment_type=kind, date=day, audit_firm=firm,
+            auditor=auditor, standard="Brand code of conduct" if kind == "pre-production" else standard,
+            denied=denied, score=result.score, rating=result.rating.value, notes=notes,
+        ))
+        self.rows.history.append(dict(
+            at=_at(day, 17), entity="assessment", entity_id=assessment_id, supplier_id=supplier_id, field="rating",
+            old=None, new=f"{result.rating.value} ({result.score})", source=SOURCE, user="", note="",
+        ))
+        finding_ids = []
+        for position, ((vt, severity), repeat) in enumerate(zip(findings, repeats)):
+            finding_id = self.ids.take("findings")
+            finding_ids.append(finding_id)
+            self.rows.findings.append(dict(
+                id=finding_id, assessment_id=assessment_id, position=position, violation_type=vt.key,
+                category=vt.category, title=vt.title, description=f"{self._place(vt.category)}: "
+                f"{vt.description}", legal_requirement=self._legal(vt, country), code_requirement=vt.code_requirement,
+                severity=severity.value, points=self.lib.matrix.points(severity, vt.key), points_overridden=False,
+                repeat=repeat,
+            ))
+        record = dict(id=assessment_id, date=day, rating=result.rating.value, type=kind, findings=findings)
+        if findings:
+            if is_main_latest:
+                stage = plan.stage or self._stage_for_age(day)
+                if plan.role == "exited":
+                    stage = CapStatus.IN_REMEDIATION if rng.random() < 0.6 else CapStatus.CLOSED
+                elif plan.role == "prospect":
+                    stage = CapStatus.SENT  # the factory must fix these before a new pre-production assessment
+                elif plan.role in ("approved", "conditionally approved"):
+                    stage = CapStatus.APPROVED if (self.today - day).days < 80 else CapStatus.IN_REMEDIATION
+            elif day > self.today - timedelta(days=130) and kind == "follow-up":
+                stage = self._stage_for_age(day)
+            elif is_before_latest and rng.random() < 0.25:
+                stage = CapStatus.IN_REMEDIATION
+            else:
+                stage = CapStatus.CLOSED
+            self._cap(supplier_id, assessment_id, day, stage, findings, finding_ids, staff)
+        return record
+
+    def _stage_for_age(self, day: date) -> CapStatus:
+        age = (self.today - day).days
+        if age < 10:
+            return CapStatus.DRAFT
+        if age < 30:
+            return _weighted(self.rng, ((CapStatus.SENT, 0.6), (CapStatus.RESPONSE_RECEIVED, 0.4)))
+        if age < 60:
+            return _weighted(self.rng, ((CapStatus.UNDER_REVIEW, 0.5), (CapStatus.APPROVED, 0.5)))
+        return CapStatus.IN_REMEDIATION
+
+    # CAPs -------------------------------------------------------------------------------------------------------
+    def _cap(self, supplier_id, assessment_id, day, stage: CapStatus, findings, finding_ids, staff) -> None:
+        rng = self.rng
+        cap_id = self.ids.take("caps")
+        order = STAGE_ORDER[stage]
+        issued = self.between(day + timedelta(days=3), day + timedelta(days=10)) if order >= 1 else None
+        response = self.between(issued + timedelta(days=7), issued + timedelta(days=21)) if order >= 2 else None
+        approved_on = self.between(response + timedelta(days=4), response + timedelta(days=14)) if order >= 4 else None
+        meeting = (self.between(issued + timedelta(days=10), issued + timedelta(days=25))
+                   if order >= 3 and rng.random() < 0.6 else None)
+        start = issued or day
+        closed_dates: list[date] = []
+        item_rows = []
+        for position, ((vt, severity), finding_id) in enumerate(zip(findings, finding_ids)):
+            due = due_date(start, vt.days_allowed)
+            item = dict(
+                id=self.ids.take("cap_items"), cap_id=cap_id, finding_id=finding_id, position=position,
+                suggested_remediation=vt.suggested_remediation, days_allowed=vt.days_allowed, due_date=due,
+                root_cause="", preventive_action="", project_leader="", planned_date=None, status="open",
+                evidence_notes="", verification_notes="", verification_date=None, closed_date=None, review_comment="",
+            )
+            status = self._item_status(stage, due)
+            if status is not ItemStatus.OPEN or (stage is CapStatus.UNDER_REVIEW):
+                self._answer(item, vt, staff, response or start, due)
+            if stage is CapStatus.UNDER_REVIEW and (status is ItemStatus.OPEN or rng.random() < 0.12):
+                item["review_comment"] = rng.choice(REVIEW_COMMENTS)
+                if status is ItemStatus.OPEN and rng.random() < 0.5:
+                    item["root_cause"] = ""
+            item["status"] = status.value
+            if STAGE_ORDER[stage] >= STAGE_ORDER[CapStatus.APPROVED] and status is not ItemStatus.ACTION_PLANNED:
+                self._progress_item(item, vt, status, approved_on or start, due)
+                if item["closed_date"] or item["verification_date"]:
+                    closed_dates.append(item["closed_date"] or item["verification_date"])
+            item_rows.append(item)
+        self.rows.cap_items.extend(item_rows)
+        closed = max(closed_dates) if stage is CapStatus.CLOSED and closed_dates else None
+        progress_category = None
+        if stage in (CapStatus.IN_REMEDIATION, CapStatus.CLOSED) and issued and (self.today - issued).days > 42:
+            done = sum(1 for r in item_rows if r["status"] in (ItemStatus.VERIFIED.value, ItemStatus.CLOSED.value))
+            share = done / len(item_rows)
+            progress_category = 4 if share >= 0.6 else 3 if share >= 0.25 else rng.choice((1, 2))
+        self.rows.caps.append(dict(
+            id=cap_id, assessment_id=assessment_id, supplier_id=supplier_id, status=stage.value, issued_date=issued,
+            response_due=due_date(issued, 14) if issued else None, meeting_date=meeting, closed_date=closed,
+            progress_category=progress_category, review_notes="",
+        ))
+        if stage is not CapStatus.DRAFT:
+            self.rows.history.append(dict(
+                at=_at(closed or approved_on or response or issued or day, 11), entity="cap", entity_id=cap_id,
+                supplier_id=supplier_id, field="status", old="draft", new=stage.value, source=SOURCE, user="",
+                note="",
+            ))
+        if progress_category is not None and meeting is not None and stage is CapStatus.IN_REMEDIATION:
+            self._visit(cap_id, meeting, progress_category, item_rows)
+
+    def _item_status(self, stage: CapStatus, due: date) -> ItemStatus:
+        rng = self.rng
+        if stage in (CapStatus.DRAFT, CapStatus.SENT):
+            return ItemStatus.OPEN
+        if stage is CapStatus.RESPONSE_RECEIVED:
+            return ItemStatus.ACTION_PLANNED if rng.random() < 0.85 else ItemStatus.OPEN
+        if stage is CapStatus.UNDER_REVIEW:
+            return ItemStatus.ACTION_PLANNED if rng.random() < 0.9 else ItemStatus.OPEN
+        if stage is CapStatus.APPROVED:
+            return ItemStatus.ACTION_PLANNED
+        if stage is CapStatus.CLOSED:
+            return ItemStatus.CLOSED if rng.random() < 0.75 else ItemStatus.VERIFIED
+        if due < self.today:
+            weights = ((ItemStatus.CLOSED, 0.2), (ItemStatus.VERIFIED, 0.25), (ItemStatus.EVIDENCE_SUBMITTED, 0.2),
+                       (ItemStatus.ACTION_PLANNED, 0.35))
+        else:
+            weights = ((ItemStatus.CLOSED, 0.1), (ItemStatus.VERIFIED, 0.15), (ItemStatus.EVIDENCE_SUBMITTED, 0.25),
+                       (ItemStatus.ACTION_PLANNED, 0.5))
+        return _weighted(rng, weights)
+
+    def _answer(self, item: dict, vt: LibType, staff: dict[str, str], answered_on: date, due: date) -> None:
+        """The factory's part of the CAP: root cause, preventive action, project leader and planned date."""
+        rng = self.rng
+        item["root_cause"] = rng.choice(vt.root_causes) if vt.root_causes else (
+            "No procedure assigns responsibility for this requirement, and it is not checked in internal audits.")
+        actions = list(vt.preventive_actions) or [
+            "Write a procedure with a named owner, train the people concerned and check it monthly."]
+        item["preventive_action"] = "; ".join(rng.sample(actions, min(len(actions), rng.choice((1, 2)))))
+        role = LEADER_ROLE_BY_CATEGORY.get(vt.category, "compliance officer")
+        item["project_leader"] = f"{staff[role]}, {role}"
+        if rng.random() < 0.1:
+            item["planned_date"] = due + timedelta(days=rng.randint(10, 30))
+        else:
+            item["planned_date"] = self.between(answered_on, due) if due > answered_on else due
+
+    def _progress_item(self, item: dict, vt: LibType, status: ItemStatus, from_day: date, due: date) -> None:
+        rng = self.rng
+        evidence_day = self.between(from_day, due + timedelta(days=20))
+        item["evidence_notes"] = f"Sent {evidence_day.isoformat()}: {EVIDENCE.get(vt.category, 'documents and photos')}."
+        if status in (ItemStatus.VERIFIED, ItemStatus.CLOSED):
+            verified = self.between(evidence_day + timedelta(days=2), evidence_day + timedelta(days=25))
+            item["verification_date"] = verified
+            item["verification_notes"] = rng.choice((
+                "Desk review: the evidence is complete and consistent with the action plan.",
+                f"Checked on site; {rng.randint(3, 12)} workers interviewed confirm the change.",
+                "Verified at the follow-up visit: remediation done and the procedure is in use.",
+            ))
+            if status is ItemStatus.CLOSED:
+                item["closed_date"] = self.between(verified, verified + timedelta(days=14))
+
+    def _visit(self, cap_id: int, meeting: date, category: int, items: list[dict]) -> None:
+        """The verification visit about six weeks after the CAP meeting, judging each item as it stands."""
+        visit_day = min(meeting + timedelta(days=42), self.today)
+        visit_id = self.ids.take("verification_visits")
+        notes = {1: "No evidence and no sign of effort; escalate to the sourcing owner.",
+                 2: "Little evidence sent, but real changes seen on the floor.",
+                 3: "Evidence verified; part of the remediation was done wrongly and must be redone.",
+                 4: "Evidence verified and good progress on most items."}[category]
+        self.rows.visits.append(dict(
+            id=visit_id, cap_id=cap_id, visit_date=visit_day, verifier=self.rng.choice(AUDIT_FIRMS),
+            progress_category=category, escalated=category == 1, notes=notes,
+        ))
+        for item in items:
+            outcome = {"verified": "done correctly", "closed": "done correctly",
+                       "evidence submitted": "done with errors"}.get(item["status"], "not done")
+            self.rows.visit_results.append(dict(
+                id=self.ids.take("verification_results"), visit_id=visit_id, cap_item_id=item["id"], outcome=outcome,
+                notes="",
+            ))
+
+    # vetting ----------------------------------------------------------------------------------------------------
+    def _vetting_screen(self, supplier_id: int, plan: _SupplierPlan, first_day: date, status: str) -> None:
+        from csrdesk.domain.vetting import NA, Answer, Decision, evaluate
+
+        rng = self.rng
+        template_id, template = rng.choice(self.templates)
+        screen_day = first_day - timedelta(days=rng.randint(7, 30))
+        quality = {"prospect": 0.55, "vetting": 0.8, "conditionally approved": 0.78}.get(plan.role, 0.92)
+        # Only a screen still being filled in (a supplier in vetting) has questions left unanswered.
+        complete = plan.role != "vetting" or rng.random() < 0.5
+        answers: dict[str, Answer] = {}
+        for q in template.questions():
+            good = rng.random() < quality
+            if q.type == "yesno":
+                value = q.expected if good else ("no" if q.expected == "yes" else "yes")
+                if not good and q.knockout_answer is not None and plan.role != "prospect":
+                    value = q.expected  # only the rejected prospects tripped a knock-out
+            elif q.type == "choice":
+                fine = [o for o in q.options if not o.knockout and o.score >= 0.99] or list(q.options)
+                weak = [o for o in q.options if not o.knockout and o.score < 0.99] or fine
+                value = rng.choice(fine if good else weak).value
+            elif q.type in ("number", "date"):
+                low = q.good_min if q.good_min is not None else (q.knockout_below or 0)
+                high = q.good_max if q.good_max is not None else (low + 100 if q.knockout_above is None else q.knockout_above)
+                figure = rng.uniform(low, high) if high >= low else low
+                if q.type == "date":
+                    value = (screen_day + timedelta(days=int(figure))).isoformat()
+                else:
+                    value = round(figure) if q.unit != "%" else round(figure, 1)
+            elif q.type == "file":
+                value = f"{q.id}.pdf" if good or complete else None
+            else:
+                value = "See the attached description." if good or complete else None
+            if value is None and q.allow_na and rng.random() < 0.3:
+                value = NA
+            evidence = f"{q.id}.pdf" if q.evidence and value not in (None, NA) else ""
+            answers[q.id] = Answer(value, evidence, "")
+        evaluation = evaluate(template, answers, screen_day)
+        decided = status != SupplierStatus.VETTING.value or rng.random() < 0.3
+        decision = None
+        if decided:
+            decision = {"approved": Decision.APPROVE, "conditionally approved": Decision.CONDITIONS,
+                        "prospect": Decision.REJECT}.get(plan.role, evaluation.suggested)
+            if decision is not Decision.REJECT and (evaluation.knockouts or evaluation.unanswered_required):
+                decision = Decision.REJECT if plan.role == "prospect" else None
+        screen_id = self.ids.take("vetting_screens")
+        self.rows.screens.append(dict(
+            id=screen_id, template_id=template_id, supplier_id=supplier_id, subject="",
+            status="decided" if decision else "draft", score=evaluation.score,
+            suggested_decision=evaluation.suggested.value, decision=decision.value if decision else None,
+            reviewer=SOURCING_OWNERS[0][0] if decision else "", decision_date=screen_day + timedelta(days=5) if decision else None,
+            notes="; ".join(evaluation.reasons[:2]),
+        ))
+        for qid, a in answers.items():
+            self.rows.answers.append(dict(
+                id=self.ids.take("vetting_answers"), screen_id=screen_id, question_id=qid, value=a.value,
+                evidence=a.evidence, comment="",
+            ))
+        if decision is Decision.CONDITIONS:
+            proposed = list(evaluation.conditions) or []
+            texts = [(c.text, c.days) for c in proposed] or [("Send the signed code of conduct.", 30)]
+            for text, days in texts[:4]:
+                due = screen_day + timedelta(days=5 + days)
+                done = due < self.today and rng.random() < 0.7
+                self.rows.conditions.append(dict(
+                    id=self.ids.take("vetting_conditions"), screen_id=screen_id, text=text, due_date=due,
+                    status="closed" if done else "open", closed_date=due - timedelta(days=rng.randint(0, 10)) if done else None,
+                ))
+
+    # complaints -------------------------------------------------------------------------------------------------
+    def complaints(self, count: int, seed: int) -> None:
+        rng = self.rng
+        weights = {"good": 1, "fair": 2, "poor": 4}
+        supplier_weights = [weights[p[1]] for p in self.supplier_profiles]
+        provisions = [c for c in self.lib.categories if c in COMPLAINT_TEXT] or self.lib.categories
+        for k in range(1, count + 1):
+            received = self.days_ago(3, 900)
+            provision = rng.choice(provisions)
+            texts = COMPLAINT_TEXT.get(provision, ("Workers report a breach of the code of conduct.",))
+            anonymous = rng.random() < 0.45
+            _sid, _profile, country = rng.choices(self.supplier_profiles, weights=supplier_weights)[0]
+            supplier_id = _sid if rng.random() < 0.95 else None  # some complaints do not name the factory
+            person = _person(rng, country.people)
+            age = (self.today - received).days
+            if age < 20:
+                status = "received"
+            elif age < 90 or rng.random() < 0.3:
+                status = "under investigation"
+            else:
+                status = "resolved"
+            risk = _weighted(rng, (("low", 0.5), ("medium", 0.35), ("high", 0.15)))
+            if provision in ("freedom-of-association", "discrimination", "forced-labour") and risk == "low":
+                risk = "medium"
+            resolved = status == "resolved"
+            outcome = rng.choice(COMPLAINT_OUTCOMES) if resolved else ""
+            self.rows.complaints.append(dict(
+                id=self.ids.take("complaints"), reference=f"GRV-{abs(seed)}-{k:04d}", received_date=received,
+                channel=_weighted(rng, COMPLAINT_CHANNELS),
+                supplier_id=supplier_id,
+                provision=provision, description=rng.choice(texts),
+                complainant_name="" if anonymous else person.name,
+                complainant_contact="" if anonymous else _phone(rng, country.dial),
+                anonymous=anonymous, retaliation_risk=risk,
+                investigation_notes=("" if status == "received" else
+                                     "Spoke with the complainant through the hotline partner; the factory was not told "
+                                     "who complained. Records requested from the factory."),
+                resolution=("" if not resolved else {
+                    "substantiated": "The factory corrected the practice and paid back what was owed; checked at the "
+                                     "next visit.",
+                    "partly substantiated": "Part of the complaint was confirmed; a CAP item tracks the correction.",
+                    "not substantiated": "Records and worker interviews did not confirm the complaint; the "
+                                         "complainant was told the outcome.",
+                }[outcome]),
+                outcome=outcome, status=status,
+                resolved_date=self.between(received + timedelta(days=15), received + timedelta(days=120)) if resolved else None,
+            ))
+
+
+# -- planning and writing -----------------------------------------------------------------------------------------
+
+def _code_numbers(suppliers: int, seed: int) -> list[str]:
+    """The numbers of the demo supplier codes (CN-10001...): the seed, then the supplier's place."""
+    return [f"{abs(seed)}{i:04d}" for i in range(1, suppliers + 1)]
+
+
+def _spread(rng: random.Random, n: int, shares: Sequence[tuple[Any, float]], rest: Any, minimum_from: int) -> list:
+    """n labels: each share of n (at least one each once n reaches minimum_from), the rest filled, shuffled."""
+    labels: list[Any] = []
+    for label, share in shares:
+        k = round(share * n)
+        if n >= minimum_from:
+            k = max(k, 1)
+        labels.extend([label] * k)
+    labels = labels[:n]
+    labels.extend([rest] * (n - len(labels)))
+    rng.shuffle(labels)
+    return labels
+
+
+def _plans(rng: random.Random, suppliers: int, seed: int) -> list[_SupplierPlan]:
+    roles = _spread(rng, suppliers, ROLE_SHARES, "active", 20)
+    established = [i for i, r in enumerate(roles) if r in ("active", "severe", "denied", "exiting")]
+    stage_list = _spread(rng, len(established), STAGE_SHARES[:-2], CapStatus.IN_REMEDIATION, 10)
+    # Closed CAPs take their share from the remediation pool once the minimum of each status is in place.
+    for k, stage in enumerate(stage_list):
+        if stage is CapStatus.IN_REMEDIATION and rng.random() < 0.16 / 0.56:
+            stage_list[k] = CapStatus.CLOSED
+    if len(established) >= 10 and CapStatus.CLOSED not in stage_list:
+        stage_list[stage_list.index(CapStatus.IN_REMEDIATION)] = CapStatus.CLOSED
+    stages: dict[int, CapStatus] = dict(zip(established, stage_list))
+    countries = [c.weight for c in COUNTRIES]
+    plans = []
+    for i, (role, suffix) in enumerate(zip(roles, _code_numbers(suppliers, seed))):
+        country = rng.choices(COUNTRIES, weights=countries)[0]
+        if role in ("severe", "exiting"):
+            profile = "poor"
+        elif role in NEW_ROLES:
+            profile = "good" if rng.random() < 0.5 else "fair"
+        else:
+            profile = _weighted(rng, (("good", 0.25), ("fair", 0.4), ("poor", 0.35)))
+        plans.append(_SupplierPlan(i, f"{country.code}-{suffix}", role, stages.get(i), country, profile))
+    return plans
+
+
+def _next_ids(s: Session) -> _Ids:
+    tables = {
+        "suppliers": Supplier, "contacts": Contact, "certifications": Certification, "assessments": Assessment,
+        "findings": Finding, "caps": Cap, "cap_items": CapItem, "verification_visits": VerificationVisit,
+        "verification_results": VerificationResult, "complaints": Complaint, "vetting_screens": VettingScreen,
+        "vetting_answers": VettingAnswer, "vetting_conditions": VettingCondition,
+    }
+    return _Ids({name: int(s.scalar(select(func.max(model.id))) or 0) + 1 for name, model in tables.items()})
+
+
+def _templates(s: Session) -> list[tuple[int, Any]]:
+    """The newest version of each supplier screening template in the workspace, parsed by the vetting rules."""
+    try:
+        from csrdesk.domain.vetting import TemplateError, parse_template
+    except ImportError:  # vetting not built in this version
+        return []
+    newest: dict[str, ChecklistTemplate] = {}
+    for t in s.scalars(select(ChecklistTemplate).where(ChecklistTemplate.kind == "supplier")
+                       .order_by(ChecklistTemplate.key, ChecklistTemplate.version)):
+        newest[t.key] = t
+    parsed = []
+    for key in sorted(newest):
+        row = newest[key]
+        try:
+            parsed.append((row.id, parse_template(row.definition)))
+        except (TemplateError, TypeError, KeyError):
+            continue
+    return parsed
+
+
+def generate_demo(
+    db: Database,
+    suppliers: int = 40,
+    findings_per_assessment: int = 25,
+    seed: int = 1,
+    progress: Optional[Progress] = None,
+    today: Optional[date] = None,
+) -> DemoResult:
+    """Adds realistic demo data to the workspace: suppliers with contacts and certifications, three years of
+    assessments with findings from the library, CAPs in every state (some overdue), complaints and, when checklist
+    templates exist, vetting screens.
+
+    `findings_per_assessment` is the typical number of findings of a full audit of a factory with real problems;
+    clean factories show far fewer and follow-up visits re-check only part of the earlier findings. Refused when this
+    seed's demo suppliers are already in the workspace.
+    """
+    if not isinstance(suppliers, int) or not 1 <= suppliers <= MAX_SUPPLIERS:
+        raise UserError(f"The number of demo suppliers must be from 1 to {MAX_SUPPLIERS}.")
+    if not isinstance(findings_per_assessment, int) or not 0 <= findings_per_assessment <= MAX_FINDINGS:
+        raise UserError(f"Findings per assessment must be from 0 to {MAX_FINDINGS}.")
+    started = time.perf_counter()
+    today = today or date.today()
+    rng = random.Random(seed)
+    plans = _plans(rng, suppliers, seed)
+    steps = suppliers + 14
+    with db.transaction() as s:
+        codes = [p.code for p in plans]
+        taken = []
+        for chunk in range(0, len(codes), 500):
+            taken.extend(s.scalars(select(Supplier.code).where(Supplier.code.in_(codes[chunk:chunk + 500]))))
+        if taken:
+            raise UserError(
+                f"The demo data of seed {seed} is already in this database (supplier {sorted(taken)[0]} exists); "
+                "choose another --seed to add more."
+            )
+        lib = _load_library(s)
+        gen = _Generator(rng, lib, _next_ids(s), today, findings_per_assessment, _templates(s))
+        every = max(1, suppliers // 100)
+        for k, plan in enumerate(plans, 1):
+            gen.supplier(plan)
+            if k % every == 0 or k == suppliers:
+                _step(progress, k, steps, f"Made {k} of {suppliers} demo suppliers")
+        gen.complaints(max(1, suppliers // 4), seed)
+        rows = gen.rows
+        done = suppliers
+        for model, batch, label in (
+            (Supplier, rows.suppliers, "suppliers"), (Contact, rows.contacts, "contacts"),
+            (Certification, rows.certifications, "certifications"), (Assessment, rows.assessments, "assessments"),
+            (Finding, rows.findings, "findings"), (Cap, rows.caps, "CAPs"), (CapItem, rows.cap_items, "CAP items"),
+            (VerificationVisit, rows.visits, "verification visits"),
+            (VerificationResult, rows.visit_results, "verification results"),
+            (Complaint, rows.complaints, "complaints"), (VettingScreen, rows.screens, "vetting screens"),
+            (VettingAnswer, rows.answers, "vetting answers"), (VettingCondition, rows.conditions, "vetting conditions"),
+            (ChangeRecord, rows.history, "history"),
+        ):
+            done += 1
+            _step(progress, done, steps, f"Saving {len(batch)} {label}")
+            for start in range(0, len(batch), 20000):
+                # Core inserts of the table: one executemany per chunk (the ORM bulk path splits on None values).
+                s.execute(insert(model.__table__), batch[start:start + 20000])
+                if progress is not None:
+                    progress.check()
+        # Fresh planner statistics: without them SQLite picks poor plans for the per-supplier queries on this much
+        # new data (SQLite and PostgreSQL both accept ANALYZE inside a transaction).
+        s.execute(text("ANALYZE"))
+    overdue = sum(1 for r in rows.cap_items if is_overdue(r["due_date"], r["status"], today))
+    return DemoResult(
+        suppliers=len(rows.suppliers), assessments=len(rows.assessments), findings=len(rows.findings),
+        caps=len(rows.caps), cap_items=len(rows.cap_items), overdue_items=overdue, complaints=len(rows.complaints),
+        vetting_screens=len(rows.screens), seconds=round(time.perf_counter() - started, 2),
+    )
+
+
+def _step(progress: Optional[Progress], done: int, total: int, message: str) -> None:
+    if progress is not None:
+        progress.step(done, total, message)
