@@ -155,3 +155,14 @@ def test_points_for_one_type_override_the_default(qtbot, page, ctx, assessment, 
     assert get_matrix(ctx.db).points(Severity.MAJOR, "HRS-001") == 8
     assert list_assessments(ctx.db)[0].score == 28
     assert "<b>major 20</b>" in page.editor.points_label.text()
+
+
+def test_a_search_hit_opens_its_type_even_before_the_library_is_read(qtbot, ctx):
+    """The page reads nothing until shown; a finding type asked for at once is selected when the read is done."""
+    widget = LibraryPage(ctx)
+    qtbot.addWidget(widget)
+    assert widget.model.total_count == 0  # nothing read while hidden
+    widget.show()
+    assert widget.open_item("violation_type", "FRC-002")
+    qtbot.waitUntil(lambda: widget.editor.info is not None and widget.editor.info.key == "FRC-002")
+    assert widget.table.current_row().key == "FRC-002"

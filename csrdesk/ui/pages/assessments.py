@@ -83,9 +83,9 @@ class AssessmentEditor(QWidget):
         self._preview_timer.setSingleShot(True)
         self._preview_timer.setInterval(PREVIEW_DELAY_MS)
         self._preview_timer.timeout.connect(self.refresh_rating)
+        self.reference_loaded = False
         self._build()
         self._connect()
-        self.reload_reference_data()
         self.new_assessment()
 
     # --- building ----------------------------------------------------------------------------------------------
@@ -306,8 +306,14 @@ class AssessmentEditor(QWidget):
         self.redo_button.setEnabled(False)
 
     # --- reference data ----------------------------------------------------------------------------------------
+    def ensure_reference(self) -> None:
+        """Reads the reference data the first time the editor is needed (not while the window starts)."""
+        if not self.reference_loaded:
+            self.reload_reference_data()
+
     def reload_reference_data(self) -> None:
         """Suppliers, the finding library, categories and the matrix: read once, again after a change notice."""
+        self.reference_loaded = True
         db = self.ctx.db
         self._library = {v.key: v for v in library.list_violation_types(db)}
         self._categories = [(c.key, c.title) for c in library.list_categories(db)]
@@ -686,7 +692,7 @@ class AssessmentsPage(QWidget):
         self._muted = False
         self._build()
         ctx.changed.connect(self._on_changed)
-        self.reload()
+        self._stale = True  # read when first shown, so starting the window stays quick
 
     def _build(self) -> None:
         layout = QVBoxLayout(self)
@@ -815,6 +821,7 @@ class AssessmentsPage(QWidget):
     def new_assessment(self, supplier_code: Optional[str] = None) -> bool:
         if not self.confirm_leave():
             return False
+        self.editor.ensure_reference()
         self.editor.new_assessment(supplier_code)
         self._select_in_list(None)
         self.editor.supplier_box.setFocus()
@@ -823,6 +830,7 @@ class AssessmentsPage(QWidget):
     def open_item(self, kind: str, item_id: Any) -> bool:
         """Shows an assessment (kind 'assessment'), a finding's assessment (kind 'finding') with the finding
         selected, or starts a new assessment for a supplier (kind 'supplier', its code)."""
+        self.editor.ensure_reference()
         if kind == "finding":
             try:
                 assessment_id = assessment_list.assessment_of_finding(self.ctx.db, int(item_id))
@@ -900,6 +908,8 @@ class AssessmentsPage(QWidget):
             self._stale = True
 
     def _refresh(self) -> None:
+        self._stale = False
+        self.editor.ensure_reference()
         if self._reference_stale:
             self._reference_stale = False
             self.editor.reload_reference_data()

@@ -604,12 +604,13 @@ class LibraryPage(QWidget):
         self._muted = False
         self._loading = False
         self._shown_key: Optional[str] = None
+        self._pending_key: Optional[str] = None  # a type to select once the library is read
         self._categories: list[tuple[str, str]] = []
         self.last_impacts: Optional[list[RerateImpact]] = None
         self.last_error: Optional[str] = None
         self._build()
         ctx.changed.connect(self._on_changed)
-        self.reload()
+        self._stale = True  # read when first shown, so starting the window stays quick
 
     def _build(self) -> None:
         layout = QVBoxLayout(self)
@@ -739,7 +740,10 @@ class LibraryPage(QWidget):
             f"{len(types):,} finding types in {len(categories)} categories · default points: "
             + ", ".join(f"{s.value} {d.get(s, DEFAULT_POINTS[s])}" for s in SEVERITIES)
         )
-        if self._shown_key is not None and not self.editor.is_dirty():
+        if self._pending_key is not None:
+            key, self._pending_key = self._pending_key, None
+            self.open_item("violation_type", key)
+        elif self._shown_key is not None and not self.editor.is_dirty():
             match = next((t for t in types if t.key == self._shown_key), None)
             self.editor.show_type(match)
             self.table.select_id(self._shown_key)
@@ -909,6 +913,11 @@ class LibraryPage(QWidget):
             return False
         self.tabs.setCurrentIndex(0)
         key = str(item_id)
+        if self._loading or self._stale:
+            self._pending_key = key
+            if not self._loading:
+                self.reload()
+            return True
         if self.model.position_of(key) is None:
             self.filter_box.clear()
             with QSignalBlocker(self.category_filter), QSignalBlocker(self.severity_filter):
