@@ -1,0 +1,268 @@
+"""The letters dialog: CAP letters, trackers and e-mail drafts for the chosen CAPs, written off the GUI thread.
+
+The user ticks CAPs (those passed in are ticked), chooses the template and language, what to write and where; the
+batch runs on the database worker with a progress dialog and Cancel. The result lists the files and any factory
+that failed, with buttons to open the folder or the drafts in the mail program. "Copy default to edit" puts a
+default template into the user's templates folder, where it overrides the default of its name.
+"""
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Optional, Sequence
+
+from PySide6.QtCore import QStandardPaths, Qt, QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QAbstractItemView, QCheckBox, QComboBox, QDialog, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout,
+    QHeaderView, QLabel, QLineEdit, QMessageBox, QPlainTextEdit, QPushButton, QTableWidget, QTableWidgetItem,
+    QVBoxLayout, QWidget,
+)
+
+from csrdesk.ui.context import AppContext, show_error
+
+LANGUAGE_CHOICES = (("The factory contact's language", None), ("English", "en"),
+                    ("English and Simplified Chinese", "zh-en"))
+KIND_CHOICES = (("CAP letter", "cap_letter"), ("Overdue reminder", "overdue_reminder"))
+MAX_DRAFTS_TO_OPEN = 10  # opening more than this many compose windows at once helps nobody
+
+
+def default_output_folder() -> Path:
+    documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation) or str(Path.home())
+    return Path(documents) / "csrdesk letters" / date.today().isoformat()
+
+
+def open_path(path: Path) -> bool:
+    """Opens a file or folder with the system's program for it (the mail program for a .eml draft)."""
+    return QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+
+class LettersDialog(QDialog):
+    def __init__(self, ctx: AppContext, cap_ids: Optional[Sequence[int]] = None,
+                 parent: Optional[QWidget] = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.preselected = set(int(i) for i in (cap_ids or ()))
+        self.result_value = None
+        self.task = None
+        self.setWindowTitle("Letters, trackers and e-mail drafts")
+        self.resize(860, 640)
+        layout = QVBoxLayout(self)
+
+        top = QHBoxLayout()
+        top.addWidget(QLabel("CAPs to write for:"))
+        top.addStretch(1)
+        self.show_closed = QCheckBox("Show closed CAPs")
+        self.show_closed.toggled.connect(self.load_caps)
+        top.addWidget(self.show_closed)
+        all_button = QPushButton("Select all")
+        all_button.clicked.connect(lambda: self._check_all(True))
+        none_button = QPushButton("Select none")
+        none_button.clicked.connect(lambda: self._check_all(False))
+        top.addWidget(all_button)
+        top.addWidget(none_button)
+        layout.addLayout(top)
+
+        self.table = QTableWidget(0, 6)
+        self.table.setHorizontalHeaderLabels(["CAP", "Supplier", "Name", "Assessment", "Rating", "Contact e-mail"])
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.table.itemChanged.connect(lambda _item: self._update_buttons())
+        layout.addWidget(self.table, 1)
+
+        options = QGroupBox("What to write")
+        form = QFormLayout(options)
+        self.kind = QComboBox()
+        for label, value in KIND_CHOICES:
+            self.kind.addItem(label, value)
+        self.kind.currentIndexChanged.connect(self._fill_templates)
+        form.addRow("Letter", self.kind)
+        template_row = QHBoxLayout()
+        self.template = QComboBox()
+        template_row.addWidget(self.template, 1)
+        self.copy_button = QPushButton("Copy default to edit…")
+        self.copy_button.setToolTip("Copy the chosen default template into your templates folder to edit it in Word; "
+                                    "your copy is then used instead of the default")
+        self.copy_button.clicked.connect(self.copy_template)
+        template_row.addWidget(self.copy_button)
+        folder_button = QPushButton("Templates folder")
+        folder_button.clicked.connect(self.open_templates_folder)
+        template_row.addWidget(folder_button)
+        form.addRow("Template", template_row)
+        self.language = QComboBox()
+        for label, value in LANGUAGE_CHOICES:
+            self.language.addItem(label, value)
+        form.addRow("Language", self.language)
+        outputs = QHBoxLayout()
+        self.write_letters = QCheckBox("Letters (.docx)")
+        self.write_letters.setChecked(True)
+        self.write_trackers = QCheckBox("CAP trackers (.xlsx)")
+        self.write_drafts = QCheckBox("E-mail drafts (.eml, letter and tracker attached)")
+        for box in (self.write_letters, self.write_trackers, self.write_drafts):
+            box.toggled.connect(self._update_buttons)
+            outputs.addWidget(box)
+        outputs.addStretch(1)
+        form.addRow("Files", outputs)
+        self.open_drafts = QCheckBox(f"Open the drafts in my mail program when done (up to {MAX_DRAFTS_TO_OPEN})")
+        form.addRow("", self.open_drafts)
+        folder_row = QHBoxLayout()
+        self.folder = QLineEdit(str(default_output_folder()))
+        browse = QPushButton("Browse…")
+        browse.clicked.connect(self.choose_folder)
+        folder_row.addWidget(self.folder, 1)
+        folder_row.addWidget(browse)
+        form.addRow("Save in", folder_row)
+        layout.addWidget(options)
+
+        self.report = QPlainTextEdit()
+        self.report.setReadOnly(True)
+        self.report.setMaximumHeight(130)
+        self.report.setPlaceholderText("The files written and any problem appear here.")
+        layout.addWidget(self.report)
+
+        buttons = QHBoxLayout()
+        self.open_folder_button = QPushButton("Open folder")
+        self.open_folder_button.setEnabled(False)
+        self.open_folder_button.clicked.connect(lambda: open_path(Path(self.folder.text())))
+        buttons.addWidget(self.open_folder_button)
+        buttons.addStretch(1)
+        self.write_button = QPushButton("Write")
+        self.write_button.setDefault(True)
+        self.write_button.clicked.connect(self.write)
+        close = QPushButton("Close")
+        close.clicked.connect(self.reject)
+        buttons.addWidget(self.write_button)
+        buttons.addWidget(close)
+        layout.addLayout(buttons)
+
+        self._fill_templates()
+        self.load_caps()
+
+    # -- the CAP list -----------------------------------------------------------------------------------------------
+    def load_caps(self) -> None:
+        from csrdesk.services.letters import letter_candidates
+
+        self.table.setEnabled(False)
+        self.ctx.run(letter_candidates, self.ctx.db, include_closed=self.show_closed.isChecked(),
+                     on_done=self._show_caps, parent=self)
+
+    def _show_caps(self, rows) -> None:
+        checked = self.checked_caps() or sorted(self.preselected)
+        self.table.blockSignals(True)
+        self.table.setRowCount(len(rows))
+        for r, c in enumerate(rows):
+            first = QTableWidgetItem(str(c.cap_id))
+            first.setFlags(Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+            first.setCheckState(Qt.CheckState.Checked if c.cap_id in checked else Qt.CheckState.Unchecked)
+            first.setData(Qt.ItemDataRole.UserRole, c.cap_id)
+            self.table.setItem(r, 0, first)
+            for col, text in enumerate((c.supplier_code, c.supplier_name, c.assessment_date.isoformat(), c.rating,
+                                        c.contact_email or "(none: no e-mail draft)"), start=1):
+                self.table.setItem(r, col, QTableWidgetItem(text))
+        self.table.blockSignals(False)
+        self.table.resizeColumnsToContents()
+        self.table.setEnabled(True)
+        self._update_buttons()
+
+    def checked_caps(self) -> list[int]:
+        out = []
+        for r in range(self.table.rowCount()):
+            item = self.table.item(r, 0)
+            if item is not None and item.checkState() == Qt.CheckState.Checked:
+                out.append(int(item.data(Qt.ItemDataRole.UserRole)))
+        return out
+
+    def _check_all(self, on: bool) -> None:
+        for r in range(self.table.rowCount()):
+            self.table.item(r, 0).setCheckState(Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
+
+    # -- templates --------------------------------------------------------------------------------------------------
+    def _fill_templates(self) -> None:
+        from csrdesk.services.letters import list_templates
+
+        kind = self.kind.currentData()
+        self.template.clear()
+        self.template.addItem("Default for the language", None)
+        for t in list_templates(kind):
+            if not t.in_use:
+                continue
+            label = t.name + ("  (your copy, replaces the default)" if t.overrides_default else
+                              "  (your template)" if t.source == "user" else "")
+            self.template.addItem(label, t.name)
+
+    def copy_template(self) -> None:
+        from csrdesk.services.letters import copy_default_template, list_templates
+
+        kind = self.kind.currentData()
+        name = self.template.currentData()
+        defaults = [t.name for t in list_templates(kind) if t.source == "default"]
+        if name not in defaults:
+            language = self.language.currentData() or "en"
+            name = f"{kind}_{language}.docx" if f"{kind}_{language}.docx" in defaults else defaults[0]
+        try:
+            path = copy_default_template(name)
+        except Exception as exc:
+            show_error(self, exc)
+            return
+        self._fill_templates()
+        QMessageBox.information(self, "Template copied",
+                                f"{name} was copied to\n{path}\n\nEdit it in Word; csrdesk uses your copy from now on "
+                                "and checks it before every use. docs/templates.md lists the variables you can use.")
+        open_path(path.parent)
+
+    def open_templates_folder(self) -> None:
+        from csrdesk import paths
+
+        open_path(paths.user_templates_dir())
+
+    # -- writing ----------------------------------------------------------------------------------------------------
+    def choose_folder(self) -> None:
+        chosen = QFileDialog.getExistingDirectory(self, "Save letters in", self.folder.text())
+        if chosen:
+            self.folder.setText(chosen)
+
+    def _update_buttons(self) -> None:
+        anything = any(b.isChecked() for b in (self.write_letters, self.write_trackers, self.write_drafts))
+        self.write_button.setEnabled(anything and bool(self.checked_caps()) and self.task is None)
+        self.open_drafts.setEnabled(self.write_drafts.isChecked())
+
+    def write(self) -> None:
+        from csrdesk.exchange.batch import run_batch
+
+        caps = self.checked_caps()
+        folder = Path(self.folder.text().strip()).expanduser()
+        if not caps or not self.folder.text().strip():
+            return
+        self.report.setPlainText(f"Writing for {len(caps)} CAP(s)…")
+        self.task = self.ctx.run(
+            run_batch, self.ctx.db, caps, folder, letters=self.write_letters.isChecked(),
+            trackers=self.write_trackers.isChecked(), drafts=self.write_drafts.isChecked(),
+            letter_kind=self.kind.currentData(), template=self.template.currentData(),
+            lang=self.language.currentData(), label=f"Writing letters for {len(caps)} CAP(s)…", cancellable=True,
+            on_done=self._written, on_error=self._failed, parent=self,
+        )
+        self._update_buttons()
+
+    def _written(self, result) -> None:
+        self.task = None
+        self.result_value = result
+        lines = [result.summary() + "."]
+        for f in result.failures:
+            lines.append(f"Problem: {f.supplier_code or '-'} (CAP {f.cap_id or '-'}): {f.message}")
+        for o in result.outputs:
+            lines.append(f"{o.what}: {o.path.name}")
+        self.report.setPlainText("\n".join(lines))
+        self.open_folder_button.setEnabled(bool(result.outputs))
+        self._update_buttons()
+        if self.open_drafts.isChecked():
+            drafts = [o.path for o in result.outputs if o.what == "e-mail"][:MAX_DRAFTS_TO_OPEN]
+            for path in drafts:
+                open_path(path)
+
+    def _failed(self, exc: BaseException) -> None:
+        self.task = None
+        self.report.setPlainText(f"Nothing was written: {exc}")
+        self._update_buttons()
+        show_error(self, exc)

@@ -1,0 +1,88 @@
+"""The letters dialog: ticked CAPs get their letters written off the GUI thread, problems are listed, templates copied."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "exchange"))
+from letter_support import add_supplier, brand_settings, docx_text, make_cap  # noqa: E402
+
+from csrdesk.ui.context import AppContext  # noqa: E402
+
+
+@pytest.fixture
+def ctx(qtbot, db):
+    context = AppContext(db)
+    yield context
+    context.wait_idle()
+
+
+@pytest.fixture
+def dialog(qtbot, ctx, db, monkeypatch, tmp_path):
+    from csrdesk.ui.dialogs import letters as module
+
+    brand_settings(db)
+    add_supplier(db, "CN-0001", name="Golden Thread")
+    add_supplier(db, "CN-0002", email=None, name="Silver Needle")
+    caps = [make_cap(db, "CN-0001"), make_cap(db, "CN-0002")]
+    opened = []
+    monkeypatch.setattr(module, "open_path", lambda path: opened.append(Path(path)) or True)
+    widget = module.LettersDialog(ctx, cap_ids=[caps[0]])
+    widget.folder.setText(str(tmp_path / "letters"))
+    widget.opened = opened
+    widget.caps = caps
+    qtbot.addWidget(widget)
+    widget.show()
+    qtbot.waitUntil(lambda: widget.table.rowCount() == 2)
+    return widget
+
+
+def test_preselected_cap_is_ticked_and_its_letter_written(qtbot, dialog, tmp_path):
+    """The CAP the dialog was opened for is ticked; Write puts its letter in the chosen folder."""
+    assert dialog.checked_caps() == [dialog.caps[0]]
+    qtbot.mouseClick(dialog.write_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.result_value is not None, timeout=30000)
+    files = sorted((tmp_path / "letters").glob("*.docx"))
+    assert [f.name for f in files] == [f"CAP-CN-0001-{dialog.caps[0]:04d} letter.docx"]
+    assert "Golden Thread" in docx_text(files[0])
+    assert "1 of 1 CAP(s) done, 1 file(s) written" in dialog.report.toPlainText()
+    assert dialog.open_folder_button.isEnabled()
+
+
+def test_failing_factory_is_listed_and_drafts_opened(qtbot, dialog, tmp_path):
+    """With drafts asked for, the factory without an e-mail is listed as a problem; the other draft is opened."""
+    dialog._check_all(True)
+    dialog.write_drafts.setChecked(True)
+    dialog.write_letters.setChecked(False)
+    dialog.open_drafts.setChecked(True)
+    qtbot.mouseClick(dialog.write_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.result_value is not None, timeout=30000)
+    text = dialog.report.toPlainText()
+    assert "Problem: CN-0002" in text and "no compliance contact with an e-mail address" in text
+    assert [p.suffix for p in dialog.opened] == [".eml"]
+
+
+def test_nothing_chosen_disables_write(qtbot, dialog):
+    """With no CAP ticked, or no kind of file, there is nothing to write."""
+    dialog._check_all(False)
+    assert not dialog.write_button.isEnabled()
+    dialog._check_all(True)
+    assert dialog.write_button.isEnabled()
+    dialog.write_letters.setChecked(False)
+    assert not dialog.write_button.isEnabled()
+
+
+def test_copy_default_to_edit_adds_the_users_copy(qtbot, dialog, monkeypatch):
+    """'Copy default to edit' copies the template into the data folder and offers it as the user's copy."""
+    from csrdesk import paths
+
+    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: QMessageBox.StandardButton.Ok)
+    dialog.copy_button.click()
+    assert (paths.user_templates_dir() / "cap_letter_en.docx").is_file()
+    labels = [dialog.template.itemText(i) for i in range(dialog.template.count())]
+    assert "cap_letter_en.docx  (your copy, replaces the default)" in labels
+    assert dialog.opened[-1] == paths.user_templates_dir()
