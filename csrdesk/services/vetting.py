@@ -96,6 +96,7 @@ class ScreenRow:
     decision_date: Optional[date]
     created_at: Optional[datetime]
     open_conditions: int
+    supplier_id: Optional[int] = None
 
     @property
     def name(self) -> str:
@@ -384,7 +385,8 @@ def list_screens(db: Database, supplier_code: Optional[str] = None, *, kind: Opt
             q = q.where(ChecklistTemplate.kind == kind)
         return [
             ScreenRow(sc.id, t.key, t.version, t.title, t.kind, code or "", name or "", sc.subject, sc.status, sc.score,
-                      sc.suggested_decision, sc.decision, sc.reviewer, sc.decision_date, sc.created_at, int(n or 0))
+                      sc.suggested_decision, sc.decision, sc.reviewer, sc.decision_date, sc.created_at, int(n or 0),
+                      sc.supplier_id)
             for sc, t, code, name, n in s.execute(q)
         ]
 
