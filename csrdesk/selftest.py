@@ -157,3 +157,28 @@ def _root_cause_checks(ctx: Context) -> str:
     plan = improvement_plan(ctx.db, ctx.cap_id)
     assert plan.groups, "empty improvement plan"
     return f"quality {check.quality}%, warnings {', '.join(sorted(codes))}"
+
+
+@step("write a bilingual CAP letter and an e-mail draft")
+def _letters(ctx: Context) -> str:
+    import email
+    from email import policy
+
+    import docx
+
+    from csrdesk.services.letters import make_email_draft_detail, render_cap_letter
+
+    assert ctx.cap_id, "no CAP was made by the earlier step"
+    letter = render_cap_letter(ctx.db, ctx.cap_id, ctx.folder / "letter.docx", lang="zh-en")
+    text = "\n".join(p.text for p in docx.Document(str(letter)).paragraphs)
+    assert "评估结果" in text and "Unsatisfactory" in text, "the letter lacks its rating or its Chinese text"
+    with ctx.db.transaction() as s:  # the demo supplier may have no contact e-mail; give it one for the draft
+        from csrdesk.storage.models import Cap, Contact
+
+        cap = s.get(Cap, ctx.cap_id)
+        s.add(Contact(supplier_id=cap.supplier_id, role="compliance contact", name="Self Test",
+                      email="selftest@example.com", language="en"))
+    draft = make_email_draft_detail(ctx.db, ctx.cap_id, ctx.folder)
+    msg = email.message_from_bytes(draft.path.read_bytes(), policy=policy.default)
+    assert msg["X-Unsent"] == "1" and len(list(msg.iter_attachments())) == len(draft.attachments)
+    return f"letter {letter.stat().st_size // 1024} KB, draft with {', '.join(draft.attachments)}"
