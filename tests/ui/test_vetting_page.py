@@ -112,11 +112,12 @@ def test_recording_a_decision_with_conditions_from_the_form(qtbot, page, db):
     assert not form.rows["code_signed"].input.isEnabled()  # a decided screen is read-only
     qtbot.waitUntil(lambda: page.conditions_model.total_count == 1)
     # The pre-production assessment is the one part still missing at the gate.
+    assert "no pre-production assessment" in form.gate_label.text()
     record_assessment(db, AssessmentInput(supplier_code="CN-0001", date=date.today(),
                                           assessment_type="pre-production"))
     page.ctx.notify("assessments")
-    qtbot.waitUntil(lambda: "choose conditionally approved" in form.gate_label.text())
-    assert "pre-production" not in form.gate_label.text()
+    qtbot.waitUntil(lambda: "pre-production" not in form.gate_label.text())
+    assert "choose conditionally approved" in form.gate_label.text()
 
 
 def test_a_knockout_refuses_approval_with_the_reason(qtbot, page, db, monkeypatch):
