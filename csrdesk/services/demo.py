@@ -1224,6 +1224,7 @@ def generate_demo(
         gen.complaints(max(1, suppliers // 4), seed)
         rows = gen.rows
         done = suppliers
+        written = []
         for model, batch, label in (
             (Supplier, rows.suppliers, "suppliers"), (Contact, rows.contacts, "contacts"),
             (Certification, rows.certifications, "certifications"), (Assessment, rows.assessments, "assessments"),
@@ -1236,11 +1237,18 @@ def generate_demo(
         ):
             done += 1
             _step(progress, done, steps, f"Saving {len(batch)} {label}")
+            if batch and model is not ChangeRecord:
+                written.append((model, batch))
             for start in range(0, len(batch), 20000):
                 # Core inserts of the table: one executemany per chunk (the ORM bulk path splits on None values).
                 s.execute(insert(model.__table__), batch[start:start + 20000])
                 if progress is not None:
                     progress.check()
+        if s.get_bind().dialect.name == "postgresql":
+            # Rows went in with their ids set, so move each id sequence past them for the rows users add later.
+            for model, batch in written:
+                table = model.__tablename__
+                s.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))"))
         # Fresh planner statistics: without them SQLite picks poor plans for the per-supplier queries on this much
         # new data (SQLite and PostgreSQL both accept ANALYZE inside a transaction).
         s.execute(text("ANALYZE"))

@@ -267,3 +267,31 @@ def test_cli_demo_json(tmp_path, capsys):
     assert main(["--db", path, "demo", "--suppliers", "5"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "already in this database" in err
+
+
+@pytest.mark.skipif(not __import__("os").environ.get("CSRDESK_TEST_PG_URL"),
+                    reason="no PostgreSQL test database (CSRDESK_TEST_PG_URL)")
+def test_demo_on_postgres_leaves_ids_usable():
+    """On PostgreSQL the demo data loads, and suppliers and assessments added afterwards get fresh ids."""
+    import os
+
+    from sqlalchemy import create_engine, text
+
+    from csrdesk.services.assessments import AssessmentInput, FindingInput, record_assessment
+    from csrdesk.services.suppliers import SupplierInput, create_supplier, list_suppliers
+
+    url = os.environ["CSRDESK_TEST_PG_URL"]
+    engine = create_engine(url)
+    with engine.begin() as c:
+        c.execute(text("DROP SCHEMA public CASCADE"))
+        c.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+    db = open_workspace(url)
+    try:
+        result = generate_demo(db, suppliers=8, findings_per_assessment=5, seed=5, today=TODAY)
+        assert len(list_suppliers(db, today=TODAY)) == 8
+        create_supplier(db, SupplierInput(name="Late Addition Textiles", code="TR-0001", country="Türkiye"))
+        d = record_assessment(db, AssessmentInput("TR-0001", TODAY, findings=[FindingInput("Exit blocked", "critical")]))
+        assert d.id > result.assessments and d.cap_id is not None
+    finally:
+        db.dispose()
