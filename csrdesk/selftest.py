@@ -159,6 +159,38 @@ def _root_cause_checks(ctx: Context) -> str:
     return f"quality {check.quality}%, warnings {', '.join(sorted(codes))}"
 
 
+@step("rate live in the assessment editor and list the CAP items")
+def _editor_pages(ctx: Context) -> str:
+    # Offscreen unless a display is already in use, so the step also runs on a build machine without one.
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication
+
+    from csrdesk.ui.context import AppContext
+    from csrdesk.ui.pages.assessments import AssessmentsPage
+    from csrdesk.ui.pages.caps import CapsPage
+
+    app = QApplication.instance() or QApplication([])
+    app_ctx = AppContext(ctx.db)
+    page = AssessmentsPage(app_ctx)
+    page.new_assessment(ctx.supplier_code)
+    page.editor.add_library_finding("HRS-001")
+    page.editor.free_severity.setCurrentText("critical")
+    page.editor.add_free_finding("Fire exit blocked")
+    page.editor.refresh_rating()
+    rating = page.editor.reasons.badge.rating
+    assert rating == "Unsatisfactory" and page.editor.reasons.badge.score == 38, rating
+    caps = CapsPage(app_ctx)
+    caps.show()
+    deadline = time.monotonic() + 20
+    while caps._loading and time.monotonic() < deadline:
+        time.sleep(0.02)
+        app.processEvents()
+    caps.hide()
+    app_ctx.wait_idle()
+    assert caps.model.total_count > 0, "no CAP items listed"
+    return f"live rating {rating} (38 points); {caps.model.total_count} open CAP items listed"
+
+
 @step("write a bilingual CAP letter and an e-mail draft")
 def _letters(ctx: Context) -> str:
     import email
@@ -182,3 +214,31 @@ def _letters(ctx: Context) -> str:
     msg = email.message_from_bytes(draft.path.read_bytes(), policy=policy.default)
     assert msg["X-Unsent"] == "1" and len(list(msg.iter_attachments())) == len(draft.attachments)
     return f"letter {letter.stat().st_size // 1024} KB, draft with {', '.join(draft.attachments)}"
+
+
+@step("score and decide a vetting screen through its questionnaire")
+def _vetting(ctx: Context) -> str:
+    from openpyxl import load_workbook
+
+    from csrdesk.exchange.questionnaire import COL, MAIN_SHEET, export_for_supplier, import_questionnaire
+    from csrdesk.services.suppliers import SupplierInput, approval_gate, create_supplier
+    from csrdesk.services.vetting import decide_screen, list_templates, write_decision_letter
+
+    assert len(list_templates(ctx.db)) >= 4, "the built-in checklists were not loaded"
+    create_supplier(ctx.db, SupplierInput(name="Self-test Vetting Factory", code="ST-VET"), status="vetting")
+    screen_id, path = export_for_supplier(ctx.db, "ST-VET", "new_supplier_screening", ctx.folder / "vetting.xlsx")
+    wb = load_workbook(path)
+    ws = wb[MAIN_SHEET]
+    for row in ws.iter_rows(min_row=1):
+        if row[COL["id"] - 1].value == "documents_held":
+            row[COL["answer"] - 1].value = "Yes / 是"  # passports kept: a knock-out
+    wb.save(ctx.folder / "vetting-returned.xlsx")
+    result = import_questionnaire(ctx.db, ctx.folder / "vetting-returned.xlsx", apply=True)
+    assert result.applied and result.evaluation.suggested.value == "reject", result.evaluation.reasons
+    assert [k.question_id for k in result.evaluation.knockouts] == ["documents_held"]
+    detail = decide_screen(ctx.db, screen_id, "reject", "Self Test")
+    gate = approval_gate(ctx.db, "ST-VET")
+    assert gate and "the vetting decision is reject" in gate[0], gate
+    letter = write_decision_letter(ctx.db, screen_id, ctx.folder / "vetting-letter.docx")
+    return (f"score {detail.evaluation.score:g}, knock-out found, decided {detail.decision}; "
+            f"letter {letter.stat().st_size // 1024} KB")
