@@ -154,6 +154,7 @@ def test_type_ahead_finds_library_entries_in_english_chinese_and_by_key(qtbot, p
     qtbot.keyClick(picker, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     free = editor.model.draft(1)
     assert (free.title, free.violation_type, free.severity) == ("Blocked emergency exit on the second floor", None, "critical")
+    assert editor.model.rowCount() == 2  # Ctrl+Enter added it once
     qtbot.waitUntil(lambda: editor.reasons.badge.score == 38)
 
 

@@ -38,7 +38,7 @@ PREVIEW_DELAY_MS = 40
 def _rating_column(title: str = "Rating") -> Column:
     return Column(
         title, lambda r: r.rating, colour=lambda r: theme.rating_text_colour(r.rating),
-        background=lambda r: theme.rating_background(r.rating), bold=lambda r: True, width=130,
+        background=lambda r: theme.rating_background(r.rating), bold=lambda r: True, width=142,
     )
 
 
@@ -409,6 +409,8 @@ class AssessmentEditor(QWidget):
             self.standard_edit.setText(detail.standard)
             self.denied_box.setChecked(detail.denied)
             self.notes_edit.setText(detail.notes)
+            for edit in (self.firm_edit, self.auditor_edit, self.standard_edit, self.notes_edit):
+                edit.setCursorPosition(0)  # show the start of a long value, not its end
             self.model.load([FindingDraft.from_row(f) for f in detail.findings])
             self.undo_stack.clear()
             self._past_for = None

@@ -73,7 +73,7 @@ def cap_columns(today_fn: Callable[[], date] = date.today) -> list[Column]:
                sort_key=attrgetter("due_date")),
         Column("Overdue", attrgetter("days_overdue"), fmt=lambda v: f"{v} d" if v else "",
                colour=lambda r: _OVERDUE, width=70, searchable=False, sort_key=attrgetter("days_overdue")),
-        Column("Status", attrgetter("status"), colour=lambda r: _STATUS_COLOURS.get(r.status), width=120,
+        Column("Status", attrgetter("status"), colour=lambda r: _STATUS_COLOURS.get(r.status), width=136,
                sort_key=lambda r: _STATUS_RANK.get(r.status, 9)),
         Column("Supplier", attrgetter("supplier_code"), width=80, tooltip=attrgetter("supplier_name"),
                sort_key=attrgetter("supplier_code")),
