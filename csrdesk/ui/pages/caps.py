@@ -451,6 +451,7 @@ class CapsPage(QWidget):
         self._muted = False
         self._cap_filter: Optional[int] = None
         self._shown_item: Optional[int] = None
+        self._cap_cache: dict[int, CapDetail] = {}
         self._pending_select: Any = None  # an item id, or "first", to select once the list is read
         self.last_error: Optional[str] = None
         self.columns = cap_columns(lambda: self.today)
@@ -586,6 +587,7 @@ class CapsPage(QWidget):
 
     def _loaded(self, result) -> None:
         include_closed, rows, texts = result
+        self._cap_cache.clear()
         self._loading = False
         self._loaded_all = include_closed
         self._rows = rows
@@ -719,12 +721,21 @@ class CapsPage(QWidget):
             return
         try:
             detail = cap_service.item_detail(self.ctx.db, item_id, self.today)
-            cap = cap_service.cap_detail(self.ctx.db, detail.row.cap_id, self.today)
+            cap = self._cap(detail.row.cap_id)
         except UserError as exc:
             self.panel.show_item(None, None)
             self.panel.set_message(str(exc), error=True)
             return
         self.panel.show_item(detail, cap)
+
+    def _cap(self, cap_id: int) -> CapDetail:
+        """The CAP of the shown item; kept while moving between items of one CAP (a CAP of 100 items takes
+        tens of milliseconds to read), dropped after any change."""
+        cap = self._cap_cache.get(cap_id)
+        if cap is None:
+            self._cap_cache = {cap_id: cap_service.cap_detail(self.ctx.db, cap_id, self.today)}
+            cap = self._cap_cache[cap_id]
+        return cap
 
     def _panel_ids(self) -> list[int]:
         return [self.panel.detail.row.id] if self.panel.detail is not None else []
@@ -778,7 +789,8 @@ class CapsPage(QWidget):
     def _item_saved(self, detail: CapItemDetail) -> None:
         self._update_rows([detail.row])
         if self.panel.detail is not None and self.panel.detail.row.id == detail.row.id:
-            cap = cap_service.cap_detail(self.ctx.db, detail.row.cap_id, self.today)
+            self._cap_cache.clear()
+            cap = self._cap(detail.row.cap_id)
             self.panel.show_item(detail, cap)
             self.panel.set_message("Saved.")
         self._notify()
@@ -800,6 +812,7 @@ class CapsPage(QWidget):
             return [cap_service.attach_evidence(db, item_id, Path(p)) for p in paths]
 
         def done(_infos):
+            self._cap_cache.clear()
             self._show_item(item_id)
             self.panel.set_message(f"Attached {len(paths)} file{'s' if len(paths) != 1 else ''}; "
                                    "copied into the data folder.")
@@ -877,6 +890,7 @@ class CapsPage(QWidget):
 
     def _status_changed(self, ids: list[int], target: str, count: int) -> None:
         self.last_error = None
+        self._cap_cache.clear()
         updated = []
         for item_id in ids:
             position = self._index.get(item_id)
@@ -906,6 +920,7 @@ class CapsPage(QWidget):
 
     def _cap_changed(self, cap: CapDetail) -> None:
         self.last_error = None
+        self._cap_cache.clear()
         self._set_message(f"CAP #{cap.id} is now {cap.status}.")
         # Sending a CAP sets its items' due dates; read the list again.
         self._notify()
