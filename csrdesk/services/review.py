@@ -28,7 +28,8 @@ from csrdesk.services.progress import Progress
 from csrdesk.storage.db import Database
 from csrdesk.storage.models import Assessment, Cap, CapItem, Finding, ViolationType
 
-NOT_ANALYSED = "not-analysed"
+NOT_ANALYSED = "not-analysed"  # plan group of items with no root cause yet
+UNCATEGORISED = "uncategorised"  # plan group of items whose root cause names no cause category
 
 
 # --------------------------------------------------------------------------------------------------------------------
@@ -594,13 +595,19 @@ def improvement_plan(db: Database, cap_id: int) -> ImprovementPlan:
                 project_leader=item.project_leader, planned_date=item.planned_date, status=item.status,
                 open_warnings=open_counts.get(item.id, 0),
             )
-            grouped[main.key if main and item.root_cause.strip() else NOT_ANALYSED].append(entry)
+            if not item.root_cause.strip():
+                grouped[NOT_ANALYSED].append(entry)
+            else:
+                grouped[main.key if main else UNCATEGORISED].append(entry)
         groups = []
         for c in rc.CAUSE_CATEGORIES:
             if c.key in grouped:
                 entries = tuple(grouped[c.key])
                 sources = tuple(dict.fromkeys(e.risk_source for e in entries if e.risk_source))
                 groups.append(PlanGroup(c.key, c.title, c.title_zh, sources, entries))
+        if UNCATEGORISED in grouped:
+            groups.append(PlanGroup(UNCATEGORISED, "Cause category not given", "未注明原因类别", (),
+                                    tuple(grouped[UNCATEGORISED])))
         if NOT_ANALYSED in grouped:
             groups.append(PlanGroup(NOT_ANALYSED, "Not yet analysed", "尚未分析", (), tuple(grouped[NOT_ANALYSED])))
         order = [e.title for e in rc.SYSTEM_ELEMENTS]

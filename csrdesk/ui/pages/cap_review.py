@@ -1,0 +1,386 @@
+"""CAP review: the items with their warnings, overrides with a reason, a comment per item, approve or return,
+the CAP quality figure, and the systems-improvement plan readable on screen."""
+from __future__ import annotations
+
+import html
+import logging
+from typing import Callable, Optional
+
+from PySide6.QtCore import QSignalBlocker, Qt, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QDialog, QFrame, QHBoxLayout, QInputDialog, QLabel, QMessageBox, QPlainTextEdit, QPushButton, QScrollArea,
+    QSplitter, QTabWidget, QTextBrowser, QVBoxLayout, QWidget,
+)
+
+from csrdesk.domain.lifecycle import CapStatus
+from csrdesk.services import review
+from csrdesk.services.errors import UserError
+from csrdesk.ui import theme
+from csrdesk.ui.tables import Column, RowTableModel, TableView
+from csrdesk.ui.widgets.buttons import primary_button
+
+log = logging.getLogger(__name__)
+
+REVIEWABLE = (CapStatus.RESPONSE_RECEIVED.value, CapStatus.UNDER_REVIEW.value)
+_WARN = QColor(theme.WARNING)
+_OK = QColor(theme.OK)
+
+
+def _load(db, cap_id: int):
+    return review.check_cap(db, cap_id), review.improvement_plan(db, cap_id)
+
+
+def plan_html(plan: "review.ImprovementPlan") -> str:
+    """The systems-improvement plan as HTML for a text browser."""
+    e = html.escape
+    out = [f"<h2>Systems-improvement plan</h2><p>CAP {plan.cap_id}, {e(plan.supplier_code)} "
+           f"{e(plan.supplier_name)} — assessment of {plan.assessment_date.isoformat()}; "
+           f"CAP quality {plan.quality}%</p>"]
+    for g in plan.groups:
+        sources = f" <span style='color:{theme.MUTED}'>({e(', '.join(g.risk_sources))})</span>" if g.risk_sources else ""
+        out.append(f"<h3>{e(g.title)}{sources}</h3><ul>")
+        for entry in g.entries:
+            repeat = " ↻" if entry.repeat else ""
+            out.append(f"<li><b>{e(entry.finding)}</b>{repeat}")
+            if entry.root_cause:
+                out.append(f"<br>Root cause: {e(entry.root_cause)}")
+            if entry.risk_source:
+                out.append(f"<br>Risk source: {e(entry.risk_source)}")
+            if entry.actions:
+                out.append("<ul>")
+                for a in entry.actions:
+                    details = "; ".join(p for p in (
+                        f"who: {e(a.who)}" if a.who else "", f"by {a.by_when.isoformat()}" if a.by_when else "",
+                        f"verified by: {e(a.verification)}" if a.verification else "") if p)
+                    element = (f"<i>{e(a.element)}</i>" if a.element
+                               else f"<i style='color:{theme.WARNING}'>no system element</i>")
+                    out.append(f"<li>{e(a.what)} — {element}{' (' + details + ')' if details else ''}</li>")
+                out.append("</ul>")
+            for measure, text in entry.victim_measures:
+                out.append(f"<br>Victim protection, {e(measure)}: {e(text)}")
+            leader = e(entry.project_leader) if entry.project_leader else "<i>no project leader</i>"
+            planned = entry.planned_date.isoformat() if entry.planned_date else "no date"
+            out.append(f"<br>Project leader: {leader}; planned completion: {planned}")
+            if entry.open_warnings:
+                out.append(f"<br><span style='color:{theme.WARNING}'>{entry.open_warnings} open warning(s)</span>")
+            out.append("</li>")
+        out.append("</ul>")
+    if plan.elements:
+        out.append("<p><b>Management-system elements changed:</b> "
+                   + ", ".join(f"{e(name)} ({n})" for name, n in plan.elements) + "</p>")
+    return "".join(out)
+
+
+def item_columns() -> list[Column]:
+    return [
+        Column("#", lambda r: r.position + 1, width=36, searchable=False),
+        Column("Finding", lambda r: r.finding, width=260, tooltip=lambda r: r.finding),
+        Column("Severity", lambda r: r.severity, width=90),
+        Column("Status", lambda r: r.status, width=110),
+        Column("Warnings", lambda r: len(r.open_warnings), width=76,
+               fmt=lambda v: f"⚠ {v}" if v else "✓", colour=lambda r: _WARN if r.open_warnings else _OK,
+               tooltip=lambda r: "\n".join(w.title for w in r.open_warnings) or None),
+        Column("Root cause", lambda r: r.root_cause, width=240, tooltip=lambda r: r.root_cause or None),
+        Column("Project leader", lambda r: r.project_leader, width=120),
+        Column("Planned", lambda r: r.planned_date, width=90),
+    ]
+
+
+class CapReviewDialog(QDialog):
+    """Reviews one CAP: every item's answer and warnings; approve, or return with comments per item."""
+
+    decided = Signal(object)  # review.ReviewResult
+
+    def __init__(self, ctx, cap_id: int, parent: Optional[QWidget] = None, *,
+                 ask_reason: Optional[Callable[[str], Optional[str]]] = None,
+                 confirm: Optional[Callable[[str], bool]] = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.cap_id = cap_id
+        self.ask_reason = ask_reason or self._ask_reason
+        self.confirm = confirm or self._confirm
+        self.check: Optional[review.CapCheck] = None
+        self.plan: Optional[review.ImprovementPlan] = None
+        self.decision: Optional[review.ReviewResult] = None
+        self.comments: dict[int, str] = {}
+        self._current: Optional[int] = None
+        self.warning_buttons: dict[str, QPushButton] = {}
+        self.loads = 0
+        self.setWindowTitle(f"Review CAP {cap_id}")
+        self.resize(1200, 760)
+        self._build()
+        self.reload()
+
+    # -- building ---------------------------------------------------------------------------------------------------
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        head = QHBoxLayout()
+        self.heading = QLabel(f"CAP {self.cap_id}")
+        self.heading.setObjectName("pageTitle")
+        self.heading.setStyleSheet("font-size: 14pt; font-weight: 600;")
+        self.quality = QLabel("")
+        self.quality.setStyleSheet("font-size: 13pt; font-weight: 600;")
+        head.addWidget(self.heading, 1)
+        head.addWidget(self.quality)
+        layout.addLayout(head)
+        self.tabs = QTabWidget(self)
+        layout.addWidget(self.tabs, 1)
+
+        items_tab = QWidget()
+        items_layout = QVBoxLayout(items_tab)
+        splitter = QSplitter(Qt.Orientation.Horizontal, items_tab)
+        self.model = RowTableModel(item_columns(), self)
+        self.table = TableView(splitter, settings_key="cap_review", placeholder="This CAP has no items.")
+        self.table.setModel(self.model)
+        splitter.addWidget(self.table)
+        detail = QWidget()
+        d = QVBoxLayout(detail)
+        d.setContentsMargins(8, 0, 0, 0)
+        self.item_title = QLabel("Choose an item.")
+        self.item_title.setWordWrap(True)
+        self.item_title.setStyleSheet("font-weight: 600; font-size: 11pt;")
+        d.addWidget(self.item_title)
+        self.answer = QLabel("")
+        self.answer.setWordWrap(True)
+        self.answer.setTextFormat(Qt.TextFormat.RichText)
+        self.answer.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        d.addWidget(self.answer)
+        self.guided_button = QPushButton("Guided root cause…")
+        self.guided_button.setToolTip("Enter or correct the answer step by step (5 Whys, categories, actions)")
+        self.guided_button.clicked.connect(self.open_guided_entry)
+        d.addWidget(self.guided_button, 0, Qt.AlignmentFlag.AlignLeft)
+        self.warnings_box = QWidget()
+        self.warnings_layout = QVBoxLayout(self.warnings_box)
+        self.warnings_layout.setContentsMargins(0, 0, 0, 0)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.warnings_box)
+        d.addWidget(scroll, 1)
+        self.last_comment = QLabel("")
+        self.last_comment.setWordWrap(True)
+        self.last_comment.setStyleSheet(f"color: {theme.MUTED};")
+        d.addWidget(self.last_comment)
+        d.addWidget(QLabel("Comment to the factory on this item:"))
+        self.comment = QPlainTextEdit()
+        self.comment.setMaximumHeight(90)
+        self.comment.setPlaceholderText("Left empty on a return, the open warnings are sent as the comment.")
+        self.comment.textChanged.connect(self._comment_edited)
+        d.addWidget(self.comment)
+        splitter.addWidget(detail)
+        splitter.setSizes([700, 480])
+        items_layout.addWidget(splitter, 1)
+        self.tabs.addTab(items_tab, "Items")
+
+        self.plan_view = QTextBrowser()
+        self.plan_view.setOpenLinks(False)
+        self.tabs.addTab(self.plan_view, "Systems-improvement plan")
+
+        bottom = QHBoxLayout()
+        self.message = QLabel("")
+        self.message.setWordWrap(True)
+        bottom.addWidget(self.message, 1)
+        self.return_button = QPushButton("Return to factory")
+        self.return_button.setToolTip("Send the CAP back (status: sent) with the comments per item")
+        self.approve_button = primary_button("Approve")
+        self.close_button = QPushButton("Close")
+        bottom.addWidget(self.return_button)
+        bottom.addWidget(self.approve_button)
+        bottom.addWidget(self.close_button)
+        layout.addLayout(bottom)
+        self.table.selection_changed_rows.connect(self._selected)
+        self.approve_button.clicked.connect(self.approve)
+        self.return_button.clicked.connect(self.return_to_factory)
+        self.close_button.clicked.connect(self.accept)
+        self._set_enabled()
+
+    # -- loading ----------------------------------------------------------------------------------------------------
+    def reload(self) -> None:
+        self.ctx.run(_load, self.ctx.db, self.cap_id, on_done=self._loaded, parent=self)
+
+    def _loaded(self, result) -> None:
+        self.check, self.plan = result
+        self.loads += 1
+        c = self.check
+        self.heading.setText(f"CAP {c.id} — {c.supplier_code} {c.supplier_name} ({c.status})")
+        good = sum(1 for i in c.items if i.ok)
+        colour = theme.OK if c.quality == 100 else (theme.WARNING if c.quality >= 50 else theme.OVERDUE)
+        self.quality.setText(f"Quality {c.quality}%")
+        self.quality.setStyleSheet(f"font-size: 13pt; font-weight: 600; color: {colour};")
+        self.quality.setToolTip(f"{good} of {len(c.items)} item(s) without open warnings")
+        keep = self._current
+        self.model.set_rows(list(c.items))
+        self.plan_view.setHtml(plan_html(self.plan))
+        if keep is not None and self.table.select_id(keep):
+            self._show(keep)
+        elif c.items:
+            self.table.select_id(c.items[0].id)
+        self._set_enabled()
+
+    def _set_enabled(self) -> None:
+        c = self.check
+        reviewable = c is not None and c.status in REVIEWABLE and self.decision is None
+        self.approve_button.setEnabled(bool(reviewable and c.open_warning_count == 0))
+        self.return_button.setEnabled(bool(reviewable))
+        if c is not None and c.status not in REVIEWABLE and self.decision is None:
+            self._say(f"The CAP is {c.status}: a review decision is possible once the factory's response is in.")
+        elif c is not None and reviewable and c.open_warning_count:
+            self._say(f"{c.open_warning_count} open warning(s): override them with a reason to approve, or return "
+                      "the CAP to the factory.", warning=True)
+        self.guided_button.setEnabled(self._current is not None and c is not None
+                                      and c.status != CapStatus.CLOSED.value)
+
+    def _say(self, text: str, *, error: bool = False, warning: bool = False) -> None:
+        colour = theme.OVERDUE if error else (theme.WARNING if warning else theme.OK)
+        self.message.setText(text)
+        self.message.setStyleSheet(f"color: {colour}; font-weight: 600;")
+
+    # -- the selected item ------------------------------------------------------------------------------------------
+    def _selected(self, rows: list) -> None:
+        if rows:
+            self._show(rows[0].id)
+
+    def item(self, item_id: int) -> Optional["review.ItemCheck"]:
+        if self.check is None:
+            return None
+        return next((i for i in self.check.items if i.id == item_id), None)
+
+    def select_item(self, item_id: int) -> bool:
+        return self.table.select_id(item_id)
+
+    def _show(self, item_id: int) -> None:
+        item = self.item(item_id)
+        if item is None:
+            return
+        self._current = item_id
+        e = html.escape
+        self.item_title.setText(f"{item.position + 1}. {item.finding}" + ("  ↻ repeat" if item.repeat else ""))
+        planned = item.planned_date.isoformat() if item.planned_date else "not set"
+        due = item.due_date.isoformat() if item.due_date else "not set"
+        self.answer.setText(
+            f"<b>Root cause:</b> {e(item.root_cause) or '<i>none yet</i>'}<br>"
+            f"<b>Preventive action:</b><br>{e(item.preventive_action).replace(chr(10), '<br>') or '<i>none yet</i>'}"
+            f"<br><b>Project leader:</b> {e(item.project_leader) or '<i>none</i>'} &nbsp; "
+            f"<b>Planned:</b> {planned} &nbsp; <b>Due:</b> {due}"
+        )
+        while self.warnings_layout.count():
+            child = self.warnings_layout.takeAt(0).widget()
+            if child is not None:
+                child.deleteLater()
+        self.warning_buttons = {}
+        for w in item.warnings:
+            self.warnings_layout.addWidget(self._warning_widget(item.id, w))
+        if not item.warnings:
+            ok = QLabel("No warnings on this answer.")
+            ok.setStyleSheet(f"color: {theme.OK}; font-weight: 600;")
+            self.warnings_layout.addWidget(ok)
+            ok.show()
+        self.warnings_layout.addStretch(1)
+        self.last_comment.setText(f"Last review comment: {item.review_comment}" if item.review_comment else "")
+        with QSignalBlocker(self.comment):
+            self.comment.setPlainText(self.comments.get(item_id, ""))
+        self._set_enabled()
+
+    def _warning_widget(self, item_id: int, w) -> QWidget:
+        frame = QFrame()
+        colour, background = (theme.MUTED, theme.ALT_ROW) if w.overridden else (theme.WARNING, theme.WARNING_BG)
+        frame.setStyleSheet(f"QFrame {{ background: {background}; border-left: 4px solid {colour}; }}")
+        box = QVBoxLayout(frame)
+        box.setContentsMargins(8, 6, 8, 6)
+        title = QLabel(("Accepted: " if w.overridden else "") + w.title)
+        title.setStyleSheet(f"font-weight: 600; color: {colour}; border: none;")
+        text = QLabel(w.message + (f"\nReason: {w.override_reason}" if w.overridden else ""))
+        text.setWordWrap(True)
+        text.setStyleSheet("border: none;")
+        box.addWidget(title)
+        box.addWidget(text)
+        if w.overridden:
+            button = QPushButton("Withdraw")
+            button.clicked.connect(lambda: self.withdraw(item_id, w.code))
+        else:
+            button = QPushButton("Override with reason…")
+            button.clicked.connect(lambda: self.override(item_id, w.code))
+        button.setEnabled(self.check is not None and self.check.status != CapStatus.CLOSED.value)
+        box.addWidget(button, 0, Qt.AlignmentFlag.AlignRight)
+        self.warning_buttons[w.code] = button
+        frame.show()
+        return frame
+
+    def _comment_edited(self) -> None:
+        if self._current is not None:
+            text = self.comment.toPlainText().strip()
+            if text:
+                self.comments[self._current] = text
+            else:
+                self.comments.pop(self._current, None)
+
+    # -- actions ----------------------------------------------------------------------------------------------------
+    def _ask_reason(self, message: str) -> Optional[str]:
+        text, ok = QInputDialog.getMultiLineText(self, "Override the warning", message)
+        return text if ok else None
+
+    def _confirm(self, message: str) -> bool:
+        return QMessageBox.question(self, "CAP review", message) == QMessageBox.StandardButton.Yes
+
+    def override(self, item_id: int, code: str) -> None:
+        item = self.item(item_id)
+        warning = next((w for w in item.warnings if w.code == code), None) if item else None
+        if warning is None:
+            return
+        reason = self.ask_reason(f"{warning.message}\n\nWhy is the answer acceptable as it is?")
+        if reason is None:
+            return
+        self.ctx.run(review.override_warning, self.ctx.db, item_id, code, reason, on_done=self._changed,
+                     on_error=self._failed, parent=self)
+
+    def withdraw(self, item_id: int, code: str) -> None:
+        self.ctx.run(review.clear_override, self.ctx.db, item_id, code, on_done=self._changed,
+                     on_error=self._failed, parent=self)
+
+    def open_guided_entry(self) -> None:
+        if self._current is None:
+            return
+        from csrdesk.ui.wizards.rootcause import open_root_cause_wizard
+
+        self.wizard_task = open_root_cause_wizard(self.ctx, self._current, self, on_saved=self._changed)
+
+    def approve(self) -> None:
+        if not self.confirm(f"Approve CAP {self.cap_id}? Items with a complete plan become action planned."):
+            return
+        self._decide(True)
+
+    def return_to_factory(self) -> None:
+        if not self.confirm(f"Return CAP {self.cap_id} to the factory with the comments?"):
+            return
+        self._decide(False)
+
+    def _decide(self, approve: bool) -> None:
+        self.ctx.run(review.review_cap, self.ctx.db, self.cap_id, approve=approve, comments=dict(self.comments),
+                     on_done=self._decided, on_error=self._failed, label="Recording the review…", parent=self)
+
+    def _decided(self, result) -> None:
+        self.decision = result
+        self.comments.clear()
+        self.ctx.notify("caps")
+        verb = "approved" if result.decision == "approved" else "returned to the factory"
+        planned = f"; {len(result.items_planned)} item(s) now action planned" if result.items_planned else ""
+        self._say(f"CAP {result.cap.id} {verb} (now {result.cap.status}){planned}.")
+        self.decided.emit(result)
+        self.reload()
+
+    def _changed(self, _result=None) -> None:
+        self.ctx.notify("caps")
+        self.reload()
+
+    def _failed(self, exc: BaseException) -> None:
+        if isinstance(exc, UserError):
+            self._say(" ".join(str(exc).split()), error=True)
+        else:
+            self.ctx.show_error(self, exc)
+
+
+def open_cap_review(ctx, cap_id: int, parent: Optional[QWidget] = None) -> CapReviewDialog:
+    dialog = CapReviewDialog(ctx, cap_id, parent)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.open()
+    return dialog

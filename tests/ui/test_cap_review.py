@@ -1,0 +1,96 @@
+"""The CAP review dialog: quality figure, warnings with override, comments per item, approve and return, the plan."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from PySide6.QtCore import Qt
+
+from csrdesk.services import caps as caps_service
+from csrdesk.services import review
+from csrdesk.services.assessments import AssessmentInput, FindingInput, record_assessment
+from csrdesk.ui.context import AppContext
+from csrdesk.ui.pages.cap_review import CapReviewDialog
+
+
+@pytest.fixture
+def ctx(qtbot, db):
+    context = AppContext(db)
+    yield context
+    context.wait_idle()
+
+
+@pytest.fixture
+def answered_cap(db, supplier):
+    """A CAP back from the factory: a good answer on the overtime item, a restatement on the fire exit item."""
+    d = record_assessment(db, AssessmentInput("CN-0001", date(2026, 3, 2), "periodic", findings=[
+        FindingInput("Monthly overtime exceeds the legal limit", "major", violation_type="HRS-002"),
+        FindingInput("Fire exit blocked by cartons", "critical", category="health-safety")]))
+    caps_service.change_cap_status(db, d.cap_id, "sent", today=date(2026, 3, 10))
+    caps_service.change_cap_status(db, d.cap_id, "response received")
+    items = [i.row.id for i in caps_service.cap_detail(db, d.cap_id).items]
+    review.record_answer(db, items[0], root_cause="Orders accepted beyond capacity without an hours check",
+                         preventive_action="1. Capacity check procedure before every order\n"
+                                           "2. Weekly hours report to the general manager",
+                         project_leader="Zhang Min", planned_date=date(2026, 4, 20))
+    review.record_answer(db, items[1], root_cause="Cartons blocked the fire exit",
+                         preventive_action="Safety officer checks every exit each morning", project_leader="Chen Jie",
+                         planned_date=date(2026, 3, 30))
+    return d.cap_id, items
+
+
+def open_dialog(qtbot, ctx, cap_id, reasons=()):
+    reasons = list(reasons)
+    dialog = CapReviewDialog(ctx, cap_id, ask_reason=lambda message: reasons.pop(0) if reasons else None,
+                             confirm=lambda message: True)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.loads >= 1, timeout=5000)
+    return dialog
+
+
+def test_review_shows_quality_warnings_and_plan(qtbot, ctx, answered_cap):
+    """The dialog shows quality 50%, refuses approval while a warning is open, and the plan by cause category."""
+    cap_id, items = answered_cap
+    dialog = open_dialog(qtbot, ctx, cap_id)
+    assert dialog.quality.text() == "Quality 50%"
+    assert not dialog.approve_button.isEnabled() and dialog.return_button.isEnabled()
+    assert "1 open warning" in dialog.message.text()
+    assert dialog.model.visible_count == 2
+    dialog.select_item(items[1])
+    assert "Cartons blocked the fire exit" in dialog.answer.text()
+    assert set(dialog.warning_buttons) == {"root_cause_restates_finding"}
+    text = dialog.plan_view.toPlainText()
+    assert "Systems-improvement plan" in text and "Monitoring and internal audit (business process)" in text
+    assert "Cause category not given" in text and "1 open warning(s)" in text
+
+
+def test_override_then_approve_with_comment(qtbot, ctx, db, answered_cap):
+    """After an override with a reason the quality is 100%; approving records the comment and the decision."""
+    cap_id, items = answered_cap
+    dialog = open_dialog(qtbot, ctx, cap_id, reasons=["The daily exit check addresses the missing supervision"])
+    dialog.select_item(items[1])
+    qtbot.mouseClick(dialog.warning_buttons["root_cause_restates_finding"], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.loads >= 2, timeout=5000)
+    assert dialog.quality.text() == "Quality 100%" and dialog.approve_button.isEnabled()
+    assert dialog.warning_buttons["root_cause_restates_finding"].text() == "Withdraw"
+    dialog.select_item(items[0])
+    qtbot.keyClicks(dialog.comment, "Good analysis")
+    qtbot.mouseClick(dialog.approve_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.decision is not None, timeout=5000)
+    assert dialog.decision.decision == "approved"
+    assert caps_service.cap_detail(db, cap_id).status == "approved"
+    assert caps_service.item_detail(db, items[0]).review_comment == "Good analysis"
+    qtbot.waitUntil(lambda: dialog.loads >= 3, timeout=5000)
+    assert not dialog.approve_button.isEnabled() and "approved" in dialog.message.text()
+
+
+def test_return_to_factory(qtbot, ctx, db, answered_cap):
+    """Returning sends the CAP back; the item with a warning gets the warning as its comment."""
+    cap_id, items = answered_cap
+    dialog = open_dialog(qtbot, ctx, cap_id)
+    qtbot.mouseClick(dialog.return_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.decision is not None, timeout=5000)
+    assert caps_service.cap_detail(db, cap_id).status == "sent"
+    assert caps_service.item_detail(db, items[1]).review_comment.startswith("Please revise")
+    assert caps_service.item_detail(db, items[0]).review_comment == ""
