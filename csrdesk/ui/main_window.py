@@ -210,6 +210,8 @@ class MainWindow(QMainWindow):
                                          tip="Add suppliers from a spreadsheet (checked first)"))
         file_menu.addAction(self._action("Import auditor's findings…", self.import_findings,
                                          tip="Record an assessment from an auditor's findings file"))
+        file_menu.addAction(self._action("Letters and e-mail drafts…", self.open_letters, "Ctrl+L",
+                                         "CAP letters, trackers and e-mail drafts for the chosen CAPs"))
         file_menu.addSeparator()
         file_menu.addAction(self._action("Settings…", self.open_settings, QKeySequence.StandardKey.Preferences))
         file_menu.addSeparator()
@@ -369,6 +371,12 @@ class MainWindow(QMainWindow):
         from csrdesk.ui.import_dialogs import import_suppliers_flow
 
         import_suppliers_flow(self.ctx, self)
+
+    def open_letters(self) -> None:
+        from csrdesk.ui.dialogs.letters import LettersDialog
+
+        chosen = getattr(self.current_page(), "selected_cap_ids", None)
+        LettersDialog(self.ctx, chosen() if callable(chosen) else None, self).exec()
 
     def import_findings(self) -> None:
         from csrdesk.services.assessments import ASSESSMENT_TYPES
