@@ -228,3 +228,30 @@ def test_open_from_an_item_loads_on_the_worker(qtbot, ctx, db, overtime_item):
     assert wizard.isVisible() and wizard.flow.data.whys == ["No tracking of cumulative overtime per worker"]
     assert wizard.flow.data.project_leader == "Li Wei"
     wizard.reject()
+
+
+def test_caps_page_opens_the_wizard_and_the_review(qtbot, ctx, db, overtime_item):
+    """On the CAPs page, "Guided root cause…" opens the wizard for the shown item; "Review CAP…" its CAP review."""
+    from csrdesk.ui.pages.cap_review import CapReviewDialog
+    from csrdesk.ui.pages.caps import CapsPage
+
+    page = CapsPage(ctx)
+    qtbot.addWidget(page)
+    page.resize(1500, 900)
+    page.show()
+    qtbot.waitUntil(lambda: not page._loading, timeout=5000)
+    assert page.table.select_id(overtime_item)
+    qtbot.waitUntil(lambda: page.panel.detail is not None, timeout=5000)
+    click(qtbot, page.guided_button)
+    qtbot.waitUntil(lambda: page.findChild(RootCauseWizard) is not None
+                    and page.findChild(RootCauseWizard).isVisible(), timeout=5000)
+    wizard = page.findChild(RootCauseWizard)
+    assert wizard.item_id == overtime_item
+    wizard.reject()
+    click(qtbot, page.review_button)
+    qtbot.waitUntil(lambda: page.findChild(CapReviewDialog) is not None
+                    and page.findChild(CapReviewDialog).loads >= 1, timeout=5000)
+    dialog = page.findChild(CapReviewDialog)
+    assert dialog.cap_id == caps_service.item_detail(db, overtime_item).row.cap_id
+    dialog.reject()
+    ctx.wait_idle()

@@ -527,6 +527,14 @@ class CapsPage(QWidget):
         bar.addSpacing(12)
         bar.addWidget(self.message, 1)
         bar.addWidget(self.status_button)
+        self.guided_button = QPushButton("Guided root cause…")  # issue 4: the root-cause wizard and CAP review
+        self.guided_button.setToolTip("Enter the factory's root cause and preventive actions step by step")
+        self.guided_button.clicked.connect(self.open_guided_root_cause)
+        self.review_button = QPushButton("Review CAP…")
+        self.review_button.setToolTip("Check the answers of the item's CAP, then approve it or return it")
+        self.review_button.clicked.connect(self.open_cap_review)
+        bar.addWidget(self.guided_button)
+        bar.addWidget(self.review_button)
         left_layout.addLayout(bar)
         self.panel = ItemPanel(self.splitter)
         self.splitter.addWidget(left)
@@ -1023,3 +1031,24 @@ class CapsPage(QWidget):
     def hideEvent(self, event) -> None:  # noqa: N802
         self.ctx.settings().setValue("caps/splitter", self.splitter.saveState())
         super().hideEvent(event)
+
+    # --- guided root cause and CAP review (issue 4) ----------------------------------------------------------------
+    def open_guided_root_cause(self) -> None:
+        """Opens the guided root-cause wizard for the item shown; the list reloads after a save ("caps")."""
+        detail = self.panel.detail
+        if detail is None:
+            self._set_message("Choose a CAP item first.", error=True)
+            return
+        from csrdesk.ui.wizards.rootcause import open_root_cause_wizard
+
+        self.root_cause_task = open_root_cause_wizard(self.ctx, detail.row.id, self)
+
+    def open_cap_review(self) -> None:
+        """Opens the review of the shown item's CAP: warnings, comments, approve or return, the plan."""
+        detail = self.panel.detail
+        if detail is None:
+            self._set_message("Choose a CAP item first.", error=True)
+            return
+        from csrdesk.ui.pages.cap_review import open_cap_review
+
+        self.review_dialog = open_cap_review(self.ctx, detail.row.cap_id, self)
