@@ -7,6 +7,7 @@ CJK. Pure Python: no Qt, no SQLAlchemy.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from dataclasses import dataclass, field, replace
@@ -524,14 +525,19 @@ def similarity(a: str, b: str) -> float:
     return 2 * len(ta & tb) / (len(ta) + len(tb))
 
 
+@functools.lru_cache(maxsize=2048)
+def _word_start(kw: str) -> "re.Pattern[str]":
+    return re.compile(r"(?<![a-z])" + re.escape(kw))
+
+
 def _keyword_hits(text: str, keywords: Iterable[str]) -> list[str]:
+    """The keywords found in text: Chinese ones anywhere, English ones at the start of a word."""
     low = str(text or "").lower()
     hits = []
     for kw in keywords:
-        if _CJK_RUN.search(kw):
-            if kw in low:
-                hits.append(kw)
-        elif re.search(r"(?<![a-z])" + re.escape(kw), low):
+        if kw not in low:  # the cheap test first: most keywords are absent
+            continue
+        if _CJK_RUN.search(kw) or _word_start(kw).search(low):
             hits.append(kw)
     return hits
 
