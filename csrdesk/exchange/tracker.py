@@ -17,7 +17,9 @@ import hmac
 import json
 import math
 import os
+import re
 import tempfile
+from copy import copy
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -214,9 +216,12 @@ LOCKED = Protection(locked=True)
 POINTS_PER_LINE = 13.0
 
 
+_WIDE = re.compile("[\u2e80-\U0010ffff]")
+
+
 def _display_width(text: str) -> int:
     # CJK characters take about two latin characters of width.
-    return sum(2 if ord(ch) >= 0x2E80 else 1 for ch in text)
+    return len(text) + len(_WIDE.findall(text))
 
 
 def _lines(text: str, width: float) -> int:
@@ -324,6 +329,7 @@ def _write_items(ws, data: TrackerData) -> None:
     ws.row_dimensions[HEADER_ROW].height = 30
 
     row = FIRST_ITEM_ROW
+    styles: dict[tuple, Any] = {}
     for item in data.items:
         finished = item.status not in FACTORY_STATUSES
         finding = item.finding + ("\nRepeat finding · 重复发现" if item.repeat else "")
@@ -334,22 +340,10 @@ def _write_items(ws, data: TrackerData) -> None:
             "project_leader": item.project_leader, "planned_date": item.planned_date,
             "status": status_label(item.status), "evidence_notes": item.evidence_notes,
         }
+        red = item.severity.split("\n")[0] in ("critical", "zero tolerance")
         for i, col in enumerate(COLUMNS, start=1):
-            cell = write_text(ws, row, i, values[col.key], font=BODY_FONT, border=BOX, alignment=WRAP_TOP)
-            if col.factory and not finished:
-                cell.fill = ANSWER_FILL
-                cell.protection = OPEN
-            elif col.factory:
-                cell.fill = DONE_FILL  # verified or closed: nothing left for the factory to answer
-            else:
-                cell.fill = GREY_FILL
-            if col.key in ("due_date", "planned_date"):
-                cell.number_format = DATE_FORMAT
-                cell.alignment = CENTER_TOP
-            elif col.key in ("item_id", "severity", "status"):
-                cell.alignment = CENTER_TOP
-        if item.severity in ("critical", "zero tolerance"):
-            ws.cell(row, COLUMN_INDEX["severity"]).font = RED_BOLD
+            cell = write_text(ws, row, i, values[col.key])
+            _style_item_cell(cell, col, finished, red, styles)
         ws.row_dimensions[row].height = _row_height(
             (str(values[c.key] or ""), c.width) for c in COLUMNS if c.key not in ("due_date", "planned_date")
         )
@@ -359,7 +353,7 @@ def _write_items(ws, data: TrackerData) -> None:
     # Spare rows keep the factory columns open and the dropdown, for factories that add lines.
     for r in range(row, row + SPARE_ROWS):
         for i in range(first_factory, last_col + 1):
-            ws.cell(r, i).protection = OPEN
+            _style_cached(ws.cell(r, i), ("spare",), styles, lambda c: setattr(c, "protection", OPEN))
 
     status_col = get_column_letter(COLUMN_INDEX["status"])
     choices = ",".join(status_label(s) for s in FACTORY_STATUSES)
@@ -413,6 +407,39 @@ def _write_items(ws, data: TrackerData) -> None:
     ws.oddFooter.center.text = "&P / &N"
     ws.oddFooter.right.text = _footer_text(f"Exported {data.exported_at.date().isoformat()}")
     ws.print_area = f"A1:{last_letter}{last_item_row}"
+
+
+def _style_cached(cell, key: tuple, cache: dict, apply) -> None:
+    """Styles cell like the first cell styled under key. Setting styles attribute by attribute makes openpyxl hash
+    every style object each time (most of the export's time); copying the first cell's style array does not."""
+    key = key + (bool(cell.quotePrefix),)  # quote prefix lives in the same style array; keep it apart
+    proto = cache.get(key)
+    if proto is None:
+        apply(cell)
+        cache[key] = copy(cell._style)
+    else:
+        cell._style = copy(proto)
+
+
+def _style_item_cell(cell, col: Column, finished: bool, red: bool, cache: dict) -> None:
+    def apply(c) -> None:
+        c.font = RED_BOLD if (red and col.key == "severity") else BODY_FONT
+        c.border = BOX
+        c.alignment = WRAP_TOP
+        if col.factory and not finished:
+            c.fill = ANSWER_FILL
+            c.protection = OPEN
+        elif col.factory:
+            c.fill = DONE_FILL  # verified or closed: nothing left for the factory to answer
+        else:
+            c.fill = GREY_FILL
+        if col.key in ("due_date", "planned_date"):
+            c.number_format = DATE_FORMAT
+            c.alignment = CENTER_TOP
+        elif col.key in ("item_id", "severity", "status"):
+            c.alignment = CENTER_TOP
+
+    _style_cached(cell, (col.key, finished, red and col.key == "severity"), cache, apply)
 
 
 def _print_setup(ws, title_rows: Optional[str]) -> None:
