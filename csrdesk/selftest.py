@@ -242,3 +242,25 @@ def _vetting(ctx: Context) -> str:
     letter = write_decision_letter(ctx.db, screen_id, ctx.folder / "vetting-letter.docx")
     return (f"score {detail.evaluation.score:g}, knock-out found, decided {detail.decision}; "
             f"letter {letter.stat().st_size // 1024} KB")
+
+
+@step("export a CAP tracker, answer it as a factory and import it back")
+def _tracker(ctx: Context) -> str:
+    from openpyxl import load_workbook
+
+    from csrdesk.exchange.tracker import COLUMN_INDEX, FIRST_ITEM_ROW, ITEMS_SHEET
+    from csrdesk.services.trackers import apply_tracker_import, export_tracker, preview_tracker_import
+
+    assert ctx.cap_id, "no CAP was made by the earlier step"
+    path = export_tracker(ctx.db, ctx.cap_id, ctx.folder / "tracker.xlsx")
+    wb = load_workbook(path)
+    ws = wb[ITEMS_SHEET]
+    ws.cell(FIRST_ITEM_ROW, COLUMN_INDEX["root_cause"]).value = "没有根据产能制定生产计划"
+    ws.cell(FIRST_ITEM_ROW, COLUMN_INDEX["planned_date"]).value = "2026年3月5日"
+    ws.cell(FIRST_ITEM_ROW, COLUMN_INDEX["evidence_notes"]).value = "=1+1"
+    wb.save(ctx.folder / "tracker-returned.xlsx")
+    preview = preview_tracker_import(ctx.db, ctx.folder / "tracker-returned.xlsx")
+    assert len(preview.changes) == 3 and not preview.conflicts, preview
+    result = apply_tracker_import(ctx.db, ctx.folder / "tracker-returned.xlsx")
+    assert {c.new for c in result.applied} >= {"=1+1", "没有根据产能制定生产计划"}, result.applied
+    return f"tracker {path.stat().st_size // 1024} KB, {len(result.applied)} answers imported"
