@@ -225,7 +225,7 @@ def _display_width(text: str) -> int:
 
 
 def _lines(text: str, width: float) -> int:
-    per_line = max(4.0, width * 1.15)
+    per_line = max(4.0, width * 1.0)
     return sum(max(1, math.ceil(_display_width(part) / per_line)) for part in (text or "").split("\n"))
 
 
