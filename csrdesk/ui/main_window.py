@@ -11,7 +11,7 @@ from typing import Optional
 from PySide6.QtCore import QByteArray, QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices, QIcon, QKeySequence, QPixmap
 from PySide6.QtWidgets import (
-    QApplication, QFileDialog, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, QMessageBox,
+    QApplication, QFileDialog, QHBoxLayout, QLabel, QLayout, QListWidget, QListWidgetItem, QMainWindow, QMessageBox,
     QSplitter, QStackedWidget, QVBoxLayout, QWidget,
 )
 
@@ -46,6 +46,23 @@ def app_icon() -> QIcon:
         return QIcon()
 
 
+class _PageStack(QStackedWidget):
+    """A stack as small as the page shown needs, not as the largest page needs (so the window can be narrow)."""
+
+    def __init__(self, parent: Optional[QWidget] = None) -> None:
+        super().__init__(parent)
+        self.layout().setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
+        self.currentChanged.connect(lambda _i: self.updateGeometry())
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        page = self.currentWidget()
+        return page.minimumSizeHint() if page is not None else super().minimumSizeHint()
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        page = self.currentWidget()
+        return page.sizeHint() if page is not None else super().sizeHint()
+
+
 class MainWindow(QMainWindow):
     """Pages in a stack, chosen from the list on the left; the supplier page opens from lists and search."""
 
@@ -67,16 +84,19 @@ class MainWindow(QMainWindow):
         entries: list[tuple[str, str, QWidget]] = [("dashboard", "Dashboard", self.dashboard),
                                                     ("suppliers", "Suppliers", self.suppliers)]
         from csrdesk.ui.pages.assessments import AssessmentsPage
+        from csrdesk.ui.pages.caps import CapsPage
+        from csrdesk.ui.pages.library import LibraryPage
 
         self.assessments = AssessmentsPage(ctx)
+        self.caps = CapsPage(ctx)
         entries.append(("assessments", "Assessments", self.assessments))
-        for key, title, module, cls in (
-            ("caps", "CAPs", "csrdesk.ui.pages.caps", "CapsPage"),
-            ("library", "Library", "csrdesk.ui.pages.library", "LibraryPage"),
+        entries.append(("caps", "CAPs", self.caps))
+        optional_pages = (
             ("vetting", "Vetting", "csrdesk.ui.pages.vetting", "VettingPage"),
             ("verification", "Verification", "csrdesk.ui.pages.verification", "VerificationPage"),
             ("complaints", "Complaints", "csrdesk.ui.pages.complaints", "ComplaintsPage"),
-        ):
+        )
+        for key, title, module, cls in optional_pages:
             page_class = _optional_page(module, cls)
             if page_class is not None:
                 page = page_class(ctx)
@@ -84,8 +104,10 @@ class MainWindow(QMainWindow):
                 entries.append((key, title, page))
             else:
                 setattr(self, key, None)
+        self.library = LibraryPage(ctx)
+        entries.append(("library", "Library", self.library))
 
-        self.stack = QStackedWidget()
+        self.stack = _PageStack()
         self.navigation = QListWidget()
         self.navigation.setObjectName("navigation")
         self.navigation.setIconSize(QSize(18, 18))
@@ -157,6 +179,10 @@ class MainWindow(QMainWindow):
         self.busy_label = QLabel()
         self.statusBar().addWidget(self.db_label, 1)
         self.statusBar().addPermanentWidget(self.busy_label)
+        self._busy_timer = QTimer(self)
+        self._busy_timer.setSingleShot(True)
+        self._busy_timer.setInterval(400)
+        self._busy_timer.timeout.connect(lambda: self.busy_label.setText("Working…" if self.ctx.busy else ""))
         ctx.busy_changed.connect(self._busy)
 
         self._connect_pages()
@@ -285,7 +311,13 @@ class MainWindow(QMainWindow):
         if page is None:
             return False
         if key in self._nav_keys:
-            self.navigation.setCurrentRow(self._nav_keys.index(key))
+            row = self._nav_keys.index(key)
+            if self.navigation.currentRow() == row:
+                # the row is already chosen (the supplier page opened under Suppliers): switch the page itself
+                if page is not self.current_page() and self._leave_ok():
+                    self.stack.setCurrentWidget(page)
+            else:
+                self.navigation.setCurrentRow(row)
             return self.current_page() is page
         if page is not self.current_page() and not self._leave_ok():
             return False
@@ -497,9 +529,9 @@ class MainWindow(QMainWindow):
 
     def _busy(self, busy: bool) -> None:
         if busy:
-            # only say "Working" when the work is not instant
-            QTimer.singleShot(400, lambda: self.busy_label.setText("Working…" if self.ctx.busy else ""))
+            self._busy_timer.start()  # only say "Working" when the work is not instant
         else:
+            self._busy_timer.stop()
             self.busy_label.setText("")
 
     # -- remembered state -------------------------------------------------------------------------------------------
@@ -516,18 +548,26 @@ class MainWindow(QMainWindow):
         state = settings.value("window/state")
         if isinstance(state, (QByteArray, bytes)):
             self.restoreState(QByteArray(state))
-        splitter = settings.value("window/splitter")
-        if isinstance(splitter, (QByteArray, bytes)):
-            self.splitter.restoreState(QByteArray(splitter))
         page = settings.value("window/page")
         if isinstance(page, str) and page in self._nav_keys:
             self.navigation.setCurrentRow(self._nav_keys.index(page))
+        # Splitters are restored once the window has its real size, or their proportions drift.
+        self._pending_splitters = {}
+        splitter = settings.value("window/splitter")
+        if isinstance(splitter, (QByteArray, bytes)):
+            self._pending_splitters[self.splitter] = QByteArray(splitter)
         for splitter_widget in self.findChildren(QSplitter):
             name = splitter_widget.objectName()
             if name and splitter_widget is not self.splitter:
                 value = settings.value(f"splitters/{name}")
                 if isinstance(value, (QByteArray, bytes)):
-                    splitter_widget.restoreState(QByteArray(value))
+                    self._pending_splitters[splitter_widget] = QByteArray(value)
+
+    def showEvent(self, event) -> None:  # noqa: N802
+        super().showEvent(event)
+        pending, self._pending_splitters = getattr(self, "_pending_splitters", {}), {}
+        for splitter_widget, state in pending.items():
+            splitter_widget.restoreState(state)
 
     def save_state(self) -> None:
         settings = window_settings()

@@ -91,7 +91,7 @@ class SuppliersPage(Page):
         self.count_label.setObjectName("muted")
         filters = QHBoxLayout()
         filters.setSpacing(8)
-        self.filter_box.setMinimumWidth(300)
+        self.filter_box.setMinimumWidth(240)
         filters.addWidget(self.filter_box, 2)
         filters.addWidget(self.status_filter)
         filters.addWidget(self.country_filter)

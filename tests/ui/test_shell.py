@@ -1,0 +1,228 @@
+"""The window shell: navigation, the Ctrl+K search, status bar, remembered state, start-up, refusing a newer file."""
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
+
+from csrdesk.services.assessments import AssessmentInput, FindingInput, record_assessment
+from csrdesk.services.caps import list_items, update_item
+from csrdesk.services.search import search
+from csrdesk.services.suppliers import SupplierInput, create_supplier
+from tests.ui.conftest import wait_idle
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def data(ui_db):
+    """Two suppliers, one with an assessment whose CAP item has the factory's answer."""
+    create_supplier(ui_db, SupplierInput(name="Saigon Stitch Garment JSC", code="VN-0201", country="Vietnam",
+                                         local_name="Công ty May Sài Gòn"), status="vetting")
+    create_supplier(ui_db, SupplierInput(name="Lotus Footwear Ltd", code="IN-0202", country="India"),
+                    status="vetting")
+    detail = record_assessment(ui_db, AssessmentInput(
+        supplier_code="VN-0201", date=date.today() - timedelta(days=60), assessment_type="periodic",
+        findings=[FindingInput("Emergency exit blocked by cartons", "critical", days_allowed=30),
+                  FindingInput("Overtime premium underpaid", "major", days_allowed=90)]))
+    item = next(i for i in list_items(ui_db) if i.finding == "Overtime premium underpaid")
+    update_item(ui_db, item.id, root_cause="Payroll clerk not trained on the premium rule",
+                project_leader="Nguyen Thi Lan")
+    return {"assessment": detail}
+
+
+def test_navigation_lists_only_pages_that_exist(window):
+    """The left list holds Dashboard, Suppliers and Assessments at least, each with a real page, no placeholders."""
+    titles = [window.navigation.item(i).text() for i in range(window.navigation.count())]
+    assert titles[:3] == ["Dashboard", "Suppliers", "Assessments"]
+    for i, key in enumerate(window._nav_keys):
+        page = window.pages[key]
+        assert page is not None and page.layout() is not None and page.layout().count() > 0
+        assert titles[i]
+    assert len(set(titles)) == len(titles)
+
+
+def test_ctrl_number_switches_pages(qtbot, window):
+    """Ctrl+2 shows the suppliers, Ctrl+1 the dashboard."""
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    assert window.current_page() is window.suppliers
+    qtbot.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    assert window.current_page() is window.dashboard
+
+
+def test_ctrl_k_search_finds_a_supplier_and_enter_opens_it(qtbot, window, data):
+    """Ctrl+K, type part of a name, Enter: the supplier's page opens."""
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.keyClick(window, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
+    box = window.search_box
+    assert window.focusWidget() is box
+    qtbot.keyClicks(box, "saigon")
+    qtbot.waitUntil(lambda: bool(box.results.isVisible() and box.hits), timeout=5000)
+    assert box.hits[0].kind == "supplier" and box.hits[0].supplier_code == "VN-0201"
+    qtbot.keyClick(box, Qt.Key.Key_Return)
+    wait_idle(qtbot, window.ctx)
+    assert window.current_page() is window.supplier_page
+    assert "VN-0201" in window.supplier_page.title_label.text()
+    assert not box.results.isVisible()
+    box.clear()
+
+
+def test_search_finds_cap_items_by_the_factorys_answer(qtbot, window, data):
+    """Typing the project leader's name finds the CAP item; a finding's words find it too."""
+    box = window.search_box
+    box.setFocus()
+    box.setText("Nguyen Thi Lan")
+    box.search_now()
+    qtbot.waitUntil(lambda: bool(box.results.isVisible() and box.hits), timeout=5000)
+    assert [(h.kind, h.title) for h in box.hits] == [("cap_item", "Overtime premium underpaid")]
+    box.setText("exit cartons")
+    box.search_now()
+    qtbot.waitUntil(lambda: bool(box.hits) and box.hits[0].title == "Emergency exit blocked by cartons", timeout=5000)
+    assert box.hits[0].overdue is True
+    box.choose(0)
+    wait_idle(qtbot, window.ctx)
+    # the CAP item opens on the CAPs page when it exists, else its assessment or supplier
+    assert window.current_page() in (window.pages.get("caps"), window.pages.get("assessments"), window.supplier_page)
+    box.clear()
+    window.go("dashboard")
+
+
+def test_search_says_when_nothing_matches(qtbot, window, data):
+    """A search with no result says so rather than showing an empty list."""
+    box = window.search_box
+    box.setText("zzqx-nothing")
+    box.search_now()
+    qtbot.waitUntil(lambda: box.results.isVisible(), timeout=5000)
+    assert box.hits == []
+    assert "No supplier, finding or CAP item matches" in box.results.note.text()
+    qtbot.keyClick(box, Qt.Key.Key_Escape)
+    assert not box.results.isVisible()
+    box.clear()
+
+
+def test_search_service_kinds_and_limits(ui_db, data):
+    """The service returns suppliers first, open CAP items next; % and _ are searched literally; the limit holds."""
+    hits = search(ui_db, "VN-0201")
+    assert hits[0].kind == "supplier"
+    assert {h.kind for h in hits} >= {"supplier", "cap_item"}
+    assert search(ui_db, "100%") == []
+    assert search(ui_db, "_") == []
+    assert len(search(ui_db, "e", limit=2)) == 2
+    assert search(ui_db, "   ") == []
+
+
+def test_status_bar_shows_the_database_in_use(window, ui_db):
+    """The status bar names the database file."""
+    assert str(ui_db.path) in window.db_label.text()
+    assert ui_db.path.name in window.windowTitle()
+
+
+def test_dashboard_shows_the_figures(qtbot, window, data):
+    """The dashboard counts suppliers, overdue items and the ratings."""
+    window.go("dashboard")
+    window.dashboard.refresh()
+    wait_idle(qtbot, window.ctx)
+    summary = window.dashboard.summary
+    assert summary is not None and summary.suppliers >= 2
+    assert window.dashboard.card_suppliers.value_label.text() == f"{summary.suppliers:,}"
+    ratings = dict(window.dashboard.ratings.items())
+    assert ratings["Unsatisfactory"] >= 1
+
+
+def test_f5_reloads_the_page(qtbot, window):
+    """F5 loads the current page's data again."""
+    window.go("dashboard")
+    wait_idle(qtbot, window.ctx)
+    before = window.dashboard.loads
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.keyClick(window, Qt.Key.Key_F5)
+    wait_idle(qtbot, window.ctx)
+    assert window.dashboard.loads == before + 1
+
+
+def test_window_size_splitter_and_page_are_remembered(qtbot, ui_app, ui_db, window, csrdesk_home):
+    """Closing saves size, sidebar width and page; the next window comes back the same."""
+    from csrdesk.ui.app import open_window
+
+    window.go("dashboard")
+    window.resize(960, 700)  # fits the 800x800 offscreen screen (a restored window is kept on screen)
+    qtbot.waitUntil(lambda: window.width() == 960)
+    window.splitter.setSizes([260, 700])
+    qtbot.waitUntil(lambda: window.splitter.sizes()[0] == 260)
+    window.save_state()
+    ctx, second = open_window(ui_db, install_hooks=False)
+    qtbot.addWidget(second)
+    second.show()
+    assert (second.width(), second.height()) == (960, 700)
+    assert second.current_page() is second.dashboard
+    assert second.splitter.sizes()[0] == 260
+    ctx.wait_idle()
+    second.hide()
+    window.resize(1360, 840)
+
+
+def test_settings_dialog_saves_preferences(qtbot, window):
+    """The user's name, signature and letter language are saved for letters."""
+    from csrdesk.services.settings import load_preferences
+
+    dialog = window.open_settings()
+    qtbot.waitUntil(lambda: dialog.save_button.isEnabled(), timeout=5000)
+    dialog.name_edit.setText("Anna Berg")
+    dialog.signature_edit.setPlainText("Kind regards,\nAnna Berg")
+    dialog.language_combo.setCurrentIndex(dialog.language_combo.findData("zh-en"))
+    dialog.retention_spin.setValue(30)
+    dialog.save()
+    wait_idle(qtbot, window.ctx)
+    prefs = load_preferences(window.ctx.db)
+    assert (prefs.user_name, prefs.letter_language, prefs.backup_retention) == ("Anna Berg", "zh-en", 30)
+    assert prefs.signature == "Kind regards,\nAnna Berg"
+
+
+def test_a_newer_database_is_refused_with_a_message_and_exit_code_2(tmp_path, monkeypatch, ui_app):
+    """Opening a file written by a newer csrdesk says so and stops, leaving the file untouched."""
+    import sqlite3
+
+    from csrdesk.services.startup import open_workspace
+    from csrdesk.ui import app as ui_app_module
+
+    path = tmp_path / "newer.sqlite3"
+    open_workspace(str(path)).dispose()
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE alembic_version SET version_num = '9999_from_the_future'")
+    before = path.read_bytes()
+    messages = []
+    monkeypatch.setattr(QMessageBox, "critical", staticmethod(lambda parent, title, text, *a, **k: messages.append(text)))
+    assert ui_app_module.run_gui(str(path)) == 2
+    assert messages and "newer version of csrdesk" in messages[0]
+    assert path.read_bytes() == before
+
+
+def test_start_up_does_not_load_heavy_libraries(tmp_path):
+    """Opening the window imports neither matplotlib nor openpyxl nor docxtpl (they load when first needed)."""
+    script = textwrap.dedent(f"""
+        import os, sys
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+        os.environ["CSRDESK_HOME"] = {str(tmp_path / 'home')!r}
+        from csrdesk.ui.app import ensure_application, open_window
+        from csrdesk.services.startup import open_workspace
+        app = ensure_application()
+        ctx, window = open_window(open_workspace({str(tmp_path / 'start.sqlite3')!r}))
+        window.show()
+        app.processEvents()
+        ctx.wait_idle()
+        app.processEvents()
+        print(sorted(m for m in ("matplotlib", "openpyxl", "docxtpl") if m in sys.modules))
+    """)
+    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip().splitlines()[-1] == "[]"

@@ -1,0 +1,224 @@
+"""The suppliers list, the add/edit dialog, status changes and the supplier page, driven as a user would."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from csrdesk.services.assessments import AssessmentInput, FindingInput, record_assessment
+from csrdesk.services.suppliers import (
+    CertificationInput, ContactInput, SupplierInput, create_supplier, list_suppliers, supplier_detail,
+)
+from csrdesk.ui.pages.supplier_dialogs import StatusDialog, SupplierDialog
+from tests.ui.conftest import wait_idle
+
+
+def _dialog(kind):
+    for widget in QApplication.topLevelWidgets():
+        if isinstance(widget, kind) and widget.isVisible():
+            return widget
+    return None
+
+
+@pytest.fixture(scope="module")
+def seeded(ui_db):
+    """Three suppliers: one approved with a Satisfactory audit, one with an Unsatisfactory audit and overdue items,
+    one still in vetting with no assessment."""
+    today = date.today()
+    create_supplier(ui_db, SupplierInput(name="Harbour Knitwear Ltd", code="VN-0101", country="Vietnam",
+                                         local_name="Công ty Dệt kim Cảng"), status="vetting")
+    record_assessment(ui_db, AssessmentInput(supplier_code="VN-0101", date=today - timedelta(days=200),
+                                             assessment_type="pre-production",
+                                             findings=[FindingInput("First aid kit incomplete", "minor")]))
+    create_supplier(ui_db, SupplierInput(
+        name="Pearl River Toys Co., Ltd", code="CN-0102", country="China", local_name="珠江玩具有限公司",
+        certifications=[CertificationInput("ICTI", "ICTI-1", today - timedelta(days=900), today - timedelta(days=150)),
+                        CertificationInput("Higg FEM", "HF-2", today - timedelta(days=300), today + timedelta(days=20))],
+        contacts=[ContactInput("compliance contact", "Chen Jing", "chen.jing@example.cn", "", "zh")],
+    ), status="vetting")
+    record_assessment(ui_db, AssessmentInput(
+        supplier_code="CN-0102", date=today - timedelta(days=120), assessment_type="periodic",
+        findings=[FindingInput("Overtime above 60 hours a week", "critical", days_allowed=30),
+                  FindingInput("Fire exit locked during working hours", "major", days_allowed=14)]))
+    create_supplier(ui_db, SupplierInput(name="Dhaka Denim Works", code="BD-0103", country="Bangladesh"),
+                    status="vetting")
+    return {r.code: r for r in list_suppliers(ui_db)}
+
+
+@pytest.fixture
+def suppliers_page(qtbot, window, seeded):
+    assert window.go("suppliers")
+    page = window.suppliers
+    assert window.current_page() is page
+    page.refresh()
+    wait_idle(qtbot, window.ctx)
+    page.filter_box.clear()
+    for combo in (page.status_filter, page.country_filter, page.rating_filter):
+        combo.setCurrentIndex(0)
+    return page
+
+
+def test_the_table_shows_rating_items_and_overdue(suppliers_page, seeded):
+    """Each supplier shows its current rating (coloured), open items and overdue items."""
+    model = suppliers_page.model
+    rows = {r.code: r for r in model.visible_rows()}
+    assert rows["CN-0102"].rating == "Unsatisfactory"
+    assert rows["CN-0102"].open_items == 2
+    assert rows["CN-0102"].overdue_items == 2
+    assert rows["BD-0103"].rating is None
+    rating_col = [c.title for c in model.columns].index("Rating")
+    index = model.index_of(seeded["CN-0102"].id, rating_col)
+    assert model.data(index) == "Unsatisfactory"
+    assert model.data(index, Qt.ItemDataRole.BackgroundRole) is not None
+    overdue_col = [c.title for c in model.columns].index("Overdue")
+    assert model.data(model.index_of(seeded["CN-0102"].id, overdue_col)) == "2"
+
+
+def test_create_a_supplier_through_the_dialog_and_see_it_in_the_table(qtbot, window, suppliers_page):
+    """Ctrl+N opens the dialog; after Save the new supplier is in the list and selected."""
+    qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: _dialog(SupplierDialog) is not None)
+    dialog = _dialog(SupplierDialog)
+    dialog.code_edit.setText("TR-0104")
+    dialog.name_edit.setText("Anatolia Socks Tekstil A.Ş.")
+    dialog.country_combo.setCurrentText("Türkiye")
+    dialog.contacts.table.item(0, 1).setText("Ayşe Demir")
+    dialog.contacts.table.item(0, 2).setText("ayse@example.com.tr")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: _dialog(SupplierDialog) is None, timeout=10000)
+    wait_idle(qtbot, window.ctx)
+    codes = [r.code for r in suppliers_page.model.visible_rows()]
+    assert "TR-0104" in codes
+    assert [r.code for r in suppliers_page.view.selected_rows()] == ["TR-0104"]
+    detail = supplier_detail(window.ctx.db, "TR-0104")
+    assert detail.row.country == "Türkiye" and detail.contacts[0].email == "ayse@example.com.tr"
+
+
+def test_a_supplier_without_a_name_is_refused_in_the_dialog(qtbot, window, suppliers_page):
+    """Saving without a name says so in the dialog and creates nothing."""
+    before = suppliers_page.model.total_count
+    dialog = suppliers_page.new_supplier()
+    dialog.country_combo.setCurrentText("China")
+    dialog.save()
+    assert dialog.isVisible()
+    assert dialog.error_label.isVisible()
+    assert "needs a name" in dialog.error_label.text()
+    dialog.name_edit.setText("Bad Mail Garments")
+    dialog.owner_email_edit.setText("not-an-address")
+    dialog.save()
+    assert "not an e-mail address" in dialog.error_label.text()
+    dialog.reject()
+    wait_idle(qtbot, window.ctx)
+    assert len(list_suppliers(window.ctx.db)) == before
+
+
+def test_a_duplicate_code_is_refused_with_the_service_reason(qtbot, window, suppliers_page):
+    """The service's refusal (code in use) appears in the dialog, which stays open with the input kept."""
+    dialog = suppliers_page.new_supplier()
+    dialog.code_edit.setText("CN-0102")
+    dialog.name_edit.setText("Another Toys Factory")
+    dialog.save()
+    qtbot.waitUntil(lambda: dialog.error_label.isVisible(), timeout=10000)
+    assert "already in use" in dialog.error_label.text()
+    assert dialog.isVisible() and dialog.name_edit.text() == "Another Toys Factory"
+    dialog.reject()
+
+
+def test_refused_status_change_shows_the_reason(qtbot, window, suppliers_page, seeded):
+    """Approving a supplier with no pre-production assessment is refused; the dialog says why; nothing changes."""
+    assert suppliers_page.view.select_id(seeded["BD-0103"].id)
+    suppliers_page.change_status_selected()
+    qtbot.waitUntil(lambda: _dialog(StatusDialog) is not None, timeout=10000)
+    dialog = _dialog(StatusDialog)
+    dialog.status_combo.setCurrentText("approved")
+    dialog.apply()
+    qtbot.waitUntil(lambda: dialog.error_label.isVisible(), timeout=10000)
+    assert "no pre-production assessment" in dialog.error_label.text()
+    assert dialog.isVisible()
+    dialog.reject()
+    assert supplier_detail(window.ctx.db, "BD-0103").row.status == "vetting"
+
+
+def test_an_allowed_status_change_updates_the_list_and_history(qtbot, window, suppliers_page, seeded):
+    """Moving a supplier back to prospect shows in the table and in its page's change history with the note."""
+    suppliers_page.view.select_id(seeded["BD-0103"].id)
+    suppliers_page.change_status_selected()
+    qtbot.waitUntil(lambda: _dialog(StatusDialog) is not None, timeout=10000)
+    dialog = _dialog(StatusDialog)
+    dialog.status_combo.setCurrentText("prospect")
+    dialog.note_edit.setPlainText("Order moved to next season")
+    dialog.apply()
+    qtbot.waitUntil(lambda: _dialog(StatusDialog) is None, timeout=10000)
+    wait_idle(qtbot, window.ctx)
+    rows = {r.code: r for r in suppliers_page.model.all_rows()}
+    assert rows["BD-0103"].status == "prospect"
+    window.show_supplier(seeded["BD-0103"].id)
+    wait_idle(qtbot, window.ctx)
+    history = window.supplier_page.history_model.visible_rows()
+    assert any(h.new == "prospect" and h.note == "Order moved to next season" for h in history)
+
+
+def test_filters_for_status_country_rating_and_text(qtbot, suppliers_page):
+    """The three filters and type-to-filter narrow the list; clearing them shows everything again."""
+    page = suppliers_page
+    total = page.model.visible_count
+    page.rating_filter.setCurrentIndex(page.rating_filter.findData("Unsatisfactory"))
+    assert [r.code for r in page.model.visible_rows()] == ["CN-0102"]
+    page.rating_filter.setCurrentIndex(0)
+    page.country_filter.setCurrentIndex(page.country_filter.findData("Vietnam"))
+    assert [r.code for r in page.model.visible_rows()] == ["VN-0101"]
+    page.country_filter.setCurrentIndex(0)
+    page.status_filter.setCurrentIndex(page.status_filter.findData("vetting"))
+    assert all(r.status == "vetting" for r in page.model.visible_rows())
+    page.status_filter.setCurrentIndex(0)
+    qtbot.keyClicks(page.filter_box, "pearl")
+    assert [r.code for r in page.model.visible_rows()] == ["CN-0102"]
+    page.filter_box.clear()
+    page.filter_box.insert("珠江")  # typed through an input method
+    assert [r.code for r in page.model.visible_rows()] == ["CN-0102"]
+    assert "1 of" in page.count_label.text()
+    page.filter_box.clear()
+    assert page.model.visible_count == total
+
+
+def test_ctrl_f_puts_the_cursor_in_the_filter(qtbot, window, suppliers_page):
+    """Ctrl+F on the suppliers page focuses its filter box."""
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    window.suppliers.view.setFocus()
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert window.focusWidget() is suppliers_page.filter_box
+
+
+def test_supplier_page_shows_certifications_history_and_open_items(qtbot, window, seeded):
+    """The supplier page marks the expired and expiring certificates and lists assessments and open CAP items."""
+    window.show_supplier(seeded["CN-0102"].id)
+    wait_idle(qtbot, window.ctx)
+    page = window.supplier_page
+    assert "CN-0102" in page.title_label.text()
+    states = {c.scheme: c.state for c in page.certs_model.visible_rows()}
+    assert states == {"ICTI": "expired", "Higg FEM": "expiring soon"}
+    state_col = [c.title for c in page.certs_model.columns].index("State")
+    assert page.certs_model.data(page.certs_model.index(0, state_col), Qt.ItemDataRole.BackgroundRole) is not None
+    assert [a.rating for a in page.assessments_model.visible_rows()] == ["Unsatisfactory"]
+    assert len(page.items_model.visible_rows()) == 2
+    assert all(i.overdue for i in page.items_model.visible_rows())
+    assert page.glance.values["Follow-up due"].text() != "none owed"
+    assert "2 overdue" in page.glance.values["Open CAP items"].text()
+    assert page.contacts_model.visible_rows()[0].name == "Chen Jing"
+
+
+def test_supplier_page_chart_loads_matplotlib_only_when_asked(qtbot, window, seeded):
+    """The score chart draws the assessment history when the user asks for it."""
+    window.show_supplier(seeded["CN-0102"].id)
+    wait_idle(qtbot, window.ctx)
+    page = window.supplier_page
+    page.tabs.setCurrentIndex(1)
+    page.chart_button.setChecked(True)
+    assert page.chart._figure is not None
+    axes = page.chart._figure.axes
+    assert axes and len(axes[0].collections) >= 1
+    page.chart_button.setChecked(False)
+    window.go("suppliers")
