@@ -236,6 +236,12 @@ class MainWindow(QMainWindow):
                                          tip="Add suppliers from a spreadsheet (checked first)"))
         file_menu.addAction(self._action("Import auditor's findings…", self.import_findings,
                                          tip="Record an assessment from an auditor's findings file"))
+        file_menu.addAction(self._action("Export CAP tracker…", self.export_cap_tracker,
+                                         tip="The Excel tracker of one CAP, for the factory to fill in"))
+        file_menu.addAction(self._action("Import returned CAP tracker…", self.import_cap_tracker,
+                                         tip="Check a tracker a factory sent back and take its answers"))
+        file_menu.addAction(self._action("Export master tracker…", self.export_master_tracker,
+                                         tip="All suppliers, all open items, ratings and progress in one workbook"))
         file_menu.addAction(self._action("Letters and e-mail drafts…", self.open_letters, "Ctrl+L",
                                          "CAP letters, trackers and e-mail drafts for the chosen CAPs"))
         file_menu.addSeparator()
@@ -403,6 +409,21 @@ class MainWindow(QMainWindow):
         from csrdesk.ui.import_dialogs import import_suppliers_flow
 
         import_suppliers_flow(self.ctx, self)
+
+    def export_cap_tracker(self) -> None:
+        from csrdesk.ui.dialogs.tracker_import import export_tracker_flow
+
+        export_tracker_flow(self.ctx, self)
+
+    def import_cap_tracker(self) -> None:
+        from csrdesk.ui.dialogs.tracker_import import import_tracker_flow
+
+        import_tracker_flow(self.ctx, self)
+
+    def export_master_tracker(self) -> None:
+        from csrdesk.ui.dialogs.tracker_import import export_master_flow
+
+        export_master_flow(self.ctx, self)
 
     def open_letters(self) -> None:
         from csrdesk.ui.dialogs.letters import LettersDialog
