@@ -202,7 +202,7 @@ def list_items(
     with db.reading() as s:
         # Plain Core rows and positional fields: tens of thousands of items at the large-program scale.
         for (item_id, cap_id, sup_id, code, name, title, category, severity, points, repeat, due, status, root_cause,
-             preventive, leader, planned) in s.connection().execute(q):
+             preventive, leader, planned) in s.connection().execute(q).all():
             overdue = due is not None and status in open_set and due < today
             append(CapItemRow(item_id, cap_id, sup_id, code, name, title, category, severity, points, repeat, due,
                               status, overdue, (today - due).days if overdue else 0, root_cause, preventive, leader,
