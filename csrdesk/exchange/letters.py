@@ -116,6 +116,26 @@ class _Docx(DocxTemplate):
                 cache.popitem(last=False)
         return patched
 
+    def resolve_listing(self, xml: str) -> str:
+        # docxtpl turns tabs and line breaks in values into Word's own by running regular expressions over every
+        # paragraph and run of the document: most of a long letter's render time. Only paragraphs holding such a
+        # character need it, and they are handed to docxtpl one by one, with the same paragraph pattern it uses.
+        if not any(c in xml for c in "\t\n\a\f"):
+            return xml
+        out = []
+        last = 0
+        for m in _PARAGRAPH.finditer(xml):
+            text = m.group(0)
+            if any(c in text for c in "\t\n\a\f"):
+                out.append(xml[last:m.start()])
+                out.append(super().resolve_listing(text))
+                last = m.end()
+        out.append(xml[last:])
+        return "".join(out)
+
+
+_PARAGRAPH = re.compile(r"<w:p(?: [^>]*)?>.*?</w:p>", re.DOTALL)
+
 
 # --- templates ---------------------------------------------------------------------------------------------------
 

@@ -102,6 +102,23 @@ def test_outside_text_is_written_literally_and_the_file_stays_valid(db, tmp_path
         assert "&lt;w:p&gt;" in zf.read("word/document.xml").decode("utf-8")
 
 
+def test_line_breaks_and_tabs_in_values_become_word_breaks(db, cap, tmp_path):
+    """A root cause typed on several lines keeps its lines in the letter, as Word line breaks in one cell."""
+    from csrdesk.services.caps import update_item
+    from csrdesk.services.letters import render_cap_letter
+
+    first = _detail(db, cap).items[0].row.id
+    update_item(db, first, root_cause="Why 1: no check\nWhy 2: no owner\tnoted")
+    path = render_cap_letter(db, cap, tmp_path / "letter.docx", today=TODAY)
+    assert_valid_docx(path)
+    annex = docx.Document(str(path)).tables[-1]
+    cell = annex.rows[1].cells[5].text
+    assert cell == "Why 1: no check\nWhy 2: no owner\tnoted"
+    with zipfile.ZipFile(path) as zf:
+        xml = zf.read("word/document.xml").decode("utf-8")
+    assert "<w:br/>" in xml and "<w:tab/>" in xml
+
+
 def test_factory_answers_show_in_the_letter(db, cap, tmp_path):
     """Root cause, preventive action and project leader returned by the factory replace the placeholders."""
     from csrdesk.services.caps import update_item
