@@ -210,6 +210,7 @@ BODY_FONT = Font(name="Calibri", size=10)
 BOLD = Font(name="Calibri", size=10, bold=True)
 HEAD_FONT = Font(name="Calibri", size=10, bold=True, color="FFFFFF")
 RED_BOLD = Font(name="Calibri", size=10, bold=True, color="C00000")
+HEADING_FONT = Font(name="Calibri", size=10, bold=True, color=NAVY)
 DATE_FORMAT = "yyyy-mm-dd"
 OPEN = Protection(locked=False)
 LOCKED = Protection(locked=True)
@@ -560,6 +561,13 @@ def _guidance(data: TrackerData) -> list[tuple[str, str, str]]:
 def _write_instructions(ws, data: TrackerData) -> None:
     ws.sheet_properties.tabColor = "548235"
     widths = {"A": 24, "B": 72, "C": 62}
+    cache: dict[tuple, Any] = {}
+
+    def put(r: int, c: int, value: str, key: str, **style: Any) -> None:
+        cell = write_text(ws, r, c, value)
+        _style_cached(cell, ("instructions", key), cache,
+                      lambda target: [setattr(target, name, v) for name, v in style.items()])
+
     for letter, width in widths.items():
         ws.column_dimensions[letter].width = width
     write_text(ws, 1, 1, "How to complete this CAP tracker · CAP 跟踪表填写说明",
@@ -574,10 +582,9 @@ def _write_instructions(ws, data: TrackerData) -> None:
     write_text(ws, 3, 1, "", fill=BRAND_HEAD, border=BOX)
     row = 4
     for heading, english, chinese in _guidance(data):
-        write_text(ws, row, 1, heading, font=Font(name="Calibri", size=10, bold=True, color=NAVY), alignment=WRAP_TOP,
-                   border=BOX, fill=BRAND_GROUP)
-        write_text(ws, row, 2, english, font=BODY_FONT, alignment=WRAP_TOP, border=BOX)
-        write_text(ws, row, 3, chinese, font=BODY_FONT, alignment=WRAP_TOP, border=BOX)
+        put(row, 1, heading, "heading", font=HEADING_FONT, alignment=WRAP_TOP, border=BOX, fill=BRAND_GROUP)
+        put(row, 2, english, "body", font=BODY_FONT, alignment=WRAP_TOP, border=BOX)
+        put(row, 3, chinese, "body", font=BODY_FONT, alignment=WRAP_TOP, border=BOX)
         ws.row_dimensions[row].height = _row_height(((english, widths["B"]), (chinese, widths["C"])), 2)
         row += 1
     if data.examples:
@@ -596,9 +603,9 @@ def _write_instructions(ws, data: TrackerData) -> None:
                 title += "\nVictim protection needed · 需采取受害者保护措施"
             causes = "\n".join(f"• {c}" for c in ex.root_causes) or "—"
             actions = "\n".join(f"• {a}" for a in ex.preventive_actions) or "—"
-            write_text(ws, row, 1, title, font=BOLD, alignment=WRAP_TOP, border=BOX, fill=GREY_FILL)
-            write_text(ws, row, 2, causes, font=BODY_FONT, alignment=WRAP_TOP, border=BOX)
-            write_text(ws, row, 3, actions, font=BODY_FONT, alignment=WRAP_TOP, border=BOX)
+            put(row, 1, title, "example", font=BOLD, alignment=WRAP_TOP, border=BOX, fill=GREY_FILL)
+            put(row, 2, causes, "body", font=BODY_FONT, alignment=WRAP_TOP, border=BOX)
+            put(row, 3, actions, "body", font=BODY_FONT, alignment=WRAP_TOP, border=BOX)
             ws.row_dimensions[row].height = _row_height(
                 ((title, widths["A"]), (causes, widths["B"]), (actions, widths["C"])), 2)
             row += 1

@@ -9,6 +9,7 @@ This module knows the file format only; services.trackers compares what it read 
 """
 from __future__ import annotations
 
+import hashlib
 import hmac
 import logging
 import re
@@ -25,6 +26,7 @@ from csrdesk.exchange.tracker import (
 log = logging.getLogger(__name__)
 MAX_UNPACKED_BYTES = 300 * 1024 * 1024  # far above any real tracker; refuses zip bombs before openpyxl unpacks them
 HEADER_SEARCH_ROWS = 40
+MAX_LEADER = 200  # the project leader column's size in the database
 
 
 class TrackerRefused(Exception):
@@ -59,6 +61,7 @@ class ReturnedTracker:
     items: dict[int, ReturnedItem]          # item ID -> the row the factory returned
     missing: tuple[int, ...]                # exported items whose row is no longer in the file
     notes: tuple[str, ...] = field(default=())  # how ambiguous answers were read (e.g. day-first dates)
+    sha256: str = ""                            # of the file as read, so an apply can check it is the one previewed
 
 
 # ---------------------------------------------------------------- statuses
@@ -346,10 +349,12 @@ def _read_tracker(path: Path, secret: Optional[bytes],
     finally:
         wb.close()
     missing = tuple(i for i in exported if i not in items)
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
     return ReturnedTracker(
         path=path, format_version=version, export_id=header.get("export_id", ""),
         supplier_code=header.get("supplier_code", ""), supplier_id=supplier_id, cap_id=cap_id,
         exported_at=header.get("exported_at", ""), exported=exported, items=items, missing=missing, notes=tuple(notes),
+        sha256=digest,
     )
 
 
@@ -434,6 +439,11 @@ def _read_items(wb, name: str, exported: dict[int, dict[str, str]],
         if note:
             notes.append(f"Item {item_id}: {note}.")
         answers["planned_date"] = planned.isoformat() if planned else ""
+        if len(answers["project_leader"]) > MAX_LEADER:
+            raise TrackerRefused(
+                f"{name}: row {number} (item {item_id}) has a project leader of {len(answers['project_leader'])} "
+                f"characters; give a name and job title (at most {MAX_LEADER} characters)."
+            )
         items[item_id] = ReturnedItem(item_id=item_id, row=number, values=answers)
         if progress is not None and count % 200 == 0:
             progress(min(count, total), total, "Reading the tracker")

@@ -291,6 +291,7 @@ class TrackerImportPreview:
     problems: tuple[str, ...]           # answers the item lifecycle refuses; applying them is refused
     notes: tuple[str, ...]              # how ambiguous answers were read, rows the factory deleted
     findings: dict[int, str] = field(default_factory=dict)  # item ID -> finding title, for showing the changes
+    sha256: str = ""                    # of the file previewed; apply_tracker_import can insist on the same file
 
     @property
     def item_ids(self) -> list[int]:
@@ -445,7 +446,7 @@ def _preview(tracker: ReturnedTracker, cap: Cap, supplier: Supplier, cmp: _Compa
         path=tracker.path, cap_id=cap.id, supplier=supplier.code, supplier_name=supplier.name,
         export_id=tracker.export_id, exported_at=tracker.exported_at, changes=tuple(cmp.changes),
         conflicts=tuple(cmp.conflicts), problems=tuple(cmp.problems.values()), notes=tuple(cmp.notes),
-        findings=cmp.findings,
+        findings=cmp.findings, sha256=tracker.sha256,
     )
 
 
@@ -492,14 +493,19 @@ def _refuse(problems: list[str]) -> UserError:
 
 def apply_tracker_import(db: Database, path: Path | str, accept: Optional[set[int]] = None,
                          progress: Optional[Progress] = None, *, expected_cap_id: Optional[int] = None,
-                         expected_supplier: Optional[str] = None) -> TrackerImportResult:
+                         expected_supplier: Optional[str] = None,
+                         expected_sha256: Optional[str] = None) -> TrackerImportResult:
     """Applies a returned tracker: all or nothing, in one transaction, after a backup.
 
     accept None takes every change and leaves conflicts alone (the app's newer value stays); a set of item IDs
     takes those items' changes and their conflicts too (the user chose the factory's answer). A refused status move
-    in an applied item refuses the whole import.
+    in an applied item refuses the whole import. expected_sha256 (the preview's) refuses a file that changed since
+    it was previewed, so that nothing the user has not seen is applied.
     """
     tracker = _read(db, path, progress)
+    if expected_sha256 is not None and tracker.sha256 != expected_sha256:
+        raise UserError(f"{tracker.path.name} changed since it was previewed; nothing was changed. Open it again to "
+                        "see its answers.")
     with db.reading() as s:
         cap = _load_cap(s, tracker, expected_cap_id, expected_supplier)
         cmp = _compare(cap, tracker)

@@ -458,3 +458,27 @@ def test_cancel_while_reading_is_a_cancel_not_a_damaged_file(db, supplier, tmp_p
     progress.cancel()
     with pytest.raises(Cancelled):
         preview_tracker_import(db, path, progress=progress)
+
+
+def test_file_changed_after_preview_is_not_applied(db, cap, tmp_path):
+    """If the file is replaced between preview and apply, nothing the user has not seen is applied."""
+    _cap_id, path, ids = cap
+    f = FactoryEdit(path)
+    f.set(ids[0], "project_leader", "Li")
+    returned = f.save(tmp_path / "returned.xlsx")
+    preview = preview_tracker_import(db, returned)
+    f.set(ids[1], "project_leader", "Someone else")
+    f.save(returned)
+    before = dump(db)
+    with pytest.raises(UserError, match="changed since it was previewed"):
+        apply_tracker_import(db, returned, expected_sha256=preview.sha256)
+    assert dump(db) == before
+
+
+def test_overlong_project_leader_refused(db, cap, tmp_path):
+    """A project leader longer than the database holds is refused with a message, not a database error."""
+    _cap_id, path, ids = cap
+    f = FactoryEdit(path)
+    f.set(ids[0], "project_leader", "王" * 201)
+    with pytest.raises(UserError, match="at most 200 characters"):
+        preview_tracker_import(db, f.save(tmp_path / "returned.xlsx"))

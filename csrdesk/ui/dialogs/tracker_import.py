@@ -243,6 +243,7 @@ class TrackerImportDialog(QDialog):
         self.apply_button.setEnabled(False)
         self.task = self.ctx.run(
             trackers.apply_tracker_import, self.ctx.db, self.path, chosen, expected_cap_id=self.preview.cap_id,
+            expected_sha256=self.preview.sha256,
             on_done=self._applied, on_error=self._apply_failed, label="Applying the factory's answers…",
             cancellable=True, parent=self,
         )
