@@ -69,7 +69,15 @@ def _tracker_preview(ctx: BenchContext) -> str:
     return f"{len(preview.changes)} changes, {len(preview.conflicts)} conflicts"
 
 
-@measure("CAP tracker in: apply all answers (largest CAP)", target=0.5, repeat=1)
+@measure("safety backup taken before every import (services.backup)", target=None, repeat=1)
+def _import_backup(ctx: BenchContext) -> str:
+    from csrdesk.services.backup import before_bulk_change
+
+    path = before_bulk_change(ctx.db, "bench")
+    return f"{path.stat().st_size / 1e6:.0f} MB database copied" if path else "no file database"
+
+
+@measure("CAP tracker in: apply all answers (largest CAP, with its backup)", target=0.5, repeat=1)
 def _tracker_apply(ctx: BenchContext) -> str:
     from csrdesk.services.trackers import apply_tracker_import
 
