@@ -346,7 +346,7 @@ class MainWindow(QMainWindow):
                 self.show_supplier(item_id)
             return
         target = {"assessment": "assessments", "finding": "assessments", "cap": "caps", "cap_item": "caps",
-                  "violation_type": "library"}.get(kind)
+                  "violation_type": "library", "vetting_screen": "vetting"}.get(kind)
         page = self.pages.get(target) if target else None
         if page is None or not self.go(target):
             return
@@ -371,6 +371,7 @@ class MainWindow(QMainWindow):
 
     # -- actions ----------------------------------------------------------------------------------------------------
     def focus_search(self) -> None:
+        self.search_box.prepare()
         self.search_box.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search_box.selectAll()
         if self.search_box.text().strip():

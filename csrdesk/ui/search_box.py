@@ -1,18 +1,22 @@
 """The search box (Ctrl+K): suppliers, CAP items and findings as you type, opened with Enter or a click."""
 from __future__ import annotations
 
+import time
 from typing import Optional
 
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QFrame, QLabel, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
-from csrdesk.services.search import SearchHit, search
+from csrdesk.services.search import SearchHit, SearchIndex, build_search_index
 from csrdesk.ui import theme
 from csrdesk.ui.context import AppContext
 
 DEBOUNCE_MS = 120
 KIND_LABELS = {"supplier": "Supplier", "cap_item": "CAP item", "finding": "Finding"}
+# Changes after which the search index is read again.
+INDEX_TOPICS = ("suppliers", "assessments", "caps", "all")
+INDEX_MAX_AGE_S = 300
 
 
 class SearchResults(QFrame):
@@ -55,18 +59,66 @@ class SearchBox(QLineEdit):
         self.results.list.itemClicked.connect(self._activate_item)
         self.hits: list[SearchHit] = []
         self._sequence = 0
+        self._open_first = False
         self._shown_sequence = 0
         self.searches = 0
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(DEBOUNCE_MS)
         self._timer.timeout.connect(self._search_now)
-        self.textEdited.connect(lambda _t: self._timer.start())
+        self.textEdited.connect(self._edited)
         self.textChanged.connect(self._maybe_hide)
         window.installEventFilter(self)
+        # The index is read when the box is first used, and again after a change, on the worker.
+        self.index: Optional[SearchIndex] = None
+        self._index_stale = True
+        self._index_task = None
+        self._index_time = 0.0
+        ctx.changed.connect(self._data_changed)
+
+    # -- the index --------------------------------------------------------------------------------------------------
+    def _data_changed(self, what: str) -> None:
+        if what in INDEX_TOPICS:
+            self._index_stale = True
+            if what == "all":
+                self.index = None  # another database: the old index is no use at all
+
+    def prepare(self) -> None:
+        """Starts reading the index if it is missing or out of date (on Ctrl+K and on typing, not at start-up, so
+        the worker is free while the window opens). Changes made elsewhere (the command line) are picked up once
+        the index is a few minutes old."""
+        if self._index_task is not None:
+            return
+        if self.index is not None and time.monotonic() - self._index_time > INDEX_MAX_AGE_S:
+            self._index_stale = True
+        if self.index is not None and not self._index_stale:
+            return
+        self._index_stale = False
+        self._index_task = self.ctx.run(build_search_index, self.ctx.db, on_done=self._index_ready,
+                                        on_error=self._index_failed, parent=self.window_)
+
+    def _index_ready(self, index: SearchIndex) -> None:
+        self._index_task = None
+        self.index = index
+        self._index_time = time.monotonic()
+        if self.text().strip():
+            self._search_now()
+
+    def _index_failed(self, exc: BaseException) -> None:
+        self._index_task = None
+        self._index_stale = True
+        from csrdesk.ui.context import show_error
+
+        show_error(self.window_, exc)
+
 
     # -- searching --------------------------------------------------------------------------------------------------
+    def _edited(self, _text: str) -> None:
+        self.prepare()
+        self._timer.start()
+
     def _maybe_hide(self, text: str) -> None:
+        self._open_first = False
         if not text.strip():
             self._timer.stop()
             self._sequence += 1
@@ -77,10 +129,21 @@ class SearchBox(QLineEdit):
         text = self.text().strip()
         if not text:
             return
+        self.prepare()
         self._sequence += 1
         sequence = self._sequence
-        self.ctx.run(search, self.ctx.db, text, 50, on_done=lambda hits: self._show(sequence, text, hits),
-                     parent=self.window_)
+        if self.index is None:  # the first read of the index is on its way; _index_ready searches then
+            self._show_note("Preparing the search…")
+            return
+        self.ctx.run(self.index.search, self.ctx.db, text, 50,
+                     on_done=lambda hits: self._show(sequence, text, hits), parent=self.window_)
+
+    def _show_note(self, note: str) -> None:
+        self.results.list.clear()
+        self.results.note.setText(note)
+        self._place()
+        self.results.show()
+        self.results.raise_()
 
     def search_now(self) -> None:
         """Searches at once (without waiting for the typing pause)."""
@@ -105,6 +168,11 @@ class SearchBox(QLineEdit):
             lst.addItem(item)
         if hits:
             lst.setCurrentRow(0)
+        if self._open_first:
+            self._open_first = False
+            if hits:
+                self.choose(0)
+                return
         n = len(hits)
         self.results.note.setText(
             f"No supplier, finding or CAP item matches “{text}”." if not n else
@@ -134,6 +202,8 @@ class SearchBox(QLineEdit):
             return
         if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             if self._timer.isActive() or (self.text().strip() and not self.results.isVisible()):
+                # typed faster than the search: search now and open the first result when it comes
+                self._open_first = True
                 self.search_now()
                 return
             if self.results.isVisible() and lst.currentItem() is not None:

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from csrdesk.services.assessments import AssessmentInput, FindingInput, record_assessment
 from csrdesk.services.caps import list_items, update_item
-from csrdesk.services.search import search
+from csrdesk.services.search import build_search_index, search
 from csrdesk.services.suppliers import SupplierInput, create_supplier
 from tests.ui.conftest import wait_idle
 
@@ -69,8 +69,8 @@ def test_ctrl_k_search_finds_a_supplier_and_enter_opens_it(qtbot, window, data):
     qtbot.waitUntil(lambda: bool(box.results.isVisible() and box.hits), timeout=5000)
     assert box.hits[0].kind == "supplier" and box.hits[0].supplier_code == "VN-0201"
     qtbot.keyClick(box, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.current_page() is window.supplier_page, timeout=5000)
     wait_idle(qtbot, window.ctx)
-    assert window.current_page() is window.supplier_page
     assert "VN-0201" in window.supplier_page.title_label.text()
     assert not box.results.isVisible()
     box.clear()
@@ -118,6 +118,27 @@ def test_search_service_kinds_and_limits(ui_db, data):
     assert search(ui_db, "_") == []
     assert len(search(ui_db, "e", limit=2)) == 2
     assert search(ui_db, "   ") == []
+
+
+def test_the_index_finds_what_the_database_search_finds(ui_db, data):
+    """The in-memory index the window searches gives the same hits, in the same order, as the SQL search."""
+    index = build_search_index(ui_db)
+    for text in ("VN-0201", "saigon", "exit cartons", "Nguyen", "overtime premium", "india", "zzqx", "Sài Gòn"):
+        assert index.search(ui_db, text) == search(ui_db, text), text
+
+
+def test_search_sees_a_change_made_in_the_window(qtbot, window, data):
+    """A supplier added after the first search is found at the next one (the index is read again)."""
+    box = window.search_box
+    box.setText("Lotus")
+    box.search_now()
+    qtbot.waitUntil(lambda: bool(box.hits), timeout=5000)
+    create_supplier(window.ctx.db, SupplierInput(name="Lotus Leather Goods", code="IN-0203", country="India"))
+    window.ctx.notify("suppliers")
+    box.setText("Lotus")
+    box.search_now()
+    qtbot.waitUntil(lambda: any(h.supplier_code == "IN-0203" for h in box.hits), timeout=5000)
+    box.clear()
 
 
 def test_status_bar_shows_the_database_in_use(window, ui_db):
