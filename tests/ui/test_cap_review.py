@@ -94,3 +94,5 @@ def test_return_to_factory(qtbot, ctx, db, answered_cap):
     assert caps_service.cap_detail(db, cap_id).status == "sent"
     assert caps_service.item_detail(db, items[1]).review_comment.startswith("Please revise")
     assert caps_service.item_detail(db, items[0]).review_comment == ""
+    qtbot.waitUntil(lambda: dialog.loads >= 2, timeout=5000)  # the reload after the decision
+    assert not dialog.return_button.isEnabled() and "returned to the factory" in dialog.message.text()
