@@ -21,11 +21,31 @@ def csrdesk_home(tmp_path, monkeypatch):
     return home
 
 
-@pytest.fixture
-def db(tmp_path):
+@pytest.fixture(scope="session")
+def pristine_database(tmp_path_factory):
+    """A new workspace migrated and loaded once per session; each test gets a copy (0.02 s instead of 0.4 s)."""
     from csrdesk.services.startup import open_workspace
 
-    database = open_workspace(str(tmp_path / "test.sqlite3"))
+    folder = tmp_path_factory.mktemp("pristine")
+    os.environ["CSRDESK_HOME"] = str(folder / "home")
+    try:
+        database = open_workspace(str(folder / "pristine.sqlite3"))
+        database.dispose()  # the last connection folds the WAL back into the file
+    finally:
+        os.environ.pop("CSRDESK_HOME", None)
+    return folder / "pristine.sqlite3"
+
+
+@pytest.fixture
+def db(tmp_path, pristine_database, csrdesk_home):
+    """A fresh, migrated workspace with the built-in library, private to the test."""
+    import shutil
+
+    from csrdesk.services.startup import open_workspace
+
+    path = tmp_path / "test.sqlite3"
+    shutil.copy(pristine_database, path)
+    database = open_workspace(str(path))
     yield database
     database.dispose()
 
