@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import Any, Iterable, Mapping, Optional
+from typing import Any, Mapping, Optional
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -237,7 +237,8 @@ class _Loader:
         vt = self.types.get(f.violation_type) if f.violation_type else None
         return FindingFacts(
             title=f.title, description=f.description, title_zh=vt.title_zh if vt else "",
-            library_title=vt.title if vt and vt.title != f.title else "", category=f.category or (vt.category if vt else ""),
+            library_title=vt.title if vt and vt.title != f.title else "",
+            category=f.category or (vt.category if vt else ""),
             violation_type=f.violation_type, severity=f.severity, repeat=f.repeat,
             victim_protection=bool(vt.victim_protection) if vt else False, due_date=_item_due(item),
         )

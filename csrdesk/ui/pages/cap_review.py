@@ -38,7 +38,8 @@ def plan_html(plan: "review.ImprovementPlan") -> str:
            f"{e(plan.supplier_name)} — assessment of {plan.assessment_date.isoformat()}; "
            f"CAP quality {plan.quality}%</p>"]
     for g in plan.groups:
-        sources = f" <span style='color:{theme.MUTED}'>({e(', '.join(g.risk_sources))})</span>" if g.risk_sources else ""
+        sources = (f" <span style='color:{theme.MUTED}'>({e(', '.join(g.risk_sources))})</span>"
+                   if g.risk_sources else "")
         out.append(f"<h3>{e(g.title)}{sources}</h3><ul>")
         for entry in g.entries:
             repeat = " ↻" if entry.repeat else ""
