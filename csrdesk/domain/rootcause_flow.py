@@ -67,6 +67,7 @@ class FlowContext:
     suggested_remediation: str = ""
     suggestions: Suggestions = field(default_factory=Suggestions)
     item_label: str = ""  # e.g. "CAP 12, item 3: CN-0001 Golden Thread"
+    category_title: str = ""  # the finding category in words
 
 
 def _next_linear(step: Step) -> Callable[["RootCauseFlow"], Optional[Step]]:

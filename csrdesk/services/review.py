@@ -26,7 +26,7 @@ from csrdesk.services.errors import NotFound, UserError
 from csrdesk.services.history import record_change
 from csrdesk.services.progress import Progress
 from csrdesk.storage.db import Database
-from csrdesk.storage.models import Assessment, Cap, CapItem, Finding, ViolationType
+from csrdesk.storage.models import Assessment, Cap, CapItem, Finding, FindingCategory, ViolationType
 
 NOT_ANALYSED = "not-analysed"  # plan group of items with no root cause yet
 UNCATEGORISED = "uncategorised"  # plan group of items whose root cause names no cause category
@@ -363,6 +363,8 @@ def guided_context(db: Database, item_id: int) -> GuidedContext:
                 earlier=tuple(earlier),
             ),
             item_label=f"CAP {cap.id}, item {item.position + 1}: {sup.code} {sup.name}",
+            category_title=s.scalar(select(FindingCategory.title).where(FindingCategory.key == facts.category))
+            or facts.category,
         )
         return GuidedContext(
             item=_item_check(item, loader), cap_status=cap.status, supplier_code=sup.code, supplier_name=sup.name,

@@ -75,6 +75,7 @@ def test_guided_context_has_finding_examples_and_earlier_answers(db, supplier):
     assert earlier.cap_id == old_cap and earlier.root_cause == "Supervisors did not know the monthly limit"
     assert ctx.flow.finding.due_date == date(2026, 5, 9)  # sent 10 March, 60 days allowed
     assert ctx.supplier_code == "CN-0001" and ctx.cap_status == "response received"
+    assert ctx.flow.category_title == "Working hours"
     assert review.guided_context(db, items[1]).flow.suggestions.root_causes == ()  # free-text finding: no library
 
 

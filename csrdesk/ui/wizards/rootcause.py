@@ -150,7 +150,7 @@ class FindingPage(_Page):
         facts = QFormLayout()
         facts.addRow("Severity:", QLabel(f.severity))
         if f.category:
-            facts.addRow("Category:", QLabel(f.category))
+            facts.addRow("Category:", QLabel(ctx.category_title or f.category))
         if f.due_date:
             facts.addRow("Due:", QLabel(f.due_date.isoformat()))
         for label, text in (("What the auditor found:", f.description),
