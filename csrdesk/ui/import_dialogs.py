@@ -105,6 +105,7 @@ class ReportDialog(QDialog):
         layout.addWidget(label)
         layout.addWidget(self.text, 1)
         layout.addWidget(buttons)
+        theme.decorate(self)
 
 
 def import_suppliers_flow(ctx: AppContext, parent: QWidget, path: Optional[str] = None) -> None:
@@ -196,6 +197,7 @@ class ImportFindingsDialog(QDialog):
         layout.addWidget(self.error_label)
         layout.addWidget(buttons)
         self.result_detail = None
+        theme.decorate(self)
 
     def _browse(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Auditor's findings", str(Path.home()), SPREADSHEETS)

@@ -11,7 +11,7 @@ from typing import Optional
 from PySide6.QtCore import QByteArray, QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices, QIcon, QKeySequence, QPixmap
 from PySide6.QtWidgets import (
-    QApplication, QFileDialog, QHBoxLayout, QLabel, QLayout, QListWidget, QListWidgetItem, QMainWindow, QMessageBox,
+    QApplication, QFileDialog, QFrame, QHBoxLayout, QLabel, QLayout, QListWidget, QListWidgetItem, QMainWindow, QMessageBox,
     QSplitter, QStackedWidget, QVBoxLayout, QWidget,
 )
 
@@ -137,7 +137,6 @@ class MainWindow(QMainWindow):
         brand.addWidget(logo)
         brand.addWidget(name)
         brand.addStretch(1)
-        self.navigation.setStyleSheet("QListWidget#navigation { border-right: none; }")
         side_layout = QVBoxLayout(sidebar)
         side_layout.setContentsMargins(0, 0, 0, 8)
         side_layout.setSpacing(0)
@@ -153,7 +152,10 @@ class MainWindow(QMainWindow):
         self.search_box.hit_chosen.connect(self.open_hit)
         top = QWidget()
         top.setObjectName("topBar")
-        top.setStyleSheet(f"QWidget#topBar {{ border-bottom: 1px solid {theme.BORDER}; }}")
+        rule = QFrame()
+        rule.setFrameShape(QFrame.Shape.HLine)
+        rule.setFixedHeight(1)
+        rule.setStyleSheet(f"background: {theme.BORDER}; border: none;")
         top_layout = QHBoxLayout(top)
         top_layout.setContentsMargins(24, 10, 24, 10)
         top_layout.addWidget(self.search_box, 1)
@@ -163,6 +165,7 @@ class MainWindow(QMainWindow):
         content_layout.setContentsMargins(0, 0, 0, 0)
         content_layout.setSpacing(0)
         content_layout.addWidget(top)
+        content_layout.addWidget(rule)
         content_layout.addWidget(self.stack, 1)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -185,6 +188,7 @@ class MainWindow(QMainWindow):
         self._busy_timer.timeout.connect(lambda: self.busy_label.setText("Working…" if self.ctx.busy else ""))
         ctx.busy_changed.connect(self._busy)
 
+        theme.decorate(self)
         self._connect_pages()
         self._build_menus()
         self._show_database()

@@ -5,8 +5,12 @@ import time
 from typing import Optional
 
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFont
-from PySide6.QtWidgets import QFrame, QLabel, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtCore import QRect, QSize
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
+from PySide6.QtWidgets import (
+    QFrame, QLabel, QLineEdit, QListWidget, QListWidgetItem, QStyle, QStyledItemDelegate, QStyleOptionViewItem,
+    QVBoxLayout, QWidget,
+)
 
 from csrdesk.services.search import SearchHit, SearchIndex, build_search_index
 from csrdesk.ui import theme
@@ -17,6 +21,51 @@ KIND_LABELS = {"supplier": "Supplier", "cap_item": "CAP item", "finding": "Findi
 # Changes after which the search index is read again.
 INDEX_TOPICS = ("suppliers", "assessments", "caps", "all")
 INDEX_MAX_AGE_S = 300
+
+
+class _HitDelegate(QStyledItemDelegate):
+    """Draws a hit on two lines: its kind and title, then the detail (red when the item is overdue)."""
+
+    def sizeHint(self, option: QStyleOptionViewItem, index) -> QSize:  # noqa: N802
+        height = option.fontMetrics.height()
+        return QSize(option.rect.width(), 2 * height + 14)
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index) -> None:
+        hit: SearchHit = index.data(Qt.ItemDataRole.UserRole)
+        if hit is None:
+            return super().paint(painter, option, index)
+        painter.save()
+        rect = option.rect
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        if selected:
+            painter.fillRect(rect, QColor(theme.ACCENT_LIGHT))
+            painter.fillRect(QRect(rect.left(), rect.top(), 3, rect.height()), QColor(theme.ACCENT))
+        elif option.state & QStyle.StateFlag.State_MouseOver:
+            painter.fillRect(rect, QColor("#f4f6f9"))
+        metrics = option.fontMetrics
+        line = metrics.height()
+        x = rect.left() + 12
+        width = rect.width() - 24
+        small = QFont(option.font)
+        small.setPointSizeF(max(6.0, option.font.pointSizeF() * 0.82))
+        small.setWeight(QFont.Weight.DemiBold)
+        painter.setFont(small)
+        tag = KIND_LABELS.get(hit.kind, hit.kind).upper()
+        tag_width = QFontMetrics(small).horizontalAdvance(tag) + 10
+        painter.setPen(QColor(theme.OVERDUE if hit.overdue else theme.MUTED))
+        painter.drawText(QRect(x, rect.top() + 6, tag_width, line), int(Qt.AlignmentFlag.AlignVCenter), tag)
+        title_font = QFont(option.font)
+        title_font.setWeight(QFont.Weight.DemiBold)
+        painter.setFont(title_font)
+        painter.setPen(QColor(theme.TEXT))
+        title = QFontMetrics(title_font).elidedText(hit.title, Qt.TextElideMode.ElideRight, width - tag_width)
+        painter.drawText(QRect(x + tag_width, rect.top() + 6, width - tag_width, line),
+                         int(Qt.AlignmentFlag.AlignVCenter), title)
+        painter.setFont(option.font)
+        painter.setPen(QColor(theme.OVERDUE if hit.overdue else theme.MUTED))
+        detail = metrics.elidedText(hit.detail, Qt.TextElideMode.ElideRight, width)
+        painter.drawText(QRect(x, rect.top() + 8 + line, width, line), int(Qt.AlignmentFlag.AlignVCenter), detail)
+        painter.restore()
 
 
 class SearchResults(QFrame):
@@ -31,6 +80,9 @@ class SearchResults(QFrame):
         self.list.setFrameShape(QFrame.Shape.NoFrame)
         self.list.setUniformItemSizes(False)
         self.list.setVerticalScrollMode(QListWidget.ScrollMode.ScrollPerPixel)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list.setMouseTracking(True)
+        self.list.setItemDelegate(_HitDelegate(self.list))
         self.note = QLabel()
         self.note.setObjectName("muted")
         self.note.setContentsMargins(10, 6, 10, 6)
@@ -157,14 +209,10 @@ class SearchBox(QLineEdit):
         self.hits = hits
         lst = self.results.list
         lst.clear()
-        bold = QFont(self.font())
-        bold.setBold(True)
         for hit in hits:
-            item = QListWidgetItem(f"{KIND_LABELS.get(hit.kind, hit.kind)}  ·  {hit.title}\n{hit.detail}")
+            item = QListWidgetItem(f"{KIND_LABELS.get(hit.kind, hit.kind)}: {hit.title}")
             item.setData(Qt.ItemDataRole.UserRole, hit)
-            item.setToolTip(hit.detail)
-            if hit.overdue:
-                item.setForeground(QColor(theme.OVERDUE))
+            item.setToolTip(f"{hit.title}\n{hit.detail}")
             lst.addItem(item)
         if hits:
             lst.setCurrentRow(0)
@@ -184,10 +232,11 @@ class SearchBox(QLineEdit):
 
     def _place(self) -> None:
         top_left = self.mapTo(self.window_, QPoint(0, self.height() + 4))
-        width = max(self.width(), 520)
+        width = max(self.width(), 640)
         x = min(top_left.x(), max(0, self.window_.width() - width - 8))
-        rows = min(max(len(self.hits), 1), 8)
-        height = min(rows * 46 + 40, max(120, self.window_.height() - top_left.y() - 40))
+        rows = min(max(len(self.hits), 1), 9)
+        row_height = 2 * self.fontMetrics().height() + 14
+        height = min(rows * row_height + 44, max(120, self.window_.height() - top_left.y() - 40))
         self.results.setGeometry(x, top_left.y(), width, height)
 
     # -- keys and choosing ------------------------------------------------------------------------------------------

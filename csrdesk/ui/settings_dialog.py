@@ -25,7 +25,7 @@ class SettingsDialog(QDialog):
         self.ctx = ctx
         self.prefs: Optional[Preferences] = None
         self.setWindowTitle("Settings")
-        self.setMinimumWidth(520)
+        self.setMinimumWidth(580)
 
         self.name_edit = QLineEdit()
         self.title_edit = QLineEdit()
@@ -62,7 +62,7 @@ class SettingsDialog(QDialog):
         rules = QGroupBox("Rules and safety")
         rules_form = QFormLayout(rules)
         rules_form.addRow("Follow-up assessment within", self.follow_up_spin)
-        rules_form.addRow("", self.vetting_check)
+        rules_form.addRow(self.vetting_check)
         rules_form.addRow("Keep automatic backups", self.retention_spin)
 
         self.error_label = QLabel()
@@ -81,6 +81,7 @@ class SettingsDialog(QDialog):
         layout.addWidget(rules)
         layout.addWidget(self.error_label)
         layout.addWidget(self.buttons)
+        theme.decorate(self)
         self.load_task = ctx.run(load_preferences, ctx.db, on_done=self._fill, parent=self)
 
     def _fill(self, prefs: Preferences) -> None:

@@ -406,6 +406,9 @@ class TableView(QTableView):
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection if multi_select
                               else QAbstractItemView.SelectionMode.SingleSelection)
         self.setAlternatingRowColors(True)
+        from csrdesk.ui.theme import table_palette
+
+        table_palette(self)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setWordWrap(False)
         self.setShowGrid(False)

@@ -111,6 +111,8 @@ class Card(QFrame):
         layout.addStretch(1)
 
     def set(self, value: str, note: str = "", colour: Optional[str] = None) -> None:
+        from csrdesk.ui.theme import TEXT, set_text_colour
+
         self.value_label.setText(value)
-        self.value_label.setStyleSheet(f"color: {colour};" if colour else "")
+        set_text_colour(self.value_label, colour or TEXT)
         self.note.setText(note)

@@ -66,7 +66,7 @@ class BarList(QWidget):
         painter.end()
 
 
-def _panel(title: str, *widgets: QWidget, note: str = "") -> QWidget:
+def _panel(title: str, *widgets: QWidget, note: str = "", stretch: bool = True) -> QWidget:
     panel = QFrame()
     panel.setObjectName("card")
     layout = QVBoxLayout(panel)
@@ -77,6 +77,8 @@ def _panel(title: str, *widgets: QWidget, note: str = "") -> QWidget:
         layout.addWidget(muted(note))
     for w in widgets:
         layout.addWidget(w)
+    if stretch:  # bars keep their height; a table takes the room
+        layout.addStretch(1)
     return panel
 
 
@@ -141,10 +143,11 @@ class DashboardPage(Page):
                               note="The rating of each supplier's latest assessment."), 0, 0)
         grid.addWidget(_panel("Suppliers by status", self.statuses), 0, 1)
         grid.addWidget(_panel("Most overdue suppliers", self.overdue_view,
-                              note="Open CAP items past their due date."), 1, 0)
+                              note="Open CAP items past their due date.", stretch=False), 1, 0)
         grid.addWidget(_panel("CAPs by status", self.caps), 1, 1)
         grid.addWidget(_panel("Follow-up assessments owed", self.follow_view,
-                              note="An Unsatisfactory rating asks for a follow-up assessment within the set days."),
+                              note="An Unsatisfactory rating asks for a follow-up assessment within the set days.",
+                              stretch=False),
                        2, 0, 1, 2)
         for col in range(2):
             grid.setColumnStretch(col, 1)

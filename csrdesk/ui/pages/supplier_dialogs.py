@@ -193,6 +193,7 @@ class SupplierDialog(QDialog):
             self._fill(detail)
         else:
             self.contacts.add_row(("compliance contact", "", "", "", "en"))
+        theme.decorate(self)
 
     def _fill(self, detail: SupplierDetail) -> None:
         data = supplier_input_from_detail(detail)
@@ -333,6 +334,7 @@ class StatusDialog(QDialog):
         layout.addWidget(hint)
         layout.addWidget(self.error_label)
         layout.addWidget(self.buttons)
+        theme.decorate(self)
 
     def apply(self) -> None:
         target = self.status_combo.currentText()

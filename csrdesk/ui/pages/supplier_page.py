@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Optional
 
 from PySide6.QtCore import Qt, Signal
@@ -10,7 +11,7 @@ from PySide6.QtWidgets import (
     QFormLayout, QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QSplitter, QTabWidget, QVBoxLayout, QWidget,
 )
 
-from csrdesk.domain.scoring import Rating
+from csrdesk.domain.scoring import Rating, band_for
 from csrdesk.services.caps import CapItemRow, list_items
 from csrdesk.services.history import ChangeRow, history_for_supplier
 from csrdesk.services.suppliers import SupplierDetail, supplier_detail
@@ -51,6 +52,21 @@ def chip(text: str, colour: Optional[QColor], *, filled: bool = False) -> QLabel
     return label
 
 
+def rating_note(a) -> str:
+    """Why a rating is not simply the score's band (access denied, or a valid certification), else ''."""
+    if a.denied:
+        return "access denied: counts as 800 points"
+    try:
+        band = band_for(max(int(a.score), 0)).value
+    except (TypeError, ValueError):
+        return ""
+    if a.rating == Rating.SATISFACTORY.value and band != a.rating:
+        return f"score band {band}; Satisfactory for a valid certification"
+    if band != a.rating:
+        return f"score band {band}"
+    return ""
+
+
 class _Facts(QWidget):
     """Label and value pairs in two columns, values selectable."""
 
@@ -70,6 +86,7 @@ class _Facts(QWidget):
         for label, value in rows:
             key = QLabel(label)
             key.setObjectName("muted")
+            theme.style_widget(key)
             text = QLabel(value or "—")
             text.setWordWrap(True)
             text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -177,20 +194,20 @@ class SupplierPage(Page):
         self.profile = _Facts()
         self.glance = _Facts()
         self.contacts_model = RowTableModel([
-            Column("Role", lambda c: c.role, width=150),
-            Column("Name", lambda c: c.name, width=160),
-            Column("E-mail", lambda c: c.email, width=220),
-            Column("Phone", lambda c: c.phone, width=130),
+            Column("Role", lambda c: c.role, width=130),
+            Column("Name", lambda c: c.name, width=140),
+            Column("E-mail", lambda c: c.email, width=200),
+            Column("Phone", lambda c: c.phone, width=120),
             Column("Language", lambda c: c.language),
         ], self)
         self.contacts_view = TableView(settings_key="supplier.contacts", placeholder="No contacts recorded.")
         self.contacts_view.setModel(self.contacts_model)
         self.contacts_view.setMinimumHeight(110)
         self.certs_model = RowTableModel([
-            Column("Scheme", lambda c: c.scheme, width=130),
-            Column("Reference", lambda c: c.reference, width=140),
-            Column("Issued", lambda c: c.issued, width=100),
-            Column("Expires", lambda c: c.expires, width=100,
+            Column("Scheme", lambda c: c.scheme, width=110),
+            Column("Reference", lambda c: c.reference, width=130),
+            Column("Issued", lambda c: c.issued, width=90),
+            Column("Expires", lambda c: c.expires, width=90,
                    colour=lambda c: QColor(theme.OVERDUE) if c.state == "expired" else
                    QColor(theme.WARNING) if c.state == "expiring soon" else None,
                    bold=lambda c: c.state != "valid"),
@@ -227,7 +244,9 @@ class SupplierPage(Page):
             Column("Type", lambda a: a.assessment_type, width=140),
             Column("Score", lambda a: a.score, width=70),
             Column("Rating", lambda a: a.rating, width=140, colour=lambda a: theme.rating_text_colour(a.rating),
-                   background=lambda a: theme.rating_background(a.rating), bold=lambda a: True),
+                   background=lambda a: theme.rating_background(a.rating), bold=lambda a: True,
+                   tooltip=lambda a: rating_note(a) or a.rating),
+            Column("Why", lambda a: rating_note(a), width=260, searchable=False),
             Column("Findings", lambda a: a.findings, width=80),
             Column("Access denied", lambda a: a.denied, fmt=lambda v: "denied" if v else "", width=110),
         ], self)
@@ -355,7 +374,7 @@ class SupplierPage(Page):
         self.glance.set_rows([
             ("Current rating", f"{r.rating} (score {r.score})" if r.rating else "not assessed yet"),
             ("Last assessment", r.last_assessment.isoformat() if r.last_assessment else ""),
-            ("Follow-up due", d.follow_up_due.isoformat() if d.follow_up_due else "none owed"),
+            ("Follow-up due", self._follow_up_text(d)),
             ("Open CAP items", f"{r.open_items} open · {r.overdue_items} overdue"),
             ("CAP progress", percent(r.progress) or "no CAP yet"),
             ("Vetting screens", str(d.vetting_screens)),
@@ -371,7 +390,8 @@ class SupplierPage(Page):
             overdue_label.setStyleSheet(f"color: {theme.OVERDUE}; font-weight: 600;" if r.overdue_items else "")
         follow_label = self.glance.values.get("Follow-up due")
         if follow_label is not None and d.follow_up_due is not None:
-            follow_label.setStyleSheet(f"color: {theme.WARNING}; font-weight: 600;")
+            late = d.follow_up_due < date.today()
+            follow_label.setStyleSheet(f"color: {theme.OVERDUE if late else theme.WARNING}; font-weight: 600;")
         self.contacts_model.set_rows(d.contacts)
         self.certs_model.set_rows(d.certifications)
         self.assessments_model.set_rows(d.assessments)
@@ -387,6 +407,15 @@ class SupplierPage(Page):
         self.tabs.setTabText(2, f"Open CAP items ({len(bundle.items)})")
 
     @staticmethod
+    def _follow_up_text(d: SupplierDetail) -> str:
+        if d.follow_up_due is None:
+            return "none owed"
+        days = (d.follow_up_due - date.today()).days
+        if days < 0:
+            return f"{d.follow_up_due.isoformat()}, overdue by {-days} days"
+        return f"{d.follow_up_due.isoformat()}, in {days} days"
+
+    @staticmethod
     def _trend(d: SupplierDetail) -> str:
         a = d.assessments  # newest first
         if not a:
@@ -400,8 +429,10 @@ class SupplierPage(Page):
             direction = "worsened"
         else:
             direction = "unchanged"
-        return (f"{len(a)} assessments. Latest {latest.date.isoformat()}: score {latest.score} ({latest.rating}), "
-                f"{direction} from {previous.score} ({previous.rating}) on {previous.date.isoformat()}.")
+        note = rating_note(latest)
+        return (f"{len(a)} assessments. Latest {latest.date.isoformat()}: score {latest.score}, {latest.rating}"
+                f"{f' ({note})' if note else ''}; the score {direction} from {previous.score} on "
+                f"{previous.date.isoformat()}.")
 
     def _toggle_chart(self, on: bool) -> None:
         self.chart.setVisible(on)

@@ -22,25 +22,25 @@ NOT_ASSESSED = "__none__"
 
 def supplier_columns() -> list[Column]:
     return [
-        Column("Code", lambda r: r.code, width=90),
-        Column("Name", lambda r: r.name, width=250),
-        Column("Local name", lambda r: r.local_name, width=170),
-        Column("Country", lambda r: r.country, width=100),
-        Column("Status", lambda r: r.status, colour=lambda r: theme.status_colour(r.status), width=170,
+        Column("Code", lambda r: r.code, width=80),
+        Column("Name", lambda r: r.name, width=220),
+        Column("Local name", lambda r: r.local_name, width=150),
+        Column("Country", lambda r: r.country, width=90),
+        Column("Status", lambda r: r.status, colour=lambda r: theme.status_colour(r.status), width=150,
                sort_key=lambda r: [s.value for s in SupplierStatus].index(r.status)
                if r.status in {s.value for s in SupplierStatus} else 99),
-        Column("Rating", lambda r: r.rating or "", width=140,
+        Column("Rating", lambda r: r.rating or "", width=125,
                colour=lambda r: theme.rating_text_colour(r.rating), background=lambda r: theme.rating_background(r.rating),
                bold=lambda r: bool(r.rating), tooltip=lambda r: f"Score {r.score}" if r.score is not None else
                "No assessment recorded yet",
                sort_key=lambda r: [x.value for x in Rating].index(r.rating) if r.rating in {x.value for x in Rating}
                else None),
-        Column("Last assessment", lambda r: r.last_assessment, width=120),
-        Column("Open items", lambda r: r.open_items, width=90, searchable=False),
-        Column("Overdue", lambda r: r.overdue_items, width=80, searchable=False,
+        Column("Last assessment", lambda r: r.last_assessment, width=110),
+        Column("Open items", lambda r: r.open_items, width=80, searchable=False),
+        Column("Overdue", lambda r: r.overdue_items, width=70, searchable=False,
                colour=lambda r: QColor(theme.OVERDUE) if r.overdue_items else QColor("#9aa5b1"),
                bold=lambda r: r.overdue_items > 0),
-        Column("Progress", lambda r: r.progress, fmt=percent, align="right", width=80, searchable=False,
+        Column("Progress", lambda r: r.progress, fmt=percent, align="right", width=70, searchable=False,
                tooltip=lambda r: "Share of the latest CAP's items verified or closed"),
     ]
 
