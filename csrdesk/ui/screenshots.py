@@ -144,8 +144,20 @@ def render(out: Path, suppliers: int = 40, width: int = 1440, height: int = 900,
         shot("06-caps")
     if page("library"):
         shot("07-library")
+    def first_row(key: str) -> Callable[[], None]:
+        def prepare() -> None:  # a page with a list and a detail: show the detail of the first entry
+            from csrdesk.ui.tables import TableView
+
+            for view in window.pages[key].findChildren(TableView):
+                if view.isVisible() and view.model() is not None and view.model().rowCount():
+                    if not view.selectionModel().hasSelection():
+                        view.selectRow(0)
+                        view.row_activated.emit(view.row_model().row_at(0)) if view.row_model() else None
+                    return
+        return prepare
+
     for key, number in (("vetting", "08"), ("verification", "09"), ("complaints", "10")):
-        if page(key):
+        if page(key, first_row(key)):
             shot(f"{number}-{key}")
 
     window.go("suppliers")
