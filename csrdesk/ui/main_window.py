@@ -123,6 +123,7 @@ class MainWindow(QMainWindow):
         self.pages["supplier"] = self.supplier_page
         self.stack.addWidget(self.supplier_page)
         self.navigation.currentRowChanged.connect(self._nav_changed)
+        self.stack.currentChanged.connect(self._page_changed)
 
         # Sidebar: the app's name above the navigation.
         sidebar = QWidget()
@@ -191,6 +192,7 @@ class MainWindow(QMainWindow):
         theme.decorate(self)
         self._connect_pages()
         self._build_menus()
+        self._page_changed()
         self._show_database()
         self.restore_state()
         if self.navigation.currentRow() < 0:
@@ -228,7 +230,11 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
-        self.new_supplier_action = self._action("New supplier…", self.new_supplier, "Ctrl+N", "Add a supplier")
+        # Ctrl+N makes what the page shows (an assessment on Assessments...), a supplier elsewhere.
+        self.new_action = self._action("New supplier…", self.new_item, "Ctrl+N", "Add to the list on this page")
+        self.new_supplier_action = self._action("New supplier…", self.new_supplier, "Ctrl+Shift+N", "Add a supplier")
+        self.new_supplier_action.setVisible(False)
+        file_menu.addAction(self.new_action)
         file_menu.addAction(self.new_supplier_action)
         file_menu.addSeparator()
         file_menu.addAction(self._action("New database…", self.new_database, tip="Create an empty database file"))
@@ -400,6 +406,28 @@ class MainWindow(QMainWindow):
                 fn()
                 return
 
+    def _new_target(self):
+        """What Ctrl+N calls on the current page, and its menu text; None means: a new supplier."""
+        page = self.current_page()
+        for name, label in (("new_item", None), ("new_assessment", "New assessment…"), ("new_screen", "New screen…"),
+                            ("new_type", "New violation type…")):
+            fn = getattr(page, name, None)
+            if callable(fn) and page is not self.suppliers:
+                return fn, getattr(page, "new_item_label", None) or label or "New…"
+        return None, "New supplier…"
+
+    def _page_changed(self, _index: int = -1) -> None:
+        _fn, label = self._new_target()
+        self.new_action.setText(label)
+        self.new_supplier_action.setVisible(label != "New supplier…")
+
+    def new_item(self):
+        """Ctrl+N: a new entry of the page shown, or a new supplier."""
+        fn, _label = self._new_target()
+        if fn is None:
+            return self.new_supplier()
+        return fn()
+
     def new_supplier(self):
         if self.current_page() is not self.suppliers and not self.go("suppliers"):
             return None
@@ -522,7 +550,8 @@ class MainWindow(QMainWindow):
 
     def show_shortcuts(self) -> None:
         rows = [("Ctrl+K", "Search suppliers, findings and CAP items"), ("Ctrl+F", "Filter the list on this page"),
-                ("Ctrl+N", "New supplier"), ("F5", "Refresh this page"), ("Alt+Left", "Back to the suppliers list"),
+                ("Ctrl+N", "New entry on this page (a supplier, an assessment…)"), ("Ctrl+Shift+N", "New supplier"),
+                ("F5", "Refresh this page"), ("Alt+Left", "Back to the suppliers list"),
                 ("Ctrl+O", "Open another database"), ("Ctrl+Shift+B", "Back up the database")]
         rows += [(f"Ctrl+{i + 1}", self.navigation.item(i).text()) for i in range(min(9, self.navigation.count()))]
         table = "".join(f"<tr><td style='padding-right:18px'><b>{k}</b></td><td>{v}</td></tr>" for k, v in rows)

@@ -58,6 +58,25 @@ def test_ctrl_number_switches_pages(qtbot, window):
     assert window.current_page() is window.dashboard
 
 
+def test_ctrl_n_makes_what_the_page_shows(qtbot, window, monkeypatch):
+    """Ctrl+N adds a supplier on the suppliers page; File > New starts an assessment on the assessments page."""
+    called = []
+    assessments = window.pages["assessments"]
+    monkeypatch.setattr(assessments, "new_assessment", lambda *a, **k: called.append("assessment"), raising=False)
+    monkeypatch.setattr(window.suppliers, "new_supplier", lambda: called.append("supplier"))
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    window.go("suppliers")
+    assert window.new_action.text() == "New supplier…"
+    window.search_box.setFocus()
+    qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    window.go("assessments")
+    assert window.new_action.text() == "New assessment…"
+    window.new_action.trigger()
+    assert called == ["supplier", "assessment"]
+    window.go("dashboard")
+
+
 def test_ctrl_k_search_finds_a_supplier_and_enter_opens_it(qtbot, window, data):
     """Ctrl+K, type part of a name, Enter: the supplier's page opens."""
     window.activateWindow()
