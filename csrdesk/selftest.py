@@ -264,3 +264,26 @@ def _tracker(ctx: Context) -> str:
     result = apply_tracker_import(ctx.db, ctx.folder / "tracker-returned.xlsx")
     assert {c.new for c in result.applied} >= {"=1+1", "没有根据产能制定生产计划"}, result.applied
     return f"tracker {path.stat().st_size // 1024} KB, {len(result.applied)} answers imported"
+
+
+@step("open the main window, list the suppliers and find one by search")
+def _main_window(ctx: Context) -> str:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from csrdesk.services.search import build_search_index
+    from csrdesk.ui.app import ensure_application, open_window
+
+    app = ensure_application()
+    app_ctx, window = open_window(ctx.db, install_hooks=False)
+    window.show()
+    window.go("suppliers")
+    deadline = time.monotonic() + 20
+    while (app_ctx.busy or not window.suppliers.model.total_count) and time.monotonic() < deadline:
+        time.sleep(0.02)
+        app.processEvents()
+    pages = [window.navigation.item(i).text() for i in range(window.navigation.count())]
+    hits = build_search_index(ctx.db).search(ctx.db, ctx.supplier_code)
+    app_ctx.wait_idle()
+    window.close()
+    assert window.suppliers.model.total_count > 0, "the suppliers list is empty"
+    assert hits and hits[0].supplier_code == ctx.supplier_code, hits[:1]
+    return f"pages {', '.join(pages)}; {window.suppliers.model.total_count} suppliers listed; search found {ctx.supplier_code}"
