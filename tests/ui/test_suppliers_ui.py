@@ -222,3 +222,28 @@ def test_supplier_page_chart_loads_matplotlib_only_when_asked(qtbot, window, see
     assert axes and len(axes[0].collections) >= 1
     page.chart_button.setChecked(False)
     window.go("suppliers")
+
+
+def test_import_suppliers_checks_first_then_imports(qtbot, window, suppliers_page, tmp_path):
+    """File > Import suppliers shows what would happen (nothing changed yet), then imports on confirmation."""
+    from csrdesk.ui.import_dialogs import ReportDialog, import_suppliers_flow
+
+    sheet = tmp_path / "suppliers.csv"
+    sheet.write_text("name,country,address\n\"Mekong Bags Co., Ltd\",Vietnam,Long An\n"
+                     "Harbour Knitwear Ltd,Vietnam,Hai Phong\n", encoding="utf-8")
+    before = len(list_suppliers(window.ctx.db))
+    import_suppliers_flow(window.ctx, window, str(sheet))
+    qtbot.waitUntil(lambda: _dialog(ReportDialog) is not None, timeout=10000)
+    check = _dialog(ReportDialog)
+    assert "would be created" in check.text.toPlainText()
+    assert "Harbour Knitwear" in check.text.toPlainText()  # the duplicate of VN-0101 is reported, not created
+    assert len(list_suppliers(window.ctx.db)) == before
+    check.accept()
+    qtbot.waitUntil(lambda: _dialog(ReportDialog) is not None and _dialog(ReportDialog) is not check, timeout=10000)
+    done = _dialog(ReportDialog)
+    assert "created" in done.text.toPlainText()
+    done.accept()
+    wait_idle(qtbot, window.ctx)
+    names = [r.name for r in suppliers_page.model.all_rows()]
+    assert "Mekong Bags Co., Ltd" in names
+    assert len(list_suppliers(window.ctx.db)) == before + 1
