@@ -152,6 +152,7 @@ class SupplierFacts:
     pre_production_rating: Optional[str] = None  # rating of the latest pre-production assessment
     vetting_decision: Optional[str] = None  # 'approve', 'approve with conditions', 'reject' or None
     require_vetting: bool = False
+    open_conditions: int = 0  # conditions of the latest vetting decision not yet met
 
 
 def check_supplier_transition(current: SupplierStatus, target: SupplierStatus, facts: SupplierFacts = SupplierFacts()) -> None:
@@ -184,3 +185,8 @@ def check_supplier_transition(current: SupplierStatus, target: SupplierStatus, f
                 problems.append("the vetting decision carries conditions: choose conditionally approved")
         if problems:
             raise TransitionRefused("The supplier cannot be approved: " + "; ".join(problems) + ".")
+    if current is SupplierStatus.CONDITIONALLY_APPROVED and target is SupplierStatus.APPROVED and facts.open_conditions:
+        raise TransitionRefused(
+            f"{facts.open_conditions} condition(s) of the vetting decision are still open; "
+            "close them before the supplier is fully approved."
+        )

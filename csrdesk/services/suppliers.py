@@ -17,7 +17,7 @@ from csrdesk.services.errors import NotFound, UserError
 from csrdesk.services.history import record_change
 from csrdesk.storage.db import Database
 from csrdesk.storage.models import (
-    Assessment, Cap, CapItem, Certification, Complaint, Contact, Finding, Supplier, VettingScreen,
+    Assessment, Cap, CapItem, Certification, Complaint, Contact, Finding, Supplier, VettingCondition, VettingScreen,
 )
 
 OPEN_ITEM_STATUSES = tuple(s.value for s in ItemStatus if s.is_open)
@@ -263,17 +263,25 @@ def supplier_facts(s: Session, supplier: Supplier) -> SupplierFacts:
         .order_by(Assessment.date.desc(), Assessment.id.desc()).limit(1)
     ).scalar()
     # Only supplier screenings count: a responsible-exit checklist "approves" an exit plan, not the supplier.
-    decision = s.execute(
-        select(VettingScreen.decision)
+    screen = s.execute(
+        select(VettingScreen.id, VettingScreen.decision)
         .join(ChecklistTemplate, ChecklistTemplate.id == VettingScreen.template_id)
         .where(VettingScreen.supplier_id == supplier.id, VettingScreen.decision.is_not(None),
                ChecklistTemplate.kind == "supplier")
         .order_by(VettingScreen.decision_date.desc(), VettingScreen.id.desc()).limit(1)
-    ).scalar()
+    ).first()
+    decision = screen.decision if screen else None
+    open_conditions = 0
+    if screen is not None:
+        open_conditions = s.scalar(
+            select(func.count(VettingCondition.id)).where(VettingCondition.screen_id == screen.id,
+                                                          VettingCondition.status == "open")
+        ) or 0
     prefs_row = s.get(Setting, "preferences")
-    require_vetting = bool((prefs_row.value or {}).get("require_vetting", Preferences.require_vetting)) if prefs_row else Preferences.require_vetting
+    stored = (prefs_row.value or {}) if prefs_row else {}
+    require_vetting = bool(stored.get("require_vetting", Preferences.require_vetting))
     return SupplierFacts(latest_rating=latest, pre_production_rating=pre, vetting_decision=decision,
-                         require_vetting=require_vetting)
+                         require_vetting=require_vetting, open_conditions=int(open_conditions))
 
 
 def change_status(db: Database, code: str, new_status: str, *, note: str = "", source: str = "app") -> SupplierDetail:

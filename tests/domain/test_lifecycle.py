@@ -123,3 +123,11 @@ def test_required_follow_up():
     assert required_follow_up([a1]) == date(2026, 4, 10)
     a2 = AssessmentFacts(2, date(2026, 3, 1), "follow-up", "Needs Improvement")
     assert required_follow_up([a1, a2]) is None
+
+
+def test_conditional_approval_needs_its_conditions_closed():
+    """A conditionally approved supplier becomes fully approved only once the vetting conditions are met."""
+    with pytest.raises(TransitionRefused, match="2 condition"):
+        check_supplier_transition(SupplierStatus.CONDITIONALLY_APPROVED, SupplierStatus.APPROVED,
+                                  SupplierFacts(open_conditions=2))
+    check_supplier_transition(SupplierStatus.CONDITIONALLY_APPROVED, SupplierStatus.APPROVED, SupplierFacts())

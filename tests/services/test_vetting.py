@@ -279,6 +279,18 @@ def test_gate_with_conditions_allows_conditional_approval_only(db, supplier):
     assert change_status(db, "CN-0001", "conditionally approved").row.status == "conditionally approved"
 
 
+def test_full_approval_waits_for_the_conditions(db, supplier):
+    """A conditionally approved supplier becomes approved only once every condition of the decision is met."""
+    screen = approved_screen(db, decision="approve with conditions",
+                             conditions=[ConditionInput("Send the fire drill record", date.today() + timedelta(days=14))])
+    pre_production(db)
+    change_status(db, "CN-0001", "conditionally approved")
+    with pytest.raises(UserError, match="1 condition"):
+        change_status(db, "CN-0001", "approved")
+    set_condition_status(db, screen.conditions[0].id, "met")
+    assert change_status(db, "CN-0001", "approved").row.status == "approved"
+
+
 def test_an_exit_checklist_does_not_count_as_vetting(db, supplier):
     """An approved responsible-exit plan is no vetting decision: the gate still asks for a screening."""
     pre_production(db)
