@@ -60,7 +60,8 @@ class Row:
 
 MEASUREMENTS: list[Measurement] = []
 # Modules of other parts that register measurements with @measure when imported; one not built yet is skipped.
-EXTENSION_MODULES: tuple[str, ...] = ("csrdesk.exchange.letters_bench", "csrdesk.exchange.tracker_bench")
+EXTENSION_MODULES: tuple[str, ...] = ("csrdesk.exchange.letters_bench", "csrdesk.exchange.tracker_bench",
+                                     "csrdesk.ui.bench_ui")
 
 
 def measure(name: str, target: Optional[float] = None, repeat: int = 5):
