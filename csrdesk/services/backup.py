@@ -26,7 +26,9 @@ def backup_database(db: Database, target: Optional[Path] = None, reason: str = "
             raise UserError("The backup cannot overwrite the database itself.")
     result = backup_sqlite(source, target)
     if target.parent == paths.backups_dir():
-        prune_backups()
+        from csrdesk.services.settings import load_preferences
+
+        prune_backups(load_preferences(db).backup_retention)
     return result
 
 

@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 DB_ENV = "CSRDESK_DB"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # The newest schema this version of csrdesk knows; a test checks it against the Alembic scripts.
-SCHEMA_HEAD = "0001_initial"
+SCHEMA_HEAD = "0002_item_status_index"
 
 
 class DatabaseError(Exception):
@@ -188,6 +188,13 @@ class Database:
             session.close()
 
     def dispose(self) -> None:
+        if self.path is not None:
+            # Keeps SQLite's query plans good as the data grows (statistics of the tables that need them).
+            try:
+                with self.engine.connect() as conn:
+                    conn.exec_driver_sql("PRAGMA optimize")
+            except Exception:  # closing must never fail over statistics
+                log.debug("PRAGMA optimize failed", exc_info=True)
         self.engine.dispose()
 
 

@@ -149,7 +149,8 @@ class Cap(Base):
 
 class CapItem(Base):
     __tablename__ = "cap_items"
-    __table_args__ = (Index("ix_cap_items_status_due", "status", "due_date"),)
+    # Covers the open and overdue counts of the supplier list (status, due date, CAP), read from the index alone.
+    __table_args__ = (Index("ix_cap_items_status_due_cap", "status", "due_date", "cap_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     cap_id: Mapped[int] = mapped_column(ForeignKey("caps.id", ondelete="CASCADE"), index=True)

@@ -113,3 +113,25 @@ def test_csrdesk_db_environment_variable(capsys, tmp_path, monkeypatch):
     monkeypatch.setenv("CSRDESK_DB", str(path))
     assert run(capsys, "suppliers", "add", "Env Factory")[0] == 0
     assert path.exists()
+
+
+def test_backup_retention_setting_prunes_old_backups(tmp_path):
+    """Automatic backups beyond the retention set in Settings are removed, newest kept."""
+    import time
+
+    from csrdesk import paths
+    from csrdesk.services.backup import backup_database
+    from csrdesk.services.settings import load_preferences, save_preferences
+    from csrdesk.services.startup import open_workspace
+
+    db = open_workspace(str(tmp_path / "r.sqlite3"))
+    prefs = load_preferences(db)
+    prefs.backup_retention = 2
+    save_preferences(db, prefs)
+    made = []
+    for i in range(4):
+        made.append(backup_database(db, reason=f"test{i}"))
+        time.sleep(0.01)
+    left = sorted(p.name for p in paths.backups_dir().glob("*.sqlite3"))
+    assert len(left) == 2 and made[-1].name in left
+    db.dispose()

@@ -71,8 +71,9 @@ def test_backup_before_migration(tmp_path, monkeypatch):
     db = open_database(str(path))
     db.dispose()
     # Pretend the code knows a newer head than the file has.
-    monkeypatch.setattr(dbmod, "SCHEMA_HEAD", "0002_pretend")
-    monkeypatch.setattr(dbmod, "_known_revisions", lambda: {"0001_initial", "0002_pretend"})
+    known = dbmod._known_revisions() | {"9000_pretend"}
+    monkeypatch.setattr(dbmod, "SCHEMA_HEAD", "9000_pretend")
+    monkeypatch.setattr(dbmod, "_known_revisions", lambda: known)
     from alembic import command
 
     monkeypatch.setattr(command, "upgrade", lambda cfg, rev: None)
@@ -80,3 +81,50 @@ def test_backup_before_migration(tmp_path, monkeypatch):
     backup = dbmod.migrate(engine, dbmod.database_url(str(path)))
     engine.dispose()
     assert backup is not None and backup.parent == paths.backups_dir() and backup.stat().st_size > 0
+
+
+DATA = __import__("pathlib").Path(__file__).resolve().parents[1] / "data"
+
+
+def test_real_version_1_workspace_upgrades_with_a_backup_first(tmp_path):
+    """A workspace written by csrdesk's first schema opens: it is backed up, migrated, and every row is still there."""
+    import shutil
+
+    from csrdesk import paths
+    from csrdesk.services.startup import open_workspace
+    from csrdesk.services.suppliers import list_suppliers
+
+    path = tmp_path / "old.sqlite3"
+    shutil.copy(DATA / "workspace-0001.sqlite3", path)
+    before = sqlite3.connect(path)
+    counts = {t: before.execute(f"select count(*) from {t}").fetchone()[0] for t in ("suppliers", "findings", "cap_items")}
+    before.close()
+    db = open_workspace(str(path))
+    assert current_revision(db.engine) == SCHEMA_HEAD
+    backups = list(paths.backups_dir().glob("*before-migration-0001_initial*"))
+    assert len(backups) == 1
+    old = sqlite3.connect(backups[0])
+    assert old.execute("select version_num from alembic_version").fetchone() == ("0001_initial",)
+    old.close()
+    rows = list_suppliers(db)
+    assert len(rows) == counts["suppliers"] == 3 and all(r.rating for r in rows)
+    with db.engine.connect() as c:
+        for table, n in counts.items():
+            assert c.exec_driver_sql(f"select count(*) from {table}").scalar() == n
+        names = {r[1] for r in c.exec_driver_sql("PRAGMA index_list('cap_items')")}
+    assert "ix_cap_items_status_due_cap" in names and "ix_cap_items_status_due" not in names
+    db.dispose()
+
+
+def test_models_and_migrations_agree(tmp_path):
+    """The migrations build exactly the schema the models describe (no model change without a migration)."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from csrdesk.storage.models import Base
+
+    db = open_database(str(tmp_path / "fresh.sqlite3"))
+    with db.engine.connect() as c:
+        diffs = compare_metadata(MigrationContext.configure(c), Base.metadata)
+    db.dispose()
+    assert diffs == []
