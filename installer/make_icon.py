@@ -1,32 +1,36 @@
-"""Draws csrdesk's application icon (PNG, ICO and ICNS in resources/icons) with Pillow. Run it after a change."""
+"""Renders csrdesk.svg (the one icon design) to the PNG, ICO and ICNS files the installer and the window use.
+
+Run it after changing resources/icons/csrdesk.svg: python installer/make_icon.py
+"""
+import io
+import os
 from pathlib import Path
 
-from PIL import Image, ImageDraw
+from PIL import Image
 
 OUT = Path(__file__).resolve().parents[1] / "resources" / "icons"
-SIZE = 1024
 
 
-def draw() -> Image.Image:
-    img = Image.new("RGBA", (SIZE, SIZE), (0, 0, 0, 0))
-    d = ImageDraw.Draw(img)
-    d.rounded_rectangle((40, 40, SIZE - 40, SIZE - 40), radius=200, fill=(20, 63, 94, 255))
-    # A clipboard: the audit checklist.
-    d.rounded_rectangle((250, 210, 774, 860), radius=60, fill=(245, 247, 250, 255))
-    d.rounded_rectangle((390, 160, 634, 270), radius=40, fill=(46, 125, 50, 255))
-    for i, y in enumerate((380, 520, 660)):
-        colour = (46, 125, 50, 255) if i < 2 else (239, 108, 0, 255)
-        d.ellipse((320, y - 34, 388, y + 34), fill=colour)
-        d.rounded_rectangle((420, y - 18, 700, y + 18), radius=18, fill=(120, 136, 150, 255))
-    # A tick over the first two rows.
-    d.line([(336, 380), (352, 398), (376, 360)], fill=(255, 255, 255, 255), width=14)
-    d.line([(336, 520), (352, 538), (376, 500)], fill=(255, 255, 255, 255), width=14)
-    return img
+def render_svg(size: int) -> Image.Image:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QBuffer, QIODevice, Qt
+    from PySide6.QtGui import QGuiApplication, QImage, QPainter
+    from PySide6.QtSvg import QSvgRenderer
+
+    app = QGuiApplication.instance() or QGuiApplication([])  # noqa: F841  (QImage painting needs one)
+    image = QImage(size, size, QImage.Format.Format_ARGB32)
+    image.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(image)
+    QSvgRenderer(str(OUT / "csrdesk.svg")).render(painter)
+    painter.end()
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    image.save(buffer, "PNG")
+    return Image.open(io.BytesIO(bytes(buffer.data()))).convert("RGBA")
 
 
 def main() -> None:
-    OUT.mkdir(parents=True, exist_ok=True)
-    img = draw()
+    img = render_svg(1024)
     img.resize((256, 256), Image.LANCZOS).save(OUT / "csrdesk.png")
     img.save(OUT / "csrdesk.ico", sizes=[(16, 16), (24, 24), (32, 32), (48, 48), (64, 64), (128, 128), (256, 256)])
     img.save(OUT / "csrdesk.icns")

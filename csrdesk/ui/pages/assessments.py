@@ -753,10 +753,6 @@ class AssessmentsPage(QWidget):
         layout.addWidget(self.splitter, 1)
 
         self.new_button.clicked.connect(lambda: self.new_assessment())
-        QShortcut(QKeySequence.StandardKey.New, self, lambda: self.new_assessment(),
-                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        QShortcut(QKeySequence.StandardKey.Find, self, self.filter_box.setFocus,
-                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.rating_filter.currentIndexChanged.connect(self._apply_predicate)
         self.type_filter.currentIndexChanged.connect(self._apply_predicate)
         self.open_cap_filter.toggled.connect(self._apply_predicate)

@@ -557,8 +557,6 @@ class CapsPage(QWidget):
         self.panel.save_requested.connect(self._save_item)
         self.panel.attach_requested.connect(self._attach)
         self.panel.navigate_requested.connect(self.navigate_requested)
-        QShortcut(QKeySequence.StandardKey.Find, self, self.filter_box.setFocus,
-                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.restore_state()
 
     def _read_library(self) -> None:

@@ -696,8 +696,6 @@ class LibraryPage(QWidget):
         self.matrix.changed.connect(self._matrix_edited)
         self.matrix_save.clicked.connect(self.preview_matrix)
         self.matrix_revert.clicked.connect(lambda: self.matrix.load(self.matrix.saved))
-        QShortcut(QKeySequence.StandardKey.Find, self, self.focus_filter,
-                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         state = self.ctx.settings().value("library/splitter")
         if state is not None:
             self.splitter.restoreState(state)
