@@ -68,6 +68,26 @@ def open_window(db, *, install_hooks: bool = True):
     return ctx, window
 
 
+# Set, the window prints "READY" once its first page shows its data and then closes: installer/measure_start.py
+# times the frozen app against the source this way.
+STARTUP_PROBE_ENV = "CSRDESK_STARTUP_PROBE"
+
+
+def _probe_startup(app, ctx, window) -> None:
+    from PySide6.QtCore import QTimer
+
+    def check() -> None:
+        if ctx.busy:
+            QTimer.singleShot(5, check)
+            return
+        window.repaint()
+        sys.stdout.write("READY\n")
+        sys.stdout.flush()
+        app.quit()
+
+    QTimer.singleShot(0, check)
+
+
 def run_gui(db_url: Optional[str] = None) -> int:
     """Opens the window on the database at db_url (or the last or default one). Returns the exit code."""
     started = time.perf_counter()
@@ -96,6 +116,8 @@ def run_gui(db_url: Optional[str] = None) -> int:
     ctx, window = open_window(db)
     window.show()
     log.info("window ready in %.2f s on %s", time.perf_counter() - started, db.display_name)
+    if os.environ.get(STARTUP_PROBE_ENV):
+        _probe_startup(app, ctx, window)
     try:
         return int(app.exec())
     finally:
