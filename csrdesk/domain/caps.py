@@ -17,6 +17,19 @@ def due_date(start: date, days_allowed: int) -> date:
     return start + timedelta(days=int(days_allowed))
 
 
+def item_start(assessment_date: date, cap_issued: Optional[date], added_on: Optional[date] = None) -> date:
+    """The day a CAP item's time allowed starts counting.
+
+    A draft's items count from the assessment; once the CAP is sent, from its issue date; an item that joins a CAP
+    already sent counts from the day it joins, so it is never born overdue.
+    """
+    if cap_issued is None:
+        return assessment_date
+    if added_on is not None and added_on > cap_issued:
+        return added_on
+    return cap_issued
+
+
 def is_overdue(due: Optional[date], status: ItemStatus | str, today: date) -> bool:
     status = ItemStatus(status)
     return due is not None and status.is_open and due < today

@@ -8,7 +8,7 @@ from typing import Iterable, Optional
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from csrdesk.domain.caps import FOLLOW_UP_DAYS, PastFinding, due_date, is_repeat
+from csrdesk.domain.caps import FOLLOW_UP_DAYS, PastFinding, due_date, is_repeat, item_start
 from csrdesk.domain.scoring import (
     Certification as CertFact, Rating, ScoredFinding, ScoringMatrix, Severity, rate_assessment,
 )
@@ -241,7 +241,25 @@ def _replace_findings(s: Session, a: Assessment, inputs: Iterable[FindingInput],
     cap = a.cap
     if cap is not None and not cap.items and cap.status == "draft":
         a.cap = None
+    _refresh_repeats(s, a.supplier.id, a.id)
     _apply_rating(s, a, source)
+
+
+def _refresh_repeats(s: Session, supplier_id: int, except_assessment: int) -> None:
+    """Re-judges the repeat flag of the supplier's other assessments: an audit entered late, or a finding added to
+    an older one, makes later findings repeats (or no longer)."""
+    rows = s.execute(
+        select(Finding, Assessment.date, Assessment.id)
+        .join(Assessment, Assessment.id == Finding.assessment_id)
+        .where(Assessment.supplier_id == supplier_id)
+    ).all()
+    history = [PastFinding(d, f.violation_type, f.title) for f, d, _ in rows]
+    for finding, day, assessment_id in rows:
+        if assessment_id == except_assessment:
+            continue
+        repeat = is_repeat(finding.violation_type, finding.title, day, history)
+        if finding.repeat != repeat:
+            finding.repeat = repeat
 
 
 def _sync_findings(s, a, cap, inputs, built, existing, earlier) -> None:
@@ -256,7 +274,8 @@ def _sync_findings(s, a, cap, inputs, built, existing, earlier) -> None:
                 setattr(finding, name, value)
         finding.position = position
         finding.repeat = is_repeat(finding.violation_type, finding.title, a.date, earlier)
-        if finding.cap_item is None:
+        is_new = finding.cap_item is None
+        if is_new:
             if cap is None:
                 cap = Cap(supplier_id=a.supplier.id, status="draft")
                 a.cap = cap
@@ -268,8 +287,11 @@ def _sync_findings(s, a, cap, inputs, built, existing, earlier) -> None:
                 item.suggested_remediation = remediation or item.suggested_remediation
                 item.days_allowed = days
         item.position = position
-        start = (cap.issued_date if cap is not None and cap.issued_date else a.date)
-        item.due_date = due_date(start, item.days_allowed)
+        # Due dates follow the assessment while the CAP is a draft; once it is sent they are the factory's agreed
+        # dates (extensions included) and an edit of the assessment must not move them.
+        if is_new or cap.status == "draft":
+            start = item_start(a.date, cap.issued_date, date.today() if is_new else None)
+            item.due_date = due_date(start, item.days_allowed)
 
 
 def assessment_detail(db: Database, assessment_id: int) -> AssessmentDetail:

@@ -227,7 +227,7 @@ def _set_item_status(s: Session, item: CapItem, target: ItemStatus, source: str,
     sup_id = item.cap.supplier_id
     record_change(s, "cap_item", item.id, "status", item.status, target.value, supplier_id=sup_id, source=source, note=note)
     item.status = target.value
-    if target is ItemStatus.VERIFIED and item.verification_date is None:
+    if target is ItemStatus.VERIFIED:
         item.verification_date = today
     if target is ItemStatus.CLOSED:
         item.closed_date = today
@@ -327,6 +327,8 @@ def change_cap_status(db: Database, cap_id: int, new_status: str, *, note: str =
             cap.response_due = due_date(today, 14)
         if target is CapStatus.CLOSED:
             cap.closed_date = today
+        elif cap.closed_date is not None:  # reopened
+            cap.closed_date = None
     return cap_detail(db, cap_id, today)
 
 

@@ -306,19 +306,29 @@ def change_status(db: Database, code: str, new_status: str, *, note: str = "", s
 
 
 def approval_gate(db: Database, code: str) -> list[str]:
-    """What is still missing before the supplier can be approved (empty when nothing is)."""
+    """What still stands between the supplier and approval (empty when nothing does).
+
+    It judges the move the supplier would make next: vetting -> approved (or conditionally approved when the
+    vetting decision carries conditions), conditionally approved -> approved.
+    """
     with db.reading() as s:
         supplier = _get(s, code)
         current = SupplierStatus(supplier.status)
+        facts = supplier_facts(s, supplier)
+        if current in (SupplierStatus.APPROVED, SupplierStatus.ACTIVE):
+            return []
+        if current is SupplierStatus.CONDITIONALLY_APPROVED:
+            target = SupplierStatus.APPROVED
+        elif current is SupplierStatus.VETTING:
+            conditional = facts.vetting_decision == "approve with conditions"
+            target = SupplierStatus.CONDITIONALLY_APPROVED if conditional else SupplierStatus.APPROVED
+        else:
+            return [f"The supplier is {current.value}; approval is given from vetting."]
         try:
-            check_supplier_transition(SupplierStatus.VETTING, SupplierStatus.APPROVED, supplier_facts(s, supplier))
+            check_supplier_transition(current, target, facts)
         except TransitionRefused as exc:
             return [str(exc)]
-        if current not in (SupplierStatus.VETTING,):
-            return [] if current in (SupplierStatus.APPROVED, SupplierStatus.ACTIVE) else [
-                f"The supplier is {current.value}; approval is given from vetting."]
         return []
-
 
 def _rows(s: Session, today: date, supplier_id: Optional[int] = None) -> list[SupplierRow]:
     """Supplier rows (rating, open and overdue items, progress) from a few narrow queries joined in Python.

@@ -202,10 +202,17 @@ def open_database(url: Optional[str] = None, *, migrate_schema: bool = True) -> 
     """Opens (and creates, and migrates) the database at url, or the default one."""
     resolved = database_url(url)
     path = sqlite_path(resolved)
-    if path is not None and path.exists() and path.stat().st_size > 0:
-        with open(path, "rb") as handle:
-            if handle.read(16) != b"SQLite format 3\x00":
-                raise DatabaseError(f"{path} is not a SQLite database file.")
+    if path is not None:
+        if path.is_dir():
+            raise DatabaseError(f"{path} is a folder; give the path of a database file, such as {path / 'csrdesk.sqlite3'}.")
+        try:
+            if path.exists() and path.stat().st_size > 0:
+                with open(path, "rb") as handle:
+                    if handle.read(16) != b"SQLite format 3\x00":
+                        raise DatabaseError(f"{path} is not a SQLite database file.")
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise DatabaseError(f"Cannot open the database {path}: {exc.strerror or exc}.") from exc
     engine = make_engine(resolved)
     try:
         if migrate_schema:

@@ -165,3 +165,55 @@ def test_removing_a_finding_removes_its_draft_item(db, supplier):
     with pytest.raises(UserError, match="can no longer be removed"):
         update_assessment(db, d.id, AssessmentInput("CN-0001", date(2026, 3, 1), findings=keep[:1]))
     assert len(caps_service.cap_detail(db, d.cap_id).items) == 2
+
+
+def test_editing_a_sent_caps_assessment_keeps_agreed_due_dates(db, supplier):
+    """Once a CAP is sent, fixing a typo in the assessment keeps each item's agreed (extended) due date, and a
+    finding added then counts its time from the day it joins."""
+    d = record_assessment(db, AssessmentInput("CN-0001", date(2026, 2, 1), findings=three_findings()[:1]))
+    cap = caps_service.change_cap_status(db, d.cap_id, "sent", today=date(2026, 2, 2))
+    item_id = cap.items[0].row.id
+    caps_service.update_item(db, item_id, due_date=date(2026, 6, 30))
+    edited = [FindingInput("Fire exit locked (typo fixed)", "critical", finding_id=d.findings[0].id),
+              FindingInput("No first aid training", "minor")]
+    update_assessment(db, d.id, AssessmentInput("CN-0001", date(2026, 2, 1), findings=edited))
+    items = {i.row.id: i for i in caps_service.cap_detail(db, d.cap_id).items}
+    assert items[item_id].row.due_date == date(2026, 6, 30)
+    new_item = next(i for i in items.values() if i.row.id != item_id)
+    assert new_item.row.due_date >= date.today() + timedelta(days=new_item.days_allowed) - timedelta(days=1)
+
+
+def test_an_audit_entered_late_makes_later_findings_repeats(db, supplier):
+    """Recording the 2025 audit after the 2026 one marks the 2026 finding of the same type as a repeat."""
+    vt = list_violation_types(db)[3]
+    later = record_assessment(db, AssessmentInput("CN-0001", date(2026, 3, 1), findings=[FindingInput(vt.title, vt.severity, violation_type=vt.key)]))
+    assert later.findings[0].repeat is False
+    record_assessment(db, AssessmentInput("CN-0001", date(2025, 3, 1), findings=[FindingInput(vt.title, vt.severity, violation_type=vt.key)]))
+    assert assessment_detail(db, later.id).findings[0].repeat is True
+
+
+def test_reopened_cap_and_reverified_item_dates(db, supplier):
+    """A reopened CAP loses its closed date; an item verified again takes the new verification date."""
+    d = record_assessment(db, AssessmentInput("CN-0001", date(2026, 1, 5), findings=three_findings()[2:]))
+    item = caps_service.cap_detail(db, d.cap_id).items[0].row.id
+    caps_service.update_item(db, item, root_cause="No first-aid supply checklist", preventive_action="Monthly check by the EHS officer", project_leader="Wang Fang", evidence_notes="Photo of the kit")
+    for status in ("action planned", "evidence submitted"):
+        caps_service.change_item_status(db, [item], status)
+    caps_service.change_item_status(db, [item], "verified", verification_notes="Kit checked on site", today=date(2026, 2, 1))
+    caps_service.change_item_status(db, [item], "action planned")
+    caps_service.change_item_status(db, [item], "evidence submitted")
+    caps_service.change_item_status(db, [item], "verified", verification_notes="Checked again", today=date(2026, 5, 20))
+    caps_service.change_item_status(db, [item], "closed")
+    assert caps_service.item_detail(db, item).verification_date == date(2026, 5, 20)
+    for status in ("sent", "response received", "under review", "approved"):
+        caps_service.change_cap_status(db, d.cap_id, status)
+    assert caps_service.change_cap_status(db, d.cap_id, "closed").closed_date is not None
+    assert caps_service.change_cap_status(db, d.cap_id, "in remediation").closed_date is None
+
+
+def test_a_folder_as_database_is_a_clear_error(tmp_path):
+    """--db pointing at a folder is refused with a message, not a bug report."""
+    from csrdesk.storage.db import DatabaseError, open_database
+
+    with pytest.raises(DatabaseError, match="is a folder"):
+        open_database(str(tmp_path))

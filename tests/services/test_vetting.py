@@ -317,3 +317,19 @@ def test_not_applicable_answers_are_saved(db, supplier):
     save_answers(db, screen.id, good_answers(screen.template) | {"dorm_conditions": AnswerInput("不适用")})
     detail = screen_detail(db, screen.id)
     assert detail.answers["dorm_conditions"].value == NA and detail.evaluation.score == 100.0
+
+
+def test_approval_gate_judges_the_next_move(db, supplier):
+    """The gate shown on the vetting page matches what a status change would do, conditions included."""
+    from csrdesk.services.suppliers import approval_gate
+
+    screen = approved_screen(db, decision="approve with conditions",
+                             conditions=[ConditionInput("Send the fire drill record", date.today() + timedelta(days=14))])
+    assert approval_gate(db, "CN-0001") == [
+        "The supplier cannot be approved: no pre-production assessment has been recorded."]
+    pre_production(db)
+    assert approval_gate(db, "CN-0001") == []  # vetting -> conditionally approved is open
+    change_status(db, "CN-0001", "conditionally approved")
+    assert "1 condition(s)" in approval_gate(db, "CN-0001")[0]
+    set_condition_status(db, screen.conditions[0].id, "met")
+    assert approval_gate(db, "CN-0001") == []
