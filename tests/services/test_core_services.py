@@ -217,3 +217,27 @@ def test_a_folder_as_database_is_a_clear_error(tmp_path):
 
     with pytest.raises(DatabaseError, match="is a folder"):
         open_database(str(tmp_path))
+
+
+def test_user_edits_to_the_library_survive_an_upgrade(db, monkeypatch, tmp_path):
+    """A new built-in library (an upgrade) updates untouched types and leaves the user's edited ones alone."""
+    import json
+
+    from csrdesk import paths
+    from csrdesk.services.library import ensure_library, get_violation_type, read_builtin_library, update_violation_type
+
+    data = read_builtin_library()
+    edited, untouched = data["violation_types"][0]["key"], data["violation_types"][1]["key"]
+    update_violation_type(db, edited, suggested_remediation="Our own wording, agreed with the sourcing team.")
+    for vt in data["violation_types"][:2]:
+        vt["suggested_remediation"] = "Upgraded wording"
+    data["violation_types"].append(dict(data["violation_types"][2], key="NEW-001", title="A type added by the upgrade"))
+    newer = tmp_path / "resources"
+    (newer / "library").mkdir(parents=True)
+    (newer / "library" / "findings.json").write_text(json.dumps(data), encoding="utf-8")
+    monkeypatch.setattr(paths, "resources_dir", lambda: newer)
+    assert ensure_library(db) is True
+    assert get_violation_type(db, edited).suggested_remediation == "Our own wording, agreed with the sourcing team."
+    assert get_violation_type(db, untouched).suggested_remediation == "Upgraded wording"
+    assert get_violation_type(db, "NEW-001").title == "A type added by the upgrade"
+    assert ensure_library(db) is False  # unchanged library: nothing to do
