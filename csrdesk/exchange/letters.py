@@ -1,8 +1,9 @@
 """Word letters and text e-mails from templates: a Jinja sandbox with autoescape, template checking, fast rendering.
 
 Every template is checked before it is used: its tags must parse, every variable it names must be one the letter
-context provides (see docs/templates.md), nothing may reach for Python internals, and a test render on sample data
-must give a valid document. A template that fails is refused with a message naming the bad tag and where it is.
+context provides (see docs/templates.md), nothing may reach for Python internals, nothing may switch escaping off
+({% autoescape false %} and the |safe filter are refused: root causes and comments come back from factories and must
+never become Word XML), and a test render on sample data must give a valid document. A template that fails is refused with a message naming the bad tag and where it is.
 The check is cached per file version, and compiled templates are kept, so a batch of hundreds of letters pays for
 parsing and compiling once.
 """
@@ -60,6 +61,12 @@ class _LetterEnvironment(SandboxedEnvironment):
         self._compiled: "OrderedDict[str, Any]" = OrderedDict()
         self._lock = threading.Lock()
 
+    def _generate(self, source, name, filename, defer_init=False):
+        # The check refuses these with a clear message; this stops them at compile time too, whatever calls render.
+        for node in source.find_all((nodes.ScopedEvalContextModifier, nodes.EvalContextModifier)):
+            raise SecurityError(f"the tag {_modifier_tag(node)} is not allowed in csrdesk templates")
+        return super()._generate(source, name, filename, defer_init=defer_init)
+
     def from_string(self, source, globals=None, template_class=None):  # noqa: A002 (Jinja's own name)
         if globals is not None or template_class is not None or not isinstance(source, str):
             return super().from_string(source, globals, template_class)
@@ -86,7 +93,9 @@ def _environment(*, autoescape: bool, strict: bool) -> _LetterEnvironment:
     # Nothing a letter needs: keeps the surface small, and a template cannot loop for ever with these.
     for name in ("cycler", "joiner", "lipsum"):
         env.globals.pop(name, None)
-    # Outside text marked safe would go into the document XML unescaped and could break the file.
+    # Outside text marked safe would go into the document XML unescaped and could break the file (or inject Word
+    # XML: root causes and comments come back from factories). No letter needs raw markup, so it is refused in
+    # every template, e-mail text included, and the check names it.
     env.filters.pop("safe", None)
     return env
 
@@ -471,6 +480,22 @@ class _VariableChecker:
             return base[0]
         return ANY
 
+    # escaping: every value a template prints is escaped in Word XML; nothing may switch that off
+    def visit_ScopedEvalContextModifier(self, node: nodes.ScopedEvalContextModifier) -> Any:
+        self.report(node, f"the tag {_modifier_tag(node)} is not allowed (outside text must stay escaped: a "
+                          "factory's answer could otherwise change the document)")
+        self.visit_children(node)
+        return ANY
+
+    visit_EvalContextModifier = visit_ScopedEvalContextModifier
+
+    def visit_Filter(self, node: nodes.Filter) -> Any:
+        if node.name in _REFUSED_FILTERS:
+            self.report(node, f"the filter |{node.name} is not allowed (outside text must stay escaped: a "
+                              "factory's answer could otherwise change the document)")
+        self.visit_children(node)
+        return ANY
+
     # statements with scopes
     def visit_For(self, node: nodes.For) -> Any:
         iterated = self.visit(node.iter)
@@ -526,6 +551,19 @@ class _VariableChecker:
             self.visit(child)
         self.scopes.pop()
         return ANY
+
+
+_REFUSED_FILTERS = ("safe",)
+
+
+def _modifier_tag(node: nodes.Node) -> str:
+    """The tag as a user wrote it, e.g. {% autoescape false %}."""
+    words = []
+    for option in getattr(node, "options", ()):
+        value = option.value
+        shown = str(value.value).lower() if isinstance(value, nodes.Const) else "..."
+        words.append(shown if option.key == "autoescape" else f"{option.key}={shown}")
+    return "{% autoescape " + " ".join(words) + " %}" if words else "{% autoescape %}"
 
 
 def _path(node: nodes.Node) -> str:

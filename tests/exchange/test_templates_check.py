@@ -110,7 +110,42 @@ def test_an_unknown_filter_is_refused():
 def test_the_safe_filter_is_not_available():
     """Outside text cannot be marked safe and put raw into the Word XML."""
     path = user_docx("cap_letter_safe.docx", "{{ supplier.name|safe }}")
-    assert "safe" in refusal(path)
+    assert "the filter |safe is not allowed" in refusal(path)
+
+
+@pytest.mark.parametrize("tag", ["{% autoescape false %}", "{% autoescape true %}"])
+def test_switching_escaping_is_refused(tag):
+    """{% autoescape false %} around a factory's text is refused, naming the tag; nothing reaches the Word XML."""
+    path = user_docx("cap_letter_raw.docx", "Dear " + tag + "{{ supplier.name }}{% endautoescape %},")
+    message = refusal(path)
+    assert "the tag " + tag + " is not allowed" in message
+    assert 'in the text "Dear ' + tag in message
+
+
+def test_switching_escaping_is_refused_in_an_email_text_too():
+    """E-mail templates are held to the same rule, with the line named."""
+    path = paths.user_templates_dir() / "email_cap_raw.j2"
+    path.write_text("Subject: CAP\n{% autoescape false %}{{ supplier.name }}{% endautoescape %}\n", encoding="utf-8")
+    message = refusal(path, "email_cap")
+    assert "the tag {% autoescape false %} is not allowed" in message and "on line 2" in message
+
+
+def test_a_factory_text_cannot_inject_word_xml_past_the_check(tmp_path):
+    """Even rendering without the check, a template that switches escaping off is refused and writes nothing."""
+    import copy
+
+    path = user_docx("cap_letter_inject.docx", "Dear {% autoescape false %}{{ supplier.name }}{% endautoescape %},")
+    context = copy.deepcopy(sample_context("cap_letter"))
+    context["supplier"]["name"] = "R&D <w:br/> Garments"
+    with pytest.raises(letters.TemplateRefused, match="autoescape false"):
+        letters.render_docx(letters.load_template(path), context, tmp_path / "out.docx")
+    assert not (tmp_path / "out.docx").exists()
+
+
+def test_the_safe_filter_is_named_in_a_filter_block():
+    """{% filter safe %} is refused like |safe, with the filter named."""
+    path = user_docx("cap_letter_safe2.docx", "{% filter safe %}{{ supplier.name }}{% endfilter %}")
+    assert "the filter |safe is not allowed" in refusal(path)
 
 
 def test_loop_variables_are_checked_against_the_list_items():
