@@ -2,7 +2,8 @@
 
 Import is two steps. preview_tracker_import reads the file and lists what it would change, item by item and field by
 field, and the conflicts (fields the factory answered that were also changed in the app after the export); it
-changes nothing. apply_tracker_import reads the file again and applies the accepted items all or nothing, in one
+changes nothing. Its problems are exactly those the default apply (conflicts left alone) would refuse, so a clean
+preview is always applied; item_problems says, per item, what accepting it with its conflicts would refuse. apply_tracker_import reads the file again and applies the accepted items all or nothing, in one
 transaction, after a backup, each change in the change history with the source "tracker import".
 """
 from __future__ import annotations
@@ -288,10 +289,12 @@ class TrackerImportPreview:
     exported_at: str
     changes: tuple[TrackerChange, ...]
     conflicts: tuple[TrackerConflict, ...]
-    problems: tuple[str, ...]           # answers the item lifecycle refuses; applying them is refused
+    problems: tuple[str, ...]           # what the default apply (accept=None) refuses; applying is then refused
     notes: tuple[str, ...]              # how ambiguous answers were read, rows the factory deleted
     findings: dict[int, str] = field(default_factory=dict)  # item ID -> finding title, for showing the changes
     sha256: str = ""                    # of the file previewed; apply_tracker_import can insist on the same file
+    # item ID -> why accepting that item (its changes and the factory's answers to its conflicts) is refused
+    item_problems: dict[int, str] = field(default_factory=dict)
 
     @property
     def item_ids(self) -> list[int]:
@@ -395,7 +398,6 @@ def _status_problem(item: CapItem, target: str, values: dict[str, str]) -> Optio
 class _Comparison:
     changes: list[TrackerChange]
     conflicts: list[TrackerConflict]
-    problems: dict[int, str]
     notes: list[str]
     findings: dict[int, str]
     items: dict[int, CapItem]
@@ -405,7 +407,6 @@ def _compare(cap: Cap, tracker: ReturnedTracker) -> _Comparison:
     items = {i.id: i for i in cap.items}
     changes: list[TrackerChange] = []
     conflicts: list[TrackerConflict] = []
-    problems: dict[int, str] = {}
     notes = list(tracker.notes)
     gone = [i for i in tracker.exported if i not in items]
     if gone:
@@ -419,34 +420,29 @@ def _compare(cap: Cap, tracker: ReturnedTracker) -> _Comparison:
         if returned is None or item.id not in tracker.exported:
             continue
         exported = tracker.exported[item.id]
-        touched = False
-        after: dict[str, str] = {}
         for name in FACTORY_FIELDS:
             now, then, answer = _current(item, name), exported[name], returned.values[name]
-            after[name] = now
             if answer == then or answer == now:
                 continue
-            touched = True
-            after[name] = answer
             if now == then:
                 changes.append(TrackerChange(item.id, name, _typed(name, now), _typed(name, answer)))
             else:
                 conflicts.append(TrackerConflict(item.id, name, _typed(name, then), _typed(name, now),
                                                  _typed(name, answer)))
-        if touched and after["status"] != item.status:
-            problem = _status_problem(item, after["status"], after)
-            if problem:
-                problems[item.id] = problem
     findings = {i.id: i.finding.title for i in cap.items}
-    return _Comparison(changes, conflicts, problems, notes, findings, items)
+    return _Comparison(changes, conflicts, notes, findings, items)
 
 
 def _preview(tracker: ReturnedTracker, cap: Cap, supplier: Supplier, cmp: _Comparison) -> TrackerImportPreview:
+    # The problems are judged on the plan the default apply makes (conflicts keep the app's value), so that the
+    # preview and `tracker import --apply` never disagree; item_problems judge each item as the dialog applies it.
+    every_item = {c.item_id for c in cmp.changes} | {c.item_id for c in cmp.conflicts}
     return TrackerImportPreview(
         path=tracker.path, cap_id=cap.id, supplier=supplier.code, supplier_name=supplier.name,
         export_id=tracker.export_id, exported_at=tracker.exported_at, changes=tuple(cmp.changes),
-        conflicts=tuple(cmp.conflicts), problems=tuple(cmp.problems.values()), notes=tuple(cmp.notes),
-        findings=cmp.findings, sha256=tracker.sha256,
+        conflicts=tuple(cmp.conflicts), problems=tuple(_plan_problems(cmp, _plan(cmp, None))),
+        notes=tuple(cmp.notes), findings=cmp.findings, sha256=tracker.sha256,
+        item_problems=_item_problems(cmp, _plan(cmp, every_item)),
     )
 
 
@@ -473,8 +469,9 @@ def _plan(cmp: _Comparison, accept: Optional[set[int]]) -> dict[int, dict[str, T
     return chosen
 
 
-def _plan_problems(cmp: _Comparison, plan: dict[int, dict[str, TrackerChange]]) -> list[str]:
-    problems = []
+def _item_problems(cmp: _Comparison, plan: dict[int, dict[str, TrackerChange]]) -> dict[int, str]:
+    """Item ID -> why the item lifecycle refuses the status move this plan makes for it (with its other values)."""
+    problems = {}
     for item_id, fields in plan.items():
         if "status" in fields:
             item = cmp.items[item_id]
@@ -482,8 +479,12 @@ def _plan_problems(cmp: _Comparison, plan: dict[int, dict[str, TrackerChange]]) 
             values.update({n: canonical_text(c.new) for n, c in fields.items()})
             problem = _status_problem(item, values["status"], values)
             if problem:
-                problems.append(problem)
+                problems[item_id] = problem
     return problems
+
+
+def _plan_problems(cmp: _Comparison, plan: dict[int, dict[str, TrackerChange]]) -> list[str]:
+    return list(_item_problems(cmp, plan).values())
 
 
 def _refuse(problems: list[str]) -> UserError:

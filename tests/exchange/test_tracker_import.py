@@ -434,6 +434,63 @@ def test_cli_import_conflict_keys_and_refusal(db, cap, tmp_path, capsys):
     assert err.count("\n") == 1 and "nothing was changed" in err
 
 
+def _cli_json(db, capsys, *args):
+    code = main(["--db", str(db.path), "tracker", "import", *map(str, args), "--json"])
+    captured = capsys.readouterr()
+    return code, (json.loads(captured.out) if code == 0 else captured.err)
+
+
+def test_cli_preview_problems_are_those_the_default_apply_hits(db, supplier, tmp_path, capsys):
+    """A root cause cleared in the app after export (a conflict): the preview's problems name the refusal that
+    `tracker import --apply` then gives; taking the factory's answer for that item applies it."""
+    cap_id = make_cap(db)
+    ids = item_ids(db, cap_id)
+    update_item(db, ids[0], root_cause="Draft cause typed at the CAP meeting")
+    path = export_tracker(db, cap_id, tmp_path / "tracker.xlsx")
+    update_item(db, ids[0], root_cause="")  # cleared in the app after the export
+    f = FactoryEdit(path)
+    for name, value in (("root_cause", "No capacity planning"), ("preventive_action", "Weekly capacity review"),
+                        ("project_leader", "Wang Fang (HR)"), ("status", "action planned")):
+        f.set(ids[0], name, value)
+    returned = f.save(tmp_path / "returned.xlsx")
+
+    code, out = _cli_json(db, capsys, returned)
+    assert code == 0 and [c["field"] for c in out["conflicts"]] == ["root_cause"]
+    assert len(out["problems"]) == 1 and out["problems"][0].startswith(f"Item {ids[0]}: ")
+    assert "root cause" in out["problems"][0]
+    before = dump(db)
+    code, err = _cli_json(db, capsys, returned, "--apply")
+    assert code == 2 and out["problems"][0] in err and dump(db) == before
+
+    preview = preview_tracker_import(db, returned)  # the dialog ticks the item, taking its conflict too
+    assert preview.item_problems == {}
+    apply_tracker_import(db, returned, accept={ids[0]})
+    assert item_detail(db, ids[0]).row.status == "action planned"
+
+
+def test_cli_preview_shows_no_problem_the_default_apply_does_not_hit(db, supplier, tmp_path, capsys):
+    """The factory cleared a root cause the app has since changed (a conflict the default apply leaves alone):
+    no problem is shown, and `--apply` applies; accepting the item would be refused, and the dialog says so."""
+    cap_id = make_cap(db)
+    ids = item_ids(db, cap_id)
+    update_item(db, ids[0], root_cause="Exported cause")
+    path = export_tracker(db, cap_id, tmp_path / "tracker.xlsx")
+    update_item(db, ids[0], root_cause="Cause agreed later in the app")
+    f = FactoryEdit(path)
+    for name, value in (("root_cause", ""), ("preventive_action", "Weekly capacity review"),
+                        ("project_leader", "Wang Fang (HR)"), ("status", "action planned")):
+        f.set(ids[0], name, value)
+    returned = f.save(tmp_path / "returned.xlsx")
+
+    code, out = _cli_json(db, capsys, returned)
+    assert code == 0 and out["problems"] == [] and [c["field"] for c in out["conflicts"]] == ["root_cause"]
+    assert set(preview_tracker_import(db, returned).item_problems) == {ids[0]}
+    code, out = _cli_json(db, capsys, returned, "--apply")
+    assert code == 0 and out["applied"] is True
+    item = item_detail(db, ids[0]).row
+    assert item.status == "action planned" and item.root_cause == "Cause agreed later in the app"
+
+
 @pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
 @pytest.mark.libreoffice
 def test_tracker_saved_again_by_libreoffice_imports(db, cap, tmp_path):

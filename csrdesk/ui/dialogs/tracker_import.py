@@ -143,17 +143,14 @@ class TrackerImportDialog(QDialog):
                          "tick the item to take the factory's answer")
         parts.append(f"exported {preview.exported_at.replace('T', ' ')}")
         self.summary.setText("; ".join(parts) + ".")
-        self._problem_items = {}
-        for problem in preview.problems:
-            for item_id in preview.item_ids:
-                if problem.startswith(f"Item {item_id}:") or problem.startswith(f"Item {item_id} "):
-                    self._problem_items[item_id] = problem
+        # Ticking an item takes its conflicts too: judge it as accepted (preview.problems judge the default apply).
+        self._problem_items = dict(preview.item_problems)
         self._fill_tree(preview)
-        lines = [f"Problem: {p}" for p in preview.problems] + [f"Note: {n}" for n in preview.notes]
+        lines = [f"Problem: {p}" for p in self._problem_items.values()] + [f"Note: {n}" for n in preview.notes]
         if preview.empty:
             lines.insert(0, "The factory's file changes nothing: every answer is already in csrdesk.")
         self.messages.setText("\n".join(lines))
-        if preview.problems:
+        if self._problem_items:
             self.messages.setStyleSheet(f"color: {theme.OVERDUE};")
         for w in (self.all_button, self.none_button):
             w.setEnabled(not preview.empty)
