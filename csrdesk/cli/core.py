@@ -27,8 +27,20 @@ def register(sub) -> None:
     p.add_argument("--local-name", default="")
     p.add_argument("--country", default="")
     p.add_argument("--address", default="")
+    p.add_argument("--allow-duplicate", action="store_true",
+                   help="add it even though it looks like an existing supplier (two factories sharing a name)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=suppliers_add)
+    p = ssub.add_parser("contact", help="add or replace a supplier's contact (the compliance contact gets CAP e-mails)")
+    p.add_argument("code")
+    p.add_argument("--role", default="compliance contact",
+                   help="compliance contact (default), factory manager, or another role")
+    p.add_argument("--name", default="")
+    p.add_argument("--email", default="")
+    p.add_argument("--phone", default="")
+    p.add_argument("--language", default="en", help="preferred language of letters and e-mails: en or zh")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=suppliers_contact)
     p = ssub.add_parser("status", help="move a supplier along its lifecycle")
     p.add_argument("code")
     p.add_argument("status")
@@ -101,6 +113,7 @@ def register(sub) -> None:
 
     p = sub.add_parser("backup", help="copy the database file (default: into the backups folder)")
     p.add_argument("path", nargs="?", type=Path)
+    p.add_argument("--force", action="store_true", help="replace PATH if it exists")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=backup)
 
@@ -177,11 +190,32 @@ def suppliers_add(args) -> int:
     from csrdesk.services.suppliers import SupplierInput, create_supplier
 
     d = create_supplier(open_db(args), SupplierInput(name=args.name, code=args.code, local_name=args.local_name,
-                                                     country=args.country, address=args.address), source="command line")
+                                                     country=args.country, address=args.address), source="command line",
+                        allow_duplicate=args.allow_duplicate)
     if args.json:
         emit_json(supplier_show_json(d))
     else:
         print(f"created {d.row.code}")
+    return 0
+
+
+def suppliers_contact(args) -> int:
+    from csrdesk.services.suppliers import ContactInput, supplier_detail, supplier_input_from_detail, update_supplier
+
+    if not (args.name.strip() or args.email.strip()):
+        raise CliError("give the contact's --name or --email")
+    db = open_db(args)
+    data = supplier_input_from_detail(supplier_detail(db, args.code))
+    role = " ".join(args.role.lower().split())
+    contacts = [c for c in data.contacts or [] if c.role.lower() != role]
+    contacts.append(ContactInput(role=role, name=args.name, email=args.email, phone=args.phone,
+                                 language=args.language))
+    data.contacts = contacts
+    d = update_supplier(db, args.code, data, source="command line")
+    if args.json:
+        emit_json(supplier_show_json(d))
+    else:
+        print(f"{d.row.code}: {role} is now {args.name or args.email}")
     return 0
 
 
@@ -357,6 +391,10 @@ def demo(args) -> int:
 def backup(args) -> int:
     from csrdesk.services.backup import backup_database
 
+    if args.path is not None and args.path.exists() and not args.path.is_dir() and not args.force:
+        raise CliError(f"{args.path} exists; choose another name, or add --force to replace it")
+    if args.path is not None and not args.path.is_dir() and not args.path.parent.is_dir():
+        raise CliError(f"the folder {args.path.parent} does not exist")
     path = backup_database(open_db(args), args.path)
     if args.json:
         emit_json({"backup": path})

@@ -10,6 +10,11 @@ class TransitionRefused(ValueError):
     """A status change that the lifecycle does not allow; the message says why in the user's words."""
 
 
+def status_words(text: str) -> str:
+    """'action_planned', 'Action-Planned' and 'action planned' all name the same status."""
+    return " ".join(str(text or "").replace("_", " ").replace("-", " ").lower().split())
+
+
 class SupplierStatus(str, Enum):
     PROSPECT = "prospect"
     VETTING = "vetting"

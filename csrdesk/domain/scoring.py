@@ -17,12 +17,18 @@ class Severity(str, Enum):
     def parse(cls, text: str) -> "Severity":
         """Reads a severity as auditors write it ('Major', 'ZT', 'zero-tolerance', 'Critical ')."""
         cleaned = " ".join(str(text or "").strip().lower().replace("-", " ").replace("_", " ").split())
+        cleaned = cleaned.removesuffix("问题").strip()  # "严重问题" is how a report may put "critical"
         aliases = {
             "minor": cls.MINOR, "low": cls.MINOR, "observation": cls.MINOR,
             "major": cls.MAJOR, "medium": cls.MAJOR, "moderate": cls.MAJOR,
             "critical": cls.CRITICAL, "high": cls.CRITICAL, "serious": cls.CRITICAL,
             "zero tolerance": cls.ZERO_TOLERANCE, "zt": cls.ZERO_TOLERANCE, "zerotolerance": cls.ZERO_TOLERANCE,
             "zero": cls.ZERO_TOLERANCE,
+            # As Chinese audit reports grade findings.
+            "轻微": cls.MINOR, "次要": cls.MINOR, "一般": cls.MINOR, "轻度": cls.MINOR,
+            "主要": cls.MAJOR, "重大": cls.MAJOR, "中等": cls.MAJOR, "中度": cls.MAJOR,
+            "严重": cls.CRITICAL, "关键": cls.CRITICAL, "紧急": cls.CRITICAL,
+            "零容忍": cls.ZERO_TOLERANCE,
         }
         try:
             return aliases[cleaned]

@@ -15,7 +15,7 @@ from csrdesk import paths
 from csrdesk.domain.caps import days_overdue, is_overdue, progress_rate
 from csrdesk.domain.lifecycle import (
     CapFacts, CapStatus, ItemFacts, ItemStatus, TransitionRefused, check_cap_transition, check_item_transition,
-    CAP_TRANSITIONS, ITEM_TRANSITIONS,
+    CAP_TRANSITIONS, ITEM_TRANSITIONS, status_words,
 )
 from csrdesk.services.errors import NotFound, UserError
 from csrdesk.services.history import record_change
@@ -241,7 +241,7 @@ def change_item_status(db: Database, item_ids: Iterable[int], new_status: str, *
     """Moves one item or many along the item lifecycle. All or nothing: one refused move refuses the batch."""
     today = today or date.today()
     try:
-        target = ItemStatus(new_status)
+        target = ItemStatus(status_words(new_status))
     except ValueError:
         raise UserError(f"Unknown CAP item status {new_status!r}: use one of {', '.join(s.value for s in ItemStatus)}.") from None
     ids = list(dict.fromkeys(item_ids))
@@ -298,7 +298,7 @@ def change_cap_status(db: Database, cap_id: int, new_status: str, *, note: str =
                       today: Optional[date] = None) -> CapDetail:
     today = today or date.today()
     try:
-        target = CapStatus(new_status)
+        target = CapStatus(status_words(new_status))
     except ValueError:
         raise UserError(f"Unknown CAP status {new_status!r}: use one of {', '.join(s.value for s in CapStatus)}.") from None
     with db.transaction() as s:

@@ -219,6 +219,23 @@ class _DuplicateIndex:
         return None
 
 
+def similar_supplier(s: Session, name: str, local_name: str, country: str, os_id: str = "",
+                     exclude_id: Optional[int] = None) -> Optional[str]:
+    """A sentence naming an existing supplier that the given one duplicates (same rules as the import), or None."""
+    index = _DuplicateIndex()
+    for sid, code, other, other_local, other_country, other_os in s.execute(
+        select(Supplier.id, Supplier.code, Supplier.name, Supplier.local_name, Supplier.country, Supplier.os_id)
+    ):
+        if sid != exclude_id:
+            index.add(_Known(code=code, name=other, country=other_country or "", row=None), [other, other_local],
+                      other_os or "", code)
+    found = index.find([n for n in (name, local_name) if n], country, os_id, "")
+    if found is None:
+        return None
+    known, kind, reason = found
+    return f"{known.code} {known.name} looks like the same supplier ({'exact' if kind == 'exact' else 'near'}: {reason})"
+
+
 # ----------------------------------------------------------------------------------------------------------------
 # supplier import
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from csrdesk.domain.caps import AssessmentFacts, progress_rate, required_follow_up
 from csrdesk.domain.lifecycle import (
-    ItemStatus, SupplierFacts, SupplierStatus, TransitionRefused, check_supplier_transition,
+    ItemStatus, SupplierFacts, SupplierStatus, TransitionRefused, check_supplier_transition, status_words,
 )
 from csrdesk.services.errors import NotFound, UserError
 from csrdesk.services.history import record_change
@@ -153,7 +153,7 @@ def _clean(text: Optional[str]) -> str:
 def _next_code(s: Session, country: str) -> str:
     from csrdesk.domain.countries import iso_code
 
-    prefix = iso_code(country) or (re.sub(r"[^A-Z]", "", country.upper())[:2] or "SU")
+    prefix = iso_code(country) or "SU"  # an unknown country gets no made-up code that could be another's
     like = f"{prefix}-%"
     codes = s.scalars(select(Supplier.code).where(Supplier.code.like(like)))
     highest = 0
@@ -204,13 +204,23 @@ def _apply(s: Session, supplier: Supplier, data: SupplierInput) -> None:
                                                          issued=c.issued, expires=c.expires))
 
 
-def create_supplier(db: Database, data: SupplierInput, *, status: str = "prospect", source: str = "app") -> SupplierDetail:
+def create_supplier(db: Database, data: SupplierInput, *, status: str = "prospect", source: str = "app",
+                    allow_duplicate: bool = False) -> SupplierDetail:
+    """Adds a supplier. One that looks like an existing supplier (the import's duplicate rules) is refused, naming
+    it, unless allow_duplicate says two factories really share a name."""
+    from csrdesk.services.imports import normalise_country, similar_supplier
+
     _validate(data)
+    data.country = normalise_country(data.country)
     try:
         SupplierStatus(status)
     except ValueError:
         raise UserError(f"Unknown supplier status {status!r}.") from None
     with db.transaction() as s:
+        if not allow_duplicate:
+            similar = similar_supplier(s, _clean(data.name), _clean(data.local_name), data.country, _clean(data.os_id))
+            if similar:
+                raise UserError(f"Not added: {similar}. Change the name, or add it anyway if they are two factories.")
         code = _clean(data.code) or _next_code(s, data.country)
         if s.scalar(select(Supplier.id).where(Supplier.code == code)) is not None:
             raise UserError(f"The supplier code {code} is already in use.")
@@ -224,7 +234,10 @@ def create_supplier(db: Database, data: SupplierInput, *, status: str = "prospec
 
 
 def update_supplier(db: Database, code: str, data: SupplierInput, *, source: str = "app") -> SupplierDetail:
+    from csrdesk.services.imports import normalise_country
+
     _validate(data)
+    data.country = normalise_country(data.country)
     with db.transaction() as s:
         supplier = _get(s, code)
         new_code = _clean(data.code) or supplier.code
@@ -287,7 +300,7 @@ def supplier_facts(s: Session, supplier: Supplier) -> SupplierFacts:
 def change_status(db: Database, code: str, new_status: str, *, note: str = "", source: str = "app") -> SupplierDetail:
     """Moves a supplier along its lifecycle; a refused move raises UserError with the reason."""
     try:
-        target = SupplierStatus(new_status)
+        target = SupplierStatus(status_words(new_status))
     except ValueError:
         raise UserError(
             f"Unknown supplier status {new_status!r}: use one of {', '.join(s.value for s in SupplierStatus)}."

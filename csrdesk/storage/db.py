@@ -103,15 +103,19 @@ def has_user_tables(engine: Engine) -> bool:
 def backup_sqlite(source: Path, target: Path) -> Path:
     """An online copy of a SQLite file (safe while it is open), via SQLite's backup API."""
     target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(target.name + ".part")
+    partial.unlink(missing_ok=True)
     src = sqlite3.connect(str(source))
     try:
-        dst = sqlite3.connect(str(target))
+        dst = sqlite3.connect(str(partial))
         try:
             src.backup(dst)
         finally:
             dst.close()
+        os.replace(partial, target)  # a backup is whole or absent, never half written
     finally:
         src.close()
+        partial.unlink(missing_ok=True)
     return target
 
 

@@ -135,3 +135,49 @@ def test_backup_retention_setting_prunes_old_backups(tmp_path):
     left = sorted(p.name for p in paths.backups_dir().glob("*.sqlite3"))
     assert len(left) == 2 and made[-1].name in left
     db.dispose()
+
+
+def test_suppliers_add_cleans_the_country_and_refuses_duplicates(capsys, dbfile):
+    """'Viet Nam' is stored as Vietnam with a VN- code; the same factory twice is refused unless --allow-duplicate."""
+    code, out, err = run(capsys, "--db", dbfile, "suppliers", "add", "Golden Thread Garments", "--country", "VIET NAM", "--json")
+    assert code == 0, err
+    added = json.loads(out)
+    assert added["country"] == "Vietnam" and added["code"].startswith("VN-")
+    code, out, err = run(capsys, "--db", dbfile, "suppliers", "add", "Golden Thread Garments Co., Ltd.", "--country", "Vietnam")
+    assert code == 2 and "looks like the same supplier" in err and added["code"] in err
+    code, _, err = run(capsys, "--db", dbfile, "suppliers", "add", "Golden Thread Garments", "--country", "Vietnam",
+                       "--allow-duplicate")
+    assert code == 0, err
+    code, out, _ = run(capsys, "--db", dbfile, "suppliers", "add", "Narnia Knits", "--country", "Narnia", "--json")
+    assert json.loads(out)["code"].startswith("SU-")
+
+
+def test_suppliers_contact_makes_email_drafts_possible(capsys, dbfile):
+    """A compliance contact added from the command line is the one CAP e-mails go to."""
+    run(capsys, "--db", dbfile, "suppliers", "add", "Dhaka Knit Ltd", "--code", "BD-0009", "--country", "Bangladesh")
+    code, out, err = run(capsys, "--db", dbfile, "suppliers", "contact", "BD-0009", "--name", "Rahim Uddin",
+                         "--email", "rahim@example.bd", "--json")
+    assert code == 0, err
+    contacts = json.loads(out)["contacts"]
+    assert [(c["role"], c["email"]) for c in contacts] == [("compliance contact", "rahim@example.bd")]
+    code, _, err = run(capsys, "--db", dbfile, "suppliers", "contact", "BD-0009", "--email", "not-an-address")
+    assert code == 2 and "not an e-mail" in err
+
+
+def test_backup_does_not_overwrite_without_force(capsys, dbfile, tmp_path):
+    """An existing file is not replaced by a backup unless --force is given; a missing folder is named."""
+    run(capsys, "--db", dbfile, "suppliers", "list")
+    target = tmp_path / "exists.sqlite3"
+    target.write_text("keep me")
+    code, _, err = run(capsys, "--db", dbfile, "backup", str(target))
+    assert code == 2 and "--force" in err and target.read_text() == "keep me"
+    assert run(capsys, "--db", dbfile, "backup", str(target), "--force")[0] == 0
+    code, _, err = run(capsys, "--db", dbfile, "backup", str(tmp_path / "nope" / "x.sqlite3"))
+    assert code == 2 and "does not exist" in err
+
+
+def test_status_names_with_underscores(capsys, dbfile):
+    """action_planned, ACTION-PLANNED and 'action planned' name the same status."""
+    from csrdesk.domain.lifecycle import status_words
+
+    assert status_words("ACTION_planned") == status_words("Action-Planned") == "action planned"

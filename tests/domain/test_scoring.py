@@ -113,3 +113,9 @@ def test_rating_consequences():
     assert Rating.ZERO_TOLERANCE.blocks_production and Rating.DENIED.blocks_production
     assert Rating.SATISFACTORY.allows_approval and Rating.NEEDS_IMPROVEMENT.allows_approval
     assert not Rating.UNSATISFACTORY.allows_approval
+
+
+def test_chinese_severities():
+    """Chinese audit reports' grades are read: 轻微 minor, 重大 major, 严重 critical, 零容忍 zero tolerance."""
+    assert [Severity.parse(t) for t in ("轻微", "重大", "严重问题", "零容忍")] == [
+        Severity.MINOR, Severity.MAJOR, Severity.CRITICAL, Severity.ZERO_TOLERANCE]
