@@ -176,7 +176,11 @@ def _editor_pages(ctx: Context) -> str:
     page.editor.add_library_finding("HRS-001")
     page.editor.free_severity.setCurrentText("critical")
     page.editor.add_free_finding("Fire exit blocked")
-    page.editor.refresh_rating()
+    page.editor.refresh_rating()  # scored on the database worker; wait for its answer
+    deadline = time.monotonic() + 20
+    while (page.editor.rating_pending or app_ctx.busy) and time.monotonic() < deadline:
+        time.sleep(0.02)
+        app.processEvents()
     rating = page.editor.reasons.badge.rating
     assert rating == "Unsatisfactory" and page.editor.reasons.badge.score == 38, rating
     caps = CapsPage(app_ctx)
@@ -220,9 +224,11 @@ def _letters(ctx: Context) -> str:
 def _vetting(ctx: Context) -> str:
     from openpyxl import load_workbook
 
-    from csrdesk.exchange.questionnaire import COL, MAIN_SHEET, export_for_supplier, import_questionnaire
+    from csrdesk.exchange.questionnaire import COL, MAIN_SHEET
     from csrdesk.services.suppliers import SupplierInput, approval_gate, create_supplier
-    from csrdesk.services.vetting import decide_screen, list_templates, write_decision_letter
+    from csrdesk.services.vetting import (
+        decide_screen, export_for_supplier, import_questionnaire, list_templates, write_decision_letter,
+    )
 
     assert len(list_templates(ctx.db)) >= 4, "the built-in checklists were not loaded"
     create_supplier(ctx.db, SupplierInput(name="Self-test Vetting Factory", code="ST-VET"), status="vetting")

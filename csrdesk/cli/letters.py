@@ -150,7 +150,7 @@ def templates_check(args) -> int:
 
 
 def letters_batch(args) -> int:
-    from csrdesk.exchange.batch import run_batch, run_batch_for_suppliers
+    from csrdesk.services.letters import run_batch, run_batch_for_suppliers
     from csrdesk.services.letters import letter_candidates
     from csrdesk.services.progress import Progress
 

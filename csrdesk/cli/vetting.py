@@ -133,7 +133,7 @@ def start(args) -> int:
 
 
 def export(args) -> int:
-    from csrdesk.exchange.questionnaire import export_for_supplier
+    from csrdesk.services.vetting import export_for_supplier
 
     if args.output.suffix.lower() != ".xlsx":
         raise CliError(f"{args.output} must end in .xlsx")
@@ -146,7 +146,7 @@ def export(args) -> int:
 
 
 def import_file(args) -> int:
-    from csrdesk.exchange.questionnaire import import_questionnaire
+    from csrdesk.services.vetting import import_questionnaire
 
     result = import_questionnaire(open_db(args), args.file, screen_id=args.screen, supplier_code=args.supplier,
                                   apply=args.apply, source="command line")

@@ -20,7 +20,7 @@ from email.utils import formatdate, make_msgid
 from pathlib import Path
 from typing import Optional, Sequence
 
-from csrdesk.exchange.letters import write_atomically
+from csrdesk.exchange.files import write_atomically
 from csrdesk.services.errors import UserError
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import html
 import io
-import os
 import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping, Optional
+from typing import Any, Iterable, Mapping, Optional
 
 from docxtpl import DocxTemplate
 from jinja2 import StrictUndefined, Undefined, nodes
@@ -25,6 +24,7 @@ from jinja2.exceptions import SecurityError, TemplateError, TemplateSyntaxError,
 from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
+from csrdesk.exchange.files import write_atomically
 from csrdesk.services.errors import UserError
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -610,38 +610,6 @@ def render_text(template: TemplateFile, context: Mapping[str, Any],
         raise TemplateRefused(f"Template {template.name!r}: the sandbox refused it ({exc}).") from None
     except TemplateError as exc:
         raise TemplateRefused(f"Template {template.name!r} failed: {exc}.") from None
-
-
-def write_atomically(out_path: Path, write: Callable[[Any], None]) -> Path:
-    """Writes through a temporary file beside the target, so a failure never leaves half a letter behind."""
-    out_path = Path(out_path)
-    folder = out_path.parent
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise UserError(f"Cannot create the folder {folder}: {exc.strerror or exc}.") from None
-    tmp = folder / f".{out_path.name}.{os.getpid()}.{threading.get_ident()}.part"
-    try:
-        with open(tmp, "wb") as handle:
-            write(handle)
-        os.replace(tmp, out_path)
-    except PermissionError:
-        _remove(tmp)
-        raise UserError(f"Cannot write {out_path}: it is open in another program or the folder is read-only.") from None
-    except OSError as exc:
-        _remove(tmp)
-        raise UserError(f"Cannot write {out_path}: {exc.strerror or exc}.") from None
-    except BaseException:
-        _remove(tmp)
-        raise
-    return out_path
-
-
-def _remove(path: Path) -> None:
-    try:
-        path.unlink()
-    except OSError:
-        pass
 
 
 def clear_caches() -> None:

@@ -98,7 +98,7 @@ def _bare_batch(ctx: BenchContext) -> str:
 
 @measure(f"{BATCH_SIZE} CAP letters in a batch", target=None, repeat=1)
 def _letter_batch(ctx: BenchContext) -> str:
-    from csrdesk.exchange.batch import run_batch
+    from csrdesk.services.letters import run_batch
 
     caps = _caps_by_size(ctx)[:BATCH_SIZE]
     started = time.perf_counter()

@@ -6,8 +6,6 @@ column widths, frozen header, filters, a conditional format for overdue rows and
 """
 from __future__ import annotations
 
-import os
-import tempfile
 from datetime import date
 from pathlib import Path
 from typing import Callable, Iterable, Optional, Sequence
@@ -17,6 +15,7 @@ from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from csrdesk.exchange.files import write_atomically
 from csrdesk.exchange.safe_cells import safe_cell, safe_row
 
 ITEM_HEADERS = (
@@ -128,13 +127,4 @@ def _write(wb: Workbook, path: Path, suppliers: Sequence, items: Iterable[Sequen
     if step is not None:
         step(total_items, total_items, "Saving the master tracker")
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".csrdesk-", suffix=".xlsx", dir=str(path.parent))
-    os.close(fd)
-    try:
-        wb.save(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    return write_atomically(path, wb.save)

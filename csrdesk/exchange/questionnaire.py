@@ -9,9 +9,10 @@ Layout (format version 1):
   the workspace's secret over all of it, so a file from another workspace, another screen or an altered file is
   refused on import.
 
-Reading back is checked first and shown as changes; applying is all or nothing. Nothing in the file is evaluated:
-a cell the supplier turned into a formula is read as the text it holds, and outside text is always written back
-as text (safe_cells), never as a formula.
+Reading back is checked first and shown as changes; applying is all or nothing. This module knows the file
+format only; services.vetting compares what it read with the database and stores it. Nothing in the file is
+evaluated: a cell the supplier turned into a formula is read as the text it holds, and outside text is always
+written back as text (safe_cells), never as a formula.
 """
 from __future__ import annotations
 
@@ -19,9 +20,7 @@ import hashlib
 import hmac
 import json
 import math
-import uuid
-import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Optional
@@ -33,9 +32,10 @@ from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from csrdesk.domain.vetting import (
-    NA, NO, YES, Answer, AnswerError, Evaluation, Question, Template, answer_label, evaluate, parse_answer,
+    NA, YES, Answer, AnswerError, Question, Template, answer_label, parse_answer,
 )
-from csrdesk.exchange.safe_cells import clean_text, write_text
+from csrdesk.exchange.files import open_untrusted_xlsx, reading_outside_file, write_atomically
+from csrdesk.exchange.safe_cells import write_text
 
 FORMAT_VERSION = 1
 MAIN_SHEET = "Questionnaire 问卷"
@@ -228,8 +228,6 @@ def _hint(q: Question) -> tuple[str, str]:
 
 def write_questionnaire(data: QuestionnaireData, path: Path | str, secret: bytes) -> Path:
     """Writes the questionnaire workbook for one screen (atomically)."""
-    from csrdesk.exchange.tracker import save_atomically
-
     path = Path(path)
     wb = Workbook()
     ws = wb.active
@@ -246,7 +244,7 @@ def write_questionnaire(data: QuestionnaireData, path: Path | str, secret: bytes
     who = data.supplier_code or data.subject
     wb.properties.title = f"{data.template.title} {who} screen {data.screen_id}"
     wb.properties.creator = data.company or "csrdesk"
-    return save_atomically(wb, path)
+    return write_atomically(path, wb.save)
 
 
 def _write_main(ws, lists, data: QuestionnaireData) -> None:
@@ -421,30 +419,8 @@ def _text_of(value: Any) -> str:
 
 
 def _open(path: Path):
-    from openpyxl import load_workbook
-
-    name = path.name
-    if not path.is_file():
-        raise QuestionnaireRefused(f"{path} does not exist or is not a file.")
-    try:
-        with zipfile.ZipFile(path) as archive:
-            names = set(archive.namelist())
-            if sum(i.file_size for i in archive.infolist()) > MAX_UNPACKED_BYTES:
-                raise QuestionnaireRefused(f"{name} unpacks to more than {MAX_UNPACKED_BYTES >> 20} MB; "
-                                           "it is not a questionnaire.")
-            bad = archive.testzip()
-            if bad is not None:
-                raise QuestionnaireRefused(f"{name} is damaged (part {bad} cannot be read); ask for it again.")
-    except zipfile.BadZipFile:
-        raise QuestionnaireRefused(f"{name} is not an Excel .xlsx file, or it is damaged.") from None
-    except OSError as exc:
-        raise QuestionnaireRefused(f"{name} cannot be read: {exc.strerror or exc}.") from None
-    if "xl/workbook.xml" not in names:
-        raise QuestionnaireRefused(f"{name} is not an Excel .xlsx workbook.")
-    try:
-        return load_workbook(path, read_only=True, data_only=False, keep_links=False)
-    except Exception as exc:  # openpyxl raises many kinds of errors on a broken file
-        raise QuestionnaireRefused(f"{name} is damaged and cannot be read ({type(exc).__name__}).") from None
+    return open_untrusted_xlsx(path, refuse=QuestionnaireRefused, what="questionnaire", again="; ask for it again",
+                               max_unpacked_bytes=MAX_UNPACKED_BYTES)
 
 
 def _int(text: str, what: str, name: str) -> int:
@@ -461,6 +437,12 @@ def _int(text: str, what: str, name: str) -> int:
 def read_questionnaire(path: Path | str, secret: Optional[bytes]) -> ReturnedQuestionnaire:
     """Reads and checks a returned questionnaire; raises QuestionnaireRefused when it cannot be trusted."""
     path = Path(path)
+    # The sheets' XML is parsed lazily, row by row: a damaged part shows up while reading, not when opening.
+    with reading_outside_file(path.name, QuestionnaireRefused, passthrough=(QuestionnaireRefused,)):
+        return _read_questionnaire(path, secret)
+
+
+def _read_questionnaire(path: Path, secret: Optional[bytes]) -> ReturnedQuestionnaire:
     name = path.name
     wb = _open(path)
     try:
@@ -588,26 +570,6 @@ class AnswerChange:
         return f"{self.number} {self.question}: " + "; ".join(parts) + note
 
 
-@dataclass(frozen=True)
-class QuestionnaireImport:
-    screen_id: int
-    file: Path
-    supplier_code: str
-    subject: str
-    template_key: str
-    template_version: int
-    changes: tuple[AnswerChange, ...]
-    problems: tuple[str, ...]
-    evaluation: Evaluation  # the screen as it is once the changes are applied
-    applied: bool = False
-    backup: Optional[Path] = None
-    answers: dict[str, Answer] = field(default_factory=dict, repr=False)  # every answer once applied
-
-    @property
-    def empty(self) -> bool:
-        return not self.changes
-
-
 def compare(template: Template, current: dict[str, Answer], returned: ReturnedQuestionnaire,
             today: Optional[date] = None) -> tuple[list[AnswerChange], list[str], dict[str, Answer]]:
     """The changes a returned questionnaire makes to the screen's answers, the problems, and the answers after."""
@@ -642,125 +604,3 @@ def compare(template: Template, current: dict[str, Answer], returned: ReturnedQu
         ))
         after[q.id] = new
     return changes, problems, after
-
-
-# ---------------------------------------------------------------- entry points with the database
-
-def _secret(db, create: bool) -> Optional[bytes]:
-    from csrdesk.services.trackers import workspace_secret
-
-    return workspace_secret(db, create=create)
-
-
-def export_questionnaire(db, screen_id: int, path: Path | str, *, today: Optional[date] = None) -> Path:
-    """Writes the questionnaire of a screen (with any answers it already has) to path."""
-    from csrdesk.services.errors import UserError
-    from csrdesk.services.settings import load_preferences
-    from csrdesk.services.vetting import screen_detail
-
-    path = Path(path)
-    if path.suffix.lower() != ".xlsx":
-        raise UserError(f"A questionnaire is an Excel file: give a file name ending in .xlsx, not {path.name!r}.")
-    detail = screen_detail(db, screen_id, today)
-    if detail.decided:
-        raise UserError(f"Vetting screen {screen_id} was decided ({detail.decision}); reopen it before sending "
-                        "the questionnaire again.")
-    prefs = load_preferences(db)
-    data = QuestionnaireData(
-        screen_id=detail.id, template=detail.template, supplier_id=detail.supplier_id,
-        supplier_code=detail.supplier_code, supplier_name=detail.supplier_name,
-        supplier_local_name=detail.supplier_local_name, subject=detail.subject, answers=detail.answers,
-        company=prefs.company, export_id=uuid.uuid4().hex, exported_at=datetime.now(),
-    )
-    try:
-        return write_questionnaire(data, path, _secret(db, create=True))
-    except OSError as exc:
-        raise UserError(f"Could not write {path}: {exc.strerror or exc}.") from None
-
-
-def export_for_supplier(db, supplier_code: str, template_key: str, path: Path | str) -> tuple[int, Path]:
-    """Sends a checklist to a supplier: its undecided screen of that checklist, or a new one. Returns (screen, path)."""
-    from csrdesk.services.vetting import open_screen_for, start_screen
-
-    screen_id = open_screen_for(db, template_key, supplier_code)
-    if screen_id is None:
-        screen_id = start_screen(db, template_key, supplier_code=supplier_code, source="questionnaire export").id
-    return screen_id, export_questionnaire(db, screen_id, path)
-
-
-def import_questionnaire(db, path: Path | str, *, screen_id: Optional[int] = None,
-                         supplier_code: Optional[str] = None, apply: bool = False,
-                         source: str = "questionnaire import", user: str = "") -> QuestionnaireImport:
-    """Reads a returned questionnaire and compares it with its screen; with apply, stores every change or none.
-
-    screen_id or supplier_code, when given, are what the user expects the file to be; a file for another screen or
-    supplier is refused. Any refusal raises UserError with one line and changes nothing.
-    """
-    from sqlalchemy import select
-
-    from csrdesk.services.backup import before_bulk_change
-    from csrdesk.services.errors import UserError
-    from csrdesk.services.vetting import _answers, _load_screen, _row_template, _write_answers
-    from csrdesk.storage.models import ChecklistTemplate, Supplier
-
-    path = Path(path)
-    name = path.name
-    prefix = "Questionnaire refused, nothing was changed: "
-    try:
-        returned = read_questionnaire(path, _secret(db, create=False))
-    except QuestionnaireRefused as exc:
-        raise UserError(prefix + str(exc)) from None
-    who = returned.supplier_code or returned.header.get("subject", "")
-    if screen_id is not None and returned.screen_id != screen_id:
-        raise UserError(prefix + f"{name} is the questionnaire of screen {returned.screen_id} ({who}), "
-                                 f"not of screen {screen_id}.")
-    if supplier_code is not None and returned.supplier_code != supplier_code.strip():
-        raise UserError(prefix + f"{name} is the questionnaire of {who or 'a firm'}, not of supplier {supplier_code}.")
-
-    def check(s):
-        try:
-            screen = _load_screen(s, returned.screen_id)
-        except UserError:
-            raise UserError(prefix + f"{name} is for vetting screen {returned.screen_id}, which is not in this "
-                                     "workspace (was it deleted?).") from None
-        row = s.get(ChecklistTemplate, screen.template_id)
-        supplier = s.get(Supplier, screen.supplier_id) if screen.supplier_id else None
-        if screen.supplier_id != returned.supplier_id:
-            raise UserError(prefix + f"{name} was sent to {who or 'a firm'}, but screen {screen.id} belongs to "
-                                     f"{supplier.code if supplier else screen.subject}.")
-        if row.key != returned.template_key or row.version != returned.template_version:
-            raise UserError(prefix + f"{name} holds {returned.template_key} version {returned.template_version}, but "
-                                     f"screen {screen.id} is {row.key} version {row.version}.")
-        if screen.decision:
-            raise UserError(prefix + f"screen {screen.id} was decided ({screen.decision}); reopen it to take in "
-                                     "new answers.")
-        template = _row_template(row)
-        current = _answers(screen)
-        changes, problems, after = compare(template, current, returned)
-        evaluation = evaluate(template, after)
-        return screen, template, supplier, changes, problems, after, evaluation
-
-    with db.reading() as s:
-        screen, template, supplier, changes, problems, after, evaluation = check(s)
-        result = QuestionnaireImport(
-            screen_id=screen.id, file=path, supplier_code=supplier.code if supplier else "", subject=screen.subject,
-            template_key=template.key, template_version=template.version, changes=tuple(changes),
-            problems=tuple(problems), evaluation=evaluation, answers=after,
-        )
-    if not apply:
-        return result
-    if problems:
-        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-        raise UserError(prefix + f"{problems[0]}{more}")
-    if not changes:
-        return result
-    backup = before_bulk_change(db, "questionnaire-import")
-    with db.transaction() as s:
-        screen, template, _supplier, changes2, problems2, after2, _e = check(s)
-        if problems2 or [c.question_id for c in changes2] != [c.question_id for c in changes]:
-            raise UserError(prefix + "the screen changed while the file was being read; import it again.")
-        new_answers = {c.question_id: after2[c.question_id] for c in changes2}
-        _write_answers(s, screen, template, new_answers, source=source, user=user)
-    from dataclasses import replace
-
-    return replace(result, applied=True, backup=backup)

@@ -18,6 +18,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Iterable, Iterator, Mapping, Optional, Sequence
 
+from csrdesk.exchange.files import open_untrusted_xlsx, reading_outside_file
 from csrdesk.services.errors import UserError
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
@@ -200,10 +201,7 @@ def _zip_kind(path: Path, name: str) -> str:
             if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
                 if "xl/workbook.bin" in names:
                     raise TableError(f"{name} is a binary Excel workbook (.xlsb): save it as .xlsx or .csv.")
-                bad = z.testzip()
-                if bad is not None:
-                    raise TableError(f"{name} is damaged: the part {bad} of the workbook cannot be read.")
-                return "xlsx"
+                return "xlsx"  # its size and parts are checked when it is opened (files.open_untrusted_xlsx)
             if "word/document.xml" in names:
                 raise TableError(f"{name} is a Word document, not a spreadsheet.")
             if "ppt/presentation.xml" in names:
@@ -429,29 +427,27 @@ def _csv_records(text: str, delimiter: str, *, limit: Optional[int] = None):
             return
 
 
-def _read_xlsx(path: Path, index, required_any, aliases, what, multiline) -> Table:
-    import openpyxl
+def _open_book(path: Path, *, data_only: bool = False):
+    return open_untrusted_xlsx(path, refuse=TableError, what="table", data_only=data_only)
 
+
+def _reading_sheet(path: Path, title: str):
+    """Sheets are parsed lazily, row by row: a damaged one is refused naming it; a bug in csrdesk is not hidden."""
+    return reading_outside_file(path.name, TableError, message=f"{path.name} is damaged: sheet {title!r} cannot be read")
+
+
+def _read_xlsx(path: Path, index, required_any, aliases, what, multiline) -> Table:
     name = path.name
-    try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=False)
-    except TableError:
-        raise
-    except Exception as exc:  # openpyxl raises many kinds on a broken file; all mean the same to the user
-        raise TableError(f"{name} is damaged or not a valid Excel workbook ({type(exc).__name__}).") from None
+    book = _open_book(path)
     try:
         sheets = [ws for ws in book.worksheets if getattr(ws, "iter_rows", None) is not None]
         if not sheets:
             raise TableError(f"{name} has no worksheets.")
         looked = []
         for ws in sheets:
-            try:
+            with _reading_sheet(path, ws.title):
                 ws.reset_dimensions()
                 top = [list(r) for r in ws.iter_rows(min_row=1, max_row=HEADER_SEARCH_ROWS, values_only=True)]
-            except TableError:
-                raise
-            except Exception as exc:
-                raise TableError(f"{name} is damaged: sheet {ws.title!r} cannot be read ({type(exc).__name__}).") from None
             looked.append(ws.title)
             found = _find_header([[cell_text(c) for c in r] for r in top], index, required_any)
             if found is None:
@@ -478,27 +474,18 @@ def _read_xlsx(path: Path, index, required_any, aliases, what, multiline) -> Tab
 
 def _sheet_rows(path: Path, ws, header_row: int, *, formulas: bool) -> list[tuple[int, list[object]]]:
     out = []
-    try:
+    with _reading_sheet(path, ws.title):
         for number, cells in enumerate(ws.iter_rows(min_row=header_row + 1, values_only=True), start=header_row + 1):
             out.append((number, list(cells)))
             if len(out) > MAX_ROWS + 1000:
                 raise TableError(f"{path.name} has more than {MAX_ROWS:,} rows; split it into smaller files.")
-    except TableError:
-        raise
-    except Exception as exc:
-        raise TableError(f"{path.name} is damaged: sheet {ws.title!r} cannot be read ({type(exc).__name__}).") from None
     return out
 
 
 def _with_saved_values(path: Path, title: str, header_row: int,
                        formula_rows: list[tuple[int, list[object]]]) -> list[tuple[int, list[object]]]:
     """Formula cells take the value Excel saved with the file; without one, they keep the formula as text."""
-    import openpyxl
-
-    try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:
-        raise TableError(f"{path.name} is damaged or not a valid Excel workbook ({type(exc).__name__}).") from None
+    book = _open_book(path, data_only=True)
     try:
         ws = book[title]
         ws.reset_dimensions()
@@ -520,15 +507,14 @@ def _with_saved_values(path: Path, title: str, header_row: int,
 
 
 def _sheet_is_empty(path: Path, title: str) -> bool:
-    import openpyxl
-
-    book = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    book = _open_book(path)
     try:
         ws = book[title]
-        ws.reset_dimensions()
-        for cells in ws.iter_rows(values_only=True):
-            if any(clean_text(c) for c in cells):
-                return False
+        with _reading_sheet(path, title):
+            ws.reset_dimensions()
+            for cells in ws.iter_rows(values_only=True):
+                if any(clean_text(c) for c in cells):
+                    return False
         return True
     finally:
         book.close()

@@ -16,9 +16,7 @@ import hashlib
 import hmac
 import json
 import math
-import os
 import re
-import tempfile
 from copy import copy
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -32,6 +30,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from csrdesk.exchange.files import write_atomically
 from csrdesk.exchange.safe_cells import clean_text, write_text
 
 FORMAT_VERSION = 1
@@ -262,20 +261,7 @@ def write_tracker(data: TrackerData, path: Path | str, secret: bytes, today: Opt
     wb.security = WorkbookProtection(lockStructure=True)
     wb.properties.title = f"CAP tracker {data.supplier_code} CAP {data.cap_id}"
     wb.properties.creator = data.company or "csrdesk"
-    return save_atomically(wb, path)
-
-
-def save_atomically(wb: Workbook, path: Path) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".csrdesk-", suffix=".xlsx", dir=str(path.parent))
-    os.close(fd)
-    try:
-        wb.save(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    return write_atomically(path, wb.save)
 
 
 def _write_items(ws, data: TrackerData) -> None:
@@ -640,13 +626,3 @@ def _write_data(ws, data: TrackerData, secret: bytes) -> None:
         for c, value in enumerate(values, start=1):
             write_text(ws, r, c, value)
     ws.protection.sheet = True
-
-
-# ---------------------------------------------------------------- entry point used by letters, e-mails and batches
-
-def export_tracker(db, cap_id: int, path: Path | str) -> Path:
-    """Writes the CAP tracker of cap_id to path and returns the path (see services.trackers.export_tracker)."""
-    # The data comes from the services layer; imported here so this module stays usable without a database.
-    from csrdesk.services.trackers import export_tracker as export
-
-    return export(db, cap_id, path)

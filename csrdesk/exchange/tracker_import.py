@@ -13,12 +13,12 @@ import hashlib
 import hmac
 import logging
 import re
-import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Callable, Iterable, Optional
 
+from csrdesk.exchange.files import open_untrusted_xlsx, reading_outside_file
 from csrdesk.exchange.tracker import (
     COLUMNS, DATA_SHEET, DATA_TITLE, FACTORY_FIELDS, FORMAT_VERSION, ITEMS_SHEET, STATUS_ZH, canonical_text, checksum,
 )
@@ -204,30 +204,8 @@ def _cell_text(value: Any) -> str:
 
 
 def _open_workbook(path: Path):
-    from openpyxl import load_workbook
-
-    if not path.is_file():
-        raise TrackerRefused(f"{path} does not exist or is not a file.")
-    try:
-        with zipfile.ZipFile(path) as archive:
-            names = set(archive.namelist())
-            if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED_BYTES:
-                raise TrackerRefused(f"{path.name} unpacks to more than {MAX_UNPACKED_BYTES >> 20} MB; it is not a tracker.")
-            bad = archive.testzip()
-            if bad is not None:
-                raise TrackerRefused(f"{path.name} is damaged (part {bad} cannot be read); ask the factory to send it again.")
-    except zipfile.BadZipFile:
-        raise TrackerRefused(f"{path.name} is not an Excel .xlsx file, or it is damaged.") from None
-    except OSError as exc:
-        raise TrackerRefused(f"{path.name} cannot be read: {exc.strerror or exc}.") from None
-    if "xl/workbook.xml" not in names:
-        raise TrackerRefused(f"{path.name} is not an Excel .xlsx workbook.")
-    try:
-        return load_workbook(path, read_only=True, data_only=False, keep_links=False)
-    except TrackerRefused:
-        raise
-    except Exception as exc:  # openpyxl raises many kinds of errors on a broken file
-        raise TrackerRefused(f"{path.name} is damaged and cannot be read ({type(exc).__name__}).") from None
+    return open_untrusted_xlsx(path, refuse=TrackerRefused, what="tracker",
+                               again="; ask the factory to send it again", max_unpacked_bytes=MAX_UNPACKED_BYTES)
 
 
 def _read_data_sheet(wb, name: str) -> tuple[dict[str, str], str, list[list[Any]]]:
@@ -291,14 +269,11 @@ def read_tracker(path: Path | str, secret: Optional[bytes],
             except BaseException as exc:  # a cancel from the caller: let it through untouched
                 raise _CallerStop(exc) from exc
     try:
-        return _read_tracker(path, secret, report)
+        # The XML inside is parsed lazily, row by row: a broken part shows up while reading, not when opening.
+        with reading_outside_file(path.name, TrackerRefused, passthrough=(TrackerRefused, _CallerStop)):
+            return _read_tracker(path, secret, report)
     except _CallerStop as stop:
         raise stop.original from None
-    except TrackerRefused:
-        raise
-    except Exception as exc:  # the XML inside is parsed lazily, row by row: a broken part shows up here
-        log.info("cannot read %s", path, exc_info=True)
-        raise TrackerRefused(f"{path.name} is damaged and cannot be read ({type(exc).__name__}).") from None
 
 
 def _read_tracker(path: Path, secret: Optional[bytes],

@@ -23,8 +23,7 @@ from sqlalchemy.orm import Session, selectinload
 from csrdesk.domain.caps import days_overdue, progress_rate
 from csrdesk.domain.lifecycle import ITEM_TRANSITIONS, ItemFacts, ItemStatus, TransitionRefused, check_item_transition
 from csrdesk.exchange.tracker import (
-    FACTORY_FIELDS, FACTORY_STATUSES, GuidanceExample, TrackerData, TrackerItem, canonical_text, save_atomically,
-    write_tracker,
+    FACTORY_FIELDS, FACTORY_STATUSES, GuidanceExample, TrackerData, TrackerItem, canonical_text, write_tracker,
 )
 from csrdesk.exchange.tracker_import import ReturnedTracker, TrackerRefused, read_tracker
 from csrdesk.services.backup import before_bulk_change

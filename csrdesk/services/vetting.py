@@ -3,15 +3,20 @@
 A template is never changed in place: saving makes a new version, and a screen keeps the version it was started
 with, so its answers always mean what they meant when they were given. The built-in templates in
 resources/checklists are loaded at start (cheaply: a hash of the files is kept in the settings table).
+
+A screen goes to a supplier as an Excel questionnaire (exchange.questionnaire writes and reads the file) and comes
+back: import_questionnaire shows what the file changes, and with apply stores it all or nothing after a backup.
 """
 from __future__ import annotations
 
 import hashlib
 import json
 import logging
-from dataclasses import dataclass, replace
+import uuid
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
-from typing import Any, Mapping, Optional, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Mapping, Optional, Sequence
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
@@ -26,6 +31,9 @@ from csrdesk.services.errors import NotFound, UserError
 from csrdesk.services.history import record_change
 from csrdesk.storage.db import Database
 from csrdesk.storage.models import ChecklistTemplate, Setting, Supplier, VettingAnswer, VettingCondition, VettingScreen
+
+if TYPE_CHECKING:  # the workbook code (and openpyxl) is loaded when a questionnaire is first written or read
+    from csrdesk.exchange.questionnaire import AnswerChange, ReturnedQuestionnaire
 
 log = logging.getLogger(__name__)
 
@@ -682,3 +690,141 @@ def write_decision_letter(db: Database, screen_id: int, out_path, *, lang: Optio
     from csrdesk.services.letters import render_vetting_letter
 
     return render_vetting_letter(db, screen_id, out_path, lang=lang)
+
+
+# -- the questionnaire workbook: sent to a supplier, read back ------------------------------------------------------
+
+@dataclass(frozen=True)
+class QuestionnaireImport:
+    """What a returned questionnaire changes on its screen (and, once applied, the backup taken before)."""
+
+    screen_id: int
+    file: Path
+    supplier_code: str
+    subject: str
+    template_key: str
+    template_version: int
+    changes: tuple[AnswerChange, ...]
+    problems: tuple[str, ...]
+    evaluation: Evaluation  # the screen as it is once the changes are applied
+    applied: bool = False
+    backup: Optional[Path] = None
+    answers: dict[str, Answer] = field(default_factory=dict, repr=False)  # every answer once applied
+
+    @property
+    def empty(self) -> bool:
+        return not self.changes
+
+
+QUESTIONNAIRE_REFUSED = "Questionnaire refused, nothing was changed: "
+
+
+def export_questionnaire(db: Database, screen_id: int, path: Path | str, *, today: Optional[date] = None) -> Path:
+    """Writes the questionnaire of a screen (with any answers it already has) to path."""
+    from csrdesk.exchange.questionnaire import QuestionnaireData, write_questionnaire
+    from csrdesk.services.settings import load_preferences
+    from csrdesk.services.trackers import workspace_secret
+
+    path = Path(path)
+    if path.suffix.lower() != ".xlsx":
+        raise UserError(f"A questionnaire is an Excel file: give a file name ending in .xlsx, not {path.name!r}.")
+    detail = screen_detail(db, screen_id, today)
+    if detail.decided:
+        raise UserError(f"Vetting screen {screen_id} was decided ({detail.decision}); reopen it before sending "
+                        "the questionnaire again.")
+    prefs = load_preferences(db)
+    data = QuestionnaireData(
+        screen_id=detail.id, template=detail.template, supplier_id=detail.supplier_id,
+        supplier_code=detail.supplier_code, supplier_name=detail.supplier_name,
+        supplier_local_name=detail.supplier_local_name, subject=detail.subject, answers=detail.answers,
+        company=prefs.company, export_id=uuid.uuid4().hex, exported_at=datetime.now(),
+    )
+    try:
+        return write_questionnaire(data, path, workspace_secret(db, create=True))
+    except OSError as exc:
+        raise UserError(f"Could not write {path}: {exc.strerror or exc}.") from None
+
+
+def export_for_supplier(db: Database, supplier_code: str, template_key: str, path: Path | str) -> tuple[int, Path]:
+    """Sends a checklist to a supplier: its undecided screen of that checklist, or a new one. Returns (screen, path)."""
+    screen_id = open_screen_for(db, template_key, supplier_code)
+    if screen_id is None:
+        screen_id = start_screen(db, template_key, supplier_code=supplier_code, source="questionnaire export").id
+    return screen_id, export_questionnaire(db, screen_id, path)
+
+
+def _compare_returned(s: Session, returned: ReturnedQuestionnaire, name: str):
+    """The screen a returned questionnaire belongs to, checked against it, and what the file would change."""
+    from csrdesk.exchange.questionnaire import compare as compare_questionnaire
+
+    prefix = QUESTIONNAIRE_REFUSED
+    who = returned.supplier_code or returned.header.get("subject", "")
+    try:
+        screen = _load_screen(s, returned.screen_id)
+    except UserError:
+        raise UserError(prefix + f"{name} is for vetting screen {returned.screen_id}, which is not in this "
+                                 "workspace (was it deleted?).") from None
+    row = s.get(ChecklistTemplate, screen.template_id)
+    supplier = s.get(Supplier, screen.supplier_id) if screen.supplier_id else None
+    if screen.supplier_id != returned.supplier_id:
+        raise UserError(prefix + f"{name} was sent to {who or 'a firm'}, but screen {screen.id} belongs to "
+                                 f"{supplier.code if supplier else screen.subject}.")
+    if row.key != returned.template_key or row.version != returned.template_version:
+        raise UserError(prefix + f"{name} holds {returned.template_key} version {returned.template_version}, but "
+                                 f"screen {screen.id} is {row.key} version {row.version}.")
+    if screen.decision:
+        raise UserError(prefix + f"screen {screen.id} was decided ({screen.decision}); reopen it to take in "
+                                 "new answers.")
+    template = _row_template(row)
+    changes, problems, after = compare_questionnaire(template, _answers(screen), returned)
+    return screen, template, supplier, changes, problems, after
+
+
+def import_questionnaire(db: Database, path: Path | str, *, screen_id: Optional[int] = None,
+                         supplier_code: Optional[str] = None, apply: bool = False,
+                         source: str = "questionnaire import", user: str = "") -> QuestionnaireImport:
+    """Reads a returned questionnaire and compares it with its screen; with apply, stores every change or none.
+
+    screen_id or supplier_code, when given, are what the user expects the file to be; a file for another screen or
+    supplier is refused. Any refusal raises UserError with one line and changes nothing.
+    """
+    from csrdesk.exchange.questionnaire import QuestionnaireRefused, read_questionnaire
+    from csrdesk.services.backup import before_bulk_change
+    from csrdesk.services.trackers import workspace_secret
+
+    path = Path(path)
+    name = path.name
+    prefix = QUESTIONNAIRE_REFUSED
+    try:
+        returned = read_questionnaire(path, workspace_secret(db, create=False))
+    except QuestionnaireRefused as exc:
+        raise UserError(prefix + str(exc)) from None
+    who = returned.supplier_code or returned.header.get("subject", "")
+    if screen_id is not None and returned.screen_id != screen_id:
+        raise UserError(prefix + f"{name} is the questionnaire of screen {returned.screen_id} ({who}), "
+                                 f"not of screen {screen_id}.")
+    if supplier_code is not None and returned.supplier_code != supplier_code.strip():
+        raise UserError(prefix + f"{name} is the questionnaire of {who or 'a firm'}, not of supplier {supplier_code}.")
+
+    with db.reading() as s:
+        screen, template, supplier, changes, problems, after = _compare_returned(s, returned, name)
+        result = QuestionnaireImport(
+            screen_id=screen.id, file=path, supplier_code=supplier.code if supplier else "", subject=screen.subject,
+            template_key=template.key, template_version=template.version, changes=tuple(changes),
+            problems=tuple(problems), evaluation=evaluate(template, after), answers=after,
+        )
+    if not apply:
+        return result
+    if problems:
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        raise UserError(prefix + f"{problems[0]}{more}")
+    if not changes:
+        return result
+    backup = before_bulk_change(db, "questionnaire-import")
+    with db.transaction() as s:
+        screen, template, _supplier, changes2, problems2, after2 = _compare_returned(s, returned, name)
+        if problems2 or [c.question_id for c in changes2] != [c.question_id for c in changes]:
+            raise UserError(prefix + "the screen changed while the file was being read; import it again.")
+        _write_answers(s, screen, template, {c.question_id: after2[c.question_id] for c in changes2},
+                       source=source, user=user)
+    return replace(result, applied=True, backup=backup)

@@ -7,7 +7,7 @@ from email import policy
 import docx
 import pytest
 
-from csrdesk.exchange.batch import run_batch, run_batch_for_suppliers
+from csrdesk.services.letters import run_batch, run_batch_for_suppliers
 from csrdesk.services.errors import UserError
 from csrdesk.services.progress import Progress
 

@@ -13,13 +13,12 @@ from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
 from csrdesk.cli import main
-from csrdesk.exchange.questionnaire import (
-    COL, DATA_SHEET, MAIN_SHEET, export_for_supplier, export_questionnaire, import_questionnaire,
-)
+from csrdesk.exchange.questionnaire import COL, DATA_SHEET, MAIN_SHEET
 from csrdesk.services.errors import UserError
 from csrdesk.services.suppliers import SupplierInput, create_supplier
 from csrdesk.services.vetting import (
-    AnswerInput, decide_screen, save_answers, screen_detail, start_screen,
+    AnswerInput, decide_screen, export_for_supplier, export_questionnaire, import_questionnaire, save_answers,
+    screen_detail, start_screen,
 )
 from csrdesk.storage.models import ChangeRecord, VettingAnswer
 

@@ -229,7 +229,7 @@ class LettersDialog(QDialog):
         self.open_drafts.setEnabled(self.write_drafts.isChecked())
 
     def write(self) -> None:
-        from csrdesk.exchange.batch import run_batch
+        from csrdesk.services.letters import run_batch
 
         caps = self.checked_caps()
         folder = Path(self.folder.text().strip()).expanduser()

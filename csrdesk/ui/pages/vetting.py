@@ -723,7 +723,7 @@ class ScreenForm(QWidget):
     def export_questionnaire(self) -> None:
         if self.detail is None:
             return
-        from csrdesk.exchange.questionnaire import export_questionnaire
+        from csrdesk.services.vetting import export_questionnaire
 
         who = (self.detail.supplier_code or self.detail.subject or "screen").replace("/", "-")
         suggested = str(Path.home() / f"{self.detail.template.title} - {who}.xlsx")
@@ -775,7 +775,7 @@ class ScreenForm(QWidget):
 def run_import(ctx, parent: QWidget, path: str, screen_id: Optional[int],
                on_applied: Callable[[int], None]) -> None:
     """Reads a returned questionnaire, shows what it changes, and applies it when the user agrees."""
-    from csrdesk.exchange.questionnaire import import_questionnaire
+    from csrdesk.services.vetting import import_questionnaire
 
     def preview(result) -> None:
         dialog = ImportPreviewDialog(result, parent)

@@ -1,0 +1,169 @@
+"""Files in and out: written whole or not at all, and workbooks from outside opened behind the same guards.
+
+Writing goes through a temporary file beside the target, replaced in one step, so a failure (a full disk, a cancel,
+a bug) never leaves half a letter or a truncated tracker where the good one was. A target that is open in Excel or
+Word (Windows refuses to replace it) or a read-only folder becomes one line for the user naming the file.
+
+Reading: an .xlsx that comes from a factory, a supplier or another system is checked before openpyxl unpacks it
+(is it a zip workbook at all, does it unpack to an absurd size, is every part intact), and opened read-only with
+formulas kept as their text and external links dropped. Errors met while a parsing library reads the file mean the
+file is damaged and are refused in one line; anything else is a bug in csrdesk, logged with its traceback at ERROR
+and raised as it is, so the user sees the bug dialog and the log instead of being told their file is damaged.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+import zipfile
+import zlib
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, BinaryIO, Callable, Iterator, Optional
+from xml.etree.ElementTree import ParseError
+
+from csrdesk.services.errors import UserError
+
+log = logging.getLogger(__name__)
+
+MAX_UNPACKED_BYTES = 300 * 1024 * 1024  # far above any real tracker, questionnaire or list; stops zip bombs
+
+
+# ---------------------------------------------------------------- writing
+
+def write_atomically(path: Path | str, writer: Callable[[BinaryIO], Any]) -> Path:
+    """Calls writer(handle) on a temporary file beside path, then puts it in place; returns path.
+
+    Raises UserError naming the file when the folder cannot be made or the file cannot be written (for instance
+    because it is open in Excel or Word); the temporary file is removed whatever happens.
+    """
+    path = Path(path)
+    folder = path.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UserError(f"Cannot create the folder {folder}: {exc.strerror or exc}.") from None
+    # A name of our own rather than mkstemp: the file keeps the permissions the user's other files get.
+    tmp = folder / f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.part"
+    try:
+        with open(tmp, "xb") as handle:
+            writer(handle)
+        os.replace(tmp, path)
+    except OSError as exc:
+        _remove(tmp)
+        raise write_refused(path, exc) from None
+    except BaseException:
+        _remove(tmp)
+        raise
+    return path
+
+
+def write_refused(path: Path, exc: OSError) -> UserError:
+    """The one line a user reads when a file cannot be written."""
+    if isinstance(exc, PermissionError):
+        return UserError(f"Cannot write {path}: it is open in another program or the folder is read-only; "
+                         "close it in Excel/Word and try again.")
+    return UserError(f"Cannot write {path}: {exc.strerror or exc}.")
+
+
+def _remove(path: Path) -> None:
+    try:
+        path.unlink()
+    except OSError:
+        pass
+
+
+# ---------------------------------------------------------------- reading files from outside
+
+# What the parsing libraries raise on a damaged or malformed file (openpyxl's descriptors raise TypeError and
+# ValueError for attribute values of the wrong kind; a missing part is a KeyError of zipfile). openpyxl's and
+# lxml's own kinds are added on first use, so that importing this module loads neither.
+FORMAT_ERRORS: tuple[type[BaseException], ...] = (
+    zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, KeyError, IndexError, ValueError, TypeError,
+    ParseError, NotImplementedError,
+)
+_library_errors: list[type[BaseException]] = []
+
+
+def _format_errors() -> tuple[type[BaseException], ...]:
+    if not _library_errors:
+        from lxml.etree import LxmlError
+        from openpyxl.utils.exceptions import InvalidFileException, ReadOnlyWorkbookException
+
+        _library_errors.extend((InvalidFileException, ReadOnlyWorkbookException, LxmlError))
+    return FORMAT_ERRORS + tuple(_library_errors)
+
+# Modules whose errors are about the file they parse, not about csrdesk's use of them.
+_READER_PACKAGES = frozenset({"openpyxl", "zipfile", "xml", "lxml", "defusedxml", "et_xmlfile", "zlib",
+                              "_compression", "encodings", "codecs"})
+
+
+def is_format_error(exc: BaseException) -> bool:
+    """Whether exc is a parsing library's complaint about the file: a known kind, raised inside that library."""
+    if not isinstance(exc, _format_errors()):
+        return False
+    tb = exc.__traceback__
+    if tb is None:
+        return False
+    while tb.tb_next is not None:
+        tb = tb.tb_next
+    module = str(tb.tb_frame.f_globals.get("__name__", ""))
+    return module.split(".")[0] in _READER_PACKAGES
+
+
+@contextmanager
+def reading_outside_file(name: str, refuse: Callable[[str], Exception], *,
+                         passthrough: tuple[type[BaseException], ...] = (),
+                         message: str = "") -> Iterator[None]:
+    """Turns a parsing library's error inside the block into refuse("<name> is damaged ... (Kind)."); lets
+    passthrough and UserError through untouched; logs anything else at ERROR with its traceback and re-raises it."""
+    try:
+        yield
+    except (UserError, *passthrough):
+        raise
+    except Exception as exc:
+        if is_format_error(exc):
+            log.info("cannot read %s", name, exc_info=True)
+            text = message or f"{name} is damaged and cannot be read"
+            raise refuse(f"{text} ({type(exc).__name__}).") from None
+        log.error("A bug in csrdesk while reading %s (the file is not to blame)", name, exc_info=True)
+        raise
+
+
+def open_untrusted_xlsx(path: Path | str, *, refuse: Callable[[str], Exception] = UserError,
+                        what: str = "workbook", again: str = "", data_only: bool = False,
+                        max_unpacked_bytes: Optional[int] = None):
+    """Opens an .xlsx from outside read-only (formulas as their text unless data_only, no external links).
+
+    A missing file, one that is not a zip workbook, one that unpacks to more than max_unpacked_bytes (by default
+    MAX_UNPACKED_BYTES: a zip bomb) or one with a damaged part is refused with refuse(one line); `what` names what
+    the file should be ("tracker") and `again` ends the damaged-part message (e.g. "; ask the factory to send it
+    again"). The sizes are checked before any part is unpacked, even to test it.
+    """
+    from openpyxl import load_workbook
+
+    max_unpacked_bytes = max_unpacked_bytes or MAX_UNPACKED_BYTES
+    path = Path(path)
+    name = path.name
+    if not path.is_file():
+        raise refuse(f"{path} does not exist or is not a file.")
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+            if sum(info.file_size for info in archive.infolist()) > max_unpacked_bytes:
+                raise refuse(f"{name} unpacks to more than {max_unpacked_bytes >> 20} MB, far more than any "
+                             f"{what}; it is refused.")
+            bad = archive.testzip()
+            if bad is not None:
+                raise refuse(f"{name} is damaged (part {bad} cannot be read){again}.")
+    except zipfile.BadZipFile:
+        raise refuse(f"{name} is not an Excel .xlsx file, or it is damaged.") from None
+    except (zipfile.LargeZipFile, NotImplementedError, RuntimeError, EOFError, zlib.error) as exc:
+        # unsupported compression, an encrypted part, a stream cut short
+        raise refuse(f"{name} is damaged or cannot be opened as a workbook ({type(exc).__name__}).") from None
+    except OSError as exc:
+        raise refuse(f"{name} cannot be read: {exc.strerror or exc}.") from None
+    if "xl/workbook.xml" not in names:
+        raise refuse(f"{name} is not an Excel .xlsx workbook.")
+    with reading_outside_file(name, refuse):
+        return load_workbook(path, read_only=True, data_only=data_only, keep_links=False)
