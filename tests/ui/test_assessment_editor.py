@@ -12,7 +12,7 @@ from csrdesk.services.assessments import AssessmentInput, FindingInput, record_a
 from csrdesk.services.caps import cap_detail
 from csrdesk.ui.context import AppContext
 from csrdesk.ui.pages.assessments import AssessmentsPage
-from csrdesk.ui.widgets.findings_grid import COL_POINTS, COL_REPEAT, COL_SEVERITY
+from csrdesk.ui.widgets.findings_grid import COL_CATEGORY, COL_POINTS, COL_REPEAT, COL_SEVERITY
 
 
 @pytest.fixture
@@ -33,8 +33,9 @@ def page(qtbot, ctx, supplier):
 
 
 def _settle(qtbot, page):
+    """Asks for the live rating and waits for the worker's answer."""
     page.editor.refresh_rating()
-    qtbot.wait(1)
+    qtbot.waitUntil(lambda: not page.editor.rating_pending and not page.ctx.busy)
 
 
 def test_rating_and_reasons_change_live_as_findings_are_added(qtbot, page):
@@ -151,6 +152,7 @@ def test_type_ahead_finds_library_entries_in_english_chinese_and_by_key(qtbot, p
 
     editor.free_severity.setCurrentText("critical")
     qtbot.keyClicks(picker, "Blocked emergency exit on the second floor")
+    assert picker.suggestions() == []  # "second" and "floor" are in no library title
     qtbot.keyClick(picker, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     free = editor.model.draft(1)
     assert (free.title, free.violation_type, free.severity) == ("Blocked emergency exit on the second floor", None, "critical")
@@ -174,6 +176,7 @@ def test_a_failed_save_keeps_the_editor_and_says_why(qtbot, page, ctx):
     page.new_assessment("CN-0001")
     editor.add_library_finding("MGT-001")
     editor.add_free_finding("No first-aid training records")
+    assert editor.model.setData(editor.model.index(1, COL_SEVERITY), "minor")
     far = date.today() + timedelta(days=800)
     editor.date_edit.setDate(QDate(far.year, far.month, far.day))
     editor.save()
@@ -201,7 +204,7 @@ def test_repeat_findings_are_marked_before_saving(qtbot, page, ctx):
     editor.add_library_finding("HRS-001")
     editor.add_library_finding("MGT-001")
     model = editor.model
-    assert model.data(model.index(0, COL_REPEAT)) == "↻ repeat"
+    qtbot.waitUntil(lambda: model.data(model.index(0, COL_REPEAT)) == "↻ repeat")
     assert model.data(model.index(1, COL_REPEAT)) == ""
 
 
@@ -221,7 +224,7 @@ def test_leaving_with_unsaved_changes_asks_first(qtbot, page, ctx, monkeypatch):
 
     answers.append(QMessageBox.StandardButton.Save)
     assert page.open_item("assessment", saved.id)
-    assert editor.assessment_id == saved.id
+    qtbot.waitUntil(lambda: editor.assessment_id == saved.id)
     assert len(list_assessments(ctx.db)) == 2
 
     editor.add_free_finding("Second thoughts")
@@ -241,7 +244,9 @@ def test_editing_a_saved_assessment_updates_it(qtbot, page, ctx):
     ctx.notify("assessments")
     assert page.open_item("assessment", saved.id)
     editor = page.editor
+    qtbot.waitUntil(lambda: editor.assessment_id == saved.id)
     assert not editor.supplier_box.isEnabled()
+    _settle(qtbot, page)
     assert editor.reasons.badge.rating == "Unsatisfactory"
     editor.select_finding(0)
     editor.remove_selected()
@@ -250,3 +255,163 @@ def test_editing_a_saved_assessment_updates_it(qtbot, page, ctx):
     cap = cap_detail(ctx.db, saved.cap_id)
     assert [i.row.finding for i in cap.items] == ["No policy"]
     assert cap.score == 1 and cap.rating == "Satisfactory"
+
+
+def _picker_keys(qtbot, picker, text):
+    """Types into the picker: Latin text key by key, Chinese as an input method commits it."""
+    from PySide6.QtGui import QInputMethodEvent
+    from PySide6.QtWidgets import QApplication
+
+    picker.setFocus()
+    if text.isascii():
+        qtbot.keyClicks(picker, text)
+    else:
+        event = QInputMethodEvent("", [])
+        event.setCommitString(text)
+        QApplication.sendEvent(picker, event)
+
+
+def test_one_pick_from_the_suggestions_adds_one_finding(qtbot, page, ctx):
+    """Typing 'exits locked', Down and Enter on the one suggestion adds HSF-007 once, and it is saved once."""
+    editor = page.editor
+    page.new_assessment("CN-0001")
+    _picker_keys(qtbot, editor.picker, "exits locked")
+    assert editor.picker.suggestions() == ["HSF-007"]
+    qtbot.keyClick(editor.picker, Qt.Key.Key_Down)
+    qtbot.keyClick(editor.picker, Qt.Key.Key_Return)
+    qtbot.wait(20)  # anything queued behind the key press has run
+    assert [d.violation_type for d in editor.model.drafts()] == ["HSF-007"]
+    assert editor.picker.text() == "" and not editor.picker.suggestions_visible()
+    editor.save()
+    qtbot.waitUntil(lambda: editor.assessment_id is not None, timeout=5000)
+    saved = list_assessments(ctx.db)[0]
+    assert (saved.findings, saved.score) == (1, 800)
+
+
+def test_enter_takes_the_first_suggestion_in_any_word_order_and_chinese(qtbot, page):
+    """'locked exits' finds 'Emergency exits locked'; '童工' with the list open adds the zero-tolerance child labour
+    entry on Enter, not an ungraded free-text finding."""
+    editor = page.editor
+    page.new_assessment("CN-0001")
+    picker = editor.picker
+    assert "HSF-007" in picker.matches("locked exits")
+    assert "HSF-007" in picker.matches("上锁 出口")  # Chinese words in another order
+    assert picker.matches("exits") and "HRS-001" not in picker.matches("exits locked")
+    _picker_keys(qtbot, picker, "童工")
+    assert picker.suggestions() and picker.suggestions()[0] == "CHL-001"
+    qtbot.keyClick(picker, Qt.Key.Key_Return)
+    first = editor.model.draft(0)
+    assert (first.violation_type, first.severity) == ("CHL-001", "zero tolerance")
+    assert editor.model.rowCount() == 1
+    qtbot.waitUntil(lambda: editor.reasons.badge.rating == "Zero Tolerance")
+
+
+def test_free_text_needs_a_severity_chosen_by_the_user(qtbot, page, ctx):
+    """Text no library entry matches becomes a finding with no severity: the category is asked for at once, the
+    rating waits, and Save is refused naming the finding until a severity is chosen."""
+    editor = page.editor
+    page.new_assessment("CN-0001")
+    _picker_keys(qtbot, editor.picker, "Dormitory roof leaking")
+    assert editor.picker.suggestions() == []
+    qtbot.keyClick(editor.picker, Qt.Key.Key_Return)
+    draft = editor.model.draft(0)
+    assert (draft.title, draft.violation_type, draft.severity, draft.category) == (
+        "Dormitory roof leaking", None, "", "")
+    assert editor.model.data(editor.model.index(0, COL_SEVERITY)) == "choose…"
+    # The category choice is open in the grid, right after adding.
+    assert editor.grid.state() == editor.grid.State.EditingState
+    assert editor.grid.currentIndex().column() == COL_CATEGORY
+    assert "choose its category and severity" in editor.message.text()
+    qtbot.waitUntil(lambda: "Choose a severity for “Dormitory roof leaking”" in " ".join(
+        [editor.reasons.reasons.toPlainText()]))
+    assert editor.reasons.badge.rating is None
+    editor.grid.setFocus()  # closes the category choice without choosing
+    editor.save()
+    assert "Choose a severity for “Dormitory roof leaking” (finding 1)" in editor.message.text()
+    assert list_assessments(ctx.db) == []
+
+    assert editor.model.setData(editor.model.index(0, COL_SEVERITY), "critical")
+    qtbot.waitUntil(lambda: editor.reasons.badge.score == 30)
+    editor.save()
+    qtbot.waitUntil(lambda: editor.assessment_id is not None, timeout=5000)
+    assert list_assessments(ctx.db)[0].score == 30
+
+
+def test_severity_chosen_beside_the_box_is_used_once(qtbot, page):
+    """A severity chosen beside the box grades the next free-text finding only; the box then asks again."""
+    editor = page.editor
+    page.new_assessment("CN-0001")
+    editor.free_severity.setCurrentText("minor")
+    editor.add_free_finding("Notice board out of date")
+    editor.add_free_finding("Second note")
+    assert [d.severity for d in editor.model.drafts()] == ["minor", ""]
+    assert editor.free_severity.currentData() == ""
+
+
+def test_detail_pane_follows_the_selected_finding(qtbot, page):
+    """The library text shown under the finding is the selected finding's own, also after moving back to row 1;
+    an undone description edit leaves the box too."""
+    editor = page.editor
+    page.new_assessment("CN-0001")
+    for key in ("HRS-001", "HSF-007", "HSF-007"):
+        editor.add_library_finding(key)
+    library = editor._library
+    editor.select_finding(2)
+    assert library["HSF-007"].description in editor.library_hint.text()
+    editor.select_finding(0)
+    assert editor.detail_title.text().startswith("1. Weekly working hours")
+    assert library["HRS-001"].description in editor.library_hint.text()
+    assert library["HSF-007"].description not in editor.library_hint.text()
+    editor.description_edit.setPlainText("Timesheets show 72 hours in week 12")
+    assert editor.model.draft(0).description == "Timesheets show 72 hours in week 12"
+    editor.undo_stack.undo()
+    assert editor.model.draft(0).description == ""
+    assert editor.description_edit.toPlainText() == ""
+    editor.remove_selected()  # row 1 goes; the HSF-007 now first is shown
+    assert library["HSF-007"].description in editor.library_hint.text()
+
+
+def test_focus_stays_in_the_editor_after_saving(qtbot, page):
+    """Clicking Save keeps the keyboard in the editor (it used to jump to another box with its text selected)."""
+    from PySide6.QtWidgets import QApplication
+
+    editor = page.editor
+    page.activateWindow()
+    qtbot.waitUntil(page.isActiveWindow)
+    page.new_assessment("CN-0001")
+    editor.add_library_finding("MGT-001")
+    page.filter_box.setText("old text")
+    editor.save_button.setFocus()
+    qtbot.waitUntil(editor.save_button.hasFocus)
+    qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: editor.assessment_id is not None, timeout=5000)
+    qtbot.wait(20)
+    focus = QApplication.focusWidget()
+    assert focus is not None and editor.isAncestorOf(focus), focus
+
+
+def test_free_text_prompts_for_category_then_severity_by_keyboard(qtbot, page):
+    """After a free-text finding the category choice opens, then the severity choice; Enter on each grades it and
+    the keyboard goes back to the box for the next finding."""
+    from PySide6.QtWidgets import QApplication, QComboBox
+
+    editor = page.editor
+    page.activateWindow()
+    qtbot.waitUntil(page.isActiveWindow)
+    page.new_assessment("CN-0001")
+    _picker_keys(qtbot, editor.picker, "Dormitory roof leaking")
+    qtbot.keyClick(editor.picker, Qt.Key.Key_Return)
+    combo = QApplication.focusWidget()
+    assert isinstance(combo, QComboBox) and combo.findData("health-safety") >= 0
+    combo.setCurrentIndex(combo.findData("health-safety"))
+    qtbot.keyClick(combo, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: isinstance(QApplication.focusWidget(), QComboBox)
+                    and QApplication.focusWidget() is not combo)
+    severity = QApplication.focusWidget()
+    assert severity.currentText() == ""  # nothing chosen for the user
+    severity.setCurrentText("major")
+    qtbot.keyClick(severity, Qt.Key.Key_Return)
+    qtbot.waitUntil(editor.picker.hasFocus)
+    d = editor.model.draft(0)
+    assert (d.category, d.severity) == ("health-safety", "major")
+    qtbot.waitUntil(lambda: editor.reasons.badge.score == 8)

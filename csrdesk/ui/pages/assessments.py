@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import logging
 from datetime import date, datetime
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from PySide6.QtCore import QDate, QItemSelectionModel, QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QUndoStack
 from PySide6.QtWidgets import (
-    QAbstractItemView, QCheckBox, QComboBox, QCompleter, QDateEdit, QFormLayout, QFrame, QGridLayout, QHBoxLayout,
-    QHeaderView, QLabel, QLineEdit, QMessageBox, QPlainTextEdit, QPushButton, QSizePolicy, QSplitter, QTableView,
+    QAbstractItemDelegate, QAbstractItemView, QCheckBox, QComboBox, QCompleter, QDateEdit, QFormLayout, QFrame, QGridLayout, QHBoxLayout,
+    QApplication, QHeaderView, QLabel, QLineEdit, QMessageBox, QPlainTextEdit, QPushButton, QSizePolicy, QSplitter, QTableView,
     QVBoxLayout, QWidget,
 )
 
@@ -19,6 +19,7 @@ from csrdesk.services.assessment_list import AssessmentFilters, AssessmentListRo
 from csrdesk.services.assessments import ASSESSMENT_TYPES, AssessmentDetail, AssessmentInput
 from csrdesk.services.errors import UserError
 from csrdesk.ui import theme
+from csrdesk.ui.pages.base import page_header
 from csrdesk.ui.tables import Column, FilterBox, RowTableModel, TableView, count_text
 from csrdesk.ui.widgets.buttons import primary_button
 from csrdesk.ui.widgets.finding_picker import FindingPicker
@@ -77,6 +78,16 @@ class AssessmentEditor(QWidget):
         self._saving = False
         self._loading = False
         self.last_error: Optional[str] = None
+        # Reads run on the database worker; each carries a number, and a result that arrives after a newer
+        # request (another assessment opened, more typing) is dropped.
+        self._open_seq = 0
+        self._history_seq = 0
+        self._preview_seq = 0
+        self.loading_assessment: Optional[int] = None
+        self.rating_pending = False
+        self._past: list = []
+        self._focus_before_save: Optional[QWidget] = None
+        self._prompting: Optional[int] = None  # the free-text finding whose category and severity are asked
         self.undo_stack = QUndoStack(self)
         self.model = FindingsModel(self.undo_stack, self)
         self._preview_timer = QTimer(self)
@@ -161,11 +172,14 @@ class AssessmentEditor(QWidget):
         add_row = QHBoxLayout()
         self.picker = FindingPicker(left)
         self.free_severity = QComboBox(left)
-        self.free_severity.addItems(SEVERITIES)
-        self.free_severity.setCurrentText("major")
-        self.free_severity.setToolTip("Severity of a free-text finding (library findings bring their own)")
+        self.free_severity.addItem("Severity…", "")
+        for s in SEVERITIES:
+            self.free_severity.addItem(s, s)
+        self.free_severity.setToolTip("Severity of the next free-text finding, if you know it already (library "
+                                      "findings bring their own; otherwise you are asked after adding)")
         self.add_button = QPushButton("Add", left)
-        self.add_button.setToolTip("Add the finding (Ctrl+Enter)")
+        self.add_button.setToolTip("Add the highlighted suggestion, or your text as a free-text finding (Enter); "
+                                   "Ctrl+Enter adds your own text even when suggestions are shown")
         add_row.addWidget(self.picker, 1)
         add_row.addWidget(self.free_severity)
         add_row.addWidget(self.add_button)
@@ -206,6 +220,12 @@ class AssessmentEditor(QWidget):
         self.detail_title = QLabel("Select a finding to describe what the auditor saw.")
         self.detail_title.setWordWrap(True)
         self.detail_title.setStyleSheet("font-weight: 600;")
+        # The library's wording of the selected finding's type, as a guide (a label, not a placeholder: a
+        # placeholder is not repainted when only its text changes, so it could show another finding's text).
+        self.library_hint = QLabel("")
+        self.library_hint.setWordWrap(True)
+        self.library_hint.setObjectName("muted")
+        self.library_hint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.description_edit = QPlainTextEdit(detail)
         self.description_edit.setPlaceholderText("What the auditor saw: facts, numbers, where")
         self.legal_edit = QPlainTextEdit(detail)
@@ -216,6 +236,7 @@ class AssessmentEditor(QWidget):
             edit.setTabChangesFocus(True)
             edit.setFixedHeight(52)
         form.addRow(self.detail_title)
+        form.addRow(self.library_hint)
         form.addRow("Description", self.description_edit)
         form.addRow("Legal requirement", self.legal_edit)
         form.addRow("Code requirement", self.code_edit)
@@ -270,7 +291,7 @@ class AssessmentEditor(QWidget):
         ctx_shortcut = Qt.ShortcutContext.WidgetWithChildrenShortcut
         QShortcut(QKeySequence.StandardKey.Save, self, self.save, context=ctx_shortcut)
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
-            QShortcut(QKeySequence(keys), self, self.add_from_picker, context=ctx_shortcut)
+            QShortcut(QKeySequence(keys), self, self.add_own_text, context=ctx_shortcut)
         QShortcut(QKeySequence.StandardKey.Delete, self.grid, self.remove_selected,
                   context=Qt.ShortcutContext.WidgetShortcut)
         QShortcut(QKeySequence.StandardKey.Undo, self.grid, self.undo_stack.undo, context=Qt.ShortcutContext.WidgetShortcut)
@@ -296,6 +317,13 @@ class AssessmentEditor(QWidget):
         self.undo_stack.undoTextChanged.connect(lambda t: self.undo_button.setToolTip(f"Undo {t.lower()} (Ctrl+Z)"))
         self.undo_stack.redoTextChanged.connect(lambda t: self.redo_button.setToolTip(f"Redo {t.lower()}"))
         self.grid.selectionModel().currentRowChanged.connect(self._show_detail)
+        # Undo, redo, removing and reloading change the rows under the selection: the detail follows.
+        self.model.dataChanged.connect(self._show_detail)
+        self.model.rowsRemoved.connect(self._show_detail)
+        self.model.rowsInserted.connect(self._show_detail)
+        self.model.modelReset.connect(self._show_detail)
+        self.grid.itemDelegateForColumn(COL_CATEGORY).closeEditor.connect(self._category_editor_closed)
+        self.grid.itemDelegateForColumn(COL_SEVERITY).closeEditor.connect(self._severity_editor_closed)
         self.grid.selectionModel().selectionChanged.connect(self._selection_changed)
         self.description_edit.textChanged.connect(lambda: self._detail_edited("description", self.description_edit))
         self.legal_edit.textChanged.connect(lambda: self._detail_edited("legal_requirement", self.legal_edit))
@@ -362,6 +390,8 @@ class AssessmentEditor(QWidget):
 
     # --- opening -----------------------------------------------------------------------------------------------
     def new_assessment(self, supplier_code: Optional[str] = None) -> None:
+        self._open_seq += 1  # an assessment still being read must not replace the new one
+        self.loading_assessment = None
         self._loading = True
         try:
             self.assessment_id = None
@@ -387,12 +417,36 @@ class AssessmentEditor(QWidget):
         self._changed()
         self.refresh_rating()
 
-    def load(self, assessment_id: int) -> None:
-        """Opens a saved assessment (without asking about unsaved changes; the page does that)."""
-        detail = assessments.assessment_detail(self.ctx.db, assessment_id)
-        self.show_detail(detail)
+    def load(self, assessment_id: int, then: Optional[Callable[[], None]] = None,
+             on_error: Optional[Callable[[BaseException], None]] = None) -> None:
+        """Opens a saved assessment, read on the worker (without asking about unsaved changes; the page does
+        that). `then` runs once it is shown; a newer load or a new assessment in the meantime wins."""
+        self._open_seq += 1
+        seq = self._open_seq
+        self.loading_assessment = int(assessment_id)
+
+        def done(detail: AssessmentDetail) -> None:
+            if seq != self._open_seq:
+                return
+            self.show_detail(detail)
+            if then is not None:
+                then()
+
+        def failed(exc: BaseException) -> None:
+            if seq != self._open_seq:
+                return
+            self.loading_assessment = None
+            if on_error is not None:
+                on_error(exc)
+            else:
+                self.ctx.show_error(self, exc)
+
+        self.ctx.run(assessments.assessment_detail, self.ctx.db, int(assessment_id), on_done=done, on_error=failed,
+                     parent=self)
 
     def show_detail(self, detail: AssessmentDetail) -> None:
+        self._open_seq += 1  # what is shown now is newer than any read still on its way
+        self.loading_assessment = None
         self._loading = True
         try:
             self.assessment_id = detail.id
@@ -492,17 +546,36 @@ class AssessmentEditor(QWidget):
         code = self.supplier_code()
         qd = self.date_edit.date()
         if not code:
+            self._history_seq += 1
             self.model.set_history([], None)
             self._past_for = None
+            self._past = []
             return
+        on = date(qd.year(), qd.month(), qd.day())
         key = f"{code}/{self.assessment_id}"
-        if key != self._past_for:
-            try:
-                self._past = assessment_list.past_findings(self.ctx.db, code, self.assessment_id)
-            except UserError:
-                self._past = []
-            self._past_for = key
-        self.model.set_history(self._past, date(qd.year(), qd.month(), qd.day()))
+        if key == self._past_for:
+            self.model.set_history(self._past, on)
+            return
+        # Read on the worker; until it comes, nothing is marked as a repeat.
+        self._past_for = key
+        self._past = []
+        self.model.set_history([], on)
+        self._history_seq += 1
+        seq = self._history_seq
+
+        def done(past) -> None:
+            if seq != self._history_seq:
+                return
+            self._past = list(past)
+            qd_now = self.date_edit.date()
+            self.model.set_history(self._past, date(qd_now.year(), qd_now.month(), qd_now.day()))
+
+        def failed(exc: BaseException) -> None:
+            if seq == self._history_seq and not isinstance(exc, UserError):
+                self.ctx.show_error(self, exc)
+
+        self.ctx.run(assessment_list.past_findings, self.ctx.db, code, self.assessment_id, on_done=done,
+                     on_error=failed, parent=self)
 
     # --- live rating -------------------------------------------------------------------------------------------
     def _schedule_preview(self) -> None:
@@ -510,23 +583,55 @@ class AssessmentEditor(QWidget):
             self._preview_timer.start()
 
     def refresh_rating(self) -> None:
-        """Scores the input as it stands (nothing saved) and shows the rating and why."""
+        """Scores the input as it stands (nothing saved) on the worker and shows the rating and why; only the
+        answer to the latest input is shown."""
         self._preview_timer.stop()
+        self._preview_seq += 1
+        seq = self._preview_seq
         data = self.current_input()
         if not data.supplier_code:
+            self.rating_pending = False
             self.reasons.show_message("Choose a supplier to see the rating (its certifications count).")
             return
-        try:
-            result = assessments.preview_rating(self.ctx.db, data)
-        except UserError as exc:
-            self.reasons.show_message(str(exc))
+        missing = self.model.unclassified()
+        if missing:
+            self.rating_pending = False
+            title = self.model.draft(missing[0]).title
+            self.reasons.show_message(f"Choose a severity for “{title}” to see the rating: a free-text finding "
+                                      "is not scored until it has one.")
             return
-        self.reasons.show_result(result)
+        self.rating_pending = True
+
+        def done(result) -> None:
+            if seq != self._preview_seq:
+                return
+            self.rating_pending = False
+            self.reasons.show_result(result)
+
+        def failed(exc: BaseException) -> None:
+            if seq != self._preview_seq:
+                return
+            self.rating_pending = False
+            if isinstance(exc, UserError):
+                self.reasons.show_message(str(exc))
+            else:
+                self.reasons.show_message("The rating could not be worked out; see the error message.")
+                self.ctx.show_error(self, exc)
+
+        self.ctx.run(assessments.preview_rating, self.ctx.db, data, on_done=done, on_error=failed, parent=self)
 
     # --- adding and removing findings --------------------------------------------------------------------------
     def add_from_picker(self) -> None:
+        """The Add button: the highlighted suggestion, else the text as a free-text finding."""
         if self.picker.text().strip():
             self.picker.submit()
+        else:
+            self.picker.setFocus()
+
+    def add_own_text(self) -> None:
+        """Ctrl+Enter: the typed words themselves, even when the library suggests entries."""
+        if self.picker.text().strip():
+            self.picker.submit_free()
         else:
             self.picker.setFocus()
 
@@ -542,14 +647,67 @@ class AssessmentEditor(QWidget):
         self._add(draft, f"Add {v.key}")
 
     def add_free_finding(self, text: str) -> None:
-        self._add(FindingDraft(title=text, severity=self.free_severity.currentText()), "Add free-text finding")
+        """A finding the library does not have: its severity is the one chosen beside the box, or none yet, and
+        the user is asked for its category and severity (it is not scored, nor saved, without a severity)."""
+        severity = self.free_severity.currentData() or ""
+        self.free_severity.setCurrentIndex(0)  # chosen for one finding, not silently for the next ones
+        row = self._add(FindingDraft(title=text, severity=severity), "Add free-text finding")
+        need = " and severity" if not severity else ""
+        self._set_message(f"“{text}” is not in the library: choose its category{need} in the grid"
+                          + (" (Save needs a severity)." if not severity else "."), error=not severity)
+        self.prompt_classification(row)
 
-    def _add(self, draft: FindingDraft, label: str) -> None:
+    def prompt_classification(self, row: int) -> None:
+        """Opens the category choice of a free-text finding in the grid; the severity choice follows, then the
+        keyboard goes back to the box for the next finding. Escape ends the prompts."""
+        if not self.grid.isVisible() or not 0 <= row < self.model.rowCount():
+            return
+        self._prompting = row
+        self._edit_cell(row, COL_CATEGORY)
+
+    def _edit_cell(self, row: int, column: int) -> None:
+        index = self.model.index(row, column)
+        self.grid.setFocus()
+        self.grid.setCurrentIndex(index)
+        self.grid.edit(index)
+
+    def _category_editor_closed(self, _editor, hint=None) -> None:
+        row, self._prompting = self._prompting, None
+        if row is None:
+            return
+        if hint == QAbstractItemDelegate.EndEditHint.RevertModelCache:  # Escape: no more questions
+            return
+
+        def next_step() -> None:
+            if not 0 <= row < self.model.rowCount():
+                return
+            if not self.model.draft(row).severity:
+                self._prompting = row
+                self._edit_cell(row, COL_SEVERITY)
+            else:
+                self._prompt_done()
+
+        QTimer.singleShot(0, next_step)
+
+    def _severity_editor_closed(self, _editor, hint=None) -> None:
+        row, self._prompting = self._prompting, None
+        if row is None or hint == QAbstractItemDelegate.EndEditHint.RevertModelCache:
+            return
+        if 0 <= row < self.model.rowCount() and self.model.draft(row).severity:
+            QTimer.singleShot(0, self._prompt_done)
+
+    def _prompt_done(self) -> None:
+        if not self.model.unclassified() and self.message.text().startswith("“"):
+            self._set_message("")
+        self.picker.setFocus()
+
+    def _add(self, draft: FindingDraft, label: str) -> int:
         row = self.model.add([draft], label)
         self.select_finding(row)
         self.grid.scrollTo(self.model.index(row, 0))
         self._set_message("")
         self.picker.setFocus()
+        return row
 
     def select_finding(self, row: int) -> None:
         """Makes one finding the selection and the current row (QTableView.selectRow would add to it)."""
@@ -581,8 +739,10 @@ class AssessmentEditor(QWidget):
         has = index.isValid()
         for edit in (self.description_edit, self.legal_edit, self.code_edit):
             edit.setEnabled(has)
-        if not has:
+        if not has or index.row() >= self.model.rowCount():
             self.detail_title.setText("Select a finding to describe what the auditor saw.")
+            self.library_hint.setText("")
+            self.library_hint.setVisible(False)
             for edit in (self.description_edit, self.legal_edit, self.code_edit):
                 with QSignalBlocker(edit):
                     edit.setPlainText("")
@@ -590,9 +750,10 @@ class AssessmentEditor(QWidget):
         d = self.model.draft(index.row())
         lib = self._library.get(d.violation_type or "")
         self.detail_title.setText(f"{index.row() + 1}. {d.title}")
-        self.description_edit.setPlaceholderText(
-            ("Library: " + lib.description) if lib and lib.description else "What the auditor saw: facts, numbers, where"
-        )
+        hint = f"Library ({lib.key}): {lib.description}" if lib and lib.description else ""
+        self.library_hint.setText(hint)
+        self.library_hint.setToolTip(hint)
+        self.library_hint.setVisible(bool(hint))
         for edit, value in ((self.description_edit, d.description), (self.legal_edit, d.legal_requirement),
                             (self.code_edit, d.code_requirement)):
             if edit.toPlainText() != value:
@@ -613,6 +774,9 @@ class AssessmentEditor(QWidget):
     def _check(self, data: AssessmentInput) -> Optional[str]:
         if not data.supplier_code:
             return "Choose the supplier the assessment belongs to."
+        for number, finding in enumerate(data.findings, start=1):
+            if not finding.severity:
+                return f"Choose a severity for “{finding.title}” (finding {number}): it is not in the library."
         return None
 
     def save(self) -> None:
@@ -623,7 +787,18 @@ class AssessmentEditor(QWidget):
         problem = self._check(data)
         if problem:
             self._save_failed(UserError(problem))
+            missing = self.model.unclassified()
+            if data.supplier_code and missing:
+                self.select_finding(missing[0])
             return
+        # Keep the keyboard in the editor: the Save button is disabled while saving, and a disabled focused
+        # button would hand the focus to the next widget of the window (the search box).
+        focus = QApplication.focusWidget()
+        if focus is None or focus is self.save_button or not self.isAncestorOf(focus):
+            focus = self.grid
+        self._focus_before_save = focus
+        if self.save_button.hasFocus():
+            self.grid.setFocus()
         self._saving = True
         self._changed()
         self._set_message("Saving…")
@@ -661,7 +836,18 @@ class AssessmentEditor(QWidget):
             self.select_finding(current)
         items = f" and its draft CAP #{detail.cap_id}" if detail.cap_id else ""
         self._set_message(f"Saved at {datetime.now():%H:%M}: {detail.rating}, {detail.score} points{items}.")
+        self._restore_focus()
         self.saved.emit(detail)
+
+    def _restore_focus(self) -> None:
+        target, self._focus_before_save = self._focus_before_save, None
+        focus = QApplication.focusWidget()
+        if focus is not None and self.isAncestorOf(focus) and focus.isEnabled():
+            return
+        if target is None or not target.isEnabled() or not target.isVisible():
+            target = self.grid
+        if self.isVisible():
+            target.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _save_failed(self, exc: BaseException) -> None:
         self._saving = False
@@ -669,15 +855,16 @@ class AssessmentEditor(QWidget):
         self.last_error = text
         self._set_message("Not saved: " + text, error=True)
         self._changed()
+        self._restore_focus()
         if not isinstance(exc, UserError):
             self.ctx.show_error(self, exc)
 
     def revert(self) -> None:
         if self.assessment_id is None:
             self.new_assessment((self._saved_input.supplier_code if self._saved_input else "") or None)
+            self._set_message("Changes thrown away.")
         else:
-            self.load(self.assessment_id)
-        self._set_message("Changes thrown away.")
+            self.load(self.assessment_id, then=lambda: self._set_message("Changes thrown away."))
 
 
 class AssessmentsPage(QWidget):
@@ -699,18 +886,10 @@ class AssessmentsPage(QWidget):
     def _build(self) -> None:
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
-        head = QHBoxLayout()
-        title = QLabel("Assessments")
-        title.setObjectName("pageTitle")
-        self.subtitle = QLabel("")
-        self.subtitle.setObjectName("pageSubtitle")
         self.new_button = primary_button("New assessment")
         self.new_button.setToolTip("Record a new assessment (Ctrl+N)")
-        head.addWidget(title)
-        head.addSpacing(12)
-        head.addWidget(self.subtitle, 1)
-        head.addWidget(self.new_button)
-        layout.addLayout(head)
+        header, self.subtitle = page_header("Assessments", "", [self.new_button])
+        layout.addWidget(header)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.setChildrenCollapsible(False)
@@ -808,7 +987,7 @@ class AssessmentsPage(QWidget):
                 self.table.clearSelection()
 
     def _list_selection(self, rows: list) -> None:
-        if len(rows) != 1 or rows[0].id == self.editor.assessment_id:
+        if len(rows) != 1 or rows[0].id in (self.editor.assessment_id, self.editor.loading_assessment):
             return
         if not self.confirm_leave():
             self._select_in_list(self.editor.assessment_id)
@@ -830,30 +1009,37 @@ class AssessmentsPage(QWidget):
         selected, or starts a new assessment for a supplier (kind 'supplier', its code)."""
         self.editor.ensure_reference()
         if kind == "finding":
-            try:
-                assessment_id = assessment_list.assessment_of_finding(self.ctx.db, int(item_id))
-            except UserError as exc:
-                self.ctx.show_error(self, exc)
-                return False
-            if not self.open_item("assessment", assessment_id):
-                return False
-            for row, d in enumerate(self.editor.model.drafts()):
-                if d.finding_id == int(item_id):
-                    self.editor.select_finding(row)
+            finding_id = int(item_id)
+
+            def found(assessment_id: int) -> None:
+                self._open_assessment(assessment_id, select_finding=finding_id)
+
+            # Which assessment holds the finding is read on the worker; the editor opens it when known.
+            self.ctx.run(assessment_list.assessment_of_finding, self.ctx.db, finding_id, on_done=found, parent=self)
             return True
         if kind == "assessment":
-            if item_id == self.editor.assessment_id:
-                self._select_in_list(item_id)
-                return True
-            if not self.confirm_leave():
-                return False
-            self.editor.load(int(item_id))
-            self.filter_box.clear()
-            self._select_in_list(int(item_id))
-            return True
+            return self._open_assessment(int(item_id))
         if kind == "supplier":
             return self.new_assessment(str(item_id))
         return False
+
+    def _open_assessment(self, assessment_id: int, select_finding: Optional[int] = None) -> bool:
+        def select() -> None:
+            self._select_in_list(assessment_id)
+            if select_finding is not None:
+                for row, d in enumerate(self.editor.model.drafts()):
+                    if d.finding_id == select_finding:
+                        self.editor.select_finding(row)
+
+        if assessment_id == self.editor.assessment_id:
+            select()
+            return True
+        if not self.confirm_leave():
+            return False
+        self.filter_box.clear()
+        self.editor.load(assessment_id, then=select)
+        self._select_in_list(assessment_id)
+        return True
 
     def has_unsaved_changes(self) -> bool:
         return self.editor.is_dirty()
@@ -912,11 +1098,15 @@ class AssessmentsPage(QWidget):
             self._reference_stale = False
             self.editor.reload_reference_data()
         if self.editor.assessment_id is not None and not self.editor.is_dirty():
-            try:
-                self.editor.load(self.editor.assessment_id)
-            except UserError:
-                self.editor.new_assessment()
+            # Shown again as saved now (edited elsewhere, or gone: then a new assessment starts).
+            self.editor.load(self.editor.assessment_id, on_error=self._reopen_failed)
         self.reload()
+
+    def _reopen_failed(self, exc: BaseException) -> None:
+        if isinstance(exc, UserError):
+            self.editor.new_assessment()
+        else:
+            self.ctx.show_error(self, exc)
 
     def showEvent(self, event) -> None:  # noqa: N802
         super().showEvent(event)

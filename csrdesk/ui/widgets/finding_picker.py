@@ -1,15 +1,28 @@
-"""Type-ahead picker for findings: the library by key, English or Chinese title, or a free-text finding."""
+"""Type-ahead picker for findings: the library by key, English or Chinese title, or a free-text finding.
+
+The suggestions are a list drawn over the window under the box (not a separate popup window), so every key stays
+in the box and one key press takes one path: Enter with suggestions shown adds the highlighted one (or the first)
+exactly once; Enter with none adds the text as a free-text finding; Ctrl+Enter adds the typed words as free text
+even when suggestions are shown (the editor's shortcut calls `submit_free`).
+"""
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from typing import Iterable, Optional
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QStandardItem, QStandardItemModel
-from PySide6.QtWidgets import QCompleter, QLineEdit, QWidget
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
+from PySide6.QtWidgets import QFrame, QLabel, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
 from csrdesk.services.library import ViolationTypeInfo
 
 KEY_ROLE = Qt.ItemDataRole.UserRole + 1
+MAX_SUGGESTIONS = 40
+VISIBLE_ROWS = 10
+
+# Han, kana and Hangul: written without spaces, so they are matched by character pairs instead of words.
+_CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uac00-\ud7af\u3000-\u303f\uff00-\uffef]+")
+_EDGE_PUNCTUATION = ",.;:!?()[]{}\"'“”‘’«»、，。；：！？（）【】"
 
 
 def entry_text(v: ViolationTypeInfo) -> str:
@@ -17,10 +30,72 @@ def entry_text(v: ViolationTypeInfo) -> str:
     return f"{v.key} — {v.title}{zh}"
 
 
-class FindingPicker(QLineEdit):
-    """A line edit that completes on any part of a library entry.
+def query_tokens(text: str) -> list[str]:
+    """The pieces every match must contain: each typed word, and each pair of neighbouring CJK characters
+    (a lone CJK character stands for itself). Order does not matter: 'locked exits' finds 'exits locked'."""
+    tokens: list[str] = []
+    for word in (text or "").casefold().split():
+        position = 0
+        for run in _CJK.finditer(word):
+            before = word[position:run.start()].strip(_EDGE_PUNCTUATION)
+            if before:
+                tokens.append(before)
+            chars = "".join(c for c in run.group() if c not in _EDGE_PUNCTUATION)
+            if len(chars) == 1:
+                tokens.append(chars)
+            else:
+                tokens.extend(chars[i:i + 2] for i in range(len(chars) - 1))
+            position = run.end()
+        rest = word[position:].strip(_EDGE_PUNCTUATION)
+        if rest:
+            tokens.append(rest)
+    return tokens
 
-    Choosing a completion emits `picked(key)`; Enter on text that is no library entry emits `free_text(text)`.
+
+@dataclass(frozen=True)
+class _Entry:
+    key: str
+    text: str
+    title: str
+    title_zh: str
+    description: str
+    haystack: str
+    order: int
+
+
+class SuggestionPanel(QFrame):
+    """The list of matching library entries under the box, with a line on how to choose."""
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setObjectName("findingSuggestions")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setStyleSheet("QFrame#findingSuggestions { background: white; border: 1px solid #b0bec5; "
+                           "border-radius: 4px; }")
+        self.list = QListWidget(self)
+        self.list.setFrameShape(QFrame.Shape.NoFrame)
+        self.list.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # typing stays in the box
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.list.setUniformItemSizes(True)
+        self.list.setMouseTracking(True)
+        self.note = QLabel(self)
+        self.note.setObjectName("muted")
+        self.note.setStyleSheet("color: #5f6b7a;")
+        self.note.setContentsMargins(8, 3, 8, 4)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(1, 1, 1, 1)
+        layout.setSpacing(0)
+        layout.addWidget(self.list, 1)
+        layout.addWidget(self.note)
+        self.hide()
+
+
+class FindingPicker(QLineEdit):
+    """A line edit that suggests library entries whose key, title or Chinese title hold every typed word.
+
+    Choosing a suggestion emits `picked(key)`; text that is no library entry emits `free_text(text)`.
     """
 
     picked = Signal(str)
@@ -28,70 +103,238 @@ class FindingPicker(QLineEdit):
 
     def __init__(self, parent: Optional[QWidget] = None) -> None:
         super().__init__(parent)
-        self.setPlaceholderText("Add a finding: type a key, an English or Chinese title, or free text, then Enter")
+        self.setPlaceholderText("Add a finding: type a key, words of an English or Chinese title, or your own text")
+        self.setToolTip("Enter adds the highlighted suggestion (↑↓ to choose); with no suggestion it adds your text "
+                        "as a free-text finding. Ctrl+Enter adds your own text even when suggestions are shown.")
         self.setClearButtonEnabled(True)
-        self._model = QStandardItemModel(self)
+        self._entries: list[_Entry] = []
         self._by_text: dict[str, str] = {}
-        self._keys: set[str] = set()
-        self._completer = QCompleter(self._model, self)
-        self._completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self._completer.setFilterMode(Qt.MatchFlag.MatchContains)
-        self._completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
-        self._completer.setMaxVisibleItems(12)
-        self.setCompleter(self._completer)
-        self._completer.activated[QModelIndex].connect(self._on_activated)
-        self.returnPressed.connect(self.submit)
-        self._swallow_return = False
+        self._panel: Optional[SuggestionPanel] = None
+        self._host: Optional[QWidget] = None
+        self.textEdited.connect(self._edited)
+        self.textChanged.connect(self._text_changed)
 
+    # -- the library --------------------------------------------------------------------------------------------------
     def set_library(self, types: Iterable[ViolationTypeInfo]) -> None:
-        self._model.clear()
+        self._entries = []
         self._by_text.clear()
-        self._keys.clear()
-        for v in types:
+        for order, v in enumerate(types):
             text = entry_text(v)
-            item = QStandardItem(text)
-            item.setData(v.key, KEY_ROLE)
-            item.setToolTip(v.description)
-            self._model.appendRow(item)
-            # A full key, title or Chinese title typed without picking names the entry too.
+            haystack = " ".join((v.key, v.title, v.title_zh or "")).casefold()
+            self._entries.append(_Entry(v.key, text, v.title, v.title_zh or "", v.description or "", haystack, order))
+            # A full key, title or Chinese title typed and added names the entry too.
             for name in (text, v.key, v.title, v.title_zh):
                 if name:
                     self._by_text[" ".join(name.split()).casefold()] = v.key
-            self._keys.add(v.key)
+        if self.suggestions_visible():
+            self._update_suggestions()
 
-    def completion_count(self, prefix: str) -> int:
-        """How many entries match the text (what the popup would list); used by tests and the status line."""
-        self._completer.setCompletionPrefix(prefix)
-        return self._completer.completionCount()
+    def matches(self, text: str) -> list[str]:
+        """The keys of the entries matching the text, best first: key prefix, then title prefix, then the rest."""
+        tokens = query_tokens(text)
+        if not tokens:
+            return []
+        typed = " ".join(text.split()).casefold()
+        found = []
+        for e in self._entries:
+            if all(t in e.haystack for t in tokens):
+                key = e.key.casefold()
+                if key == typed or key.startswith(typed):
+                    rank = 0
+                elif e.title.casefold().startswith(typed) or e.title_zh.casefold().startswith(typed):
+                    rank = 1
+                else:
+                    rank = 2
+                found.append((rank, e.order, e))
+        found.sort(key=lambda t: (t[0], t[1]))
+        return [e.key for _r, _o, e in found]
 
-    def completions(self, prefix: str) -> list[str]:
-        self._completer.setCompletionPrefix(prefix)
-        model = self._completer.completionModel()
-        return [model.index(r, 0).data() for r in range(model.rowCount())]
+    def completion_count(self, text: str) -> int:
+        """How many entries match the text (what the list would show)."""
+        return len(self.matches(text))
 
-    def _on_activated(self, index: QModelIndex) -> None:
-        key = index.data(KEY_ROLE)
-        if key:
-            # The completer hands Enter on to the line edit after this; that second Enter must not add again.
-            self._swallow_return = True
-            QTimer.singleShot(0, self._end_swallow)
-            self.picked.emit(key)
-            QTimer.singleShot(0, self.clear)
+    def completions(self, text: str) -> list[str]:
+        """The suggestion lines for the text, as the list shows them."""
+        texts = {e.key: e.text for e in self._entries}
+        return [texts[k] for k in self.matches(text)]
 
-    def _end_swallow(self) -> None:
-        self._swallow_return = False
+    # -- the suggestion list ------------------------------------------------------------------------------------------
+    def _ensure_panel(self) -> SuggestionPanel:
+        host = self.window()
+        if self._panel is None:
+            self._panel = SuggestionPanel(host)
+            self._panel.list.itemClicked.connect(self._item_clicked)
+        if self._host is not host:
+            if self._host is not None:
+                self._host.removeEventFilter(self)
+            self._panel.setParent(host)
+            self._host = host
+            host.installEventFilter(self)
+        return self._panel
+
+    def suggestions_visible(self) -> bool:
+        return self._panel is not None and self._panel.isVisible()
+
+    def suggestions(self) -> list[str]:
+        """The keys listed under the box right now (empty when the list is hidden)."""
+        if not self.suggestions_visible():
+            return []
+        lst = self._panel.list
+        return [lst.item(i).data(KEY_ROLE) for i in range(lst.count())]
+
+    def highlighted(self) -> Optional[str]:
+        """The key Enter would add now: the highlighted suggestion, or the first one."""
+        if not self.suggestions_visible():
+            return None
+        lst = self._panel.list
+        item = lst.currentItem() or (lst.item(0) if lst.count() else None)
+        return item.data(KEY_ROLE) if item is not None else None
+
+    def _edited(self, _text: str) -> None:
+        self._update_suggestions()
+
+    def _text_changed(self, text: str) -> None:
+        if not text.strip():
+            self.hide_suggestions()
+
+    def _update_suggestions(self) -> None:
+        text = self.text()
+        keys = self.matches(text) if text.strip() else []
+        if not keys:
+            self.hide_suggestions()
+            return
+        panel = self._ensure_panel()
+        lst = panel.list
+        by_key = {e.key: e for e in self._entries}
+        lst.clear()
+        for key in keys[:MAX_SUGGESTIONS]:
+            e = by_key[key]
+            item = QListWidgetItem(e.text)
+            item.setData(KEY_ROLE, e.key)
+            if e.description:
+                item.setToolTip(e.description)
+            lst.addItem(item)
+        lst.setCurrentRow(0)
+        more = f" (first {MAX_SUGGESTIONS} of {len(keys)})" if len(keys) > MAX_SUGGESTIONS else ""
+        panel.note.setText(f"{len(keys)} in the library{more} · ↑↓ choose · Enter adds · "
+                           "Ctrl+Enter adds your own text")
+        self._place()
+        panel.show()
+        panel.raise_()
+
+    def _place(self) -> None:
+        panel, host = self._panel, self._host
+        if panel is None or host is None:
+            return
+        rows = max(1, min(panel.list.count(), VISIBLE_ROWS))
+        row_height = max(panel.list.sizeHintForRow(0), self.fontMetrics().height() + 6)
+        height = rows * row_height + panel.note.sizeHint().height() + 6
+        width = max(self.width(), 520)
+        below = self.mapTo(host, QPoint(0, self.height() + 2))
+        x = max(0, min(below.x(), host.width() - width - 4))
+        y = below.y()
+        if y + height > host.height() - 4:
+            above = self.mapTo(host, QPoint(0, 0)).y() - height - 2
+            if above >= 0:
+                y = above
+            else:
+                height = max(row_height * 3, host.height() - y - 4)
+        panel.setGeometry(x, y, min(width, host.width()), height)
+
+    def hide_suggestions(self) -> None:
+        if self._panel is not None:
+            self._panel.hide()
+
+    def _move(self, step: int) -> None:
+        lst = self._panel.list
+        if lst.count():
+            lst.setCurrentRow(max(0, min(lst.count() - 1, lst.currentRow() + step)))
+            lst.scrollToItem(lst.currentItem())
+
+    def _item_clicked(self, item: QListWidgetItem) -> None:
+        self._take(item.data(KEY_ROLE))
+        self.setFocus()
+
+    def _take(self, key: Optional[str]) -> None:
+        self.hide_suggestions()
+        if not key:
+            return
+        self.clear()
+        self.picked.emit(key)
+
+    # -- keys ----------------------------------------------------------------------------------------------------------
+    def keyPressEvent(self, event) -> None:  # noqa: N802
+        key = event.key()
+        plain = not (event.modifiers() & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
+                                          | Qt.KeyboardModifier.MetaModifier))
+        if self.suggestions_visible() and plain:
+            steps = {Qt.Key.Key_Down: 1, Qt.Key.Key_Up: -1, Qt.Key.Key_PageDown: VISIBLE_ROWS - 1,
+                     Qt.Key.Key_PageUp: -(VISIBLE_ROWS - 1)}
+            if key in steps:
+                self._move(steps[key])
+                event.accept()
+                return
+            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self._take(self.highlighted())
+                event.accept()
+                return
+            if key == Qt.Key.Key_Escape:
+                self.hide_suggestions()
+                event.accept()
+                return
+        elif key == Qt.Key.Key_Down and plain and self.text().strip():
+            self._update_suggestions()  # Down brings the list back after Escape
+            event.accept()
+            return
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and plain:
+            self.submit()
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
     def submit(self) -> None:
-        """Adds what is typed: a library entry when the text names one, else a free-text finding."""
-        if self._swallow_return:
-            self._swallow_return = False
+        """Adds what is typed: the highlighted suggestion when the list is shown, else a library entry the text
+        names in full, else a free-text finding."""
+        if self.suggestions_visible():
+            self._take(self.highlighted())
             return
+        self.submit_free(library_names=True)
+
+    def submit_free(self, *, library_names: bool = True) -> None:
+        """Adds the typed text itself: as the library entry it names in full (a key or a whole title), else as a
+        free-text finding, whatever the suggestions say."""
+        self.hide_suggestions()
         text = " ".join(self.text().split())
         if not text:
             return
-        key = self._by_text.get(text.casefold())
+        key = self._by_text.get(text.casefold()) if library_names else None
         self.clear()
         if key:
             self.picked.emit(key)
         else:
             self.free_text.emit(text)
+
+    # -- following the window --------------------------------------------------------------------------------------------
+    def focusOutEvent(self, event) -> None:  # noqa: N802
+        super().focusOutEvent(event)
+        QTimer.singleShot(120, self._hide_if_unfocused)
+
+    def _hide_if_unfocused(self) -> None:
+        if not self.hasFocus():
+            self.hide_suggestions()
+
+    def hideEvent(self, event) -> None:  # noqa: N802
+        self.hide_suggestions()
+        super().hideEvent(event)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        if self.suggestions_visible():
+            self._place()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if watched is self._host and event.type() in (QEvent.Type.Resize, QEvent.Type.Move,
+                                                      QEvent.Type.LayoutRequest):
+            if self.suggestions_visible():
+                self._place()
+        return False

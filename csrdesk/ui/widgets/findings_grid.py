@@ -17,6 +17,9 @@ SEVERITIES = tuple(s.value for s in Severity)
 SEVERITY_COLOURS = {
     "minor": "#546e7a", "major": "#ef6c00", "critical": "#c62828", "zero tolerance": "#6a1b9a",
 }
+MISSING_TEXT = "choose…"
+MISSING_COLOUR = "#c62828"
+MISSING_BACKGROUND = "#fdecea"
 
 
 @dataclass(frozen=True)
@@ -24,7 +27,7 @@ class FindingDraft:
     """One finding as it stands in the editor. points None means: whatever the matrix gives."""
 
     title: str
-    severity: str = "major"
+    severity: str = ""  # empty until the user chooses one (a free-text finding has no default)
     violation_type: Optional[str] = None
     category: str = ""
     points: Optional[int] = None
@@ -152,17 +155,17 @@ class FindingsModel(QAbstractTableModel):
     # --- the data the grid shows -------------------------------------------------------------------------------
     def set_matrix(self, matrix: ScoringMatrix) -> None:
         self._matrix = matrix
-        self._changed_all()
+        self._changed_all(COL_POINTS)
 
     def set_history(self, past: Sequence[PastFinding], on: Optional[date]) -> None:
         """Earlier findings of the supplier and the assessment date, to mark repeats as the user types."""
         self._past = list(past)
         self._date = on
-        self._changed_all()
+        self._changed_all(COL_REPEAT)
 
     def set_category_titles(self, titles: dict[str, str]) -> None:
         self._category_titles = dict(titles)
-        self._changed_all()
+        self._changed_all(COL_CATEGORY)
 
     def load(self, drafts: Sequence[FindingDraft]) -> None:
         """Replaces every row without an undo step (opening an assessment is not an edit)."""
@@ -243,9 +246,11 @@ class FindingsModel(QAbstractTableModel):
             if col == COL_TITLE:
                 return d.title
             if col == COL_CATEGORY:
+                if not d.category:
+                    return "" if d.violation_type else MISSING_TEXT
                 return self._category_titles.get(d.category, d.category)
             if col == COL_SEVERITY:
-                return d.severity
+                return d.severity or MISSING_TEXT
             if col == COL_POINTS:
                 pts = self.effective_points(d)
                 return "" if pts is None else (f"{pts} ✎" if self.is_overridden(d) else str(pts))
@@ -256,10 +261,16 @@ class FindingsModel(QAbstractTableModel):
                 return "" if d.points is None else str(d.points)
             if col == COL_CATEGORY:
                 return d.category
+            if col == COL_SEVERITY:
+                return d.severity
             return self.data(index, Qt.ItemDataRole.DisplayRole)
+        if role == Qt.ItemDataRole.BackgroundRole and col == COL_SEVERITY and not d.severity:
+            return QBrush(QColor(MISSING_BACKGROUND))
         if role == Qt.ItemDataRole.ForegroundRole:
             if col == COL_SEVERITY:
-                return QBrush(QColor(SEVERITY_COLOURS.get(d.severity, "#000000")))
+                return QBrush(QColor(SEVERITY_COLOURS.get(d.severity, MISSING_COLOUR)))
+            if col == COL_CATEGORY and not d.category:
+                return QBrush(QColor("#8a94a0"))
             if col == COL_REPEAT:
                 return QBrush(QColor("#c62828"))
             if col in (0, 1):
@@ -279,9 +290,17 @@ class FindingsModel(QAbstractTableModel):
                 return "Points from the scoring matrix; type a number to override them."
             if col == COL_REPEAT and self.is_repeat(index.row()):
                 return "An earlier assessment of this supplier had a finding of the same type."
+            if col == COL_SEVERITY and not d.severity:
+                return "Choose the severity of this free-text finding (double-click or type); it is not scored until then."
+            if col == COL_CATEGORY and not d.category:
+                return "Choose the category of this finding (double-click)."
             if col == COL_TITLE and d.description:
                 return d.description
         return None
+
+    def unclassified(self) -> list[int]:
+        """Rows without a severity (free-text findings the user has not graded yet)."""
+        return [i for i, d in enumerate(self._rows) if not d.severity]
 
     def setData(self, index, value, role=Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
         if not index.isValid() or role != Qt.ItemDataRole.EditRole:
@@ -324,7 +343,7 @@ class FindingsModel(QAbstractTableModel):
         self._recompute_repeats()
         self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
         if {"title", "violation_type"} & set(changes):
-            self._changed_all()
+            self._changed_all(COL_REPEAT)
         self.edited.emit()
 
     def _insert(self, row: int, drafts: Sequence[FindingDraft]) -> None:
@@ -350,23 +369,31 @@ class FindingsModel(QAbstractTableModel):
         else:
             self._repeat_cache = [is_repeat(d.violation_type, d.title, self._date, self._past) for d in self._rows]
 
-    def _changed_all(self) -> None:
+    def _changed_all(self, *columns: int) -> None:
+        """Tells the view that these columns changed in every row (by default the row numbers and the repeat
+        marks). Only those columns: a change notice over a cell being edited would reset its open editor."""
         self._recompute_repeats()
         if self._rows:
-            self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, len(COLUMNS) - 1))
+            for column in columns or (0, COL_REPEAT):
+                self.dataChanged.emit(self.index(0, column), self.index(len(self._rows) - 1, column))
 
 
 class SeverityDelegate(QStyledItemDelegate):
+    """A severity combo; an ungraded finding starts on an empty entry, so no severity is chosen by accident."""
+
     def createEditor(self, parent: QWidget, option, index):  # noqa: N802
         combo = QComboBox(parent)
+        if not index.data(Qt.ItemDataRole.EditRole):
+            combo.addItem("")
         combo.addItems(SEVERITIES)
         return combo
 
     def setEditorData(self, editor: QComboBox, index) -> None:  # noqa: N802
-        editor.setCurrentText(index.data(Qt.ItemDataRole.EditRole) or "major")
+        editor.setCurrentText(index.data(Qt.ItemDataRole.EditRole) or "")
 
     def setModelData(self, editor: QComboBox, model, index) -> None:  # noqa: N802
-        model.setData(index, editor.currentText(), Qt.ItemDataRole.EditRole)
+        if editor.currentText():
+            model.setData(index, editor.currentText(), Qt.ItemDataRole.EditRole)
 
 
 class CategoryDelegate(QStyledItemDelegate):
