@@ -7,9 +7,13 @@ CJK. Pure Python: no Qt, no SQLAlchemy.
 """
 from __future__ import annotations
 
+import bisect
 import functools
 import hashlib
+import math
 import re
+import unicodedata
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from enum import Enum
@@ -125,6 +129,7 @@ class Check(str, Enum):
     PLANNED_AFTER_DUE = "planned_after_due"
     VICTIM_PROTECTION_MISSING = "victim_protection_missing"
     SAME_ROOT_CAUSE_AS_BEFORE = "same_root_cause_as_before"
+    SAME_ANSWER_ACROSS_ITEMS = "same_answer_across_items"
 
 
 CHECK_TITLES: Mapping[Check, str] = {
@@ -137,6 +142,7 @@ CHECK_TITLES: Mapping[Check, str] = {
     Check.PLANNED_AFTER_DUE: "Planned date past the due date",
     Check.VICTIM_PROTECTION_MISSING: "Victim-protection measures missing",
     Check.SAME_ROOT_CAUSE_AS_BEFORE: "Same root cause as last time",
+    Check.SAME_ANSWER_ACROSS_ITEMS: "Same answer pasted across items",
 }
 
 # Which part of the answer each check looks at: an override holds only while that part stays as it was.
@@ -150,6 +156,7 @@ _CHECK_FIELDS: Mapping[Check, tuple[str, ...]] = {
     Check.VICTIM_PROTECTION_MISSING: ("preventive_action",),
     Check.NO_PROJECT_LEADER: ("project_leader",),
     Check.PLANNED_AFTER_DUE: ("planned_date",),
+    Check.SAME_ANSWER_ACROSS_ITEMS: ("root_cause", "preventive_action"),
 }
 
 
@@ -641,6 +648,83 @@ _EXCUSE_ZH = re.compile(
 )
 
 
+# Answers that put the whole cause on the workers' awareness or attitude ("workers are not aware of the rules",
+# 员工不了解消防规定, 工人意识不强): read clause by clause, each clause that opens with such a statement is taken out
+# together with the rule it names (the rule is what they did not know, not a failure of the system), and the
+# rest of the answer must still name a management-system failure.
+_WORKERS_EN = (r"(?:(?:the|some|many|most|new|our|certain|individual|a\s+few)\s+)*"
+               r"(?:workers?|employees?|staff|operators?|people|workforce|they)")
+_WORKERS_ZH = (r"(?:部分|个别|少数|一些|有些|很多|大部分|新进|一线|现场|车间)?"
+               r"(?:新员工|新工人|员工|工人|职工|作业员|操作工|操作员|工友|人员|他们)们?")
+# what kind of awareness: 安全意识, 消防意识, 法律意识...
+_KIND_ZH = r"(?:安全|消防|法律|守法|法制|环保|质量|劳动|自我保护|保护|合规|规则|纪律|风险|卫生|健康|防护|责任)?"
+_AWARENESS_EN = r"(?:awareness|discipline|knowledge|understanding|attitude|habits?|sense\s+of\s+responsibility)"
+_BLAME_CLAUSES = tuple(re.compile(p, re.IGNORECASE) for p in (
+    # workers + what they are, do not do, or lack
+    _WORKERS_EN + r"(?:\s+themselves)?\s+(?:are|were|is|was|being)\s+(?:(?:often|sometimes|still|very)\s+)?"
+    r"(?:not\s+(?:aware|familiar|careful|cooperative|willing|conscious|serious)|unaware|unfamiliar|careless|"
+    r"negligent|lazy|uncooperative|unwilling|undisciplined|ignorant)\b",
+    _WORKERS_EN + r"\s+(?:do|does|did)\s*(?:not|n['’]t)\s+(?:(?:always|really|fully)\s+)?(?:know|understand|follow|"
+    r"obey|comply|care|cooperate|listen|pay\s+attention|take\b[^,;]*?\bseriously|wear|use|read|remember)",
+    _WORKERS_EN + r"\s+(?:lack|lacks|lacked|lacking)\s+(?:of\s+)?(?:\w+\s+)?" + _AWARENESS_EN,
+    _WORKERS_EN + r"(?:['’]s?|s['’])?\s+(?:\w+\s+)?" + _AWARENESS_EN + r"\s+(?:is|was|are|were)\s+(?:(?:too|very)\s+)?"
+    r"(?:low|weak|poor|insufficient|lacking|limited|bad|inadequate|not\s+(?:enough|good|strong|sufficient))",
+    _WORKERS_EN + r"\s+(?:have|has|had)\s+(?:(?:a|too)\s+)?(?:low|poor|weak|little|no|limited|insufficient|bad)\s+"
+    r"(?:\w+\s+)?" + _AWARENESS_EN,
+    _WORKERS_EN + r"\s+(?:refused|refuse|refuses|would\s+not|won['’]t|will\s+not)\s+(?:to\s+)?(?:cooperate|follow|"
+    r"comply|obey|wear|use|listen)",
+    _WORKERS_EN + r"\s+(?:forgot|forget|forgets|ignored|ignore|ignores|neglected|neglect|violated|broke)\b",
+    # no subject: the awareness or attitude itself
+    r"(?:(?:a|the)\s+)?(?:lack\s+of|low|poor|weak|insufficient|limited|inadequate|no)\s+(?:\w+\s+)?"
+    r"(?:awareness|discipline)\b",
+    r"(?:(?:a|the)\s+)?(?:lack\s+of|low|poor|weak|insufficient|limited|inadequate)\s+(?:worker|employee|staff|"
+    r"operator)s?['’]?\s+(?:\w+\s+)?" + _AWARENESS_EN,
+    r"(?:worker|employee|operator|staff|human)s?['’]?\s+(?:carelessness|negligence|errors?|mistakes?|fault|"
+    r"attitude|habits?|indiscipline|ignorance)",
+    # Chinese: (workers) (of/about the rule) + not knowing, weak awareness, carelessness, not cooperating
+    r"(?:" + _WORKERS_ZH + r")?(?:的|自身|本身|自己)?(?:对(?P<obj>[^，,；;。]{0,30}?))?(?:"
+    r"" + _KIND_ZH + r"(?:意识|观念)(?:不强|不够|不足|薄弱|淡薄|较差|较弱|差|弱|低|不高|欠缺|不到位)"
+    r"|缺乏" + _KIND_ZH + r"(?:意识|常识|知识|观念)"
+    r"|不了解|不清楚|不知道|不熟悉|不懂|不明白|不理解|没有意识到|未意识到|不重视|不在意|不注意"
+    r"|疏忽大意|疏忽|粗心大意|粗心|马虎|大意|不小心|忘记了?|忘了|不配合|不遵守|不服从|不听从?|不愿意?|不肯"
+    r"|违反|违规操作|私自|擅自|图方便|贪方便|怕麻烦|嫌麻烦|习惯不好|习惯差|素质(?:低|不高|差|较低)"
+    r"|责任心(?:不强|差)|纪律性差|自觉性(?:差|不强))",
+))
+_CLAUSE_SPLIT = re.compile(
+    r"[，,；;。.!！?？\n、:：()（）]+|因为|由于|所以|因此|导致|造成|以致|以至于?|而且|并且|但是|同时|加上|另外"
+    r"|\b(?:because|since|as\s+a\s+result|so\s+that|so|and|but|while|which|leading\s+to|resulting\s+in|due\s+to)\b",
+    re.IGNORECASE)
+_CLAUSE_OPENING = re.compile(
+    r"^(?:(?:主要|根本)?原因(?:是|为|在于)?|主要是|主要|是|因|the\s+(?:main\s+|root\s+)?(?:cause|reason)\s+(?:is|was)"
+    r"\s+(?:that\s+)?|mainly\s+|simply\s+)", re.IGNORECASE)
+# The rule that workers did not know or follow: named in the blame, it is not a system failure of its own.
+_RULE_NAMED = re.compile(
+    r"(?:[\u4e00-\u9fff]{0,6}?(?:规章制度|操作规程|规定|制度|法规|法律|规则|要求|标准|程序|流程|政策|守则|纪律|规程))"
+    r"|\b(?:rules?|regulations?|laws?|legal\s+limits?|limits?|requirements?|procedures?|policy|policies|"
+    r"standards?|instructions?|sops?|code\s+of\s+conduct)\b", re.IGNORECASE)
+
+
+def _blames_workers_only(root_cause: str, finding_text: str) -> bool:
+    """True when the root cause only says the workers did not know, care or cooperate, naming no system failure."""
+    blamed = False
+    rest: list[str] = []
+    for clause in _CLAUSE_SPLIT.split(unicodedata.normalize("NFKC", root_cause)):
+        clause = _CLAUSE_OPENING.sub("", clause.strip()).strip()
+        if not clause:
+            continue
+        match = next((m for m in (p.match(clause) for p in _BLAME_CLAUSES) if m), None)
+        if match is None:
+            rest.append(clause)
+            continue
+        blamed = True
+        # what the workers did not know or follow stays in the answer, less the rule itself
+        rest.append(_RULE_NAMED.sub(" ", match.groupdict().get("obj") or ""))
+        rest.append(_RULE_NAMED.sub(" ", clause[match.end():]))
+    if not blamed:
+        return False
+    return not _system_words_beyond(" ".join(rest), finding_text)
+
+
 def needs_victim_protection(finding: "FindingFacts") -> bool:
     """True for forced labour, trafficking and child labour findings."""
     if finding.victim_protection or finding.category in VICTIM_FINDING_CATEGORIES:
@@ -689,6 +773,10 @@ def restatement(root_cause: str, finding_texts: Sequence[str]) -> Optional[str]:
                 "lead to the violation")
     if any(p.search(rc) for p in _BLAME_PATTERNS) and not system:
         return "it describes what the workers did or blames them, not the management-system failure that allowed it"
+    if _blames_workers_only(rc, finding_text):
+        return ("it puts the cause on the workers' awareness or attitude and names no management-system failure "
+                "that left them unaware or let it happen (no induction or training, no supervision, no procedure, "
+                "nobody responsible)")
     if not rc_tokens:
         return "it says nothing about the cause"
     shared = rc_tokens & finding_tokens
@@ -744,6 +832,144 @@ class EarlierAnswer:
 SAME_CAUSE_SIMILARITY = 0.6
 
 
+# --------------------------------------------------------------------------------------------------------------------
+# The same answer pasted across the items of one CAP
+# --------------------------------------------------------------------------------------------------------------------
+
+SAME_ANSWER_SIMILARITY = 0.85  # character-bigram Jaccard ratio from which two answers count as the same
+SAME_ANSWER_MIN_KINDS = 3  # different kinds of finding that must share an answer before it counts as boilerplate
+ANSWER_PARTS = ("root_cause", "preventive_action")
+_PART_WORDS = {"root_cause": "root cause", "preventive_action": "preventive action"}
+_NOT_WORD = re.compile(r"[\W_]+", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class ItemAnswer:
+    """One CAP item's answer, as the across-items check compares it with the others."""
+
+    kind: str  # what the finding is: its violation type key, or its own wording when it has none
+    root_cause: str
+    preventive_action: str
+
+
+@dataclass(frozen=True)
+class SharedAnswer:
+    """A part of an item's answer that items of other kinds of finding in the same CAP give too."""
+
+    part: str  # "root_cause" or "preventive_action"
+    items: int  # how many items of the CAP give it, this one included
+    kinds: int  # how many different kinds of finding those items are
+    text: str  # the answer as this item gives it
+
+
+def item_answer(kind: str, a: RootCauseAnalysis) -> ItemAnswer:
+    """An item's answer as written to the item (the rendered entry), for `shared_answers`."""
+    return ItemAnswer(kind, render_root_cause(a), render_preventive_action(a))
+
+
+def normalise_answer(text: str) -> str:
+    """An answer reduced for comparison: full-width folded to half-width, case folded, and punctuation, symbols and
+    spacing taken out (员工不了解消防规定。 and ＂员工 不了解消防规定＂ meet)."""
+    return _NOT_WORD.sub("", unicodedata.normalize("NFKC", str(text or "")).casefold())
+
+
+def _bigrams(key: str) -> frozenset[str]:
+    return frozenset(key[i:i + 2] for i in range(len(key) - 1)) if len(key) > 1 else frozenset((key,))
+
+
+def answer_similarity(a: str, b: str) -> float:
+    """How alike two answers are as written (0 to 1): the Jaccard ratio of the character pairs of their normalised
+    forms. Unlike `similarity`, it does not look through rewording: it tells a pasted answer from a written one."""
+    ka, kb = normalise_answer(a), normalise_answer(b)
+    if not ka or not kb:
+        return 0.0
+    if ka == kb:
+        return 1.0
+    ga, gb = _bigrams(ka), _bigrams(kb)
+    shared = len(ga & gb)
+    return shared / (len(ga) + len(gb) - shared)
+
+
+def near_identical_groups(texts: Sequence[str], threshold: float = SAME_ANSWER_SIMILARITY) -> list[list[int]]:
+    """The positions of the texts, grouped where answers are the same or near-identical (linked through pairs whose
+    similarity reaches the threshold); empty texts are left out, and groups of one are not returned.
+
+    Texts equal once normalised are compared once. Pairs are found by prefix filtering: with the character pairs of
+    each text ordered rarest first, two texts whose Jaccard ratio reaches t share a pair among the first
+    n - ceil(t * n) + 1 of each, and a text cannot reach t with one more than 1/t times its size; only pairs that
+    pass both tests are compared in full. A CAP of 120 items takes a few milliseconds (some tens when
+    every answer is drawn from the same few words)."""
+    by_key: dict[str, list[int]] = {}
+    for pos, text in enumerate(texts):
+        key = normalise_answer(text)
+        if key:
+            by_key.setdefault(key, []).append(pos)
+    keys = list(by_key)
+    grams = [_bigrams(k) for k in keys]
+    rarity = Counter(g for gs in grams for g in gs)
+    parent = list(range(len(keys)))
+
+    def root(n: int) -> int:
+        while parent[n] != n:
+            parent[n] = parent[parent[n]]
+            n = parent[n]
+        return n
+
+    # each pair's posting list holds the texts that have it among their first pairs, smallest first
+    index: dict[str, list[int]] = defaultdict(list)
+    index_sizes: dict[str, list[int]] = defaultdict(list)
+    for n in sorted(range(len(keys)), key=lambda n: len(grams[n])):
+        size = len(grams[n])
+        prefix = sorted(grams[n], key=lambda g: (rarity[g], g))[: size - math.ceil(threshold * size - 1e-9) + 1]
+        smallest = threshold * size - 1e-9  # an earlier (smaller) text needs at least this many pairs
+        candidates: set[int] = set()
+        for g in prefix:
+            postings = index[g]
+            if postings:
+                candidates.update(postings[bisect.bisect_left(index_sizes[g], smallest):])
+            postings.append(n)
+            index_sizes[g].append(size)
+        for m in candidates:
+            if root(m) == root(n):
+                continue
+            shared = len(grams[n] & grams[m])
+            if shared >= threshold * (size + len(grams[m]) - shared) - 1e-9:
+                parent[root(m)] = root(n)
+    groups: dict[int, list[int]] = defaultdict(list)
+    for n, key in enumerate(keys):
+        groups[root(n)].extend(by_key[key])
+    return [sorted(g) for g in groups.values() if len(g) > 1]
+
+
+def shared_answers(answers: Sequence[ItemAnswer], threshold: float = SAME_ANSWER_SIMILARITY,
+                   min_kinds: int = SAME_ANSWER_MIN_KINDS) -> list[tuple[SharedAnswer, ...]]:
+    """For each item of a CAP, the parts of its answer (root cause, preventive action) that are the same or
+    near-identical for items of at least `min_kinds` different kinds of finding: a boilerplate answer.
+
+    Items of one kind of finding may rightly share an answer (the same violation in two departments), so
+    only an answer that crosses kinds counts."""
+    found: list[list[SharedAnswer]] = [[] for _ in answers]
+    for part in ANSWER_PARTS:
+        texts = [getattr(a, part) for a in answers]
+        for members in near_identical_groups(texts, threshold):
+            kinds = len({answers[i].kind for i in members})
+            if kinds >= min_kinds:
+                for i in members:
+                    found[i].append(SharedAnswer(part, len(members), kinds, _clean(texts[i])))
+    return [tuple(f) for f in found]
+
+
+def _shared_message(shared: Sequence[SharedAnswer]) -> str:
+    first, *more = shared
+    text = (f"the same {_PART_WORDS.get(first.part, first.part)} (\"{_short(first.text, 60)}\") is given for "
+            f"{first.items} items of this CAP, whose findings are of {first.kinds} different types")
+    for s in more:
+        text += (f"; the same {_PART_WORDS.get(s.part, s.part)} (\"{_short(s.text, 60)}\") for {s.items} items "
+                 f"({s.kinds} types)")
+    return ("Pasted answer: " + text + ". A boilerplate answer names no specific system failure: ask the factory "
+            "for the cause behind each finding, and the change that keeps that finding from coming back.")
+
+
 def fingerprint(a: RootCauseAnalysis, code: str) -> str:
     """A short digest of the part of the answer a check looks at; an override lapses when it changes."""
     parts = []
@@ -781,8 +1007,8 @@ def without_override(a: RootCauseAnalysis, code: str) -> RootCauseAnalysis:
     return replace(a, overrides=overrides)
 
 
-def _raw_checks(finding: FindingFacts, a: RootCauseAnalysis,
-                earlier: Sequence[EarlierAnswer]) -> list[tuple[Check, str]]:
+def _raw_checks(finding: FindingFacts, a: RootCauseAnalysis, earlier: Sequence[EarlierAnswer],
+                shared: Sequence[SharedAnswer] = ()) -> list[tuple[Check, str]]:
     found: list[tuple[Check, str]] = []
     rc = render_root_cause(a)
     actions = [x for x in a.actions if _clean(x.what)]
@@ -842,6 +1068,8 @@ def _raw_checks(finding: FindingFacts, a: RootCauseAnalysis,
             found.append((Check.SAME_ROOT_CAUSE_AS_BEFORE,
                           f"This finding came back, and the root cause is the same as in CAP {e.cap_id}{when} "
                           f"(\"{_short(e.root_cause)}\"): the last fix did not hold, so the real cause lies deeper."))
+    if shared:
+        found.append((Check.SAME_ANSWER_ACROSS_ITEMS, _shared_message(shared)))
     return found
 
 
@@ -863,11 +1091,13 @@ def _systemic_reasons(finding: FindingFacts, a: RootCauseAnalysis) -> list[str]:
     return reasons
 
 
-def check_answer(finding: FindingFacts, analysis: RootCauseAnalysis,
-                 earlier: Sequence[EarlierAnswer] = ()) -> list[QualityWarning]:
-    """Every warning on an answer, with the reviewer's overrides applied where the answer did not change since."""
+def check_answer(finding: FindingFacts, analysis: RootCauseAnalysis, earlier: Sequence[EarlierAnswer] = (),
+                 shared: Sequence[SharedAnswer] = ()) -> list[QualityWarning]:
+    """Every warning on an answer, with the reviewer's overrides applied where the answer did not change since.
+
+    `shared` holds what `shared_answers` found for this item among the items of its CAP."""
     out = []
-    for code, message in _raw_checks(finding, analysis, earlier):
+    for code, message in _raw_checks(finding, analysis, earlier, shared):
         o = analysis.overrides.get(code.value)
         if o is not None and o.fingerprint == fingerprint(analysis, code.value):
             out.append(QualityWarning(code.value, message, True, o.reason, o.by))

@@ -274,9 +274,30 @@ def _analysis_of(item: CapItem) -> RootCauseAnalysis:
                                item.analysis)
 
 
-def _item_check(item: CapItem, loader: _Loader) -> ItemCheck:
-    analysis = _analysis_of(item)
-    warnings = rc.check_answer(loader.facts(item), analysis, loader.earlier(item))
+def _shared_answers(items: list[CapItem], analyses: list[RootCauseAnalysis]) -> list[tuple[rc.SharedAnswer, ...]]:
+    """What each item of one CAP shares with items of other kinds of finding (a pasted, boilerplate answer)."""
+    return rc.shared_answers([rc.item_answer(_finding_key(i.finding.violation_type, i.finding.title), a)
+                              for i, a in zip(items, analyses)])
+
+
+def _shared_for(s: Session, item: CapItem) -> tuple[rc.SharedAnswer, ...]:
+    """The across-items check for one item: its CAP's other items are loaded to compare with."""
+    siblings = list(s.scalars(select(CapItem).where(CapItem.cap_id == item.cap_id)
+                              .options(selectinload(CapItem.finding)).order_by(CapItem.position, CapItem.id)))
+    if len(siblings) < rc.SAME_ANSWER_MIN_KINDS:
+        return ()
+    shared = _shared_answers(siblings, [_analysis_of(i) for i in siblings])
+    return next((found for other, found in zip(siblings, shared) if other.id == item.id), ())
+
+
+def _item_check(item: CapItem, loader: _Loader, analysis: Optional[RootCauseAnalysis] = None,
+                shared: Optional[tuple[rc.SharedAnswer, ...]] = None) -> ItemCheck:
+    """An item's answer and its warnings; `shared` (what the item shares with its CAP's other items) is worked out
+    here when the caller did not work it out for the whole CAP."""
+    analysis = _analysis_of(item) if analysis is None else analysis
+    if shared is None:
+        shared = _shared_for(loader.s, item)
+    warnings = rc.check_answer(loader.facts(item), analysis, loader.earlier(item), shared)
     f = item.finding
     return ItemCheck(
         id=item.id, cap_id=item.cap_id, position=item.position, finding=f.title, category=f.category,
@@ -329,11 +350,13 @@ def check_cap(db: Database, cap_id: int, progress: Optional[Progress] = None) ->
         cap = _load_cap(s, cap_id)
         items = list(cap.items)
         loader = _Loader(s, items)
+        analyses = [_analysis_of(i) for i in items]
+        shared = _shared_answers(items, analyses)
         checks = []
         for n, item in enumerate(items):
             if progress is not None:
                 progress.step(n, len(items), f"Checking item {n + 1} of {len(items)}")
-            checks.append(_item_check(item, loader))
+            checks.append(_item_check(item, loader, analyses[n], shared[n]))
         sup = cap.assessment.supplier
         return CapCheck(id=cap.id, supplier_code=sup.code, supplier_name=sup.name, status=cap.status,
                         quality=rc.cap_quality([c.warnings for c in checks]), items=tuple(checks))

@@ -2,6 +2,8 @@
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from csrdesk.domain import rootcause as rc
 from csrdesk.domain.rootcause import (
@@ -85,6 +87,25 @@ RESTATEMENTS = [
     (OVERTIME, "N/A"),
     (OVERTIME, "无"),
     (OVERTIME, "Negligence"),
+    # the whole cause put on the workers' awareness or attitude, the rule they did not know being no system failure
+    (FIRE_EXIT, "员工不了解消防规定"),
+    (FIRE_EXIT, "员工不了解消防规定。"),
+    (FIRE_EXIT, "工人意识不强"),
+    (FIRE_EXIT, "员工安全意识淡薄"),
+    (FIRE_EXIT, "员工对消防规定不了解"),
+    (FIRE_EXIT, "部分员工消防意识薄弱，不遵守公司规定"),
+    (FIRE_EXIT, "员工不了解消防规定，导致通道堵塞"),
+    (FIRE_EXIT, "主要原因是工人不配合"),
+    (FIRE_EXIT, "员工缺乏安全意识"),
+    (OVERTIME, "工人不清楚加班法规"),
+    (OVERTIME, "员工疏忽，不了解公司制度"),
+    (FIRE_EXIT, "Workers are not aware of the fire rules"),
+    (FIRE_EXIT, "Workers lack safety awareness"),
+    (FIRE_EXIT, "Lack of safety awareness among workers"),
+    (FIRE_EXIT, "Low worker awareness"),
+    (FIRE_EXIT, "The root cause is that workers do not know the fire safety rules"),
+    (FIRE_EXIT, "Workers' safety awareness is weak, and they did not follow the procedure"),
+    (OVERTIME, "Employees are unaware of the legal limit"),
 ]
 
 SYSTEM_CAUSES = [
@@ -105,6 +126,14 @@ SYSTEM_CAUSES = [
     (NO_POLICY, "管理层认为合规只是客户审核的要求，没有指定负责人"),
     (FEES, "Recruitment outsourced to agents with no contract term banning fees to workers"),
     (FEES, "招聘外包给中介，合同中没有禁止向工人收费的条款"),
+    # workers' unawareness with the system failure behind it is a real cause
+    (FIRE_EXIT, "员工不了解消防规定，公司没有组织消防培训"),
+    (FIRE_EXIT, "工人意识不强，主管没有每天检查消防通道"),
+    (FIRE_EXIT, "员工不了解消防规定，仓库管理员没有被指定负责通道"),
+    (FIRE_EXIT, "Workers are not aware of the rules because there is no induction training on fire safety"),
+    (FIRE_EXIT, "Workers lack awareness since nobody is assigned to brief new workers"),
+    (FIRE_EXIT, "No awareness training for new workers, and no one checks the exits"),
+    (OVERTIME, "生产主管不了解加班上限，也没有人负责跟踪每月工时"),
 ]
 
 
@@ -382,3 +411,174 @@ def test_validation_messages():
     assert any("not what" in p for p in rc.validate(answer(actions=[PreventiveAction("", who="Li")])))
     assert rc.validate(answer()) == []
     assert rc.validate_text_answer("", "x", "y", None) == ["The root cause is empty."]
+
+
+def test_awareness_only_message_explains():
+    """Blaming the workers' awareness gets a message that says which system failures to look for."""
+    w = next(w for w in check_answer(FIRE_EXIT, answer(root_cause="员工不了解消防规定"))
+             if w.code == Check.ROOT_CAUSE_RESTATES_FINDING.value)
+    assert "awareness" in w.message and "training" in w.message and "supervision" in w.message
+
+
+@pytest.mark.parametrize("text", ["没有根据产能制定生产计划，客户临时改单", "客户交期太短，接单时没有评估产能"])
+def test_chinese_good_examples_have_no_warning(text):
+    """A specific Chinese root cause with system changes gets no warning at all."""
+    assert check_answer(OVERTIME, answer(root_cause=text)) == []
+
+
+# --- the same answer pasted across the items of a CAP ----------------------------------------------------------------
+
+BOILERPLATE_ZH = "员工不了解消防规定"
+SPECIFIC = [
+    "No production planning against capacity; late order changes accepted",
+    "没有根据产能制定生产计划，客户临时改单",
+    "Nobody is assigned to check the exits daily and the warehouse is too small",
+    "招聘外包给中介，合同中没有禁止向工人收费的条款",
+    "Payroll clerk not trained on the new minimum wage and no second check of the payroll",
+    "Chemical store built without a procedure for labels or safety data sheets",
+]
+PLAN = "1. Capacity check procedure before orders are accepted\n2. Monthly hours report to the general manager"
+
+
+def items(*answers, kinds=None, plan=PLAN):
+    """ItemAnswers for the given root causes, each of its own violation type unless kinds are given."""
+    kinds = kinds or [f"type:T-{n:03d}" for n in range(len(answers))]
+    return [rc.ItemAnswer(kind, text, plan if isinstance(plan, str) else plan[n])
+            for n, (kind, text) in enumerate(zip(kinds, answers))]
+
+
+def distinct_plans(n):
+    return [f"{n}. " + text for n, text in enumerate([
+        "Safety officer checks every exit weekly and signs the checklist", "Employer-pays clause in agency contracts",
+        "Second payroll check by the finance manager", "Procedure for labels and safety data sheets at the chemical store",
+        "Order acceptance reviewed against the capacity plan", "Grievance hotline posted in every workshop",
+        "Leave rights added to the induction procedure", "Annual legal register review", "Budget for a second warehouse",
+        "Age check procedure at hiring", "Night-shift safeguards written into the HR procedure",
+        "Worker committee meets the general manager monthly"] * 10, start=1)][:n]
+
+
+def test_answer_normalisation_ignores_case_punctuation_spacing_and_width():
+    """Answers that differ only in case, punctuation, spacing or full/half-width characters are the same."""
+    assert rc.normalise_answer("员工不了解消防规定。") == rc.normalise_answer("＂员工 不了解 消防规定＂")
+    assert rc.normalise_answer("Workers are NOT aware of the rules!") == rc.normalise_answer("ｗｏｒｋｅｒｓ are not aware of the rules")
+    assert rc.answer_similarity("员工不了解消防规定。", "员工，不了解消防规定") == 1.0
+    assert rc.answer_similarity("Workers are not aware of the rules", "Workers are not aware of the fire rules") >= 0.85
+    assert rc.answer_similarity(SPECIFIC[0], SPECIFIC[2]) < 0.5
+    assert rc.answer_similarity("", "") == 0.0 and rc.answer_similarity("。", "，") == 0.0
+
+
+def test_twenty_pasted_chinese_items_are_flagged():
+    """The QA case: one boilerplate root cause pasted into 20 findings of different types flags all 20."""
+    shared = rc.shared_answers(items(*[BOILERPLATE_ZH + ("。" if n % 2 else "") for n in range(20)],
+                                     plan=distinct_plans(20)))
+    assert all(len(s) == 1 and s[0].part == "root_cause" and s[0].items == 20 and s[0].kinds == 20 for s in shared)
+    w = next(w for w in check_answer(FIRE_EXIT, answer(root_cause=BOILERPLATE_ZH), shared=shared[0])
+             if w.code == "same_answer_across_items")
+    assert "20 items" in w.message and BOILERPLATE_ZH in w.message and "20 different types" in w.message
+    assert "boilerplate" in w.message and w.is_open
+
+
+def test_twenty_pasted_english_items_with_small_differences_are_flagged():
+    """English boilerplate with changed case, punctuation, spacing, width or one extra word is still the same."""
+    variants = ["Workers are not aware of the rules.", "workers are not aware of the rules",
+                "Workers  are not aware of the  RULES!", "Ｗorkers are not aware of the rules",
+                "Workers are not aware of the fire rules"]
+    shared = rc.shared_answers(items(*[variants[n % 5] for n in range(20)], plan=distinct_plans(20)))
+    assert {s[0].items for s in shared} == {20}
+
+
+def test_two_identical_items_are_below_the_threshold():
+    """Two items with the same answer are not flagged: it takes three kinds of finding to call it boilerplate."""
+    shared = rc.shared_answers(items(BOILERPLATE_ZH, BOILERPLATE_ZH, SPECIFIC[0], plan=distinct_plans(3)))
+    assert shared == [(), (), ()]
+
+
+def test_identical_answers_for_one_violation_type_are_not_flagged():
+    """Five items of the same violation type (one violation in five departments) may share their answer."""
+    shared = rc.shared_answers(items(*[SPECIFIC[1]] * 5, kinds=["type:HRS-002"] * 5))
+    assert shared == [()] * 5
+
+
+def test_three_items_need_three_kinds_of_finding():
+    """Three items sharing an answer are flagged only when their findings are of three different kinds."""
+    two_kinds = rc.shared_answers(items(*[SPECIFIC[1]] * 3, kinds=["type:A", "type:A", "type:B"],
+                                        plan=distinct_plans(3)))
+    assert two_kinds == [()] * 3
+    three_kinds = rc.shared_answers(items(*[SPECIFIC[1]] * 3, kinds=["type:A", "type:B", "title:blocked exit"],
+                                          plan=distinct_plans(3)))
+    assert [s[0].items for s in three_kinds] == [3, 3, 3]
+
+
+def test_specific_answers_are_not_flagged():
+    """Items with their own root causes and actions get no across-items warning, however many there are."""
+    shared = rc.shared_answers(items(*SPECIFIC, plan=distinct_plans(len(SPECIFIC))))
+    assert shared == [()] * len(SPECIFIC)
+    assert not any(rc.shared_answers(items("", "", "", "", plan=distinct_plans(4))))  # no answer yet: no warning
+
+
+def test_pasted_preventive_action_is_flagged_too():
+    """The same preventive action for many kinds of finding is flagged, in one warning with the root cause."""
+    only_plan = rc.shared_answers(items(*SPECIFIC[:4], plan="加强员工培训"))
+    assert [s[0].part for s in only_plan] == ["preventive_action"] * 4
+    w = next(w for w in check_answer(OVERTIME, answer(), shared=only_plan[0])
+             if w.code == "same_answer_across_items")
+    assert "preventive action" in w.message and "4 items" in w.message
+    both = rc.shared_answers(items(*[SPECIFIC[0]] * 4, plan="加强员工培训"))
+    ws = [w for w in check_answer(OVERTIME, answer(), shared=both[0]) if w.code == "same_answer_across_items"]
+    assert len(ws) == 1 and "root cause" in ws[0].message and "preventive action" in ws[0].message
+
+
+def test_pasted_answer_override_and_quality():
+    """The warning closes with an override and a reason, lapses when the answer changes, and counts in quality."""
+    answers = items(*([SPECIFIC[0]] * 3 + SPECIFIC[1:3]), plan=distinct_plans(5))
+    shared = rc.shared_answers(answers)
+    entries = [answer(root_cause=a.root_cause, actions=rc.parse_preventive_action(a.preventive_action)[0])
+               for a in answers]
+    before = [check_answer(OVERTIME, e) for e in entries]
+    assert rc.cap_quality(before) == 100
+    after = [check_answer(OVERTIME, e, shared=s) for e, s in zip(entries, shared)]
+    assert rc.cap_quality(after) == 40  # 3 of 5 items are pasted
+    accepted = rc.with_override(entries[0], "same_answer_across_items", "One planning failure behind all three")
+    assert codes(check_answer(OVERTIME, accepted, shared=shared[0])) == set()
+    accepted.root_cause = accepted.whys[0] = SPECIFIC[0] + " again"
+    assert "same_answer_across_items" in codes(check_answer(OVERTIME, accepted, shared=shared[0]))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.text(alphabet="ab 员工不了解。ＡB,", max_size=12), max_size=25),
+       st.sampled_from([0.5, 0.85, 1.0]))
+def test_grouping_matches_comparing_every_pair(texts, threshold):
+    """The filtered pair search groups exactly as comparing every pair of answers would."""
+    parent = list(range(len(texts)))
+
+    def root(n):
+        while parent[n] != n:
+            n = parent[n]
+        return n
+
+    for i in range(len(texts)):
+        for j in range(i + 1, len(texts)):
+            if rc.answer_similarity(texts[i], texts[j]) >= threshold - 1e-9:
+                parent[root(i)] = root(j)
+    expected = {}
+    for i, t in enumerate(texts):
+        if rc.normalise_answer(t):
+            expected.setdefault(root(i), []).append(i)
+    assert sorted(rc.near_identical_groups(texts, threshold)) == sorted(g for g in expected.values() if len(g) > 1)
+
+
+def test_120_items_are_compared_quickly():
+    """A CAP of 120 items with long answers all drawn from the same few words (the worst case for the pair search)
+    is compared in well under 0.2 s."""
+    import random
+    import time
+
+    rng = random.Random(4)
+    words = ("no procedure for checking capacity before orders supervisors never review the weekly hours report "
+             "nobody responsible buyer changes budget equipment grievance").split()
+    zh = "没有根据产能制定生产计划客户临时改单主管未检查消防通道仓库面积不足员工代表申诉渠道预算设备"
+    answers = [rc.ItemAnswer(f"type:{n}", " ".join(rng.choice(words) for _ in range(60)),
+                             "".join(rng.choice(zh) for _ in range(150))) for n in range(120)]
+    started = time.perf_counter()
+    rc.shared_answers(answers)
+    assert time.perf_counter() - started < 0.15
