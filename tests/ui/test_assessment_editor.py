@@ -415,3 +415,41 @@ def test_free_text_prompts_for_category_then_severity_by_keyboard(qtbot, page):
     d = editor.model.draft(0)
     assert (d.category, d.severity) == ("health-safety", "major")
     qtbot.waitUntil(lambda: editor.reasons.badge.score == 8)
+
+
+def test_live_rating_and_opening_read_off_the_gui_thread(qtbot, page, ctx, monkeypatch):
+    """The live preview, the earlier findings and opening an assessment run on the database worker; a preview
+    answer overtaken by newer input is not shown."""
+    import threading
+
+    from csrdesk.services import assessment_list as list_service
+    from csrdesk.services import assessments as service
+
+    threads = []
+
+    def spy(fn):
+        return lambda *a, **k: threads.append((fn.__name__, threading.current_thread())) or fn(*a, **k)
+
+    for module, name in ((service, "preview_rating"), (service, "assessment_detail"),
+                         (list_service, "past_findings")):
+        monkeypatch.setattr(module, name, spy(getattr(module, name)))
+    editor = page.editor
+    page.new_assessment("CN-0001")
+    shown = []
+    real_show = editor.reasons.show_result
+    monkeypatch.setattr(editor.reasons, "show_result", lambda r: shown.append(r.score) or real_show(r))
+    editor.add_library_finding("MGT-001")
+    editor.refresh_rating()
+    editor.add_library_finding("HRS-001")
+    editor.refresh_rating()
+    qtbot.waitUntil(lambda: not ctx.busy)
+    assert shown == [9]  # the answer for one finding came after two were typed: dropped
+    editor.save()
+    qtbot.waitUntil(lambda: editor.assessment_id is not None, timeout=5000)
+    saved_id = editor.assessment_id
+    page.new_assessment("CN-0001")
+    assert page.open_item("assessment", saved_id)
+    qtbot.waitUntil(lambda: editor.assessment_id == saved_id)
+    names = {name for name, _t in threads}
+    assert {"preview_rating", "assessment_detail", "past_findings"} <= names
+    assert all(t is not threading.main_thread() for _n, t in threads)

@@ -219,3 +219,93 @@ def test_opening_a_cap_item_selects_it_and_unsaved_answers_ask_first(qtbot, page
     assert page.panel.detail.row.id == target.id and page.panel.leader.text() == "Nguyen Van An"
     assert page.has_unsaved_changes()
     assert page.table.current_row().id == target.id
+
+
+@pytest.fixture
+def many(db, supplier):
+    """CN-0001: 40 items overdue (an audit 300 days ago); VN-0002: 40 items due later (an audit last week)."""
+    create_supplier(db, SupplierInput(name="Hanoi Knit Co.", code="VN-0002", country="Vietnam"), status="active")
+    record_assessment(db, AssessmentInput(
+        supplier_code="CN-0001", date=date.today() - timedelta(days=300), findings=[
+            FindingInput(title=f"Old finding {i:02d}", severity="major", days_allowed=30 + i) for i in range(40)]))
+    record_assessment(db, AssessmentInput(
+        supplier_code="VN-0002", date=date.today() - timedelta(days=7), findings=[
+            FindingInput(title=f"New finding {i:02d}", severity="minor", days_allowed=90) for i in range(40)]))
+
+
+@pytest.fixture
+def long_page(qtbot, ctx, many):
+    widget = CapsPage(ctx)
+    qtbot.addWidget(widget)
+    widget.resize(1400, 700)
+    widget.show()
+    qtbot.waitUntil(lambda: not widget._loading and not ctx.busy)
+    return widget
+
+
+def test_changing_a_filter_starts_the_list_at_the_top(qtbot, long_page):
+    """Scrolled down the open items, choosing 'Overdue' shows the list from its first row, not mid-list."""
+    page = long_page
+    bar = page.table.verticalScrollBar()
+    page.table.scrollToBottom()
+    qtbot.waitUntil(lambda: bar.value() > 0)
+    page.set_show(SHOW_OVERDUE)
+    assert page.model.visible_count == 40
+    assert bar.maximum() > 0 and bar.value() == 0
+    page.table.scrollToBottom()
+    qtbot.waitUntil(lambda: bar.value() > 0)
+    qtbot.keyClicks(page.filter_box, "Old")
+    assert bar.value() == 0
+
+
+def test_the_panel_shows_the_selected_row_or_nothing_after_filtering(qtbot, long_page, ctx):
+    """An item hidden by a new filter leaves the selection and the panel; one still listed stays selected and
+    shown."""
+    page = long_page
+    old = next(r for r in _rows(page) if r.finding == "Old finding 05")
+    _select(qtbot, page, "Old finding 05")
+    page.filter_box.setText("VN-0002")
+    qtbot.waitUntil(lambda: not ctx.busy)
+    assert page.table.selected_rows() == []
+    assert page.panel.detail is None and "Select an item" in page.panel.heading.text()
+
+    page.filter_box.clear()
+    _select(qtbot, page, "Old finding 05")
+    page.set_show(SHOW_OVERDUE)
+    qtbot.waitUntil(lambda: not ctx.busy)
+    assert [r.id for r in page.table.selected_rows()] == [old.id]
+    assert page.panel.detail.row.id == old.id
+
+
+def test_unsaved_answer_of_a_hidden_item_is_kept_and_pointed_out(qtbot, long_page, ctx):
+    """Filtering away an item with unsaved edits keeps the edits in the panel and says so."""
+    page = long_page
+    _select(qtbot, page, "Old finding 05")
+    page.panel.leader.setText("Wang Fang")
+    page.filter_box.setText("VN-0002")
+    assert page.panel.leader.text() == "Wang Fang" and page.panel.is_dirty()
+    assert "hidden by the filters" in page.panel.message.text()
+
+
+def test_item_details_are_read_off_the_gui_thread_and_late_answers_dropped(qtbot, long_page, ctx, monkeypatch):
+    """The detail of a selected item is read on the database worker; of two quick selections only the last is
+    shown."""
+    import threading
+
+    from csrdesk.services import caps as cap_service
+
+    page = long_page
+    threads, shown = [], []
+    real = cap_service.item_detail
+    monkeypatch.setattr(cap_service, "item_detail",
+                        lambda *a, **k: threads.append(threading.current_thread()) or real(*a, **k))
+    real_show = page.panel.show_item
+    monkeypatch.setattr(page.panel, "show_item",
+                        lambda d, c: shown.append(d.row.finding if d else None) or real_show(d, c))
+    rows = _rows(page)
+    page.table.select_id(rows[3].id)
+    page.table.select_id(rows[4].id)
+    qtbot.waitUntil(lambda: not ctx.busy)
+    assert threads and all(t is not threading.main_thread() for t in threads)
+    assert shown == [rows[4].finding]
+    assert page.panel.detail.row.id == rows[4].id

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, Callable, Optional, Sequence
 
-from PySide6.QtCore import QDate, QSignalBlocker, Qt, Signal
+from PySide6.QtCore import QDate, QModelIndex, QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox, QCompleter, QDateEdit, QFormLayout, QFrame, QHBoxLayout, QInputDialog, QLabel, QLineEdit, QMenu,
@@ -23,11 +23,13 @@ from csrdesk.services.backup import before_bulk_change
 from csrdesk.services.caps import CapDetail, CapItemDetail, CapItemRow
 from csrdesk.services.errors import UserError
 from csrdesk.ui import theme
+from csrdesk.ui.pages.base import page_header
 from csrdesk.ui.tables import Column, FilterBox, RowTableModel, TableView, build_search_texts, count_text
 from csrdesk.ui.widgets.buttons import primary_button
 from csrdesk.ui.widgets.evidence_list import EvidenceList
 from csrdesk.ui.widgets.findings_grid import SEVERITY_COLOURS
 from csrdesk.ui.widgets.rating_badge import RatingBadge
+from csrdesk.ui.widgets.record_form import RecordFormMixin
 
 log = logging.getLogger(__name__)
 
@@ -114,7 +116,7 @@ def _chip(text: str, colour: str) -> str:
             f"&nbsp;{text}&nbsp;</span>")
 
 
-class ItemPanel(QWidget):
+class ItemPanel(RecordFormMixin, QWidget):
     """One CAP item: the finding and requirements, the factory's answer, evidence, verification, and its CAP."""
 
     status_requested = Signal(str)  # move the shown item to this status
@@ -384,13 +386,9 @@ class ItemPanel(QWidget):
             if item.widget() is not None:
                 item.widget().deleteLater()
 
-    # --- editing -----------------------------------------------------------------------------------------------
-    def changes(self) -> dict[str, Any]:
-        """The fields edited since the item was shown (what update_item needs)."""
-        d = self.detail
-        if d is None:
-            return {}
-        current = {
+    # --- editing (changes, is_dirty, revert and messages come from RecordFormMixin) --------------------------------
+    def form_values(self) -> dict[str, Any]:
+        return {
             "root_cause": self.root_cause.toPlainText().strip(),
             "preventive_action": self.preventive.toPlainText().strip(),
             "project_leader": self.leader.text().strip(),
@@ -398,39 +396,24 @@ class ItemPanel(QWidget):
             "evidence_notes": self.evidence_notes.toPlainText().strip(),
             "verification_notes": self.verification_notes.toPlainText().strip(),
         }
-        saved = {
+
+    def saved_values(self) -> Optional[dict[str, Any]]:
+        d = self.detail
+        if d is None:
+            return None
+        return {
             "root_cause": d.row.root_cause.strip(), "preventive_action": d.row.preventive_action.strip(),
             "project_leader": d.row.project_leader.strip(), "planned_date": d.row.planned_date,
             "evidence_notes": d.evidence_notes.strip(), "verification_notes": d.verification_notes.strip(),
         }
-        return {k: v for k, v in current.items() if v != saved[k]}
 
-    def is_dirty(self) -> bool:
-        return bool(self.changes())
-
-    def _edited(self, *_args) -> None:
-        if self._loading:
-            return
-        dirty = self.is_dirty()
-        self.save_button.setEnabled(dirty)
-        self.revert_button.setEnabled(dirty)
-        if dirty:
-            self.set_message("● Unsaved changes", warning=True)
-        elif self.message.text().startswith("●"):
-            self.set_message("")
+    def show_saved(self) -> None:
+        self.show_item(self.detail, self.cap)
 
     def _save(self) -> None:
         changes = self.changes()
         if changes:
             self.save_requested.emit(changes)
-
-    def revert(self) -> None:
-        self.show_item(self.detail, self.cap)
-
-    def set_message(self, text: str, *, error: bool = False, warning: bool = False) -> None:
-        self.message.setText(text)
-        colour = theme.OVERDUE if error else (theme.WARNING if warning else theme.OK)
-        self.message.setStyleSheet(f"color: {colour}; font-weight: 600;")
 
 
 class CapsPage(QWidget):
@@ -453,6 +436,9 @@ class CapsPage(QWidget):
         self._shown_item: Optional[int] = None
         self._cap_cache: dict[int, CapDetail] = {}
         self._pending_select: Any = None  # an item id, or "first", to select once the list is read
+        self._detail_seq = 0  # the latest detail read; older answers are dropped
+        self._library_seq = 0
+        self._top_after_load = False
         self.last_error: Optional[str] = None
         self.columns = cap_columns(lambda: self.today)
         self._build()
@@ -464,15 +450,8 @@ class CapsPage(QWidget):
     def _build(self) -> None:
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
-        head = QHBoxLayout()
-        title = QLabel("CAPs")
-        title.setObjectName("pageTitle")
-        self.subtitle = QLabel("")
-        self.subtitle.setObjectName("pageSubtitle")
-        head.addWidget(title)
-        head.addSpacing(12)
-        head.addWidget(self.subtitle, 1)
-        layout.addLayout(head)
+        header, self.subtitle = page_header("CAPs", "")
+        layout.addWidget(header)
 
         self.model = RowTableModel(self.columns, self, row_background=lambda r: _OVERDUE_BG if r.overdue else None)
         filters = QHBoxLayout()
@@ -549,6 +528,7 @@ class CapsPage(QWidget):
         self.supplier_box.currentIndexChanged.connect(self.apply_filters)
         self.supplier_box.lineEdit().editingFinished.connect(self._supplier_text_done)
         self.category_box.currentIndexChanged.connect(self.apply_filters)
+        self.filter_box.textChanged.connect(self._filters_changed)  # after the box filtered the model
         self.cap_chip.clicked.connect(lambda: self.set_cap_filter(None))
         self.model.filtered.connect(self._update_counts)
         self.table.selection_changed_rows.connect(self._selection_changed)
@@ -560,9 +540,29 @@ class CapsPage(QWidget):
         self.restore_state()
 
     def _read_library(self) -> None:
+        """Categories and finding types (for the category filter and the panel's examples), read on the worker;
+        the list read queued after it arrives later, so its category column has the titles."""
         self._library_read = True
-        _Categories.titles = {c.key: c.title for c in library.list_categories(self.ctx.db)}
-        self.panel.library = {v.key: v for v in library.list_violation_types(self.ctx.db, include_archived=True)}
+        self._library_seq += 1
+        seq = self._library_seq
+        db = self.ctx.db
+
+        def read():
+            return (library.list_categories(db), library.list_violation_types(db, include_archived=True))
+
+        def done(result) -> None:
+            if seq == self._library_seq:
+                self._library_loaded(*result)
+
+        def failed(exc: BaseException) -> None:
+            self._library_read = False  # tried again with the next reload
+            self.ctx.show_error(self, exc)
+
+        self.ctx.run(read, on_done=done, on_error=failed, parent=self)
+
+    def _library_loaded(self, categories, types) -> None:
+        _Categories.titles = {c.key: c.title for c in categories}
+        self.panel.library = {v.key: v for v in types}
         current = self.category_box.currentData()
         with QSignalBlocker(self.category_box):
             self.category_box.clear()
@@ -596,6 +596,7 @@ class CapsPage(QWidget):
         self._cap_cache.clear()
         self._loading = False
         self._loaded_all = include_closed
+        to_top, self._top_after_load = self._top_after_load, False
         self._rows = rows
         self._search = texts
         self._index = {r.id: i for i, r in enumerate(rows)}
@@ -607,6 +608,8 @@ class CapsPage(QWidget):
         self._pending_select = None
         if target == "first":
             target = self.model.row_at(0).id if self.model.visible_count else None
+        if to_top:
+            self._filters_changed()
         if target is not None and target != self._shown_item:
             self.table.select_id(target)  # the selection handler shows it
         elif self._shown_item is not None and not self.panel.is_dirty():
@@ -682,9 +685,42 @@ class CapsPage(QWidget):
 
     def apply_filters(self, *_args) -> None:
         self.model.set_predicate(self._predicate())
+        self._filters_changed()
+
+    def _filters_changed(self, *_args) -> None:
+        """After a filter change the list starts at the top (the worst items first, not wherever the old list was
+        scrolled to). The item shown stays selected when it still passes the filters; otherwise nothing is
+        selected and the panel empties, unless it holds unsaved edits, which are kept and pointed out."""
+        self.table.scrollToTop()
+        shown = self._shown_item
+        selection = self.table.selectionModel()
+        if shown is not None and self.model.position_of(shown) is not None:
+            if shown not in [r.id for r in self.table.selected_rows()]:
+                with QSignalBlocker(selection):
+                    index = self.model.index_of(shown)
+                    selection.setCurrentIndex(index, selection.SelectionFlag.ClearAndSelect
+                                              | selection.SelectionFlag.Rows)
+                self.table.scrollToTop()
+            if self.panel.message.text().startswith("This item is hidden"):
+                self.panel._edited()
+                if self.panel.message.text().startswith("This item is hidden"):
+                    self.panel.set_message("")
+            self._update_status_button(self.table.selected_rows())
+            return
+        with QSignalBlocker(selection):
+            selection.clearSelection()
+            selection.setCurrentIndex(QModelIndex(), selection.SelectionFlag.NoUpdate)
+        self._update_status_button([])
+        if shown is None:
+            return
+        if self.panel.is_dirty():
+            self.panel.set_message("This item is hidden by the filters; save or revert its changes.", warning=True)
+            return
+        self._show_item(None)
 
     def _show_changed(self, *_args) -> None:
         if self.show_box.currentData() == SHOW_ALL and not self._loaded_all:
+            self._top_after_load = True
             self.reload()
         else:
             self.apply_filters()
@@ -704,9 +740,12 @@ class CapsPage(QWidget):
         self.apply_filters()
 
     # --- selection and the detail panel ------------------------------------------------------------------------
-    def _selection_changed(self, rows: list) -> None:
+    def _update_status_button(self, rows: list) -> None:
         self.status_button.setEnabled(bool(rows))
         self.status_button.setText(f"Change status of {len(rows)} items…" if len(rows) > 1 else "Change status…")
+
+    def _selection_changed(self, rows: list) -> None:
+        self._update_status_button(rows)
         current = self.table.current_row()
         if current is None and len(rows) == 1:
             current = rows[0]
@@ -721,27 +760,38 @@ class CapsPage(QWidget):
         self._show_item(target)
 
     def _show_item(self, item_id: Optional[int]) -> None:
+        """Shows the item in the panel, read on the worker; when the selection moved on before the answer came,
+        the answer is dropped. The item's CAP is kept while moving between items of one CAP (a CAP of 100 items
+        takes tens of milliseconds to read) and read again after any change."""
         self._shown_item = item_id
+        self._detail_seq += 1
+        seq = self._detail_seq
         if item_id is None:
             self.panel.show_item(None, None)
             return
-        try:
-            detail = cap_service.item_detail(self.ctx.db, item_id, self.today)
-            cap = self._cap(detail.row.cap_id)
-        except UserError as exc:
-            self.panel.show_item(None, None)
-            self.panel.set_message(str(exc), error=True)
-            return
-        self.panel.show_item(detail, cap)
+        db, today, cached = self.ctx.db, self.today, dict(self._cap_cache)
 
-    def _cap(self, cap_id: int) -> CapDetail:
-        """The CAP of the shown item; kept while moving between items of one CAP (a CAP of 100 items takes
-        tens of milliseconds to read), dropped after any change."""
-        cap = self._cap_cache.get(cap_id)
-        if cap is None:
-            self._cap_cache = {cap_id: cap_service.cap_detail(self.ctx.db, cap_id, self.today)}
-            cap = self._cap_cache[cap_id]
-        return cap
+        def read():
+            detail = cap_service.item_detail(db, item_id, today)
+            cap = cached.get(detail.row.cap_id) or cap_service.cap_detail(db, detail.row.cap_id, today)
+            return detail, cap
+
+        def done(result) -> None:
+            if seq != self._detail_seq:
+                return
+            detail, cap = result
+            self._cap_cache = {cap.id: cap}
+            self.panel.show_item(detail, cap)
+
+        def failed(exc: BaseException) -> None:
+            if seq != self._detail_seq:
+                return
+            self.panel.show_item(None, None)
+            self.panel.set_message(" ".join(str(exc).split()), error=True)
+            if not isinstance(exc, UserError):
+                self.ctx.show_error(self, exc)
+
+        self.ctx.run(read, on_done=done, on_error=failed, parent=self)
 
     def _panel_ids(self) -> list[int]:
         return [self.panel.detail.row.id] if self.panel.detail is not None else []
@@ -796,9 +846,9 @@ class CapsPage(QWidget):
         self._update_rows([detail.row])
         if self.panel.detail is not None and self.panel.detail.row.id == detail.row.id:
             self._cap_cache.clear()
-            cap = self._cap(detail.row.cap_id)
-            self.panel.show_item(detail, cap)
+            self.panel.show_item(detail, self.panel.cap)  # the saved answer at once; its CAP follows
             self.panel.set_message("Saved.")
+            self._show_item(detail.row.id)
         self._notify()
 
     def _item_failed(self, exc: BaseException) -> None:

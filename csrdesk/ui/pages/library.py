@@ -19,10 +19,12 @@ from csrdesk.services import library
 from csrdesk.services.errors import UserError
 from csrdesk.services.library import MatrixChange, RerateImpact, ViolationTypeInfo
 from csrdesk.ui import theme
+from csrdesk.ui.pages.base import page_header
 from csrdesk.ui.tables import Column, FilterBox, RowTableModel, TableView, count_text
 from csrdesk.ui.widgets.buttons import primary_button
 from csrdesk.ui.widgets.findings_grid import SEVERITY_COLOURS
 from csrdesk.ui.widgets.rating_badge import text_colour_on
+from csrdesk.ui.widgets.record_form import RecordFormMixin
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +69,7 @@ def _lines(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
-class TypeEditor(QWidget):
+class TypeEditor(RecordFormMixin, QWidget):
     """Edits one violation type: titles, category, severity, time allowed, requirements and guidance."""
 
     save_requested = Signal(str, dict)
@@ -223,11 +225,9 @@ class TypeEditor(QWidget):
             parts.append(f"<b>{s.value} {pts}</b>" if s in own else f"{s.value} {pts}")
         self.points_label.setText(" · ".join(parts))
 
-    def changes(self) -> dict[str, Any]:
-        info = self.info
-        if info is None:
-            return {}
-        current = {
+    # --- editing (changes, is_dirty, revert and messages come from RecordFormMixin) --------------------------------
+    def form_values(self) -> dict[str, Any]:
+        return {
             "title": " ".join(self.title.text().split()),
             "title_zh": self.title_zh.text().strip(),
             "category": self.category.currentData(),
@@ -241,7 +241,12 @@ class TypeEditor(QWidget):
             "preventive_action_examples": _lines(self.preventive.toPlainText()),
             "victim_protection": self.victim.isChecked(),
         }
-        saved = {
+
+    def saved_values(self) -> Optional[dict[str, Any]]:
+        info = self.info
+        if info is None:
+            return None
+        return {
             "title": info.title, "title_zh": info.title_zh, "category": info.category, "severity": info.severity,
             "days_allowed": info.days_allowed, "legal_topic": info.legal_topic or None,
             "description": info.description.strip(), "code_requirement": info.code_requirement.strip(),
@@ -250,21 +255,9 @@ class TypeEditor(QWidget):
             "preventive_action_examples": list(info.preventive_action_examples),
             "victim_protection": info.victim_protection,
         }
-        return {k: v for k, v in current.items() if v != saved[k]}
 
-    def is_dirty(self) -> bool:
-        return bool(self.changes())
-
-    def _edited(self, *_args) -> None:
-        if self._loading:
-            return
-        dirty = self.is_dirty()
-        self.save_button.setEnabled(dirty)
-        self.revert_button.setEnabled(dirty)
-        if dirty:
-            self.set_message("● Unsaved changes", warning=True)
-        elif self.message.text().startswith("●"):
-            self.set_message("")
+    def show_saved(self) -> None:
+        self.show_type(self.info)
 
     def _save(self) -> None:
         changes = self.changes()
@@ -273,15 +266,6 @@ class TypeEditor(QWidget):
                 self.set_message("A finding type needs a title.", error=True)
                 return
             self.save_requested.emit(self.info.key, changes)
-
-    def revert(self) -> None:
-        self.show_type(self.info)
-        self.set_message("")
-
-    def set_message(self, text: str, *, error: bool = False, warning: bool = False) -> None:
-        self.message.setText(text)
-        colour = theme.OVERDUE if error else (theme.WARNING if warning else theme.OK)
-        self.message.setStyleSheet(f"color: {colour}; font-weight: 600;")
 
 
 class NewTypeDialog(QDialog):
@@ -615,15 +599,8 @@ class LibraryPage(QWidget):
     def _build(self) -> None:
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
-        head = QHBoxLayout()
-        title = QLabel("Library")
-        title.setObjectName("pageTitle")
-        self.subtitle = QLabel("")
-        self.subtitle.setObjectName("pageSubtitle")
-        head.addWidget(title)
-        head.addSpacing(12)
-        head.addWidget(self.subtitle, 1)
-        layout.addLayout(head)
+        header, self.subtitle = page_header("Library", "")
+        layout.addWidget(header)
         self.tabs = QTabWidget(self)
         layout.addWidget(self.tabs, 1)
 
@@ -879,12 +856,18 @@ class LibraryPage(QWidget):
                 self._set_matrix_message("Not saved: the matrix is as it was. Your edits are still here.",
                                          warning=True)
                 return
-            self.ctx.run(library.save_matrix_change, self.ctx.db, change, on_done=saved, on_error=self._matrix_failed,
+            db = self.ctx.db
+
+            def save_and_read():  # on the worker: the matrix as saved comes back with the impacts
+                impacts = library.save_matrix_change(db, change)
+                return impacts, library.get_matrix(db)
+
+            self.ctx.run(save_and_read, on_done=saved, on_error=self._matrix_failed,
                          label="Saving the matrix and re-rating assessments…", parent=self)
 
-        def saved(impacts: list[RerateImpact]) -> None:
+        def saved(result) -> None:
+            impacts, matrix = result
             self.last_error = None
-            matrix = library.get_matrix(self.ctx.db)
             _Matrix.current = matrix
             self.matrix.load(matrix)
             self.editor.update_points()
