@@ -143,3 +143,65 @@ def test_plan_json(capsys, dbfile, cap):
     assert plan["groups"][-1]["key"] == "not-analysed"
     code, out, _ = run(capsys, "--db", dbfile, "caps", "plan", str(cap_id))
     assert "Systems-improvement plan" in out and "Procedure (business process)" in out
+
+
+@pytest.fixture
+def four_findings(dbfile):
+    """A CAP whose response came back, with findings of four different types: (cap id, item ids)."""
+    from csrdesk.services import caps as caps_service
+    from csrdesk.services.assessments import AssessmentInput, FindingInput, record_assessment
+    from csrdesk.services.startup import open_workspace
+    from csrdesk.services.suppliers import SupplierInput, create_supplier
+
+    db = open_workspace(dbfile)
+    create_supplier(db, SupplierInput(name="Ningbo Harbour Garments", code="CN-0077", country="China"))
+    d = record_assessment(db, AssessmentInput("CN-0077", date(2026, 3, 2), "periodic", findings=[
+        FindingInput("Fire extinguishers not inspected, expired or not accessible", "minor", violation_type="HSF-014"),
+        FindingInput("Evacuation routes and aisles obstructed", "major", violation_type="HSF-010"),
+        FindingInput("Personal protective equipment not provided or not used", "major", violation_type="HSF-018"),
+        FindingInput("Payslips missing or not itemised", "minor", violation_type="WAG-008")]))
+    caps_service.change_cap_status(db, d.cap_id, "sent", today=date(2026, 3, 10))
+    caps_service.change_cap_status(db, d.cap_id, "response received")
+    items = [i.row.id for i in caps_service.cap_detail(db, d.cap_id).items]
+    db.dispose()
+    return d.cap_id, items
+
+
+def test_check_json_flags_an_answer_pasted_across_items(capsys, dbfile, four_findings):
+    """caps check --json shows same_answer_across_items (saying how many items share it) on pasted answers only,
+    and the quality counts them; an override with a reason closes it."""
+    cap_id, items = four_findings
+    pasted = ("Nobody is assigned to check the workshops every day",
+              "1. Safety officer appointed to check every workshop daily and sign the checklist")
+    for n, item in enumerate(items[:3]):
+        code, out, err = update(capsys, dbfile, cap_id, item, pasted[0] + ("." if n else ""), pasted[1], "Chen Jie",
+                                "--json")
+        assert code == 0, err
+    assert "3 items" in next(w["message"] for w in json.loads(out)["warnings"]
+                             if w["code"] == "same_answer_across_items")
+    update(capsys, dbfile, cap_id, items[3], "Payslip template has no field for overtime hours",
+           "1. New payslip template checked monthly by the finance manager", "Liu Yang")
+    code, out, err = run(capsys, "--db", dbfile, "caps", "check", str(cap_id), "--json")
+    assert code == 0, err
+    data = json.loads(out)
+    warned = {i["id"]: [w for w in i["warnings"] if w["code"] == "same_answer_across_items"] for i in data["items"]}
+    assert [bool(warned[i]) for i in items] == [True, True, True, False]
+    assert "3 items" in warned[items[0]][0]["message"] and "3 different types" in warned[items[0]][0]["message"]
+    assert data["quality"] == 25
+    code, out, err = run(capsys, "--db", dbfile, "caps", "override", str(cap_id), "--item", str(items[0]), "--code",
+                         "same_answer_across_items", "--reason", "The same daily check covers all three", "--json")
+    assert code == 0, err
+    code, out, _ = run(capsys, "--db", dbfile, "caps", "check", str(cap_id), "--json")
+    assert json.loads(out)["quality"] == 50
+
+
+def test_check_json_flags_chinese_awareness_only_root_cause(capsys, dbfile, four_findings):
+    """A Chinese root cause that only blames the workers' awareness is flagged; a specific one is not."""
+    cap_id, items = four_findings
+    code, out, err = update(capsys, dbfile, cap_id, items[0], "员工不了解消防规定", "1. 安全主任每月检查灭火器并签字记录",
+                            "陈洁", "--json")
+    assert code == 0, err
+    assert [w["code"] for w in json.loads(out)["warnings"]] == ["root_cause_restates_finding"]
+    code, out, err = update(capsys, dbfile, cap_id, items[1], "没有指定专人每天检查通道，仓库面积不足",
+                            "1. 任命仓库主管负责通道畅通，写入岗位职责\n2. 安全主任每天巡查通道并签字记录", "陈洁", "--json")
+    assert code == 0 and json.loads(out)["warnings"] == []

@@ -303,3 +303,118 @@ def test_check_cap_reports_progress(db, supplier):
     p.cancel()
     with pytest.raises(Cancelled):
         review.check_cap(db, cap_id, progress=p)
+
+
+# --- the same answer pasted across items ----------------------------------------------------------------------------
+
+TWENTY_TYPES = ["MGT-001", "MGT-002", "MGT-004", "MGT-005", "WAG-001", "WAG-002", "WAG-004", "WAG-005", "WAG-007",
+                "WAG-008", "HRS-001", "HRS-002", "HRS-004", "HRS-007", "HRS-009", "HSF-008", "HSF-010", "HSF-014",
+                "HSF-018", "HSF-020"]
+
+
+def typed_findings(db, keys):
+    from sqlalchemy import select
+
+    from csrdesk.storage.models import ViolationType
+
+    with db.reading() as s:
+        types = {v.key: (v.title, v.severity)
+                 for v in s.scalars(select(ViolationType).where(ViolationType.key.in_(keys)))}
+    return [FindingInput(types[k][0], types[k][1], violation_type=k) for k in keys]
+
+
+PASTED = dict(root_cause="Orders accepted beyond capacity without a planning procedure",
+              preventive_action="1. Order acceptance procedure with a capacity check signed by the planning manager\n"
+                                "2. Monthly dashboard of hours and wages reviewed by the general manager",
+              project_leader="Zhang Min")
+OWN_ANSWERS = [
+    dict(root_cause="Nobody in management is assigned to own labour compliance",
+         preventive_action="1. General manager appoints the HR manager as compliance owner in her job description",
+         project_leader="Wang Fang"),
+    dict(root_cause="Payroll clerk was never given the new minimum wage and nobody checks the payroll",
+         preventive_action="1. Finance manager reviews every payroll against the legal register before payment",
+         project_leader="Liu Yang"),
+    dict(root_cause="没有程序跟踪法律法规的变化，也没有指定负责人",
+         preventive_action="1. 人事经理负责每季度更新法律法规清单并报总经理审核", project_leader="陈洁"),
+]
+
+
+def test_boilerplate_pasted_into_twenty_findings_is_flagged(db, supplier):
+    """The QA case: 员工不了解消防规定 pasted into 20 findings of different types is flagged on every item."""
+    cap_id, items = sent_cap(db, findings=typed_findings(db, TWENTY_TYPES))
+    for n, item in enumerate(items):
+        last = review.record_answer(db, item, root_cause="员工不了解消防规定。" if n % 2 else "员工不了解消防规定",
+                                    preventive_action="加强员工培训", project_leader="李伟")
+    assert "20 items" in next(w.message for w in last.open_warnings if w.code == "same_answer_across_items")
+    check = review.check_cap(db, cap_id)
+    assert check.quality == 0
+    for item in check.items:
+        shared = next(w for w in item.open_warnings if w.code == "same_answer_across_items")
+        assert "20 items" in shared.message and "root cause" in shared.message and "preventive action" in shared.message
+        assert "root_cause_restates_finding" in {w.code for w in item.open_warnings}  # awareness only, too
+
+
+def test_pasted_answer_lowers_quality_until_rewritten_or_overridden(db, supplier):
+    """Pasting one good answer into other kinds of finding drops the quality; an override or a rewrite restores it."""
+    cap_id, items = sent_cap(db, findings=typed_findings(db, ["HRS-002", "MGT-002", "WAG-001", "MGT-004",
+                                                              "HSF-014", "WAG-008"]))
+    review.record_answer(db, items[0], **PASTED)
+    for item, own in zip(items[1:4], OWN_ANSWERS):
+        review.record_answer(db, item, **own)
+    assert review.check_cap(db, cap_id).quality == 67  # 4 of 6 answered, each in its own words
+    answered = review.record_answer(db, items[4], **PASTED)
+    assert answered.ok  # two items sharing an answer are below the threshold
+    answered = review.record_answer(db, items[5], **{**PASTED, "root_cause": PASTED["root_cause"].upper() + "."})
+    assert "3 items" in next(w.message for w in answered.open_warnings if w.code == "same_answer_across_items")
+    check = review.check_cap(db, cap_id)
+    flagged = [i.id for i in check.items if "same_answer_across_items" in {w.code for w in i.open_warnings}]
+    assert flagged == [items[0], items[4], items[5]] and check.quality == 50
+    review.override_warning(db, items[0], "same_answer_across_items", "One planning failure behind these findings",
+                            user="Anna")
+    assert review.check_cap(db, cap_id).quality == 67
+    assert any(h.field == "override same_answer_across_items" for h in history_for(db, "cap_item", items[0]))
+    review.record_answer(db, items[5], root_cause="Payslip template has no field for overtime hours",
+                         preventive_action="1. New payslip template checked monthly by the finance manager",
+                         project_leader="Liu Yang")
+    check = review.check_cap(db, cap_id)
+    assert check.quality == 100 and check.open_warning_count == 0
+
+
+def test_same_answer_for_one_violation_type_is_not_flagged(db, supplier):
+    """Five overtime findings (one per department) may share their answer: no warning, quality 100."""
+    cap_id, items = sent_cap(db, findings=[FindingInput(f"Monthly overtime exceeds the legal limit in {dept}",
+                                                        "major", violation_type="HRS-002")
+                                           for dept in ("sewing", "cutting", "packing", "ironing", "QC")])
+    for item in items:
+        review.record_answer(db, item, **PASTED)
+    assert review.check_cap(db, cap_id).quality == 100
+
+
+def test_120_items_checked_quickly(db, supplier):
+    """A CAP of 120 items, some pasted and some answered in their own words, is checked in well under 0.2 s."""
+    import time
+
+    from sqlalchemy import select
+
+    from csrdesk.storage.models import CapItem, ViolationType
+
+    with db.reading() as s:
+        keys = [v.key for v in s.scalars(select(ViolationType).order_by(ViolationType.key))][:40]
+    cap_id, items = sent_cap(db, findings=typed_findings(db, keys * 3))
+    with db.transaction() as s:  # answers written straight in: the check is what is timed
+        for n, item in enumerate(s.scalars(select(CapItem).where(CapItem.cap_id == cap_id))):
+            if n % 4 == 0:
+                item.root_cause, item.preventive_action = "员工不了解消防规定", "加强员工培训"
+            else:
+                item.root_cause = f"Procedure {n} for {item.finding.title.lower()} missing; nobody assigned to check it"
+                item.preventive_action = f"1. Written procedure for {item.finding.title.lower()}, checked weekly"
+            item.project_leader = "Li Wei"
+    review.check_cap(db, cap_id)  # warm-up: first queries compile
+    timings = []
+    for _ in range(3):  # the best of three, so that other work on the machine does not decide the result
+        started = time.perf_counter()
+        check = review.check_cap(db, cap_id)
+        timings.append(time.perf_counter() - started)
+    assert len(check.items) == 120 and min(timings) < 0.2, timings
+    pasted = [i for i in check.items if "same_answer_across_items" in {w.code for w in i.warnings}]
+    assert len(pasted) == 30 and "30 items" in pasted[0].warnings[-1].message
