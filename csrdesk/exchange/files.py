@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import os
 import secrets
+import threading
 import zipfile
 import zlib
 from contextlib import contextmanager
@@ -43,11 +44,13 @@ def write_atomically(path: Path | str, writer: Callable[[BinaryIO], Any]) -> Pat
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise UserError(f"Cannot create the folder {folder}: {exc.strerror or exc}.") from None
-    # A name of our own rather than mkstemp: the file keeps the permissions the user's other files get.
     tmp = folder / f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.part"
     try:
         with open(tmp, "xb") as handle:
             writer(handle)
+        # The file gets the permissions the user's other files get (-rw-r--r-- under umask 022), whatever the
+        # writer or the way the temporary file was made left on it: a tracker is shared like a letter.
+        os.chmod(tmp, normal_file_mode())
         os.replace(tmp, path)
     except OSError as exc:
         _remove(tmp)
@@ -56,6 +59,30 @@ def write_atomically(path: Path | str, writer: Callable[[BinaryIO], Any]) -> Pat
         _remove(tmp)
         raise
     return path
+
+
+_umask_lock = threading.Lock()
+
+
+def current_umask() -> int:
+    """The process's umask, read without changing it where the system allows (Linux); else set and put back at
+    once under a lock (batches write files off the GUI thread)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    with _umask_lock:
+        mask = os.umask(0o022)
+        os.umask(mask)
+    return mask
+
+
+def normal_file_mode() -> int:
+    """The permissions a new file of the user gets: 0o666 less the umask."""
+    return 0o666 & ~current_umask()
 
 
 def write_refused(path: Path, exc: OSError) -> UserError:

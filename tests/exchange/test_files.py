@@ -127,6 +127,48 @@ def test_write_atomically_gives_a_whole_file_or_none(tmp_path):
     assert files.write_atomically(target, lambda h: h.write(b"new")) == target and target.read_bytes() == b"new"
 
 
+@pytest.fixture
+def umask():
+    """Sets the process umask for one test and puts the old one back."""
+    old = os.umask(0o022)
+    yield lambda mask: os.umask(mask)
+    os.umask(old)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX")
+@pytest.mark.parametrize("mask,mode", [(0o022, 0o644), (0o002, 0o664), (0o077, 0o600)])
+def test_write_atomically_gives_the_permissions_of_the_users_umask(tmp_path, umask, mask, mode):
+    """A written file has 0o666 less the umask (-rw-r--r-- under 022), even when the writer locked it down."""
+    umask(mask)
+    assert files.current_umask() == mask
+
+    def private_writer(handle):  # what mkstemp or a library's own temporary file would leave
+        handle.write(b"tracker")
+        os.chmod(handle.name, 0o600)
+
+    target = files.write_atomically(tmp_path / "tracker.xlsx", private_writer)
+    assert target.stat().st_mode & 0o777 == mode
+    assert files.current_umask() == mask  # reading the umask did not change it
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX")
+def test_trackers_letters_and_drafts_get_the_same_normal_permissions(db, supplier, tmp_path, umask):
+    """An exported tracker, the master tracker, a letter and an e-mail draft are all -rw-r--r-- under umask 022."""
+    from csrdesk.services.letters import make_email_draft, render_cap_letter
+    from csrdesk.services.trackers import export_master, export_tracker
+
+    umask(0o022)
+    cap_id = make_cap(db)
+    written = [
+        export_tracker(db, cap_id, tmp_path / "tracker.xlsx"),
+        export_master(db, tmp_path / "master.xlsx"),
+        render_cap_letter(db, cap_id, tmp_path / "letter.docx", lang="en"),
+        make_email_draft(db, cap_id, tmp_path / "draft.eml", lang="en"),
+    ]
+    assert {p.name: oct(p.stat().st_mode & 0o777) for p in written} == {
+        "tracker.xlsx": "0o644", "master.xlsx": "0o644", "letter.docx": "0o644", "draft.eml": "0o644"}
+
+
 # ---------------------------------------------------------------- reading: the guards of outside workbooks
 
 def _supplier_list(path: Path) -> Path:
