@@ -123,6 +123,32 @@ def _open_items(ctx: BenchContext) -> str:
     return f"{len(list_items(ctx.db, today=ctx.today))} items"
 
 
+def largest_open_cap(ctx: BenchContext) -> tuple[int, int]:
+    """The open CAP with the most items (id, item count), found once per run: the worst case of one-CAP work."""
+    from sqlalchemy import func, select
+
+    from csrdesk.storage.models import Cap, CapItem
+
+    if "largest_open_cap" not in ctx.facts:
+        with ctx.db.reading() as s:
+            cap_id, count = s.execute(
+                select(CapItem.cap_id, func.count()).join(Cap, Cap.id == CapItem.cap_id)
+                .where(Cap.status != "closed").group_by(CapItem.cap_id)
+                .order_by(func.count().desc(), CapItem.cap_id).limit(1)
+            ).one()
+        ctx.facts["largest_open_cap"] = (cap_id, count)
+    return ctx.facts["largest_open_cap"]
+
+
+@measure("CAP quality checks (largest CAP)", target=0.2)
+def _cap_checks(ctx: BenchContext) -> str:
+    from csrdesk.services.review import check_cap
+
+    cap_id, count = largest_open_cap(ctx)
+    check = check_cap(ctx.db, cap_id)
+    return f"CAP {cap_id}, {count} items, quality {check.quality}"
+
+
 def _first_code(ctx: BenchContext) -> str:
     from csrdesk.services.suppliers import list_suppliers
 

@@ -9,25 +9,13 @@ import random
 import time
 from pathlib import Path
 
-from csrdesk.bench import BenchContext, measure
+from csrdesk.bench import BenchContext, largest_open_cap, measure
 
 MASTER_LIMIT = 1.5  # the master tracker may take at most this many times bare openpyxl for the same cells
 
 
 def _largest_cap(ctx: BenchContext) -> tuple[int, int]:
-    from sqlalchemy import func, select
-
-    from csrdesk.storage.models import Cap, CapItem
-
-    if "tracker_cap" not in ctx.facts:
-        with ctx.db.reading() as s:
-            cap_id, count = s.execute(
-                select(CapItem.cap_id, func.count()).join(Cap, Cap.id == CapItem.cap_id)
-                .where(Cap.status != "closed").group_by(CapItem.cap_id)
-                .order_by(func.count().desc(), CapItem.cap_id).limit(1)
-            ).one()
-        ctx.facts["tracker_cap"] = (cap_id, count)
-    return ctx.facts["tracker_cap"]
+    return largest_open_cap(ctx)
 
 
 @measure("CAP tracker out (largest CAP)", target=0.5)

