@@ -81,17 +81,17 @@ def tracker_import(args) -> int:
     if args.apply:
         result = apply_tracker_import(db, args.file, expected_cap_id=args.cap, expected_supplier=args.supplier)
         preview, applied, backup = result.preview, bool(result.applied), result.backup
-        changes = result.applied
+        changes, cap_status = result.applied, result.cap_status
     else:
         preview = preview_tracker_import(db, args.file, expected_cap_id=args.cap, expected_supplier=args.supplier)
-        applied, changes = False, preview.changes
+        applied, changes, cap_status = False, preview.changes, preview.cap_status
     if args.json:
         emit_json({
             "cap_id": preview.cap_id, "supplier": preview.supplier,
             "changes": [_change_json(c) for c in changes],
             "conflicts": [_conflict_json(c) for c in preview.conflicts],
             "problems": list(preview.problems), "notes": list(preview.notes),
-            "applied": applied, "backup": backup,
+            "applied": applied, "backup": backup, "cap_status": cap_status,
         })
         return 0
     print(f"Tracker of CAP {preview.cap_id}, supplier {preview.supplier} ({preview.supplier_name})")
@@ -108,6 +108,8 @@ def tracker_import(args) -> int:
         print("  no changes")
     if args.apply:
         print(f"applied {len(changes)} change(s)" + (f"; backup at {backup}" if backup else ""))
+        if cap_status != preview.cap_status:
+            print(f"CAP {preview.cap_id} is now {cap_status} (was {preview.cap_status})")
     elif changes:
         print(f"{len(changes)} change(s); nothing was changed (add --apply to apply them)")
     return 0

@@ -305,31 +305,39 @@ def change_cap_status(db: Database, cap_id: int, new_status: str, *, note: str =
         cap = s.get(Cap, cap_id)
         if cap is None:
             raise NotFound(f"No CAP {cap_id}.")
-        items = cap.items
-        facts = CapFacts(
-            item_count=len(items),
-            open_items=sum(1 for i in items if ItemStatus(i.status).is_open),
-            items_with_plan=sum(1 for i in items if i.root_cause.strip() and i.preventive_action.strip()),
-        )
-        try:
-            check_cap_transition(CapStatus(cap.status), target, facts)
-        except TransitionRefused as exc:
-            raise UserError(f"CAP {cap.id}: {exc}") from None
-        record_change(s, "cap", cap.id, "status", cap.status, target.value, supplier_id=cap.supplier_id,
-                      source=source, note=note)
-        cap.status = target.value
-        if target is CapStatus.SENT and cap.issued_date is None:
-            from csrdesk.domain.caps import due_date
-
-            cap.issued_date = today
-            for item in items:
-                item.due_date = due_date(today, item.days_allowed)
-            cap.response_due = due_date(today, 14)
-        if target is CapStatus.CLOSED:
-            cap.closed_date = today
-        elif cap.closed_date is not None:  # reopened
-            cap.closed_date = None
+        move_cap_status(s, cap, target, source=source, note=note, today=today)
     return cap_detail(db, cap_id, today)
+
+
+def move_cap_status(s: Session, cap: Cap, target: CapStatus, *, source: str = "app", note: str = "",
+                    today: Optional[date] = None) -> None:
+    """Moves a CAP along its lifecycle inside the caller's transaction (so that another change, such as a tracker
+    import, and the status move are saved together or not at all). Raises UserError when the lifecycle refuses."""
+    today = today or date.today()
+    items = cap.items
+    facts = CapFacts(
+        item_count=len(items),
+        open_items=sum(1 for i in items if ItemStatus(i.status).is_open),
+        items_with_plan=sum(1 for i in items if i.root_cause.strip() and i.preventive_action.strip()),
+    )
+    try:
+        check_cap_transition(CapStatus(cap.status), target, facts)
+    except TransitionRefused as exc:
+        raise UserError(f"CAP {cap.id}: {exc}") from None
+    record_change(s, "cap", cap.id, "status", cap.status, target.value, supplier_id=cap.supplier_id,
+                  source=source, note=note)
+    cap.status = target.value
+    if target is CapStatus.SENT and cap.issued_date is None:
+        from csrdesk.domain.caps import due_date
+
+        cap.issued_date = today
+        for item in items:
+            item.due_date = due_date(today, item.days_allowed)
+        cap.response_due = due_date(today, 14)
+    if target is CapStatus.CLOSED:
+        cap.closed_date = today
+    elif cap.closed_date is not None:  # reopened
+        cap.closed_date = None
 
 
 def attach_evidence(db: Database, item_id: int, source_file: Path, note: str = "") -> EvidenceInfo:

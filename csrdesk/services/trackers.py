@@ -4,7 +4,10 @@ Import is two steps. preview_tracker_import reads the file and lists what it wou
 field, and the conflicts (fields the factory answered that were also changed in the app after the export); it
 changes nothing. Its problems are exactly those the default apply (conflicts left alone) would refuse, so a clean
 preview is always applied; item_problems says, per item, what accepting it with its conflicts would refuse. apply_tracker_import reads the file again and applies the accepted items all or nothing, in one
-transaction, after a backup, each change in the change history with the source "tracker import".
+transaction, after a backup, each change in the change history with the source "tracker import". Answers applied
+to a CAP that is "sent" move it to "response received" in the same transaction (services.caps' lifecycle rules), so
+that it can be reviewed at once; a CAP still in "draft" (its tracker exported before it was sent) takes the answers
+with a note and stays a draft.
 """
 from __future__ import annotations
 
@@ -21,7 +24,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from csrdesk.domain.caps import days_overdue, progress_rate
-from csrdesk.domain.lifecycle import ITEM_TRANSITIONS, ItemFacts, ItemStatus, TransitionRefused, check_item_transition
+from csrdesk.domain.lifecycle import (
+    ITEM_TRANSITIONS, CapStatus, ItemFacts, ItemStatus, TransitionRefused, check_item_transition,
+)
 from csrdesk.exchange.tracker import (
     FACTORY_FIELDS, FACTORY_STATUSES, GuidanceExample, TrackerData, TrackerItem, canonical_text, write_tracker,
 )
@@ -294,6 +299,7 @@ class TrackerImportPreview:
     sha256: str = ""                    # of the file previewed; apply_tracker_import can insist on the same file
     # item ID -> why accepting that item (its changes and the factory's answers to its conflicts) is refused
     item_problems: dict[int, str] = field(default_factory=dict)
+    cap_status: str = ""                # the CAP's status in the app now
 
     @property
     def item_ids(self) -> list[int]:
@@ -312,6 +318,24 @@ class TrackerImportResult:
     preview: TrackerImportPreview
     applied: tuple[TrackerChange, ...]
     backup: Optional[Path]
+    cap_status: str = ""                # the CAP's status once applied ("response received" after a sent CAP)
+
+    @property
+    def cap_status_changed(self) -> bool:
+        return bool(self.cap_status) and self.cap_status != self.preview.cap_status
+
+
+NEVER_SENT_NOTE = ("This CAP was never sent; its tracker was exported from a draft. The factory's answers can be "
+                   "applied; the CAP stays a draft until you mark it sent.")
+
+
+def _status_note(cap: Cap) -> Optional[str]:
+    """What applying the answers does to the CAP's own status, for the preview's notes."""
+    if cap.status == CapStatus.DRAFT.value:
+        return NEVER_SENT_NOTE
+    if cap.status == CapStatus.SENT.value:
+        return f"Applying the answers marks CAP {cap.id} as response received, ready for review."
+    return None
 
 
 def _typed(name: str, text: str) -> Any:
@@ -436,12 +460,16 @@ def _preview(tracker: ReturnedTracker, cap: Cap, supplier: Supplier, cmp: _Compa
     # The problems are judged on the plan the default apply makes (conflicts keep the app's value), so that the
     # preview and `tracker import --apply` never disagree; item_problems judge each item as the dialog applies it.
     every_item = {c.item_id for c in cmp.changes} | {c.item_id for c in cmp.conflicts}
+    notes = list(cmp.notes)
+    status_note = _status_note(cap) if every_item or cap.status == CapStatus.DRAFT.value else None
+    if status_note:
+        notes.insert(0, status_note)
     return TrackerImportPreview(
         path=tracker.path, cap_id=cap.id, supplier=supplier.code, supplier_name=supplier.name,
         export_id=tracker.export_id, exported_at=tracker.exported_at, changes=tuple(cmp.changes),
         conflicts=tuple(cmp.conflicts), problems=tuple(_plan_problems(cmp, _plan(cmp, None))),
-        notes=tuple(cmp.notes), findings=cmp.findings, sha256=tracker.sha256,
-        item_problems=_item_problems(cmp, _plan(cmp, every_item)),
+        notes=tuple(notes), findings=cmp.findings, sha256=tracker.sha256,
+        item_problems=_item_problems(cmp, _plan(cmp, every_item)), cap_status=cap.status,
     )
 
 
@@ -500,7 +528,8 @@ def apply_tracker_import(db: Database, path: Path | str, accept: Optional[set[in
     accept None takes every change and leaves conflicts alone (the app's newer value stays); a set of item IDs
     takes those items' changes and their conflicts too (the user chose the factory's answer). A refused status move
     in an applied item refuses the whole import. expected_sha256 (the preview's) refuses a file that changed since
-    it was previewed, so that nothing the user has not seen is applied.
+    it was previewed, so that nothing the user has not seen is applied. A CAP that is "sent" becomes "response
+    received" in the same transaction; result.cap_status is the CAP's status afterwards.
     """
     tracker = _read(db, path, progress)
     if expected_sha256 is not None and tracker.sha256 != expected_sha256:
@@ -519,7 +548,7 @@ def apply_tracker_import(db: Database, path: Path | str, accept: Optional[set[in
     if problems:
         raise _refuse(problems)
     if not plan:
-        return TrackerImportResult(preview, (), None)
+        return TrackerImportResult(preview, (), None, preview.cap_status)
     backup = before_bulk_change(db, "tracker-import")
     applied: list[TrackerChange] = []
     with db.transaction() as s:
@@ -549,9 +578,17 @@ def apply_tracker_import(db: Database, path: Path | str, accept: Optional[set[in
                                   supplier_id=cap.supplier_id, source=SOURCE)
                     item.status = step.value
                 applied.append(status_change)
+        if applied and cap.status == CapStatus.SENT.value:
+            # The factory has answered: the CAP can be reviewed now, without a status set by hand.
+            from csrdesk.services.caps import move_cap_status
+
+            s.flush()
+            move_cap_status(s, cap, CapStatus.RESPONSE_RECEIVED, source=SOURCE,
+                            note=f"answers imported from {tracker.path.name}")
+        cap_status = cap.status
         if progress is not None:
             progress.step(total, total, "Saving")
-    return TrackerImportResult(preview, tuple(applied), backup)
+    return TrackerImportResult(preview, tuple(applied), backup, cap_status)
 
 
 # ---------------------------------------------------------------- choosing a CAP to export

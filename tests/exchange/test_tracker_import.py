@@ -107,7 +107,7 @@ def test_apply_changes_nothing_but_the_answered_fields(db, cap, tmp_path):
         for name in ("evidence_notes", "verification_notes", "suggested_remediation", "days_allowed"):
             if (item_id, name) not in changed:
                 assert getattr(before[item_id], name) == getattr(after[item_id], name), (item_id, name)
-    assert cap_detail(db, cap_id).status == "sent"
+    assert cap_detail(db, cap_id).status == "response received"  # the factory answered: ready for review
 
 
 def test_conflict_when_the_app_changed_after_export(db, cap, tmp_path):
