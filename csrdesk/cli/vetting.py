@@ -162,7 +162,7 @@ def import_file(args) -> int:
                          "comment_changed": c.old_comment != c.new_comment, "conflict": c.conflict}
                         for c in result.changes],
             "problems": list(result.problems), "reasons": list(e.reasons),
-            "applied": result.applied, "backup": result.backup,
+            "applied": result.applied, "backup": result.backup, "notes": list(result.notes),
         })
         return 0
     who = result.supplier_code or result.subject
@@ -171,6 +171,8 @@ def import_file(args) -> int:
         print(f"  {c.describe()}")
     for problem in result.problems:
         print(f"  PROBLEM {problem}")
+    for note in result.notes:
+        print(f"  note: {note}")
     if result.empty:
         print("  no changes")
     print(f"  score {e.score:g}, suggested: {e.suggested.value}")

@@ -34,6 +34,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from csrdesk.domain.vetting import (
     NA, YES, Answer, AnswerError, Question, Template, answer_label, parse_answer,
 )
+from csrdesk.exchange.dates import DateOrder, parse_date_text
 from csrdesk.exchange.files import open_untrusted_xlsx, reading_outside_file, write_atomically
 from csrdesk.exchange.safe_cells import write_text
 
@@ -570,20 +571,40 @@ class AnswerChange:
         return f"{self.number} {self.question}: " + "; ".join(parts) + note
 
 
+def _date_cell(raw: Any, order: DateOrder) -> tuple[Any, str]:
+    """A date answer read as the tracker import reads dates (30/06/2027, 2027年6月30日, Jun 30 2027, an Excel serial),
+    with the note on an ambiguous reading; what is no date is left for parse_answer to refuse (or take as n/a)."""
+    try:
+        found, note = parse_date_text(raw, order)
+    except ValueError:
+        return raw, ""
+    return (raw, "") if found is None else (found, note)
+
+
 def compare(template: Template, current: dict[str, Answer], returned: ReturnedQuestionnaire,
-            today: Optional[date] = None) -> tuple[list[AnswerChange], list[str], dict[str, Answer]]:
-    """The changes a returned questionnaire makes to the screen's answers, the problems, and the answers after."""
+            today: Optional[date] = None) -> tuple[list[AnswerChange], list[str], dict[str, Answer], list[str]]:
+    """The changes a returned questionnaire makes to the screen's answers, the problems, the answers after, and
+    notes on how ambiguous answers (a date such as 5/3/2027) were read."""
     numbering = template.numbering()
     changes: list[AnswerChange] = []
     problems: list[str] = []
+    notes: list[str] = []
     after = dict(current)
+    order = DateOrder()  # the file's own way of writing slashed dates, learnt from its unambiguous ones
+    order.learn(str(a.answer) for q in template.questions() if q.type == "date"
+                for a in (returned.answers.get(q.id),) if a is not None and isinstance(a.answer, str))
     for q in template.questions():
         got = returned.answers.get(q.id)
         sent = returned.exported.get(q.id, Answer())
         if got is None:
             continue  # a row deleted in the file: nothing to say about that question
+        raw = got.answer
+        if q.type == "date":
+            raw, note = _date_cell(raw, order)
+            if note:
+                notes.append(f"Question {numbering[q.id]} (row {got.row}): {note}.")
         try:
-            value = parse_answer(q, got.answer)
+            value = parse_answer(q, raw)
         except AnswerError as exc:
             problems.append(f"Question {numbering[q.id]} (row {got.row}): {exc}")
             continue
@@ -603,4 +624,4 @@ def compare(template: Template, current: dict[str, Answer], returned: ReturnedQu
             old.evidence, new.evidence, old.comment, new.comment, conflict,
         ))
         after[q.id] = new
-    return changes, problems, after
+    return changes, problems, after, notes

@@ -14,10 +14,10 @@ import hmac
 import logging
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any, Callable, Iterable, Optional
+from typing import Any, Callable, Optional
 
+from csrdesk.exchange.dates import DateOrder, parse_date_text  # the one date parser of every import
 from csrdesk.exchange.files import open_untrusted_xlsx, reading_outside_file
 from csrdesk.exchange.tracker import (
     COLUMNS, DATA_SHEET, DATA_TITLE, FACTORY_FIELDS, FORMAT_VERSION, ITEMS_SHEET, STATUS_ZH, canonical_text, checksum,
@@ -88,108 +88,6 @@ def parse_status(text: str) -> Optional[str]:
     if not key:
         return ""
     return STATUS_LOOKUP.get(key)
-
-
-# ---------------------------------------------------------------- dates
-
-_ISO = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T].*)?$")
-_NUMERIC = re.compile(r"^(\d{1,2})([/.\-])(\d{1,2})\2(\d{4}|\d{2})(?:\s.*)?$")
-_SERIAL = re.compile(r"^\d{5}(?:\.0+)?$")
-_MONTHS = {m: i for i, names in enumerate(
-    (("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",), ("jun", "june"),
-     ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
-     ("dec", "december")), start=1) for m in names}
-_WORDY = re.compile(r"^(?:(\d{1,2})\s+([a-z]+)\.?,?\s+(\d{4})|([a-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4}))$")
-EXCEL_EPOCH = date(1899, 12, 30)
-
-
-class DateOrder:
-    """How the file writes slashed dates: learnt from unambiguous ones (25/3/2026 is day first)."""
-
-    def __init__(self) -> None:
-        self.day_first = 0
-        self.month_first = 0
-
-    def learn(self, texts: Iterable[str]) -> None:
-        for text in texts:
-            m = _NUMERIC.match(text.strip())
-            if not m or m.group(2) == ".":
-                continue
-            a, b = int(m.group(1)), int(m.group(3))
-            if a > 12 >= b:
-                self.day_first += 1
-            elif b > 12 >= a:
-                self.month_first += 1
-
-    @property
-    def prefer_day_first(self) -> bool:
-        # Most of the world, and the factories csrdesk serves, write the day first; only a file that shows
-        # month-first dates is read month first.
-        return self.month_first <= self.day_first or self.month_first == 0
-
-
-def _year(text: str) -> int:
-    year = int(text)
-    return 2000 + year if year < 100 else year
-
-
-def _serial(number: float) -> Optional[date]:
-    if 20000 <= number <= 80000:  # 1954 to 2119: anything else is not a date a factory meant
-        return EXCEL_EPOCH + timedelta(days=int(number))
-    return None
-
-
-def parse_date_text(value: Any, order: Optional[DateOrder] = None) -> tuple[Optional[date], str]:
-    """A date from a cell: a real date, an Excel serial number or text typed by hand.
-
-    Returns (date, note); note explains an ambiguous reading. Raises ValueError when it is no date.
-    """
-    if value is None:
-        return None, ""
-    if isinstance(value, datetime):
-        return value.date(), ""
-    if isinstance(value, date):
-        return value, ""
-    if isinstance(value, bool):
-        raise ValueError(str(value))
-    if isinstance(value, (int, float)):
-        found = _serial(float(value))
-        if found is None:
-            raise ValueError(str(value))
-        return found, ""
-    text = " ".join(str(value).replace("／", "/").replace("－", "-").split())
-    if not text:
-        return None, ""
-    if _SERIAL.match(text):
-        found = _serial(float(text))
-        if found is not None:
-            return found, ""
-    m = _ISO.match(text)
-    if m:
-        return date(int(m.group(1)), int(m.group(2)), int(m.group(3))), ""
-    m = _NUMERIC.match(text)
-    if m:
-        a, sep, b, year = int(m.group(1)), m.group(2), int(m.group(3)), _year(m.group(4))
-        if sep == "." or a > 12:
-            return date(year, b, a), ""            # 05.03.2026 and 25/3/2026: day first
-        if b > 12:
-            return date(year, a, b), ""            # 3/25/2026: month first
-        if a == b:
-            return date(year, a, b), ""
-        if order is None or order.prefer_day_first:
-            found = date(year, b, a)
-            return found, f"{text!r} was read day first, as {found.isoformat()}"
-        found = date(year, a, b)
-        return found, f"{text!r} was read month first, as {found.isoformat()}, like the other dates in the file"
-    m = _WORDY.match(text.lower())
-    if m:
-        if m.group(1):
-            day, month, year = int(m.group(1)), _MONTHS.get(m.group(2)), int(m.group(3))
-        else:
-            month, day, year = _MONTHS.get(m.group(4)), int(m.group(5)), int(m.group(6))
-        if month:
-            return date(year, month, day), ""
-    raise ValueError(text)
 
 
 # ---------------------------------------------------------------- reading the workbook

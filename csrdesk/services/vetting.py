@@ -710,6 +710,7 @@ class QuestionnaireImport:
     applied: bool = False
     backup: Optional[Path] = None
     answers: dict[str, Answer] = field(default_factory=dict, repr=False)  # every answer once applied
+    notes: tuple[str, ...] = ()  # how ambiguous answers were read (5/3/2027 day first)
 
     @property
     def empty(self) -> bool:
@@ -776,8 +777,8 @@ def _compare_returned(s: Session, returned: ReturnedQuestionnaire, name: str):
         raise UserError(prefix + f"screen {screen.id} was decided ({screen.decision}); reopen it to take in "
                                  "new answers.")
     template = _row_template(row)
-    changes, problems, after = compare_questionnaire(template, _answers(screen), returned)
-    return screen, template, supplier, changes, problems, after
+    changes, problems, after, notes = compare_questionnaire(template, _answers(screen), returned)
+    return screen, template, supplier, changes, problems, after, notes
 
 
 def import_questionnaire(db: Database, path: Path | str, *, screen_id: Optional[int] = None,
@@ -807,11 +808,11 @@ def import_questionnaire(db: Database, path: Path | str, *, screen_id: Optional[
         raise UserError(prefix + f"{name} is the questionnaire of {who or 'a firm'}, not of supplier {supplier_code}.")
 
     with db.reading() as s:
-        screen, template, supplier, changes, problems, after = _compare_returned(s, returned, name)
+        screen, template, supplier, changes, problems, after, notes = _compare_returned(s, returned, name)
         result = QuestionnaireImport(
             screen_id=screen.id, file=path, supplier_code=supplier.code if supplier else "", subject=screen.subject,
             template_key=template.key, template_version=template.version, changes=tuple(changes),
-            problems=tuple(problems), evaluation=evaluate(template, after), answers=after,
+            problems=tuple(problems), evaluation=evaluate(template, after), answers=after, notes=tuple(notes),
         )
     if not apply:
         return result
@@ -822,7 +823,7 @@ def import_questionnaire(db: Database, path: Path | str, *, screen_id: Optional[
         return result
     backup = before_bulk_change(db, "questionnaire-import")
     with db.transaction() as s:
-        screen, template, _supplier, changes2, problems2, after2 = _compare_returned(s, returned, name)
+        screen, template, _supplier, changes2, problems2, after2, _notes = _compare_returned(s, returned, name)
         if problems2 or [c.question_id for c in changes2] != [c.question_id for c in changes]:
             raise UserError(prefix + "the screen changed while the file was being read; import it again.")
         _write_answers(s, screen, template, {c.question_id: after2[c.question_id] for c in changes2},
