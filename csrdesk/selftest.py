@@ -163,13 +163,12 @@ def _root_cause_checks(ctx: Context) -> str:
 def _editor_pages(ctx: Context) -> str:
     # Offscreen unless a display is already in use, so the step also runs on a build machine without one.
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtWidgets import QApplication
-
+    from csrdesk.ui.app import ensure_application
     from csrdesk.ui.context import AppContext
     from csrdesk.ui.pages.assessments import AssessmentsPage
     from csrdesk.ui.pages.caps import CapsPage
 
-    app = QApplication.instance() or QApplication([])
+    app = ensure_application()  # Qt's messages go to the log, not to the self-test's output
     app_ctx = AppContext(ctx.db)
     page = AssessmentsPage(app_ctx)
     page.new_assessment(ctx.supplier_code)

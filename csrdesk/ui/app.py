@@ -32,14 +32,55 @@ def _last_database() -> Optional[str]:
     return value
 
 
+_qt_log = logging.getLogger("qt")
+_qt_handler = None  # kept referenced while installed
+
+
+def _qt_message(mode, context, message: str) -> None:
+    """Qt's own messages (plugin notes, style sheet problems) go to csrdesk's log file, never to stderr."""
+    from PySide6.QtCore import QtMsgType
+
+    level = {
+        QtMsgType.QtDebugMsg: logging.DEBUG, QtMsgType.QtInfoMsg: logging.INFO,
+        QtMsgType.QtWarningMsg: logging.WARNING, QtMsgType.QtCriticalMsg: logging.ERROR,
+        QtMsgType.QtFatalMsg: logging.CRITICAL,
+    }.get(mode, logging.WARNING)
+    where = ""
+    if context is not None and getattr(context, "category", None) and context.category != "default":
+        where = f"[{context.category}] "
+    _qt_log.log(level, "%s%s", where, message)
+
+
+def install_qt_message_handler():
+    """Routes Qt's messages to the log (warnings at WARNING level). Returns the handler it replaced. Installed
+    once; calling again does nothing."""
+    global _qt_handler
+    from PySide6.QtCore import qInstallMessageHandler
+
+    if _qt_handler is not None:
+        return None
+    _qt_handler = _qt_message
+    return qInstallMessageHandler(_qt_handler)
+
+
+def remove_qt_message_handler(previous=None) -> None:
+    """Puts back the handler that was there before (tests use it)."""
+    global _qt_handler
+    from PySide6.QtCore import qInstallMessageHandler
+
+    qInstallMessageHandler(previous)
+    _qt_handler = None
+
+
 def ensure_application(argv: Optional[list[str]] = None):
-    """The QApplication (created once), with the csrdesk name, icon and look."""
+    """The QApplication (created once), with the csrdesk name, icon and look; Qt's messages go to the log."""
     from PySide6.QtWidgets import QApplication
 
     from csrdesk import __version__
     from csrdesk.ui import theme
     from csrdesk.ui.main_window import app_icon
 
+    install_qt_message_handler()
     app = QApplication.instance()
     if app is None:
         app = QApplication(argv if argv is not None else [sys.argv[0]])

@@ -150,7 +150,7 @@ class Task(QObject):
     def _open_dialog(self) -> None:
         if self.is_done or self._dialog is not None:
             return
-        parent = self._parent if self._parent is not None else QApplication.activeWindow()
+        parent = self._parent if self._parent is not None and not self._parent_gone() else QApplication.activeWindow()
         dialog = QProgressDialog(self.label, "Cancel" if self.cancellable else "", 0, 0, parent)
         if not self.cancellable:
             dialog.setCancelButton(None)
@@ -189,12 +189,25 @@ class Task(QObject):
             dialog.hide()
             dialog.deleteLater()
 
+    def _parent_gone(self) -> bool:
+        """True when the widget the work was for has been deleted (a dialog closed before its data came): its
+        callbacks would touch deleted widgets, so they are skipped."""
+        if self._parent is None:
+            return False
+        from shiboken6 import isValid
+
+        return not isValid(self._parent)
+
     @Slot(object)
     def _finish_ok(self, result: Any) -> None:
         self.is_done = True
         self.result = result
         self.elapsed = time.perf_counter() - self.started_at
         self._close_dialog()
+        if self._parent_gone():
+            log.debug("%s finished after its window closed", getattr(self._fn, "__name__", self._fn))
+            self._settle()
+            return
         try:
             if self._on_done is not None:
                 self._on_done(result)
@@ -213,6 +226,9 @@ class Task(QObject):
         if not is_user_error(exc) and not isinstance(exc, Cancelled):
             log.error("unexpected error in %s", getattr(self._fn, "__name__", self._fn),
                       exc_info=(type(exc), exc, exc.__traceback__))
+        if self._parent_gone():
+            self._settle()
+            return
         try:
             if self._on_error is not None:
                 self._on_error(exc)

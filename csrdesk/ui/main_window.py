@@ -295,9 +295,10 @@ class MainWindow(QMainWindow):
         if callable(confirm) and page is not None:
             try:
                 return bool(confirm())
-            except Exception as exc:  # a broken check must not trap the user on a page
+            except Exception as exc:  # the check failed: stay, so unsaved edits are not lost, and say why
                 log.exception("confirm_leave failed")
                 show_error(self, exc)
+                return False
         return True
 
     def _nav_changed(self, row: int) -> None:

@@ -175,3 +175,31 @@ def test_window_state_is_kept_in_the_csrdesk_home_folder(csrdesk_home):
     settings.sync()
     assert str(csrdesk_home) in settings.fileName()
     assert int(window_settings().value("probe/value")) == 42
+
+
+def test_callbacks_of_a_closed_dialog_are_skipped(qtbot, ui_app, db):
+    """Work started for a dialog that was closed and deleted before the answer came does not touch it (no crash,
+    no error dialog); the context becomes idle."""
+    from PySide6.QtWidgets import QDialog, QLineEdit
+
+    from csrdesk.ui.context import AppContext
+
+    import threading
+
+    from shiboken6 import delete
+
+    ctx = AppContext(db)
+    dialog = QDialog()
+    edit = QLineEdit(dialog)
+    closed = threading.Event()
+    calls = []
+
+    def work() -> str:
+        closed.wait(5)  # the answer comes only after the dialog is gone
+        return "value"
+
+    ctx.run(work, on_done=lambda v: calls.append(v) or edit.setText(v), parent=dialog)
+    delete(dialog)
+    closed.set()
+    qtbot.waitUntil(lambda: not ctx.busy)
+    assert calls == []

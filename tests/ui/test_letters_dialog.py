@@ -86,3 +86,59 @@ def test_copy_default_to_edit_adds_the_users_copy(qtbot, dialog, monkeypatch):
     labels = [dialog.template.itemText(i) for i in range(dialog.template.count())]
     assert "cap_letter_en.docx  (your copy, replaces the default)" in labels
     assert dialog.opened[-1] == paths.user_templates_dir()
+
+
+@pytest.fixture
+def unsigned(qtbot, ctx, db, monkeypatch, tmp_path):
+    """The dialog on a first start: no name or company in Settings; 25 CAPs to choose from."""
+    from csrdesk.ui.dialogs import letters as module
+
+    add_supplier(db, "CN-0001", name="Golden Thread")
+    caps = [make_cap(db, "CN-0001") for _ in range(25)]
+    monkeypatch.setattr(module, "open_path", lambda path: True)
+    widget = module.LettersDialog(ctx, cap_ids=[caps[0]])
+    widget.folder.setText(str(tmp_path / "letters"))
+    qtbot.addWidget(widget)
+    widget.show()
+    qtbot.waitUntil(lambda: widget.table.rowCount() == 25 and widget.prefs is not None)
+    return widget
+
+
+def test_empty_sender_warns_before_writing_and_opens_settings(qtbot, unsigned, tmp_path, monkeypatch):
+    """With no name and company, Write asks first: 'Open Settings' opens them and writes nothing; 'Write unsigned'
+    goes ahead."""
+    asked = []
+    monkeypatch.setattr(unsigned, "ask_unsigned", lambda missing: asked.append(missing) or "settings")
+    qtbot.mouseClick(unsigned.write_button, Qt.MouseButton.LeftButton)
+    assert asked == [["name", "company"]]
+    assert unsigned.settings_dialog is not None and unsigned.settings_dialog.isVisible()
+    assert not (tmp_path / "letters").exists()
+    assert "Settings" in unsigned.report.toPlainText()
+    unsigned.settings_dialog.reject()
+
+    monkeypatch.setattr(unsigned, "ask_unsigned", lambda missing: asked.append(missing) or "write")
+    qtbot.mouseClick(unsigned.write_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: unsigned.result_value is not None, timeout=30000)
+    assert len(list((tmp_path / "letters").glob("*.docx"))) == 1
+
+
+def test_the_question_names_what_is_missing(qtbot, unsigned, monkeypatch):
+    """The warning says which of name and company is empty and offers Settings."""
+    shown = []
+
+    def fake_exec(box):
+        shown.append((box.text(), [b.text() for b in box.buttons()]))
+        return 0
+
+    monkeypatch.setattr(QMessageBox, "exec", fake_exec)
+    assert unsigned.ask_unsigned(["company"]) == "cancel"
+    text, buttons = shown[0]
+    assert text == "Your company is empty; letters will go out unsigned. Open Settings?"
+    assert "Open Settings…" in buttons and "Write unsigned" in buttons
+
+
+def test_the_cap_list_shows_many_rows(qtbot, unsigned):
+    """The CAP list stretches: at least ten CAPs are visible at once in the dialog's normal size."""
+    table = unsigned.table
+    visible = table.viewport().height() // table.rowHeight(0)
+    assert visible >= 10, visible

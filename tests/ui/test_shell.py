@@ -266,3 +266,44 @@ def test_start_up_does_not_load_heavy_libraries(tmp_path):
     result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_a_failing_unsaved_check_keeps_the_page_and_shows_the_error(qtbot, window, monkeypatch):
+    """When the page's unsaved-changes check itself fails, the window stays on the page (edits are not lost) and
+    the error is shown."""
+    import csrdesk.ui.main_window as main_window
+
+    window.go("assessments")
+    page = window.current_page()
+    shown = []
+    monkeypatch.setattr(main_window, "show_error", lambda parent, exc: shown.append(str(exc)))
+    monkeypatch.setattr(page, "confirm_leave", lambda: 1 / 0)
+    assert not window.go("suppliers")
+    assert window.current_page() is page
+    assert window.navigation.currentRow() == window._nav_keys.index("assessments")
+    assert shown and "division by zero" in shown[0]
+    monkeypatch.setattr(page, "confirm_leave", lambda: True)
+    assert window.go("dashboard")
+
+
+def test_qt_messages_go_to_the_log_not_to_stderr(ui_app, caplog, capfd):
+    """A Qt warning (like the offscreen plugin's propagateSizeHints note) lands in the log at WARNING level and
+    prints nothing on stderr."""
+    import logging
+
+    from PySide6.QtCore import qInstallMessageHandler, qWarning
+
+    from csrdesk.ui import app as app_module
+
+    previous = qInstallMessageHandler(None)  # pytest-qt's own capture, put back below
+    app_module._qt_handler = None
+    try:
+        app_module.install_qt_message_handler()
+        with caplog.at_level(logging.DEBUG, logger="qt"):
+            qWarning("This plugin does not support propagateSizeHints()")
+    finally:
+        app_module.remove_qt_message_handler(previous)
+    records = [r for r in caplog.records if r.name == "qt"]
+    assert [(r.levelno, r.getMessage()) for r in records] == [
+        (logging.WARNING, "This plugin does not support propagateSizeHints()")]
+    assert "propagateSizeHints" not in capfd.readouterr().err

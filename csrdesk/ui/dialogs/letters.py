@@ -45,8 +45,10 @@ class LettersDialog(QDialog):
         self.preselected = set(int(i) for i in (cap_ids or ()))
         self.result_value = None
         self.task = None
+        self.prefs = None  # the user's preferences (name and company sign the letters), read on the worker
+        self.settings_dialog = None
         self.setWindowTitle("Letters, trackers and e-mail drafts")
-        self.resize(860, 640)
+        self.resize(900, 760)
         layout = QVBoxLayout(self)
 
         top = QHBoxLayout()
@@ -70,7 +72,8 @@ class LettersDialog(QDialog):
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.table.itemChanged.connect(lambda _item: self._update_buttons())
-        layout.addWidget(self.table, 1)
+        self.table.setMinimumHeight(12 * self.table.verticalHeader().defaultSectionSize())
+        layout.addWidget(self.table, 5)  # the list takes the room the dialog has
 
         options = QGroupBox("What to write")
         form = QFormLayout(options)
@@ -118,9 +121,10 @@ class LettersDialog(QDialog):
 
         self.report = QPlainTextEdit()
         self.report.setReadOnly(True)
-        self.report.setMaximumHeight(130)
+        self.report.setMinimumHeight(3 * self.fontMetrics().lineSpacing() + 12)
+        self.report.setMaximumHeight(110)
         self.report.setPlaceholderText("The files written and any problem appear here.")
-        layout.addWidget(self.report)
+        layout.addWidget(self.report, 1)
 
         buttons = QHBoxLayout()
         self.open_folder_button = QPushButton("Open folder")
@@ -139,6 +143,46 @@ class LettersDialog(QDialog):
 
         self._fill_templates()
         self.load_caps()
+        self.read_preferences()
+
+    # -- the sender --------------------------------------------------------------------------------------------------
+    def read_preferences(self, then=None) -> None:
+        from csrdesk.services.settings import load_preferences
+
+        def done(prefs) -> None:
+            self.prefs = prefs
+            if then is not None:
+                then()
+
+        self.ctx.run(load_preferences, self.ctx.db, on_done=done, parent=self)
+
+    def missing_sender(self) -> list[str]:
+        """What the letters' signature lacks: 'name', 'company' (empty when both are set)."""
+        if self.prefs is None:
+            return []
+        return [label for label, value in (("name", self.prefs.user_name), ("company", self.prefs.company))
+                if not (value or "").strip()]
+
+    def ask_unsigned(self, missing: list[str]) -> str:
+        """'settings', 'write' or 'cancel'; a separate method so tests can answer it."""
+        what = " and ".join(missing)
+        verb = "are" if len(missing) > 1 else "is"
+        box = QMessageBox(QMessageBox.Icon.Warning, "Letters would go out unsigned",
+                          f"Your {what} {verb} empty; letters will go out unsigned. Open Settings?", parent=self)
+        settings = box.addButton("Open Settings…", QMessageBox.ButtonRole.AcceptRole)
+        anyway = box.addButton("Write unsigned", QMessageBox.ButtonRole.DestructiveRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(settings)
+        box.exec()
+        clicked = box.clickedButton()
+        return "settings" if clicked is settings else ("write" if clicked is anyway else "cancel")
+
+    def open_settings(self) -> None:
+        """Opens Settings over this dialog; what is saved there is read again for the next Write."""
+        from csrdesk.ui.settings_dialog import open_settings
+
+        self.settings_dialog = open_settings(self.ctx, self)
+        self.settings_dialog.finished.connect(lambda _code: self.read_preferences())
 
     # -- the CAP list -----------------------------------------------------------------------------------------------
     def load_caps(self) -> None:
@@ -229,12 +273,28 @@ class LettersDialog(QDialog):
         self.open_drafts.setEnabled(self.write_drafts.isChecked())
 
     def write(self) -> None:
-        from csrdesk.services.letters import run_batch
-
         caps = self.checked_caps()
-        folder = Path(self.folder.text().strip()).expanduser()
         if not caps or not self.folder.text().strip():
             return
+        if self.prefs is None:  # not read yet (the dialog was just opened): read, then carry on
+            self.read_preferences(then=self.write)
+            return
+        missing = self.missing_sender()
+        if missing and (self.write_letters.isChecked() or self.write_drafts.isChecked()):
+            answer = self.ask_unsigned(missing)
+            if answer == "settings":
+                self.report.setPlainText("Nothing written yet: fill in your name and company in Settings, "
+                                         "then press Write again.")
+                self.open_settings()
+                return
+            if answer != "write":
+                return
+        self._start_writing(caps)
+
+    def _start_writing(self, caps: list[int]) -> None:
+        from csrdesk.services.letters import run_batch
+
+        folder = Path(self.folder.text().strip()).expanduser()
         self.report.setPlainText(f"Writing for {len(caps)} CAP(s)…")
         self.task = self.ctx.run(
             run_batch, self.ctx.db, caps, folder, letters=self.write_letters.isChecked(),

@@ -10,6 +10,17 @@ from csrdesk.domain.scoring import RatingResult
 from csrdesk.ui.widgets.rating_badge import RatingBadge
 
 
+REASONS_STYLE = """
+QTextBrowser { background: transparent; border: none; padding: 0; }
+QScrollBar:vertical { background: #eef2f5; width: 10px; margin: 0; border: none; border-radius: 5px; }
+QScrollBar::handle:vertical { background: #b0bec5; min-height: 28px; border-radius: 5px; }
+QScrollBar::handle:vertical:hover { background: #90a4ae; }
+QScrollBar::handle:vertical:pressed { background: #78909c; }
+QScrollBar::add-line:vertical, QScrollBar::sub-line:vertical { height: 0; border: none; background: none; }
+QScrollBar::add-page:vertical, QScrollBar::sub-page:vertical { background: none; }
+"""
+
+
 class ReasonsPanel(QFrame):
     """A large rating badge, what the rating means, and the list of reasons, in the rating's colour."""
 
@@ -31,7 +42,8 @@ class ReasonsPanel(QFrame):
         self.reasons = QTextBrowser(self)
         self.reasons.setFrameShape(QFrame.Shape.NoFrame)
         self.reasons.setOpenLinks(False)
-        self.reasons.setStyleSheet("QTextBrowser { background: transparent; border: none; padding: 0; }")
+        # With a style sheet on the panel, an unstyled scroll bar is drawn with a solid black handle: style it.
+        self.reasons.setStyleSheet(REASONS_STYLE)
         for w in (title, self.badge, self.meaning, why):
             layout.addWidget(w)
         layout.addWidget(self.reasons, 1)
