@@ -3,7 +3,9 @@
 The .docx files are committed; rerun this after changing it. The Jinja tags are docxtpl's: {{ value }}, {%p ... %}
 for a whole paragraph, {%tr ... %} for a table row, {% cellbg ... %} for a cell's shading. The variables are those of
 docs/templates.md. English-only and bilingual (English + Simplified Chinese) letters come from the same code: each
-sentence is given in both languages and the bilingual build writes the Chinese under the English.
+sentence is given in both languages and the bilingual build writes the Chinese under the English. A labelled line
+reads "Label / 标签: value" in the bilingual letter (both labels first, then the value: "Our reference / 我方编号:
+CAP-CN-10006-0141"), and two renderings of one value are joined the same way ("12 days / 12 天").
 """
 from __future__ import annotations
 
@@ -33,6 +35,12 @@ PLACEHOLDER_EN = "to be completed by the factory"
 PLACEHOLDER_ZH = "由工厂填写"
 
 Text = Union[str, Sequence[tuple]]  # plain text, or runs: (text, {"bold": True, ...})
+SEPARATOR = " / "  # between the English and the Chinese of one label or one value
+
+
+def bilingual_label(en: str, zh: str, bilingual: bool) -> str:
+    """A line's label, before its value: "Our reference: " or "Our reference / 我方编号: "."""
+    return (f"{en}{SEPARATOR}{zh}" if bilingual and zh else en) + ": "
 
 
 class Letter:
@@ -56,6 +64,10 @@ class Letter:
         self._running_header(section, reference_label, reference_label_zh)
         self._footer(section.footer)
         self._footer(section.first_page_footer)
+
+    def label(self, en: str, zh: str = "") -> str:
+        """The label of a labelled line, English first, then Chinese in the bilingual letter, then ': '."""
+        return bilingual_label(en, zh, self.bilingual)
 
     # --- styles --------------------------------------------------------------------------------------------------
     def _styles(self) -> None:
@@ -117,8 +129,7 @@ class Letter:
         p = section.header.paragraphs[0]
         p.style = self.doc.styles["Normal"]  # the Header style's own tab stops would pull the text to the middle
         _run(p, "{{ brand.company }}", bold=True, size=9, colour=ACCENT)
-        _run(p, "\t" + label + (" " + label_zh if self.bilingual and label_zh else "") + "  {{ letter.reference }}",
-             size=8.5, colour=GREY)
+        _run(p, "\t" + self.label(label, label_zh) + "{{ letter.reference }}", size=8.5, colour=GREY)
         _tab_stop(p, Cm(width), WD_TAB_ALIGNMENT.RIGHT)
         p.paragraph_format.space_after = Pt(4)
         _bottom_rule(p._p.get_or_add_pPr(), RULE_HEX, 4)
@@ -127,7 +138,7 @@ class Letter:
         p = footer.paragraphs[0]
         p.style = self.doc.styles["Normal"]
         _run(p, "{{ supplier.code }} · {{ letter.reference }} · {{ letter.date_iso }}", size=8, colour=GREY)
-        _run(p, "\t" + ("Page 页 " if self.bilingual else "Page "), size=8, colour=GREY)
+        _run(p, "\t" + (self.label("Page", "页") if self.bilingual else "Page "), size=8, colour=GREY)
         _field(p, "PAGE", size=8)
         _run(p, " / ", size=8, colour=GREY)
         _field(p, "NUMPAGES", size=8)
@@ -262,10 +273,10 @@ class Letter:
         self.para("{% if brand.user_email %}{{ brand.user_email }}{% endif %}", colour=GREY, size=9.5)
 
     def date_and_recipient(self, subject_en: Text, subject_zh: Optional[Text]) -> None:
-        self.para([("{{ letter.date }}", {})] + ([("   {{ letter.date_zh }}", {"colour": ZH_COLOUR})]
+        self.para([("{{ letter.date }}", {})] + ([(SEPARATOR + "{{ letter.date_zh }}", {"colour": ZH_COLOUR})]
                                                 if self.bilingual else []),
                   align=WD_ALIGN_PARAGRAPH.RIGHT, space_after=0)
-        self.para("Our reference: {{ letter.reference }}" + ("   我方编号" if self.bilingual else ""),
+        self.para(self.label("Our reference", "我方编号") + "{{ letter.reference }}",
                   align=WD_ALIGN_PARAGRAPH.RIGHT, colour=GREY, size=9, space_after=14)
         self.para("{{ supplier.name }}", bold=True, space_after=0)
         self.tag("{%p if supplier.local_name %}")
@@ -276,7 +287,7 @@ class Letter:
         self.tag("{%p endfor %}")
         self.para("{{ supplier.country }}", space_after=0)
         self.tag("{%p if supplier.contact.name %}")
-        self.para([("Attn: " + ("收件人：" if self.bilingual else ""), {"colour": GREY}),
+        self.para([(self.label("Attn", "收件人"), {"colour": GREY}),
                    ("{{ supplier.contact.name }}{% if supplier.contact.role %}, {{ supplier.contact.role }}{% endif %}",
                     {})], space_after=0)
         self.tag("{%p endif %}")
@@ -494,11 +505,13 @@ def build_cap_letter(bilingual: bool) -> Path:
                               + (" · {{ assessment.type_zh }}" if bilingual else "")),
         ("Audit firm", "审核机构", "{{ assessment.audit_firm or '—' }}{% if assessment.auditor %} "
                                   "({{ assessment.auditor }}){% endif %}"),
-        ("Score", "得分", "{{ assessment.score }} points" + (" 分" if bilingual else "")),
+        ("Score", "得分", "{{ assessment.score }} points"
+         + (SEPARATOR + "{{ assessment.score }} 分" if bilingual else "")),
         ("Rating", "评级", [("{% cellbg rating.shade %}", {}), ("{{ rating.name }}", {"bold": True})]
-         + ([("   {{ rating.name_zh }}", {"bold": True})] if bilingual else [])),
+         + ([(SEPARATOR + "{{ rating.name_zh }}", {"bold": True})] if bilingual else [])),
         ("Reply due", "回复截止日期", "{{ respond.by or 'within 14 days of this letter' }}"
-                                     + ("  {{ respond.by_zh }}" if bilingual else "")),
+                                     + ("{% if respond.by_zh %}" + SEPARATOR + "{{ respond.by_zh }}{% endif %}"
+                                        if bilingual else "")),
     ])
     L.heading("What this rating means for your factory", "评级对贵厂的意义", level=2)
     L.text("{{ rating.meaning }}", "{{ rating.meaning_zh }}")
@@ -583,26 +596,29 @@ def build_cap_letter(bilingual: bool) -> Path:
     if bilingual:
         finding.append([("{% if f.title_zh %}{{ f.title_zh }}{% endif %}", {"bold": True, "colour": ZH_COLOUR})])
     finding += [
-        [("{{ f.category }}" + ("{% if f.category_zh %} {{ f.category_zh }}{% endif %}" if bilingual else "")
-          + " · {{ f.severity|capitalize }}" + (" {{ f.severity_zh }}" if bilingual else "")
+        [("{{ f.category }}" + ("{% if f.category_zh %}" + SEPARATOR + "{{ f.category_zh }}{% endif %}"
+                                if bilingual else "")
+          + " · {{ f.severity|capitalize }}" + ("{% if f.severity_zh %}" + SEPARATOR + "{{ f.severity_zh }}{% endif %}"
+                                                 if bilingual else "")
           + " · {{ f.points }} pts{% if f.repeat %} · ", {"colour": GREY}),
-         ("REPEAT" + (" 重复" if bilingual else ""), {"bold": True, "colour": RGBColor(0xC0, 0x00, 0x00)}),
+         ("REPEAT" + (SEPARATOR + "重复" if bilingual else ""), {"bold": True, "colour": RGBColor(0xC0, 0x00, 0x00)}),
          ("{% endif %}", {})],
         [("{{ f.description }}", {})],
     ]
     requirements = [
-        [("Legal: " + ("法律：" if bilingual else ""), {"bold": True}), ("{{ f.legal_requirement or '—' }}", {})],
-        [("Code: " + ("准则：" if bilingual else ""), {"bold": True}), ("{{ f.code_requirement or '—' }}", {})],
+        [(L.label("Legal", "法律"), {"bold": True}), ("{{ f.legal_requirement or '—' }}", {})],
+        [(L.label("Code", "准则"), {"bold": True}), ("{{ f.code_requirement or '—' }}", {})],
     ]
     time_allowed = [
-        [("{{ f.days_allowed }} days" + (" 天" if bilingual else ""), {"bold": True})],
-        [("due {{ f.due_date or '—' }}" if not bilingual else "due 截止 {{ f.due_date_iso or '—' }}", {})],
+        [("{{ f.days_allowed }} days" + (SEPARATOR + "{{ f.days_allowed }} 天" if bilingual else ""), {"bold": True})],
+        [("due {{ f.due_date or '—' }}" if not bilingual else L.label("Due", "截止") + "{{ f.due_date_iso or '—' }}",
+          {})],
     ]
 
     def factory(value: str):
         cell = _factory_cell(value)
         if bilingual:
-            cell[1] = (PLACEHOLDER_EN + " " + PLACEHOLDER_ZH, cell[1][1])
+            cell[1] = (PLACEHOLDER_EN + SEPARATOR + PLACEHOLDER_ZH, cell[1][1])
         return [cell]
 
     L.grid(
@@ -618,8 +634,10 @@ def build_cap_letter(bilingual: bool) -> Path:
             time_allowed,
             factory("f.root_cause"),
             factory("f.preventive_action"),
-            [_factory_cell("f.project_leader")] + [[("{% if f.planned_date %}planned {{ f.planned_date }}"
-                                                      "{% endif %}", {"colour": GREY})]],
+            factory("f.project_leader") + [[("{% if f.planned_date %}"
+                                              + ("planned {{ f.planned_date }}" if not bilingual else
+                                                 L.label("Planned", "计划") + "{{ f.planned_date_iso }}")
+                                              + "{% endif %}", {"colour": GREY})]],
         ],
         widths=(0.9, 5.2, 4.4, 4.4, 2.4, 3.3, 3.6, 2.5),
         loop="f in findings",

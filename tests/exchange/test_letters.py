@@ -335,3 +335,45 @@ def test_letter_converts_to_pdf_with_its_text(db, cap, tmp_path):
     assert "Workers paid recruitment fees to an agent" in text
     assert "评估结果" in text and "纠正措施计划" in text
     assert "First-aid kit incomplete" in text
+
+
+def _reference(db, cap_id):
+    from csrdesk.services.letters import cap_letter_context
+
+    return cap_letter_context(db, cap_id, lang="zh-en", today=TODAY)["letter"]["reference"]
+
+
+def test_bilingual_labels_come_before_their_value(db, cap, tmp_path):
+    """In the bilingual letter every labelled line reads "Label / 标签: value": the reference, the addressee, the
+    running header, the page number, and the annex's law, code, due and planned lines; no Chinese label dangles."""
+    from csrdesk.services.caps import update_item
+    from csrdesk.services.letters import render_cap_letter
+
+    first = _detail(db, cap).items[0].row.id
+    update_item(db, first, project_leader="Wang Fang", planned_date=date(2026, 2, 1))
+    reference = _reference(db, cap)
+    text = docx_text(render_cap_letter(db, cap, tmp_path / "letter.docx", lang="zh-en", today=TODAY))
+    assert f"Our reference / 我方编号: {reference}" in text
+    assert f"{reference} 我方编号" not in text and f"{reference}   我方编号" not in text
+    assert "Attn / 收件人: Chen Jing" in text
+    assert f"Corrective Action Plan / 纠正措施计划: {reference}" in text
+    assert "Page / 页: " in text
+    assert "Legal / 法律: Labour Contract Law art. 9" in text and "Code / 准则: " in text
+    assert "Due / 截止: 20" in text and "Planned / 计划: 2026-02-01" in text
+    assert "to be completed by the factory / 由工厂填写" in text
+    english = docx_text(render_cap_letter(db, cap, tmp_path / "letter-en.docx", lang="en", today=TODAY))
+    assert f"Our reference: {reference}" in english and "我方编号" not in english and " / " not in english.split(
+        "Our reference")[1].split("\n")[0]
+
+
+@pytest.mark.libreoffice
+@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
+def test_bilingual_reference_line_prints_label_first(db, cap, tmp_path):
+    """Printed by LibreOffice, the bilingual reference line is "Our reference / 我方编号: CAP-…" on one line."""
+    from csrdesk.services.letters import render_cap_letter
+
+    reference = _reference(db, cap)
+    path = render_cap_letter(db, cap, tmp_path / "letter.docx", lang="zh-en", today=TODAY)
+    lines = [" ".join(line.split()) for line in pdf_text(path, tmp_path).splitlines()]
+    assert f"Our reference / 我方编号: {reference}" in lines
+    assert not [line for line in lines if line.endswith("我方编号")]
