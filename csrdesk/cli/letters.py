@@ -61,6 +61,12 @@ def register(sub) -> None:
     p.set_defaults(handler=letters_batch)
 
 
+def warn(warnings) -> None:
+    """One line on stderr per warning; the file was written all the same."""
+    for text in warnings:
+        print(f"warning: {text}", file=sys.stderr)
+
+
 def letter(args) -> int:
     from csrdesk.exchange.letters import kind_of
     from csrdesk.services import letters as svc
@@ -78,8 +84,10 @@ def letter(args) -> int:
         path = svc.render_cap_letter(db, args.cap_id, args.output, args.template, args.lang, today=args.date)
     else:
         raise CliError(f"The template {args.template} is for {kind.replace('_', ' ')}, not for a CAP letter.")
+    warnings = svc.letter_warnings(db)
+    warn(warnings)
     if args.json:
-        emit_json({"cap_id": args.cap_id, "path": path.resolve(), "kind": kind})
+        emit_json({"cap_id": args.cap_id, "path": path.resolve(), "kind": kind, "warnings": warnings})
     else:
         print(f"wrote {path}")
     return 0
@@ -92,6 +100,7 @@ def email(args) -> int:
     result = svc.make_email_draft_detail(db, args.cap_id, args.output, template=args.template,
                                          letter_template=args.letter_template, lang=args.lang,
                                          attach_tracker=not args.no_tracker)
+    warn(svc.letter_warnings(db))
     if args.open:
         from csrdesk.exchange.email_draft import open_with_default_program
 
@@ -174,9 +183,10 @@ def letters_batch(args) -> int:
         result = run_batch(db, ids, args.output, **options)
     if not args.json and sys.stderr.isatty():
         sys.stderr.write("\n")
+    warn(result.warnings)
     if args.json:
         emit_json({
-            "total": result.total, "done": result.done, "cancelled": result.cancelled,
+            "total": result.total, "done": result.done, "cancelled": result.cancelled, "warnings": result.warnings,
             "files": [{"cap_id": o.cap_id, "supplier": o.supplier_code, "what": o.what, "path": o.path}
                       for o in result.outputs],
             "failures": [{"cap_id": f.cap_id, "supplier": f.supplier_code, "message": f.message}

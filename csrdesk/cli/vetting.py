@@ -255,10 +255,14 @@ def condition_status(args) -> int:
 
 
 def letter(args) -> int:
+    from csrdesk.cli.letters import warn
+    from csrdesk.services.letters import letter_warnings
     from csrdesk.services.vetting import write_decision_letter
 
     if args.output.suffix.lower() != ".docx":
         raise CliError(f"{args.output} must end in .docx")
-    path = write_decision_letter(open_db(args), args.id, args.output, lang=args.lang)
+    db = open_db(args)
+    path = write_decision_letter(db, args.id, args.output, lang=args.lang)
+    warn(letter_warnings(db))
     emit_json({"screen_id": args.id, "file": path}) if args.json else print(f"wrote the decision letter to {path}")
     return 0

@@ -187,6 +187,22 @@ class _Library:
         return cls(cats, types)
 
 
+UNSIGNED_WARNING = "your name and company are empty in Settings; the letter is unsigned"
+
+
+def signature_warnings(prefs: Preferences) -> list[str]:
+    """What is wrong with the letters these preferences sign: an empty name and company (and no signature text)
+    give an unsigned letter. The letter is still written; the caller shows the warning."""
+    if not prefs.user_name.strip() and not prefs.company.strip() and not prefs.signature.strip():
+        return [UNSIGNED_WARNING]
+    return []
+
+
+def letter_warnings(db: Database) -> list[str]:
+    """The warnings of a letter written now (see signature_warnings), for the UI and the command line to show."""
+    return signature_warnings(load_preferences(db))
+
+
 def brand_facts(prefs: Preferences) -> lc.LetterBrand:
     return lc.LetterBrand(company=prefs.company, address=prefs.company_address, user_name=prefs.user_name,
                           user_title=prefs.user_title, user_email=prefs.user_email, signature=prefs.signature)
@@ -274,6 +290,10 @@ class LetterJob:
 
     prefs: Preferences
     library: _Library
+
+    @property
+    def warnings(self) -> list[str]:
+        return signature_warnings(self.prefs)
 
     @classmethod
     def prepare(cls, db: Database) -> "LetterJob":
@@ -572,6 +592,7 @@ class BatchResult:
     failures: list[BatchFailure] = field(default_factory=list)
     cancelled: bool = False
     done: int = 0  # CAPs finished, with or without a failure
+    warnings: list[str] = field(default_factory=list)  # about every letter of the batch (e.g. it is unsigned)
 
     @property
     def ok(self) -> bool:
@@ -622,7 +643,8 @@ def run_batch(db: Database, cap_ids: Sequence[int], folder: Path, *, letters: bo
     if trackers and exporter is None:
         raise UserError("CAP trackers cannot be written: the tracker module is not available.")
     codes = supplier_codes_of_caps(db, ids)
-    result = BatchResult(total=len(ids))
+    # Letters (and the letters attached to drafts) are written even unsigned; the batch says so once.
+    result = BatchResult(total=len(ids), warnings=job.warnings if (letters or drafts) else [])
     render = render_cap_letter if letter_kind == "cap_letter" else render_overdue_reminder
     prefix = "CAP" if letter_kind == "cap_letter" else "REM"
     try:
