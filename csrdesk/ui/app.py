@@ -33,6 +33,7 @@ def _last_database() -> Optional[str]:
 
 
 _qt_log = logging.getLogger("qt")
+_qt_log.addHandler(logging.NullHandler())  # with no log file set up (a script), Qt's notes are not printed either
 _qt_handler = None  # kept referenced while installed
 
 

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from typing import Any, Callable, Iterable, Optional, Sequence
 
 from PySide6.QtCore import QAbstractTableModel, QByteArray, QModelIndex, QPersistentModelIndex, QTimer, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QKeySequence, QPainter, QPalette
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QKeySequence, QPainter, QPalette
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLineEdit, QTableView, QWidget
 
 log = logging.getLogger(__name__)
@@ -539,6 +539,35 @@ class TableView(QTableView):
             self._activated(self.currentIndex())
             return
         super().keyPressEvent(event)
+
+    # -- column widths ----------------------------------------------------------------------------------------------
+    def fit_columns(self, stretch: Optional[int] = None, cap: int = 420) -> None:
+        """Sizes every column to its title and its rows (at most `cap` pixels each), so nothing is cut off while
+        the table has the room; the `stretch` column then takes the room left over. For small tables whose rows
+        are known (call it after set_rows)."""
+        model = self.model()
+        if model is None:
+            return
+        header = self.horizontalHeader()
+        padding = 2 * self.style().pixelMetric(self.style().PixelMetric.PM_FocusFrameHMargin, None, self) + 10
+        for i in range(model.columnCount()):
+            if header.isSectionHidden(i) or i == stretch:
+                continue
+            width = max(header.sectionSizeHint(i), self.sizeHintForColumn(i) + padding)
+            self.setColumnWidth(i, min(width, cap))
+        if stretch is not None:
+            header.setStretchLastSection(False)
+            header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+
+    def ensure_column_fits(self, column: int, texts: Iterable[str], *, bold: bool = False) -> None:
+        """Widens a column (never narrows it) so that each of these texts shows whole, e.g. every rating name."""
+        font = QFont(self.font())
+        font.setBold(bold)
+        metrics = QFontMetrics(font)
+        needed = max((metrics.horizontalAdvance(t) for t in texts), default=0) + 22
+        needed = max(needed, self.horizontalHeader().sectionSizeHint(column))
+        if self.columnWidth(column) < needed:
+            self.setColumnWidth(column, needed)
 
     # -- remembered state -------------------------------------------------------------------------------------------
     def _schedule_save(self, *_args) -> None:

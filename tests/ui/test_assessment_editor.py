@@ -357,18 +357,18 @@ def test_detail_pane_follows_the_selected_finding(qtbot, page):
         editor.add_library_finding(key)
     library = editor._library
     editor.select_finding(2)
-    assert library["HSF-007"].description in editor.library_hint.text()
+    assert library["HSF-007"].description in editor.library_hint.full_text()
     editor.select_finding(0)
     assert editor.detail_title.text().startswith("1. Weekly working hours")
-    assert library["HRS-001"].description in editor.library_hint.text()
-    assert library["HSF-007"].description not in editor.library_hint.text()
+    assert library["HRS-001"].description in editor.library_hint.full_text()
+    assert library["HSF-007"].description not in editor.library_hint.full_text()
     editor.description_edit.setPlainText("Timesheets show 72 hours in week 12")
     assert editor.model.draft(0).description == "Timesheets show 72 hours in week 12"
     editor.undo_stack.undo()
     assert editor.model.draft(0).description == ""
     assert editor.description_edit.toPlainText() == ""
     editor.remove_selected()  # row 1 goes; the HSF-007 now first is shown
-    assert library["HSF-007"].description in editor.library_hint.text()
+    assert library["HSF-007"].description in editor.library_hint.full_text()
 
 
 def test_focus_stays_in_the_editor_after_saving(qtbot, page):

@@ -22,6 +22,7 @@ from csrdesk.ui import theme
 from csrdesk.ui.pages.base import page_header
 from csrdesk.ui.tables import Column, FilterBox, RowTableModel, TableView, count_text
 from csrdesk.ui.widgets.buttons import primary_button
+from csrdesk.ui.widgets.elided_label import ElidedLabel
 from csrdesk.ui.widgets.finding_picker import FindingPicker
 from csrdesk.ui.widgets.findings_grid import (
     COL_CATEGORY, COL_POINTS, COL_SEVERITY, COL_TITLE, COLUMNS, SEVERITIES, CategoryDelegate, FindingDraft,
@@ -222,10 +223,8 @@ class AssessmentEditor(QWidget):
         self.detail_title.setStyleSheet("font-weight: 600;")
         # The library's wording of the selected finding's type, as a guide (a label, not a placeholder: a
         # placeholder is not repainted when only its text changes, so it could show another finding's text).
-        self.library_hint = QLabel("")
-        self.library_hint.setWordWrap(True)
+        self.library_hint = ElidedLabel("")
         self.library_hint.setObjectName("muted")
-        self.library_hint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.description_edit = QPlainTextEdit(detail)
         self.description_edit.setPlaceholderText("What the auditor saw: facts, numbers, where")
         self.legal_edit = QPlainTextEdit(detail)
@@ -741,7 +740,7 @@ class AssessmentEditor(QWidget):
             edit.setEnabled(has)
         if not has or index.row() >= self.model.rowCount():
             self.detail_title.setText("Select a finding to describe what the auditor saw.")
-            self.library_hint.setText("")
+            self.library_hint.set_full_text("")
             self.library_hint.setVisible(False)
             for edit in (self.description_edit, self.legal_edit, self.code_edit):
                 with QSignalBlocker(edit):
@@ -751,8 +750,7 @@ class AssessmentEditor(QWidget):
         lib = self._library.get(d.violation_type or "")
         self.detail_title.setText(f"{index.row() + 1}. {d.title}")
         hint = f"Library ({lib.key}): {lib.description}" if lib and lib.description else ""
-        self.library_hint.setText(hint)
-        self.library_hint.setToolTip(hint)
+        self.library_hint.set_full_text(hint)
         self.library_hint.setVisible(bool(hint))
         for edit, value in ((self.description_edit, d.description), (self.legal_edit, d.legal_requirement),
                             (self.code_edit, d.code_requirement)):
@@ -919,6 +917,7 @@ class AssessmentsPage(QWidget):
         left_layout.addLayout(combos)
         self.table = TableView(left, settings_key="assessments", placeholder="No assessments recorded yet.")
         self.table.setModel(self.list_model)
+        self.table.ensure_column_fits(2, [r.value for r in Rating], bold=True)
         left_layout.addWidget(self.table, 1)
         self.count_label = QLabel("")
         self.count_label.setObjectName("muted")

@@ -194,3 +194,6 @@ class DashboardPage(Page):
         self.caps.set_items([(label.capitalize(), count, None) for label, count in summary.caps_by_status])
         self.follow_model.set_rows(summary.follow_ups)
         self.overdue_model.set_rows(summary.overdue_suppliers)
+        # Codes, counts and dates whole; the name takes the room left (and is shortened with … if need be).
+        self.follow_view.fit_columns(stretch=1)
+        self.overdue_view.fit_columns(stretch=1)

@@ -230,13 +230,15 @@ class SupplierPage(Page):
         grid.addWidget(self.profile, 1, 0)
         grid.addWidget(section_title("At a glance"), 0, 1)
         grid.addWidget(self.glance, 1, 1)
-        grid.addWidget(section_title("Contacts"), 2, 0)
-        grid.addWidget(section_title("Certifications"), 2, 1)
-        grid.addWidget(self.contacts_view, 3, 0)
-        grid.addWidget(self.certs_view, 3, 1)
+        # Contacts and certifications each across the page: e-mail addresses and phone numbers show whole.
+        grid.addWidget(section_title("Contacts"), 2, 0, 1, 2)
+        grid.addWidget(self.contacts_view, 3, 0, 1, 2)
+        grid.addWidget(section_title("Certifications"), 4, 0, 1, 2)
+        grid.addWidget(self.certs_view, 5, 0, 1, 2)
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
         grid.setRowStretch(3, 1)
+        grid.setRowStretch(5, 1)
 
         # Assessments: the history table and, on request, the chart.
         self.assessments_model = RowTableModel([
@@ -394,6 +396,8 @@ class SupplierPage(Page):
             follow_label.setStyleSheet(f"color: {theme.OVERDUE if late else theme.WARNING}; font-weight: 600;")
         self.contacts_model.set_rows(d.contacts)
         self.certs_model.set_rows(d.certifications)
+        self.contacts_view.fit_columns()
+        self.certs_view.fit_columns()
         self.assessments_model.set_rows(d.assessments)
         self.trend_label.setText(self._trend(d))
         if self.chart.isVisible():

@@ -102,6 +102,8 @@ class SuppliersPage(Page):
         self.view = TableView(settings_key="suppliers", placeholder="No suppliers yet. Add one with New supplier "
                               "(Ctrl+N) or File > Import suppliers.")
         self.view.setModel(self.model)
+        rating_column = next(i for i, c in enumerate(self.model.columns) if c.title == "Rating")
+        self.view.ensure_column_fits(rating_column, [r.value for r in Rating], bold=True)
         self.view.row_activated.connect(lambda row: self.supplier_requested.emit(row.id))
         self.view.selection_changed_rows.connect(self._update_buttons)
         self._update_buttons([])

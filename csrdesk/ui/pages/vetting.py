@@ -12,12 +12,12 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, Callable, Optional
 
-from PySide6.QtCore import QDate, QSignalBlocker, Qt, Signal
+from PySide6.QtCore import QDate, QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView, QCheckBox, QComboBox, QDateEdit, QDialog, QDialogButtonBox, QDoubleSpinBox, QFileDialog,
     QFormLayout, QFrame, QGroupBox, QHBoxLayout, QHeaderView, QInputDialog, QLabel, QLineEdit, QListWidget,
-    QMessageBox, QPlainTextEdit, QProgressBar, QPushButton, QScrollArea, QSpinBox, QSplitter, QStackedWidget,
+    QMessageBox, QPlainTextEdit, QProgressBar, QPushButton, QScrollArea, QSizePolicy, QSpinBox, QSplitter, QStackedWidget,
     QTableWidget, QTableWidgetItem, QTabWidget, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget,
 )
 
@@ -253,14 +253,17 @@ class ScreenForm(QWidget):
         self.revert_button.clicked.connect(self.revert)
         self.save_button = primary_button("Save answers")
         self.save_button.clicked.connect(lambda: self.save())
-        top = QHBoxLayout()
-        text = QVBoxLayout()
-        text.addWidget(self.title)
-        text.addWidget(self.subtitle)
-        text.addWidget(self.status)
-        top.addLayout(text, 1)
+        # The title and the screen's facts have the whole width (the title wrapped to three lines beside the
+        # buttons); the buttons sit on the line under them, beside what the last action did.
+        top = QVBoxLayout()
+        top.setSpacing(2)
+        top.addWidget(self.title)
+        top.addWidget(self.subtitle)
+        facts = QHBoxLayout()
+        facts.addWidget(self.status, 1)
         for b in (self.export_button, self.import_button, self.delete_button, self.revert_button, self.save_button):
-            top.addWidget(b, 0, Qt.AlignmentFlag.AlignBottom)
+            facts.addWidget(b, 0, Qt.AlignmentFlag.AlignBottom)
+        top.addLayout(facts)
 
         self.questions_box = QWidget()
         self.questions_layout = QVBoxLayout(self.questions_box)
@@ -1505,6 +1508,10 @@ class VettingPage(Page):
         split.setStretchFactor(0, 2)
         split.setStretchFactor(1, 5)
         split.setSizes([430, 1000])
+        self.split = split
+        # With no screen open the list takes the room it needs (no sideways scrolling beside an empty half);
+        # an open screen gets the room back.
+        self.form_stack.currentChanged.connect(lambda _i: self._fit_split())
         screens_tab = QWidget()
         st = QVBoxLayout(screens_tab)
         st.setContentsMargins(0, 6, 0, 0)
@@ -1546,6 +1553,26 @@ class VettingPage(Page):
         layout.setContentsMargins(16, 12, 16, 12)
         layout.addWidget(header)
         layout.addWidget(self.tabs, 1)
+
+    def _fit_split(self) -> None:
+        total = sum(self.split.sizes())
+        if total <= 0:
+            return
+        header = self.table.horizontalHeader()
+        needed = header.length() + self.table.frameWidth() * 2 + self.table.verticalScrollBar().sizeHint().width() + 4
+        empty = self.form_stack.currentWidget() is self.placeholder
+        # A hidden form must not hold the stack at its own minimum width while only the hint shows.
+        self.form.setSizePolicy(QSizePolicy.Policy.Ignored if empty else QSizePolicy.Policy.Preferred,
+                                QSizePolicy.Policy.Preferred)
+        if empty:
+            left = min(needed, total - 240)
+        else:
+            left = min(max(360, min(needed, total - 780)), total - 420)
+        self.split.setSizes([max(left, 200), total - max(left, 200)])
+
+    def showEvent(self, event) -> None:  # noqa: N802
+        super().showEvent(event)
+        QTimer.singleShot(0, self._fit_split)  # once the splitter has its real width
 
     # -- loading ---------------------------------------------------------------------------------------------------
     def reload(self) -> None:

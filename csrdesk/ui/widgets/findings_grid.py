@@ -72,7 +72,7 @@ COLUMNS = (
     GridColumn("Type", "violation_type", width=72),
     GridColumn("Finding", "title", editable=True, width=300),
     GridColumn("Category", "category", editable=True, width=130),
-    GridColumn("Severity", "severity", editable=True, width=96),
+    GridColumn("Severity", "severity", editable=True, width=112),
     GridColumn("Points", "points", editable=True, width=56),
     GridColumn("Repeat", None, width=84),
 )

@@ -1,0 +1,89 @@
+"""Texts are not cut off: dashboard and supplier tables size their columns to their contents, rating names show
+whole, the vetting list needs no sideways scrolling beside an empty half, and a screen's title stays on one line."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from PySide6.QtGui import QFont, QFontMetrics
+
+from csrdesk.domain.scoring import Rating
+from csrdesk.services.assessments import AssessmentInput, FindingInput, record_assessment
+from csrdesk.services.suppliers import ContactInput, SupplierInput, create_supplier
+from csrdesk.services.vetting import start_screen
+from tests.ui.conftest import wait_idle
+
+LONG_EMAIL = "nasrin.islam@shapla-fashions-and-knitwear.example"
+
+
+@pytest.fixture(scope="module")
+def seeded(ui_db):
+    """A factory with a long e-mail address and overdue CAP items, and a vetting screen of it."""
+    supplier = create_supplier(ui_db, SupplierInput(
+        name="Shapla Fashions and Knitwear Industries Ltd.", code="BD-0301", country="Bangladesh",
+        contacts=[ContactInput(role="compliance contact", name="Nasrin Islam", email=LONG_EMAIL,
+                               phone="+880 45 2673 6123")]), status="active")
+    record_assessment(ui_db, AssessmentInput(
+        supplier_code="BD-0301", date=date.today() - timedelta(days=200), findings=[
+            FindingInput(title="Fire exit blocked", severity="critical", days_allowed=30),
+            FindingInput(title="No overtime records", severity="major", days_allowed=60)]))
+    start_screen(ui_db, "new_supplier_screening", supplier_code="BD-0301")
+    return supplier
+
+
+def _fits(view) -> None:
+    header = view.horizontalHeader()
+    assert header.length() <= view.viewport().width() + 1, (header.length(), view.viewport().width())
+    for i in range(view.model().columnCount()):
+        assert view.columnWidth(i) >= header.sectionSizeHint(i), (view.model().headerData(i, 1), view.columnWidth(i))
+
+
+def test_dashboard_tables_show_their_titles_whole(qtbot, window, seeded):
+    """'Oldest due date' and the other column titles of the dashboard tables are not cut; no sideways scroll."""
+    window.go("dashboard")
+    page = window.dashboard
+    page.refresh()  # the window read the dashboard before the data above was added
+    wait_idle(qtbot, window.ctx)
+    qtbot.waitUntil(lambda: page.overdue_model.total_count > 0)
+    _fits(page.overdue_view)
+    _fits(page.follow_view)
+
+
+def test_rating_names_show_whole_in_the_suppliers_list(qtbot, window, seeded):
+    """The rating column is wide enough for 'Needs Improvement' in bold."""
+    window.go("suppliers")
+    wait_idle(qtbot, window.ctx)
+    view = window.suppliers.view
+    column = [c.title for c in window.suppliers.model.columns].index("Rating")
+    font = QFont(view.font())
+    font.setBold(True)
+    needed = max(QFontMetrics(font).horizontalAdvance(r.value) for r in Rating)
+    assert view.columnWidth(column) >= needed + 8
+
+
+def test_contacts_show_the_whole_e_mail_and_phone(qtbot, window, seeded):
+    """On the supplier page the contacts table shows the long e-mail address and the phone number whole."""
+    window.show_supplier(seeded.row.id)
+    wait_idle(qtbot, window.ctx)
+    view = window.supplier_page.contacts_view
+    qtbot.waitUntil(lambda: view.model().rowCount() == 1)
+    _fits(view)
+    columns = [c.title for c in view.model().columns]
+    metrics = view.fontMetrics()
+    assert view.columnWidth(columns.index("E-mail")) >= metrics.horizontalAdvance(LONG_EMAIL)
+    assert view.columnWidth(columns.index("Phone")) >= metrics.horizontalAdvance("+880 45 2673 6123")
+
+
+def test_vetting_list_needs_no_sideways_scroll_and_titles_fit_one_line(qtbot, window, seeded):
+    """With no screen open the list gets the room for its columns; an open screen's title takes one line."""
+    window.go("vetting")
+    page = window.pages["vetting"]
+    qtbot.waitUntil(lambda: not page.loading and not window.ctx.busy)
+    qtbot.waitUntil(lambda: page.model.rowCount() > 0)
+    assert page.form_stack.currentWidget() is page.placeholder
+    header = page.table.horizontalHeader()
+    assert header.length() <= page.table.viewport().width() + 1
+    page.open_item("vetting_screen", page.model.row_at(0).id)
+    qtbot.waitUntil(lambda: page.form.detail is not None and not window.ctx.busy)
+    title = page.form.title
+    assert title.heightForWidth(title.width()) <= title.fontMetrics().lineSpacing() * 1.6, title.text()
