@@ -71,3 +71,15 @@ def settle(qtbot):
 
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+@pytest.hookimpl(hookwrapper=True, trylast=True)
+def pytest_runtest_teardown(item):
+    """Deletes the widgets pytest-qt just closed (deleteLater) at once, while the test's fixtures still hold their
+    Python wrappers. Left to the next test's event loop, a widget could be destroyed while its wrapper's last
+    reference (a lambda connected to one of its children) goes away inside the destructor, which crashes PySide."""
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    if QCoreApplication.instance() is not None:
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    yield

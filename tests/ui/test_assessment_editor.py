@@ -453,3 +453,16 @@ def test_live_rating_and_opening_read_off_the_gui_thread(qtbot, page, ctx, monke
     names = {name for name, _t in threads}
     assert {"preview_rating", "assessment_detail", "past_findings"} <= names
     assert all(t is not threading.main_thread() for _n, t in threads)
+
+
+def test_add_button_takes_the_highlighted_suggestion(qtbot, page):
+    """Clicking Add while suggestions are shown adds the highlighted library entry, not the typed words."""
+    editor = page.editor
+    page.activateWindow()
+    qtbot.waitUntil(page.isActiveWindow)
+    page.new_assessment("CN-0001")
+    _picker_keys(qtbot, editor.picker, "exits locked")
+    qtbot.mousePress(editor.add_button, Qt.MouseButton.LeftButton)
+    qtbot.wait(200)  # a slow click
+    qtbot.mouseRelease(editor.add_button, Qt.MouseButton.LeftButton)
+    assert [d.violation_type for d in editor.model.drafts()] == ["HSF-007"]

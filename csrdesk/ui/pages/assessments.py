@@ -179,6 +179,7 @@ class AssessmentEditor(QWidget):
         self.free_severity.setToolTip("Severity of the next free-text finding, if you know it already (library "
                                       "findings bring their own; otherwise you are asked after adding)")
         self.add_button = QPushButton("Add", left)
+        self.add_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # a click keeps the box and its suggestions
         self.add_button.setToolTip("Add the highlighted suggestion, or your text as a free-text finding (Enter); "
                                    "Ctrl+Enter adds your own text even when suggestions are shown")
         add_row.addWidget(self.picker, 1)
@@ -686,14 +687,14 @@ class AssessmentEditor(QWidget):
             else:
                 self._prompt_done()
 
-        QTimer.singleShot(0, next_step)
+        QTimer.singleShot(0, self, next_step)
 
     def _severity_editor_closed(self, _editor, hint=None) -> None:
         row, self._prompting = self._prompting, None
         if row is None or hint == QAbstractItemDelegate.EndEditHint.RevertModelCache:
             return
         if 0 <= row < self.model.rowCount() and self.model.draft(row).severity:
-            QTimer.singleShot(0, self._prompt_done)
+            QTimer.singleShot(0, self, self._prompt_done)
 
     def _prompt_done(self) -> None:
         if not self.model.unclassified() and self.message.text().startswith("“"):

@@ -1572,7 +1572,7 @@ class VettingPage(Page):
 
     def showEvent(self, event) -> None:  # noqa: N802
         super().showEvent(event)
-        QTimer.singleShot(0, self._fit_split)  # once the splitter has its real width
+        QTimer.singleShot(0, self, self._fit_split)  # once the splitter has its real width
 
     # -- loading ---------------------------------------------------------------------------------------------------
     def reload(self) -> None:

@@ -111,6 +111,10 @@ class FindingPicker(QLineEdit):
         self._by_text: dict[str, str] = {}
         self._panel: Optional[SuggestionPanel] = None
         self._host: Optional[QWidget] = None
+        self._hide_timer = QTimer(self)  # owned, so it dies with the box
+        self._hide_timer.setSingleShot(True)
+        self._hide_timer.setInterval(120)
+        self._hide_timer.timeout.connect(self._hide_if_unfocused)
         self.textEdited.connect(self._edited)
         self.textChanged.connect(self._text_changed)
 
@@ -317,7 +321,7 @@ class FindingPicker(QLineEdit):
     # -- following the window --------------------------------------------------------------------------------------------
     def focusOutEvent(self, event) -> None:  # noqa: N802
         super().focusOutEvent(event)
-        QTimer.singleShot(120, self._hide_if_unfocused)
+        self._hide_timer.start()
 
     def _hide_if_unfocused(self) -> None:
         if not self.hasFocus():
