@@ -19,7 +19,7 @@ from csrdesk.services.assessment_list import AssessmentFilters, AssessmentListRo
 from csrdesk.services.assessments import ASSESSMENT_TYPES, AssessmentDetail, AssessmentInput
 from csrdesk.services.errors import UserError
 from csrdesk.ui import theme
-from csrdesk.ui.pages.base import page_header
+from csrdesk.ui.pages.base import ask_save_first, page_header
 from csrdesk.ui.tables import Column, FilterBox, RowTableModel, TableView, count_text
 from csrdesk.ui.widgets.buttons import primary_button
 from csrdesk.ui.widgets.elided_label import ElidedLabel
@@ -1050,12 +1050,8 @@ class AssessmentsPage(QWidget):
 
     def ask_unsaved(self) -> QMessageBox.StandardButton:
         """Save, Discard or Cancel; a separate method so tests can answer it."""
-        return QMessageBox.question(
-            self, "Unsaved assessment",
-            "The assessment has changes that are not saved. Save them before leaving?",
-            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Save,
-        )
+        return ask_save_first(self, "Unsaved assessment",
+                              "The assessment has changes that are not saved. Save them before leaving?")
 
     def confirm_leave(self) -> bool:
         """True when the editor may be left: nothing unsaved, or saved or thrown away on the user's word."""

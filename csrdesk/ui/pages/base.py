@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Iterable, Optional
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QMessageBox, QPushButton, QVBoxLayout, QWidget
 
 from csrdesk.ui.context import AppContext
 
@@ -116,3 +116,9 @@ class Card(QFrame):
         self.value_label.setText(value)
         set_text_colour(self.value_label, colour or TEXT)
         self.note.setText(note)
+
+
+def ask_save_first(parent: QWidget, title: str, text: str) -> QMessageBox.StandardButton:
+    """The one "unsaved changes" question of every page: Save (the default), Discard or Cancel."""
+    buttons = QMessageBox.StandardButton
+    return QMessageBox.question(parent, title, text, buttons.Save | buttons.Discard | buttons.Cancel, buttons.Save)

@@ -23,7 +23,7 @@ from csrdesk.services.backup import before_bulk_change
 from csrdesk.services.caps import CapDetail, CapItemDetail, CapItemRow
 from csrdesk.services.errors import UserError
 from csrdesk.ui import theme
-from csrdesk.ui.pages.base import page_header
+from csrdesk.ui.pages.base import ask_save_first, page_header
 from csrdesk.ui.tables import Column, FilterBox, RowTableModel, TableView, build_search_texts, count_text
 from csrdesk.ui.widgets.buttons import primary_button
 from csrdesk.ui.widgets.evidence_list import EvidenceList
@@ -797,11 +797,7 @@ class CapsPage(QWidget):
         return [self.panel.detail.row.id] if self.panel.detail is not None else []
 
     def ask_unsaved(self) -> QMessageBox.StandardButton:
-        return QMessageBox.question(
-            self, "Unsaved CAP item", "The item has changes that are not saved. Save them first?",
-            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Save,
-        )
+        return ask_save_first(self, "Unsaved CAP item", "The item has changes that are not saved. Save them first?")
 
     def confirm_leave_item(self) -> bool:
         if not self.panel.is_dirty():

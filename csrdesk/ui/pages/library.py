@@ -19,7 +19,7 @@ from csrdesk.services import library
 from csrdesk.services.errors import UserError
 from csrdesk.services.library import MatrixChange, RerateImpact, ViolationTypeInfo
 from csrdesk.ui import theme
-from csrdesk.ui.pages.base import page_header
+from csrdesk.ui.pages.base import ask_save_first, page_header
 from csrdesk.ui.tables import Column, FilterBox, RowTableModel, TableView, count_text
 from csrdesk.ui.widgets.buttons import primary_button
 from csrdesk.ui.widgets.findings_grid import SEVERITY_COLOURS
@@ -803,11 +803,8 @@ class LibraryPage(QWidget):
         self.matrix.select_type(key)
 
     def ask_unsaved(self) -> QMessageBox.StandardButton:
-        return QMessageBox.question(
-            self, "Unsaved finding type", "The finding type has changes that are not saved. Save them first?",
-            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Save,
-        )
+        return ask_save_first(self, "Unsaved finding type",
+                              "The finding type has changes that are not saved. Save them first?")
 
     def confirm_leave_type(self) -> bool:
         if not self.editor.is_dirty():

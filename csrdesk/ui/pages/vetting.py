@@ -30,7 +30,7 @@ from csrdesk.services import vetting as service
 from csrdesk.services.errors import UserError
 from csrdesk.services.vetting import AnswerInput, ConditionInfo, ConditionInput, ScreenDetail, ScreenRow
 from csrdesk.ui import theme
-from csrdesk.ui.pages.base import Page, muted, page_header, section_title
+from csrdesk.ui.pages.base import Page, ask_save_first, muted, page_header, section_title
 from csrdesk.ui.tables import Column, FilterBox, RowTableModel, TableView, count_text
 from csrdesk.ui.widgets.buttons import primary_button
 
@@ -1661,10 +1661,7 @@ class VettingPage(Page):
         if not self.form.dirty and not self.editor.dirty:
             return True
         what = "answers" if self.form.dirty else "checklist changes"
-        answer = QMessageBox.question(
-            self, "Unsaved changes", f"Save the {what} before leaving?",
-            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Save)
+        answer = ask_save_first(self, "Unsaved changes", f"Save the {what} before leaving?")
         if answer == QMessageBox.StandardButton.Cancel:
             return False
         if answer == QMessageBox.StandardButton.Save:
