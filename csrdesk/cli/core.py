@@ -1,8 +1,6 @@
 """Command line: suppliers, assessments, CAPs, the library, demo data, backups and the self-test."""
 from __future__ import annotations
 
-import argparse
-import sys
 from dataclasses import asdict
 from pathlib import Path
 

@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, fields as dc_fields
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Optional
 
 from sqlalchemy import and_, case, func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from csrdesk.domain.caps import AssessmentFacts, progress_rate, required_follow_up
 from csrdesk.domain.lifecycle import (

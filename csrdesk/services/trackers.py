@@ -17,7 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Callable, Iterable, Optional
+from typing import Any, Iterable, Optional
 
 from sqlalchemy import case, func, select
 from sqlalchemy.exc import IntegrityError
@@ -37,7 +37,7 @@ from csrdesk.services.history import record_change
 from csrdesk.services.progress import Progress
 from csrdesk.storage.db import Database
 from csrdesk.storage.models import (
-    Assessment, Cap, CapItem, EvidenceFile, Finding, FindingCategory, Setting, Supplier, ViolationType,
+    Assessment, Cap, CapItem, Finding, FindingCategory, Setting, Supplier, ViolationType,
 )
 
 SOURCE = "tracker import"

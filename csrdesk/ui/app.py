@@ -8,7 +8,6 @@ import logging
 import os
 import sys
 import time
-from pathlib import Path
 from typing import Optional
 
 log = logging.getLogger(__name__)

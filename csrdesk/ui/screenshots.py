@@ -50,7 +50,6 @@ def render(out: Path, suppliers: int = 40, width: int = 1440, height: int = 900,
     home = Path(tempfile.mkdtemp(prefix="csrdesk-shots-"))
     os.environ["CSRDESK_HOME"] = str(home)
     os.environ.setdefault("MPLCONFIGDIR", str(home / "mpl"))
-    from PySide6.QtCore import Qt
 
     from csrdesk.services.settings import Preferences, save_preferences
     from csrdesk.services.startup import open_workspace

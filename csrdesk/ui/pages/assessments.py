@@ -8,12 +8,12 @@ from typing import Any, Callable, Optional
 from PySide6.QtCore import QDate, QItemSelectionModel, QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QUndoStack
 from PySide6.QtWidgets import (
-    QAbstractItemDelegate, QAbstractItemView, QCheckBox, QComboBox, QCompleter, QDateEdit, QFormLayout, QFrame, QGridLayout, QHBoxLayout,
-    QApplication, QHeaderView, QLabel, QLineEdit, QMessageBox, QPlainTextEdit, QPushButton, QSizePolicy, QSplitter, QTableView,
-    QVBoxLayout, QWidget,
+    QAbstractItemDelegate, QAbstractItemView, QApplication, QCheckBox, QComboBox, QCompleter, QDateEdit, QFormLayout,
+    QFrame, QGridLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMessageBox, QPlainTextEdit, QPushButton,
+    QSplitter, QTableView, QVBoxLayout, QWidget,
 )
 
-from csrdesk.domain.scoring import Rating, Severity
+from csrdesk.domain.scoring import Rating
 from csrdesk.services import assessment_list, assessments, library
 from csrdesk.services.assessment_list import AssessmentFilters, AssessmentListRow, SupplierChoice
 from csrdesk.services.assessments import ASSESSMENT_TYPES, AssessmentDetail, AssessmentInput

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QSplitter, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget,
 )
 
-from csrdesk.domain.scoring import BANDS, DEFAULT_POINTS, Rating, ScoringMatrix, Severity, band_for
+from csrdesk.domain.scoring import DEFAULT_POINTS, Rating, ScoringMatrix, Severity, band_for
 from csrdesk.services import library
 from csrdesk.services.errors import UserError
 from csrdesk.services.library import MatrixChange, RerateImpact, ViolationTypeInfo

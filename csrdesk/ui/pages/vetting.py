@@ -28,7 +28,7 @@ from csrdesk.domain.vetting import (
 )
 from csrdesk.services import vetting as service
 from csrdesk.services.errors import UserError
-from csrdesk.services.vetting import AnswerInput, ConditionInfo, ConditionInput, ScreenDetail, ScreenRow
+from csrdesk.services.vetting import AnswerInput, ConditionInput, ScreenDetail, ScreenRow
 from csrdesk.ui import theme
 from csrdesk.ui.pages.base import Page, ask_save_first, muted, page_header, section_title
 from csrdesk.ui.tables import Column, FilterBox, RowTableModel, TableView, count_text
