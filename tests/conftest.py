@@ -66,3 +66,20 @@ def shared_dir():
     if not SHARED.is_dir():
         pytest.fail(f"the shared folder {SHARED} is missing")
     return SHARED
+
+
+def pytest_sessionfinish(session, exitstatus):
+    session.config._csrdesk_exitstatus = int(exitstatus)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_unconfigure(config):
+    """PySide6 6.12 can abort while Python finalizes after every test has passed ("bool_dealloc: deallocating True
+    or False" while garbage-collecting Qt wrappers; seen in about half the runs of the assessment editor tests,
+    before and after any change of ours). The results are reported by then, so leave without that finalization."""
+    import sys
+
+    if "PySide6" in sys.modules and hasattr(config, "_csrdesk_exitstatus"):
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(config._csrdesk_exitstatus)
