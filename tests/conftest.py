@@ -8,7 +8,7 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
+TEST_DATA = Path(__file__).resolve().parent / "data"
 
 
 @pytest.fixture(autouse=True)
@@ -62,10 +62,9 @@ def supplier(db):
 
 
 @pytest.fixture
-def shared_dir():
-    if not SHARED.is_dir():
-        pytest.fail(f"the shared folder {SHARED} is missing")
-    return SHARED
+def reference_data():
+    """The real files tests read (tests/data: each set with its source and licence beside it)."""
+    return TEST_DATA
 
 
 def pytest_sessionfinish(session, exitstatus):

@@ -14,7 +14,7 @@ from csrdesk.services.progress import Cancelled, Progress
 from csrdesk.services.suppliers import SupplierInput, create_supplier, list_suppliers, supplier_detail
 from csrdesk.storage.models import Assessment, Supplier
 
-OSH = "data/open-supply-hub"
+OSH = "open-supply-hub"
 # file -> (rows, created, {row: (kind, row of the first copy)}) on an empty database
 EXPECTED = {
     "spring-2017-apparel-list.csv": (54, 54, {}),
@@ -35,10 +35,10 @@ def backups():
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_every_shared_open_supply_hub_file_imports(db, shared_dir, name):
+def test_every_shared_open_supply_hub_file_imports(db, reference_data, name):
     """Each real Open Supply Hub list imports: the right number created, its known duplicates flagged, none skipped."""
     rows, created, dups = EXPECTED[name]
-    report = import_suppliers(db, shared_dir / OSH / name)
+    report = import_suppliers(db, reference_data / OSH / name)
     data = report.to_json()
     assert data["rows"] == rows and data["created_count"] == created and data["skipped_count"] == 0
     assert {d["row"]: (d["kind"], d["matches"]["row"]) for d in data["duplicates"]} == dups
@@ -50,9 +50,9 @@ def test_every_shared_open_supply_hub_file_imports(db, shared_dir, name):
     assert {r.status for r in rows_by_code.values()} == {"prospect"}
 
 
-def test_known_duplicates_in_the_compliance_list_are_named(db, shared_dir):
+def test_known_duplicates_in_the_compliance_list_are_named(db, reference_data):
     """The repeated factories of the compliance list point at the code their first copy was created with."""
-    report = import_suppliers(db, shared_dir / OSH / "summer-2019-compliance-list.csv")
+    report = import_suppliers(db, reference_data / OSH / "summer-2019-compliance-list.csv")
     by_row = {c.row: c for c in report.created}
     dup = {d.row: d for d in report.duplicates}
     assert dup[51].name == "BAI NA SHOES INDUSTRY CO.,LTD"
@@ -62,9 +62,9 @@ def test_known_duplicates_in_the_compliance_list_are_named(db, shared_dir):
     assert "4 duplicate(s) not created" in text and "row 64: CLARA SHOE" in text
 
 
-def test_near_duplicate_with_a_misspelt_name_is_flagged(db, shared_dir):
+def test_near_duplicate_with_a_misspelt_name_is_flagged(db, reference_data):
     """'Eypllion Style Ltd.' is flagged as a near duplicate of 'Epyllion Style Ltd.' and not created twice."""
-    report = import_suppliers(db, shared_dir / OSH / "summer-2019-affiliate-list.csv")
+    report = import_suppliers(db, reference_data / OSH / "summer-2019-affiliate-list.csv")
     (dup,) = report.duplicates
     assert dup.name == "Eypllion Style Ltd." and dup.kind == "near" and dup.matches.name == "Epyllion Style Ltd."
     names = [r.name for r in list_suppliers(db)]
@@ -73,9 +73,9 @@ def test_near_duplicate_with_a_misspelt_name_is_flagged(db, shared_dir):
     assert {"Jeans Knit Private Ltd Unit 3", "Jeans Knit Private Ltd Unit 4", "Jeans Knit Private Ltd Unit 6"} <= set(names)
 
 
-def test_dry_run_changes_nothing(db, shared_dir):
+def test_dry_run_changes_nothing(db, reference_data):
     """--dry-run reports what would be created, with codes, and creates nothing and takes no backup."""
-    report = import_suppliers(db, shared_dir / OSH / "summer-2019-compliance-list.csv", dry_run=True)
+    report = import_suppliers(db, reference_data / OSH / "summer-2019-compliance-list.csv", dry_run=True)
     data = report.to_json()
     assert data["dry_run"] is True and data["created_count"] == 71 and data["duplicate_count"] == 4
     assert data["created"][0]["code"].startswith("CN-")
@@ -83,9 +83,9 @@ def test_dry_run_changes_nothing(db, shared_dir):
     assert "nothing was changed" in report.summary()
 
 
-def test_reimporting_a_file_creates_nothing_and_flags_every_row(db, shared_dir):
+def test_reimporting_a_file_creates_nothing_and_flags_every_row(db, reference_data):
     """Importing the same list twice: the second time 0 are created and every row is flagged as a duplicate."""
-    path = shared_dir / OSH / "summer-2019-compliance-list.csv"
+    path = reference_data / OSH / "summer-2019-compliance-list.csv"
     import_suppliers(db, path)
     report = import_suppliers(db, path)
     assert len(report.created) == 0 and len(report.duplicates) == 75 and not report.skipped
@@ -93,18 +93,18 @@ def test_reimporting_a_file_creates_nothing_and_flags_every_row(db, shared_dir):
     assert all(d.matches.row is None for d in report.duplicates)  # all point at suppliers in the database
 
 
-def test_all_four_lists_together_catch_a_factory_listed_twice_across_files(db, shared_dir):
+def test_all_four_lists_together_catch_a_factory_listed_twice_across_files(db, reference_data):
     """After the compliance list, the winter list's 'Taizhou Baolite Shoes Co. Ltd' is the factory already there."""
-    import_suppliers(db, shared_dir / OSH / "summer-2019-compliance-list.csv")
-    report = import_suppliers(db, shared_dir / OSH / "winter-2019-compliance-list.csv")
+    import_suppliers(db, reference_data / OSH / "summer-2019-compliance-list.csv")
+    report = import_suppliers(db, reference_data / OSH / "winter-2019-compliance-list.csv")
     (dup,) = report.duplicates
     assert dup.row == 33 and dup.matches.name == "TAIZHOU BAOLITE SHOES CO.,LTD" and dup.matches.row is None
     assert len(report.created) == 61
 
 
-def test_import_cleans_countries_names_and_addresses(db, shared_dir):
+def test_import_cleans_countries_names_and_addresses(db, reference_data):
     """Upper-case countries are stored as 'China', 'Vietnam'; stray □ never reaches an address; coordinates are kept."""
-    report = import_suppliers(db, shared_dir / OSH / "summer-2019-compliance-list.csv")
+    report = import_suppliers(db, reference_data / OSH / "summer-2019-compliance-list.csv")
     countries = {r.country for r in list_suppliers(db)}
     assert {"China", "Vietnam", "India", "Bangladesh", "Thailand", "Indonesia"} == countries
     duc = next(c for c in report.created if c.name.startswith("DUC THANH"))
@@ -125,9 +125,9 @@ def test_countries_are_normalised(text, expected):
     assert normalise_country(text) == expected
 
 
-def test_backup_is_taken_before_writing(db, shared_dir):
+def test_backup_is_taken_before_writing(db, reference_data):
     """A real import first copies the database to the backups folder, and says where."""
-    report = import_suppliers(db, shared_dir / OSH / "spring-2017-apparel-list.csv")
+    report = import_suppliers(db, reference_data / OSH / "spring-2017-apparel-list.csv")
     assert report.backup is not None and report.backup.exists() and backups() == [report.backup]
     assert str(report.backup) in report.summary()
 
@@ -220,7 +220,7 @@ def test_codes_follow_the_supplier_service(db, tmp_path):
         ("New A", "CN-0003"), ("New B", "CN-0002"), ("New C", "CN-0004"), ("New D", "SU-0001")]
 
 
-def test_cancelling_rolls_everything_back(db, shared_dir):
+def test_cancelling_rolls_everything_back(db, reference_data):
     """Cancelling while suppliers are being written leaves the database as it was: all or nothing."""
     progress = Progress()
     seen = []
@@ -232,7 +232,7 @@ def test_cancelling_rolls_everything_back(db, shared_dir):
 
     progress._callback = callback
     with pytest.raises(Cancelled):
-        import_suppliers(db, shared_dir / OSH / "spring-2017-apparel-list.csv", progress=progress)
+        import_suppliers(db, reference_data / OSH / "spring-2017-apparel-list.csv", progress=progress)
     assert supplier_count(db) == 0
     assert any(m.startswith("Checking row") for m in seen)
 
@@ -428,10 +428,10 @@ def test_cli_bad_findings_file_exits_2_with_one_line(capsys, tmp_path):
     assert "row 2: unknown severity 'terrible'" in err and "Traceback" not in err
 
 
-def test_cli_supplier_import_json(capsys, tmp_path, shared_dir):
+def test_cli_supplier_import_json(capsys, tmp_path, reference_data):
     """`suppliers import FILE --json` prints created, duplicates and skipped with their counts; --dry-run too."""
     dbfile = tmp_path / "cli.sqlite3"
-    path = shared_dir / OSH / "summer-2019-compliance-list.csv"
+    path = reference_data / OSH / "summer-2019-compliance-list.csv"
     code, out, err = run(capsys, "--db", dbfile, "suppliers", "import", path, "--dry-run", "--json")
     assert code == 0, err
     dry = json.loads(out)

@@ -75,7 +75,9 @@ def test_contacts_show_the_whole_e_mail_and_phone(qtbot, window, seeded):
 
 
 def test_vetting_list_needs_no_sideways_scroll_and_titles_fit_one_line(qtbot, window, seeded):
-    """With no screen open the list gets the room for its columns; an open screen's title takes one line."""
+    """With no screen open the list gets the room for its columns; an open screen's title (who is screened) takes
+    one line whatever fonts the machine has: it is measured with the label's own font, shows whole where it fits, and
+    where it does not it ends in … with the whole name in its tooltip; the checklist's name is on the line under it."""
     window.go("vetting")
     page = window.pages["vetting"]
     qtbot.waitUntil(lambda: not page.loading and not window.ctx.busy)
@@ -86,4 +88,16 @@ def test_vetting_list_needs_no_sideways_scroll_and_titles_fit_one_line(qtbot, wi
     page.open_item("vetting_screen", page.model.row_at(0).id)
     qtbot.waitUntil(lambda: page.form.detail is not None and not window.ctx.busy)
     title = page.form.title
-    assert title.heightForWidth(title.width()) <= title.fontMetrics().lineSpacing() * 1.6, title.text()
+    full = "BD-0301 Shapla Fashions and Knitwear Industries Ltd."
+    assert title.full_text() == full
+    metrics = title.fontMetrics()
+    assert title.height() <= metrics.lineSpacing() * 1.6
+    shown = title.text()
+    assert metrics.horizontalAdvance(shown) <= title.contentsRect().width()
+    if shown != full:
+        assert shown.endswith("…") and title.toolTip() == full
+    assert "New supplier social and environmental screening" in page.form.subtitle.text()
+    # The same label at a width too small for the name stays on one line and says it was shortened.
+    title.resize(metrics.horizontalAdvance(full) // 2, title.height())
+    assert title.text().endswith("…") and title.toolTip() == full
+    assert metrics.horizontalAdvance(title.text()) <= title.contentsRect().width()

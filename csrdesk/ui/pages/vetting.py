@@ -33,6 +33,7 @@ from csrdesk.ui import theme
 from csrdesk.ui.pages.base import Page, ask_save_first, muted, page_header, section_title
 from csrdesk.ui.tables import Column, FilterBox, RowTableModel, TableView, count_text
 from csrdesk.ui.widgets.buttons import primary_button
+from csrdesk.ui.widgets.elided_label import ElidedLabel
 
 log = logging.getLogger(__name__)
 
@@ -236,9 +237,10 @@ class ScreenForm(QWidget):
         self._dirty = False
         self._default_reviewer = ""
 
-        self.title = QLabel()
+        # Who is screened, on one line whatever the fonts: shortened with … to the width it has (the whole name in
+        # the tooltip); the checklist's title goes to the line under it.
+        self.title = ElidedLabel()
         self.title.setObjectName("sectionTitle")
-        self.title.setWordWrap(True)
         self.subtitle = muted()
         self.status = muted()  # what the last action did (a file written, answers imported)
         self.export_button = QPushButton("Send questionnaire…")
@@ -437,9 +439,9 @@ class ScreenForm(QWidget):
         version_note = ""
         if detail.latest_version != t.version:
             version_note = f" · filled against version {t.version} (the template is now at {detail.latest_version})"
-        self.title.setText(f"{t.title} — {detail.name}")
-        self.subtitle.setText(f"Screen {detail.id} · {KIND_LABELS.get(t.kind, t.kind)} · version {t.version}"
-                              f"{version_note} · {detail.status}")
+        self.title.set_full_text(detail.name)
+        self.subtitle.setText(f"{t.title} · screen {detail.id} · {KIND_LABELS.get(t.kind, t.kind)} · version "
+                              f"{t.version}{version_note} · {detail.status}")
         # Rebuild the questions (a screen may use another version than the one shown before).
         while self.questions_layout.count():
             item = self.questions_layout.takeAt(0)
@@ -512,7 +514,7 @@ class ScreenForm(QWidget):
             item = self.questions_layout.takeAt(0)
             if item.widget() is not None:
                 item.widget().deleteLater()
-        self.title.setText("")
+        self.title.set_full_text("")
         self.subtitle.setText("")
         self._set_dirty(False)
 
