@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from csrdesk import bench
+from csrdesk.bench import registry, runner
 
 ROOT = Path(__file__).resolve().parents[1]
 FOUNDATION_ROWS = {
@@ -70,40 +70,34 @@ def test_bad_arguments_exit_2(tmp_path):
 def test_registered_measurement_runs_on_the_demo_workspace(tmp_path, monkeypatch):
     """A measurement added with @measure runs after the demo on the same workspace and gets its own row."""
     seen = {}
-    before = list(bench.MEASUREMENTS)
+    before = list(registry.MEASUREMENTS)
     try:
-        @bench.measure("count suppliers in the workspace", target=10.0, repeat=3)
+        @registry.measure("count suppliers in the workspace", target=10.0, repeat=3)
         def _count(ctx):
             from csrdesk.services.suppliers import list_suppliers
 
             seen["n"] = len(list_suppliers(ctx.db))
             return f"{seen['n']} suppliers"
 
-        @bench.measure("a broken measurement", target=1.0, repeat=1)
+        @registry.measure("a broken measurement", target=1.0, repeat=1)
         def _broken(ctx):
             raise RuntimeError("no such export")
 
-        report = bench.run_bench(5, 3, measurements=[bench.MEASUREMENTS[0], *bench.MEASUREMENTS[-2:]])
+        report = runner.run_bench(5, 3, measurements=[registry.MEASUREMENTS[0], *registry.MEASUREMENTS[-2:]])
     finally:
-        bench.MEASUREMENTS[:] = before
+        registry.MEASUREMENTS[:] = before
     rows = {r["operation"]: r for r in report["rows"]}
     assert seen["n"] == 5 and rows["count suppliers in the workspace"]["detail"] == "5 suppliers"
     assert len(rows["count suppliers in the workspace"]["runs"]) == 3
     broken = rows["a broken measurement"]
     assert broken["ok"] is False and "no such export" in broken["detail"] and report["ok"] is False
-    assert "count suppliers in the workspace" in bench.format_table(report)
+    assert "count suppliers in the workspace" in runner.format_table(report)
 
 
-def test_extension_rows_reach_the_command(tmp_path):
-    """Rows registered by the modules in EXTENSION_MODULES appear when the command runs as `python -m`."""
-    before = list(bench.MEASUREMENTS)
-    try:
-        bench._load_extensions()
-        extra = [m.name for m in bench.MEASUREMENTS if m.name not in FOUNDATION_ROWS]
-    finally:
-        bench.MEASUREMENTS[:] = before
-    if not extra:
-        pytest.skip("no other part registers benchmark rows yet")
+def test_every_part_s_rows_reach_the_command(tmp_path):
+    """Rows registered by the letters, trackers and window modules appear when the command runs as `python -m`."""
+    extra = [m.name for m in registry.MEASUREMENTS if m.name not in FOUNDATION_ROWS]
+    assert len(extra) >= 5
     done = _run(tmp_path, "--suppliers", "6", "--findings-per-assessment", "4", "--json", "--only", extra[0])
     assert done.returncode in (0, 1), done.stderr
     operations = [r["operation"] for r in json.loads(done.stdout)["rows"]]

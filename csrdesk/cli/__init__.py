@@ -5,68 +5,26 @@ With no command it opens the window. `--json` output is a contract: keys are add
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import sys
-from datetime import date, datetime
-from pathlib import Path
-from typing import Any, Callable, Optional, Sequence
+from typing import Callable, Optional, Sequence
 
 from csrdesk import __version__
+from csrdesk.cli.common import CliError, Parser
 
 log = logging.getLogger("csrdesk.cli")
-
-
-class CliError(Exception):
-    """A user error raised by the command line itself (bad arguments)."""
-
-
-def to_jsonable(value: Any) -> Any:
-    if isinstance(value, (date, datetime)):
-        return value.isoformat()
-    if isinstance(value, Path):
-        return str(value)
-    if isinstance(value, dict):
-        return {str(k): to_jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple, set)):
-        return [to_jsonable(v) for v in value]
-    if hasattr(value, "value") and not isinstance(value, (int, float, str)):
-        return value.value
-    return value
-
-
-def emit_json(obj: Any) -> None:
-    sys.stdout.write(json.dumps(to_jsonable(obj), ensure_ascii=False, indent=2) + "\n")
-
-
-def parse_date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except (TypeError, ValueError):
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date in the form YYYY-MM-DD") from None
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # one line, exit 2, as for every user error
-        self.exit(2, f"csrdesk: {message}\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
     from csrdesk.cli import core, exchange, letters, review, vetting
 
-    parser = _Parser(prog="csrdesk", description="csrdesk: suppliers, audits, CAPs and remediation for CSR teams.")
+    parser = Parser(prog="csrdesk", description="csrdesk: suppliers, audits, CAPs and remediation for CSR teams.")
     parser.add_argument("--version", action="version", version=f"csrdesk {__version__}")
     parser.add_argument("--db", metavar="URL", help="database file or URL (default: CSRDESK_DB, then the data folder)")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     for module in (core, exchange, letters, review, vetting):
         module.register(sub)
     return parser
-
-
-def open_db(args):
-    from csrdesk.services.startup import open_workspace
-
-    return open_workspace(args.db)
 
 
 def _keep_caches_out_of_the_bundle() -> None:
@@ -90,13 +48,12 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         from csrdesk.ui.app import run_gui
 
         return run_gui(args.db)
-    from csrdesk.services.errors import UserError
-    from csrdesk.storage.db import DatabaseError
+    from csrdesk.errors import UserError
 
     handler: Callable = args.handler
     try:
         return int(handler(args) or 0)
-    except (UserError, DatabaseError, CliError) as exc:
+    except (UserError, CliError) as exc:
         sys.stderr.write(f"csrdesk: {' '.join(str(exc).split())}\n")
         return 2
     except KeyboardInterrupt:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from pathlib import Path
 
-from csrdesk.cli import CliError, emit_json, open_db, parse_date
+from csrdesk.cli.common import CliError, emit_json, open_db, parse_date
 
 caps_actions = None  # the `caps` subcommand group, once register() ran
 
@@ -229,7 +229,7 @@ def suppliers_status(args) -> int:
 
 
 def suppliers_import(args) -> int:
-    from csrdesk.services.imports import import_suppliers
+    from csrdesk.services.supplier_import import import_suppliers
 
     report = import_suppliers(open_db(args), args.file, dry_run=args.dry_run)
     if args.json:
@@ -254,7 +254,7 @@ def assessment_json(d) -> dict:
 
 
 def assessments_import(args) -> int:
-    from csrdesk.services.imports import import_assessment
+    from csrdesk.services.findings_import import import_assessment
 
     if args.file == "-" and not args.denied:
         raise CliError("a findings file is needed unless --denied is given")
@@ -402,7 +402,7 @@ def backup(args) -> int:
 
 
 def selftest(args) -> int:
-    from csrdesk.selftest import run_selftest
+    from csrdesk.cli.selftest import run_selftest
 
     report = run_selftest(progress=(None if args.json else lambda line: print(line, flush=True)))
     if args.json:

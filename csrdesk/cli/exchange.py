@@ -4,7 +4,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from csrdesk.cli import CliError, emit_json, open_db
+from csrdesk.cli.common import CliError, emit_json, open_db
 
 
 def register(sub) -> None:
@@ -47,7 +47,7 @@ def tracker_export(args) -> int:
 
 
 def tracker_master(args) -> int:
-    from csrdesk.services.progress import Progress
+    from csrdesk.progress import Progress
     from csrdesk.services.trackers import export_master
 
     def show(done: int, total: int, message: str) -> None:

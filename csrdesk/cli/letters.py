@@ -4,7 +4,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from csrdesk.cli import CliError, emit_json, open_db, parse_date
+from csrdesk.cli.common import CliError, emit_json, open_db, parse_date
 
 
 def register(sub) -> None:
@@ -68,22 +68,10 @@ def warn(warnings) -> None:
 
 
 def letter(args) -> int:
-    from csrdesk.exchange.letters import kind_of
     from csrdesk.services import letters as svc
 
     db = open_db(args)
-    kind = "cap_letter"
-    if args.template:
-        kind = kind_of(svc.find_template(args.template).name) or "cap_letter"
-    if kind == "overdue_reminder":
-        path = svc.render_overdue_reminder(db, args.cap_id, args.output, args.template, args.lang, today=args.date)
-    elif kind == "verification_result":
-        path = svc.render_verification_letter(db, args.cap_id, args.output, template=args.template, lang=args.lang,
-                                              today=args.date)
-    elif kind == "cap_letter":
-        path = svc.render_cap_letter(db, args.cap_id, args.output, args.template, args.lang, today=args.date)
-    else:
-        raise CliError(f"The template {args.template} is for {kind.replace('_', ' ')}, not for a CAP letter.")
+    path, kind = svc.render_letter_for_cap(db, args.cap_id, args.output, args.template, args.lang, today=args.date)
     warnings = svc.letter_warnings(db)
     warn(warnings)
     if args.json:
@@ -102,9 +90,7 @@ def email(args) -> int:
                                          attach_tracker=not args.no_tracker)
     warn(svc.letter_warnings(db))
     if args.open:
-        from csrdesk.exchange.email_draft import open_with_default_program
-
-        open_with_default_program(result.path)
+        svc.open_with_default_program(result.path)
     if args.json:
         emit_json({"cap_id": args.cap_id, "path": result.path.resolve(), "to": result.to, "cc": result.cc,
                    "subject": result.subject, "attachments": list(result.attachments)})
@@ -161,7 +147,7 @@ def templates_check(args) -> int:
 def letters_batch(args) -> int:
     from csrdesk.services.letters import run_batch, run_batch_for_suppliers
     from csrdesk.services.letters import letter_candidates
-    from csrdesk.services.progress import Progress
+    from csrdesk.progress import Progress
 
     db = open_db(args)
     do_letters = args.letters or not (args.trackers or args.drafts)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import argparse
 
-from csrdesk.cli import CliError, emit_json, open_db, parse_date
+from csrdesk.cli.common import CliError, emit_json, open_db, parse_date
 
 SOURCE = "command line"
 

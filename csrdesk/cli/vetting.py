@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from csrdesk.cli import CliError, emit_json, open_db, parse_date
+from csrdesk.cli.common import CliError, emit_json, open_db, parse_date
 
 
 def register(sub) -> None:
@@ -257,12 +257,12 @@ def condition_status(args) -> int:
 def letter(args) -> int:
     from csrdesk.cli.letters import warn
     from csrdesk.services.letters import letter_warnings
-    from csrdesk.services.vetting import write_decision_letter
+    from csrdesk.services.letters import render_vetting_letter
 
     if args.output.suffix.lower() != ".docx":
         raise CliError(f"{args.output} must end in .docx")
     db = open_db(args)
-    path = write_decision_letter(db, args.id, args.output, lang=args.lang)
+    path = render_vetting_letter(db, args.id, args.output, lang=args.lang)
     warn(letter_warnings(db))
     emit_json({"screen_id": args.id, "file": path}) if args.json else print(f"wrote the decision letter to {path}")
     return 0

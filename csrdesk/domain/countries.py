@@ -1,7 +1,11 @@
 """Sourcing countries: canonical English names, the other ways supplier lists write them, and ISO codes."""
 from __future__ import annotations
 
+import re
+import unicodedata
 from typing import Optional
+
+from csrdesk.domain.text import clean_text
 
 # Canonical English name -> other ways supplier lists write it (ISO codes included). Anything else is title-cased.
 COUNTRIES: dict[str, tuple[str, ...]] = {
@@ -64,3 +68,48 @@ def iso_code(country: str) -> Optional[str]:
     """The two-letter ISO code of a canonical country name (China -> CN), or None when csrdesk does not know it."""
     aliases = COUNTRIES.get(country)
     return aliases[0] if aliases else None
+
+
+_SMALL_WORDS = {"and", "of", "the", "da", "de", "del", "du"}
+
+
+def _country_key(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).lower().replace("&", " and ")
+    text = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+    return " ".join(re.sub(r"[^\w]+", " ", text).split())
+
+
+_COUNTRY_INDEX = {_country_key(alias): name for name, aliases in COUNTRIES.items() for alias in (name, *aliases)}
+
+
+def normalise_country(text: str) -> str:
+    """A country as csrdesk stores it: 'CHINA', 'cn' and 'P.R. China' all become 'China'; 'VIET NAM' 'Vietnam'."""
+    cleaned = clean_text(text or "").strip(" .,;:-")
+    if not cleaned:
+        return ""
+    known = _COUNTRY_INDEX.get(_country_key(cleaned))
+    if known:
+        return known
+    words = cleaned.split()
+    if cleaned.isupper() or cleaned.islower():
+        titled = [w.lower() if i and w.lower() in _SMALL_WORDS else w[:1].upper() + w[1:].lower() for i, w in enumerate(words)]
+        return " ".join(titled)
+    return cleaned
+
+
+# Rough boxes (south, north, west, east) around the main sourcing countries, to catch coordinates that are surely
+# wrong (a factory "in China" placed in the ocean); coordinates inside the box are not proven right.
+COUNTRY_BOXES: dict[str, tuple[float, float, float, float]] = {
+    "China": (17.5, 54.0, 73.0, 135.5),
+    "Bangladesh": (20.3, 26.8, 87.9, 92.8),
+    "Vietnam": (8.0, 23.5, 102.0, 110.0),
+    "India": (6.0, 36.0, 68.0, 97.5),
+    "Pakistan": (23.5, 37.2, 60.8, 77.9),
+    "Cambodia": (9.9, 14.8, 102.2, 107.7),
+    "Indonesia": (-11.2, 6.2, 94.8, 141.1),
+    "Türkiye": (35.8, 42.2, 25.6, 44.9),
+    "Mexico": (14.4, 32.8, -118.5, -86.6),
+    "Sri Lanka": (5.8, 10.0, 79.5, 82.0),
+    "Myanmar": (9.5, 28.6, 92.1, 101.2),
+    "Thailand": (5.5, 20.5, 97.3, 105.7),
+}

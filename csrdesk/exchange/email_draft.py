@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Optional, Sequence
 
 from csrdesk.exchange.files import write_atomically
-from csrdesk.services.errors import UserError
+from csrdesk.errors import UserError
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

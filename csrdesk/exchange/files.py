@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, Callable, Iterator, Optional
 from xml.etree.ElementTree import ParseError
 
-from csrdesk.services.errors import UserError
+from csrdesk.errors import UserError
 
 log = logging.getLogger(__name__)
 

@@ -25,7 +25,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
 from csrdesk.exchange.files import write_atomically
-from csrdesk.services.errors import UserError
+from csrdesk.errors import UserError
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 

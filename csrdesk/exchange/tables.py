@@ -18,18 +18,14 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Iterable, Iterator, Mapping, Optional, Sequence
 
+from csrdesk.domain.text import clean_text as clean_typed_text
 from csrdesk.exchange.files import open_untrusted_xlsx, reading_outside_file
-from csrdesk.services.errors import UserError
+from csrdesk.errors import UserError
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_ROWS = 100_000
 HEADER_SEARCH_ROWS = 30
 CSV_DELIMITERS = (",", ";", "\t", "|")
-
-# Characters that real exports leave behind and that never belong in a name or an address.
-_STRAY = dict.fromkeys(map(ord, "\u25a1\ufffd\ufeff\u200b\u200c\u200d\u2060\u00ad"), None)
-_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_SPACES = dict.fromkeys(map(ord, "\u00a0\u2007\u202f\u3000\u2002\u2003\u2009"), " ")
 
 
 class TableError(UserError):
@@ -75,17 +71,19 @@ def clean_text(value: object, *, multiline: bool = False) -> str:
     """Text of a cell with stray characters removed and its spacing tidied (line breaks kept when multiline)."""
     if value is None:
         return ""
-    text = value if isinstance(value, str) else cell_text(value)
-    text = text.translate(_STRAY).translate(_SPACES)
-    text = _CONTROLS.sub("", text)
-    if multiline:
-        lines = [" ".join(line.split()) for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
-        while lines and not lines[-1]:
-            lines.pop()
-        while lines and not lines[0]:
-            lines.pop(0)
-        return "\n".join(lines)
-    return " ".join(text.split())
+    return clean_typed_text(value if isinstance(value, str) else cell_text(value), multiline=multiline)
+
+
+def parse_number(text: str) -> Optional[float]:
+    """A number as a cell writes it (a decimal comma allowed); None for anything else, NaN and infinities included."""
+    text = text.strip()
+    if re.fullmatch(r"[+-]?\d+,\d+", text):  # a decimal comma
+        text = text.replace(",", ".")
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return value if value == value and value not in (float("inf"), float("-inf")) else None
 
 
 def cell_text(value: object) -> str:

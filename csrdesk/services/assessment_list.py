@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from csrdesk.domain.caps import PastFinding
 from csrdesk.domain.lifecycle import ItemStatus
-from csrdesk.services.errors import NotFound
+from csrdesk.errors import NotFound
 from csrdesk.storage.db import Database
 from csrdesk.storage.models import Assessment, Cap, CapItem, Finding, Supplier
 

@@ -9,12 +9,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from csrdesk.domain.caps import FOLLOW_UP_DAYS, PastFinding, due_date, is_repeat, item_start
-from csrdesk.domain.scoring import (
-    Certification as CertFact, Rating, ScoredFinding, ScoringMatrix, Severity, rate_assessment,
-)
-from csrdesk.services.errors import NotFound, UserError
+from csrdesk.domain.scoring import Rating, ScoredFinding, ScoringMatrix, Severity, rate_assessment
+from csrdesk.errors import NotFound, UserError
 from csrdesk.services.history import record_change
-from csrdesk.services.library import load_matrix
+from csrdesk.services.ratings import apply_rating, certification_facts, load_matrix, rate
 from csrdesk.storage.db import Database
 from csrdesk.storage.models import Assessment, Cap, CapItem, Finding, Supplier, ViolationType
 
@@ -101,29 +99,6 @@ def _supplier_by_code(s: Session, code: str) -> Supplier:
     if supplier is None:
         raise NotFound(f"No supplier with code {code!r}.")
     return supplier
-
-
-def _certifications(supplier: Supplier) -> list[CertFact]:
-    return [CertFact(c.scheme, c.expires, c.issued) for c in supplier.certifications]
-
-
-def rate(s: Session, assessment: Assessment, matrix: Optional[ScoringMatrix] = None):
-    """The rating of an assessment as it stands in the session (not saved)."""
-    scored = [
-        ScoredFinding(f.title, Severity(f.severity), f.points, f.id, f.repeat) for f in assessment.findings
-    ]
-    return rate_assessment(
-        scored, denied=assessment.denied, certifications=_certifications(assessment.supplier), on=assessment.date
-    )
-
-
-def _apply_rating(s: Session, assessment: Assessment, source: str) -> None:
-    result = rate(s, assessment)
-    if assessment.id is not None and (assessment.rating != result.rating.value or assessment.score != result.score):
-        record_change(s, "assessment", assessment.id, "rating", f"{assessment.rating} ({assessment.score})",
-                      f"{result.rating.value} ({result.score})", supplier_id=assessment.supplier_id, source=source)
-    assessment.score = result.score
-    assessment.rating = result.rating.value
 
 
 def _earlier_findings(s: Session, supplier_id: int, before: date, exclude_assessment: Optional[int]) -> list[PastFinding]:
@@ -242,7 +217,7 @@ def _replace_findings(s: Session, a: Assessment, inputs: Iterable[FindingInput],
     if cap is not None and not cap.items and cap.status == "draft":
         a.cap = None
     _refresh_repeats(s, a.supplier.id, a.id)
-    _apply_rating(s, a, source)
+    apply_rating(s, a, source)
 
 
 def _refresh_repeats(s: Session, supplier_id: int, except_assessment: int) -> None:
@@ -333,35 +308,4 @@ def preview_rating(db: Database, data: AssessmentInput):
                 continue
             pts = fi.points if fi.points is not None else matrix.points(severity, fi.violation_type)
             scored.append(ScoredFinding(fi.title or "(untitled)", severity, pts))
-        return rate_assessment(scored, denied=data.denied, certifications=_certifications(supplier), on=data.date)
-
-
-def rescore_with_matrix(s: Session, matrix: ScoringMatrix, *, open_only: bool, apply: bool):
-    """Recomputes matrix points (not typed overrides) of assessments, returning those whose score would change."""
-    from csrdesk.services.library import RerateImpact
-
-    q = select(Assessment).options(selectinload(Assessment.findings), selectinload(Assessment.supplier))
-    if open_only:
-        q = q.join(Cap, Cap.assessment_id == Assessment.id).where(Cap.status != "closed")
-    impacts = []
-    for a in s.scalars(q):
-        new_points = {
-            f.id: (f.points if f.points_overridden else matrix.points(Severity(f.severity), f.violation_type))
-            for f in a.findings
-        }
-        scored = [ScoredFinding(f.title, Severity(f.severity), new_points[f.id]) for f in a.findings]
-        result = rate_assessment(scored, denied=a.denied, certifications=_certifications(a.supplier), on=a.date)
-        if result.score != a.score or result.rating.value != a.rating:
-            impacts.append(RerateImpact(a.id, a.supplier.code, a.supplier.name, a.date.isoformat(), a.score,
-                                        result.score, a.rating, result.rating.value))
-        if apply:
-            for f in a.findings:
-                f.points = new_points[f.id]
-            _apply_rating(s, a, "scoring matrix")
-    return impacts
-
-
-def rerate_supplier(s: Session, supplier: Supplier, source: str) -> None:
-    """Re-rates a supplier's assessments after its certifications changed."""
-    for a in supplier.assessments:
-        _apply_rating(s, a, source)
+        return rate_assessment(scored, denied=data.denied, certifications=certification_facts(supplier), on=data.date)

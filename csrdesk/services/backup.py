@@ -5,7 +5,7 @@ from pathlib import Path
 from typing import Optional
 
 from csrdesk import paths
-from csrdesk.services.errors import UserError
+from csrdesk.errors import UserError
 from csrdesk.storage.db import Database, backup_path, backup_sqlite
 
 AUTOMATIC_PREFIX = "csrdesk-"

@@ -17,7 +17,7 @@ from csrdesk.domain.lifecycle import (
     CapFacts, CapStatus, ItemFacts, ItemStatus, TransitionRefused, check_cap_transition, check_item_transition,
     CAP_TRANSITIONS, ITEM_TRANSITIONS, status_words,
 )
-from csrdesk.services.errors import NotFound, UserError
+from csrdesk.errors import NotFound, UserError
 from csrdesk.services.history import record_change
 from csrdesk.storage.db import Database
 from csrdesk.storage.models import Assessment, Cap, CapItem, EvidenceFile, Finding, Supplier

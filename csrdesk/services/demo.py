@@ -29,9 +29,9 @@ from csrdesk.domain.lifecycle import CapStatus, ItemStatus, SupplierStatus
 from csrdesk.domain.scoring import (
     Certification as CertFact, Rating, ScoredFinding, ScoringMatrix, Severity, rate_assessment,
 )
-from csrdesk.services.errors import UserError
-from csrdesk.services.library import load_matrix
-from csrdesk.services.progress import Progress
+from csrdesk.errors import UserError
+from csrdesk.services.ratings import load_matrix
+from csrdesk.progress import Progress
 from csrdesk.storage.db import Database
 from csrdesk.storage.models import (
     Assessment, Cap, CapItem, Certification, ChangeRecord, ChecklistTemplate, Complaint, Contact, Finding,

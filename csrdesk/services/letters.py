@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 import shutil
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 from pathlib import Path
 from typing import Any, Optional, Sequence
@@ -28,16 +28,19 @@ from csrdesk import paths
 from csrdesk.domain.caps import due_date, progress_rate
 from csrdesk.domain.lifecycle import ItemStatus
 from csrdesk.domain.scoring import Rating
+from csrdesk.exchange import email_draft
 from csrdesk.exchange import letter_context as lc
 from csrdesk.exchange.letters import (
     KINDS, TemplateFile, TemplateRefused, check_template, kind_of, load_template, render_docx, render_text,
 )
-from csrdesk.services.errors import NotFound, UserError
-from csrdesk.services.progress import NO_PROGRESS, Cancelled, Progress
+from csrdesk.errors import NotFound, UserError
+from csrdesk.progress import NO_PROGRESS, Cancelled, Progress
 from csrdesk.services.settings import LANGUAGES, Preferences, load_preferences
+from csrdesk.services.trackers import export_tracker
+from csrdesk.services.vetting import vetting_letter_context
 from csrdesk.storage.db import Database
 from csrdesk.storage.models import (
-    Assessment, Cap, CapItem, ChecklistTemplate, FindingCategory, Supplier, VerificationVisit, VettingScreen,
+    Assessment, Cap, CapItem, FindingCategory, Supplier, VerificationVisit, VettingScreen,
     ViolationType,
 )
 
@@ -236,7 +239,7 @@ def _load_cap(s: Session, cap_id: int) -> Cap:
 
 
 def _cap_facts(s: Session, cap: Cap, library: _Library, prefs: Preferences):
-    from csrdesk.services.assessments import rate
+    from csrdesk.services.ratings import rate
 
     a = cap.assessment
     sup = a.supplier
@@ -403,29 +406,8 @@ def render_vetting_letter(db: Database, screen_id: int, out_path: Path, template
 
 def _vetting_facts(db: Database, screen_id: int, today: Optional[date]) -> lc.VettingFacts:
     """The screen's decision, score, conditions and failed knock-outs, as the vetting service evaluates them."""
-    from dataclasses import fields
-
-    try:
-        from csrdesk.services.vetting import vetting_letter_context
-    except ImportError:  # a build without vetting: read the screen as stored
-        vetting_letter_context = None
-    if vetting_letter_context is not None:
-        data = vetting_letter_context(db, screen_id, today)
-        return lc.VettingFacts(**{f.name: data[f.name] for f in fields(lc.VettingFacts)})
-    with db.reading() as s:
-        screen = s.scalar(select(VettingScreen).where(VettingScreen.id == screen_id).options(
-            selectinload(VettingScreen.conditions)))
-        if screen is None:
-            raise NotFound(f"No vetting screen {screen_id}.")
-        if not (screen.decision or "").strip():
-            raise UserError(f"Vetting screen {screen_id} has no decision yet; record the decision before the letter.")
-        checklist = s.get(ChecklistTemplate, screen.template_id)
-        return lc.VettingFacts(
-            screen_id=screen.id, checklist_title=checklist.title if checklist else "", subject=screen.subject,
-            status=screen.status, score=screen.score, suggested_decision=screen.suggested_decision,
-            decision=screen.decision, reviewer=screen.reviewer, decision_date=screen.decision_date, notes=screen.notes,
-            conditions=tuple((c.text, c.due_date, c.status) for c in screen.conditions if c.status != "withdrawn"),
-        )
+    data = vetting_letter_context(db, screen_id, today)
+    return lc.VettingFacts(**{f.name: data[f.name] for f in fields(lc.VettingFacts)})
 
 
 # --- e-mail drafts -----------------------------------------------------------------------------------------------
@@ -440,12 +422,25 @@ class DraftResult:
     tracker_attached: bool
 
 
-def _tracker_exporter():
-    try:
-        from csrdesk.services.trackers import export_tracker
-    except ImportError:
-        return None
-    return export_tracker
+def render_letter_for_cap(db: Database, cap_id: int, out_path: Path, template: Optional[str] = None,
+                          lang: Optional[str] = None, today: Optional[date] = None) -> tuple[Path, str]:
+    """Writes the letter a template stands for (CAP letter by default, overdue reminder, verification result) for one
+    CAP; returns the file and the kind of letter. A template of another kind (a vetting letter) is refused."""
+    kind = "cap_letter"
+    if template:
+        kind = kind_of(find_template(template).name) or "cap_letter"
+    if kind == "overdue_reminder":
+        return render_overdue_reminder(db, cap_id, out_path, template, lang, today=today), kind
+    if kind == "verification_result":
+        return render_verification_letter(db, cap_id, out_path, template=template, lang=lang, today=today), kind
+    if kind == "cap_letter":
+        return render_cap_letter(db, cap_id, out_path, template, lang, today=today), kind
+    raise UserError(f"The template {template} is for {kind.replace('_', ' ')}, not for a CAP letter.")
+
+
+def open_with_default_program(path: Path) -> None:
+    """Opens a written file (a draft, a letter) with the program the system associates with it."""
+    email_draft.open_with_default_program(path)
 
 
 def letter_file_name(code: str, kind: str = "CAP letter", suffix: str = ".docx") -> str:
@@ -483,7 +478,7 @@ def make_email_draft_detail(db: Database, cap_id: int, out_path_or_folder: Path,
         if target.suffix and not target.is_dir():
             raise UserError(f"The e-mail draft must be a .eml file or a folder: {target}")
         target = target / (letter_file_name(sup.code, "CAP e-mail", ".eml"))
-    exporter = _tracker_exporter() if attach_tracker else None
+    exporter = export_tracker if attach_tracker else None
     email_lang = email_language(sup) if not lang else ("zh" if lang.startswith("zh") else "en")
     letter_name = letter_file_name(sup.code, "CAP letter")
     tracker_name = letter_file_name(sup.code, "CAP tracker", ".xlsx")
@@ -639,9 +634,7 @@ def run_batch(db: Database, cap_ids: Sequence[int], folder: Path, *, letters: bo
     if letters:
         # Refuses a broken template before anything is written.
         resolve_template(letter_kind, template, lang or job.prefs.letter_language)
-    exporter = _tracker_exporter() if trackers else None
-    if trackers and exporter is None:
-        raise UserError("CAP trackers cannot be written: the tracker module is not available.")
+    exporter = export_tracker if trackers else None
     codes = supplier_codes_of_caps(db, ids)
     # Letters (and the letters attached to drafts) are written even unsigned; the batch says so once.
     result = BatchResult(total=len(ids), warnings=job.warnings if (letters or drafts) else [])

@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 
 from csrdesk import paths
 from csrdesk.domain.scoring import DEFAULT_POINTS, ScoringMatrix, Severity
-from csrdesk.services.errors import NotFound, UserError
+from csrdesk.errors import NotFound, UserError
+from csrdesk.services.ratings import RerateImpact, load_matrix, rescore_with_matrix
 from csrdesk.storage.db import Database
 from csrdesk.storage.models import FindingCategory, ScoringPoints, Setting, ViolationType
 
@@ -207,33 +208,9 @@ def create_violation_type(db: Database, key: str, **values: Any) -> ViolationTyp
         return _info(v)
 
 
-def load_matrix(s: Session) -> ScoringMatrix:
-    defaults = dict(DEFAULT_POINTS)
-    overrides: dict[str, dict[Severity, int]] = {}
-    for row in s.scalars(select(ScoringPoints)):
-        severity = Severity(row.severity)
-        if row.violation_type is None:
-            defaults[severity] = row.points
-        else:
-            overrides.setdefault(row.violation_type, {})[severity] = row.points
-    return ScoringMatrix(default_points=defaults, overrides=overrides)
-
-
 def get_matrix(db: Database) -> ScoringMatrix:
     with db.reading() as s:
         return load_matrix(s)
-
-
-@dataclass(frozen=True)
-class RerateImpact:
-    assessment_id: int
-    supplier_code: str
-    supplier_name: str
-    date: str
-    old_score: int
-    new_score: int
-    old_rating: str
-    new_rating: str
 
 
 @dataclass
@@ -264,8 +241,6 @@ def _apply_change(matrix: ScoringMatrix, change: MatrixChange) -> ScoringMatrix:
 
 def preview_matrix_change(db: Database, change: MatrixChange, open_only: bool = True) -> list[RerateImpact]:
     """Which assessments a matrix change would re-rate, before it is saved."""
-    from csrdesk.services.assessments import rescore_with_matrix
-
     with db.reading() as s:
         new_matrix = _apply_change(load_matrix(s), change)
         return rescore_with_matrix(s, new_matrix, open_only=open_only, apply=False)
@@ -273,8 +248,6 @@ def preview_matrix_change(db: Database, change: MatrixChange, open_only: bool = 
 
 def save_matrix_change(db: Database, change: MatrixChange, open_only: bool = True) -> list[RerateImpact]:
     """Saves a matrix change and re-rates the open assessments it touches, recording each rating change."""
-    from csrdesk.services.assessments import rescore_with_matrix
-
     with db.transaction() as s:
         new_matrix = _apply_change(load_matrix(s), change)
         s.execute(delete(ScoringPoints))

@@ -22,9 +22,9 @@ from csrdesk.domain.rootcause import (
     CATEGORY_BY_KEY, ELEMENT_BY_KEY, EarlierAnswer, FindingFacts, QualityWarning, RootCauseAnalysis,
 )
 from csrdesk.domain.rootcause_flow import FlowContext, Suggestions
-from csrdesk.services.errors import NotFound, UserError
+from csrdesk.errors import NotFound, UserError
 from csrdesk.services.history import record_change
-from csrdesk.services.progress import Progress
+from csrdesk.progress import Progress
 from csrdesk.storage.db import Database
 from csrdesk.storage.models import Assessment, Cap, CapItem, Finding, FindingCategory, ViolationType
 

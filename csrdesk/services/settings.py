@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
-from csrdesk.services.errors import UserError
+from csrdesk.errors import UserError
 from csrdesk.storage.db import Database
 from csrdesk.storage.models import Setting
 

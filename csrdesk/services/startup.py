@@ -1,11 +1,13 @@
 """Opening the user's workspace: the database (migrated, backed up first) and the built-in library."""
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Optional
 
 from csrdesk.services.library import ensure_library
 from csrdesk.services.vetting import ensure_checklists
-from csrdesk.storage.db import Database, open_database
+from csrdesk.storage.db import DB_ENV, SCHEMA_HEAD, Database, current_revision, open_database, sqlite_path
 
 
 def open_workspace(url: Optional[str] = None) -> Database:
@@ -13,3 +15,21 @@ def open_workspace(url: Optional[str] = None) -> Database:
     ensure_library(db)
     ensure_checklists(db)
     return db
+
+
+def database_set_by_environment() -> bool:
+    """True when CSRDESK_DB names the database (it wins over the one the window opened last)."""
+    return bool(os.environ.get(DB_ENV))
+
+
+def database_file(url: str) -> Optional[Path]:
+    """The SQLite file a URL or path names, None for a server database or a URL that cannot be read."""
+    try:
+        return sqlite_path(url if "://" in url else "sqlite:///" + str(Path(url).expanduser().resolve()))
+    except Exception:
+        return None
+
+
+def schema_state(db: Database) -> tuple[Optional[str], str]:
+    """The database's schema revision and the newest one this csrdesk knows."""
+    return current_revision(db.engine), SCHEMA_HEAD

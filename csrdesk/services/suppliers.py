@@ -9,12 +9,15 @@ from typing import Optional
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
+from csrdesk.domain.countries import normalise_country
+from csrdesk.domain.matching import DuplicateIndex, Known
 from csrdesk.domain.caps import AssessmentFacts, progress_rate, required_follow_up
 from csrdesk.domain.lifecycle import (
     ItemStatus, SupplierFacts, SupplierStatus, TransitionRefused, check_supplier_transition, status_words,
 )
-from csrdesk.services.errors import NotFound, UserError
+from csrdesk.errors import NotFound, UserError
 from csrdesk.services.history import record_change
+from csrdesk.services.ratings import rerate_supplier
 from csrdesk.storage.db import Database
 from csrdesk.storage.models import (
     Assessment, Cap, CapItem, Certification, Complaint, Contact, Finding, Supplier, VettingCondition, VettingScreen,
@@ -150,7 +153,7 @@ def _clean(text: Optional[str]) -> str:
     return " ".join(str(text or "").split())
 
 
-def _next_code(s: Session, country: str) -> str:
+def next_code(s: Session, country: str) -> str:
     from csrdesk.domain.countries import iso_code
 
     prefix = iso_code(country) or "SU"  # an unknown country gets no made-up code that could be another's
@@ -164,7 +167,7 @@ def _next_code(s: Session, country: str) -> str:
     return f"{prefix}-{highest + 1:04d}"
 
 
-def _validate(data: SupplierInput) -> None:
+def validate_supplier(data: SupplierInput) -> None:
     if not _clean(data.name):
         raise UserError("A supplier needs a name.")
     if data.supplier_type not in SUPPLIER_TYPES:
@@ -184,7 +187,7 @@ def _validate(data: SupplierInput) -> None:
             raise UserError(f"{what} must be between {low} and {high}.")
 
 
-def _apply(s: Session, supplier: Supplier, data: SupplierInput) -> None:
+def apply_supplier_input(s: Session, supplier: Supplier, data: SupplierInput) -> None:
     for name in ("name", "local_name", "country", "supplier_type", "sector", "os_id", "sourcing_owner",
                  "sourcing_owner_email"):
         setattr(supplier, name, _clean(getattr(data, name)))
@@ -204,13 +207,28 @@ def _apply(s: Session, supplier: Supplier, data: SupplierInput) -> None:
                                                          issued=c.issued, expires=c.expires))
 
 
+def similar_supplier(s: Session, name: str, local_name: str, country: str, os_id: str = "",
+                     exclude_id: Optional[int] = None) -> Optional[str]:
+    """A sentence naming an existing supplier that the given one duplicates (same rules as the import), or None."""
+    index = DuplicateIndex()
+    for sid, code, other, other_local, other_country, other_os in s.execute(
+        select(Supplier.id, Supplier.code, Supplier.name, Supplier.local_name, Supplier.country, Supplier.os_id)
+    ):
+        if sid != exclude_id:
+            index.add(Known(code=code, name=other, country=other_country or "", row=None), [other, other_local],
+                      other_os or "", code)
+    found = index.find([n for n in (name, local_name) if n], country, os_id, "")
+    if found is None:
+        return None
+    known, kind, reason = found
+    return f"{known.code} {known.name} looks like the same supplier ({'exact' if kind == 'exact' else 'near'}: {reason})"
+
+
 def create_supplier(db: Database, data: SupplierInput, *, status: str = "prospect", source: str = "app",
                     allow_duplicate: bool = False) -> SupplierDetail:
     """Adds a supplier. One that looks like an existing supplier (the import's duplicate rules) is refused, naming
     it, unless allow_duplicate says two factories really share a name."""
-    from csrdesk.services.imports import normalise_country, similar_supplier
-
-    _validate(data)
+    validate_supplier(data)
     data.country = normalise_country(data.country)
     try:
         SupplierStatus(status)
@@ -221,12 +239,12 @@ def create_supplier(db: Database, data: SupplierInput, *, status: str = "prospec
             similar = similar_supplier(s, _clean(data.name), _clean(data.local_name), data.country, _clean(data.os_id))
             if similar:
                 raise UserError(f"Not added: {similar}. Change the name, or add it anyway if they are two factories.")
-        code = _clean(data.code) or _next_code(s, data.country)
+        code = _clean(data.code) or next_code(s, data.country)
         if s.scalar(select(Supplier.id).where(Supplier.code == code)) is not None:
             raise UserError(f"The supplier code {code} is already in use.")
         supplier = Supplier(code=code, status=status)
         s.add(supplier)
-        _apply(s, supplier, data)
+        apply_supplier_input(s, supplier, data)
         s.flush()
         record_change(s, "supplier", supplier.id, "status", None, status, supplier_id=supplier.id, source=source)
         supplier_id = supplier.id
@@ -234,9 +252,7 @@ def create_supplier(db: Database, data: SupplierInput, *, status: str = "prospec
 
 
 def update_supplier(db: Database, code: str, data: SupplierInput, *, source: str = "app") -> SupplierDetail:
-    from csrdesk.services.imports import normalise_country
-
-    _validate(data)
+    validate_supplier(data)
     data.country = normalise_country(data.country)
     with db.transaction() as s:
         supplier = _get(s, code)
@@ -245,11 +261,9 @@ def update_supplier(db: Database, code: str, data: SupplierInput, *, source: str
             raise UserError(f"The supplier code {new_code} is already in use.")
         certs_before = [(c.scheme, c.issued, c.expires) for c in supplier.certifications]
         supplier.code = new_code
-        _apply(s, supplier, data)
+        apply_supplier_input(s, supplier, data)
         s.flush()
         if [(c.scheme, c.issued, c.expires) for c in supplier.certifications] != certs_before:
-            from csrdesk.services.assessments import rerate_supplier
-
             rerate_supplier(s, supplier, source)
         supplier_id = supplier.id
     return supplier_detail(db, supplier_id)

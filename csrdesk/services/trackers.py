@@ -32,9 +32,9 @@ from csrdesk.exchange.tracker import (
 )
 from csrdesk.exchange.tracker_import import ReturnedTracker, TrackerRefused, read_tracker
 from csrdesk.services.backup import before_bulk_change
-from csrdesk.services.errors import NotFound, UserError
+from csrdesk.errors import NotFound, UserError
 from csrdesk.services.history import record_change
-from csrdesk.services.progress import Progress
+from csrdesk.progress import Progress
 from csrdesk.storage.db import Database
 from csrdesk.storage.models import (
     Assessment, Cap, CapItem, Finding, FindingCategory, Setting, Supplier, ViolationType,

@@ -27,7 +27,7 @@ from csrdesk.domain.vetting import (
     builtin_version_to_store, check_decision, content_of, evaluate, next_version, parse_answer, parse_template,
     template_to_dict,
 )
-from csrdesk.services.errors import NotFound, UserError
+from csrdesk.errors import NotFound, UserError
 from csrdesk.services.history import record_change
 from csrdesk.storage.db import Database
 from csrdesk.storage.models import ChecklistTemplate, Setting, Supplier, VettingAnswer, VettingCondition, VettingScreen
@@ -683,13 +683,6 @@ def vetting_letter_context(db: Database, screen_id: int, today: Optional[date] =
         "letter_language": prefs.letter_language,
         "today": today or date.today(),
     }
-
-
-def write_decision_letter(db: Database, screen_id: int, out_path, *, lang: Optional[str] = None):
-    """The decision letter in Word, through the letters service's template."""
-    from csrdesk.services.letters import render_vetting_letter
-
-    return render_vetting_letter(db, screen_id, out_path, lang=lang)
 
 
 # -- the questionnaire workbook: sent to a supplier, read back ------------------------------------------------------

@@ -15,6 +15,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from csrdesk import paths
+from csrdesk.errors import DatabaseError, NewerDatabaseError  # noqa: F401  (raised here, caught above)
 
 log = logging.getLogger(__name__)
 
@@ -22,14 +23,6 @@ DB_ENV = "CSRDESK_DB"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # The newest schema this version of csrdesk knows; a test checks it against the Alembic scripts.
 SCHEMA_HEAD = "0002_item_status_index"
-
-
-class DatabaseError(Exception):
-    """A database that csrdesk cannot open or use; the message is for the user."""
-
-
-class NewerDatabaseError(DatabaseError):
-    pass
 
 
 def database_url(explicit: Optional[str] = None) -> str:

@@ -20,12 +20,11 @@ def _last_database() -> Optional[str]:
     value = window_settings().value("database/last")
     if not isinstance(value, str) or not value:
         return None
-    from csrdesk.storage.db import sqlite_path
+    from csrdesk.services.startup import database_file
 
-    try:
-        path = sqlite_path(value)
-    except Exception:
-        return None
+    path = database_file(value)
+    if path is None and value.startswith("sqlite"):
+        return None  # not readable as a SQLite URL
     if path is not None and not path.exists():
         return None
     return value
@@ -138,11 +137,11 @@ def run_gui(db_url: Optional[str] = None) -> int:
     app = ensure_application()
     from PySide6.QtWidgets import QMessageBox
 
-    from csrdesk.services.startup import open_workspace
-    from csrdesk.storage.db import DB_ENV, DatabaseError
+    from csrdesk.errors import DatabaseError
+    from csrdesk.services.startup import database_set_by_environment, open_workspace
 
     url = db_url
-    if not url and not os.environ.get(DB_ENV):
+    if not url and not database_set_by_environment():
         url = _last_database()
     try:
         db = open_workspace(url)

@@ -13,10 +13,10 @@ import time
 from typing import Any, Callable, Optional
 
 from PySide6.QtCore import QObject, QRunnable, QSettings, QThreadPool, QTimer, Qt, Signal, Slot
-from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog, QWidget
+from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
 
-from csrdesk.services.errors import UserError
-from csrdesk.services.progress import Cancelled, Progress
+from csrdesk.progress import Cancelled, Progress
+from csrdesk.ui.errors import is_user_error, show_error  # noqa: F401  (pages take them from here)
 
 log = logging.getLogger(__name__)
 
@@ -36,32 +36,6 @@ def window_settings() -> QSettings:
     from csrdesk import paths
 
     return QSettings(str(paths.config_dir() / "window.ini"), QSettings.Format.IniFormat)
-
-
-def is_user_error(exc: BaseException) -> bool:
-    """True for errors whose message is meant for the user (as opposed to bugs)."""
-    if isinstance(exc, UserError):
-        return True
-    try:
-        from csrdesk.storage.db import DatabaseError
-    except Exception:  # pragma: no cover - the storage layer always imports
-        return False
-    return isinstance(exc, DatabaseError)
-
-
-def show_error(parent: Optional[QWidget], exc: BaseException) -> None:
-    """Tells the user about a failure: a plain warning for their errors, nothing for a cancel, the bug dialog else."""
-    if isinstance(exc, Cancelled):
-        return
-    if parent is None:
-        parent = QApplication.activeWindow()
-    if is_user_error(exc):
-        message = " ".join(str(exc).split()) or exc.__class__.__name__
-        QMessageBox.warning(parent, "csrdesk", message)
-        return
-    from csrdesk.ui.errors import show_exception_dialog
-
-    show_exception_dialog(parent, exc)
 
 
 class _Signals(QObject):

@@ -15,9 +15,12 @@ from typing import Callable, Optional
 from PySide6.QtCore import QObject, QUrl, Qt, Signal, Slot
 from PySide6.QtGui import QDesktopServices, QFont, QGuiApplication
 from PySide6.QtWidgets import (
-    QApplication, QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QStyle, QVBoxLayout,
-    QWidget,
+    QApplication, QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QMessageBox, QPlainTextEdit, QPushButton, QStyle,
+    QVBoxLayout, QWidget,
 )
+
+from csrdesk.errors import UserError
+from csrdesk.progress import Cancelled
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +44,25 @@ def error_details(exc: BaseException) -> str:
     header = (f"csrdesk {__version__} · Python {platform.python_version()} · PySide6 {qt} · "
               f"{platform.system()} {platform.release()}\n\n")
     return header + "".join(lines)
+
+
+
+def is_user_error(exc: BaseException) -> bool:
+    """True for errors whose message is meant for the user (as opposed to bugs)."""
+    return isinstance(exc, UserError)
+
+
+def show_error(parent: Optional[QWidget], exc: BaseException) -> None:
+    """Tells the user about a failure: a plain warning for their errors, nothing for a cancel, the bug dialog else."""
+    if isinstance(exc, Cancelled):
+        return
+    if parent is None:
+        parent = QApplication.activeWindow()
+    if is_user_error(exc):
+        message = " ".join(str(exc).split()) or exc.__class__.__name__
+        QMessageBox.warning(parent, "csrdesk", message)
+        return
+    show_exception_dialog(parent, exc)
 
 
 class ErrorDialog(QDialog):
@@ -157,8 +179,6 @@ class ExceptionBridge(QObject):
 
     @Slot(object)
     def _show(self, exc: BaseException) -> None:
-        from csrdesk.ui.context import show_error
-
         try:
             show_error(self._parent_getter(), exc)  # a user error that escaped a slot is still just a message
         except Exception:  # never let the error path raise into Qt

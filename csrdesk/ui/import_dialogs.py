@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import dataclasses
-import inspect
 from datetime import date
 from pathlib import Path
 from typing import Any, Optional
@@ -13,28 +12,11 @@ from PySide6.QtWidgets import (
     QLineEdit, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget,
 )
 
+from csrdesk.services import findings_import, supplier_import
 from csrdesk.ui import theme
 from csrdesk.ui.context import AppContext, is_user_error, show_error
 
 SPREADSHEETS = "Spreadsheets (*.xlsx *.xlsm *.csv);;All files (*)"
-
-
-def imports_module():
-    """services.imports, or None while it is not part of this build."""
-    try:
-        from csrdesk.services import imports
-    except ModuleNotFoundError as exc:
-        if exc.name == "csrdesk.services.imports":
-            return None
-        raise
-    return imports
-
-
-def _takes_progress(fn) -> bool:
-    try:
-        return "progress" in inspect.signature(fn).parameters
-    except (TypeError, ValueError):
-        return False
 
 
 def describe_report(report: Any) -> str:
@@ -110,23 +92,18 @@ class ReportDialog(QDialog):
 
 def import_suppliers_flow(ctx: AppContext, parent: QWidget, path: Optional[str] = None) -> None:
     """Checks the file (dry run), shows what would change, and imports on confirmation."""
-    imports = imports_module()
-    if imports is None:
-        show_error(parent, _unavailable("Importing suppliers"))
-        return
     if path is None:
         path, _ = QFileDialog.getOpenFileName(parent, "Import suppliers", str(Path.home()), SPREADSHEETS)
         if not path:
             return
-    fn = imports.import_suppliers
-    progress = _takes_progress(fn)
+    fn = supplier_import.import_suppliers
 
     def checked(report) -> None:
         dialog = ReportDialog("Import suppliers", f"Checked {Path(path).name}. Nothing has been changed yet; "
                               "this is what the import would do:", describe_report(report), "Import", parent)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(lambda: ctx.run(fn, ctx.db, Path(path), dry_run=False, on_done=imported,
-                                                label="Importing suppliers…", cancellable=progress, parent=parent))
+                                                label="Importing suppliers…", cancellable=True, parent=parent))
         dialog.open()
 
     def imported(report) -> None:
@@ -137,13 +114,7 @@ def import_suppliers_flow(ctx: AppContext, parent: QWidget, path: Optional[str] 
         dialog.open()
 
     ctx.run(fn, ctx.db, Path(path), dry_run=True, on_done=checked, label="Checking the file…",
-            cancellable=progress, parent=parent)
-
-
-def _unavailable(what: str):
-    from csrdesk.services.errors import UserError
-
-    return UserError(f"{what} is not available in this build of csrdesk.")
+            cancellable=True, parent=parent)
 
 
 class ImportFindingsDialog(QDialog):
@@ -216,10 +187,6 @@ class ImportFindingsDialog(QDialog):
         self.error_label.setVisible(bool(message))
 
     def run_import(self) -> None:
-        imports = imports_module()
-        if imports is None:
-            self._error("Importing findings is not available in this build of csrdesk.")
-            return
         path = self.file_edit.text().strip()
         if not path or not Path(path).is_file():
             self._error("Choose the auditor's findings file.")
@@ -231,11 +198,11 @@ class ImportFindingsDialog(QDialog):
         on = date.fromisoformat(self.date_edit.date().toString("yyyy-MM-dd"))
         self._error("")
         self.import_button.setEnabled(False)
-        fn = imports.import_assessment
+        fn = findings_import.import_assessment
         kwargs: dict[str, Any] = dict(supplier_code=code, on=on, assessment_type=self.type_combo.currentText(),
                                       denied=self.denied_check.isChecked())
         self.ctx.run(fn, self.ctx.db, Path(path), on_done=self._done, on_error=self._failed,
-                     label="Importing the findings…", cancellable=_takes_progress(fn), parent=self, **kwargs)
+                     label="Importing the findings…", parent=self, **kwargs)
 
     def _done(self, result) -> None:
         self.import_button.setEnabled(True)

@@ -656,6 +656,6 @@ class MainWindow(QMainWindow):
 
 
 def _user_error(message: str):
-    from csrdesk.services.errors import UserError
+    from csrdesk.errors import UserError
 
     return UserError(message)

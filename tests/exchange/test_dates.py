@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from csrdesk.exchange import dates, questionnaire, tracker_import
 from csrdesk.exchange.questionnaire import COL, MAIN_SHEET
-from csrdesk.services.errors import UserError
+from csrdesk.errors import UserError
 from csrdesk.services.trackers import apply_tracker_import, export_tracker
 from csrdesk.services.caps import item_detail
 from csrdesk.services.vetting import export_for_supplier, import_questionnaire, screen_detail

@@ -14,7 +14,7 @@ import pytest
 from csrdesk.exchange.email_draft import (
     DOCX_MIME, XLSX_MIME, Attachment, build_draft, open_with_default_program, safe_filename, split_subject,
 )
-from csrdesk.services.errors import UserError
+from csrdesk.errors import UserError
 
 from letter_support import add_supplier, brand_settings, make_cap
 

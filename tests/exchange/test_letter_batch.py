@@ -8,8 +8,8 @@ import docx
 import pytest
 
 from csrdesk.services.letters import run_batch, run_batch_for_suppliers
-from csrdesk.services.errors import UserError
-from csrdesk.services.progress import Progress
+from csrdesk.errors import UserError
+from csrdesk.progress import Progress
 
 from letter_support import add_supplier, brand_settings, docx_text, make_cap
 

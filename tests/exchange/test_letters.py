@@ -8,7 +8,7 @@ import docx
 import pytest
 
 from csrdesk.exchange.letter_context import date_en, date_zh
-from csrdesk.services.errors import UserError
+from csrdesk.errors import UserError
 
 from letter_support import (
     FINDINGS, SOFFICE, add_supplier, assert_valid_docx, brand_settings, docx_text, make_cap, pdf_text,

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from csrdesk.cli import main
 from csrdesk.exchange.questionnaire import COL, DATA_SHEET, MAIN_SHEET
-from csrdesk.services.errors import UserError
+from csrdesk.errors import UserError
 from csrdesk.services.suppliers import SupplierInput, create_supplier
 from csrdesk.services.vetting import (
     AnswerInput, decide_screen, export_for_supplier, export_questionnaire, import_questionnaire, save_answers,

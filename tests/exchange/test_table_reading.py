@@ -6,7 +6,7 @@ import openpyxl
 import pytest
 
 from csrdesk.exchange.tables import TableError, clean_text, decode_text, read_table
-from csrdesk.services.errors import UserError
+from csrdesk.errors import UserError
 
 ALIASES = {
     "name": ("supplier name", "factory name", "工厂名称"),

@@ -10,7 +10,7 @@ import pytest
 from csrdesk import paths
 from csrdesk.exchange import letters
 from csrdesk.exchange.letter_context import KINDS_WITH_SAMPLES, sample_context, variable_paths
-from csrdesk.services.errors import UserError
+from csrdesk.errors import UserError
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "templates.md"
 

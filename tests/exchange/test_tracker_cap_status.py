@@ -9,7 +9,7 @@ import pytest
 
 from csrdesk.cli import main
 from csrdesk.services.caps import cap_detail, change_cap_status, item_detail
-from csrdesk.services.errors import UserError
+from csrdesk.errors import UserError
 from csrdesk.services.history import history_for
 from csrdesk.services.review import review_cap
 from csrdesk.services.trackers import NEVER_SENT_NOTE, apply_tracker_import, export_tracker, preview_tracker_import

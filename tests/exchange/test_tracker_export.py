@@ -16,7 +16,7 @@ from csrdesk.exchange.tracker import (
     INSTRUCTIONS_SHEET, ITEMS_SHEET, status_label,
 )
 from csrdesk.services.caps import update_item
-from csrdesk.services.errors import UserError
+from csrdesk.errors import UserError
 from csrdesk.services.trackers import export_tracker
 from tracker_support import SOFFICE, data_sheet_rows, find_row, item_ids, make_cap, soffice_convert
 

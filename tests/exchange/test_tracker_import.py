@@ -13,9 +13,9 @@ from csrdesk.cli import main
 from csrdesk.exchange.tracker import COLUMN_INDEX, DATA_SHEET, ITEMS_SHEET
 from csrdesk.exchange.tracker_import import DateOrder, parse_date_text, parse_status
 from csrdesk.services.caps import cap_detail, item_detail, update_item
-from csrdesk.services.errors import UserError
+from csrdesk.errors import UserError
 from csrdesk.services.history import history_for
-from csrdesk.services.progress import Cancelled, Progress
+from csrdesk.progress import Cancelled, Progress
 from csrdesk.services.trackers import apply_tracker_import, export_tracker, preview_tracker_import
 from tracker_support import SOFFICE, FactoryEdit, dump, item_ids, make_cap, soffice_convert
 

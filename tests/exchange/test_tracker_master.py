@@ -8,7 +8,7 @@ from openpyxl import load_workbook
 
 from csrdesk.cli import main
 from csrdesk.services.caps import change_item_status, update_item
-from csrdesk.services.progress import Cancelled, Progress
+from csrdesk.progress import Cancelled, Progress
 from csrdesk.services.suppliers import SupplierInput, create_supplier
 from csrdesk.services.trackers import export_master
 from tracker_support import SOFFICE, item_ids, make_cap, soffice_convert

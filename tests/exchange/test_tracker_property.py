@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from csrdesk.exchange.tracker import FACTORY_FIELDS, STATUS_ZH, canonical_text
 from csrdesk.services.caps import item_detail
-from csrdesk.services.errors import UserError
+from csrdesk.errors import UserError
 from csrdesk.services.startup import open_workspace
 from csrdesk.services.trackers import apply_tracker_import, export_tracker, preview_tracker_import
 from csrdesk.storage.db import backup_sqlite

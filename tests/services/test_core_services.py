@@ -5,7 +5,7 @@ import pytest
 
 from csrdesk.services import caps as caps_service
 from csrdesk.services.assessments import AssessmentInput, FindingInput, assessment_detail, record_assessment, update_assessment
-from csrdesk.services.errors import UserError
+from csrdesk.errors import UserError
 from csrdesk.services.history import history_for
 from csrdesk.services.library import MatrixChange, list_violation_types, preview_matrix_change, save_matrix_change
 from csrdesk.services.suppliers import (

@@ -13,8 +13,8 @@ from csrdesk.domain.caps import PastFinding, due_date, is_repeat
 from csrdesk.domain.lifecycle import CapStatus, ItemStatus, SupplierStatus
 from csrdesk.domain.scoring import Rating
 from csrdesk.services.demo import DemoResult, generate_demo
-from csrdesk.services.errors import UserError
-from csrdesk.services.progress import Cancelled, Progress
+from csrdesk.errors import UserError
+from csrdesk.progress import Cancelled, Progress
 from csrdesk.services.startup import open_workspace
 from csrdesk.storage.models import (
     Assessment, Cap, CapItem, ChecklistTemplate, Complaint, Contact, Finding, Supplier, VettingScreen,
@@ -98,7 +98,7 @@ def test_every_status_rating_and_overdue_items(demo_db):
 
 def test_ratings_come_from_the_real_rules(demo_db):
     """Every stored score and rating is what rate_assessment gives with the matrix and the supplier's certificates."""
-    from csrdesk.services.assessments import rate
+    from csrdesk.services.ratings import rate
 
     db, _ = demo_db
     with db.reading() as s:

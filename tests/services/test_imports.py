@@ -8,9 +8,11 @@ import pytest
 from sqlalchemy import func, select
 
 from csrdesk import paths
-from csrdesk.services.errors import UserError
-from csrdesk.services.imports import import_assessment, import_suppliers, normalise_country
-from csrdesk.services.progress import Cancelled, Progress
+from csrdesk.errors import UserError
+from csrdesk.domain.countries import normalise_country
+from csrdesk.services.findings_import import import_assessment
+from csrdesk.services.supplier_import import import_suppliers
+from csrdesk.progress import Cancelled, Progress
 from csrdesk.services.suppliers import SupplierInput, create_supplier, list_suppliers, supplier_detail
 from csrdesk.storage.models import Assessment, Supplier
 

@@ -7,7 +7,7 @@ from csrdesk.domain.rootcause import PreventiveAction, RootCauseAnalysis
 from csrdesk.services import caps as caps_service
 from csrdesk.services import review
 from csrdesk.services.assessments import AssessmentInput, FindingInput, record_assessment
-from csrdesk.services.errors import NotFound, UserError
+from csrdesk.errors import NotFound, UserError
 from csrdesk.services.history import history_for
 
 SENT = date(2026, 3, 10)
@@ -293,7 +293,7 @@ def test_improvement_plan_groups_by_cause(db, supplier):
 
 def test_check_cap_reports_progress(db, supplier):
     """Checking a CAP reports progress per item (the window shows it and can cancel)."""
-    from csrdesk.services.progress import Cancelled, Progress
+    from csrdesk.progress import Cancelled, Progress
 
     cap_id, items = sent_cap(db)
     steps = []

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from csrdesk.domain.vetting import NA, Question, add_question, template_to_dict
 from csrdesk.services.assessments import AssessmentInput, FindingInput, record_assessment
-from csrdesk.services.errors import UserError
+from csrdesk.errors import UserError
 from csrdesk.services.history import history_for
 from csrdesk.services.settings import load_preferences, save_preferences
 from csrdesk.services.suppliers import approval_gate, change_status, supplier_detail

@@ -50,7 +50,7 @@ def test_migrate_and_rate_on_postgres(pg_db):
 def test_backup_of_postgres_explains_pg_dump(pg_db):
     """Backing up a shared PostgreSQL database says to use pg_dump rather than failing obscurely."""
     from csrdesk.services.backup import backup_database
-    from csrdesk.services.errors import UserError
+    from csrdesk.errors import UserError
 
     with pytest.raises(UserError, match="pg_dump"):
         backup_database(pg_db)

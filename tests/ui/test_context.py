@@ -7,8 +7,8 @@ import time
 import pytest
 from PySide6.QtWidgets import QMessageBox, QPushButton
 
-from csrdesk.services.errors import UserError
-from csrdesk.services.progress import Cancelled
+from csrdesk.errors import UserError
+from csrdesk.progress import Cancelled
 from csrdesk.ui import errors as ui_errors
 from csrdesk.ui.context import AppContext, window_settings
 

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from csrdesk.services import trackers
-from csrdesk.services.errors import UserError
+from csrdesk.errors import UserError
 from csrdesk.ui import theme
 from csrdesk.ui.context import AppContext, show_error
 

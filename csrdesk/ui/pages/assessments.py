@@ -17,7 +17,7 @@ from csrdesk.domain.scoring import Rating
 from csrdesk.services import assessment_list, assessments, library
 from csrdesk.services.assessment_list import AssessmentFilters, AssessmentListRow, SupplierChoice
 from csrdesk.services.assessments import ASSESSMENT_TYPES, AssessmentDetail, AssessmentInput
-from csrdesk.services.errors import UserError
+from csrdesk.errors import UserError
 from csrdesk.ui import theme
 from csrdesk.ui.pages.base import ask_save_first, page_header
 from csrdesk.ui.tables import Column, FilterBox, RowTableModel, TableView, count_text

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 
 from csrdesk.domain.lifecycle import CapStatus
 from csrdesk.services import review
-from csrdesk.services.errors import UserError
+from csrdesk.errors import UserError
 from csrdesk.ui import theme
 from csrdesk.ui.tables import Column, RowTableModel, TableView
 from csrdesk.ui.widgets.buttons import primary_button

@@ -21,7 +21,7 @@ from csrdesk.services import caps as cap_service
 from csrdesk.services import library
 from csrdesk.services.backup import before_bulk_change
 from csrdesk.services.caps import CapDetail, CapItemDetail, CapItemRow
-from csrdesk.services.errors import UserError
+from csrdesk.errors import UserError
 from csrdesk.ui import theme
 from csrdesk.ui.pages.base import ask_save_first, page_header
 from csrdesk.ui.tables import Column, FilterBox, RowTableModel, TableView, build_search_texts, count_text

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 
 from csrdesk.domain.scoring import DEFAULT_POINTS, Rating, ScoringMatrix, Severity, band_for
 from csrdesk.services import library
-from csrdesk.services.errors import UserError
+from csrdesk.errors import UserError
 from csrdesk.services.library import MatrixChange, RerateImpact, ViolationTypeInfo
 from csrdesk.ui import theme
 from csrdesk.ui.pages.base import ask_save_first, page_header

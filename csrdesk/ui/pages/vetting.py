@@ -27,7 +27,7 @@ from csrdesk.domain.vetting import (
     new_question_id, parse_answer, remove_question, replace_question, validate,
 )
 from csrdesk.services import vetting as service
-from csrdesk.services.errors import UserError
+from csrdesk.errors import UserError
 from csrdesk.services.vetting import AnswerInput, ConditionInput, ScreenDetail, ScreenRow
 from csrdesk.ui import theme
 from csrdesk.ui.pages.base import Page, ask_save_first, muted, page_header, section_title
@@ -772,7 +772,9 @@ class ScreenForm(QWidget):
             return
         if not path.lower().endswith(".docx"):
             path += ".docx"
-        self.ctx.run(service.write_decision_letter, self.ctx.db, self.detail.id, path,
+        from csrdesk.services.letters import render_vetting_letter  # loads docxtpl: only when a letter is written
+
+        self.ctx.run(render_vetting_letter, self.ctx.db, self.detail.id, path,
                      on_done=lambda p: self.status.setText(f"Decision letter written to {p}."),
                      label="Writing the letter…", parent=self)
 

@@ -1,4 +1,4 @@
-"""Benchmark rows for letters (registered with csrdesk.bench when it loads this module).
+"""Benchmark rows for letters (registered with @measure when the benchmark runner imports this module).
 
 Each of our rows is measured against bare docxtpl rendering the same template with the same data in the same run:
 bare docxtpl loads the template, renders it with plain Jinja and saves the file; csrdesk also reads the CAP from
@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from csrdesk.bench import BenchContext, measure
+from csrdesk.bench.registry import BenchContext, measure
 
 BATCH_SIZE = 600
 BATCH_LIMIT = 1.5  # a batch may take at most this many times bare docxtpl's time
@@ -90,7 +90,7 @@ def _bare_batch(ctx: BenchContext) -> str:
         _bare_render(template, context, out / f"{n}.docx")
     seconds = time.perf_counter() - started
     ctx.facts["bare_batch_seconds"] = seconds
-    # The batch row's limit is relative to this run's bare time; csrdesk.bench reads it from here.
+    # The batch row's limit is relative to this run's bare time; the runner reads it from here.
     ctx.facts[("target", f"{BATCH_SIZE} CAP letters in a batch")] = round(BATCH_LIMIT * seconds, 3)
     return (f"{len(caps)} letters; rendering alone {seconds:.1f} s (the reference), the rest of the row's time is "
             "building their contexts")

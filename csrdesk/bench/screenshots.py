@@ -1,6 +1,6 @@
 """Renders every page of the window offscreen to PNG on a demo workspace, for the README.
 
-    python -m csrdesk.ui.screenshots [--out docs/screenshots] [--suppliers 40] [--width 1440 --height 900]
+    python -m csrdesk.bench.screenshots [--out docs/screenshots] [--suppliers 40] [--width 1440 --height 900]
 
 The workspace is a temporary folder (CSRDESK_HOME); nothing of the user's is read or written.
 """
@@ -187,7 +187,7 @@ def render(out: Path, suppliers: int = 40, width: int = 1440, height: int = 900,
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m csrdesk.ui.screenshots", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m csrdesk.bench.screenshots", description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
     parser.add_argument("--suppliers", type=int, default=40)
     parser.add_argument("--width", type=int, default=1440)

@@ -1,5 +1,5 @@
 """Benchmark rows for the window: start to a usable window, a filter keystroke and a sort on 52,000 CAP items,
-and the search box. Registered with csrdesk.bench's @measure when csrdesk.bench imports this module.
+and the search box. Registered with @measure when the benchmark runner imports this module.
 
 The start-up row runs a fresh Python process (as a user starting csrdesk would) and times it until the dashboard
 shows its figures. The table rows drive a real RowTableModel and TableView offscreen, painting included.
@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from csrdesk.bench import BenchContext, measure
+from csrdesk.bench.registry import BenchContext, measure
 
 TABLE_ROWS = 52_000
 FILTER_KEYSTROKES = ("w", "wa", "wag", "wage", "wages", "wages ", "wages c", "wages cn", "")

@@ -1,4 +1,4 @@
-"""Benchmark rows of the CAP trackers (registered with csrdesk.bench when it loads its extension modules).
+"""Benchmark rows of the CAP trackers (registered with @measure when the benchmark runner imports this module).
 
 Measured on the benchmark's large-program workspace: one CAP's tracker out and back in (target 0.5 s each), and the
 master tracker against bare openpyxl write-only writing the same cells (limit 1.5 times), and reading it back.
@@ -9,7 +9,7 @@ import random
 import time
 from pathlib import Path
 
-from csrdesk.bench import BenchContext, largest_open_cap, measure
+from csrdesk.bench.registry import BenchContext, largest_open_cap, measure
 
 MASTER_LIMIT = 1.5  # the master tracker may take at most this many times bare openpyxl for the same cells
 

@@ -3,8 +3,8 @@
     python -m csrdesk.bench [--suppliers 600] [--findings-per-assessment 87] [--json] [--keep DIR] [--only TEXT]
 
 Each measurement is a function registered with @measure(name, target), as the self-test registers its steps with
-@step: other parts add theirs (start to usable window, a letter with 87 findings, a tracker export...) at the end of
-this file, or in a module of their own named in EXTENSION_MODULES. Measurements run in the order registered, after
+@step: each part keeps its own in a module of this package (foundation, letters, trackers, window), imported below.
+Measurements run in the order registered, after
 the demo generation, on the same workspace. Quick operations run several times and the median is reported; the
 table says whether each met its target on this machine, and gives the CPU seconds of the work itself (on a busy
 machine the wall clock grows, the CPU time does not). Exit status 0 when every measurement with a target met it,
@@ -19,151 +19,13 @@ import statistics
 import sys
 import tempfile
 import time
-from dataclasses import asdict, dataclass, field
-from datetime import date
+from dataclasses import asdict
 from pathlib import Path
-from typing import Any, Callable, Optional, Sequence
+from typing import Callable, Optional, Sequence
 
-
-@dataclass
-class BenchContext:
-    """What the measurements share: the workspace and facts later measurements need (set by earlier ones)."""
-
-    folder: Path
-    suppliers: int
-    findings_per_assessment: int
-    seed: int = 1
-    today: date = field(default_factory=date.today)
-    db: Any = None
-    demo: Any = None  # the DemoResult of the demo generation
-    facts: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Measurement:
-    name: str
-    fn: Callable[[BenchContext], Optional[str]]
-    target: Optional[float]  # seconds; None: measured and reported, no target
-    repeat: int
-
-
-@dataclass
-class Row:
-    operation: str
-    seconds: Optional[float]
-    target: Optional[float]
-    ok: Optional[bool]  # None: no target
-    detail: str = ""
-    runs: list[float] = field(default_factory=list)
-    cpu: Optional[float] = None  # median CPU seconds of this process: the work itself, whatever else the machine runs
-
-
-MEASUREMENTS: list[Measurement] = []
-# Modules of other parts that register measurements with @measure when imported; one not built yet is skipped.
-EXTENSION_MODULES: tuple[str, ...] = ("csrdesk.exchange.letters_bench", "csrdesk.exchange.tracker_bench",
-                                     "csrdesk.ui.bench_ui")
-
-
-def measure(name: str, target: Optional[float] = None, repeat: int = 5):
-    """Registers a measurement; the function gets the BenchContext and may return a short detail for the table.
-
-    repeat > 1 runs it that many times and reports the median: use it for quick, read-only operations.
-    """
-    def wrap(fn: Callable[[BenchContext], Optional[str]]):
-        MEASUREMENTS.append(Measurement(name, fn, target, repeat))
-        return fn
-
-    return wrap
-
-
-# -- the measurements of the foundation ---------------------------------------------------------------------------
-
-@measure("demo generation", target=60.0, repeat=1)
-def _demo(ctx: BenchContext) -> str:
-    from csrdesk.services.demo import generate_demo
-    from csrdesk.services.startup import open_workspace
-
-    ctx.db = open_workspace(str(ctx.folder / "bench.sqlite3"))
-    ctx.demo = generate_demo(ctx.db, suppliers=ctx.suppliers, findings_per_assessment=ctx.findings_per_assessment,
-                             seed=ctx.seed, today=ctx.today)
-    d = ctx.demo
-    return f"{d.suppliers} suppliers, {d.assessments} assessments, {d.findings} findings, {d.cap_items} CAP items"
-
-
-@measure("supplier list with ratings", target=0.2)
-def _supplier_list(ctx: BenchContext) -> str:
-    from csrdesk.services.suppliers import list_suppliers
-
-    rows = list_suppliers(ctx.db, today=ctx.today)
-    busiest = max(rows, key=lambda r: (r.open_items, r.code))
-    ctx.facts["busiest_supplier"] = busiest.code
-    return f"{len(rows)} suppliers"
-
-
-@measure("one supplier's detail", target=0.05)
-def _supplier_detail(ctx: BenchContext) -> str:
-    from csrdesk.services.suppliers import supplier_detail
-
-    code = ctx.facts.get("busiest_supplier") or _first_code(ctx)
-    detail = supplier_detail(ctx.db, code, today=ctx.today)
-    return f"{code}: {len(detail.assessments)} assessments, {detail.row.open_items} open items"
-
-
-@measure("overdue items, all suppliers", target=0.3)
-def _overdue(ctx: BenchContext) -> str:
-    from csrdesk.services.caps import overdue_items
-
-    return f"{len(overdue_items(ctx.db, today=ctx.today))} items"
-
-
-@measure("open items, all suppliers (CAPs page)", target=None)
-def _open_items(ctx: BenchContext) -> str:
-    from csrdesk.services.caps import list_items
-
-    return f"{len(list_items(ctx.db, today=ctx.today))} items"
-
-
-def largest_open_cap(ctx: BenchContext) -> tuple[int, int]:
-    """The open CAP with the most items (id, item count), found once per run: the worst case of one-CAP work."""
-    from sqlalchemy import func, select
-
-    from csrdesk.storage.models import Cap, CapItem
-
-    if "largest_open_cap" not in ctx.facts:
-        with ctx.db.reading() as s:
-            cap_id, count = s.execute(
-                select(CapItem.cap_id, func.count()).join(Cap, Cap.id == CapItem.cap_id)
-                .where(Cap.status != "closed").group_by(CapItem.cap_id)
-                .order_by(func.count().desc(), CapItem.cap_id).limit(1)
-            ).one()
-        ctx.facts["largest_open_cap"] = (cap_id, count)
-    return ctx.facts["largest_open_cap"]
-
-
-@measure("CAP quality checks (largest CAP)", target=0.2)
-def _cap_checks(ctx: BenchContext) -> str:
-    from csrdesk.services.review import check_cap
-
-    cap_id, count = largest_open_cap(ctx)
-    check = check_cap(ctx.db, cap_id)
-    return f"CAP {cap_id}, {count} items, quality {check.quality}"
-
-
-def _first_code(ctx: BenchContext) -> str:
-    from csrdesk.services.suppliers import list_suppliers
-
-    return list_suppliers(ctx.db, today=ctx.today)[0].code
-
-
-def _load_extensions() -> None:
-    import importlib
-
-    for module in EXTENSION_MODULES:
-        try:
-            importlib.import_module(module)
-        except ModuleNotFoundError as exc:
-            if exc.name != module:
-                raise
+# Each part's measurements, registered in this order when imported: the demo generation first.
+from csrdesk.bench import foundation, letters, trackers, window  # noqa: F401
+from csrdesk.bench.registry import MEASUREMENTS, BenchContext, Measurement, Row
 
 
 # -- running ------------------------------------------------------------------------------------------------------
@@ -176,7 +38,6 @@ def run_bench(suppliers: int = 600, findings_per_assessment: int = 87, *, keep: 
     `only`: run just the measurements whose name contains one of these texts, and the demo generation they need.
     """
     if measurements is None:
-        _load_extensions()
         measurements = list(MEASUREMENTS)
     if only:
         wanted = [t.lower() for t in only]
@@ -304,9 +165,3 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             print(f"\nThe workspace is kept in {args.keep}.")
     return 0 if report["ok"] else 1
 
-
-if __name__ == "__main__":
-    # Run the imported module, not this __main__ copy: extension modules register with `csrdesk.bench`.
-    from csrdesk.bench import main as _main
-
-    sys.exit(_main())

@@ -35,12 +35,11 @@ def step(name: str):
 
 @step("migrate a new database")
 def _migrate(ctx: Context) -> str:
-    from csrdesk.services.startup import open_workspace
-    from csrdesk.storage.db import SCHEMA_HEAD, current_revision
+    from csrdesk.services.startup import open_workspace, schema_state
 
     ctx.db = open_workspace(str(ctx.folder / "selftest.sqlite3"))
-    revision = current_revision(ctx.db.engine)
-    assert revision == SCHEMA_HEAD, f"schema at {revision}, expected {SCHEMA_HEAD}"
+    revision, head = schema_state(ctx.db)
+    assert revision == head, f"schema at {revision}, expected {head}"
     return f"schema {revision}"
 
 
@@ -75,15 +74,21 @@ def _rate(ctx: Context) -> str:
 
 @step("draw a chart")
 def _chart(ctx: Context) -> str:
-    from csrdesk.reports.charts import rating_distribution, save_png
-    from csrdesk.services.suppliers import list_suppliers
+    from csrdesk.services.reports import rating_chart_png
 
-    counts: dict = {}
-    for row in list_suppliers(ctx.db):
-        counts[row.rating] = counts.get(row.rating, 0) + 1
-    out = save_png(rating_distribution(counts), ctx.folder / "ratings.png")
+    out = rating_chart_png(ctx.db, ctx.folder / "ratings.png")
     assert out.stat().st_size > 1000, "the chart is empty"
     return f"{out.name}, {out.stat().st_size} bytes"
+
+
+def _heading(ws, text: str, row: int = 0) -> tuple[int, int]:
+    """Where a column is, found by its heading as a factory filling the file finds it: (heading row, column).
+    The heading's first line starts with text; row, where given, is the heading row."""
+    for cells in ws.iter_rows(min_row=row or 1, max_row=row or 30):
+        for cell in cells:
+            if isinstance(cell.value, str) and cell.value.strip().split("\n")[0].startswith(text):
+                return cell.row, cell.column
+    raise AssertionError(f"no column headed {text!r} in {ws.title}")
 
 
 def run_selftest(progress: Optional[Callable[[str], None]] = None, folder: Optional[Path] = None) -> dict:
@@ -124,7 +129,8 @@ def run_selftest(progress: Optional[Callable[[str], None]] = None, folder: Optio
 def _imports(ctx: Context) -> str:
     from datetime import date
 
-    from csrdesk.services.imports import import_assessment, import_suppliers
+    from csrdesk.services.findings_import import import_assessment
+    from csrdesk.services.supplier_import import import_suppliers
 
     suppliers = ctx.folder / "suppliers.csv"
     suppliers.write_bytes("工厂名称,国家\r\n宁波美达服饰有限公司,中国\r\n宁波美达服饰厂,CHINA\r\n".encode("gb18030"))
@@ -207,12 +213,15 @@ def _letters(ctx: Context) -> str:
     letter = render_cap_letter(ctx.db, ctx.cap_id, ctx.folder / "letter.docx", lang="zh-en")
     text = "\n".join(p.text for p in docx.Document(str(letter)).paragraphs)
     assert "评估结果" in text and "Unsatisfactory" in text, "the letter lacks its rating or its Chinese text"
-    with ctx.db.transaction() as s:  # the demo supplier may have no contact e-mail; give it one for the draft
-        from csrdesk.storage.models import Cap, Contact
+    # The demo supplier may have no contact e-mail; give it one for the draft.
+    from csrdesk.services.caps import cap_detail
+    from csrdesk.services.suppliers import ContactInput, supplier_detail, supplier_input_from_detail, update_supplier
 
-        cap = s.get(Cap, ctx.cap_id)
-        s.add(Contact(supplier_id=cap.supplier_id, role="compliance contact", name="Self Test",
-                      email="selftest@example.com", language="en"))
+    code = cap_detail(ctx.db, ctx.cap_id).supplier_code
+    data = supplier_input_from_detail(supplier_detail(ctx.db, code))
+    data.contacts.append(ContactInput(role="compliance contact", name="Self Test", email="selftest@example.com",
+                                      language="en"))
+    update_supplier(ctx.db, code, data)
     draft = make_email_draft_detail(ctx.db, ctx.cap_id, ctx.folder)
     msg = email.message_from_bytes(draft.path.read_bytes(), policy=policy.default)
     assert msg["X-Unsent"] == "1" and len(list(msg.iter_attachments())) == len(draft.attachments)
@@ -223,20 +232,21 @@ def _letters(ctx: Context) -> str:
 def _vetting(ctx: Context) -> str:
     from openpyxl import load_workbook
 
-    from csrdesk.exchange.questionnaire import COL, MAIN_SHEET
     from csrdesk.services.suppliers import SupplierInput, approval_gate, create_supplier
     from csrdesk.services.vetting import (
-        decide_screen, export_for_supplier, import_questionnaire, list_templates, write_decision_letter,
+        decide_screen, export_for_supplier, import_questionnaire, list_templates,
     )
 
     assert len(list_templates(ctx.db)) >= 4, "the built-in checklists were not loaded"
     create_supplier(ctx.db, SupplierInput(name="Self-test Vetting Factory", code="ST-VET"), status="vetting")
     screen_id, path = export_for_supplier(ctx.db, "ST-VET", "new_supplier_screening", ctx.folder / "vetting.xlsx")
     wb = load_workbook(path)
-    ws = wb[MAIN_SHEET]
-    for row in ws.iter_rows(min_row=1):
-        if row[COL["id"] - 1].value == "documents_held":
-            row[COL["answer"] - 1].value = "Yes / 是"  # passports kept: a knock-out
+    ws = wb.worksheets[0]
+    head, id_col = _heading(ws, "Question ID")
+    _head, answer_col = _heading(ws, "Answer", head)
+    for row in ws.iter_rows(min_row=head + 1):
+        if row[id_col - 1].value == "documents_held":
+            row[answer_col - 1].value = "Yes / 是"  # passports kept: a knock-out
     wb.save(ctx.folder / "vetting-returned.xlsx")
     result = import_questionnaire(ctx.db, ctx.folder / "vetting-returned.xlsx", apply=True)
     assert result.applied and result.evaluation.suggested.value == "reject", result.evaluation.reasons
@@ -244,7 +254,9 @@ def _vetting(ctx: Context) -> str:
     detail = decide_screen(ctx.db, screen_id, "reject", "Self Test")
     gate = approval_gate(ctx.db, "ST-VET")
     assert gate and "the vetting decision is reject" in gate[0], gate
-    letter = write_decision_letter(ctx.db, screen_id, ctx.folder / "vetting-letter.docx")
+    from csrdesk.services.letters import render_vetting_letter
+
+    letter = render_vetting_letter(ctx.db, screen_id, ctx.folder / "vetting-letter.docx")
     return (f"score {detail.evaluation.score:g}, knock-out found, decided {detail.decision}; "
             f"letter {letter.stat().st_size // 1024} KB")
 
@@ -253,16 +265,17 @@ def _vetting(ctx: Context) -> str:
 def _tracker(ctx: Context) -> str:
     from openpyxl import load_workbook
 
-    from csrdesk.exchange.tracker import COLUMN_INDEX, FIRST_ITEM_ROW, ITEMS_SHEET
     from csrdesk.services.trackers import apply_tracker_import, export_tracker, preview_tracker_import
 
     assert ctx.cap_id, "no CAP was made by the earlier step"
     path = export_tracker(ctx.db, ctx.cap_id, ctx.folder / "tracker.xlsx")
     wb = load_workbook(path)
-    ws = wb[ITEMS_SHEET]
-    ws.cell(FIRST_ITEM_ROW, COLUMN_INDEX["root_cause"]).value = "没有根据产能制定生产计划"
-    ws.cell(FIRST_ITEM_ROW, COLUMN_INDEX["planned_date"]).value = "2026年3月5日"
-    ws.cell(FIRST_ITEM_ROW, COLUMN_INDEX["evidence_notes"]).value = "=1+1"
+    ws = next(w for w in wb.worksheets if w.title.startswith("CAP items"))
+    head, root_cause = _heading(ws, "(d) Root cause")
+    first = head + 1
+    ws.cell(first, root_cause).value = "没有根据产能制定生产计划"
+    ws.cell(first, _heading(ws, "Planned date")[1]).value = "2026年3月5日"
+    ws.cell(first, _heading(ws, "Evidence notes")[1]).value = "=1+1"
     wb.save(ctx.folder / "tracker-returned.xlsx")
     preview = preview_tracker_import(ctx.db, ctx.folder / "tracker-returned.xlsx")
     assert len(preview.changes) == 3 and not preview.conflicts, preview
