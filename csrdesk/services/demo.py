@@ -12,6 +12,7 @@ CAP items are not written (their dates are on the items themselves: planned, ver
 """
 from __future__ import annotations
 
+import json
 import random
 import re
 import time
@@ -24,6 +25,7 @@ from typing import Any, Optional, Sequence
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
 
+from csrdesk import paths
 from csrdesk.domain.caps import PastFinding, due_date, is_overdue, is_repeat
 from csrdesk.domain.lifecycle import CapStatus, ItemStatus, SupplierStatus
 from csrdesk.domain.scoring import (
@@ -64,7 +66,7 @@ class DemoResult:
         )
 
 
-# -- places, names and people -------------------------------------------------------------------------------------
+# -- places, names and people (the tables themselves are data: resources/demo/*.json) ---------------------------
 
 @dataclass(frozen=True)
 class City:
@@ -91,239 +93,49 @@ class Country:
     people: str  # key into PEOPLE
 
 
-C = City
-COUNTRIES: tuple[Country, ...] = (
-    Country(
-        "CN", "China", 0.30, "zh", "86",
-        (C("Dongguan", "东莞", "Guangdong", 23.02, 113.75), C("Guangzhou", "广州", "Guangdong", 23.13, 113.26),
-         C("Ningbo", "宁波", "Zhejiang", 29.87, 121.54), C("Shaoxing", "绍兴", "Zhejiang", 30.00, 120.58),
-         C("Quanzhou", "泉州", "Fujian", 24.87, 118.68), C("Suzhou", "苏州", "Jiangsu", 31.30, 120.62),
-         C("Qingdao", "青岛", "Shandong", 36.07, 120.38), C("Shantou", "汕头", "Guangdong", 23.35, 116.68),
-         C("Jinjiang", "晋江", "Fujian", 24.78, 118.55), C("Yiwu", "义乌", "Zhejiang", 29.31, 120.07)),
-        (("Everbright", "永辉"), ("Xinda", "鑫达"), ("Huamei", "华美"), ("Jiahe", "嘉和"), ("Tianyi", "天艺"),
-         ("Ruifeng", "瑞丰"), ("Yongsheng", "永盛"), ("Hongxing", "鸿兴"), ("Meida", "美达"), ("Kanglong", "康隆"),
-         ("Jinxiu", "锦绣"), ("Hengtai", "恒泰")),
-        (("Garment", "服装", "apparel"), ("Knitting", "针织", "apparel"), ("Footwear", "鞋业", "footwear"),
-         ("Toys", "玩具", "toys"), ("Textile", "纺织", "textiles"), ("Home Products", "家居用品", "home goods"),
-         ("Leather Goods", "皮具", "accessories")),
-        "{city} {brand} {product} Co., Ltd.", "{city}{brand}{product}有限公司",
-        "No. {no} Industrial Road, {city}, {region}", "zh",
-    ),
-    Country(
-        "BD", "Bangladesh", 0.15, "bn", "880",
-        (C("Gazipur", "গাজীপুর", "Dhaka Division", 24.00, 90.42),
-         C("Narayanganj", "নারায়ণগঞ্জ", "Dhaka Division", 23.62, 90.50),
-         C("Savar", "সাভার", "Dhaka Division", 23.85, 90.26), C("Ashulia", "আশুলিয়া", "Dhaka Division", 23.90, 90.30),
-         C("Chattogram", "চট্টগ্রাম", "Chattogram Division", 22.36, 91.78)),
-        (("Rahman", "রহমান"), ("Karim", "করিম"), ("Padma", "পদ্মা"), ("Meghna", "মেঘনা"),
-         ("Sonar Bangla", "সোনার বাংলা"), ("Jamuna", "যমুনা"), ("Shapla", "শাপলা"), ("Rupali", "রূপালী"),
-         ("Surma", "সুরমা"), ("Nabil", "নাবিল")),
-        (("Knit Composite", "নিট কম্পোজিট", "apparel"), ("Apparels", "অ্যাপারেলস", "apparel"),
-         ("Fashions", "ফ্যাশনস", "apparel"), ("Sweaters", "সোয়েটার্স", "apparel"), ("Denim", "ডেনিম", "apparel"),
-         ("Textile Mills", "টেক্সটাইল মিলস", "textiles")),
-        "{brand} {product} Ltd.", "{brand} {product} লিমিটেড",
-        "Plot {no}, BSCIC Industrial Area, {city}, {region}", "bn",
-    ),
-    Country(
-        "VN", "Vietnam", 0.15, "vi", "84",
-        (C("Binh Duong", "Bình Dương", "Binh Duong Province", 10.98, 106.65),
-         C("Dong Nai", "Đồng Nai", "Dong Nai Province", 10.95, 106.82),
-         C("Long An", "Long An", "Long An Province", 10.54, 106.41),
-         C("Hai Phong", "Hải Phòng", "Hai Phong City", 20.86, 106.68),
-         C("Nam Dinh", "Nam Định", "Nam Dinh Province", 20.42, 106.17),
-         C("Ho Chi Minh City", "TP. Hồ Chí Minh", "Ho Chi Minh City", 10.78, 106.70)),
-        (("Phú Thịnh", "Phú Thịnh"), ("Minh Anh", "Minh Anh"), ("Hưng Phát", "Hưng Phát"),
-         ("Bảo Long", "Bảo Long"), ("Nam Sơn", "Nam Sơn"), ("Tân Phú", "Tân Phú"), ("Kim Long", "Kim Long"),
-         ("Đại Phát", "Đại Phát"), ("Hải Âu", "Hải Âu"), ("An Khang", "An Khang")),
-        (("Garment", "May mặc", "apparel"), ("Textile and Garment", "Dệt may", "textiles"),
-         ("Footwear", "Giày da", "footwear"), ("Toys", "Đồ chơi", "toys"), ("Handbags", "Túi xách", "accessories")),
-        "{brand} {product} Co., Ltd.", "Công ty TNHH {product} {brand}",
-        "Lot {no}, Industrial Park, {city}, {region}", "vi",
-    ),
-    Country(
-        "IN", "India", 0.07, "hi", "91",
-        (C("Noida", "नोएडा", "Uttar Pradesh", 28.54, 77.39), C("Gurugram", "गुरुग्राम", "Haryana", 28.46, 77.03),
-         C("Jaipur", "जयपुर", "Rajasthan", 26.91, 75.79), C("Ludhiana", "लुधियाना", "Punjab", 30.90, 75.86)),
-        (("Shree Ganesh", "श्री गणेश"), ("Laxmi", "लक्ष्मी"), ("Sai", "साई"), ("Ganga", "गंगा"),
-         ("Arihant", "अरिहंत"), ("Shiv Shakti", "शिव शक्ति")),
-        (("Exports", "एक्सपोर्ट्स", "apparel"), ("Textiles", "टेक्सटाइल्स", "textiles"),
-         ("Apparels", "अपैरल्स", "apparel"), ("Handicrafts", "हस्तशिल्प", "home goods"),
-         ("Fabrics", "फ़ैब्रिक्स", "textiles")),
-        "{brand} {product} Pvt. Ltd.", "{brand} {product} प्राइवेट लिमिटेड",
-        "Plot {no}, Sector {sector}, {city}, {region}", "hi",
-    ),
-    Country(
-        "IN", "India", 0.05, "ta", "91",
-        (C("Tiruppur", "திருப்பூர்", "Tamil Nadu", 11.11, 77.34), C("Chennai", "சென்னை", "Tamil Nadu", 13.08, 80.27),
-         C("Karur", "கரூர்", "Tamil Nadu", 10.96, 78.08)),
-        (("Murugan", "முருகன்"), ("Kaveri", "காவேரி"), ("Annai", "அன்னை"), ("Sri Balaji", "ஸ்ரீ பாலாஜி"),
-         ("Thangam", "தங்கம்"), ("Vel", "வேல்")),
-        (("Knit Fashions", "நிட் ஃபேஷன்ஸ்", "apparel"), ("Textiles", "டெக்ஸ்டைல்ஸ்", "textiles"),
-         ("Garments", "கார்மென்ட்ஸ்", "apparel"), ("Home Textiles", "ஹோம் டெக்ஸ்டைல்ஸ்", "home goods")),
-        "{brand} {product} Pvt. Ltd.", "{brand} {product} பிரைவேட் லிமிடெட்",
-        "{no} Avinashi Road, {city}, {region}", "ta",
-    ),
-    Country(
-        "TR", "Türkiye", 0.08, "tr", "90",
-        (C("İstanbul", "İstanbul", "İstanbul", 41.01, 28.98), C("Bursa", "Bursa", "Bursa", 40.19, 29.06),
-         C("Denizli", "Denizli", "Denizli", 37.78, 29.09), C("İzmir", "İzmir", "İzmir", 38.42, 27.14),
-         C("Gaziantep", "Gaziantep", "Gaziantep", 37.07, 37.38), C("Uşak", "Uşak", "Uşak", 38.68, 29.41)),
-        (("Anadolu", "Anadolu"), ("Ege", "Ege"), ("Marmara", "Marmara"), ("Yıldız", "Yıldız"),
-         ("Özdemir", "Özdemir"), ("Karadeniz", "Karadeniz"), ("Çınar", "Çınar"), ("Başak", "Başak"),
-         ("Güneş", "Güneş"), ("Akdeniz", "Akdeniz")),
-        (("Textile", "Tekstil", "textiles"), ("Apparel", "Konfeksiyon", "apparel"), ("Knitwear", "Örme", "apparel"),
-         ("Leather", "Deri", "accessories"), ("Home Textiles", "Ev Tekstili", "home goods")),
-        "{brand} {product} Industry and Trade Inc.", "{brand} {product} San. ve Tic. A.Ş.",
-        "Organize Sanayi Bölgesi {no}. Cadde, {city}", "tr",
-    ),
-    Country(
-        "MX", "Mexico", 0.06, "es", "52",
-        (C("León", "León", "Guanajuato", 21.12, -101.68), C("Tehuacán", "Tehuacán", "Puebla", 18.46, -97.39),
-         C("Puebla", "Puebla", "Puebla", 19.04, -98.21), C("Torreón", "Torreón", "Coahuila", 25.54, -103.41),
-         C("Aguascalientes", "Aguascalientes", "Aguascalientes", 21.88, -102.29),
-         C("Mérida", "Mérida", "Yucatán", 20.97, -89.62)),
-        (("Bajio", "del Bajío"), ("Tehuacan", "de Tehuacán"), ("Northern", "del Norte"), ("San Miguel", "San Miguel"),
-         ("La Laguna", "La Laguna"), ("Western", "de Occidente"), ("Santa Fe", "Santa Fe"), ("Valley", "del Valle")),
-        (("Apparel", "Confecciones", "apparel"), ("Textiles", "Textiles", "textiles"), ("Footwear", "Calzado", "footwear"),
-         ("Apparel Assembly", "Maquiladora", "apparel"), ("Toys", "Juguetes", "toys")),
-        "{brand} {product} S.A. de C.V.", "{product} {brand} S.A. de C.V.",
-        "Parque Industrial, Calle {no}, {city}, {region}", "es",
-    ),
-    Country(
-        "KH", "Cambodia", 0.07, "km", "855",
-        (C("Phnom Penh", "ភ្នំពេញ", "Phnom Penh", 11.56, 104.92),
-         C("Kampong Speu", "កំពង់ស្ពឺ", "Kampong Speu", 11.45, 104.52),
-         C("Kandal", "កណ្ដាល", "Kandal", 11.48, 104.95), C("Svay Rieng", "ស្វាយរៀង", "Svay Rieng", 11.09, 105.80)),
-        (("Angkor", "អង្គរ"), ("Mekong", "មេគង្គ"), ("Bayon", "បាយ័ន"), ("Tonle", "ទន្លេ"), ("Lotus", "ឈូក"),
-         ("Golden Rice", "ស្រូវមាស")),
-        (("Garment", "កាត់ដេរ", "apparel"), ("Weaving", "ត្បាញ", "textiles"), ("Footwear", "ផលិតស្បែកជើង", "footwear"),
-         ("Handbags", "កាបូប", "accessories")),
-        "{brand} {product} (Cambodia) Co., Ltd.", "រោងចក្រ{product} {brand}",
-        "National Road 4, Km {no}, {city}", "km",
-    ),
-    Country(
-        "ID", "Indonesia", 0.07, "id", "62",
-        (C("Bandung", "Bandung", "Jawa Barat", -6.92, 107.61), C("Semarang", "Semarang", "Jawa Tengah", -6.97, 110.42),
-         C("Tangerang", "Tangerang", "Banten", -6.18, 106.63), C("Bekasi", "Bekasi", "Jawa Barat", -6.24, 106.99),
-         C("Boyolali", "Boyolali", "Jawa Tengah", -7.53, 110.60), C("Surabaya", "Surabaya", "Jawa Timur", -7.26, 112.75)),
-        (("Sinar Jaya", "Sinar Jaya"), ("Mitra Abadi", "Mitra Abadi"), ("Sumber Rejeki", "Sumber Rejeki"),
-         ("Citra Busana", "Citra Busana"), ("Indah Karya", "Indah Karya"), ("Maju Bersama", "Maju Bersama"),
-         ("Cahaya Timur", "Cahaya Timur"), ("Bintang Terang", "Bintang Terang")),
-        (("Garments", "Garmen", "apparel"), ("Textiles", "Tekstil", "textiles"), ("Footwear", "Sepatu", "footwear"),
-         ("Toys", "Mainan", "toys")),
-        "PT {brand} {product}", "PT {brand} {product}",
-        "Jl. Raya Industri No. {no}, {city}, {region}", "id",
-    ),
-)
-del C
+def _demo_data(name: str) -> dict[str, Any]:
+    """One table file of resources/demo, with its lists as tuples (the generator only reads them)."""
+    with paths.resource("demo", f"{name}.json").open(encoding="utf-8") as f:
+        return _frozen(json.load(f))
 
-CN_PROVINCES = {"Guangdong": "广东", "Zhejiang": "浙江", "Fujian": "福建", "Jiangsu": "江苏", "Shandong": "山东"}
 
+def _frozen(value: Any) -> Any:
+    if isinstance(value, list):
+        return tuple(_frozen(v) for v in value)
+    if isinstance(value, dict):
+        return {k: _frozen(v) for k, v in value.items() if not k.startswith("_")}
+    return value
+
+
+_PLACES_DATA = _demo_data("places")
+COUNTRIES: tuple[Country, ...] = tuple(
+    Country(**{**c, "cities": tuple(City(**city) for city in c["cities"])}) for c in _PLACES_DATA["countries"])
+CN_PROVINCES: dict[str, str] = _PLACES_DATA["cn_provinces"]
+OTHER_BRANDS: tuple[str, ...] = _PLACES_DATA["other_brands"]
+AUDIT_FIRMS: tuple[str, ...] = _PLACES_DATA["audit_firms"]
+STANDARDS: tuple[str, ...] = _PLACES_DATA["standards"]
+
+_PEOPLE_DATA = _demo_data("people")
 # (family names, given names, family name first). Chinese names carry their characters.
 PEOPLE: dict[str, tuple[tuple[Any, ...], tuple[Any, ...], bool]] = {
-    "zh": ((("Chen", "陈"), ("Li", "李"), ("Wang", "王"), ("Zhang", "张"), ("Liu", "刘"), ("Huang", "黄"),
-            ("Zhou", "周"), ("Wu", "吴"), ("Lin", "林"), ("Xu", "徐")),
-           (("Jing", "静"), ("Wei", "伟"), ("Fang", "芳"), ("Min", "敏"), ("Lei", "磊"), ("Yan", "燕"),
-            ("Qiang", "强"), ("Hui", "慧"), ("Jun", "军"), ("Xiuying", "秀英")), True),
-    "bn": (("Islam", "Hossain", "Akter", "Rahman", "Ahmed", "Chowdhury", "Begum", "Uddin", "Sarker", "Khan"),
-           ("Rafiqul", "Nasrin", "Tanvir", "Farhana", "Kamrul", "Sabina", "Abdul Karim", "Shirin", "Rashed",
-            "Mahmuda"), False),
-    "vi": (("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Võ", "Đặng", "Bùi", "Đỗ", "Huỳnh"),
-           ("Thị Lan", "Văn Hùng", "Thị Hương", "Minh Tuấn", "Ngọc Mai", "Văn Dũng", "Thị Hạnh", "Đức Quang",
-            "Thanh Thảo", "Hoàng Phúc"), True),
-    "hi": (("Sharma", "Verma", "Gupta", "Singh", "Yadav", "Agarwal", "Mehta", "Joshi", "Chauhan", "Saxena"),
-           ("Priya", "Rahul", "Sunita", "Amit", "Neha", "Vikram", "Pooja", "Sanjay", "Anjali", "Manoj"), False),
-    "ta": (("Subramanian", "Raman", "Krishnan", "Natarajan", "Pillai", "Selvam", "Rajendran", "Murugesan"),
-           ("Karthik", "Lakshmi", "Senthil", "Meena", "Arun", "Kavitha", "Murali", "Divya", "Saravanan", "Revathi"),
-           False),
-    "tr": (("Yılmaz", "Kaya", "Demir", "Şahin", "Çelik", "Yıldız", "Aydın", "Öztürk", "Arslan", "Doğan"),
-           ("Ayşe", "Mehmet", "Fatma", "Mustafa", "Elif", "Emre", "Zeynep", "Hakan", "Gül", "Murat"), False),
-    "es": (("López", "García", "Hernández", "Martínez", "Rodríguez", "Pérez", "Sánchez", "Ramírez", "Flores", "Torres"),
-           ("María Fernanda", "José Luis", "Guadalupe", "Juan Carlos", "Ana Sofía", "Miguel Ángel", "Rosa Elena",
-            "Jorge", "Alejandra", "Luis Alberto"), False),
-    "km": (("Sok", "Chan", "Kim", "Heng", "Meas", "Phal", "Sam", "Chea", "Keo", "Ouk"),
-           ("Dara", "Sophea", "Vanna", "Bopha", "Rithy", "Sreymom", "Pisey", "Visal", "Chanthou", "Sokha"), True),
-    "id": (("Rahmawati", "Santoso", "Lestari", "Wijaya", "Saputra", "Hidayat", "Kurniawan", "Pratama", "Nugroho",
-            "Setiawan"),
-           ("Siti", "Budi", "Dewi", "Agus", "Rina", "Eko", "Sri", "Hendra", "Wulan", "Yusuf"), False),
-}
-
-SOURCING_OWNERS = (
-    ("Hannah Becker", "hannah.becker@brand.example"), ("Tom Okafor", "tom.okafor@brand.example"),
-    ("Mei Lin Tan", "meilin.tan@brand.example"), ("Lucas Moreau", "lucas.moreau@brand.example"),
-    ("Sara Lindqvist", "sara.lindqvist@brand.example"), ("James Carter", "james.carter@brand.example"),
-)
+    language: (n["family"], n["given"], n["family_first"]) for language, n in _PEOPLE_DATA["names"].items()}
+SOURCING_OWNERS: tuple[tuple[str, str], ...] = _PEOPLE_DATA["sourcing_owners"]
 # Who at the brand looks after which sourcing region.
-OWNER_BY_COUNTRY = {"CN": (0, 2), "BD": (1, 5), "VN": (2, 3), "IN": (1, 4), "TR": (3, 4), "MX": (5, 0),
-                    "KH": (2, 5), "ID": (3, 1)}
-OTHER_BRANDS = ("Northwind Outfitters", "Bluepeak Apparel", "Little Acorn Toys", "Harbor & Pine Home",
-                "Stride Footwear", "Copperleaf Kids", "Trailhead Gear")
-AUDIT_FIRMS = ("Meridian Audit Services", "Crossbridge Assurance", "True North Social Audits",
-               "Lotus Compliance Partners", "Atlas Verification Ltd.")
-STANDARDS = ("SMETA 6.1 (4 pillar)", "amfori BSCI", "SLCP converged assessment", "WRAP", "Brand code of conduct")
-STAFF_ROLES = ("HR manager", "EHS manager", "production manager", "admin manager", "compliance officer")
-LEADER_ROLE_BY_CATEGORY = {
-    "management": "compliance officer", "forced-labour": "HR manager", "child-labour": "HR manager",
-    "wages": "HR manager", "hours": "production manager", "health-safety": "EHS manager",
-    "freedom-of-association": "HR manager", "discrimination": "HR manager", "employment": "HR manager",
-    "environment": "EHS manager", "ethics": "admin manager",
-}
-PLACES = {
-    "records": ("payroll records, sample of {a} workers", "time records for {month}", "personnel files, {a} sampled",
-                "worker interviews ({a} workers)", "management interview and document review"),
-    "floor": ("sewing floor {a}", "cutting section", "finishing and packing", "warehouse", "dormitory block {blk}",
-              "canteen", "boiler room", "chemical store", "printing workshop", "generator room"),
-    "site": ("wastewater outlet", "hazardous waste store", "boiler stack", "chemical store", "site perimeter"),
-    "people": ("worker interviews ({a} workers)", "migrant worker interviews", "recruitment agency contracts",
-               "grievance box records", "supervisor interviews"),
-}
-PLACE_KIND = {
-    "health-safety": "floor", "environment": "site", "forced-labour": "people", "freedom-of-association": "people",
-    "discrimination": "people",
-}
-EVIDENCE = {
-    "health-safety": "photos of the corrected condition and the updated monthly safety inspection checklist",
-    "hours": "time records for the last two months and the revised production planning procedure",
-    "wages": "payroll for the last two months with the corrected calculation and the bank transfer records",
-    "forced-labour": "signed receipts for returned documents, fee reimbursement records and the revised recruitment policy",
-    "child-labour": "age verification records for all workers and the revised hiring checklist",
-    "management": "the approved procedure, training attendance sheets and the internal audit plan",
-    "freedom-of-association": "minutes of the worker committee election and the revised grievance procedure",
-    "discrimination": "the revised anti-harassment policy, training attendance and the grievance log",
-    "employment": "signed contracts for the sampled workers and the list of approved subcontractors",
-    "environment": "waste manifests, the valid discharge permit and the latest monitoring report",
-    "ethics": "the signed anti-bribery declaration and the gift and hospitality register",
-}
-REVIEW_COMMENTS = (
-    "The root cause restates the finding; name the system failure behind it (5 Whys).",
-    "The preventive action needs a named owner and a monitoring step.",
-    "The planned date is later than the time allowed; explain why or bring it forward.",
-    "Please attach the revised procedure the action refers to.",
-)
-DENIED_NOTES = (
-    "Access refused at the gate: management said the owner was away and asked to reschedule.",
-    "The auditor was let in but refused access to payroll and time records.",
-    "Unannounced visit: the factory closed its gates and would not admit the auditors.",
-)
-COMPLAINT_CHANNELS = (("hotline", 0.40), ("worker organization", 0.20), ("email", 0.25), ("in person", 0.15))
-COMPLAINT_TEXT = {
-    "wages": ("Workers say overtime on Sundays is paid at the normal rate.",
-              "Piece-rate workers report pay below the minimum wage in the low season.",
-              "Wages for last month were paid two weeks late."),
-    "hours": ("Workers report compulsory overtime until 11 pm during peak season.",
-              "No rest day for the last three weeks before shipment."),
-    "discrimination": ("A line supervisor shouts at and insults workers who miss targets.",
-                       "Workers report that pregnant workers are pressured to resign."),
-    "freedom-of-association": ("Workers who joined the union say they were moved to lower-paid work.",
-                               "Management warned workers not to talk to the union organiser."),
-    "health-safety": ("Workers report that fire exits on the third floor are locked at night.",
-                      "No masks are given in the spraying section."),
-    "forced-labour": ("Migrant workers say the agency keeps their passports.",
-                      "Workers say they must repay a recruitment fee from their wages."),
-    "employment": ("Workers on rolling short contracts say they are dismissed before becoming permanent.",),
-    "child-labour": ("A worker reports that children help in the packing section after school.",),
-}
-COMPLAINT_OUTCOMES = ("substantiated", "partly substantiated", "not substantiated")
+OWNER_BY_COUNTRY: dict[str, tuple[int, int]] = _PEOPLE_DATA["owner_by_country"]
+STAFF_ROLES: tuple[str, ...] = _PEOPLE_DATA["staff_roles"]
+LEADER_ROLE_BY_CATEGORY: dict[str, str] = _PEOPLE_DATA["leader_role_by_category"]
+
+_FINDINGS_DATA = _demo_data("findings")
+PLACES: dict[str, tuple[str, ...]] = _FINDINGS_DATA["places"]
+PLACE_KIND: dict[str, str] = _FINDINGS_DATA["place_kind"]
+EVIDENCE: dict[str, str] = _FINDINGS_DATA["evidence"]
+REVIEW_COMMENTS: tuple[str, ...] = _FINDINGS_DATA["review_comments"]
+DENIED_NOTES: tuple[str, ...] = _FINDINGS_DATA["denied_notes"]
+
+_COMPLAINTS_DATA = _demo_data("complaints")
+COMPLAINT_CHANNELS: tuple[tuple[str, float], ...] = _COMPLAINTS_DATA["channels"]
+COMPLAINT_TEXT: dict[str, tuple[str, ...]] = _COMPLAINTS_DATA["texts"]
+COMPLAINT_OUTCOMES: tuple[str, ...] = _COMPLAINTS_DATA["outcomes"]
 # Share of each CAP status among the latest CAPs of established suppliers, and the age (days) of the assessment.
 STAGE_SHARES = (
     (CapStatus.DRAFT, 0.06), (CapStatus.SENT, 0.12), (CapStatus.RESPONSE_RECEIVED, 0.10),

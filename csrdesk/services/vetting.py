@@ -27,6 +27,7 @@ from csrdesk.domain.vetting import (
     builtin_version_to_store, check_decision, content_of, evaluate, next_version, parse_answer, parse_template,
     template_to_dict,
 )
+from csrdesk.domain.vetting_screen import AnswerInput, ConditionInput
 from csrdesk.errors import NotFound, UserError
 from csrdesk.services.history import record_change
 from csrdesk.storage.db import Database
@@ -56,21 +57,6 @@ class TemplateInfo:
     builtin: bool
     questions: int
     created_at: Optional[datetime]
-
-
-@dataclass(frozen=True)
-class ConditionInput:
-    text: str
-    due_date: Optional[date] = None
-
-
-@dataclass(frozen=True)
-class AnswerInput:
-    """An answer as typed (a form widget's value or a workbook cell); None leaves the question unanswered."""
-
-    value: Any = None
-    evidence: str = ""
-    comment: str = ""
 
 
 @dataclass(frozen=True)
@@ -377,6 +363,41 @@ def screen_detail(db: Database, screen_id: int, today: Optional[date] = None) ->
         )
 
 
+@dataclass(frozen=True)
+class ScreenToEdit:
+    """A screen as the form opens it: with what the approval gate still misses for its supplier, and the name of
+    the user (the reviewer proposed for the decision)."""
+
+    detail: ScreenDetail
+    gate: list[str]
+    user_name: str
+
+
+def screen_to_edit(db: Database, screen_id: int) -> ScreenToEdit:
+    from csrdesk.services.settings import load_preferences
+    from csrdesk.services.suppliers import approval_gate
+
+    detail = screen_detail(db, screen_id)
+    gate: list[str] = []
+    if detail.supplier_code and detail.template.kind == "supplier":
+        gate = approval_gate(db, detail.supplier_code)
+    return ScreenToEdit(detail, gate, load_preferences(db).user_name)
+
+
+@dataclass(frozen=True)
+class ScreenChoices:
+    """What a new screen can be started with: the checklists, and the suppliers it can be for."""
+
+    templates: list[TemplateInfo]
+    suppliers: list
+
+
+def screen_choices(db: Database) -> ScreenChoices:
+    from csrdesk.services.suppliers import list_suppliers
+
+    return ScreenChoices(list_templates(db), list_suppliers(db))
+
+
 def list_screens(db: Database, supplier_code: Optional[str] = None, *, kind: Optional[str] = None) -> list[ScreenRow]:
     """Screens, newest first: all of them, or one supplier's."""
     with db.reading() as s:
@@ -462,29 +483,29 @@ def _refuse_if_decided(screen: VettingScreen) -> None:
                         "reopen it to change its answers.")
 
 
+def _save_answers_in(s: Session, screen_id: int, answers: Mapping[str, AnswerInput | Answer], *, source: str,
+                     user: str) -> None:
+    screen = _load_screen(s, screen_id)
+    _refuse_if_decided(screen)
+    template = _row_template(s.get(ChecklistTemplate, screen.template_id))
+    parsed, problems = parse_answers(template, answers)
+    if problems:
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        raise UserError(f"Nothing was saved: {problems[0]}{more}")
+    _write_answers(s, screen, template, parsed, source=source, user=user)
+    s.flush()
+
+
 def save_answers(db: Database, screen_id: int, answers: Mapping[str, AnswerInput | Answer], *,
                  source: str = "app", user: str = "") -> ScreenDetail:
     """Saves answers to some or all questions, all or nothing: one answer that does not fit changes nothing."""
     with db.transaction() as s:
-        screen = _load_screen(s, screen_id)
-        _refuse_if_decided(screen)
-        template = _row_template(s.get(ChecklistTemplate, screen.template_id))
-        parsed, problems = parse_answers(template, answers)
-        if problems:
-            more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-            raise UserError(f"Nothing was saved: {problems[0]}{more}")
-        _write_answers(s, screen, template, parsed, source=source, user=user)
+        _save_answers_in(s, screen_id, answers, source=source, user=user)
     return screen_detail(db, screen_id)
 
 
-def decide_screen(db: Database, screen_id: int, decision: str, reviewer: str, *, decided_on: Optional[date] = None,
-                  conditions: Optional[Sequence[ConditionInput]] = None, notes: Optional[str] = None,
-                  source: str = "app", user: str = "") -> ScreenDetail:
-    """Records the reviewer's decision and its date; the conditions of an approval become tracked action items.
-
-    With 'approve with conditions' and no conditions given, the checklist's proposed conditions are used, each due
-    its number of days after the decision.
-    """
+def _decision_checked(decision: str, reviewer: str, decided_on: Optional[date]) -> tuple[Decision, str, date]:
+    """The decision, the reviewer's name and the date as recorded; refused before anything is read or written."""
     try:
         chosen = Decision.parse(decision)
     except ValueError as exc:
@@ -495,34 +516,66 @@ def decide_screen(db: Database, screen_id: int, decision: str, reviewer: str, *,
     decided_on = decided_on or date.today()
     if decided_on > date.today():
         raise UserError("The decision date cannot be in the future.")
+    return chosen, reviewer, decided_on
+
+
+def _decide_in(s: Session, screen_id: int, chosen: Decision, reviewer: str, decided_on: date,
+               conditions: Optional[Sequence[ConditionInput]], notes: Optional[str], *, source: str,
+               user: str) -> None:
+    screen = _load_screen(s, screen_id)
+    _refuse_if_decided(screen)
+    template = _row_template(s.get(ChecklistTemplate, screen.template_id))
+    evaluation = evaluate(template, _answers(screen), decided_on)
+    if chosen is Decision.CONDITIONS and conditions is None:
+        conditions = [ConditionInput(c.text, decided_on + timedelta(days=c.days)) for c in evaluation.conditions]
+    conditions = [ConditionInput(" ".join(c.text.split()), c.due_date) for c in (conditions or []) if c.text.strip()]
+    if chosen is not Decision.CONDITIONS and conditions:
+        raise UserError(f"Only an approval with conditions carries conditions; the decision is {chosen.value}.")
+    for c in conditions:
+        if c.due_date is not None and c.due_date < decided_on:
+            raise UserError(f"The condition “{c.text}” would be due before the decision date.")
+    try:
+        check_decision(chosen, evaluation, [c.text for c in conditions])
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+    for name, new in (("decision", chosen.value), ("reviewer", reviewer), ("decision_date", decided_on)):
+        record_change(s, "vetting_screen", screen.id, name, getattr(screen, name), new,
+                      supplier_id=screen.supplier_id, source=source, user=user,
+                      note=f"suggested: {evaluation.suggested.value}" if name == "decision" else "")
+    screen.decision, screen.reviewer, screen.decision_date = chosen.value, reviewer, decided_on
+    screen.status = "decided"
+    screen.score, screen.suggested_decision = evaluation.score, evaluation.suggested.value
+    if notes is not None:
+        screen.notes = notes.strip()
+    for c in conditions:
+        screen.conditions.append(VettingCondition(text=c.text, due_date=c.due_date, status="open"))
+
+
+def decide_screen(db: Database, screen_id: int, decision: str, reviewer: str, *, decided_on: Optional[date] = None,
+                  conditions: Optional[Sequence[ConditionInput]] = None, notes: Optional[str] = None,
+                  source: str = "app", user: str = "") -> ScreenDetail:
+    """Records the reviewer's decision and its date; the conditions of an approval become tracked action items.
+
+    With 'approve with conditions' and no conditions given, the checklist's proposed conditions are used, each due
+    its number of days after the decision.
+    """
+    chosen, reviewer, decided_on = _decision_checked(decision, reviewer, decided_on)
     with db.transaction() as s:
-        screen = _load_screen(s, screen_id)
-        _refuse_if_decided(screen)
-        template = _row_template(s.get(ChecklistTemplate, screen.template_id))
-        evaluation = evaluate(template, _answers(screen), decided_on)
-        if chosen is Decision.CONDITIONS and conditions is None:
-            conditions = [ConditionInput(c.text, decided_on + timedelta(days=c.days)) for c in evaluation.conditions]
-        conditions = [ConditionInput(" ".join(c.text.split()), c.due_date) for c in (conditions or []) if c.text.strip()]
-        if chosen is not Decision.CONDITIONS and conditions:
-            raise UserError(f"Only an approval with conditions carries conditions; the decision is {chosen.value}.")
-        for c in conditions:
-            if c.due_date is not None and c.due_date < decided_on:
-                raise UserError(f"The condition “{c.text}” would be due before the decision date.")
-        try:
-            check_decision(chosen, evaluation, [c.text for c in conditions])
-        except ValueError as exc:
-            raise UserError(str(exc)) from None
-        for name, new in (("decision", chosen.value), ("reviewer", reviewer), ("decision_date", decided_on)):
-            record_change(s, "vetting_screen", screen.id, name, getattr(screen, name), new,
-                          supplier_id=screen.supplier_id, source=source, user=user,
-                          note=f"suggested: {evaluation.suggested.value}" if name == "decision" else "")
-        screen.decision, screen.reviewer, screen.decision_date = chosen.value, reviewer, decided_on
-        screen.status = "decided"
-        screen.score, screen.suggested_decision = evaluation.score, evaluation.suggested.value
-        if notes is not None:
-            screen.notes = notes.strip()
-        for c in conditions:
-            screen.conditions.append(VettingCondition(text=c.text, due_date=c.due_date, status="open"))
+        _decide_in(s, screen_id, chosen, reviewer, decided_on, conditions, notes, source=source, user=user)
+    return screen_detail(db, screen_id)
+
+
+def save_and_decide(db: Database, screen_id: int, answers: Optional[Mapping[str, AnswerInput | Answer]],
+                    decision: str, reviewer: str, *, decided_on: Optional[date] = None,
+                    conditions: Optional[Sequence[ConditionInput]] = None, notes: Optional[str] = None,
+                    source: str = "app", user: str = "") -> ScreenDetail:
+    """Saves the answers still being edited and records the decision on them, in one transaction: a decision that
+    is refused leaves the answers unsaved too (the form still holds them)."""
+    chosen, reviewer, decided_on = _decision_checked(decision, reviewer, decided_on)
+    with db.transaction() as s:
+        if answers:
+            _save_answers_in(s, screen_id, answers, source=source, user=user)
+        _decide_in(s, screen_id, chosen, reviewer, decided_on, conditions, notes, source=source, user=user)
     return screen_detail(db, screen_id)
 
 
@@ -557,28 +610,47 @@ def delete_screen(db: Database, screen_id: int, *, source: str = "app", user: st
 
 # -- conditions ---------------------------------------------------------------------------------------------------
 
-def set_condition_status(db: Database, condition_id: int, status: str, *, on: Optional[date] = None,
-                         source: str = "app", user: str = "", note: str = "") -> ConditionInfo:
-    """Marks a condition closed (met), open again, or withdrawn."""
+def _normal_condition_status(status: str) -> str:
     status = (status or "").strip().lower()
     if status == "met":
         status = "closed"
     if status not in CONDITION_STATUSES:
         raise UserError(f"A condition is {', '.join(CONDITION_STATUSES)}; not {status!r}.")
-    on = on or date.today()
+    return status
+
+
+def _set_condition_status_in(s: Session, condition_id: int, status: str, on: date, *, source: str, user: str,
+                             note: str) -> ConditionInfo:
+    c = s.get(VettingCondition, condition_id)
+    if c is None:
+        raise NotFound(f"No vetting condition {condition_id}.")
+    screen = s.get(VettingScreen, c.screen_id)
+    if c.status == status:
+        raise UserError(f"The condition is already {status}.")
+    record_change(s, "vetting_condition", c.id, "status", c.status, status, supplier_id=screen.supplier_id,
+                  source=source, user=user, note=note)
+    c.status = status
+    c.closed_date = on if status == "closed" else None
+    supplier = s.get(Supplier, screen.supplier_id) if screen.supplier_id else None
+    return _condition_info(c, date.today(), supplier.code if supplier else "", screen.subject)
+
+
+def set_condition_status(db: Database, condition_id: int, status: str, *, on: Optional[date] = None,
+                         source: str = "app", user: str = "", note: str = "") -> ConditionInfo:
+    """Marks a condition closed (met), open again, or withdrawn."""
+    status = _normal_condition_status(status)
     with db.transaction() as s:
-        c = s.get(VettingCondition, condition_id)
-        if c is None:
-            raise NotFound(f"No vetting condition {condition_id}.")
-        screen = s.get(VettingScreen, c.screen_id)
-        if c.status == status:
-            raise UserError(f"The condition is already {status}.")
-        record_change(s, "vetting_condition", c.id, "status", c.status, status, supplier_id=screen.supplier_id,
-                      source=source, user=user, note=note)
-        c.status = status
-        c.closed_date = on if status == "closed" else None
-        supplier = s.get(Supplier, screen.supplier_id) if screen.supplier_id else None
-        return _condition_info(c, date.today(), supplier.code if supplier else "", screen.subject)
+        return _set_condition_status_in(s, condition_id, status, on or date.today(), source=source, user=user,
+                                        note=note)
+
+
+def set_conditions_status(db: Database, condition_ids: Sequence[int], status: str, *, on: Optional[date] = None,
+                          source: str = "app", user: str = "", note: str = "") -> list[ConditionInfo]:
+    """Marks several conditions at once, all or nothing: one that cannot change (already so) changes none."""
+    status = _normal_condition_status(status)
+    with db.transaction() as s:
+        return [_set_condition_status_in(s, cid, status, on or date.today(), source=source, user=user, note=note)
+                for cid in condition_ids]
 
 
 def list_conditions(db: Database, *, supplier_code: Optional[str] = None, open_only: bool = False,

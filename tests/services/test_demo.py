@@ -186,6 +186,24 @@ def test_suppliers_look_real(demo_db):
     assert len({c.language for c in compliance}) >= 4
 
 
+def test_the_demo_tables_ship_as_data_that_fits_together():
+    """The names, places and texts come from resources/demo: every country's people and every brand owner exist, and
+    every finding category has evidence and a remediation leader, so no supplier is drawn with a missing part."""
+    from csrdesk import paths
+
+    tables = {f.stem: json.loads(f.read_text(encoding="utf-8")) for f in paths.resource("demo").glob("*.json")}
+    assert {"places", "people", "findings", "complaints"} <= set(tables)
+    names, owners = tables["people"]["names"], tables["people"]["sourcing_owners"]
+    for country in tables["places"]["countries"]:
+        assert country["people"] in names and country["cities"] and country["brands"]
+        first, second = tables["people"]["owner_by_country"][country["code"]]
+        assert max(first, second) < len(owners)
+    library = json.loads(paths.resource("library", "findings.json").read_text(encoding="utf-8"))
+    categories = {c["key"] for c in library["categories"]}
+    assert categories <= set(tables["findings"]["evidence"])
+    assert categories <= set(tables["people"]["leader_role_by_category"])
+
+
 def test_certifications_include_expired_and_expiring(demo_db):
     """Some certificates are valid, some expire within 60 days, some have expired, as the supplier page shows them."""
     from csrdesk.services.suppliers import supplier_detail

@@ -14,8 +14,8 @@ from csrdesk.services.settings import load_preferences, save_preferences
 from csrdesk.services.suppliers import approval_gate, change_status, supplier_detail
 from csrdesk.services.vetting import (
     AnswerInput, ConditionInput, decide_screen, delete_screen, ensure_checklists, get_template, list_conditions,
-    list_screens, list_templates, reopen_screen, save_answers, save_template, screen_detail, screen_summary,
-    set_condition_status, start_screen, template_versions, vetting_letter_context,
+    list_screens, list_templates, reopen_screen, save_and_decide, save_answers, save_template, screen_detail,
+    screen_summary, set_condition_status, set_conditions_status, start_screen, template_versions, vetting_letter_context,
 )
 from csrdesk.storage.models import ChecklistTemplate
 
@@ -161,6 +161,33 @@ def test_explicit_conditions_and_decision_checks(db, supplier):
     assert [(c.text, c.due_date) for c in detail.conditions] == [("Post the grievance box notice in Burmese", due)]
     with pytest.raises(UserError, match="reopen it"):
         save_answers(db, screen.id, {"deposits": AnswerInput("yes")})
+
+
+def test_a_refused_decision_leaves_the_answers_unsaved_too(db, supplier):
+    """Saving the form's answers and deciding is one step: when the decision is refused (a knock-out typed with an
+    approval), the answers typed with it are not saved either; when it is accepted, both are."""
+    screen = start_screen(db, SCREENING, supplier_code="CN-0001")
+    save_answers(db, screen.id, good_answers(screen.template))
+    with pytest.raises(UserError, match="rejects on its own"):
+        save_and_decide(db, screen.id, {"deposits": AnswerInput("yes")}, "approve", "Mei Chen")
+    detail = screen_detail(db, screen.id)
+    assert detail.answers["deposits"].value == "no" and detail.decision is None
+    detail = save_and_decide(db, screen.id, {"deposits": AnswerInput("yes")}, "reject", "Mei Chen", notes="deposits")
+    assert detail.answers["deposits"].value == "yes" and detail.decision == "reject" and detail.notes == "deposits"
+
+
+def test_conditions_change_status_together_or_not_at_all(db, supplier):
+    """Marking several conditions met is all or nothing: one already met leaves the others open."""
+    detail = approved_screen(db, decision="approve with conditions", conditions=[
+        ConditionInput("Send fire drill record", date.today() + timedelta(days=5)),
+        ConditionInput("Post the grievance notice", date.today() + timedelta(days=9))])
+    first, second = (c.id for c in detail.conditions)
+    set_condition_status(db, first, "closed")
+    with pytest.raises(UserError, match="already closed"):
+        set_conditions_status(db, [second, first], "closed")
+    assert [c.status for c in screen_detail(db, detail.id).conditions] == ["closed", "open"]
+    set_conditions_status(db, [second], "met")
+    assert [c.status for c in screen_detail(db, detail.id).conditions] == ["closed", "closed"]
 
 
 def test_reopening_withdraws_open_conditions(db, supplier):
