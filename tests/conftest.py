@@ -65,20 +65,3 @@ def supplier(db):
 def reference_data():
     """The real files tests read (tests/data: each set with its source and licence beside it)."""
     return TEST_DATA
-
-
-def pytest_sessionfinish(session, exitstatus):
-    session.config._csrdesk_exitstatus = int(exitstatus)
-
-
-@pytest.hookimpl(trylast=True)
-def pytest_unconfigure(config):
-    """PySide6 6.12 can abort while Python finalizes after every test has passed ("bool_dealloc: deallocating True
-    or False" while garbage-collecting Qt wrappers; seen in about half the runs of the assessment editor tests,
-    before and after any change of ours). The results are reported by then, so leave without that finalization."""
-    import sys
-
-    if "PySide6" in sys.modules and hasattr(config, "_csrdesk_exitstatus"):
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os._exit(config._csrdesk_exitstatus)

@@ -109,18 +109,25 @@ def open_window(db, *, install_hooks: bool = True):
 
 
 # Set, the window prints "READY" once its first page shows its data and then closes: installer/measure_start.py
-# times the frozen app against the source this way.
+# times the frozen app against the source this way. Set to "pages", it first shows every page in turn, each with
+# its data, then closes (the exit test quits a window that has loaded everything).
 STARTUP_PROBE_ENV = "CSRDESK_STARTUP_PROBE"
 
 
-def _probe_startup(app, ctx, window) -> None:
+def _probe_startup(app, ctx, window, tour: bool = False) -> None:
     from PySide6.QtCore import QTimer
+
+    pages = list(window._nav_keys) if tour else []
 
     def check() -> None:
         if ctx.busy:
             QTimer.singleShot(5, check)
             return
         window.repaint()
+        if pages:
+            window.go(pages.pop(0))
+            QTimer.singleShot(5, check)
+            return
         sys.stdout.write("READY\n")
         sys.stdout.flush()
         app.quit()
@@ -156,14 +163,36 @@ def run_gui(db_url: Optional[str] = None) -> int:
     ctx, window = open_window(db)
     window.show()
     log.info("window ready in %.2f s on %s", time.perf_counter() - started, db.display_name)
-    if os.environ.get(STARTUP_PROBE_ENV):
-        _probe_startup(app, ctx, window)
+    probe = os.environ.get(STARTUP_PROBE_ENV)
+    if probe:
+        _probe_startup(app, ctx, window, tour=probe == "pages")
     try:
         return int(app.exec())
     finally:
-        ctx.cancel_all()
-        ctx.wait_idle(10000)
-        bridge = getattr(window, "_exception_bridge", None)
-        if bridge is not None:
-            bridge.uninstall()
-        ctx.db.dispose()
+        close_window(ctx, window)
+
+
+def close_window(ctx, window) -> None:
+    """Ends what open_window started, in an order that leaves nothing to the interpreter's finalization: the worker
+    finishes and its late answers are dropped, the windows are deleted while Qt still runs, then the context (its
+    thread pool joins the worker thread) and the database go."""
+    from PySide6.QtCore import QCoreApplication, QEvent
+    from PySide6.QtWidgets import QApplication
+    from shiboken6 import isValid
+
+    db = ctx.db
+    ctx.shutdown(10000)
+    bridge = getattr(window, "_exception_bridge", None)
+    if bridge is not None:
+        bridge.uninstall()
+    app = QApplication.instance()
+    # Hidden, not closed: the window was already closed (or the app quit), so nothing may ask about unsaved edits.
+    for widget in list(app.topLevelWidgets()) if app is not None else ():
+        if isValid(widget):
+            widget.hide()
+            widget.deleteLater()
+    if isValid(window):
+        window.deleteLater()
+    ctx.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    db.dispose()

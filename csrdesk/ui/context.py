@@ -12,7 +12,7 @@ import threading
 import time
 from typing import Any, Callable, Optional
 
-from PySide6.QtCore import QObject, QRunnable, QSettings, QThreadPool, QTimer, Qt, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QSettings, QThreadPool, QTimer, Qt, Signal, Slot
 from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
 
 from csrdesk.progress import Cancelled, Progress
@@ -38,41 +38,68 @@ def window_settings() -> QSettings:
     return QSettings(str(paths.config_dir() / "window.ini"), QSettings.Format.IniFormat)
 
 
-class _Signals(QObject):
-    """Signals the worker emits; they live on the GUI thread, so their slots run there."""
+class _Bridge(QObject):
+    """Carries what the worker reports to the GUI thread: one object for the whole app, owned by the AppContext.
+
+    The signals carry (task, value) pairs; being emitted on the worker and received by this object, which lives on
+    the GUI thread, their slots run there. Tasks themselves are plain Python objects: no QObject is made and
+    deleted per call, so nothing the worker touched is destroyed later by a deferred delete.
+    """
 
     done = Signal(object)
     failed = Signal(object)
-    progressed = Signal(int, int, str)
+    progressed = Signal(object)
+
+    def __init__(self, parent: QObject) -> None:
+        super().__init__(parent)
+        self.done.connect(self._done, Qt.ConnectionType.QueuedConnection)
+        self.failed.connect(self._failed, Qt.ConnectionType.QueuedConnection)
+        self.progressed.connect(self._progressed, Qt.ConnectionType.QueuedConnection)
+
+    @Slot(object)
+    def _done(self, message) -> None:
+        task, result = message
+        task._finish_ok(result)
+
+    @Slot(object)
+    def _failed(self, message) -> None:
+        task, exc = message
+        task._finish_error(exc)
+
+    @Slot(object)
+    def _progressed(self, message) -> None:
+        task, done, total, text = message
+        task._show_progress(done, total, text)
 
 
 class _Job(QRunnable):
-    def __init__(self, task: "Task") -> None:
+    def __init__(self, task: "Task", bridge: _Bridge) -> None:
         super().__init__()
         self.setAutoDelete(True)
         self._task = task
+        self._bridge = bridge
 
     def run(self) -> None:  # on the worker thread
-        task = self._task
+        task, bridge = self._task, self._bridge
+        # The pool deletes this runnable on the worker thread: it must not be what keeps the task alive.
+        self._task = self._bridge = None
         if task.progress is not None and task.progress.cancelled:
-            task._signals.failed.emit(Cancelled("Cancelled; nothing was changed."))
+            bridge.failed.emit((task, Cancelled("Cancelled; nothing was changed.")))
             return
         try:
             result = task._fn(*task._args, **task._kwargs)
         except BaseException as exc:  # noqa: BLE001 - every failure goes back to the GUI thread
-            task._signals.failed.emit(exc)
+            bridge.failed.emit((task, exc))
         else:
-            task._signals.done.emit(result)
+            bridge.done.emit((task, result))
 
 
-class Task(QObject):
-    """One call running on the database worker. `finished` fires after on_done or on_error ran."""
-
-    finished = Signal()
+class Task:
+    """One call running on the database worker; its callbacks run on the GUI thread. `on_finished` callables run
+    after on_done or on_error."""
 
     def __init__(self, ctx: "AppContext", fn: Callable, args: tuple, kwargs: dict, *, on_done, on_error,
                  label: str, cancellable: bool, with_progress: bool, parent: Optional[QWidget]) -> None:
-        super().__init__(ctx)
         self._ctx = ctx
         self._fn = fn
         self._args = args
@@ -90,23 +117,22 @@ class Task(QObject):
         self.error: Optional[BaseException] = None
         self.started_at = time.perf_counter()
         self.elapsed: Optional[float] = None
-        self._signals = _Signals(self)
-        self._signals.done.connect(self._finish_ok, Qt.ConnectionType.QueuedConnection)
-        self._signals.failed.connect(self._finish_error, Qt.ConnectionType.QueuedConnection)
-        self._signals.progressed.connect(self._show_progress, Qt.ConnectionType.QueuedConnection)
+        self.on_finished: list[Callable[[], None]] = []
         self.progress: Optional[Progress] = None
         if with_progress:
             self.progress = Progress(self._report)
             self._kwargs["progress"] = self.progress
         if label:
-            QTimer.singleShot(PROGRESS_DELAY_MS, self._open_dialog)
+            # A lambda, not the bound method: PySide keeps a lambda alive until the timer fires, but not the object
+            # behind a bound method of a plain Python object (it would be called after being freed).
+            QTimer.singleShot(PROGRESS_DELAY_MS, ctx, lambda: self._open_dialog())
 
     # -- worker side ---------------------------------------------------------------------------------------------
     def _report(self, done: int, total: int, message: str) -> None:
         now = time.monotonic()
         if done >= total or now - self._last_emit >= _PROGRESS_INTERVAL_S:
             self._last_emit = now
-            self._signals.progressed.emit(int(done), int(total), str(message or ""))
+            self._ctx._bridge.progressed.emit((self, int(done), int(total), str(message or "")))
 
     # -- GUI side ------------------------------------------------------------------------------------------------
     def cancel(self) -> None:
@@ -120,7 +146,6 @@ class Task(QObject):
     def dialog(self) -> Optional[QProgressDialog]:
         return self._dialog
 
-    @Slot()
     def _open_dialog(self) -> None:
         if self.is_done or self._dialog is not None:
             return
@@ -142,7 +167,6 @@ class Task(QObject):
             self._show_progress(done, total, message)
         dialog.show()
 
-    @Slot(int, int, str)
     def _show_progress(self, done: int, total: int, message: str) -> None:
         self._last = (done, total, message)
         dialog = self._dialog
@@ -161,7 +185,8 @@ class Task(QObject):
         if self._dialog is not None:
             dialog, self._dialog = self._dialog, None
             dialog.hide()
-            dialog.deleteLater()
+            if dialog.parent() is not None:
+                dialog.deleteLater()  # owned by its window; without a parent it goes with this last reference
 
     def _parent_gone(self) -> bool:
         """True when the widget the work was for has been deleted (a dialog closed before its data came): its
@@ -172,7 +197,6 @@ class Task(QObject):
 
         return not isValid(self._parent)
 
-    @Slot(object)
     def _finish_ok(self, result: Any) -> None:
         self.is_done = True
         self.result = result
@@ -191,7 +215,6 @@ class Task(QObject):
         finally:
             self._settle()
 
-    @Slot(object)
     def _finish_error(self, exc: BaseException) -> None:
         self.is_done = True
         self.error = exc
@@ -216,7 +239,12 @@ class Task(QObject):
 
     def _settle(self) -> None:
         self._ctx._task_settled(self)
-        self.finished.emit()
+        # Callbacks and their widgets are not kept past the end of the work.
+        self._on_done = self._on_error = None
+        self._args, self._kwargs = (), {}
+        finished, self.on_finished = self.on_finished, []
+        for fn in finished:
+            fn()
 
 
 class AppContext(QObject):
@@ -231,6 +259,7 @@ class AppContext(QObject):
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)  # one database worker: calls run one at a time, in order
         self._pool.setExpiryTimeout(-1)
+        self._bridge = _Bridge(self)
         self._tasks: set[Task] = set()
 
     # -- change notices -------------------------------------------------------------------------------------------
@@ -259,7 +288,7 @@ class AppContext(QObject):
         self._tasks.add(task)
         if was_idle:
             self.busy_changed.emit(True)
-        self._pool.start(_Job(task))
+        self._pool.start(_Job(task, self._bridge))
         return task
 
     @property
@@ -268,7 +297,6 @@ class AppContext(QObject):
 
     def _task_settled(self, task: Task) -> None:
         self._tasks.discard(task)
-        task.deleteLater()
         if not self._tasks:
             self.busy_changed.emit(False)
 
@@ -279,6 +307,17 @@ class AppContext(QObject):
     def wait_idle(self, timeout_ms: int = 30000) -> bool:
         """Blocks until the worker has nothing left to run (used on close and in tests)."""
         return self._pool.waitForDone(timeout_ms)
+
+    def shutdown(self, timeout_ms: int = 30000) -> bool:
+        """Before the context goes: cancels what can stop, waits for the worker, and drops the answers still on
+        their way to the GUI thread, so no callback runs on a window being closed. False if the work did not end
+        in time."""
+        self.cancel_all()
+        idle = self._pool.waitForDone(timeout_ms)
+        QCoreApplication.removePostedEvents(self._bridge)
+        self._tasks.clear()
+        self.busy_changed.emit(False)
+        return idle
 
     # -- helpers -------------------------------------------------------------------------------------------------
     def show_error(self, parent: Optional[QWidget], exc: BaseException) -> None:

@@ -39,18 +39,24 @@ def window(ui_app, ui_db):
     """The main window over the module's database, shown offscreen."""
     from csrdesk.ui.app import open_window
 
+    from csrdesk.ui.app import close_window
+
     ctx, win = open_window(ui_db, install_hooks=False)
     win.resize(1360, 840)
     win.show()
     yield win
-    ctx.cancel_all()
-    ctx.wait_idle()
-    for widget in list(ui_app.topLevelWidgets()):
-        if widget is not win and widget.isVisible():
-            widget.close()
-    win.close()
-    win.deleteLater()
-    ui_app.processEvents()
+    win.close()  # as the user does: the window's state is saved
+    close_window(ctx, win)
+
+
+@pytest.fixture
+def ctx(qtbot, db):
+    """An AppContext over the test's own database, for a page or dialog tested on its own."""
+    from csrdesk.ui.context import AppContext
+
+    context = AppContext(db)
+    yield context
+    context.shutdown()
 
 
 @pytest.fixture

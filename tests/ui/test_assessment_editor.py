@@ -10,16 +10,8 @@ from PySide6.QtWidgets import QMessageBox
 from csrdesk.services.assessment_list import list_assessments
 from csrdesk.services.assessments import AssessmentInput, FindingInput, record_assessment
 from csrdesk.services.caps import cap_detail
-from csrdesk.ui.context import AppContext
 from csrdesk.ui.pages.assessments import AssessmentsPage
 from csrdesk.ui.widgets.findings_grid import COL_CATEGORY, COL_POINTS, COL_REPEAT, COL_SEVERITY
-
-
-@pytest.fixture
-def ctx(qtbot, db):
-    context = AppContext(db)
-    yield context
-    context.wait_idle()
 
 
 @pytest.fixture

@@ -9,15 +9,7 @@ from PySide6.QtCore import Qt
 from csrdesk.services import caps as caps_service
 from csrdesk.services import review
 from csrdesk.services.assessments import AssessmentInput, FindingInput, record_assessment
-from csrdesk.ui.context import AppContext
 from csrdesk.ui.pages.cap_review import CapReviewDialog
-
-
-@pytest.fixture
-def ctx(qtbot, db):
-    context = AppContext(db)
-    yield context
-    context.wait_idle()
 
 
 @pytest.fixture

@@ -12,18 +12,15 @@ from csrdesk.services.assessments import AssessmentInput, FindingInput, record_a
 from csrdesk.services.caps import cap_detail, item_detail, update_item
 from csrdesk.services.suppliers import SupplierInput, create_supplier
 from csrdesk.ui import theme
-from csrdesk.ui.context import AppContext
 from csrdesk.ui.pages.caps import SHOW_DUE_SOON, SHOW_OVERDUE, CapsPage
 from csrdesk.ui.tables import RowRole
 
 
 @pytest.fixture
-def ctx(qtbot, db):
-    context = AppContext(db)
-    context.errors = []
-    context.show_error = lambda parent, exc: context.errors.append(exc)  # no modal dialogs in tests
-    yield context
-    context.wait_idle()
+def ctx(ctx):
+    ctx.errors = []
+    ctx.show_error = lambda parent, exc: ctx.errors.append(exc)  # no modal dialogs in tests
+    return ctx
 
 
 @pytest.fixture

@@ -203,3 +203,20 @@ def test_callbacks_of_a_closed_dialog_are_skipped(qtbot, ui_app, db):
     closed.set()
     qtbot.waitUntil(lambda: not ctx.busy)
     assert calls == []
+
+
+def test_thousands_of_change_notices_leave_the_interpreter_intact(qtbot, ctx):
+    """A long session sends thousands of change notices and worker answers. Each is a signal emitted from Python;
+    none may use up a reference of Python's True (PySide6 6.12.0 did, and the app aborted once True ran out,
+    at the latest when it quit)."""
+    import sys
+
+    seen = []
+    ctx.changed.connect(seen.append)
+    before = sys.getrefcount(True)
+    for _ in range(2000):
+        ctx.notify("suppliers")
+    tasks = [ctx.run(lambda: True) for _ in range(50)]
+    qtbot.waitUntil(lambda: all(t.is_done for t in tasks))
+    assert len(seen) == 2000 and all(t.result is True for t in tasks)
+    assert sys.getrefcount(True) >= before

@@ -15,13 +15,6 @@ from csrdesk.ui.context import AppContext  # noqa: E402
 
 
 @pytest.fixture
-def ctx(qtbot, db):
-    context = AppContext(db)
-    yield context
-    context.wait_idle()
-
-
-@pytest.fixture
 def dialog(qtbot, ctx, db, monkeypatch, tmp_path):
     from csrdesk.ui.dialogs import letters as module
 

@@ -10,15 +10,7 @@ from csrdesk.domain.scoring import Severity
 from csrdesk.services.assessment_list import list_assessments
 from csrdesk.services.assessments import AssessmentInput, FindingInput, record_assessment
 from csrdesk.services.library import get_matrix, get_violation_type
-from csrdesk.ui.context import AppContext
 from csrdesk.ui.pages.library import ImpactDialog, LibraryPage
-
-
-@pytest.fixture
-def ctx(qtbot, db):
-    context = AppContext(db)
-    yield context
-    context.wait_idle()
 
 
 @pytest.fixture

@@ -13,15 +13,7 @@ from csrdesk.services import caps as caps_service
 from csrdesk.services import review
 from csrdesk.services.assessments import AssessmentInput, FindingInput, record_assessment
 from csrdesk.services.history import history_for
-from csrdesk.ui.context import AppContext
 from csrdesk.ui.wizards.rootcause import RootCauseWizard, open_root_cause_wizard
-
-
-@pytest.fixture
-def ctx(qtbot, db):
-    context = AppContext(db)
-    yield context
-    context.wait_idle()
 
 
 def make_cap(db, findings):

@@ -10,17 +10,9 @@ from csrdesk.services.assessments import AssessmentInput, record_assessment
 from csrdesk.services.vetting import (
     AnswerInput, get_template, list_screens, save_answers, screen_detail, start_screen, template_versions,
 )
-from csrdesk.ui.context import AppContext
 from csrdesk.ui.pages.vetting import VettingPage
 
 SCREENING = "new_supplier_screening"
-
-
-@pytest.fixture
-def ctx(qtbot, db):
-    context = AppContext(db)
-    yield context
-    context.wait_idle()
 
 
 @pytest.fixture
