@@ -7,6 +7,7 @@ only when the work outlasts a short delay, and calls back on the GUI thread. Aft
 """
 from __future__ import annotations
 
+import itertools
 import logging
 import threading
 import time
@@ -39,68 +40,96 @@ def window_settings() -> QSettings:
 
 
 class _Bridge(QObject):
-    """Carries what the worker reports to the GUI thread: one object for the whole app, owned by the AppContext.
+    """Carries what the worker reports to the GUI thread: one object for the whole app, a child of the AppContext.
 
-    The signals carry (task, value) pairs; being emitted on the worker and received by this object, which lives on
-    the GUI thread, their slots run there. Tasks themselves are plain Python objects: no QObject is made and
-    deleted per call, so nothing the worker touched is destroyed later by a deferred delete.
+    The signals carry (task id, value) pairs; being emitted on the worker and received by this object, which lives on
+    the GUI thread, their slots run there. Tasks are plain Python objects that the worker never holds: no QObject is
+    made and deleted per call, and no last reference to a task (or to a widget its callbacks close over) is dropped
+    on the worker thread.
     """
 
     done = Signal(object)
     failed = Signal(object)
     progressed = Signal(object)
 
-    def __init__(self, parent: QObject) -> None:
+    def __init__(self, parent: "AppContext") -> None:
         super().__init__(parent)
         self.done.connect(self._done, Qt.ConnectionType.QueuedConnection)
         self.failed.connect(self._failed, Qt.ConnectionType.QueuedConnection)
         self.progressed.connect(self._progressed, Qt.ConnectionType.QueuedConnection)
 
+    def _task(self, task_id: int) -> Optional["Task"]:
+        return self.parent()._tasks.get(task_id)
+
     @Slot(object)
     def _done(self, message) -> None:
-        task, result = message
-        task._finish_ok(result)
+        task = self._task(message[0])
+        if task is not None:
+            task._finish_ok(message[1])
 
     @Slot(object)
     def _failed(self, message) -> None:
-        task, exc = message
-        task._finish_error(exc)
+        task = self._task(message[0])
+        if task is not None:
+            task._finish_error(message[1])
 
     @Slot(object)
     def _progressed(self, message) -> None:
-        task, done, total, text = message
-        task._show_progress(done, total, text)
+        task = self._task(message[0])
+        if task is not None:
+            task._show_progress(*message[1:])
+
+
+class _Reporter:
+    """The progress callback the work calls on the worker thread: at most every _PROGRESS_INTERVAL_S to the GUI."""
+
+    def __init__(self, bridge: _Bridge, task_id: int) -> None:
+        self._bridge = bridge
+        self._task_id = task_id
+        self._last_emit = 0.0
+
+    def __call__(self, done: int, total: int, message: str) -> None:
+        now = time.monotonic()
+        if done >= total or now - self._last_emit >= _PROGRESS_INTERVAL_S:
+            self._last_emit = now
+            self._bridge.progressed.emit((self._task_id, int(done), int(total), str(message or "")))
 
 
 class _Job(QRunnable):
-    def __init__(self, task: "Task", bridge: _Bridge) -> None:
+    """The call, run on the worker thread: the function, its arguments and where to report, never the Task."""
+
+    def __init__(self, task_id: int, fn: Callable, args: tuple, kwargs: dict, progress: Optional[Progress],
+                 bridge: _Bridge) -> None:
         super().__init__()
         self.setAutoDelete(True)
-        self._task = task
+        self._task_id = task_id
+        self._work: Optional[tuple] = (fn, args, kwargs)
+        self._progress = progress
         self._bridge = bridge
 
     def run(self) -> None:  # on the worker thread
-        task, bridge = self._task, self._bridge
-        # The pool deletes this runnable on the worker thread: it must not be what keeps the task alive.
-        self._task = self._bridge = None
-        if task.progress is not None and task.progress.cancelled:
-            bridge.failed.emit((task, Cancelled("Cancelled; nothing was changed.")))
+        work, self._work = self._work, None
+        progress, self._progress = self._progress, None
+        if progress is not None and progress.cancelled:
+            self._bridge.failed.emit((self._task_id, Cancelled("Cancelled; nothing was changed.")))
             return
+        fn, args, kwargs = work
         try:
-            result = task._fn(*task._args, **task._kwargs)
+            result = fn(*args, **kwargs)
         except BaseException as exc:  # noqa: BLE001 - every failure goes back to the GUI thread
-            bridge.failed.emit((task, exc))
+            self._bridge.failed.emit((self._task_id, exc))
         else:
-            bridge.done.emit((task, result))
+            self._bridge.done.emit((self._task_id, result))
 
 
 class Task:
     """One call running on the database worker; its callbacks run on the GUI thread. `on_finished` callables run
     after on_done or on_error."""
 
-    def __init__(self, ctx: "AppContext", fn: Callable, args: tuple, kwargs: dict, *, on_done, on_error,
-                 label: str, cancellable: bool, with_progress: bool, parent: Optional[QWidget]) -> None:
+    def __init__(self, ctx: "AppContext", task_id: int, fn: Callable, args: tuple, kwargs: dict, *, on_done,
+                 on_error, label: str, cancellable: bool, with_progress: bool, parent: Optional[QWidget]) -> None:
         self._ctx = ctx
+        self.id = task_id
         self._fn = fn
         self._args = args
         self._kwargs = dict(kwargs)
@@ -111,7 +140,6 @@ class Task:
         self._parent = parent
         self._dialog: Optional[QProgressDialog] = None
         self._last = (0, 0, "")
-        self._last_emit = 0.0
         self.is_done = False
         self.result: Any = None
         self.error: Optional[BaseException] = None
@@ -120,19 +148,12 @@ class Task:
         self.on_finished: list[Callable[[], None]] = []
         self.progress: Optional[Progress] = None
         if with_progress:
-            self.progress = Progress(self._report)
+            self.progress = Progress(_Reporter(ctx._bridge, task_id))
             self._kwargs["progress"] = self.progress
         if label:
             # A lambda, not the bound method: PySide keeps a lambda alive until the timer fires, but not the object
             # behind a bound method of a plain Python object (it would be called after being freed).
             QTimer.singleShot(PROGRESS_DELAY_MS, ctx, lambda: self._open_dialog())
-
-    # -- worker side ---------------------------------------------------------------------------------------------
-    def _report(self, done: int, total: int, message: str) -> None:
-        now = time.monotonic()
-        if done >= total or now - self._last_emit >= _PROGRESS_INTERVAL_S:
-            self._last_emit = now
-            self._ctx._bridge.progressed.emit((self, int(done), int(total), str(message or "")))
 
     # -- GUI side ------------------------------------------------------------------------------------------------
     def cancel(self) -> None:
@@ -242,6 +263,7 @@ class Task:
         # Callbacks and their widgets are not kept past the end of the work.
         self._on_done = self._on_error = None
         self._args, self._kwargs = (), {}
+        self._parent = None
         finished, self.on_finished = self.on_finished, []
         for fn in finished:
             fn()
@@ -260,7 +282,8 @@ class AppContext(QObject):
         self._pool.setMaxThreadCount(1)  # one database worker: calls run one at a time, in order
         self._pool.setExpiryTimeout(-1)
         self._bridge = _Bridge(self)
-        self._tasks: set[Task] = set()
+        self._tasks: dict[int, Task] = {}
+        self._task_ids = itertools.count(1)
 
     # -- change notices -------------------------------------------------------------------------------------------
     def notify(self, what: str) -> None:
@@ -282,13 +305,13 @@ class AppContext(QObject):
         """
         if with_progress is None:
             with_progress = cancellable
-        task = Task(self, fn, args, kwargs, on_done=on_done, on_error=on_error, label=label,
+        task = Task(self, next(self._task_ids), fn, args, kwargs, on_done=on_done, on_error=on_error, label=label,
                     cancellable=cancellable, with_progress=with_progress, parent=parent)
         was_idle = not self._tasks
-        self._tasks.add(task)
+        self._tasks[task.id] = task
         if was_idle:
             self.busy_changed.emit(True)
-        self._pool.start(_Job(task, self._bridge))
+        self._pool.start(_Job(task.id, fn, args, task._kwargs, task.progress, self._bridge))
         return task
 
     @property
@@ -296,12 +319,12 @@ class AppContext(QObject):
         return bool(self._tasks)
 
     def _task_settled(self, task: Task) -> None:
-        self._tasks.discard(task)
+        self._tasks.pop(task.id, None)
         if not self._tasks:
             self.busy_changed.emit(False)
 
     def cancel_all(self) -> None:
-        for task in list(self._tasks):
+        for task in list(self._tasks.values()):
             task.cancel()
 
     def wait_idle(self, timeout_ms: int = 30000) -> bool:

@@ -8,7 +8,7 @@ lists), text (analysis of answers), checks, validation.
 """
 from csrdesk.domain.rootcause.vocabularies import (
     CATEGORY_BY_KEY, CAUSE_CATEGORIES, ELEMENT_BY_KEY, MAX_WHYS, NO_ELEMENT_TITLE, SEVERE, SYSTEM_ELEMENTS,
-    VICTIM_FINDING_CATEGORIES, VICTIM_MEASURE_BY_KEY, VICTIM_MEASURES, CauseCategory, RiskSource, SystemElement,
+    VICTIM_MEASURE_BY_KEY, VICTIM_MEASURES, CauseCategory, RiskSource, SystemElement,
     VictimMeasure,
 )
 from csrdesk.domain.rootcause.entry import (
@@ -32,7 +32,7 @@ from csrdesk.domain.rootcause.validation import (
 
 __all__ = [
     "CATEGORY_BY_KEY", "CAUSE_CATEGORIES", "ELEMENT_BY_KEY", "MAX_WHYS", "NO_ELEMENT_TITLE", "SEVERE",
-    "SYSTEM_ELEMENTS", "VICTIM_FINDING_CATEGORIES", "VICTIM_MEASURE_BY_KEY", "VICTIM_MEASURES", "CauseCategory",
+    "SYSTEM_ELEMENTS", "VICTIM_MEASURE_BY_KEY", "VICTIM_MEASURES", "CauseCategory",
     "RiskSource", "SystemElement", "VictimMeasure", "CHECK_TITLES", "JSON_VERSION", "SAME_CAUSE_SIMILARITY",
     "analysis_from_text", "Check", "current_analysis", "EarlierAnswer", "FindingFacts", "from_json", "iso_date",
     "Override", "parse_preventive_action", "PreventiveAction", "QualityWarning", "render_preventive_action",

@@ -17,13 +17,21 @@ from csrdesk.domain.rootcause.entry import (
     RootCauseAnalysis, iso_date, render_preventive_action, render_root_cause,
 )
 from csrdesk.domain.rootcause.text import clean, infer_victim_measures, keyword_hits, restatement, similarity
-from csrdesk.domain.rootcause.vocabularies import CATEGORY_BY_KEY, SEVERE, VICTIM_FINDING_CATEGORIES, VICTIM_MEASURES
+from csrdesk.domain.rootcause.vocabularies import CATEGORY_BY_KEY, SEVERE, VICTIM_MEASURES
 from csrdesk.domain.rootcause.words import FINDING_VICTIM_WORDS
 
 
 def needs_victim_protection(finding: "FindingFacts") -> bool:
-    """True for forced labour, trafficking and child labour findings."""
-    if finding.victim_protection or finding.category in VICTIM_FINDING_CATEGORIES:
+    """True for trafficking and forced labour of (migrant) workers, and for child labour actually found.
+
+    A library type says so itself (its victim-protection flag: a procedure missing or a young worker's paperwork
+    owes no victim measures); a free-text finding is judged by its words."""
+    if finding.victim_protection or finding.violation_type:
+        return finding.victim_protection
+    # Free text: forced labour graded critical or worse, child labour graded zero tolerance (found, not a missing
+    # procedure), or words that name it.
+    if (finding.category == "forced-labour" and finding.severity in SEVERE) or \
+            (finding.category == "child-labour" and finding.severity == "zero tolerance"):
         return True
     return bool(keyword_hits(" ".join((finding.title, finding.title_zh)), FINDING_VICTIM_WORDS))
 

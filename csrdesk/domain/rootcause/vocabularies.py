@@ -1,5 +1,5 @@
 """The vocabularies of a root-cause entry: cause categories, risk sources, management-system elements and
-victim-protection measures, with the severities and finding categories that call for more."""
+victim-protection measures, with the severities that call for more."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -92,6 +92,4 @@ VICTIM_MEASURES: tuple[VictimMeasure, ...] = (
 )
 VICTIM_MEASURE_BY_KEY: Mapping[str, VictimMeasure] = {m.key: m for m in VICTIM_MEASURES}
 
-# Finding categories of the default taxonomy whose findings need victim-protection measures.
-VICTIM_FINDING_CATEGORIES = frozenset({"forced-labour", "child-labour"})
 SEVERE = frozenset({"critical", "zero tolerance"})
