@@ -6,7 +6,7 @@ import shutil
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import Iterable, Optional, Sequence
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -338,28 +338,49 @@ def move_cap_status(s: Session, cap: Cap, target: CapStatus, *, source: str = "a
 
 def attach_evidence(db: Database, item_id: int, source_file: Path, note: str = "") -> EvidenceInfo:
     """Copies an evidence file into the data folder, so it is never lost when the original moves."""
-    source_file = Path(source_file)
-    if not source_file.is_file():
-        raise UserError(f"{source_file} is not a file.")
+    return attach_evidence_files(db, item_id, [source_file], note)[0]
+
+
+def _file_digest(source_file: Path) -> str:
     digest = hashlib.sha256()
     with open(source_file, "rb") as handle:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
             digest.update(chunk)
-    sha = digest.hexdigest()
-    stored_name = f"{sha[:2]}/{sha}{source_file.suffix.lower()}"
-    target = paths.evidence_dir() / stored_name
-    with db.transaction() as s:
-        item = s.get(CapItem, item_id)
-        if item is None:
-            raise NotFound(f"No CAP item {item_id}.")
-        if not target.exists():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            tmp = target.with_suffix(target.suffix + ".part")
-            shutil.copy2(source_file, tmp)
-            tmp.replace(target)
-        e = EvidenceFile(cap_item_id=item.id, original_name=source_file.name, stored_name=stored_name, sha256=sha,
-                         size=source_file.stat().st_size, note=note)
-        s.add(e)
-        record_change(s, "cap_item", item.id, "evidence", None, source_file.name, supplier_id=item.cap.supplier_id)
-        s.flush()
-        return _evidence(e)
+    return digest.hexdigest()
+
+
+def attach_evidence_files(db: Database, item_id: int, source_files: Sequence[Path], note: str = "") -> list[EvidenceInfo]:
+    """Copies evidence files into the data folder and attaches them to the item, all or none: a file that cannot be
+    read attaches nothing, and the copies made for a failed attachment are removed again."""
+    sources = [Path(f) for f in source_files]
+    for source in sources:
+        if not source.is_file():
+            raise UserError(f"{source} is not a file; nothing was attached.")
+    stored = [(source, sha, f"{sha[:2]}/{sha}{source.suffix.lower()}") for source in sources
+              for sha in (_file_digest(source),)]
+    created: list[Path] = []
+    try:
+        with db.transaction() as s:
+            item = s.get(CapItem, item_id)
+            if item is None:
+                raise NotFound(f"No CAP item {item_id}.")
+            added = []
+            for source, sha, stored_name in stored:
+                target = paths.evidence_dir() / stored_name
+                if not target.exists():
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    tmp = target.with_suffix(target.suffix + ".part")
+                    shutil.copy2(source, tmp)
+                    tmp.replace(target)
+                    created.append(target)
+                e = EvidenceFile(cap_item_id=item.id, original_name=source.name, stored_name=stored_name, sha256=sha,
+                                 size=source.stat().st_size, note=note)
+                s.add(e)
+                record_change(s, "cap_item", item.id, "evidence", None, source.name, supplier_id=item.cap.supplier_id)
+                added.append(e)
+            s.flush()
+            return [_evidence(e) for e in added]
+    except BaseException:
+        for target in created:
+            target.unlink(missing_ok=True)
+        raise

@@ -3,7 +3,8 @@
 Screens never call services on the GUI thread for anything that may take time: they hand the call to
 `AppContext.run`, which runs it on a single worker thread (one database call at a time), shows a progress dialog
 only when the work outlasts a short delay, and calls back on the GUI thread. After a change a screen calls
-`notify("suppliers")` (or another topic) and every screen decides for itself whether to refresh.
+`notify("suppliers", origin=self)` (or another topic) and every screen decides for itself whether to refresh; the
+origin lets the screen that made the change skip its own echo.
 """
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import itertools
 import logging
 import threading
 import time
+from dataclasses import dataclass
 from typing import Any, Callable, Optional
 
 from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QSettings, QThreadPool, QTimer, Qt, Signal, Slot
@@ -27,6 +29,14 @@ TOPICS = ("suppliers", "assessments", "caps", "library", "settings", "vetting", 
 PROGRESS_DELAY_MS = 300
 # Progress from the worker reaches the GUI at most this often, so a tight loop cannot flood the event queue.
 _PROGRESS_INTERVAL_S = 0.05
+
+
+@dataclass(frozen=True)
+class Change:
+    """A change notice: what changed (one of TOPICS) and which screen or part of one caused it (None: elsewhere)."""
+
+    topic: str
+    origin: object = None
 
 
 def window_settings() -> QSettings:
@@ -272,7 +282,8 @@ class Task:
 class AppContext(QObject):
     """The open database and everything screens share. Lives on the GUI thread."""
 
-    changed = Signal(str)
+    changed = Signal(str)  # the topic of every change notice
+    change_notice = Signal(object)  # the same notice as a Change, with its origin
     busy_changed = Signal(bool)
 
     def __init__(self, db, parent: Optional[QObject] = None) -> None:
@@ -286,10 +297,12 @@ class AppContext(QObject):
         self._task_ids = itertools.count(1)
 
     # -- change notices -------------------------------------------------------------------------------------------
-    def notify(self, what: str) -> None:
-        """Tells every screen that `what` changed ("suppliers", "caps", ..., or "all")."""
+    def notify(self, what: str, origin: object = None) -> None:
+        """Tells every screen that `what` changed ("suppliers", "caps", ..., or "all"); `origin` is the screen (or
+        the part of one) whose action changed it, so it can tell its own echo from other changes."""
         if what not in TOPICS:
             log.warning("unknown change topic %r", what)
+        self.change_notice.emit(Change(what, origin))
         self.changed.emit(what)
 
     # -- background work ------------------------------------------------------------------------------------------

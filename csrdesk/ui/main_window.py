@@ -87,12 +87,15 @@ class MainWindow(QMainWindow):
         from csrdesk.ui.pages.caps import CapsPage
         from csrdesk.ui.pages.library import LibraryPage
 
+        from csrdesk.ui.pages.vetting import VettingPage
+
         self.assessments = AssessmentsPage(ctx)
         self.caps = CapsPage(ctx)
+        self.vetting = VettingPage(ctx)
         entries.append(("assessments", "Assessments", self.assessments))
         entries.append(("caps", "CAPs", self.caps))
+        entries.append(("vetting", "Vetting", self.vetting))
         optional_pages = (
-            ("vetting", "Vetting", "csrdesk.ui.pages.vetting", "VettingPage"),
             ("verification", "Verification", "csrdesk.ui.pages.verification", "VerificationPage"),
             ("complaints", "Complaints", "csrdesk.ui.pages.complaints", "ComplaintsPage"),
         )
@@ -288,18 +291,32 @@ class MainWindow(QMainWindow):
     def current_page(self) -> QWidget:
         return self.stack.currentWidget()
 
-    def _leave_ok(self) -> bool:
-        """Asks the page being left about unsaved work (the assessment editor)."""
+    def _leave(self, then) -> bool:
+        """Leaves the page shown: with unsaved edits the page asks, and `then` (the move) runs at once or once the
+        edits are saved through the worker. False when the move did not start (Cancel, or the check failed)."""
         page = self.current_page()
-        confirm = getattr(page, "confirm_leave", None)
-        if callable(confirm) and page is not None:
-            try:
-                return bool(confirm())
-            except Exception as exc:  # the check failed: stay, so unsaved edits are not lost, and say why
-                log.exception("confirm_leave failed")
-                show_error(self, exc)
-                return False
-        return True
+        leave = getattr(page, "leave", None)
+        if not callable(leave):
+            then()
+            return True
+        try:
+            return bool(leave(then))
+        except Exception as exc:  # the check failed: stay, so unsaved edits are not lost, and say why
+            log.exception("leaving the page failed")
+            show_error(self, exc)
+            return False
+
+    def _select_nav(self, key: Optional[str]) -> None:
+        """Marks a navigation entry without acting on it (the supplier page sits under Suppliers)."""
+        key = "suppliers" if key == "supplier" else key
+        self.navigation.blockSignals(True)
+        if key in self._nav_keys:
+            self.navigation.setCurrentRow(self._nav_keys.index(key))
+        self.navigation.blockSignals(False)
+
+    def _show_page(self, page: QWidget) -> None:
+        self._select_nav(self._key_of(page))
+        self.stack.setCurrentWidget(page)
 
     def _nav_changed(self, row: int) -> None:
         if row < 0 or row >= len(self._nav_keys):
@@ -307,14 +324,8 @@ class MainWindow(QMainWindow):
         page = self.pages[self._nav_keys[row]]
         if page is self.current_page():
             return
-        if not self._leave_ok():
-            self.navigation.blockSignals(True)
-            current_key = self._key_of(self.current_page())
-            if current_key in self._nav_keys:
-                self.navigation.setCurrentRow(self._nav_keys.index(current_key))
-            self.navigation.blockSignals(False)
-            return
-        self.stack.setCurrentWidget(page)
+        self._select_nav(self._key_of(self.current_page()))  # the entry follows once the page is left
+        self._leave(lambda: self._show_page(page))
 
     def _key_of(self, page: QWidget) -> Optional[str]:
         for key, p in self.pages.items():
@@ -323,32 +334,24 @@ class MainWindow(QMainWindow):
         return None
 
     def go(self, key: str) -> bool:
-        """Shows the page `key` ('dashboard', 'suppliers', ..., or 'supplier')."""
+        """Shows the page `key` ('dashboard', 'suppliers', ..., or 'supplier'); True when it is shown now (with
+        unsaved edits saved first, it shows once they are saved)."""
         page = self.pages.get(key)
         if page is None:
             return False
-        if key in self._nav_keys:
-            row = self._nav_keys.index(key)
-            if self.navigation.currentRow() == row:
-                # the row is already chosen (the supplier page opened under Suppliers): switch the page itself
-                if page is not self.current_page() and self._leave_ok():
-                    self.stack.setCurrentWidget(page)
-            else:
-                self.navigation.setCurrentRow(row)
-            return self.current_page() is page
-        if page is not self.current_page() and not self._leave_ok():
-            return False
-        self.stack.setCurrentWidget(page)
-        return True
+        if page is not self.current_page():
+            self._leave(lambda: self._show_page(page))
+        return self.current_page() is page
 
     def show_supplier(self, supplier_id: int) -> None:
-        if self.current_page() is not self.supplier_page and not self._leave_ok():
-            return
-        self.navigation.blockSignals(True)
-        self.navigation.setCurrentRow(self._nav_keys.index("suppliers"))
-        self.navigation.blockSignals(False)
-        self.stack.setCurrentWidget(self.supplier_page)
-        self.supplier_page.show_supplier(int(supplier_id))
+        def show() -> None:
+            self._show_page(self.supplier_page)
+            self.supplier_page.show_supplier(int(supplier_id))
+
+        if self.current_page() is self.supplier_page:
+            show()
+        else:
+            self._leave(show)
 
     def open_item(self, kind: str, item_id) -> None:
         """Opens an item wherever it lives: a supplier, an assessment, a CAP or CAP item, a finding."""
@@ -515,9 +518,6 @@ class MainWindow(QMainWindow):
         """Opens (creating or upgrading) another database on the worker, then every page reloads from it."""
         from csrdesk.services.startup import open_workspace
 
-        if not self._leave_ok():
-            return
-
         def opened(db) -> None:
             self.ctx.set_database(db)
             self._show_database()
@@ -526,7 +526,8 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"Opened {db.display_name}", 8000)
             self.database_changed.emit(db.url)
 
-        self.ctx.run(open_workspace, url, on_done=opened, label="Opening the database…", parent=self)
+        self._leave(lambda: self.ctx.run(open_workspace, url, on_done=opened, label="Opening the database…",
+                                         parent=self))
 
     def backup_database(self) -> None:
         from csrdesk.services.backup import backup_database
@@ -642,14 +643,15 @@ class MainWindow(QMainWindow):
         settings.sync()
 
     def closeEvent(self, event) -> None:  # noqa: N802
+        # A page with unsaved edits is shown and asked; once its edits are saved (or thrown away) the window tries
+        # to close again, so each page is asked in turn; Cancel, or a failed save, keeps the window open.
         for page in self.pages.values():
-            ask = getattr(page, "confirm_leave", None)
             unsaved = getattr(page, "has_unsaved_changes", None)
-            if callable(ask) and callable(unsaved) and unsaved():
-                self.stack.setCurrentWidget(page)
-                if not ask():
-                    event.ignore()
-                    return
+            if callable(unsaved) and unsaved():
+                event.ignore()
+                self._show_page(page)
+                self._leave(lambda: QTimer.singleShot(0, self, lambda: self.close()))
+                return
         self.save_state()
         self.search_box.results.hide()
         super().closeEvent(event)

@@ -5,7 +5,7 @@ import pytest
 
 from csrdesk.services import caps as caps_service
 from csrdesk.services.assessments import AssessmentInput, FindingInput, assessment_detail, record_assessment, update_assessment
-from csrdesk.errors import UserError
+from csrdesk.errors import NotFound, UserError
 from csrdesk.services.history import history_for
 from csrdesk.services.library import MatrixChange, list_violation_types, preview_matrix_change, save_matrix_change
 from csrdesk.services.suppliers import (
@@ -249,3 +249,28 @@ def test_user_edits_to_the_library_survive_an_upgrade(db, monkeypatch, tmp_path)
     assert get_violation_type(db, untouched).suggested_remediation == "Upgraded wording"
     assert get_violation_type(db, "NEW-001").title == "A type added by the upgrade"
     assert ensure_library(db) is False  # unchanged library: nothing to do
+
+
+def test_evidence_files_are_attached_all_or_none(db, supplier, tmp_path):
+    """Attaching three files where one is gone attaches none (and copies none into the data folder); three that
+    exist are attached together, each named as the user knows it."""
+    from csrdesk import paths
+
+    detail = record_assessment(db, AssessmentInput(supplier_code="CN-0001", date=date.today(),
+                                                   findings=[FindingInput(title="Blocked exit", severity="critical")]))
+    item_id = caps_service.cap_detail(db, detail.cap_id).items[0].row.id
+    files = []
+    for name in ("drill-photo.jpg", "drill-record.pdf", "training-sheet.pdf"):
+        f = tmp_path / name
+        f.write_bytes(name.encode() * 10)
+        files.append(f)
+    gone = tmp_path / "moved-away.pdf"
+    with pytest.raises(UserError, match="moved-away.pdf"):
+        caps_service.attach_evidence_files(db, item_id, files[:2] + [gone])
+    assert len(caps_service.item_detail(db, item_id).evidence) == 0
+    with pytest.raises(NotFound):  # copied, then refused: the copies are removed again
+        caps_service.attach_evidence_files(db, 999999, files)
+    assert not [f for f in paths.evidence_dir().rglob("*") if f.is_file()]
+    attached = caps_service.attach_evidence_files(db, item_id, files)
+    assert [e.original_name for e in attached] == ["drill-photo.jpg", "drill-record.pdf", "training-sheet.pdf"]
+    assert len(caps_service.item_detail(db, item_id).evidence) == 3

@@ -458,3 +458,25 @@ def test_add_button_takes_the_highlighted_suggestion(qtbot, page):
     qtbot.wait(200)  # a slow click
     qtbot.mouseRelease(editor.add_button, Qt.MouseButton.LeftButton)
     assert [d.violation_type for d in editor.model.drafts()] == ["HSF-007"]
+
+
+def test_a_save_that_fails_on_leaving_keeps_the_editor_with_the_reason(qtbot, page, ctx, monkeypatch):
+    """Leaving with Save when the save is refused stays on the edited assessment, saves nothing, and says why."""
+    from csrdesk.errors import UserError
+    from csrdesk.services import assessments as assessments_service
+
+    def refused(*_args, **_kwargs):
+        raise UserError("The database is read-only just now.")
+
+    saved = record_assessment(ctx.db, AssessmentInput(supplier_code="CN-0001", date=date.today(),
+                                                      findings=[FindingInput(title="Blocked exit", severity="critical")]))
+    editor = page.editor
+    page.new_assessment("CN-0001")
+    editor.add_library_finding("MGT-001")
+    monkeypatch.setattr(assessments_service, "record_assessment", refused)
+    monkeypatch.setattr(page, "ask_unsaved", lambda: QMessageBox.StandardButton.Save)
+    assert page.open_item("assessment", saved.id)  # the move waits for the save
+    qtbot.waitUntil(lambda: editor.last_error is not None and not ctx.busy)
+    assert editor.assessment_id is None and editor.model.rowCount() == 1 and editor.is_dirty()
+    assert "read-only" in editor.message.text()
+    assert len(list_assessments(ctx.db)) == 1

@@ -220,3 +220,32 @@ def test_thousands_of_change_notices_leave_the_interpreter_intact(qtbot, ctx):
     qtbot.waitUntil(lambda: all(t.is_done for t in tasks))
     assert len(seen) == 2000 and all(t.result is True for t in tasks)
     assert sys.getrefcount(True) >= before
+
+
+def test_a_page_skips_only_its_own_echo(qtbot, ctx):
+    """A page reloads after changes made elsewhere, but not after the notice of its own save; a part of the page
+    (a form) that caused the change is named to it, so the page reloads everything but that part."""
+    from csrdesk.ui.pages.base import Page
+
+    class Probe(Page):
+        topics = ("suppliers",)
+
+        def __init__(self, ctx):
+            super().__init__(ctx)
+            self.seen = []
+
+        def reload(self):
+            self.seen.append([c.origin for c in self.changes])
+
+    page = Probe(ctx)
+    qtbot.addWidget(page)
+    page.show()
+    qtbot.waitUntil(lambda: page.loads == 1)
+    page.notify("suppliers")  # its own save
+    ctx.notify("caps")  # a topic it does not show
+    assert page.loads == 1
+    form = object()
+    page.notify("suppliers", origin=form)
+    ctx.notify("suppliers")
+    assert page.seen[1:] == [[form], [None]]
+    assert not page.changed_only_by(form)  # outside reload() no change is being answered

@@ -277,12 +277,12 @@ def test_a_failing_unsaved_check_keeps_the_page_and_shows_the_error(qtbot, windo
     page = window.current_page()
     shown = []
     monkeypatch.setattr(main_window, "show_error", lambda parent, exc: shown.append(str(exc)))
-    monkeypatch.setattr(page, "confirm_leave", lambda: 1 / 0)
+    monkeypatch.setattr(page, "leave", lambda then: 1 / 0)
     assert not window.go("suppliers")
     assert window.current_page() is page
     assert window.navigation.currentRow() == window._nav_keys.index("assessments")
     assert shown and "division by zero" in shown[0]
-    monkeypatch.setattr(page, "confirm_leave", lambda: True)
+    monkeypatch.undo()
     assert window.go("dashboard")
 
 

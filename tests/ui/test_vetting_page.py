@@ -187,3 +187,23 @@ def test_open_item_filters_one_suppliers_screens(qtbot, page, db, supplier):
     assert page.supplier_chip.isVisible()
     page.show_supplier(None)
     assert page.model.visible_count == 2
+
+
+def test_leaving_a_screen_with_unsaved_answers_saves_them_first(qtbot, page, db, monkeypatch):
+    """Opening another screen with answers typed and not saved asks; Save stores them through the worker and then
+    opens the other screen; Cancel stays with the answers typed."""
+    from PySide6.QtWidgets import QMessageBox
+
+    first = start_screen(db, SCREENING, supplier_code="CN-0001")
+    second = start_screen(db, SCREENING, supplier_code="CN-0001")
+    page.ctx.notify("vetting")
+    _open(qtbot, page, first.id)
+    page.form.rows["code_signed"].set_value("yes")
+    answers = [QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Save]
+    monkeypatch.setattr(page, "ask_unsaved", lambda: answers.pop(0))
+    page.open_item("vetting_screen", second.id)
+    assert page.form.detail.id == first.id and page.form.dirty
+    page.open_item("vetting_screen", second.id)
+    qtbot.waitUntil(lambda: page.form.detail.id == second.id and not page.ctx.busy)
+    assert screen_detail(db, first.id).answers["code_signed"].value == "yes"
+    assert not page.form.dirty

@@ -9,8 +9,8 @@ from PySide6.QtCore import QDate, QItemSelectionModel, QSignalBlocker, Qt, QTime
 from PySide6.QtGui import QKeySequence, QShortcut, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemDelegate, QAbstractItemView, QApplication, QCheckBox, QComboBox, QCompleter, QDateEdit, QFormLayout,
-    QFrame, QGridLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMessageBox, QPlainTextEdit, QPushButton,
-    QSplitter, QTableView, QVBoxLayout, QWidget,
+    QFrame, QGridLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QSplitter,
+    QTableView, QVBoxLayout, QWidget,
 )
 
 from csrdesk.domain.scoring import Rating
@@ -19,7 +19,7 @@ from csrdesk.services.assessment_list import AssessmentFilters, AssessmentListRo
 from csrdesk.services.assessments import ASSESSMENT_TYPES, AssessmentDetail, AssessmentInput
 from csrdesk.errors import UserError
 from csrdesk.ui import theme
-from csrdesk.ui.pages.base import ask_save_first, page_header
+from csrdesk.ui.pages.base import Page, page_header
 from csrdesk.ui.tables import Column, FilterBox, RowTableModel, TableView, count_text
 from csrdesk.ui.widgets.buttons import primary_button
 from csrdesk.ui.widgets.elided_label import ElidedLabel
@@ -77,6 +77,7 @@ class AssessmentEditor(QWidget):
         self._past_for: Optional[str] = None
         self._dirty = False
         self._saving = False
+        self._after_save: Optional[Callable[[], None]] = None
         self._loading = False
         self.last_error: Optional[str] = None
         # Reads run on the database worker; each carries a number, and a result that arrives after a newer
@@ -289,7 +290,7 @@ class AssessmentEditor(QWidget):
         outer.addLayout(bottom)
 
         ctx_shortcut = Qt.ShortcutContext.WidgetWithChildrenShortcut
-        QShortcut(QKeySequence.StandardKey.Save, self, self.save, context=ctx_shortcut)
+        QShortcut(QKeySequence.StandardKey.Save, self, lambda: self.save(), context=ctx_shortcut)
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             QShortcut(QKeySequence(keys), self, self.add_own_text, context=ctx_shortcut)
         QShortcut(QKeySequence.StandardKey.Delete, self.grid, self.remove_selected,
@@ -328,7 +329,7 @@ class AssessmentEditor(QWidget):
         self.description_edit.textChanged.connect(lambda: self._detail_edited("description", self.description_edit))
         self.legal_edit.textChanged.connect(lambda: self._detail_edited("legal_requirement", self.legal_edit))
         self.code_edit.textChanged.connect(lambda: self._detail_edited("code_requirement", self.code_edit))
-        self.save_button.clicked.connect(self.save)
+        self.save_button.clicked.connect(lambda: self.save())
         self.revert_button.clicked.connect(self.revert)
         self.undo_button.setEnabled(False)
         self.redo_button.setEnabled(False)
@@ -778,10 +779,12 @@ class AssessmentEditor(QWidget):
                 return f"Choose a severity for “{finding.title}” (finding {number}): it is not in the library."
         return None
 
-    def save(self) -> None:
-        """Saves in the background; the editor keeps its content until the save succeeds or says why it failed."""
+    def save(self, then: Optional[Callable[[], None]] = None) -> None:
+        """Saves in the background; the editor keeps its content until the save succeeds or says why it failed.
+        `then` runs once saved (not after a failure: the editor stays with the reason shown)."""
         if self._saving:
             return
+        self._after_save = then
         data = self.current_input()
         problem = self._check(data)
         if problem:
@@ -809,23 +812,6 @@ class AssessmentEditor(QWidget):
                          on_done=self._save_done, on_error=self._save_failed, label="Saving the assessment…",
                          parent=self)
 
-    def save_now(self) -> bool:
-        """Saves on the spot (when leaving with unsaved changes); True when saved."""
-        data = self.current_input()
-        problem = self._check(data)
-        try:
-            if problem:
-                raise UserError(problem)
-            if self.assessment_id is None:
-                detail = assessments.record_assessment(self.ctx.db, data)
-            else:
-                detail = assessments.update_assessment(self.ctx.db, self.assessment_id, data)
-        except Exception as exc:  # noqa: BLE001 - every failure is shown; the editor stays as it is
-            self._save_failed(exc)
-            return False
-        self._save_done(detail)
-        return True
-
     def _save_done(self, detail: AssessmentDetail) -> None:
         self._saving = False
         self.last_error = None
@@ -837,6 +823,9 @@ class AssessmentEditor(QWidget):
         self._set_message(f"Saved at {datetime.now():%H:%M}: {detail.rating}, {detail.score} points{items}.")
         self._restore_focus()
         self.saved.emit(detail)
+        then, self._after_save = self._after_save, None
+        if then is not None:
+            then()
 
     def _restore_focus(self) -> None:
         target, self._focus_before_save = self._focus_before_save, None
@@ -850,6 +839,7 @@ class AssessmentEditor(QWidget):
 
     def _save_failed(self, exc: BaseException) -> None:
         self._saving = False
+        self._after_save = None
         text = " ".join(str(exc).split()) or exc.__class__.__name__
         self.last_error = text
         self._set_message("Not saved: " + text, error=True)
@@ -866,21 +856,17 @@ class AssessmentEditor(QWidget):
             self.load(self.assessment_id, then=lambda: self._set_message("Changes thrown away."))
 
 
-class AssessmentsPage(QWidget):
+class AssessmentsPage(Page):
     """Every assessment, newest first, with filters; the editor beside the list."""
 
+    title = "Assessments"
+    topics = tuple(REFRESH_TOPICS)
     navigate_requested = Signal(str, object)
 
     def __init__(self, ctx, parent: Optional[QWidget] = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self._stale = False
+        super().__init__(ctx, parent)  # read when first shown, so starting the window stays quick
         self._loading_list = False
-        self._reference_stale = False
-        self._muted = False
         self._build()
-        ctx.changed.connect(self._on_changed)
-        self._stale = True  # read when first shown, so starting the window stays quick
 
     def _build(self) -> None:
         layout = QVBoxLayout(self)
@@ -943,8 +929,18 @@ class AssessmentsPage(QWidget):
 
     # --- list --------------------------------------------------------------------------------------------------
     def reload(self) -> None:
+        """After a change elsewhere: the suppliers and library the editor offers, the assessment it shows (unless
+        edited), and the list."""
+        self.editor.ensure_reference()
+        if self.changed_topics() & {"suppliers", "library", "all"}:
+            self.editor.reload_reference_data()
+        if self.changes and self.editor.assessment_id is not None and not self.editor.is_dirty():
+            # Shown again as saved now (edited elsewhere, or gone: then a new assessment starts).
+            self.editor.load(self.editor.assessment_id, on_error=self._reopen_failed)
+        self.reload_list()
+
+    def reload_list(self) -> None:
         """Reads the list on the database worker; the table keeps its filter, sort and selection."""
-        self._stale = False
         self._loading_list = True
         self.ctx.run(assessment_list.list_assessments, self.ctx.db, AssessmentFilters(), on_done=self._list_loaded,
                      on_error=self._list_failed, parent=self)
@@ -989,20 +985,20 @@ class AssessmentsPage(QWidget):
     def _list_selection(self, rows: list) -> None:
         if len(rows) != 1 or rows[0].id in (self.editor.assessment_id, self.editor.loading_assessment):
             return
-        if not self.confirm_leave():
-            self._select_in_list(self.editor.assessment_id)
-            return
-        self.editor.load(rows[0].id)
+        self._select_in_list(self.editor.assessment_id)  # the shown assessment stays chosen until it is left
+        chosen = rows[0].id
+        self.leave(lambda: (self.editor.load(chosen), self._select_in_list(chosen)))
 
     # --- navigation --------------------------------------------------------------------------------------------
     def new_assessment(self, supplier_code: Optional[str] = None) -> bool:
-        if not self.confirm_leave():
-            return False
-        self.editor.ensure_reference()
-        self.editor.new_assessment(supplier_code)
-        self._select_in_list(None)
-        self.editor.supplier_box.setFocus()
-        return True
+        """Starts a new assessment (once unsaved edits are saved or thrown away); False when the user stayed."""
+        def start() -> None:
+            self.editor.ensure_reference()
+            self.editor.new_assessment(supplier_code)
+            self._select_in_list(None)
+            self.editor.supplier_box.setFocus()
+
+        return self.leave(start)
 
     def open_item(self, kind: str, item_id: Any) -> bool:
         """Shows an assessment (kind 'assessment'), a finding's assessment (kind 'finding') with the finding
@@ -1034,12 +1030,12 @@ class AssessmentsPage(QWidget):
         if assessment_id == self.editor.assessment_id:
             select()
             return True
-        if not self.confirm_leave():
-            return False
-        self.filter_box.clear()
-        self.editor.load(assessment_id, then=select)
-        self._select_in_list(assessment_id)
-        return True
+        def open_it() -> None:
+            self.filter_box.clear()
+            self.editor.load(assessment_id, then=select)
+            self._select_in_list(assessment_id)
+
+        return self.leave(open_it)
 
     def has_unsaved_changes(self) -> bool:
         return self.editor.is_dirty()
@@ -1048,67 +1044,25 @@ class AssessmentsPage(QWidget):
         self.filter_box.setFocus()
         self.filter_box.selectAll()
 
-    def ask_unsaved(self) -> QMessageBox.StandardButton:
-        """Save, Discard or Cancel; a separate method so tests can answer it."""
-        return ask_save_first(self, "Unsaved assessment",
-                              "The assessment has changes that are not saved. Save them before leaving?")
+    def unsaved_question(self) -> tuple[str, str]:
+        return "Unsaved assessment", "The assessment has changes that are not saved. Save them before leaving?"
 
-    def confirm_leave(self) -> bool:
-        """True when the editor may be left: nothing unsaved, or saved or thrown away on the user's word."""
-        if not self.editor.is_dirty():
-            return True
-        answer = self.ask_unsaved()
-        if answer == QMessageBox.StandardButton.Save:
-            return self.editor.save_now()
-        if answer == QMessageBox.StandardButton.Discard:
-            self.editor.revert()
-            return True
-        return False
+    def save_unsaved(self, then: Callable[[], None]) -> None:
+        self.editor.save(then=then)
 
-    can_leave = confirm_leave
+    def discard_unsaved(self) -> None:
+        self.editor.revert()
 
     # --- change notices ----------------------------------------------------------------------------------------
     def _editor_saved(self, detail: AssessmentDetail) -> None:
-        self._muted = True  # the editor already shows what was saved; other screens refresh
-        try:
-            self.ctx.notify("assessments")
-            self.ctx.notify("caps")
-        finally:
-            self._muted = False
-        self.reload()
-
-    def _on_changed(self, what: str) -> None:
-        if self._muted or what not in REFRESH_TOPICS:
-            return
-        if what in ("suppliers", "library", "all"):
-            self._reference_stale = True
-        if self.isVisible():
-            self._refresh()
-        else:
-            self._stale = True
-
-    def _refresh(self) -> None:
-        self._stale = False
-        self.editor.ensure_reference()
-        if self._reference_stale:
-            self._reference_stale = False
-            self.editor.reload_reference_data()
-        if self.editor.assessment_id is not None and not self.editor.is_dirty():
-            # Shown again as saved now (edited elsewhere, or gone: then a new assessment starts).
-            self.editor.load(self.editor.assessment_id, on_error=self._reopen_failed)
-        self.reload()
+        self.notify("assessments", "caps")  # the editor already shows what was saved; other screens refresh
+        self.reload_list()
 
     def _reopen_failed(self, exc: BaseException) -> None:
         if isinstance(exc, UserError):
             self.editor.new_assessment()
         else:
             self.ctx.show_error(self, exc)
-
-    def showEvent(self, event) -> None:  # noqa: N802
-        super().showEvent(event)
-        if self._stale or self._reference_stale:
-            self._stale = False
-            self._refresh()
 
     # --- remembered layout -------------------------------------------------------------------------------------
     def restore_state(self) -> None:

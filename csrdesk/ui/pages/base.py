@@ -1,16 +1,22 @@
-"""What the pages share: a header with title and actions, and reloading only when shown after a change."""
+"""What the pages share: reloading only when shown after a change (skipping their own echo), leaving with unsaved
+edits (asked once, saved through the worker), a header with title and actions."""
 from __future__ import annotations
 
-from typing import Iterable, Optional
+from typing import Callable, Iterable, Optional
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QMessageBox, QPushButton, QVBoxLayout, QWidget
 
-from csrdesk.ui.context import AppContext
+from csrdesk.ui.context import AppContext, Change
 
 
 class Page(QWidget):
-    """A page of the main window. It reloads when one of its `topics` changed, at once if shown, else when shown."""
+    """A page of the main window. It reloads when one of its `topics` changed, at once if shown, else when shown.
+
+    A change the page itself caused (notified with `origin=self`) is its own echo: it already shows what it saved,
+    so it does not reload for it. A change from one of its parts (a form, an editor) does reach the page; during
+    `reload()` the page reads `self.changes` to see what changed and who caused it (`changed_only_by`).
+    """
 
     title = ""
     topics: tuple[str, ...] = ()
@@ -19,14 +25,20 @@ class Page(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self._stale = True
+        self._pending: list[Change] = []
+        self.changes: list[Change] = []  # the changes the running reload() answers (empty: a first or full load)
         self.loads = 0  # how many times the page loaded its data (tests and the benchmark read it)
-        ctx.changed.connect(self._changed)
+        ctx.change_notice.connect(self._noticed)
 
-    def _changed(self, what: str) -> None:
-        if what == "all" or what in self.topics:
-            self._stale = True
-            if self.isVisible():
-                self.refresh()
+    def _noticed(self, change: Change) -> None:
+        if change.topic != "all" and change.topic not in self.topics:
+            return
+        if change.origin is self:
+            return
+        self._pending.append(change)
+        self._stale = True
+        if self.isVisible():
+            self.refresh()
 
     def showEvent(self, event) -> None:  # noqa: N802
         super().showEvent(event)
@@ -35,12 +47,66 @@ class Page(QWidget):
 
     def refresh(self) -> None:
         """Loads the page's data again (on the worker)."""
+        self.changes, self._pending = self._pending, []
         self._stale = False
         self.loads += 1
-        self.reload()
+        try:
+            self.reload()
+        finally:
+            self.changes = []
 
     def reload(self) -> None:  # pragma: no cover - every page overrides it
         pass
+
+    def changed_only_by(self, *origins: object) -> bool:
+        """True (inside reload) when every change being answered came from one of `origins`: their own echo."""
+        return bool(self.changes) and all(c.origin in origins for c in self.changes)
+
+    def changed_topics(self) -> set[str]:
+        """The topics being answered (inside reload); empty on a first or full load."""
+        return {c.topic for c in self.changes}
+
+    def notify(self, *topics: str, origin: object = None) -> None:
+        """Tells every screen what this page changed; by default the page itself is the origin (its own echo)."""
+        for topic in topics:
+            self.ctx.notify(topic, origin=self if origin is None else origin)
+
+    # -- leaving with unsaved edits ------------------------------------------------------------------------------
+    def has_unsaved_changes(self) -> bool:
+        return False
+
+    def unsaved_question(self) -> tuple[str, str]:
+        """The title and text of the question asked before unsaved edits are left."""
+        return "Unsaved changes", "There are changes that are not saved. Save them first?"
+
+    def ask_unsaved(self) -> QMessageBox.StandardButton:
+        """Save, Discard or Cancel; a method of its own so tests can answer it."""
+        return ask_save_first(self, *self.unsaved_question())
+
+    def save_unsaved(self, then: Callable[[], None]) -> None:
+        """Saves the edits on the worker and calls `then` once they are saved; when the save fails, the page stays
+        with the error shown and the edits kept (`then` is not called)."""
+        then()
+
+    def discard_unsaved(self) -> None:
+        """Throws the edits away (the records as saved again)."""
+
+    def leave(self, then: Callable[[], None]) -> bool:
+        """Leaves the page's current record or the page itself: `then` does the move. With unsaved edits it asks
+        first: Save saves through the worker and moves once saved, Discard moves at once, Cancel stays. Returns
+        False when the user stayed."""
+        if not self.has_unsaved_changes():
+            then()
+            return True
+        answer = self.ask_unsaved()
+        if answer == QMessageBox.StandardButton.Save:
+            self.save_unsaved(then)
+            return True
+        if answer == QMessageBox.StandardButton.Discard:
+            self.discard_unsaved()
+            then()
+            return True
+        return False
 
     def open_item(self, kind: str, item_id) -> None:
         """Shows one item of this page (from search or a link); pages override it."""

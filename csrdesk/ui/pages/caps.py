@@ -23,7 +23,7 @@ from csrdesk.services.backup import before_bulk_change
 from csrdesk.services.caps import CapDetail, CapItemDetail, CapItemRow
 from csrdesk.errors import UserError
 from csrdesk.ui import theme
-from csrdesk.ui.pages.base import ask_save_first, page_header
+from csrdesk.ui.pages.base import Page, page_header
 from csrdesk.ui.tables import Column, FilterBox, RowTableModel, TableView, build_search_texts, count_text
 from csrdesk.ui.widgets.buttons import primary_button
 from csrdesk.ui.widgets.evidence_list import EvidenceList
@@ -414,22 +414,21 @@ class ItemPanel(RecordFormMixin, QWidget):
             self.save_requested.emit(changes)
 
 
-class CapsPage(QWidget):
+class CapsPage(Page):
     """Every CAP item across suppliers, filtered in Python (52,000 rows filter in milliseconds), with the detail."""
 
+    title = "CAPs"
+    topics = tuple(REFRESH_TOPICS)
     navigate_requested = Signal(str, object)
 
     def __init__(self, ctx, parent: Optional[QWidget] = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
+        super().__init__(ctx, parent)  # read when first shown, so starting the window stays quick
         self.today = date.today()
         self._rows: list[CapItemRow] = []
         self._search: list[str] = []
         self._index: dict[int, int] = {}
         self._loaded_all = False
         self._loading = False
-        self._stale = False
-        self._muted = False
         self._cap_filter: Optional[int] = None
         self._shown_item: Optional[int] = None
         self._cap_cache: dict[int, CapDetail] = {}
@@ -440,9 +439,7 @@ class CapsPage(QWidget):
         self.last_error: Optional[str] = None
         self.columns = cap_columns(lambda: self.today)
         self._build()
-        ctx.changed.connect(self._on_changed)
         self._library_read = False
-        self._stale = True  # read when first shown, so starting the window stays quick
 
     # --- building ----------------------------------------------------------------------------------------------
     def _build(self) -> None:
@@ -573,7 +570,8 @@ class CapsPage(QWidget):
     # --- loading -----------------------------------------------------------------------------------------------
     def reload(self, *, select: Any = None) -> None:
         """Reads the items on the database worker; the table keeps its filter, sort and selection."""
-        self._stale = False
+        if self.changed_topics() & {"library", "all"}:
+            self._read_library()
         self._loading = True
         self.today = date.today()
         if not self._library_read:
@@ -750,12 +748,20 @@ class CapsPage(QWidget):
         target = current.id if current is not None else None
         if target == self._shown_item:
             return
-        if not self.confirm_leave_item():
+        if not self.has_unsaved_changes():
+            self._show_item(target)
+            return
+        with QSignalBlocker(self.table.selectionModel()):  # the edited item stays chosen until it is left
+            self.table.clearSelection()
+            self.table.select_id(self._shown_item)
+
+        def move() -> None:
             with QSignalBlocker(self.table.selectionModel()):
                 self.table.clearSelection()
-                self.table.select_id(self._shown_item)
-            return
-        self._show_item(target)
+                self.table.select_id(target)
+            self._show_item(target)
+
+        self.leave(move)
 
     def _show_item(self, item_id: Optional[int]) -> None:
         """Shows the item in the panel, read on the worker; when the selection moved on before the answer came,
@@ -794,19 +800,14 @@ class CapsPage(QWidget):
     def _panel_ids(self) -> list[int]:
         return [self.panel.detail.row.id] if self.panel.detail is not None else []
 
-    def ask_unsaved(self) -> QMessageBox.StandardButton:
-        return ask_save_first(self, "Unsaved CAP item", "The item has changes that are not saved. Save them first?")
+    def unsaved_question(self) -> tuple[str, str]:
+        return "Unsaved CAP item", "The item has changes that are not saved. Save them first?"
 
-    def confirm_leave_item(self) -> bool:
-        if not self.panel.is_dirty():
-            return True
-        answer = self.ask_unsaved()
-        if answer == QMessageBox.StandardButton.Save:
-            return self._save_item_now(self.panel.changes())
-        if answer == QMessageBox.StandardButton.Discard:
-            self.panel.revert()
-            return True
-        return False
+    def save_unsaved(self, then: Callable[[], None]) -> None:
+        self._save_item(self.panel.changes(), then=then)
+
+    def discard_unsaved(self) -> None:
+        self.panel.revert()
 
     def has_unsaved_changes(self) -> bool:
         return self.panel.is_dirty()
@@ -815,26 +816,20 @@ class CapsPage(QWidget):
         self.filter_box.setFocus()
         self.filter_box.selectAll()
 
-    confirm_leave = confirm_leave_item
-    can_leave = confirm_leave_item
-
     # --- the factory's answer ----------------------------------------------------------------------------------
-    def _save_item(self, changes: dict) -> None:
+    def _save_item(self, changes: dict, then: Optional[Callable[[], None]] = None) -> None:
+        """Saves the item's answer on the worker; `then` runs once saved (a failure keeps the edits, with why)."""
         detail = self.panel.detail
         if detail is None:
             return
-        self.ctx.run(cap_service.update_item, self.ctx.db, detail.row.id, **changes,
-                     on_done=self._item_saved, on_error=self._item_failed, label="Saving the CAP item…", parent=self)
 
-    def _save_item_now(self, changes: dict) -> bool:
-        detail = self.panel.detail
-        try:
-            saved = cap_service.update_item(self.ctx.db, detail.row.id, **changes)
-        except Exception as exc:  # noqa: BLE001 - shown; the panel keeps the edits
-            self._item_failed(exc)
-            return False
-        self._item_saved(saved)
-        return True
+        def saved(item: CapItemDetail) -> None:
+            self._item_saved(item)
+            if then is not None:
+                then()
+
+        self.ctx.run(cap_service.update_item, self.ctx.db, detail.row.id, **changes,
+                     on_done=saved, on_error=self._item_failed, label="Saving the CAP item…", parent=self)
 
     def _item_saved(self, detail: CapItemDetail) -> None:
         self._update_rows([detail.row])
@@ -858,9 +853,6 @@ class CapsPage(QWidget):
             return
         db, item_id = self.ctx.db, detail.row.id
 
-        def attach_all():
-            return [cap_service.attach_evidence(db, item_id, Path(p)) for p in paths]
-
         def done(_infos):
             self._cap_cache.clear()
             self._show_item(item_id)
@@ -868,7 +860,8 @@ class CapsPage(QWidget):
                                    "copied into the data folder.")
             self._notify()
 
-        self.ctx.run(attach_all, on_done=done, on_error=self._item_failed, label="Copying evidence files…", parent=self)
+        self.ctx.run(cap_service.attach_evidence_files, db, item_id, [Path(p) for p in paths], on_done=done,
+                     on_error=self._item_failed, label="Copying evidence files…", parent=self)
 
     # --- status changes ----------------------------------------------------------------------------------------
     def selected_ids(self) -> list[int]:
@@ -1044,26 +1037,7 @@ class CapsPage(QWidget):
         return False
 
     def _notify(self) -> None:
-        self._muted = True
-        try:
-            self.ctx.notify("caps")
-        finally:
-            self._muted = False
-
-    def _on_changed(self, what: str) -> None:
-        if self._muted or what not in REFRESH_TOPICS:
-            return
-        if what in ("library", "all"):
-            self._read_library()
-        if self.isVisible():
-            self.reload()
-        else:
-            self._stale = True
-
-    def showEvent(self, event) -> None:  # noqa: N802
-        super().showEvent(event)
-        if self._stale:
-            self.reload()
+        self.notify("caps")  # the page already shows what it changed; other screens refresh
 
     def restore_state(self) -> None:
         state = self.ctx.settings().value("caps/splitter")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import Any, Optional, Sequence
+from typing import Callable, Any, Optional, Sequence
 
 from PySide6.QtCore import QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QColor, QKeySequence, QShortcut
@@ -19,7 +19,7 @@ from csrdesk.services import library
 from csrdesk.errors import UserError
 from csrdesk.services.library import MatrixChange, RerateImpact, ViolationTypeInfo
 from csrdesk.ui import theme
-from csrdesk.ui.pages.base import ask_save_first, page_header
+from csrdesk.ui.pages.base import Page, page_header
 from csrdesk.ui.tables import Column, FilterBox, RowTableModel, TableView, count_text
 from csrdesk.ui.widgets.buttons import primary_button
 from csrdesk.ui.widgets.findings_grid import SEVERITY_COLOURS
@@ -576,16 +576,15 @@ class ImpactDialog(QDialog):
         layout.addWidget(buttons)
 
 
-class LibraryPage(QWidget):
+class LibraryPage(Page):
     """The finding library and the scoring matrix."""
 
+    title = "Library"
+    topics = tuple(REFRESH_TOPICS)
     navigate_requested = Signal(str, object)
 
     def __init__(self, ctx, parent: Optional[QWidget] = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self._stale = False
-        self._muted = False
+        super().__init__(ctx, parent)  # read when first shown, so starting the window stays quick
         self._loading = False
         self._shown_key: Optional[str] = None
         self._pending_key: Optional[str] = None  # a type to select once the library is read
@@ -593,8 +592,6 @@ class LibraryPage(QWidget):
         self.last_impacts: Optional[list[RerateImpact]] = None
         self.last_error: Optional[str] = None
         self._build()
-        ctx.changed.connect(self._on_changed)
-        self._stale = True  # read when first shown, so starting the window stays quick
 
     def _build(self) -> None:
         layout = QVBoxLayout(self)
@@ -679,7 +676,6 @@ class LibraryPage(QWidget):
 
     # --- loading -----------------------------------------------------------------------------------------------
     def reload(self) -> None:
-        self._stale = False
         self._loading = True
         db, archived = self.ctx.db, self.archived_box.isChecked()
 
@@ -744,15 +740,26 @@ class LibraryPage(QWidget):
         key = rows[0].key if len(rows) == 1 else None
         if key == self._shown_key:
             return
-        if not self.confirm_leave_type():
-            with QSignalBlocker(self.table.selectionModel()):
-                self.table.select_id(self._shown_key)
-            return
-        self._shown_key = key
-        self.editor.show_type(rows[0] if key else None)
+        with QSignalBlocker(self.table.selectionModel()):  # the shown type stays chosen until it is left
+            self.table.select_id(self._shown_key)
+        chosen = rows[0] if key else None
 
-    def save_type(self, key: str, changes: dict) -> None:
-        self.ctx.run(library.update_violation_type, self.ctx.db, key, **changes, on_done=self._type_saved,
+        def move() -> None:
+            self._shown_key = key
+            with QSignalBlocker(self.table.selectionModel()):
+                self.table.select_id(key) if key else self.table.clearSelection()
+            self.editor.show_type(chosen)
+
+        self._leave_type(move)
+
+    def save_type(self, key: str, changes: dict, then: Optional[Callable[[], None]] = None) -> None:
+        """Saves a finding type on the worker; `then` runs once saved (a failure keeps the edits, with why)."""
+        def saved(info: ViolationTypeInfo) -> None:
+            self._type_saved(info)
+            if then is not None:
+                then()
+
+        self.ctx.run(library.update_violation_type, self.ctx.db, key, **changes, on_done=saved,
                      on_error=self._type_failed, label="Saving the finding type…", parent=self)
 
     def _type_saved(self, info: ViolationTypeInfo) -> None:
@@ -778,8 +785,9 @@ class LibraryPage(QWidget):
         return dialog.values()
 
     def new_type(self) -> None:
-        if not self.confirm_leave_type():
-            return
+        self._leave_type(self._ask_and_create_type)
+
+    def _ask_and_create_type(self) -> None:
         answer = self.ask_new_type()
         if answer is None:
             return
@@ -802,24 +810,18 @@ class LibraryPage(QWidget):
         self.tabs.setCurrentIndex(1)
         self.matrix.select_type(key)
 
-    def ask_unsaved(self) -> QMessageBox.StandardButton:
-        return ask_save_first(self, "Unsaved finding type",
-                              "The finding type has changes that are not saved. Save them first?")
-
-    def confirm_leave_type(self) -> bool:
+    def _leave_type(self, then: Callable[[], None]) -> bool:
+        """Leaves the finding type shown: its unsaved edits are saved through the worker (or thrown away) first."""
         if not self.editor.is_dirty():
+            then()
             return True
         answer = self.ask_unsaved()
         if answer == QMessageBox.StandardButton.Save:
-            try:
-                info = library.update_violation_type(self.ctx.db, self.editor.info.key, **self.editor.changes())
-            except Exception as exc:  # noqa: BLE001 - shown; the editor keeps the edits
-                self._type_failed(exc)
-                return False
-            self._type_saved(info)
+            self.save_type(self.editor.info.key, self.editor.changes(), then=then)
             return True
         if answer == QMessageBox.StandardButton.Discard:
             self.editor.revert()
+            then()
             return True
         return False
 
@@ -912,44 +914,30 @@ class LibraryPage(QWidget):
     def has_unsaved_changes(self) -> bool:
         return self.editor.is_dirty() or self.matrix.is_dirty()
 
-    def confirm_leave(self) -> bool:
-        if not self.confirm_leave_type():
-            return False
-        if self.matrix.is_dirty():
-            answer = QMessageBox.question(
-                self, "Unsaved scoring matrix",
-                "The scoring matrix has changes that are not saved. Leave without saving them?",
-                QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
-                QMessageBox.StandardButton.Cancel,
-            )
-            if answer != QMessageBox.StandardButton.Discard:
-                self.tabs.setCurrentIndex(1)
-                return False
-            self.matrix.load(self.matrix.saved)
-        return True
+    def unsaved_question(self) -> tuple[str, str]:
+        return "Unsaved finding type", "The finding type has changes that are not saved. Save them first?"
 
-    can_leave = confirm_leave
+    def leave(self, then: Callable[[], None]) -> bool:
+        """The finding type's edits are saved (or thrown away) first; edits of the scoring matrix are only saved
+        after their preview, so leaving them can throw them away or stay."""
+        def matrix_then() -> None:
+            if self.matrix.is_dirty():
+                answer = QMessageBox.question(
+                    self, "Unsaved scoring matrix",
+                    "The scoring matrix has changes that are not saved. Leave without saving them?",
+                    QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+                    QMessageBox.StandardButton.Cancel,
+                )
+                if answer != QMessageBox.StandardButton.Discard:
+                    self.tabs.setCurrentIndex(1)
+                    return
+                self.matrix.load(self.matrix.saved)
+            then()
+
+        return self._leave_type(matrix_then)
 
     def _notify(self, *topics: str) -> None:
-        self._muted = True
-        try:
-            for topic in topics:
-                self.ctx.notify(topic)
-        finally:
-            self._muted = False
-
-    def _on_changed(self, what: str) -> None:
-        if self._muted or what not in REFRESH_TOPICS:
-            return
-        if self.isVisible():
-            self.reload()
-        else:
-            self._stale = True
-
-    def showEvent(self, event) -> None:  # noqa: N802
-        super().showEvent(event)
-        if self._stale:
-            self.reload()
+        self.notify(*topics)  # the page already shows what it changed; other screens refresh
 
     def hideEvent(self, event) -> None:  # noqa: N802
         self.ctx.settings().setValue("library/splitter", self.splitter.saveState())

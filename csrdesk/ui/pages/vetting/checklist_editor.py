@@ -237,7 +237,7 @@ class TemplateEditor(QWidget):
         copy_button = QPushButton("New template from this…")
         copy_button.clicked.connect(self.copy_template)
         self.save_button = primary_button("Save as new version")
-        self.save_button.clicked.connect(self.save)
+        self.save_button.clicked.connect(lambda: self.save())
         top = QHBoxLayout()
         top.addWidget(QLabel("Checklist"))
         top.addWidget(self.template_combo, 1)
@@ -512,7 +512,9 @@ class TemplateEditor(QWidget):
         return replace(t, title=self.title_edit.text().strip(), title_zh=self.title_zh_edit.text().strip(),
                        thresholds=Thresholds(self.approve_spin.value(), self.conditional_spin.value()))
 
-    def save(self) -> None:
+    def save(self, then: Optional[Callable[[], None]] = None) -> None:
+        """Saves the checklist as a new version on the worker, then calls `then`; a question that does not make
+        sense, or a failed save, keeps the edits (and `then` is not called)."""
         if self.template is None:
             return
         if self._question_dirty and not self.apply_question():
@@ -526,9 +528,17 @@ class TemplateEditor(QWidget):
                                 "their own version.")
             self.saved.emit(info)
             self.reload(info.key)
+            if then is not None:
+                then()
 
         self.ctx.run(service.save_template, self.ctx.db, template, on_done=done, label="Saving the checklist…",
                      parent=self)
+
+    def discard(self) -> None:
+        """Throws the edits away: the checklist as saved is read again."""
+        self._dirty = self._question_dirty = False
+        self.status.setText("")
+        self.reload()
 
     def copy_template(self) -> None:
         if self.template is None:

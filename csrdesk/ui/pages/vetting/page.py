@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
+from typing import Callable, Optional
 
 from PySide6.QtCore import QSignalBlocker, Qt, QTimer
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QCheckBox, QDialog, QFileDialog, QHBoxLayout, QMessageBox, QPushButton, QSizePolicy, QSplitter,
-    QStackedWidget, QTabWidget, QVBoxLayout, QWidget,
+    QCheckBox, QDialog, QFileDialog, QHBoxLayout, QPushButton, QSizePolicy, QSplitter, QStackedWidget,
+    QTabWidget, QVBoxLayout, QWidget,
 )
 
 from csrdesk.services import vetting as service
@@ -17,7 +17,7 @@ from csrdesk.ui import theme
 from csrdesk.ui.pages.vetting.checklist_editor import TemplateEditor
 from csrdesk.ui.pages.vetting.dialogs import DECISION_COLOURS, NewScreenDialog, run_import
 from csrdesk.ui.pages.vetting.screen_form import ScreenForm
-from csrdesk.ui.pages.base import Page, ask_save_first, muted, page_header
+from csrdesk.ui.pages.base import Page, muted, page_header
 from csrdesk.ui.tables import Column, FilterBox, RowTableModel, TableView, count_text
 from csrdesk.ui.widgets.buttons import primary_button
 
@@ -67,8 +67,6 @@ class VettingPage(Page):
         super().__init__(ctx, parent)
         self._shown_id: Optional[int] = None
         self._supplier_filter: Optional[int] = None
-        self._form_reloads = False
-        self._editor_reloads = False
         self.loading = False
 
         new_button = primary_button("New screen…")
@@ -197,20 +195,17 @@ class VettingPage(Page):
 
         self.ctx.run(service.list_screens, self.ctx.db, on_done=loaded, on_error=failed, parent=self)
         self._load_conditions()
-        if not self.editor.dirty and not self._editor_reloads:
+        # The form and the editor reload themselves after their own saves; other changes reload them here.
+        if not self.editor.dirty and not self.changed_only_by(self.editor, self.form):
             self.editor.reload()
-        self._editor_reloads = False
-        # After its own save the form reloads itself; after other changes (conditions, imports) it is reloaded here.
-        if self.form.detail is not None and not self.form.dirty and not self._form_reloads:
+        if self.form.detail is not None and not self.form.dirty and not self.changed_only_by(self.form):
             self.form.load(self.form.detail.id)
-        self._form_reloads = False
 
     def _form_changed(self) -> None:
         if self.form.detail is None:  # the screen was deleted
             self._shown_id = None
             self.form_stack.setCurrentWidget(self.placeholder)
-        self._form_reloads = True
-        self.ctx.notify("vetting")
+        self.notify("vetting", origin=self.form)
 
     def _load_conditions(self) -> None:
         self.ctx.run(service.list_conditions, self.ctx.db, open_only=self.open_only.isChecked(),
@@ -236,11 +231,9 @@ class VettingPage(Page):
         row = rows[0]
         if row.id == self._shown_id:
             return
-        if not self.confirm_leave():
-            with QSignalBlocker(self.table.selectionModel()):
-                self.table.select_id(self._shown_id)
-            return
-        self.open_screen(row.id)
+        with QSignalBlocker(self.table.selectionModel()):  # the shown screen stays chosen until it is left
+            self.table.select_id(self._shown_id)
+        self.leave(lambda: self.open_screen(row.id))
 
     def open_screen(self, screen_id: int) -> None:
         self._shown_id = screen_id
@@ -253,33 +246,33 @@ class VettingPage(Page):
         """Opens a screen ('vetting_screen'), one supplier's screens ('supplier') or a template ('checklist')."""
         if kind in ("vetting_screen", "screen"):
             self.tabs.setCurrentIndex(0)
-            self.open_screen(int(item_id))
+            self.leave(lambda: self.open_screen(int(item_id)))
         elif kind == "supplier":
             self.tabs.setCurrentIndex(0)
             self.show_supplier(int(item_id))
         elif kind in ("checklist", "checklist_template"):
             self.tabs.setCurrentIndex(2)
-            self.editor.reload(str(item_id))
+            self.leave(lambda: self.editor.reload(str(item_id)))
 
-    def confirm_leave(self) -> bool:
-        """Asks about unsaved answers or template edits before they are left behind."""
-        if not self.form.dirty and not self.editor.dirty:
-            return True
+    # -- unsaved answers and checklist edits -----------------------------------------------------------------------
+    def has_unsaved_changes(self) -> bool:
+        return self.form.dirty or self.editor.dirty
+
+    def unsaved_question(self) -> tuple[str, str]:
         what = "answers" if self.form.dirty else "checklist changes"
-        answer = ask_save_first(self, "Unsaved changes", f"Save the {what} before leaving?")
-        if answer == QMessageBox.StandardButton.Cancel:
-            return False
-        if answer == QMessageBox.StandardButton.Save:
-            if self.form.dirty:
-                self.form.save()
-            if self.editor.dirty:
-                self.editor.save()
-            return True
+        return "Unsaved changes", f"Save the {what} before leaving?"
+
+    def save_unsaved(self, then: Callable[[], None]) -> None:
+        def save_checklist() -> None:
+            self.editor.save(then=then) if self.editor.dirty else then()
+
+        self.form.save(then=save_checklist) if self.form.dirty else save_checklist()
+
+    def discard_unsaved(self) -> None:
         if self.form.dirty:
-            self.form._set_dirty(False)
+            self.form.discard()
         if self.editor.dirty:
-            self.editor._dirty = self.editor._question_dirty = False
-        return True
+            self.editor.discard()
 
     def new_screen(self) -> None:
         preset = ""
@@ -299,8 +292,7 @@ class VettingPage(Page):
     def start(self, template_key: str, *, supplier_code: Optional[str] = None, subject: str = "") -> None:
         def started(detail) -> None:
             self.open_screen(detail.id)
-            self._form_reloads = True
-            self.ctx.notify("vetting")
+            self.notify("vetting", origin=self.form)
 
         self.ctx.run(service.start_screen, self.ctx.db, template_key, supplier_code=supplier_code or None,
                      subject=subject, on_done=started, parent=self)
@@ -312,8 +304,7 @@ class VettingPage(Page):
 
         def applied(screen_id: int) -> None:
             self.open_screen(screen_id)
-            self._form_reloads = True
-            self.ctx.notify("vetting")
+            self.notify("vetting", origin=self.form)
 
         run_import(self.ctx, self, path, None, on_applied=applied)
 
@@ -322,12 +313,12 @@ class VettingPage(Page):
         if not ids:
             return
 
+        # The screens and the open form show conditions too: the page reloads all of it.
         self.ctx.run(service.set_conditions_status, self.ctx.db, ids, status,
-                     on_done=lambda _r: self.ctx.notify("vetting"), parent=self)
+                     on_done=lambda _r: self.notify("vetting", origin=self.conditions_table), parent=self)
 
     def _template_saved(self, _info) -> None:
-        self._editor_reloads = True  # the editor reloads itself
-        self.ctx.notify("vetting")
+        self.notify("vetting", origin=self.editor)  # the editor reloads itself
 
     def focus_filter(self) -> None:
         self.tabs.setCurrentIndex(0)

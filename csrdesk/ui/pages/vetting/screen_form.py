@@ -190,6 +190,7 @@ class ScreenForm(QWidget):
         self.state: Optional[ScreenState] = None
         self._was_dirty = False
         self._default_reviewer = ""
+        self._gate: Optional[list[str]] = None
 
         # Who is screened, on one line whatever the fonts: shortened with … to the width it has (the whole name in
         # the tooltip); the checklist's title goes to the line under it.
@@ -396,6 +397,7 @@ class ScreenForm(QWidget):
         self.state = ScreenState(detail.template, detail.answers, decided=detail.decided,
                                  decision_date=detail.decision_date)
         self._default_reviewer = reviewer
+        self._gate = gate
         t = detail.template
         version_note = ""
         if detail.latest_version != t.version:
@@ -590,6 +592,11 @@ class ScreenForm(QWidget):
     def revert(self) -> None:
         if self.detail is not None:
             self.load(self.detail.id)
+
+    def discard(self) -> None:
+        """Throws the edits away at once: the screen as it was read."""
+        if self.detail is not None:
+            self.show_screen(self.detail, self._gate, self._default_reviewer)
 
     def record_decision(self) -> None:
         """Saves the answers still edited and records the decision, in one transaction on the worker."""
