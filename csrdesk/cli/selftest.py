@@ -234,10 +234,10 @@ def _vetting(ctx: Context) -> str:
 
     from csrdesk.services.suppliers import SupplierInput, approval_gate, create_supplier
     from csrdesk.services.vetting import (
-        decide_screen, export_for_supplier, import_questionnaire, list_templates,
+        decide_screen, export_for_supplier, import_questionnaire, list_checklists,
     )
 
-    assert len(list_templates(ctx.db)) >= 4, "the built-in checklists were not loaded"
+    assert len(list_checklists(ctx.db)) >= 4, "the built-in checklists were not loaded"
     create_supplier(ctx.db, SupplierInput(name="Self-test Vetting Factory", code="ST-VET"), status="vetting")
     screen_id, path = export_for_supplier(ctx.db, "ST-VET", "new_supplier_screening", ctx.folder / "vetting.xlsx")
     wb = load_workbook(path)

@@ -77,9 +77,9 @@ def register(sub) -> None:
 
 
 def templates(args) -> int:
-    from csrdesk.services.vetting import list_templates
+    from csrdesk.services.vetting import list_checklists
 
-    rows = list_templates(open_db(args), all_versions=args.all_versions)
+    rows = list_checklists(open_db(args), all_versions=args.all_versions)
     if args.json:
         emit_json([{"key": t.key, "title": t.title, "version": t.version, "title_zh": t.title_zh, "kind": t.kind,
                     "builtin": t.builtin, "questions": t.questions} for t in rows])

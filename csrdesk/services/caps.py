@@ -18,6 +18,7 @@ from csrdesk.domain.lifecycle import (
     CAP_TRANSITIONS, ITEM_TRANSITIONS, status_words,
 )
 from csrdesk.errors import NotFound, UserError
+from csrdesk.services.backup import before_bulk_change
 from csrdesk.services.history import record_change
 from csrdesk.storage.db import Database
 from csrdesk.storage.models import Assessment, Cap, CapItem, EvidenceFile, Finding, Supplier
@@ -238,7 +239,8 @@ def _set_item_status(s: Session, item: CapItem, target: ItemStatus, source: str,
 def change_item_status(db: Database, item_ids: Iterable[int], new_status: str, *, note: str = "",
                        verification_notes: Optional[str] = None, source: str = "app",
                        today: Optional[date] = None) -> int:
-    """Moves one item or many along the item lifecycle. All or nothing: one refused move refuses the batch."""
+    """Moves one item or many along the item lifecycle. All or nothing: one refused move refuses the batch. Moving
+    several items is a bulk change: the database is backed up first."""
     today = today or date.today()
     try:
         target = ItemStatus(status_words(new_status))
@@ -247,6 +249,8 @@ def change_item_status(db: Database, item_ids: Iterable[int], new_status: str, *
     ids = list(dict.fromkeys(item_ids))
     if not ids:
         raise UserError("No CAP items were chosen.")
+    if len(ids) > 1:
+        before_bulk_change(db, "cap-status")
     with db.transaction() as s:
         items = {i.id: i for i in s.scalars(select(CapItem).where(CapItem.id.in_(ids)).options(selectinload(CapItem.evidence)))}
         missing = [i for i in ids if i not in items]

@@ -365,6 +365,18 @@ def check_cap(db: Database, cap_id: int, progress: Optional[Progress] = None) ->
 # The guided entry
 # --------------------------------------------------------------------------------------------------------------------
 
+@dataclass(frozen=True)
+class GuidedEntry:
+    """What the guided root-cause entry opens with: the item's context and the user's name (for overrides)."""
+
+    context: "GuidedContext"
+    user_name: str
+
+
+def guided_entry(db: Database, item_id: int) -> GuidedEntry:
+    return GuidedEntry(guided_context(db, item_id), _user(db))
+
+
 def guided_context(db: Database, item_id: int) -> GuidedContext:
     """The finding and its requirements, the library's examples, the factory's earlier answers, the entry so far."""
     with db.reading() as s:

@@ -47,7 +47,9 @@ SCREEN_STATUSES = ("draft", "decided")
 # -- plain data handed to the UI and the command line ---------------------------------------------------------
 
 @dataclass(frozen=True)
-class TemplateInfo:
+class ChecklistInfo:
+    """One version of a vetting checklist (letter templates are services.letters.TemplateInfo)."""
+
     id: int
     key: str
     version: int
@@ -200,14 +202,14 @@ def _store_builtin(s: Session, template: Template) -> None:
 
 # -- templates ----------------------------------------------------------------------------------------------------
 
-def _info(row: ChecklistTemplate) -> TemplateInfo:
+def _info(row: ChecklistTemplate) -> ChecklistInfo:
     definition = row.definition or {}
     count = sum(len(sec.get("questions", [])) for sec in definition.get("sections", []) if isinstance(sec, dict))
-    return TemplateInfo(row.id, row.key, row.version, row.title, str(definition.get("title_zh", "")), row.kind,
+    return ChecklistInfo(row.id, row.key, row.version, row.title, str(definition.get("title_zh", "")), row.kind,
                         row.builtin, count, row.created_at)
 
 
-def list_templates(db: Database, *, all_versions: bool = False, kind: Optional[str] = None) -> list[TemplateInfo]:
+def list_checklists(db: Database, *, all_versions: bool = False, kind: Optional[str] = None) -> list[ChecklistInfo]:
     """The templates, newest version of each (or every version), by title."""
     with db.reading() as s:
         q = select(ChecklistTemplate)
@@ -239,7 +241,7 @@ def get_template(db: Database, key: str, version: Optional[int] = None) -> Templ
         return _row_template(_template_row(s, key, version))
 
 
-def template_versions(db: Database, key: str) -> list[TemplateInfo]:
+def checklist_versions(db: Database, key: str) -> list[ChecklistInfo]:
     with db.reading() as s:
         rows = _stored_versions(s, key)
         if not rows:
@@ -248,7 +250,7 @@ def template_versions(db: Database, key: str) -> list[TemplateInfo]:
 
 
 def save_template(db: Database, template: Template | Mapping[str, Any], *, source: str = "app",
-                  user: str = "") -> TemplateInfo:
+                  user: str = "") -> ChecklistInfo:
     """Saves an edited (or new) template as a new version; screens already filled keep their own version."""
     try:
         checked = parse_template(template if isinstance(template, Mapping) else template_to_dict(template))
@@ -388,14 +390,14 @@ def screen_to_edit(db: Database, screen_id: int) -> ScreenToEdit:
 class ScreenChoices:
     """What a new screen can be started with: the checklists, and the suppliers it can be for."""
 
-    templates: list[TemplateInfo]
+    templates: list[ChecklistInfo]
     suppliers: list
 
 
 def screen_choices(db: Database) -> ScreenChoices:
     from csrdesk.services.suppliers import list_suppliers
 
-    return ScreenChoices(list_templates(db), list_suppliers(db))
+    return ScreenChoices(list_checklists(db), list_suppliers(db))
 
 
 def list_screens(db: Database, supplier_code: Optional[str] = None, *, kind: Optional[str] = None) -> list[ScreenRow]:

@@ -14,8 +14,8 @@ from csrdesk.services.settings import load_preferences, save_preferences
 from csrdesk.services.suppliers import approval_gate, change_status, supplier_detail
 from csrdesk.services.vetting import (
     AnswerInput, ConditionInput, decide_screen, delete_screen, ensure_checklists, get_template, list_conditions,
-    list_screens, list_templates, reopen_screen, save_and_decide, save_answers, save_template, screen_detail,
-    screen_summary, set_condition_status, set_conditions_status, start_screen, template_versions, vetting_letter_context,
+    list_screens, list_checklists, reopen_screen, save_and_decide, save_answers, save_template, screen_detail,
+    screen_summary, set_condition_status, set_conditions_status, start_screen, checklist_versions, vetting_letter_context,
 )
 from csrdesk.storage.models import ChecklistTemplate
 
@@ -56,7 +56,7 @@ def pre_production(db, severity=None, code="CN-0001"):
 
 def test_builtin_templates_are_loaded_once_and_cheaply(db):
     """The four shipped checklists are there after opening a workspace; a second start loads nothing."""
-    keys = {t.key: t for t in list_templates(db)}
+    keys = {t.key: t for t in list_checklists(db)}
     assert set(keys) == {SCREENING, "pre_production_readiness", "consultant_vetting", "responsible_exit"}
     assert all(t.version == 1 and t.builtin for t in keys.values())
     assert keys["consultant_vetting"].kind == "consultant" and keys["responsible_exit"].kind == "exit"
@@ -73,7 +73,7 @@ def test_saving_a_template_makes_a_new_version_and_old_screens_keep_theirs(db, s
                                                   text_zh="是否有反贿赂政策？", weight=2))
     info = save_template(db, edited)
     assert info.version == 2 and not info.builtin
-    assert [v.version for v in template_versions(db, SCREENING)] == [2, 1]
+    assert [v.version for v in checklist_versions(db, SCREENING)] == [2, 1]
     new_screen = start_screen(db, SCREENING, supplier_code="CN-0001")
     assert new_screen.template.version == 2 and "anti_bribery" in {q.id for q in new_screen.template.questions()}
     kept = screen_detail(db, old_screen.id)
@@ -95,7 +95,7 @@ def test_a_broken_template_is_refused_and_nothing_saved(db):
     data["sections"][0]["questions"][0]["type"] = "slider"
     with pytest.raises(UserError, match="type 'slider' is unknown"):
         save_template(db, data)
-    assert [v.version for v in template_versions(db, SCREENING)] == [1]
+    assert [v.version for v in checklist_versions(db, SCREENING)] == [1]
 
 
 def test_answers_give_a_live_score_and_a_suggested_decision(db, supplier):

@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 
 from csrdesk.services.assessments import AssessmentInput, record_assessment
 from csrdesk.services.vetting import (
-    AnswerInput, get_template, list_screens, save_answers, screen_detail, start_screen, template_versions,
+    AnswerInput, get_template, list_screens, save_answers, screen_detail, start_screen, checklist_versions,
 )
 from csrdesk.ui.pages.vetting import VettingPage
 
@@ -153,7 +153,7 @@ def test_template_editor_adds_moves_and_saves_a_new_version(qtbot, page, db):
     assert editor.save_button.isEnabled()
     qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "version 2" in editor.status.text() and not page.ctx.busy)
-    assert [v.version for v in template_versions(db, SCREENING)] == [2, 1]
+    assert [v.version for v in checklist_versions(db, SCREENING)] == [2, 1]
     saved = get_template(db, SCREENING)
     q = saved.question(qid)
     assert (q.text_zh, q.weight, q.knockout_answer) == ("是否有反贿赂政策？", 2, "no")

@@ -32,7 +32,6 @@ from csrdesk.ui.widgets.reasons_panel import ReasonsPanel
 
 log = logging.getLogger(__name__)
 
-REFRESH_TOPICS = {"assessments", "suppliers", "library", "caps", "all"}
 COMMON_STANDARDS = ("SMETA 6.1", "amfori BSCI", "SLCP", "WRAP", "SA8000", "ICTI Ethical Toy Program", "Brand code")
 PREVIEW_DELAY_MS = 40
 
@@ -860,8 +859,7 @@ class AssessmentsPage(Page):
     """Every assessment, newest first, with filters; the editor beside the list."""
 
     title = "Assessments"
-    topics = tuple(REFRESH_TOPICS)
-    navigate_requested = Signal(str, object)
+    topics = ("assessments", "suppliers", "library", "caps")
 
     def __init__(self, ctx, parent: Optional[QWidget] = None) -> None:
         super().__init__(ctx, parent)  # read when first shown, so starting the window stays quick

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Callable, Iterable, Optional
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QMessageBox, QPushButton, QVBoxLayout, QWidget
 
 from csrdesk.ui.context import AppContext, Change
@@ -19,7 +19,8 @@ class Page(QWidget):
     """
 
     title = ""
-    topics: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()  # besides "all", which every page answers
+    navigate_requested = Signal(str, object)  # (kind, id): open an item wherever it lives
 
     def __init__(self, ctx: AppContext, parent: Optional[QWidget] = None) -> None:
         super().__init__(parent)

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, Callable, Optional, Sequence
 
 from PySide6.QtCore import QDate, QModelIndex, QSignalBlocker, Qt, Signal
-from PySide6.QtGui import QColor, QKeySequence, QShortcut
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QComboBox, QCompleter, QDateEdit, QFormLayout, QFrame, QHBoxLayout, QInputDialog, QLabel, QLineEdit, QMenu,
     QMessageBox, QPlainTextEdit, QPushButton, QScrollArea, QSplitter, QTabWidget, QToolButton, QVBoxLayout, QWidget,
@@ -19,13 +19,11 @@ from csrdesk.domain.caps import DUE_SOON_DAYS, days_overdue, due_soon_window, is
 from csrdesk.domain.lifecycle import ITEM_TRANSITIONS, ItemStatus
 from csrdesk.services import caps as cap_service
 from csrdesk.services import library
-from csrdesk.services.backup import before_bulk_change
 from csrdesk.services.caps import CapDetail, CapItemDetail, CapItemRow
 from csrdesk.errors import UserError
 from csrdesk.ui import theme
 from csrdesk.ui.pages.base import Page, page_header
 from csrdesk.ui.tables import Column, FilterBox, RowTableModel, TableView, build_search_texts, count_text
-from csrdesk.ui.widgets.buttons import primary_button
 from csrdesk.ui.widgets.evidence_list import EvidenceList
 from csrdesk.ui.widgets.findings_grid import SEVERITY_COLOURS
 from csrdesk.ui.widgets.rating_badge import RatingBadge
@@ -33,7 +31,6 @@ from csrdesk.ui.widgets.record_form import RecordFormMixin
 
 log = logging.getLogger(__name__)
 
-REFRESH_TOPICS = {"caps", "assessments", "suppliers", "library", "verification", "all"}
 SHOW_OPEN, SHOW_OVERDUE, SHOW_DUE_SOON, SHOW_ALL = "open", "overdue", "due soon", "all"
 NO_DATE = QDate(2000, 1, 1)  # the planned-date box shows "not set" at its minimum
 _OVERDUE = QColor(theme.OVERDUE)
@@ -253,24 +250,9 @@ class ItemPanel(RecordFormMixin, QWidget):
         c_layout.addStretch(1)
         self.tabs.addTab(cap, "CAP")
 
-        buttons = QHBoxLayout()
-        self.message = QLabel("")
-        self.message.setWordWrap(True)
-        self.revert_button = QPushButton("Revert")
-        self.save_button = primary_button("Save item")
-        self.save_button.setToolTip("Save the factory's answer and the notes (Ctrl+S)")
-        buttons.addWidget(self.message, 1)
-        buttons.addWidget(self.revert_button)
-        buttons.addWidget(self.save_button)
-        layout.addLayout(buttons)
-
-        for edit in (self.root_cause, self.preventive, self.evidence_notes, self.verification_notes):
-            edit.textChanged.connect(self._edited)
-        self.leader.textChanged.connect(self._edited)
-        self.planned.dateChanged.connect(self._edited)
-        self.save_button.clicked.connect(self._save)
-        self.revert_button.clicked.connect(self.revert)
-        QShortcut(QKeySequence.StandardKey.Save, self, self._save, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        layout.addLayout(self.save_bar("Save item", "Save the factory's answer and the notes (Ctrl+S)"))
+        self.watch(self.root_cause, self.preventive, self.evidence_notes, self.verification_notes, self.leader,
+                   self.planned)
         self.show_item(None, None)
 
     # --- showing -----------------------------------------------------------------------------------------------
@@ -418,8 +400,7 @@ class CapsPage(Page):
     """Every CAP item across suppliers, filtered in Python (52,000 rows filter in milliseconds), with the detail."""
 
     title = "CAPs"
-    topics = tuple(REFRESH_TOPICS)
-    navigate_requested = Signal(str, object)
+    topics = ("caps", "assessments", "suppliers", "library", "verification")
 
     def __init__(self, ctx, parent: Optional[QWidget] = None) -> None:
         super().__init__(ctx, parent)  # read when first shown, so starting the window stays quick
@@ -920,15 +901,8 @@ class CapsPage(Page):
                     return
         if len(ids) > 1 and not self.confirm_bulk(len(ids), target):
             return
-        db = self.ctx.db
-        today = self.today
-
-        def work():
-            if len(ids) > 1:
-                before_bulk_change(db, "cap-status")
-            return cap_service.change_item_status(db, ids, target, verification_notes=notes, today=today)
-
-        self.ctx.run(work, on_done=lambda n: self._status_changed(ids, target, n),
+        self.ctx.run(cap_service.change_item_status, self.ctx.db, ids, target, verification_notes=notes,
+                     today=self.today, on_done=lambda n: self._status_changed(ids, target, n),
                      on_error=self._status_failed, label=f"Moving {len(ids):,} items to {target}…", parent=self)
 
     def _status_changed(self, ids: list[int], target: str, count: int) -> None:

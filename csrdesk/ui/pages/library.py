@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Callable, Any, Optional, Sequence
 
 from PySide6.QtCore import QSignalBlocker, Qt, Signal
-from PySide6.QtGui import QColor, QKeySequence, QShortcut
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView, QCheckBox, QComboBox, QCompleter, QDialog, QDialogButtonBox, QFormLayout, QFrame, QGridLayout,
     QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMessageBox, QPlainTextEdit, QPushButton, QScrollArea, QSpinBox,
@@ -28,7 +28,6 @@ from csrdesk.ui.widgets.record_form import RecordFormMixin
 
 log = logging.getLogger(__name__)
 
-REFRESH_TOPICS = {"library", "all"}
 SEVERITIES = tuple(Severity)
 _SEVERITY_QCOLOURS = {k: QColor(v) for k, v in SEVERITY_COLOURS.items()}
 
@@ -148,27 +147,10 @@ class TypeEditor(RecordFormMixin, QWidget):
         scroll.setWidget(form_widget)
         self.form_scroll = scroll
         outer.addWidget(scroll, 1)
-        buttons = QHBoxLayout()
-        self.message = QLabel("")
-        self.message.setWordWrap(True)
-        self.revert_button = QPushButton("Revert")
-        self.save_button = primary_button("Save type")
-        self.save_button.setToolTip("Save the finding type (Ctrl+S)")
-        buttons.addWidget(self.message, 1)
-        buttons.addWidget(self.revert_button)
-        buttons.addWidget(self.save_button)
-        outer.addLayout(buttons)
-        for w in (self.title, self.title_zh, self.legal_topic):
-            w.textChanged.connect(self._edited)
-        for w in (self.description, self.code_requirement, self.remediation, self.root_causes, self.preventive):
-            w.textChanged.connect(self._edited)
-        self.category.currentIndexChanged.connect(self._edited)
-        self.severity.currentIndexChanged.connect(self._edited)
-        self.days.valueChanged.connect(self._edited)
-        self.victim.toggled.connect(self._edited)
-        self.save_button.clicked.connect(self._save)
-        self.revert_button.clicked.connect(self.revert)
-        QShortcut(QKeySequence.StandardKey.Save, self, self._save, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        outer.addLayout(self.save_bar("Save type", "Save the finding type (Ctrl+S)"))
+        self.watch(self.title, self.title_zh, self.legal_topic, self.description, self.code_requirement,
+                   self.remediation, self.root_causes, self.preventive, self.category, self.severity, self.days,
+                   self.victim)
         self.show_type(None)
 
     def set_categories(self, categories: Sequence[tuple[str, str]]) -> None:
@@ -580,8 +562,7 @@ class LibraryPage(Page):
     """The finding library and the scoring matrix."""
 
     title = "Library"
-    topics = tuple(REFRESH_TOPICS)
-    navigate_requested = Signal(str, object)
+    topics = ("library",)
 
     def __init__(self, ctx, parent: Optional[QWidget] = None) -> None:
         super().__init__(ctx, parent)  # read when first shown, so starting the window stays quick

@@ -1,7 +1,8 @@
 """What the forms editing one saved record share: which fields changed, the unsaved mark, revert and messages.
 
-Used by the CAP item panel (CAPs page) and the finding type editor (Library page). A form using the mixin has
-`save_button`, `revert_button`, `message` (a QLabel) and `_loading`, and says what it shows through three methods:
+Used by the CAP item panel (CAPs page) and the finding type editor (Library page). A form using the mixin builds
+its message line with Revert and Save through `save_bar()`, watches its fields with `watch()`, has `_loading` and a
+`_save()` method, and says what it shows through three methods:
 `form_values()` (the widgets now), `saved_values()` (the record as shown; None when nothing is shown) and
 `show_saved()` (fill the widgets from the record again).
 """
@@ -9,7 +10,15 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractButton, QComboBox, QDateEdit, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QSpinBox,
+    QTextEdit,
+)
+
 from csrdesk.ui import theme
+from csrdesk.ui.widgets.buttons import primary_button
 
 UNSAVED_MARK = "● Unsaved changes"
 
@@ -28,6 +37,43 @@ class RecordFormMixin:
 
     def show_saved(self) -> None:  # pragma: no cover - every form overrides it
         raise NotImplementedError
+
+    def _save(self) -> None:  # pragma: no cover - every form overrides it
+        raise NotImplementedError
+
+    # -- building ------------------------------------------------------------------------------------------------------
+    def save_bar(self, save_text: str, tooltip: str) -> QHBoxLayout:
+        """The message line with Revert and Save beside it, wired to revert() and _save(); Ctrl+S saves too."""
+        bar = QHBoxLayout()
+        self.message = QLabel("")
+        self.message.setWordWrap(True)
+        self.revert_button = QPushButton("Revert")
+        self.save_button = primary_button(save_text)
+        self.save_button.setToolTip(tooltip)
+        bar.addWidget(self.message, 1)
+        bar.addWidget(self.revert_button)
+        bar.addWidget(self.save_button)
+        self.save_button.clicked.connect(lambda: self._save())
+        self.revert_button.clicked.connect(lambda: self.revert())
+        QShortcut(QKeySequence.StandardKey.Save, self, lambda: self._save(),
+                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        return bar
+
+    def watch(self, *widgets) -> None:
+        """Re-checks the unsaved state whenever one of these fields changes."""
+        for w in widgets:
+            if isinstance(w, (QLineEdit, QPlainTextEdit, QTextEdit)):
+                w.textChanged.connect(self._edited)
+            elif isinstance(w, QComboBox):
+                w.currentIndexChanged.connect(self._edited)
+            elif isinstance(w, QDateEdit):
+                w.dateChanged.connect(self._edited)
+            elif isinstance(w, QSpinBox):
+                w.valueChanged.connect(self._edited)
+            elif isinstance(w, QAbstractButton):
+                w.toggled.connect(self._edited)
+            else:  # pragma: no cover - a field kind the forms do not use yet
+                raise TypeError(f"cannot watch {type(w).__name__}")
 
     # -- shared ----------------------------------------------------------------------------------------------------------
     def changes(self) -> dict[str, Any]:

@@ -729,17 +729,6 @@ class RootCauseWizard(QDialog):
         self.ctx.show_error(self, exc)
 
 
-def _load_for_wizard(db, item_id: int):
-    from csrdesk.services.settings import load_preferences
-
-    guided = review.guided_context(db, item_id)
-    try:
-        user = load_preferences(db).user_name
-    except Exception:  # the reviewer's name on an override is a nicety, never a reason to fail
-        user = ""
-    return guided, user
-
-
 def open_root_cause_wizard(ctx, item_id: int, parent: Optional[QWidget] = None,
                            on_saved: Optional[Callable[[object], None]] = None):
     """Loads the item's guided-entry context on the worker, then opens the wizard (window-modal).
@@ -748,9 +737,8 @@ def open_root_cause_wizard(ctx, item_id: int, parent: Optional[QWidget] = None,
     """
     task = None
 
-    def show(result) -> None:
-        guided, user = result
-        wizard = RootCauseWizard(ctx, guided, parent, user=user)
+    def show(entry: review.GuidedEntry) -> None:
+        wizard = RootCauseWizard(ctx, entry.context, parent, user=entry.user_name)
         wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         if on_saved is not None:
             wizard.saved_entry.connect(on_saved)
@@ -758,6 +746,6 @@ def open_root_cause_wizard(ctx, item_id: int, parent: Optional[QWidget] = None,
         if task is not None:
             task.wizard = wizard
 
-    task = ctx.run(_load_for_wizard, ctx.db, item_id, on_done=show, label="Opening the guided entry…",
+    task = ctx.run(review.guided_entry, ctx.db, item_id, on_done=show, label="Opening the guided entry…",
                    parent=parent)
     return task

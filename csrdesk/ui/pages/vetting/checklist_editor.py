@@ -219,7 +219,7 @@ class QuestionEditor(QWidget):
 class TemplateEditor(QWidget):
     """Edits a checklist: add, change, reorder and remove questions; saving stores a new version."""
 
-    saved = Signal(object)  # TemplateInfo
+    saved = Signal(object)  # ChecklistInfo
 
     def __init__(self, ctx, parent: Optional[QWidget] = None) -> None:
         super().__init__(parent)
@@ -353,7 +353,7 @@ class TemplateEditor(QWidget):
             if not self.dirty:
                 self._template_chosen()
 
-        self.ctx.run(service.list_templates, self.ctx.db, on_done=loaded, parent=self)
+        self.ctx.run(service.list_checklists, self.ctx.db, on_done=loaded, parent=self)
 
     def _template_chosen(self, *_args) -> None:
         key = self.template_combo.currentData()
