@@ -13,6 +13,8 @@ def register(sub) -> None:
     sp = sub.add_parser("suppliers", help="list, show, add, import suppliers and change their status")
     ssub = sp.add_subparsers(dest="action", metavar="ACTION", required=True)
     p = ssub.add_parser("list", help="every supplier with rating, open and overdue items")
+    p.add_argument("--blocked", action="store_true",
+                   help="only suppliers whose production is not allowed (Zero Tolerance or Denied)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=suppliers_list)
     p = ssub.add_parser("show", help="one supplier with its assessments and CAPs")
@@ -39,6 +41,14 @@ def register(sub) -> None:
     p.add_argument("--language", default="en", help="preferred language of letters and e-mails: en or zh")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=suppliers_contact)
+    p = ssub.add_parser("certification", help="record a certification (WRAP, SA8000, ICTI, amfori BSCI...)")
+    p.add_argument("code")
+    p.add_argument("--scheme", required=True)
+    p.add_argument("--issued", type=parse_date, required=True)
+    p.add_argument("--expires", type=parse_date, required=True)
+    p.add_argument("--reference", default="")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=suppliers_certification)
     p = ssub.add_parser("status", help="move a supplier along its lifecycle")
     p.add_argument("code")
     p.add_argument("status")
@@ -48,6 +58,8 @@ def register(sub) -> None:
     p = ssub.add_parser("import", help="import a supplier list (CSV or XLSX, Open Supply Hub format included)")
     p.add_argument("file", type=Path)
     p.add_argument("--dry-run", action="store_true", help="check and report, change nothing")
+    p.add_argument("--existing", action="store_true",
+                   help="the supplier base already in production: import as active (new suppliers are prospects)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=suppliers_import)
 
@@ -126,6 +138,9 @@ def _supplier_json(row) -> dict:
         "status": row.status, "rating": row.rating, "score": row.score,
         "last_assessment": row.last_assessment, "open_items": row.open_items,
         "overdue_items": row.overdue_items, "progress": row.progress,
+        "production_allowed": row.production_allowed, "production_block_reason": row.production_block_reason,
+        "rating_reason": row.rating_reason, "rated_by_certificate": row.rated_by_certificate,
+        "follow_up_due": row.follow_up_due, "propose_suspension": row.propose_suspension,
     }
 
 
@@ -133,12 +148,15 @@ def suppliers_list(args) -> int:
     from csrdesk.services.suppliers import list_suppliers
 
     rows = list_suppliers(open_db(args))
+    if args.blocked:
+        rows = [r for r in rows if not r.production_allowed]
     if args.json:
         emit_json([_supplier_json(r) for r in rows])
     else:
         for r in rows:
             print(f"{r.code:<10} {r.name[:40]:<40} {r.country[:14]:<14} {r.status:<22} "
-                  f"{(r.rating or '-'):<18} open {r.open_items:>4} overdue {r.overdue_items:>4}")
+                  f"{(r.rating or '-'):<18} open {r.open_items:>4} overdue {r.overdue_items:>4}"
+                  + ("  PRODUCTION NOT ALLOWED" if not r.production_allowed else ""))
         print(f"{len(rows)} supplier(s)")
     return 0
 
@@ -148,6 +166,7 @@ def supplier_show_json(d) -> dict:
     out.update({
         "id": d.row.id, "address": d.address, "type": d.supplier_type, "os_id": d.os_id,
         "sourcing_owner": d.sourcing_owner, "follow_up_due": d.follow_up_due,
+        "follow_up_met_by": d.row.follow_up_met_by,
         "contacts": [asdict(c) for c in d.contacts],
         "certifications": [asdict(c) for c in d.certifications],
         "assessments": [
@@ -174,6 +193,9 @@ def suppliers_show(args) -> int:
         r = d.row
         print(f"{r.code}  {r.name}  {r.local_name}".rstrip())
         print(f"{r.country}  status: {r.status}  rating: {r.rating or '-'} ({r.score if r.score is not None else '-'})")
+        print(f"  {r.rating_reason}")
+        if not r.production_allowed:
+            print(f"  {r.production_block_reason}")
         print(f"open items {r.open_items}, overdue {r.overdue_items}, progress {r.progress if r.progress is not None else '-'}")
         if d.follow_up_due:
             print(f"follow-up assessment due {d.follow_up_due}")
@@ -217,6 +239,18 @@ def suppliers_contact(args) -> int:
     return 0
 
 
+def suppliers_certification(args) -> int:
+    from csrdesk.services.suppliers import CertificationInput, add_certification
+
+    d = add_certification(open_db(args), args.code, CertificationInput(args.scheme, args.reference, args.issued,
+                                                                        args.expires), source="command line")
+    if args.json:
+        emit_json(supplier_show_json(d))
+    else:
+        print(f"{d.row.code}: {args.scheme} recorded; rating {d.row.rating or 'not assessed'} ({d.row.rating_reason})")
+    return 0
+
+
 def suppliers_status(args) -> int:
     from csrdesk.services.suppliers import change_status
 
@@ -231,7 +265,7 @@ def suppliers_status(args) -> int:
 def suppliers_import(args) -> int:
     from csrdesk.services.supplier_import import import_suppliers
 
-    report = import_suppliers(open_db(args), args.file, dry_run=args.dry_run)
+    report = import_suppliers(open_db(args), args.file, dry_run=args.dry_run, existing=args.existing)
     if args.json:
         emit_json(report.to_json())
     else:
@@ -244,7 +278,7 @@ def assessment_json(d) -> dict:
         "id": d.id, "supplier": d.supplier_code, "supplier_name": d.supplier_name, "date": d.date,
         "type": d.assessment_type, "audit_firm": d.audit_firm, "auditor": d.auditor, "standard": d.standard,
         "denied": d.denied, "score": d.score, "rating": d.rating, "reasons": list(d.reasons),
-        "cap_id": d.cap_id, "follow_up_due": d.follow_up_due,
+        "cap_id": d.cap_id, "follow_up_due": d.follow_up_due, "messages": list(d.messages),
         "findings": [
             {"id": f.id, "category": f.category, "violation_type": f.violation_type, "title": f.title,
              "severity": f.severity, "points": f.points, "repeat": f.repeat}
@@ -267,6 +301,8 @@ def assessments_import(args) -> int:
         emit_json(assessment_json(d))
     else:
         print(f"assessment {d.id}: score {d.score}, {d.rating}; CAP {d.cap_id or '-'}")
+        for message in d.messages:
+            print(f"  note: {message}")
         for reason in d.reasons:
             print(f"  {reason}")
     return 0

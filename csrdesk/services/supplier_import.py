@@ -91,6 +91,7 @@ class SupplierImportReport:
     file: str
     dry_run: bool
     rows: int = 0
+    existing: bool = False  # imported as suppliers already in production (active), not as prospects
     created: list[CreatedSupplier] = field(default_factory=list)
     duplicates: list[DuplicateRow] = field(default_factory=list)
     skipped: list[SkippedRow] = field(default_factory=list)
@@ -104,6 +105,7 @@ class SupplierImportReport:
             "file": self.file,
             "dry_run": self.dry_run,
             "rows": self.rows,
+            "status": "active" if self.existing else "prospect",
             "created": [{"code": c.code, "name": c.name, "country": c.country, "row": c.row} for c in self.created],
             "duplicates": [
                 {"row": d.row, "name": d.name, "kind": d.kind, "reason": d.reason,
@@ -123,6 +125,8 @@ class SupplierImportReport:
 
     def summary(self) -> str:
         verb = "would be created" if self.dry_run else "created"
+        if self.existing:
+            verb += " as active (in production before csrdesk)"
         lines = [f"{self.file}: {self.rows} row(s); {len(self.created)} supplier(s) {verb}, "
                  f"{len(self.duplicates)} duplicate(s) not created, {len(self.skipped)} row(s) skipped."]
         if self.dry_run:
@@ -305,9 +309,15 @@ def _plan(s: Session, table: Table, dry_run: bool, progress: Progress) -> _Plan:
     return _Plan(report, to_create)
 
 
+EXISTING_NOTE = "in production before csrdesk: imported as an existing supplier (the approval gate is for new ones)"
+
+
 def import_suppliers(db: Database, path: Path, dry_run: bool = False,
-                     progress: Optional[Progress] = None) -> SupplierImportReport:
+                     progress: Optional[Progress] = None, *, existing: bool = False) -> SupplierImportReport:
     """Imports a supplier list (CSV or XLSX; the Open Supply Hub list format and common headers).
+
+    New suppliers come in as prospects, to be vetted and approved. With `existing`, the list is the supplier base
+    already in production when the program starts: they come in as active, and their history says so.
 
     Duplicates and near-duplicates, in the database or earlier in the file, are reported and not created; rows
     that cannot be used are reported with their reason. Everything is written in one transaction after a backup;
@@ -320,25 +330,28 @@ def import_suppliers(db: Database, path: Path, dry_run: bool = False,
         raise UserError(f"{table.source} has a header row but no supplier rows.")
     with db.reading() as s:
         plan = _plan(s, table, dry_run, progress)
+    plan.report.existing = existing
     if dry_run or not plan.to_create:
         return plan.report
     backup = before_bulk_change(db, "supplier-import")
     source = f"import {table.source}"
+    status = "active" if existing else "prospect"
     with db.transaction() as s:
         plan = _plan(s, table, dry_run, progress)  # again, inside the transaction, in case the database moved on
+        plan.report.existing = existing
         created = []
         total = len(plan.to_create)
         for i, (_, code, data) in enumerate(plan.to_create):
             if i % 25 == 0:
                 progress.step(i, total, f"Creating suppliers ({i} of {total})")
-            supplier = Supplier(code=code, status="prospect")
+            supplier = Supplier(code=code, status=status)
             s.add(supplier)
             apply_supplier_input(s, supplier, data)
             created.append(supplier)
         s.flush()
         for supplier in created:
-            record_change(s, "supplier", supplier.id, "status", None, "prospect", supplier_id=supplier.id,
-                          source=source)
+            record_change(s, "supplier", supplier.id, "status", None, status, supplier_id=supplier.id,
+                          source=source, note=EXISTING_NOTE if existing else "")
         progress.step(total, total, f"Created {total} supplier(s)")
     plan.report.backup = backup
     return plan.report

@@ -283,6 +283,27 @@ def update_supplier(db: Database, code: str, data: SupplierInput, *, source: str
     return supplier_detail(db, supplier_id)
 
 
+def add_certification(db: Database, code: str, cert: CertificationInput, *, source: str = "app") -> SupplierDetail:
+    """Records one certification of a supplier (the others are kept). A recognised one (WRAP, SA8000, ICTI, amfori
+    BSCI) can stand in for an assessment in the supplier's current rating (domain.ratings)."""
+    if not _clean(cert.scheme):
+        raise UserError("A certification needs its scheme (WRAP, SA8000, ICTI, amfori BSCI...).")
+    if cert.issued and cert.expires and cert.expires < cert.issued:
+        raise UserError(f"The {cert.scheme} certification expires before it was issued.")
+    if len(_clean(cert.scheme)) > 60 or len(_clean(cert.reference)) > 120:
+        raise UserError("The scheme may have 60 characters and the reference 120.")
+    with db.transaction() as s:
+        supplier = _get(s, code)
+        before = _certificate_texts(supplier)
+        supplier.certifications.append(Certification(scheme=_clean(cert.scheme), reference=_clean(cert.reference),
+                                                     issued=cert.issued, expires=cert.expires))
+        s.flush()
+        record_change(s, "supplier", supplier.id, "certifications", "; ".join(before) or None,
+                      "; ".join(_certificate_texts(supplier)), supplier_id=supplier.id, source=source)
+        supplier_id = supplier.id
+    return supplier_detail(db, supplier_id)
+
+
 def _certificate_texts(supplier: Supplier) -> list[str]:
     return sorted(f"{c.scheme} issued {c.issued or '?'} expires {c.expires or 'never'}" for c in supplier.certifications)
 

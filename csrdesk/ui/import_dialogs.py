@@ -66,7 +66,7 @@ class ReportDialog(QDialog):
     """Shows what an import found (or did); with `confirm_text`, offers to go ahead."""
 
     def __init__(self, title: str, intro: str, report_text: str, confirm_text: str = "",
-                 parent: Optional[QWidget] = None) -> None:
+                 parent: Optional[QWidget] = None, option_text: str = "", option_tip: str = "") -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
         self.setMinimumSize(560, 420)
@@ -74,6 +74,10 @@ class ReportDialog(QDialog):
         label.setWordWrap(True)
         self.text = QPlainTextEdit(report_text)
         self.text.setReadOnly(True)
+        self.option: Optional[QCheckBox] = None
+        if option_text:
+            self.option = QCheckBox(option_text)
+            self.option.setToolTip(option_tip)
         buttons = QDialogButtonBox()
         if confirm_text:
             go = buttons.addButton(confirm_text, QDialogButtonBox.ButtonRole.AcceptRole)
@@ -86,8 +90,14 @@ class ReportDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(label)
         layout.addWidget(self.text, 1)
+        if self.option is not None:
+            layout.addWidget(self.option)
         layout.addWidget(buttons)
         theme.decorate(self)
+
+    @property
+    def option_checked(self) -> bool:
+        return self.option is not None and self.option.isChecked()
 
 
 def import_suppliers_flow(ctx: AppContext, parent: QWidget, path: Optional[str] = None) -> None:
@@ -99,11 +109,16 @@ def import_suppliers_flow(ctx: AppContext, parent: QWidget, path: Optional[str] 
     fn = supplier_import.import_suppliers
 
     def checked(report) -> None:
-        dialog = ReportDialog("Import suppliers", f"Checked {Path(path).name}. Nothing has been changed yet; "
-                              "this is what the import would do:", describe_report(report), "Import", parent)
+        dialog = ReportDialog(
+            "Import suppliers", f"Checked {Path(path).name}. Nothing has been changed yet; this is what the import "
+            "would do:", describe_report(report), "Import", parent,
+            option_text="These suppliers are already in production: import them as active",
+            option_tip="For the supplier base you already buy from when you start with csrdesk. Left unticked, "
+                       "they come in as prospects, to be vetted and approved after a pre-production assessment.")
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.accepted.connect(lambda: ctx.run(fn, ctx.db, Path(path), dry_run=False, on_done=imported,
-                                                label="Importing suppliers…", cancellable=True, parent=parent))
+        dialog.accepted.connect(lambda: ctx.run(fn, ctx.db, Path(path), dry_run=False, existing=dialog.option_checked,
+                                                on_done=imported, label="Importing suppliers…", cancellable=True,
+                                                parent=parent))
         dialog.open()
 
     def imported(report) -> None:

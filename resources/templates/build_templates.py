@@ -576,7 +576,7 @@ def build_cap_letter(bilingual: bool) -> Path:
          "请指出导致问题的管理体系缺陷，而不是重复描述问题本身：“工人加班”不是超时加班的根本原因。"
          "跟踪表的说明页介绍了“5个为什么”分析法并提供了示例。"),
         ("Return the completed tracker to {{ respond.to_name or 'us' }}{% if respond.to_email %} "
-         "({{ respond.to_email }}){% endif %} by {{ respond.by or 'within 14 days of this letter' }}.",
+         "({{ respond.to_email }}){% endif %} {% if respond.by %}by {{ respond.by }}{% else %}within 14 days of this letter{% endif %}.",
          "请于{{ respond.by_zh or '本函发出后14天内' }}将填妥的跟踪表发送至{{ respond.to_name or '我司' }}"
          "{% if respond.to_email %}（{{ respond.to_email }}）{% endif %}。"),
         ("Send evidence of each correction (photos, records, training attendance lists, policies) by the item's "
@@ -686,7 +686,8 @@ def build_overdue_reminder() -> Path:
     L.heading("What we need from you")
     L.steps([
         ("Send the evidence of completion for each item above, or, where work is still under way, a revised plan "
-         "with a realistic date and the reason for the delay, by {{ respond.by or 'within 7 days of this letter' }}.",
+         "with a realistic date and the reason for the delay, {% if respond.by %}by {{ respond.by }}{% else %}within 7 days of "
+         "this letter{% endif %}.",
          None),
         ("Tell us who is responsible for each item if the project leader has changed.", None),
         ("Where a delay comes from a cause on our side, such as order changes or lead times, tell us: we want to "
@@ -744,7 +745,8 @@ def build_verification_result() -> Path:
     )
     L.heading("Next steps")
     L.text("Items done correctly are closed on our side once their evidence is filed. For items done with errors or "
-           "not done, please send a corrected plan and new evidence by {{ respond.by or 'within 30 days' }}, in the "
+           "not done, please send a corrected plan and new evidence {% if respond.by %}by {{ respond.by }}{% else %}within 30 "
+           "days{% endif %}, in the "
            "CAP tracker as before.")
     L.tag("{%p if verification.escalated %}")
     L.text([("Escalation. ", {"bold": True, "colour": RGBColor(0xC0, 0x00, 0x00)}),
