@@ -165,6 +165,10 @@ def ensure_checklists(db: Database) -> bool:
     for f in files:
         digest.update(f.name.encode("utf-8") + b"\0" + f.read_bytes() + b"\0")
     value = digest.hexdigest()
+    with db.reading() as s:  # most starts: nothing to load, and no write lock taken for it
+        marker = s.get(Setting, HASH_SETTING)
+        if marker is not None and marker.value == value:
+            return False
     with db.transaction() as s:
         marker = s.get(Setting, HASH_SETTING)
         if marker is not None and marker.value == value:
