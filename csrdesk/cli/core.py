@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from pathlib import Path
 
-from csrdesk.cli.common import CliError, emit_json, open_db, parse_date
+from csrdesk.cli.common import CliError, emit_json, open_db, parse_date, whole_number
 
 caps_actions = None  # the `caps` subcommand group, once register() ran
 
@@ -79,7 +79,7 @@ def register(sub) -> None:
     p.set_defaults(handler=caps_show)
     p = csub.add_parser("items", help="CAP items across suppliers")
     p.add_argument("--overdue", action="store_true")
-    p.add_argument("--due-within", type=int, metavar="DAYS")
+    p.add_argument("--due-within", type=whole_number(0, 36_500, "--due-within"), metavar="DAYS")
     p.add_argument("--supplier", metavar="CODE")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=caps_items)
@@ -103,8 +103,8 @@ def register(sub) -> None:
     p.set_defaults(handler=library_list)
 
     p = sub.add_parser("demo", help="fill the database with realistic, deterministic demo data")
-    p.add_argument("--suppliers", type=int, default=40)
-    p.add_argument("--findings-per-assessment", type=int, default=25)
+    p.add_argument("--suppliers", type=whole_number(1, 5_000, "--suppliers"), default=40)
+    p.add_argument("--findings-per-assessment", type=whole_number(0, 500, "--findings-per-assessment"), default=25)
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=demo)

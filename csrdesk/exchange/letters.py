@@ -31,6 +31,7 @@ DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.docu
 
 # A template's kind decides which context it gets; user templates are named after the kind they render.
 KINDS = ("cap_letter", "overdue_reminder", "verification_result", "vetting_decision", "email_cap")
+TEXT_KINDS = ("email_cap",)  # rendered as plain text; every other kind is a Word document
 
 
 class TemplateRefused(UserError):
@@ -184,6 +185,10 @@ def load_template(path: Path, kind: Optional[str] = None) -> TemplateFile:
         raise TemplateRefused(
             f"Template {path.name!r}: its name must start with one of {', '.join(KINDS)} so csrdesk knows what it is for."
         )
+    wants_text = kind in TEXT_KINDS
+    if wants_text == (path.suffix.lower() == ".docx"):
+        form = "a text file (.j2 or .txt)" if wants_text else "a Word document (.docx)"
+        raise TemplateRefused(f"Template {path.name!r}: a {kind.replace('_', ' ')} template must be {form}.")
     with _cache_lock:
         found = _loaded.get(path)
     if found is not None and found.version == version and found.kind == kind:

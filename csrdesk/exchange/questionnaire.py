@@ -430,7 +430,7 @@ def _int(text: str, what: str, name: str) -> int:
     except ValueError:
         raise QuestionnaireRefused(f"{name}: the questionnaire's {what} {text!r} is not a number; "
                                    "the file was altered.") from None
-    if not number.is_integer():
+    if not number.is_integer() or abs(number) > 2**53:  # past 2**53 a float is no exact whole number
         raise QuestionnaireRefused(f"{name}: the questionnaire's {what} is not a whole number; the file was altered.")
     return int(number)
 

@@ -137,7 +137,7 @@ def _int(text: str, what: str, name: str) -> int:
         number = float(text)
     except ValueError:
         raise TrackerRefused(f"{name}: the tracker's {what} {text!r} is not a number; the file was altered.") from None
-    if not number.is_integer():
+    if not number.is_integer() or abs(number) > 2**53:  # past 2**53 a float is no exact whole number
         raise TrackerRefused(f"{name}: the tracker's {what} {text!r} is not a whole number; the file was altered.")
     return int(number)
 

@@ -39,6 +39,9 @@ FINDING_COLUMNS: dict[str, tuple[str, ...]] = {
     "violation_type": ("violation type", "violation code", "finding code", "library key", "type key"),
     "points": ("points",),
 }
+# Far above any scoring matrix (zero tolerance is 800): a bigger number is a typo, and past 64 bits no database
+# column could hold it.
+MAX_POINTS = 1_000_000
 _MULTILINE_FINDING_FIELDS = ("description", "legal_requirement", "code_requirement", "suggested_remediation")
 _SEVERITY_HELP = "use minor, major, critical or zero tolerance"
 
@@ -159,8 +162,9 @@ def _finding_inputs(s: Session, table: Table, on: date) -> list[FindingInput]:
         points = None
         if row.get("points"):
             number = parse_number(row.get("points"))
-            if number is None or number < 0 or not float(number).is_integer():
-                problems.append(f"{where}: points {row.get('points')!r} is not a whole number of 0 or more")
+            if number is None or not 0 <= number <= MAX_POINTS or not float(number).is_integer():
+                problems.append(f"{where}: points {row.get('points')!r} is not a whole number from 0 to "
+                                f"{MAX_POINTS:,}")
                 continue
             points = int(number)
         category = ""
