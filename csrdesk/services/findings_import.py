@@ -14,6 +14,7 @@ from csrdesk.domain.scoring import Severity
 from csrdesk.errors import NotFound, UserError
 from csrdesk.exchange.tables import Table, header_key, parse_number, read_table
 from csrdesk.services.assessments import AssessmentDetail, AssessmentInput, FindingInput, record_assessment
+from csrdesk.services.backup import bulk_change
 from csrdesk.services.library import find_violation_type
 from csrdesk.storage.db import Database
 from csrdesk.storage.models import FindingCategory, Supplier, ViolationType
@@ -223,4 +224,7 @@ def import_assessment(
         auditor=auditor, standard=standard, denied=denied, notes=notes, findings=findings,
     )
     source = f"import {Path(path).name}" if path is not None else "import (access denied)"
-    return record_assessment(db, data, source=source)
+    if not findings:
+        return record_assessment(db, data, source=source)
+    with bulk_change(db, "assessment-import"):
+        return record_assessment(db, data, source=source)

@@ -14,7 +14,7 @@ from csrdesk.domain.matching import EMAIL, PLACEHOLDERS, DuplicateIndex, Duplica
 from csrdesk.errors import UserError
 from csrdesk.exchange.tables import Table, TableRow, header_key, parse_number, read_table
 from csrdesk.progress import NO_PROGRESS, Progress
-from csrdesk.services.backup import before_bulk_change
+from csrdesk.services.backup import bulk_change
 from csrdesk.services.history import record_change
 from csrdesk.services.suppliers import (
     SUPPLIER_TYPES, ContactInput, SupplierInput, apply_supplier_input, next_code, validate_supplier,
@@ -322,9 +322,8 @@ def import_suppliers(db: Database, path: Path, dry_run: bool = False,
         plan = _plan(s, table, dry_run, progress)
     if dry_run or not plan.to_create:
         return plan.report
-    backup = before_bulk_change(db, "supplier-import")
     source = f"import {table.source}"
-    with db.transaction() as s:
+    with bulk_change(db, "supplier-import") as backup, db.transaction() as s:
         plan = _plan(s, table, dry_run, progress)  # again, inside the transaction, in case the database moved on
         created = []
         total = len(plan.to_create)
