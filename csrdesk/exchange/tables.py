@@ -404,8 +404,10 @@ def _read_csv(path: Path, index, required_any, aliases, what, multiline) -> Tabl
             if i == header_index:
                 headers, header_number = cells, number
                 continue
+            if not any(c.strip() for c in cells):
+                continue  # blank lines are not rows: they do not count against MAX_ROWS
             body.append((number, cells))
-            if len(body) > MAX_ROWS + 1000:
+            if len(body) > MAX_ROWS:
                 raise TableError(f"{name} has more than {MAX_ROWS:,} rows; split it into smaller files.")
     except csv.Error as exc:
         raise TableError(f"{name} is not a well-formed CSV file ({exc}).") from None
@@ -418,6 +420,10 @@ def _read_csv(path: Path, index, required_any, aliases, what, multiline) -> Tabl
 
 def _csv_records(text: str, delimiter: str, *, limit: Optional[int] = None):
     """(record number, cells) pairs; the record number is the row Excel shows when it opens the file."""
+    # A cell may be as long as the file (a pasted report in a notes column); Python's default limit of 131,072
+    # characters made such a file "have no rows". Longer values are then judged by the field they go into.
+    if csv.field_size_limit() < MAX_FILE_BYTES:
+        csv.field_size_limit(MAX_FILE_BYTES)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
     for number, cells in enumerate(reader, start=1):
         yield number, cells
@@ -471,11 +477,15 @@ def _read_xlsx(path: Path, index, required_any, aliases, what, multiline) -> Tab
 
 
 def _sheet_rows(path: Path, ws, header_row: int, *, formulas: bool) -> list[tuple[int, list[object]]]:
+    """The rows under the header that hold something: blank rows (Excel keeps a formatted empty cell far down as
+    a row of its own) are dropped before the rows are counted against MAX_ROWS."""
     out = []
     with _reading_sheet(path, ws.title):
         for number, cells in enumerate(ws.iter_rows(min_row=header_row + 1, values_only=True), start=header_row + 1):
+            if all(c is None or (isinstance(c, str) and not c.strip()) for c in cells):
+                continue
             out.append((number, list(cells)))
-            if len(out) > MAX_ROWS + 1000:
+            if len(out) > MAX_ROWS:
                 raise TableError(f"{path.name} has more than {MAX_ROWS:,} rows; split it into smaller files.")
     return out
 
