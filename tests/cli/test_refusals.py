@@ -88,3 +88,34 @@ def test_fatal_qt_message_is_one_line_and_exit_2():
     done = subprocess.run([sys.executable, "-m", "csrdesk"], env=env, capture_output=True, text=True, timeout=60)
     assert done.returncode == 2
     assert "the window cannot start" in one_line(done.stderr)
+
+
+def test_library_warnings_never_reach_stderr(tmp_path):
+    """A workbook openpyxl warns about (a defined name for a sheet that is not there) imports with nothing on
+    stderr; the warning goes to the log. In a refusal, stderr still has only our one line."""
+    import zipfile
+
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.active.append(["Facility name", "Country"])
+    wb.active.append(["Golden Thread Garments", "China"])
+    plain = tmp_path / "plain.xlsx"
+    wb.save(plain)
+    odd = tmp_path / "odd.xlsx"
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(odd, "w") as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "xl/workbook.xml":
+                data = data.replace(b"</workbook>", b'<definedNames><definedName name="x" localSheetId="5">'
+                                                    b"Sheet!$A$1</definedName></definedNames></workbook>")
+            target.writestr(info.filename, data)
+    env = dict(os.environ)
+    database = str(tmp_path / "w.sqlite3")
+    done = subprocess.run([sys.executable, "-m", "csrdesk", "--db", database, "suppliers", "import", str(odd)],
+                          env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and done.stderr == "", done.stderr
+    done = subprocess.run([sys.executable, "-m", "csrdesk", "--db", database, "assessments", "import", str(odd),
+                           "--supplier", "NOPE", "--date", "2026-01-01", "--type", "periodic"],
+                          env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2 and "No supplier" in one_line(done.stderr)
