@@ -6,6 +6,8 @@ from pathlib import Path
 
 from csrdesk.cli.common import CliError, emit_json, open_db, parse_date, whole_number
 
+ENCODING_HELP = ("the text encoding of a CSV file (utf-8, utf-16, gb18030, big5, shift-jis, windows-1252, "
+                 "windows-1254, windows-1258...); without it csrdesk detects it and asks when unsure")
 caps_actions = None  # the `caps` subcommand group, once register() ran
 
 
@@ -48,6 +50,7 @@ def register(sub) -> None:
     p = ssub.add_parser("import", help="import a supplier list (CSV or XLSX, Open Supply Hub format included)")
     p.add_argument("file", type=Path)
     p.add_argument("--dry-run", action="store_true", help="check and report, change nothing")
+    p.add_argument("--encoding", metavar="NAME", help=ENCODING_HELP)
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=suppliers_import)
 
@@ -62,6 +65,7 @@ def register(sub) -> None:
     p.add_argument("--audit-firm", default="")
     p.add_argument("--auditor", default="")
     p.add_argument("--standard", default="")
+    p.add_argument("--encoding", metavar="NAME", help=ENCODING_HELP)
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=assessments_import)
     p = asub.add_parser("show", help="an assessment with its score, rating and reasons")
@@ -231,7 +235,7 @@ def suppliers_status(args) -> int:
 def suppliers_import(args) -> int:
     from csrdesk.services.supplier_import import import_suppliers
 
-    report = import_suppliers(open_db(args), args.file, dry_run=args.dry_run)
+    report = import_suppliers(open_db(args), args.file, dry_run=args.dry_run, encoding=args.encoding)
     if args.json:
         emit_json(report.to_json())
     else:
@@ -261,7 +265,7 @@ def assessments_import(args) -> int:
     d = import_assessment(
         open_db(args), None if args.file == "-" else Path(args.file), supplier_code=args.supplier, on=args.date,
         assessment_type=args.assessment_type, denied=args.denied, audit_firm=args.audit_firm,
-        auditor=args.auditor, standard=args.standard,
+        auditor=args.auditor, standard=args.standard, encoding=args.encoding,
     )
     if args.json:
         emit_json(assessment_json(d))

@@ -198,6 +198,7 @@ def import_assessment(
     audit_firm: str = "",
     auditor: str = "",
     standard: str = "",
+    encoding: Optional[str] = None,
 ) -> AssessmentDetail:
     """Records an assessment from an auditor's findings spreadsheet: findings, rating and draft CAP together.
 
@@ -215,7 +216,7 @@ def import_assessment(
         notes = "Access denied to the auditor."
     else:
         table = read_table(Path(path), FINDING_COLUMNS, required_any=("title", "description"),
-                           what="findings column", multiline=_MULTILINE_FINDING_FIELDS)
+                           what="findings column", multiline=_MULTILINE_FINDING_FIELDS, encoding=encoding)
         with db.reading() as s:
             findings = _finding_inputs(s, table, on)
         notes = f"Findings imported from {table.source} ({len(findings)} finding(s))."
