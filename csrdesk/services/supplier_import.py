@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from csrdesk.domain.countries import COUNTRY_BOXES, normalise_country
 from csrdesk.domain.matching import EMAIL, PLACEHOLDERS, DuplicateIndex, DuplicateMatch, Known
+from csrdesk.domain.text import language_code
 from csrdesk.errors import UserError
 from csrdesk.exchange.tables import Table, TableRow, header_key, parse_number, read_table
 from csrdesk.exchange.encodings import EncodingUnsure  # noqa: F401  (the window asks the user on it)
@@ -208,7 +209,9 @@ def _supplier_input(row: TableRow, table: Table, warn):
         warn(f"{email!r} is not an e-mail address; it was left out")
         email = ""
     if row.get("contact") or email or row.get("phone"):
-        language = (row.get("language") or _LANGUAGE_BY_COUNTRY.get(country, "en"))[:10].lower()
+        language = language_code(row.get("language")) or _LANGUAGE_BY_COUNTRY.get(country, "en")
+        if row.get("language") and language_code(row.get("language")) is None:
+            warn(f"language {row.get('language')!r} is not one csrdesk knows; {language} is used")
         contacts = [ContactInput(role="compliance contact", name=row.get("contact"), email=email,
                                  phone=row.get("phone"), language=language)]
     sector = row.get("sector")

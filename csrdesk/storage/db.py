@@ -16,7 +16,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from csrdesk import paths
-from csrdesk.errors import DatabaseError, NewerDatabaseError  # noqa: F401  (raised here, caught above)
+from csrdesk.errors import DatabaseError, NewerDatabaseError, UserError  # noqa: F401  (raised here, caught above)
 
 log = logging.getLogger(__name__)
 
@@ -396,6 +396,52 @@ class Database:
             except Exception:  # closing must never fail over statistics
                 log.debug("PRAGMA optimize failed", exc_info=True)
         self.engine.dispose()
+
+
+_FIELD_NAMES = {"suppliers": "supplier", "cap_items": "CAP item", "caps": "CAP", "contacts": "contact",
+                "findings": "finding", "assessments": "assessment", "certifications": "certification",
+                "violation_types": "violation type", "finding_categories": "finding category",
+                "vetting_answers": "vetting answer", "vetting_screens": "vetting screen",
+                "evidence_files": "evidence file", "change_history": "history note"}
+_text_columns: dict[type, list[tuple[str, Optional[int], str]]] = {}
+
+
+def _text_columns_of(cls: type) -> list[tuple[str, Optional[int], str]]:
+    """(attribute, maximum length or None, what the user calls it) for each text column of a mapped class."""
+    found = _text_columns.get(cls)
+    if found is None:
+        from sqlalchemy import String, inspect as inspect_mapper
+
+        found = []
+        mapper = inspect_mapper(cls)
+        for attr in mapper.column_attrs:
+            column = attr.columns[0]
+            if isinstance(column.type, String):  # Text is a String without a length
+                table = _FIELD_NAMES.get(column.table.name, column.table.name.rstrip("s").replace("_", " "))
+                found.append((attr.key, column.type.length, f"{table} {attr.key.replace('_', ' ')}"))
+        _text_columns[cls] = found
+    return found
+
+
+def _guard_text(session: Session, _context, _instances) -> None:
+    """Every text going into the database, whatever path it came by (window, command line, import, service):
+    control characters removed, and a value longer than its column refused naming the field (SQLite would store
+    it, PostgreSQL refuse it with SQL; the same rule on both)."""
+    from csrdesk.domain.text import remove_controls
+
+    for obj in list(session.new) + list(session.dirty):
+        for key, length, what in _text_columns_of(type(obj)):
+            value = obj.__dict__.get(key)
+            if not isinstance(value, str):
+                continue
+            cleaned = remove_controls(value)
+            if cleaned != value:
+                setattr(obj, key, cleaned)
+            if length is not None and len(cleaned) > length:
+                raise UserError(f"The {what} is too long ({len(cleaned):,} characters; at most {length:,}).")
+
+
+event.listen(Session, "before_flush", _guard_text)
 
 
 def _prepare_sqlite_file(path: Path, *, create_folder: bool) -> bool:
