@@ -117,6 +117,9 @@ def _remove(path: Path) -> None:
 FORMAT_ERRORS: tuple[type[BaseException], ...] = (
     zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, KeyError, IndexError, ValueError, TypeError,
     ParseError, NotImplementedError,
+    # openpyxl raises OSError("File contains no valid workbook part") for a workbook whose content types are
+    # damaged; only an OSError raised inside a reader package counts (see is_format_error)
+    OSError,
 )
 _library_errors: list[type[BaseException]] = []
 

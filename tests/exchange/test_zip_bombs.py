@@ -89,3 +89,14 @@ def test_a_tracker_with_a_shared_strings_bomb_is_refused_and_nothing_changes(db,
     with pytest.raises(UserError, match="zip bomb"):
         preview_tracker_import(db, path)
     assert dump(db) == before
+
+
+def test_damaged_content_types_are_a_damaged_file_not_a_bug(tmp_path, caplog):
+    """Found by the fuzz test: a workbook whose [Content_Types].xml names no workbook part made openpyxl raise
+    OSError, reported as a bug (exit 1); it is the file's fault and refused as damaged."""
+    path = _supplier_list(tmp_path / "list.xlsx")
+    with zipfile.ZipFile(path) as archive:
+        types = archive.read("[Content_Types].xml")
+    _rewrite(path, "[Content_Types].xml", types.replace(b"spreadsheetml.sheet.main+xml", b"spreadsheetml.nothing"))
+    with pytest.raises(TableError, match="damaged"):
+        read_table(path, COLUMNS, required_any=["name"])
