@@ -343,9 +343,21 @@ class Database:
         return database_trouble(exc, self.path)
 
     @contextmanager
-    def transaction(self) -> Iterator[Session]:
-        session: Session = self.sessions()
+    def _told_plainly(self) -> Iterator[None]:
+        """A busy, read-only or vanished database leaves as DatabaseError with the user's one line."""
         try:
+            yield
+        except Exception as exc:
+            trouble = self._translated(exc)
+            if trouble is None:
+                raise
+            log.info("database trouble: %s", exc)
+            raise trouble from None
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        with self._told_plainly():
+            session: Session = self.sessions()
             try:
                 if self.read_only:
                     raise DatabaseError(read_only_message(self.path))
@@ -357,12 +369,6 @@ class Database:
                 raise
             finally:
                 session.close()
-        except Exception as exc:
-            trouble = self._translated(exc)
-            if trouble is None:
-                raise
-            log.info("database trouble: %s", exc)
-            raise trouble from None
 
     def _write_options(self) -> dict:
         if self.engine.dialect.name == "postgresql":
@@ -373,19 +379,13 @@ class Database:
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
-        session: Session = self.sessions()
-        try:
+        with self._told_plainly():
+            session: Session = self.sessions()
             try:
                 yield session
             finally:
                 session.rollback()
                 session.close()
-        except Exception as exc:
-            trouble = self._translated(exc)
-            if trouble is None:
-                raise
-            log.info("database trouble: %s", exc)
-            raise trouble from None
 
     def dispose(self) -> None:
         if self.path is not None and not self.read_only:

@@ -3,24 +3,15 @@ from __future__ import annotations
 
 import sqlite3
 
-import pytest
 from PySide6.QtWidgets import QMessageBox
 
 import csrdesk.storage.db as dbmod
 from csrdesk.services.suppliers import SupplierInput, create_supplier
 from csrdesk.ui import errors as ui_errors
-from csrdesk.ui.context import AppContext
 
 
-@pytest.fixture
-def ctx(qtbot, ui_app, db):
-    context = AppContext(db)
-    yield context
-    context.cancel_all()
-    context.wait_idle()
 
-
-def test_a_busy_database_is_a_plain_warning_in_the_window(qtbot, ctx, db, monkeypatch):
+def test_a_busy_database_is_a_plain_warning_in_the_window(qtbot, work_ctx, db, monkeypatch):
     """Another csrdesk holds the write lock: saving shows 'busy in another csrdesk; try again', no bug dialog."""
     monkeypatch.setattr(dbmod, "BUSY_TIMEOUT_MS", 150)
     shown = []
@@ -29,7 +20,7 @@ def test_a_busy_database_is_a_plain_warning_in_the_window(qtbot, ctx, db, monkey
     holder = sqlite3.connect(db.path, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")
     try:
-        task = ctx.run(create_supplier, db, SupplierInput(name="Dhaka Knit Ltd", code="BD-0042", country="Bangladesh"))
+        task = work_ctx.run(create_supplier, db, SupplierInput(name="Dhaka Knit Ltd", code="BD-0042", country="Bangladesh"))
         qtbot.waitUntil(lambda: task.is_done, timeout=10000)
     finally:
         holder.rollback()
@@ -38,12 +29,12 @@ def test_a_busy_database_is_a_plain_warning_in_the_window(qtbot, ctx, db, monkey
     assert ui_errors.current_error_dialog() is None
 
 
-def test_a_read_only_database_is_a_plain_warning_in_the_window(qtbot, ctx, db, monkeypatch):
+def test_a_read_only_database_is_a_plain_warning_in_the_window(qtbot, work_ctx, db, monkeypatch):
     """A database opened read-only refuses a change with 'the database file is read-only'."""
     shown = []
     monkeypatch.setattr(QMessageBox, "warning", staticmethod(lambda parent, title, text, *a, **k: shown.append(text)))
     monkeypatch.setattr(db, "read_only", True)
-    task = ctx.run(create_supplier, db, SupplierInput(name="Dhaka Knit Ltd", code="BD-0043", country="Bangladesh"))
+    task = work_ctx.run(create_supplier, db, SupplierInput(name="Dhaka Knit Ltd", code="BD-0043", country="Bangladesh"))
     qtbot.waitUntil(lambda: task.is_done, timeout=10000)
     assert len(shown) == 1 and "database file is read-only" in shown[0]
     assert ui_errors.current_error_dialog() is None
