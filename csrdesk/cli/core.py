@@ -4,8 +4,10 @@ from __future__ import annotations
 from dataclasses import asdict
 from pathlib import Path
 
-from csrdesk.cli.common import CliError, emit_json, open_db, parse_date
+from csrdesk.cli.common import CliError, emit_json, open_db, parse_date, whole_number
 
+ENCODING_HELP = ("the text encoding of a CSV file (utf-8, utf-16, gb18030, big5, shift-jis, windows-1252, "
+                 "windows-1254, windows-1258...); without it csrdesk detects it and asks when unsure")
 caps_actions = None  # the `caps` subcommand group, once register() ran
 
 
@@ -60,6 +62,7 @@ def register(sub) -> None:
     p.add_argument("--dry-run", action="store_true", help="check and report, change nothing")
     p.add_argument("--existing", action="store_true",
                    help="the supplier base already in production: import as active (new suppliers are prospects)")
+    p.add_argument("--encoding", metavar="NAME", help=ENCODING_HELP)
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=suppliers_import)
 
@@ -74,6 +77,7 @@ def register(sub) -> None:
     p.add_argument("--audit-firm", default="")
     p.add_argument("--auditor", default="")
     p.add_argument("--standard", default="")
+    p.add_argument("--encoding", metavar="NAME", help=ENCODING_HELP)
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=assessments_import)
     p = asub.add_parser("show", help="an assessment with its score, rating and reasons")
@@ -91,7 +95,7 @@ def register(sub) -> None:
     p.set_defaults(handler=caps_show)
     p = csub.add_parser("items", help="CAP items across suppliers")
     p.add_argument("--overdue", action="store_true")
-    p.add_argument("--due-within", type=int, metavar="DAYS")
+    p.add_argument("--due-within", type=whole_number(0, 36_500, "--due-within"), metavar="DAYS")
     p.add_argument("--supplier", metavar="CODE")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=caps_items)
@@ -115,8 +119,8 @@ def register(sub) -> None:
     p.set_defaults(handler=library_list)
 
     p = sub.add_parser("demo", help="fill the database with realistic, deterministic demo data")
-    p.add_argument("--suppliers", type=int, default=40)
-    p.add_argument("--findings-per-assessment", type=int, default=25)
+    p.add_argument("--suppliers", type=whole_number(1, 5_000, "--suppliers"), default=40)
+    p.add_argument("--findings-per-assessment", type=whole_number(0, 500, "--findings-per-assessment"), default=25)
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=demo)
@@ -265,7 +269,8 @@ def suppliers_status(args) -> int:
 def suppliers_import(args) -> int:
     from csrdesk.services.supplier_import import import_suppliers
 
-    report = import_suppliers(open_db(args), args.file, dry_run=args.dry_run, existing=args.existing)
+    report = import_suppliers(open_db(args), args.file, dry_run=args.dry_run, encoding=args.encoding,
+                              existing=args.existing)
     if args.json:
         emit_json(report.to_json())
     else:
@@ -295,7 +300,7 @@ def assessments_import(args) -> int:
     d = import_assessment(
         open_db(args), None if args.file == "-" else Path(args.file), supplier_code=args.supplier, on=args.date,
         assessment_type=args.assessment_type, denied=args.denied, audit_firm=args.audit_firm,
-        auditor=args.auditor, standard=args.standard,
+        auditor=args.auditor, standard=args.standard, encoding=args.encoding,
     )
     if args.json:
         emit_json(assessment_json(d))

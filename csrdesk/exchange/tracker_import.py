@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Optional
 
+from csrdesk.domain.limits import implausible_date
 from csrdesk.exchange.dates import DateOrder, parse_date_text  # the one date parser of every import
 from csrdesk.exchange.files import open_untrusted_xlsx, reading_outside_file
 from csrdesk.exchange.tracker import (
@@ -137,7 +138,7 @@ def _int(text: str, what: str, name: str) -> int:
         number = float(text)
     except ValueError:
         raise TrackerRefused(f"{name}: the tracker's {what} {text!r} is not a number; the file was altered.") from None
-    if not number.is_integer():
+    if not number.is_integer() or abs(number) > 2**53:  # past 2**53 a float is no exact whole number
         raise TrackerRefused(f"{name}: the tracker's {what} {text!r} is not a whole number; the file was altered.")
     return int(number)
 
@@ -306,7 +307,7 @@ def _read_items(wb, name: str, exported: dict[int, dict[str, str]],
                 f"{name}: row {number} (item {item_id}) has {answers['planned_date']!r} as planned date, which is "
                 "not a date; type it as YYYY-MM-DD."
             ) from None
-        if planned is not None and not 2000 <= planned.year <= 2100:
+        if implausible_date(planned, "planned date"):
             raise TrackerRefused(f"{name}: row {number} (item {item_id}) has the planned date {planned.isoformat()}, "
                                  "which cannot be right.")
         if note:

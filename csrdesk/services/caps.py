@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from csrdesk import paths
 from csrdesk.domain.caps import days_overdue, due_date, is_overdue, item_start, progress_rate
+from csrdesk.domain.limits import implausible_date
 from csrdesk.domain.lifecycle import (
     CapFacts, CapStatus, ItemFacts, ItemStatus, TransitionRefused, check_cap_transition, check_item_transition,
     CAP_TRANSITIONS, ITEM_TRANSITIONS, status_words,
@@ -275,6 +276,10 @@ def update_item(db: Database, item_id: int, *, source: str = "app", **changes) -
             raise NotFound(f"No CAP item {item_id}.")
         if "planned_date" in changes and changes["planned_date"] is not None and not isinstance(changes["planned_date"], date):
             raise UserError("The planned date must be a date (YYYY-MM-DD).")
+        for name in ("planned_date", "due_date"):
+            problem = implausible_date(changes.get(name), name.replace("_", " "))
+            if problem:
+                raise UserError(problem)
         if "days_allowed" in changes:
             days = changes["days_allowed"]
             if not isinstance(days, int) or not 0 <= days <= 730:

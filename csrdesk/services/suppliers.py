@@ -17,6 +17,7 @@ from csrdesk.domain.scoring import normalise_scheme
 from csrdesk.domain.lifecycle import (
     ItemStatus, SupplierFacts, SupplierStatus, TransitionRefused, check_supplier_transition, status_words,
 )
+from csrdesk.domain.text import language_code
 from csrdesk.errors import NotFound, UserError
 from csrdesk.services.history import record_change
 from csrdesk.services.ratings import NOT_ASSESSED, standing, standings
@@ -188,6 +189,9 @@ def validate_supplier(data: SupplierInput) -> None:
     for c in data.contacts or []:
         if c.email and not _EMAIL.match(c.email.strip()):
             raise UserError(f"Contact {c.name or c.role}: {c.email!r} is not an e-mail address.")
+        if c.language and language_code(c.language) is None:
+            raise UserError(f"Contact {c.name or c.role}: {c.language!r} is not a language csrdesk knows; use a "
+                            "code such as en, zh, vi, tr, bn, es.")
     for cert in data.certifications or []:
         if not _clean(cert.scheme):
             raise UserError("A certification needs its scheme (WRAP, SA8000, ICTI, amfori BSCI...).")
@@ -210,7 +214,7 @@ def apply_supplier_input(s: Session, supplier: Supplier, data: SupplierInput) ->
         supplier.contacts.clear()
         for c in data.contacts:
             supplier.contacts.append(Contact(role=_clean(c.role) or "compliance contact", name=_clean(c.name),
-                                             email=c.email.strip(), phone=_clean(c.phone), language=c.language or "en"))
+                                             email=c.email.strip(), phone=_clean(c.phone), language=language_code(c.language) or "en"))
     if data.certifications is not None:
         supplier.certifications.clear()
         for c in data.certifications:

@@ -31,7 +31,7 @@ from csrdesk.exchange.tracker import (
     FACTORY_FIELDS, FACTORY_STATUSES, GuidanceExample, TrackerData, TrackerItem, canonical_text, write_tracker,
 )
 from csrdesk.exchange.tracker_import import ReturnedTracker, TrackerRefused, read_tracker
-from csrdesk.services.backup import before_bulk_change
+from csrdesk.services.backup import bulk_change
 from csrdesk.errors import NotFound, UserError
 from csrdesk.services.history import record_change
 from csrdesk.services.ratings import NOT_ASSESSED, standings
@@ -551,9 +551,8 @@ def apply_tracker_import(db: Database, path: Path | str, accept: Optional[set[in
         raise _refuse(problems)
     if not plan:
         return TrackerImportResult(preview, (), None, preview.cap_status)
-    backup = before_bulk_change(db, "tracker-import")
     applied: list[TrackerChange] = []
-    with db.transaction() as s:
+    with bulk_change(db, "tracker-import") as backup, db.transaction() as s:
         cap = _load_cap(s, tracker, expected_cap_id, expected_supplier)
         cmp = _compare(cap, tracker)  # again, inside the transaction: the app may have changed since the preview
         plan = _plan(cmp, accept)

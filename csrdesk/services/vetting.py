@@ -165,6 +165,10 @@ def ensure_checklists(db: Database) -> bool:
     for f in files:
         digest.update(f.name.encode("utf-8") + b"\0" + f.read_bytes() + b"\0")
     value = digest.hexdigest()
+    with db.reading() as s:  # most starts: nothing to load, and no write lock taken for it
+        marker = s.get(Setting, HASH_SETTING)
+        if marker is not None and marker.value == value:
+            return False
     with db.transaction() as s:
         marker = s.get(Setting, HASH_SETTING)
         if marker is not None and marker.value == value:
@@ -783,7 +787,7 @@ def import_questionnaire(db: Database, path: Path | str, *, screen_id: Optional[
     supplier is refused. Any refusal raises UserError with one line and changes nothing.
     """
     from csrdesk.exchange.questionnaire import QuestionnaireRefused, read_questionnaire
-    from csrdesk.services.backup import before_bulk_change
+    from csrdesk.services.backup import bulk_change
     from csrdesk.services.trackers import workspace_secret
 
     path = Path(path)
@@ -814,8 +818,7 @@ def import_questionnaire(db: Database, path: Path | str, *, screen_id: Optional[
         raise UserError(prefix + f"{problems[0]}{more}")
     if not changes:
         return result
-    backup = before_bulk_change(db, "questionnaire-import")
-    with db.transaction() as s:
+    with bulk_change(db, "questionnaire-import") as backup, db.transaction() as s:
         screen, template, _supplier, changes2, problems2, after2, _notes = _compare_returned(s, returned, name)
         if problems2 or [c.question_id for c in changes2] != [c.question_id for c in changes]:
             raise UserError(prefix + "the screen changed while the file was being read; import it again.")

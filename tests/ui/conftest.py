@@ -83,3 +83,14 @@ def pytest_runtest_teardown(item):
     if QCoreApplication.instance() is not None:
         QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     yield
+
+
+@pytest.fixture
+def work_ctx(qtbot, ui_app, db):
+    """An AppContext over the test's own database, with no window (dialogs and flows driven on their own)."""
+    from csrdesk.ui.context import AppContext
+
+    context = AppContext(db)
+    yield context
+    context.cancel_all()
+    context.wait_idle()

@@ -13,16 +13,12 @@ from csrdesk.exchange.tracker import COLUMN_INDEX, HEADER_ROW, ITEMS_SHEET
 from csrdesk.services import trackers
 from csrdesk.services.assessments import AssessmentInput, FindingInput, record_assessment
 from csrdesk.services.caps import cap_detail, change_cap_status, item_detail, update_item
-from csrdesk.ui.context import AppContext
 from csrdesk.ui.dialogs import tracker_import as dialogs
 
 
 @pytest.fixture
-def ctx(qtbot, ui_app, db):
-    context = AppContext(db)
-    yield context
-    context.cancel_all()
-    context.wait_idle()
+def ctx(work_ctx):
+    return work_ctx
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from csrdesk.domain.caps import DUE_SOON_DAYS, days_overdue, due_soon_window, is
 from csrdesk.domain.lifecycle import ITEM_TRANSITIONS, ItemStatus
 from csrdesk.services import caps as cap_service
 from csrdesk.services import library
-from csrdesk.services.backup import before_bulk_change
+from csrdesk.services.backup import bulk_change
 from csrdesk.services.caps import CapDetail, CapItemDetail, CapItemRow
 from csrdesk.errors import UserError
 from csrdesk.ui import theme
@@ -931,9 +931,10 @@ class CapsPage(QWidget):
         today = self.today
 
         def work():
-            if len(ids) > 1:
-                before_bulk_change(db, "cap-status")
-            return cap_service.change_item_status(db, ids, target, verification_notes=notes, today=today)
+            if len(ids) == 1:
+                return cap_service.change_item_status(db, ids, target, verification_notes=notes, today=today)
+            with bulk_change(db, "cap-status"):
+                return cap_service.change_item_status(db, ids, target, verification_notes=notes, today=today)
 
         self.ctx.run(work, on_done=lambda n: self._status_changed(ids, target, n),
                      on_error=self._status_failed, label=f"Moving {len(ids):,} items to {target}…", parent=self)
