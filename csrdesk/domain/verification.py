@@ -117,8 +117,8 @@ class ItemMove:
 def verdict_move(verdict: Verdict, current: ItemStatus | str, *, has_plan: bool, visit_date: date,
                  reopen_days: int = REOPEN_DUE_DAYS, note: str = "") -> ItemMove:
     """What a verdict does to an item: done correctly -> verified (dated the visit); done with errors and not done
-    -> back to the factory (action planned when it has a plan, else open) with a new due date and the verifier's
-    note; not checked -> nothing, but it needs a note saying why.
+    -> back to the factory (action planned when it has a plan, open when it has none or was open) with a new due
+    date and the verifier's note; not checked -> nothing, but it needs a note saying why.
 
     The visit judges the work on the ground, so an item moves straight to verified from any open status (the
     factory need not have marked evidence submitted first). A verified or closed item found undone is reopened.
@@ -135,7 +135,7 @@ def verdict_move(verdict: Verdict, current: ItemStatus | str, *, has_plan: bool,
         return ItemMove(ItemStatus.VERIFIED, verification_date=visit_date, note=note)
     if reopen_days < 0:
         raise VerdictError("the days allowed for an item sent back cannot be negative")
-    back = ItemStatus.ACTION_PLANNED if has_plan else ItemStatus.OPEN
+    back = ItemStatus.ACTION_PLANNED if has_plan and current is not ItemStatus.OPEN else ItemStatus.OPEN
     return ItemMove(None if current is back else back, due_date=visit_date + timedelta(days=int(reopen_days)),
                     note=note)
 

@@ -23,6 +23,8 @@ class Preferences:
     backup_retention: int = 20  # how many automatic backups to keep
     follow_up_days: int = 90
     require_vetting: bool = True
+    visit_due_days: int = 42  # the verification visit falls due this long after the CAP meeting
+    reopen_due_days: int = 30  # an item sent back at a visit is due again this long after it
 
 
 def load_preferences(db: Database) -> Preferences:
@@ -40,6 +42,10 @@ def save_preferences(db: Database, prefs: Preferences) -> Preferences:
         raise UserError("Backup retention must be a whole number from 1 to 1000.")
     if not isinstance(prefs.follow_up_days, int) or not 1 <= prefs.follow_up_days <= 730:
         raise UserError("Follow-up days must be a whole number from 1 to 730.")
+    if not isinstance(prefs.visit_due_days, int) or not 1 <= prefs.visit_due_days <= 365:
+        raise UserError("Days from the CAP meeting to the verification visit must be a whole number from 1 to 365.")
+    if not isinstance(prefs.reopen_due_days, int) or not 1 <= prefs.reopen_due_days <= 365:
+        raise UserError("Days allowed for items sent back at a visit must be a whole number from 1 to 365.")
     with db.transaction() as s:
         row = s.get(Setting, "preferences")
         if row is None:
