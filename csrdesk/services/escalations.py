@@ -60,7 +60,7 @@ class StepRecord:
     user: str
 
 
-def _current_steps(s: Session, supplier_id: Optional[int] = None) -> dict[int, tuple[EscalationStep, date]]:
+def current_steps(s: Session, supplier_id: Optional[int] = None) -> dict[int, tuple[EscalationStep, date]]:
     """Each supplier's latest step (a resolved escalation counts as none)."""
     q = select(EscalationRecord.supplier_id, EscalationRecord.step, EscalationRecord.date).order_by(
         EscalationRecord.supplier_id, EscalationRecord.date, EscalationRecord.id)
@@ -119,7 +119,7 @@ def escalation_list(db: Database, today: Optional[date] = None, *, prefs: Option
     if plan is None:
         plan = visit_plan(db, today, prefs=prefs, include_done=False)
     with db.reading() as s:
-        steps = _current_steps(s, supplier_id)
+        steps = current_steps(s, supplier_id)
         facts = _lag_facts(s, today, plan, supplier_id)
         wanted = set(steps) | {sid for sid, (f, _o) in facts.items() if lag_reasons(f)}
         if not wanted:
@@ -176,7 +176,7 @@ def escalate(db: Database, supplier_code: str, to: str, reason: str, *, on: Opti
         supplier = s.scalar(select(Supplier).where(Supplier.code == (supplier_code or "").strip()))
         if supplier is None:
             raise NotFound(f"No supplier with code {supplier_code!r}.")
-        current = _current_steps(s, supplier.id).get(supplier.id)
+        current = current_steps(s, supplier.id).get(supplier.id)
         try:
             check_step(current[0] if current else None, target, reason)
         except EscalationRefused as exc:

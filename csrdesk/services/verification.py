@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from statistics import median
-from typing import Any, Iterable, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Optional, Sequence
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from csrdesk.domain.lifecycle import CapStatus, ItemStatus
@@ -26,9 +26,6 @@ from csrdesk.domain.verification import (
     visit_progress_rate,
 )
 from csrdesk.errors import NotFound, UserError
-from csrdesk.exchange.visit_sheet import (
-    SheetItem, VisitSheetData, VisitSheetRefused, read_visit_sheet, write_visit_sheet,
-)
 from csrdesk.services.backup import before_bulk_change
 from csrdesk.services.history import record_change
 from csrdesk.services.settings import Preferences, load_preferences
@@ -36,6 +33,9 @@ from csrdesk.storage.db import Database
 from csrdesk.storage.models import (
     Assessment, Cap, CapItem, EvidenceFile, Finding, FindingCategory, Supplier, VerificationResult, VerificationVisit,
 )
+
+if TYPE_CHECKING:  # the sheet's module loads openpyxl, which the window loads only when a sheet is used
+    from csrdesk.exchange.visit_sheet import VisitSheetData
 
 SOURCE_SHEET = "visit sheet"
 OPEN_STATUSES = tuple(s.value for s in ItemStatus if s.is_open)
@@ -264,13 +264,6 @@ def set_plan_approval(db: Database, item_id: int, *, needs: Optional[bool] = Non
 
 # ---------------------------------------------------------------- the plan
 
-def _evidence_items(s: Session, item_ids: Optional[Sequence[int]] = None) -> set[int]:
-    q = select(EvidenceFile.cap_item_id).distinct()
-    if item_ids is not None:
-        q = q.where(EvidenceFile.cap_item_id.in_(list(item_ids)))
-    return set(s.scalars(q))
-
-
 def _has_evidence(status: str, notes: str, item_id: int, with_files: set[int]) -> bool:
     """Evidence was sent for an item: it is marked evidence submitted (or beyond), has evidence notes or files."""
     if status not in (ItemStatus.OPEN.value, ItemStatus.ACTION_PLANNED.value):
@@ -302,13 +295,25 @@ def visit_plan(db: Database, today: Optional[date] = None, *, prefs: Optional[Pr
             .order_by(VerificationVisit.visit_date, VerificationVisit.id)
         ):
             visits[row[0]].append(row[1:])
-        items: dict[int, list[tuple]] = defaultdict(list)
-        for cap_id, item_id, due, status, notes in s.connection().execute(
-            select(CapItem.cap_id, CapItem.id, CapItem.due_date, CapItem.status, CapItem.evidence_notes)
+        # Counted per CAP and due date in SQL (a few rows per CAP instead of every open item); each CAP then sums
+        # the dates up to its own visit date.
+        evidenced = or_(CapItem.status == ItemStatus.EVIDENCE_SUBMITTED.value, CapItem.evidence_notes != "")
+        counts: dict[int, list[tuple]] = defaultdict(list)
+        for cap_id, due, with_evidence, n in s.connection().execute(
+            select(CapItem.cap_id, CapItem.due_date, evidenced, func.count())
             .where(CapItem.cap_id.in_(planned), CapItem.status.in_(OPEN_STATUSES))
+            .group_by(CapItem.cap_id, CapItem.due_date, evidenced)
         ):
-            items[cap_id].append((item_id, due, status, notes))
-        with_files = _evidence_items(s) if s.scalar(select(func.count(EvidenceFile.id))) else set()
+            counts[cap_id].append((due, bool(with_evidence), n))
+        if s.scalar(select(func.count(EvidenceFile.id))):
+            # Items whose only evidence is a file, counted apart (rare: most factories send notes with files).
+            for cap_id, due, n in s.connection().execute(
+                select(CapItem.cap_id, CapItem.due_date, func.count(func.distinct(CapItem.id)))
+                .join(EvidenceFile, EvidenceFile.cap_item_id == CapItem.id)
+                .where(CapItem.cap_id.in_(planned), CapItem.status.in_(OPEN_STATUSES), ~evidenced)
+                .group_by(CapItem.cap_id, CapItem.due_date)
+            ):
+                counts[cap_id].append((due, None, n))  # moves n items from "no evidence" to "evidence"
     rows = []
     for cap_id, sup_id, meeting, code, name, country in caps:
         due = visit_due(meeting, prefs.visit_due_days)
@@ -322,12 +327,21 @@ def visit_plan(db: Database, today: Optional[date] = None, *, prefs: Optional[Pr
         if state is PlanState.DONE and not include_done:
             continue
         by = booked[1] if booked else due
-        due_items = [i for i in items.get(cap_id, ()) if i[1] is not None and i[1] <= by]
+        items_due = evidence = open_items = 0
+        for item_due, with_evidence, n in counts.get(cap_id, ()):
+            if with_evidence is not None:
+                open_items += n
+            if item_due is None or item_due > by:
+                continue
+            if with_evidence is None:  # file-only evidence: already counted among the items due
+                evidence += n
+                continue
+            items_due += n
+            evidence += n if with_evidence else 0
         rows.append(PlanRow(
             cap_id=cap_id, supplier_id=sup_id, supplier=code, supplier_name=name, country=country or "",
-            meeting_date=meeting, visit_due=due, state=state.value, items_due=len(due_items),
-            evidence_received=sum(1 for i in due_items if _has_evidence(i[2], i[3], i[0], with_files)),
-            open_items=len(items.get(cap_id, ())), booked_date=booked[1] if booked else None,
+            meeting_date=meeting, visit_due=due, state=state.value, items_due=items_due,
+            evidence_received=evidence, open_items=open_items, booked_date=booked[1] if booked else None,
             booked_visit_id=booked[0] if booked else None, attendees=_attendees(booked[2]) if booked else (),
             last_visit=done[1] if done else None, category=done[2] if done else None,
         ))
@@ -378,6 +392,8 @@ def _load_cap_items(s: Session, cap_id: int) -> Cap:
 
 def visit_sheet_data(db: Database, cap_id: int, visit_date: Optional[date] = None) -> VisitSheetData:
     """What the on-site sheet of a CAP shows: its open items with the factory's plan and the evidence received."""
+    from csrdesk.exchange.visit_sheet import SheetItem, VisitSheetData
+
     prefs = load_preferences(db)
     with db.reading() as s:
         cap = _load_cap_items(s, cap_id)
@@ -412,6 +428,7 @@ def visit_sheet_data(db: Database, cap_id: int, visit_date: Optional[date] = Non
 
 def export_visit_sheet(db: Database, cap_id: int, path: Path | str, *, visit_date: Optional[date] = None) -> Path:
     """Writes the on-site sheet for a CAP's verification visit (.xlsx)."""
+    from csrdesk.exchange.visit_sheet import write_visit_sheet
     from csrdesk.services.trackers import workspace_secret
 
     path = Path(path)
@@ -424,6 +441,7 @@ def export_visit_sheet(db: Database, cap_id: int, path: Path | str, *, visit_dat
 def sheet_verdicts(db: Database, path: Path | str, cap_id: int) -> tuple[list[VerdictInput], str]:
     """The verdicts of a returned on-site sheet for this CAP, and the file's SHA-256; refuses (UserError, nothing
     changed) a sheet of another CAP, of another workspace, altered, or with an unknown verdict."""
+    from csrdesk.exchange.visit_sheet import VisitSheetRefused, read_visit_sheet
     from csrdesk.services.trackers import workspace_secret
 
     try:
@@ -842,3 +860,24 @@ def verification_trends(db: Database, *, min_checked: int = 3, top: int = 20) ->
     over_time = tuple(CategoryPeriod(p, {c: periods[p].get(c, 0) for c in PROGRESS_CATEGORIES})
                       for p in sorted(periods))
     return Trends(tuple(failing), tuple(timing), over_time)
+
+
+@dataclass(frozen=True)
+class VisitScreenData:
+    """What the visit screen shows: the open items as on the on-site sheet, and the CAP's counts for the rate."""
+
+    sheet: VisitSheetData
+    total_items: int
+    done_items: int
+    booked_date: Optional[date]
+    verifier: str = ""
+
+
+def visit_screen_data(db: Database, cap_id: int) -> VisitScreenData:
+    sheet = visit_sheet_data(db, cap_id)
+    with db.reading() as s:
+        statuses = list(s.scalars(select(CapItem.status).where(CapItem.cap_id == cap_id)))
+        booked = s.execute(select(VerificationVisit.visit_date, VerificationVisit.verifier).where(
+            VerificationVisit.cap_id == cap_id, VerificationVisit.status == BOOKED)).first()
+    return VisitScreenData(sheet, len(statuses), sum(1 for st in statuses if st in DONE_STATUSES),
+                           booked[0] if booked else None, booked[1] if booked else "")

@@ -218,3 +218,34 @@ def test_visits_of_an_old_workspace_migrate_to_the_new_verdicts(tmp_path, refere
         assert sum(v.items_verified for v in visits) == 4 and sum(v.items_reopened for v in visits) == 6
     finally:
         db.dispose()
+
+
+def test_the_plan_counts_evidence_sent_as_notes_status_or_files(db, supplier, tmp_path):
+    """Items due by the visit with evidence: marked evidence submitted, with evidence notes, or with a file."""
+    cap_id = make_cap(db)
+    set_meeting_date(db, cap_id, date(2026, 3, 1))
+    ids = item_ids(db, cap_id)
+    caps_service.update_item(db, ids[0], evidence_notes="Photos sent")
+    photo = tmp_path / "exit.jpg"
+    photo.write_bytes(b"not really a photo")
+    caps_service.attach_evidence(db, ids[1], photo)
+    caps_service.attach_evidence(db, ids[0], photo)  # notes and a file: still one item
+    row = visit_plan(db, TODAY)[0]
+    assert (row.items_due, row.evidence_received, row.open_items) == (6, 2, 6)
+
+
+def test_the_demo_fills_the_verification_page(db):
+    """Demo data has CAP meetings, visits due and booked, visits with verdicts, suggested and confirmed categories,
+    escalated factories at several steps, and a CAP ready for the final inspection."""
+    from csrdesk.services.demo import generate_demo
+    from csrdesk.services.verification_overview import verification_overview
+
+    generate_demo(db, suppliers=40, findings_per_assessment=25, seed=1)
+    o = verification_overview(db)
+    assert {r.state for r in o.plan} >= {"overdue", "booked"}
+    done = [v for v in o.visits if v.status == "done"]
+    assert len(done) >= 5 and all(v.judged and v.suggested_category for v in done)
+    assert any(v.category for v in done)
+    assert len({e.step for e in o.escalations if e.step}) >= 2 and o.ready
+    assert set(visit_summary(visit_detail(db, done[0].id))["verdicts"][0]["verdict"].split()) <= {
+        "done_correctly", "done_with_errors", "not_done", "not_checked"}
