@@ -104,7 +104,7 @@ def make_evidence_request_email(db: Database, cap_id: int, out_path_or_folder: P
     """An unsent e-mail draft to the factory's compliance contact with the evidence request attached."""
     job = LetterJob.prepare(db)
     with db.reading() as s:
-        sup = _supplier_facts(_load_cap(s, cap_id).assessment.supplier)
+        sup = _supplier_facts(s, _load_cap(s, cap_id).assessment.supplier)
     if not sup.contact_email:
         raise UserError(f"{sup.code} {sup.name} has no compliance contact with an e-mail address; add one first.")
     email_lang = email_language(sup) if not lang else ("zh" if lang.startswith("zh") else "en")
@@ -165,7 +165,7 @@ def escalation_letter_context(db: Database, supplier_code: str, *, lang: Optiona
                             .options(selectinload(Supplier.contacts)))
         if supplier is None:
             raise NotFound(f"No supplier with code {supplier_code!r}.")
-        sup = _supplier_facts(supplier)
+        sup = _supplier_facts(s, supplier)
     from csrdesk.services.trackers import master_supplier_rows
 
     progress = next((p for p in master_supplier_rows(db, today) if p.code == supplier_code), None)

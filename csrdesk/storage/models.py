@@ -172,6 +172,7 @@ class CapItem(Base):
     # The guided root-cause entry (5 Whys, cause categories, structured actions) as entered; see domain.rootcause.
     analysis: Mapped[Optional[dict[str, Any]]] = mapped_column(default=None)
     review_comment: Mapped[str] = mapped_column(Text, default="")
+    added_on: Mapped[Optional[date]] = mapped_column(Date, default=None)  # the day it joined its CAP
     # Plans or drawings the brand approves before work starts (structural, electrical, fire works...).
     needs_plan_approval: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     plan_approved_date: Mapped[Optional[date]] = mapped_column(Date, default=None)

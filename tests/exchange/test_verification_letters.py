@@ -49,7 +49,7 @@ def test_evidence_request_lists_items_due_by_the_visit_in_both_languages(db, cap
     assert "Workers paid recruitment fees to an agent" in text
     assert "13 March 2026" in text  # a week before the visit
     with pytest.raises(UserError, match="no evidence to ask for"):
-        render_evidence_request(db, cap, tmp_path / "none.docx", visit_date=date(2026, 1, 26), today=TODAY)
+        render_evidence_request(db, cap, tmp_path / "none.docx", visit_date=date(2026, 1, 10), today=TODAY)
 
 
 def test_evidence_request_email_draft_has_the_letter_attached(db, cap, tmp_path):

@@ -1,14 +1,14 @@
 """Verification of remediation: visits booked and done, verdicts in snake_case, plan approval, escalation steps.
 
 Revision ID: 0004_verification
-Revises: 0002_item_status_index
+Revises: 0003_ratings
 Create Date: 2026-12-02
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0004_verification"
-down_revision = "0002_item_status_index"
+down_revision = "0003_ratings"
 branch_labels = None
 depends_on = None
 
