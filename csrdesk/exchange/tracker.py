@@ -609,8 +609,15 @@ def _write_instructions(ws, data: TrackerData) -> None:
 def _write_data(ws, data: TrackerData, secret: bytes) -> None:
     header = checked_header(data)
     rows = [[item.item_id, *exported_values(item)] for item in data.items]
-    write_text(ws, 1, 1, DATA_TITLE)
-    write_text(ws, 1, 2, "Read by csrdesk to import this tracker. Do not edit.")
+    write_data_sheet(ws, DATA_TITLE, "Read by csrdesk to import this tracker. Do not edit.", header,
+                     ("item_id",) + FACTORY_FIELDS, rows, secret)
+
+
+def write_data_sheet(ws, title: str, note: str, header: dict[str, Any], names: Sequence[str],
+                     rows: Sequence[Sequence[Any]], secret: bytes) -> None:
+    """The hidden sheet of a workbook that comes back: its header, an HMAC over header and rows, then the rows."""
+    write_text(ws, 1, 1, title)
+    write_text(ws, 1, 2, note)
     r = 2
     for key, value in header.items():
         write_text(ws, r, 1, key)
@@ -619,7 +626,7 @@ def _write_data(ws, data: TrackerData, secret: bytes) -> None:
     write_text(ws, r, 1, "checksum")
     write_text(ws, r, 2, checksum(secret, header, rows))
     r += 2
-    for c, name in enumerate(("item_id",) + FACTORY_FIELDS, start=1):
+    for c, name in enumerate(names, start=1):
         write_text(ws, r, c, name)
     for values in rows:
         r += 1

@@ -31,10 +31,11 @@ from csrdesk.domain.verification import Verdict, VerdictError, parse_verdict, ve
 from csrdesk.exchange.files import open_untrusted_xlsx, reading_outside_file, write_atomically
 from csrdesk.exchange.safe_cells import write_text
 from csrdesk.exchange.tracker import (
-    ANSWER_FILL, BODY_FONT, BOLD, BOX, BRAND_GROUP, BRAND_HEAD, CENTER_TOP, DATE_FORMAT, FACTORY_GROUP, FACTORY_HEAD,
+    ANSWER_FILL, Column, BODY_FONT, BOLD, BOX, BRAND_GROUP, BRAND_HEAD, CENTER_TOP, DATE_FORMAT, FACTORY_GROUP, FACTORY_HEAD,
     GREY_FILL, HEAD_ALIGN, HEAD_FONT, HEADING_FONT, LOCKED, NAVY, OPEN, RED_BOLD, WRAP_TOP, canonical_text, checksum,
-    print_setup, row_height,
+    print_setup, row_height, write_data_sheet,
 )
+from csrdesk.exchange.tracker_import import split_data_sheet
 
 FORMAT_VERSION = 1
 KIND = "verification visit sheet"
@@ -51,26 +52,18 @@ class VisitSheetRefused(Exception):
     """An on-site sheet that cannot be read back; the message says why in one line."""
 
 
-@dataclass(frozen=True)
-class SheetColumn:
-    key: str
-    en: str
-    zh: str
-    width: float
-    verifier: bool = False
-
-
-COLUMNS: tuple[SheetColumn, ...] = (
-    SheetColumn("item_id", "Item ID", "项目编号", 9),
-    SheetColumn("category", "Category", "类别", 15),
-    SheetColumn("severity", "Severity", "严重程度", 11),
-    SheetColumn("finding", "Finding", "发现的问题", 34),
-    SheetColumn("plan", "Factory's action plan", "工厂整改计划", 36),
-    SheetColumn("due_date", "Due date", "截止日期", 11.5),
-    SheetColumn("status", "Status", "状态", 14),
-    SheetColumn("evidence", "Evidence received", "已收到的证据", 24),
-    SheetColumn("verdict", "Verdict", "核查结论", 24, True),
-    SheetColumn("note", "Verifier's note", "核查员备注", 40, True),
+# The verifier fills the columns marked factory=True (the tracker's word for "the other side's columns").
+COLUMNS: tuple[Column, ...] = (
+    Column("item_id", "Item ID", "项目编号", 9),
+    Column("category", "Category", "类别", 15),
+    Column("severity", "Severity", "严重程度", 11),
+    Column("finding", "Finding", "发现的问题", 34),
+    Column("plan", "Factory's action plan", "工厂整改计划", 36),
+    Column("due_date", "Due date", "截止日期", 11.5),
+    Column("status", "Status", "状态", 14),
+    Column("evidence", "Evidence received", "已收到的证据", 24),
+    Column("verdict", "Verdict", "核查结论", 24, True),
+    Column("note", "Verifier's note", "核查员备注", 40, True),
 )
 
 
@@ -138,7 +131,7 @@ def write_visit_sheet(data: VisitSheetData, path: Path | str, secret: bytes) -> 
 
 def _write_items(ws, data: VisitSheetData) -> None:
     last = len(COLUMNS)
-    first_verifier = min(i for i, c in enumerate(COLUMNS, 1) if c.verifier)
+    first_verifier = min(i for i, c in enumerate(COLUMNS, 1) if c.factory)
     ws.sheet_properties.tabColor = NAVY
     for i, col in enumerate(COLUMNS, start=1):
         ws.column_dimensions[get_column_letter(i)].width = col.width
@@ -169,7 +162,7 @@ def _write_items(ws, data: VisitSheetData) -> None:
     ws.merge_cells(start_row=4, start_column=first_verifier, end_row=4, end_column=last)
     for i, col in enumerate(COLUMNS, start=1):
         write_text(ws, HEADER_ROW, i, f"{col.en}\n{col.zh}", font=HEAD_FONT, alignment=HEAD_ALIGN, border=BOX,
-                   fill=FACTORY_HEAD if col.verifier else BRAND_HEAD)
+                   fill=FACTORY_HEAD if col.factory else BRAND_HEAD)
     ws.row_dimensions[HEADER_ROW].height = 30
 
     row = FIRST_ROW
@@ -183,8 +176,8 @@ def _write_items(ws, data: VisitSheetData) -> None:
         for i, col in enumerate(COLUMNS, start=1):
             cell = write_text(ws, row, i, values[col.key], border=BOX, alignment=WRAP_TOP,
                               font=RED_BOLD if red and col.key == "severity" else BODY_FONT,
-                              fill=ANSWER_FILL if col.verifier else GREY_FILL)
-            cell.protection = OPEN if col.verifier else LOCKED
+                              fill=ANSWER_FILL if col.factory else GREY_FILL)
+            cell.protection = OPEN if col.factory else LOCKED
             if col.key == "due_date":
                 cell.number_format = DATE_FORMAT
             if col.key in ("item_id", "severity", "due_date", "status"):
@@ -258,25 +251,9 @@ def _write_instructions(ws, data: VisitSheetData) -> None:
 
 
 def _write_data(ws, data: VisitSheetData, secret: bytes) -> None:
-    header = _header(data)
     rows = [[item.item_id, canonical_text(item.status)] for item in data.items]
-    write_text(ws, 1, 1, DATA_TITLE)
-    write_text(ws, 1, 2, "Read by csrdesk to import this sheet. Do not edit.")
-    r = 2
-    for key, value in header.items():
-        write_text(ws, r, 1, key)
-        write_text(ws, r, 2, value)
-        r += 1
-    write_text(ws, r, 1, "checksum")
-    write_text(ws, r, 2, checksum(secret, header, rows))
-    r += 2
-    write_text(ws, r, 1, "item_id")
-    write_text(ws, r, 2, "status")
-    for values in rows:
-        r += 1
-        for c, value in enumerate(values, start=1):
-            write_text(ws, r, c, value)
-    ws.protection.sheet = True
+    write_data_sheet(ws, DATA_TITLE, "Read by csrdesk to import this sheet. Do not edit.", _header(data),
+                     ("item_id", "status"), rows, secret)
 
 
 # ---------------------------------------------------------------- reading back
@@ -327,19 +304,8 @@ def _read(path: Path, secret: Optional[bytes]) -> ReturnedVisitSheet:
         if not rows or _text(rows[0][0] if rows[0] else None) != DATA_TITLE:
             raise VisitSheetRefused(f"{name} is not a csrdesk verification visit sheet (a CAP tracker or another "
                                     "workbook?); use the sheet written by `verify sheet`.")
-        header: dict[str, str] = {}
-        signature = ""
-        i = 1
-        while i < len(rows) and rows[i] and _text(rows[i][0]):
-            key, value = _text(rows[i][0]), _text(rows[i][1] if len(rows[i]) > 1 else None)
-            if key == "checksum":
-                signature = value
-            else:
-                header[key] = value
-            i += 1
-        while i < len(rows) and not any(_text(v) for v in rows[i]):
-            i += 1
-        table = [[_text(v) for v in (list(r) + [None, None])[:2]] for r in rows[i + 1:]]
+        header, signature, raw = split_data_sheet(rows)
+        table = [[_text(v) for v in (list(r) + [None, None])[:2]] for r in raw[1:]]
         table = [r for r in table if any(r)]
         if header.get("kind") != KIND:
             raise VisitSheetRefused(f"{name} is not a csrdesk verification visit sheet.")

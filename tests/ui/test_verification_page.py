@@ -128,3 +128,40 @@ def test_supplier_page_dashboard_and_search_show_verification(qtbot, window, big
     assert search(db, f"visit {visit.id}")[0].id == visit.id
     window.open_item("verification_visit", visit.id)
     assert window.current_page() is window.verification and window.verification.visits_view.current_row().id == visit.id
+
+
+def test_sheet_and_onsite_report_are_written_from_the_page(qtbot, window, big_cap, tmp_path, monkeypatch):
+    """On-site sheet of the chosen CAP and onsite report of the chosen visit, saved where the user says."""
+    import openpyxl
+    from docx import Document
+    from PySide6.QtWidgets import QFileDialog
+
+    page = open_page(qtbot, window)
+    target = {"path": ""}
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (target["path"], ""))
+    from csrdesk.services import caps as caps_service
+    from csrdesk.services.assessments import AssessmentInput, FindingInput, record_assessment
+    from csrdesk.services.verification import set_meeting_date
+
+    day = date.today() - timedelta(days=60)
+    d = record_assessment(window.ctx.db, AssessmentInput("CN-7001", day, findings=[
+        FindingInput("Exit blocked", "critical"), FindingInput("No first aid kit", "minor")]))
+    caps_service.change_cap_status(window.ctx.db, d.cap_id, "sent", today=day)
+    set_meeting_date(window.ctx.db, d.cap_id, day + timedelta(days=5))
+    page.tabs.setCurrentIndex(0)
+    page.refresh()
+    wait_idle(qtbot, window.ctx)
+    assert page.plan_view.select_id(d.cap_id)
+    target["path"] = str(tmp_path / "sheet.xlsx")
+    page.write_sheet()
+    wait_idle(qtbot, window.ctx)
+    ws = openpyxl.load_workbook(target["path"])["Visit 核查"]
+    assert ws.cell(6, 4).value == "Exit blocked"
+    page.tabs.setCurrentIndex(1)
+    done = next(r for r in page.visits_model.all_rows() if r.status == "done")
+    page.visits_view.select_id(done.id)
+    target["path"] = str(tmp_path / "report.docx")
+    page.write_report()
+    wait_idle(qtbot, window.ctx)
+    text = "\n".join(p.text for p in Document(target["path"]).paragraphs)
+    assert "Onsite report of the verification visit" in text and page.subtitle.text().startswith("Wrote")

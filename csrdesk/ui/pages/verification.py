@@ -258,7 +258,7 @@ class VerificationPage(Page):
             view.fit_columns(cap=300)
 
     def open_item(self, kind: str, item_id) -> None:
-        """Shows a visit (from search): its row on the Visits done tab."""
+        """Shows a visit (from search): its row on the Visits tab."""
         if kind == "verification_visit":
             self.tabs.setCurrentIndex(1)
             self.visits_view.select_id(item_id)
@@ -319,37 +319,34 @@ class VerificationPage(Page):
             self.ctx.run(set_meeting_date, self.ctx.db, cap.value(), _pydate(day.date()),
                          on_done=lambda _r: self.ctx.notify("verification"), parent=self)
 
-    def _save_path(self, title: str, name: str, kind: str) -> Optional[Path]:
+    def _write_file(self, row, missing: str, title: str, name: str, kind: str, writer, *args) -> None:
+        """Asks where to save, then writes the file on the worker and says where it went."""
+        if row is None:
+            self.subtitle.setText(missing)
+            return
         path, _f = QFileDialog.getSaveFileName(self, title, name, kind)
-        return Path(path) if path else None
+        if path:
+            self.ctx.run(writer, self.ctx.db, *args, Path(path),
+                         on_done=lambda p: self.subtitle.setText(f"Wrote {p}"), parent=self)
 
     def write_sheet(self) -> None:
         row = self.plan_view.current_row()
-        if row is None:
-            self.subtitle.setText("Choose a CAP on the Visits due tab to write its on-site sheet.")
-            return
-        path = self._save_path("On-site sheet", f"Visit sheet {row.supplier} CAP {row.cap_id}.xlsx",
-                               "Excel workbooks (*.xlsx)")
-        if path:
-            self.ctx.run(export_visit_sheet, self.ctx.db, row.cap_id, path,
-                         on_done=lambda p: self.subtitle.setText(f"Wrote {p}"), parent=self)
+        self._write_file(row, "Choose a CAP on the Visits due tab to write its on-site sheet.", "On-site sheet",
+                         f"Visit sheet {row.supplier} CAP {row.cap_id}.xlsx" if row else "", "Excel workbooks (*.xlsx)",
+                         export_visit_sheet, row.cap_id if row else None)
 
     def write_request(self) -> None:
-        row = self.plan_view.current_row()
-        if row is None:
-            self.subtitle.setText("Choose a CAP on the Visits due tab to ask for its evidence.")
-            return
-        path = self._save_path("Evidence request", f"Evidence request {row.supplier}.docx", "Word (*.docx)")
-        if path:
-            from csrdesk.services.verification_letters import render_evidence_request
+        from csrdesk.services.verification_letters import render_evidence_request
 
-            self.ctx.run(render_evidence_request, self.ctx.db, row.cap_id, path,
-                         on_done=lambda p: self.subtitle.setText(f"Wrote {p}"), parent=self)
+        row = self.plan_view.current_row()
+        self._write_file(row, "Choose a CAP on the Visits due tab to ask for its evidence.", "Evidence request",
+                         f"Evidence request {row.supplier}.docx" if row else "", "Word (*.docx)",
+                         render_evidence_request, row.cap_id if row else None)
 
     def confirm(self) -> None:
         visit = self.visits_view.current_row()
         if visit is None or visit.status != "done":
-            self.subtitle.setText("Choose a visit that was held on the Visits done tab.")
+            self.subtitle.setText("Choose a visit that was held on the Visits tab.")
             return
         items = [f"{n}: {text}" for n, (text, _zh) in PROGRESS_CATEGORIES.items()]
         current = (visit.category or visit.suggested_category or 1) - 1
@@ -360,16 +357,13 @@ class VerificationPage(Page):
                          on_done=lambda _v: self.ctx.notify("verification"), parent=self)
 
     def write_report(self) -> None:
-        visit = self.visits_view.current_row()
-        if visit is None:
-            self.subtitle.setText("Choose a visit on the Visits done tab.")
-            return
-        path = self._save_path("Onsite report", f"Onsite report {visit.supplier} {visit.date}.docx", "Word (*.docx)")
-        if path:
-            from csrdesk.services.verification_letters import render_onsite_report
+        from csrdesk.services.verification_letters import render_onsite_report
 
-            self.ctx.run(render_onsite_report, self.ctx.db, visit.id, path,
-                         on_done=lambda p: self.subtitle.setText(f"Wrote {p}"), parent=self)
+        visit = self.visits_view.current_row()
+        self._write_file(visit if visit is not None and visit.status == "done" else None,
+                         "Choose a visit that was held on the Visits tab.", "Onsite report",
+                         f"Onsite report {visit.supplier} {visit.date}.docx" if visit else "", "Word (*.docx)",
+                         render_onsite_report, visit.id if visit else None)
 
     def escalate(self, to: Optional[str] = None) -> None:
         row = self.escalations_view.current_row()
@@ -388,13 +382,10 @@ class VerificationPage(Page):
                          parent=self)
 
     def write_escalation_letter(self) -> None:
-        row = self.escalations_view.current_row()
-        if row is None or not row.step:
-            self.subtitle.setText("Choose an escalated supplier on the Escalations tab.")
-            return
-        path = self._save_path("Escalation letter", f"{step_label(row.step)} {row.supplier}.docx", "Word (*.docx)")
-        if path:
-            from csrdesk.services.verification_letters import render_escalation_letter
+        from csrdesk.services.verification_letters import render_escalation_letter
 
-            self.ctx.run(render_escalation_letter, self.ctx.db, row.supplier, path,
-                         on_done=lambda p: self.subtitle.setText(f"Wrote {p}"), parent=self)
+        row = self.escalations_view.current_row()
+        row = row if row is not None and row.step else None
+        self._write_file(row, "Choose an escalated supplier on the Escalations tab.", "Escalation letter",
+                         f"{step_label(row.step)} {row.supplier}.docx" if row else "", "Word (*.docx)",
+                         render_escalation_letter, row.supplier if row else None)
