@@ -75,10 +75,11 @@ def current_steps(s: Session, supplier_id: Optional[int] = None) -> dict[int, tu
 def _lag_facts(s: Session, today: date, plan: list[PlanRow],
                supplier_id: Optional[int] = None) -> dict[int, tuple[LagFacts, Optional[date]]]:
     counts: dict[int, list] = defaultdict(lambda: [0, 0, None])
-    q = (select(Cap.supplier_id, CapItem.due_date < today, func.count(), func.min(CapItem.due_date))
+    late = CapItem.due_date < today  # one expression (one bound date) in SELECT and GROUP BY, as PostgreSQL wants
+    q = (select(Cap.supplier_id, late, func.count(), func.min(CapItem.due_date))
          .join(Cap, Cap.id == CapItem.cap_id)
          .where(Cap.status != CapStatus.CLOSED.value, CapItem.status.in_(OPEN_STATUSES))
-         .group_by(Cap.supplier_id, CapItem.due_date < today))
+         .group_by(Cap.supplier_id, late))
     if supplier_id is not None:
         q = q.where(Cap.supplier_id == supplier_id)
     for sid, late, n, oldest in s.execute(q):
