@@ -37,8 +37,10 @@ from csrdesk.errors import UserError
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 # A template's kind decides which context it gets; user templates are named after the kind they render.
-KINDS = ("cap_letter", "overdue_reminder", "verification_result", "vetting_decision", "email_cap")
-TEXT_KINDS = ("email_cap",)  # rendered as plain text; every other kind is a Word document
+KINDS = ("cap_letter", "overdue_reminder", "verification_result", "vetting_decision", "email_cap",
+         "evidence_request", "onsite_report", "escalation_letter", "email_evidence_request", "email_escalation")
+# Rendered as plain text (e-mail bodies); every other kind is a Word document.
+TEXT_KINDS = ("email_cap", "email_evidence_request", "email_escalation")
 
 
 class TemplateRefused(UserError):

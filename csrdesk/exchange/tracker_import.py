@@ -116,6 +116,12 @@ def _read_data_sheet(wb, name: str) -> tuple[dict[str, str], str, list[list[Any]
     rows = [list(r) for r in wb[DATA_SHEET].iter_rows(values_only=True)]
     if not rows or _cell_text(rows[0][0] if rows[0] else None) != DATA_TITLE:
         raise TrackerRefused(f"{name} is not a csrdesk CAP tracker (its data sheet is not csrdesk's).")
+    return split_data_sheet(rows)
+
+
+def split_data_sheet(rows: list[list[Any]]) -> tuple[dict[str, str], str, list[list[Any]]]:
+    """A hidden data sheet's rows (as exchange.tracker.write_data_sheet wrote them, title row first) as its header,
+    its checksum and its table (the column names' row first)."""
     header: dict[str, str] = {}
     signature = ""
     i = 1
@@ -129,8 +135,7 @@ def _read_data_sheet(wb, name: str) -> tuple[dict[str, str], str, list[list[Any]
         i += 1
     while i < len(rows) and not any(_cell_text(v) for v in rows[i]):
         i += 1
-    table = rows[i:]
-    return header, signature, table
+    return header, signature, rows[i:]
 
 
 def _int(text: str, what: str, name: str) -> int:

@@ -29,6 +29,8 @@ class Preferences:
     backup_retention: int = 20  # how many automatic backups to keep
     follow_up_days: int = DEFAULT_FOLLOW_UP_DAYS  # the follow-up assessment owed after Unsatisfactory
     require_vetting: bool = DEFAULT_REQUIRE_VETTING
+    visit_due_days: int = 42  # the verification visit falls due this long after the CAP meeting
+    reopen_due_days: int = 30  # an item sent back at a visit is due again this long after it
 
 
 def load_preferences(db: Database) -> Preferences:
@@ -58,6 +60,10 @@ def save_preferences(db: Database, prefs: Preferences) -> Preferences:
         value = getattr(prefs, f.name)
         if isinstance(value, str) and len(value) > 4000:
             raise UserError(f"{f.name.replace('_', ' ').capitalize()} may have at most 4,000 characters.")
+    if not isinstance(prefs.visit_due_days, int) or not 1 <= prefs.visit_due_days <= 365:
+        raise UserError("Days from the CAP meeting to the verification visit must be a whole number from 1 to 365.")
+    if not isinstance(prefs.reopen_due_days, int) or not 1 <= prefs.reopen_due_days <= 365:
+        raise UserError("Days allowed for items sent back at a visit must be a whole number from 1 to 365.")
     with db.transaction() as s:
         row = s.get(Setting, "preferences")
         if row is None:

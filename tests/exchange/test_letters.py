@@ -194,7 +194,7 @@ def test_verification_letter_reports_each_outcome(db, cap, tmp_path):
         s.add(visit)
     text = docx_text(render_verification_letter(db, cap, tmp_path / "v.docx", today=TODAY))
     assert "Result of the verification visit on 1 March 2026" in text
-    assert "3: Evidence verified, but remediation is partly wrong." in text
+    assert "3: Verified evidence, but erring in some aspects of remediation." in text
     assert "Done with errors" in text and "Half repaid" in text and "Done correctly" in text
     assert "1 done correctly, 1 done with errors, 0 not done" in text
     assert "Escalation." in text and "Fees partly repaid." in text

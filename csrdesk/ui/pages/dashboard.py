@@ -8,6 +8,7 @@ from PySide6.QtGui import QColor, QFontMetrics, QPainter
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
 
 from csrdesk.services.dashboard import NOT_ASSESSED, DashboardSummary, dashboard_summary
+from csrdesk.services.verification_overview import VerificationCounts, verification_counts
 from csrdesk.ui import theme
 from csrdesk.ui.context import AppContext
 from csrdesk.ui.pages.base import Card, Page, button, muted, page_header, section_title
@@ -86,7 +87,7 @@ class DashboardPage(Page):
     """Counts by rating, overdue and soon-due CAP items, follow-ups owed, CAPs by status, most overdue suppliers."""
 
     title = "Dashboard"
-    topics = ("suppliers", "assessments", "caps", "library", "vetting", "complaints")
+    topics = ("suppliers", "assessments", "caps", "library", "vetting", "complaints", "verification")
     supplier_requested = Signal(int)
     caps_requested = Signal(str)  # "overdue" or "due soon"
 
@@ -102,9 +103,11 @@ class DashboardPage(Page):
         self.card_due = Card("CAP items due in 14 days")
         self.card_follow = Card("Follow-up assessments owed")
         self.card_recent = Card("Assessments in the last 90 days")
+        self.card_visits = Card("Verification visits overdue")
         cards = QHBoxLayout()
         cards.setSpacing(12)
-        for card in (self.card_suppliers, self.card_overdue, self.card_due, self.card_follow, self.card_recent):
+        for card in (self.card_suppliers, self.card_overdue, self.card_due, self.card_follow, self.card_visits,
+                     self.card_recent):
             card.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
             cards.addWidget(card)
 
@@ -192,6 +195,13 @@ class DashboardPage(Page):
 
     def reload(self) -> None:
         self.ctx.run(dashboard_summary, self.ctx.db, on_done=self._show, parent=self)
+        self.ctx.run(verification_counts, self.ctx.db, on_done=self._show_verification, parent=self)
+
+    def _show_verification(self, counts: VerificationCounts) -> None:
+        self.verification_counts = counts
+        self.card_visits.set(f"{counts.visits_overdue:,}", f"{counts.visits_booked:,} booked · "
+                             f"{counts.escalated:,} factories escalated",
+                             theme.OVERDUE if counts.visits_overdue else None)
 
     def _show(self, summary: DashboardSummary) -> None:
         self.summary = summary

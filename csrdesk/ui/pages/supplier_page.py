@@ -17,7 +17,9 @@ from csrdesk.services.history import ChangeRow, history_for_supplier
 from csrdesk.services.suppliers import SupplierDetail, supplier_detail
 from csrdesk.ui import theme
 from csrdesk.ui.context import AppContext
+from csrdesk.services.verification_overview import SupplierVerification, supplier_verification
 from csrdesk.ui.pages.base import Page, button, muted, section_title
+from csrdesk.ui.pages.verification import step_label
 from csrdesk.ui.pages.supplier_dialogs import open_status_dialog, open_supplier_dialog
 from csrdesk.ui.tables import Column, RowTableModel, TableView, percent
 
@@ -27,13 +29,41 @@ class SupplierBundle:
     detail: SupplierDetail
     items: tuple[CapItemRow, ...]
     history: tuple[ChangeRow, ...]
+    verification: Optional[SupplierVerification] = None
 
 
 def load_supplier(db, supplier_id: int) -> SupplierBundle:
     detail = supplier_detail(db, supplier_id)
     items = list_items(db, supplier_id=supplier_id, open_only=True)
     history = history_for_supplier(db, supplier_id)
-    return SupplierBundle(detail, tuple(items), tuple(history))
+    return SupplierBundle(detail, tuple(items), tuple(history), supplier_verification(db, detail.row.id))
+
+
+def verification_text(v: Optional[SupplierVerification]) -> tuple[str, str]:
+    """The supplier's verification at a glance: (last visit and category, next visit), and its escalation."""
+    if v is None:
+        return "", ""
+    done = [x for x in v.visits if x.status == "done"]
+    parts = []
+    if done:
+        last = done[0]
+        category = last.category or last.suggested_category
+        parts.append(f"last visit {last.date.isoformat()}"
+                     + (f", category {category}{'' if last.category else ' (suggested)'}" if category else "")
+                     + (f", {last.progress_rate:g}% done" if last.progress_rate is not None else ""))
+    upcoming = [p for p in v.plan if p.state != "done"]
+    if upcoming:
+        p = min(upcoming, key=lambda r: r.booked_date or r.visit_due)
+        parts.append(f"visit booked {p.booked_date.isoformat()}" if p.booked_date
+                     else f"visit {'overdue since' if p.state == 'overdue' else 'due'} {p.visit_due.isoformat()}")
+    e = v.escalation
+    if e is None:
+        escalation = "none"
+    elif e.step:
+        escalation = f"{step_label(e.step)} since {e.step_date.isoformat()}"
+    else:
+        escalation = f"not escalated; lagging ({len(e.reasons)} reason{'s' if len(e.reasons) != 1 else ''})"
+    return " · ".join(parts) or "no visit yet", escalation
 
 
 def chip(text: str, colour: Optional[QColor], *, filled: bool = False) -> QLabel:
@@ -404,6 +434,8 @@ class SupplierPage(Page):
             ("Follow-up due", self._follow_up_text(d)),
             ("Open CAP items", f"{r.open_items} open · {r.overdue_items} overdue"),
             ("CAP progress", percent(r.progress) or "no CAP yet"),
+            ("Verification", verification_text(bundle.verification)[0]),
+            ("Escalation", verification_text(bundle.verification)[1]),
             ("Vetting screens", str(d.vetting_screens)),
             ("Complaints", str(d.complaints)),
             ("Certifications", cert_note),
