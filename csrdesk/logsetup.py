@@ -24,6 +24,9 @@ def setup_logging(console: bool = False, level: int = logging.INFO) -> Path:
     handler = logging.handlers.RotatingFileHandler(path, maxBytes=2_000_000, backupCount=5, encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root.addHandler(handler)
+    # Libraries' warnings (openpyxl on a workbook's oddities, SQLAlchemy's) are notes for the log, not lines on
+    # the user's stderr, which carries one line of csrdesk's own.
+    logging.captureWarnings(True)
     if console:
         stream = logging.StreamHandler()
         stream.setLevel(logging.WARNING)

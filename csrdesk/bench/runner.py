@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Callable, Optional, Sequence
 
 # Each part's measurements, registered in this order when imported: the demo generation first.
-from csrdesk.bench import foundation, letters, trackers, window  # noqa: F401
+from csrdesk.bench import foundation, letters, trackers, verification, window  # noqa: F401
 from csrdesk.bench.registry import MEASUREMENTS, BenchContext, Measurement, Row
 
 

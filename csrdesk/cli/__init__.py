@@ -10,19 +10,22 @@ import sys
 from typing import Callable, Optional, Sequence
 
 from csrdesk import __version__
-from csrdesk.cli.common import CliError, Parser
+from csrdesk.cli.common import CliError, Parser, close_databases
 
 log = logging.getLogger("csrdesk.cli")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from csrdesk.cli import core, exchange, letters, review, vetting
+    from csrdesk.cli import core, exchange, letters, review, settings, verify, vetting
 
     parser = Parser(prog="csrdesk", description="csrdesk: suppliers, audits, CAPs and remediation for CSR teams.")
     parser.add_argument("--version", action="version", version=f"csrdesk {__version__}")
     parser.add_argument("--db", metavar="URL", help="database file or URL (default: CSRDESK_DB, then the data folder)")
+    parser.add_argument("--create-folder", action="store_true",
+                        help="make the folder of a new --db file if it does not exist (else a missing folder is "
+                             "refused as a likely typo)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
-    for module in (core, exchange, letters, review, vetting):
+    for module in (core, exchange, letters, review, verify, vetting, settings):
         module.register(sub)
     return parser
 
@@ -36,6 +39,12 @@ def _keep_caches_out_of_the_bundle() -> None:
     os.environ.setdefault("MPLCONFIGDIR", str(paths.cache_dir() / "matplotlib"))
 
 
+def _window(args) -> int:
+    from csrdesk.ui.app import run_gui
+
+    return run_gui(args.db, create_folder=args.create_folder)
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     from csrdesk.logsetup import setup_logging
 
@@ -44,15 +53,14 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     setup_logging(console=False)
-    if not args.command:
-        from csrdesk.ui.app import run_gui
-
-        return run_gui(args.db)
     from csrdesk.errors import UserError
 
-    handler: Callable = args.handler
+    handler: Callable = args.handler if args.command else _window
     try:
-        return int(handler(args) or 0)
+        try:
+            return int(handler(args) or 0)
+        finally:
+            close_databases()
     except (UserError, CliError) as exc:
         sys.stderr.write(f"csrdesk: {' '.join(str(exc).split())}\n")
         return 2

@@ -4,8 +4,10 @@ from __future__ import annotations
 from dataclasses import asdict
 from pathlib import Path
 
-from csrdesk.cli.common import CliError, emit_json, open_db, parse_date
+from csrdesk.cli.common import CliError, emit_json, open_db, parse_date, whole_number
 
+ENCODING_HELP = ("the text encoding of a CSV file (utf-8, utf-16, gb18030, big5, shift-jis, windows-1252, "
+                 "windows-1254, windows-1258...); without it csrdesk detects it and asks when unsure")
 caps_actions = None  # the `caps` subcommand group, once register() ran
 
 
@@ -13,6 +15,8 @@ def register(sub) -> None:
     sp = sub.add_parser("suppliers", help="list, show, add, import suppliers and change their status")
     ssub = sp.add_subparsers(dest="action", metavar="ACTION", required=True)
     p = ssub.add_parser("list", help="every supplier with rating, open and overdue items")
+    p.add_argument("--blocked", action="store_true",
+                   help="only suppliers whose production is not allowed (Zero Tolerance or Denied)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=suppliers_list)
     p = ssub.add_parser("show", help="one supplier with its assessments and CAPs")
@@ -39,6 +43,14 @@ def register(sub) -> None:
     p.add_argument("--language", default="en", help="preferred language of letters and e-mails: en or zh")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=suppliers_contact)
+    p = ssub.add_parser("certification", help="record a certification (WRAP, SA8000, ICTI, amfori BSCI...)")
+    p.add_argument("code")
+    p.add_argument("--scheme", required=True)
+    p.add_argument("--issued", type=parse_date, required=True)
+    p.add_argument("--expires", type=parse_date, required=True)
+    p.add_argument("--reference", default="")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=suppliers_certification)
     p = ssub.add_parser("status", help="move a supplier along its lifecycle")
     p.add_argument("code")
     p.add_argument("status")
@@ -48,6 +60,9 @@ def register(sub) -> None:
     p = ssub.add_parser("import", help="import a supplier list (CSV or XLSX, Open Supply Hub format included)")
     p.add_argument("file", type=Path)
     p.add_argument("--dry-run", action="store_true", help="check and report, change nothing")
+    p.add_argument("--existing", action="store_true",
+                   help="the supplier base already in production: import as active (new suppliers are prospects)")
+    p.add_argument("--encoding", metavar="NAME", help=ENCODING_HELP)
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=suppliers_import)
 
@@ -62,6 +77,7 @@ def register(sub) -> None:
     p.add_argument("--audit-firm", default="")
     p.add_argument("--auditor", default="")
     p.add_argument("--standard", default="")
+    p.add_argument("--encoding", metavar="NAME", help=ENCODING_HELP)
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=assessments_import)
     p = asub.add_parser("show", help="an assessment with its score, rating and reasons")
@@ -79,7 +95,7 @@ def register(sub) -> None:
     p.set_defaults(handler=caps_show)
     p = csub.add_parser("items", help="CAP items across suppliers")
     p.add_argument("--overdue", action="store_true")
-    p.add_argument("--due-within", type=int, metavar="DAYS")
+    p.add_argument("--due-within", type=whole_number(0, 36_500, "--due-within"), metavar="DAYS")
     p.add_argument("--supplier", metavar="CODE")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=caps_items)
@@ -103,8 +119,8 @@ def register(sub) -> None:
     p.set_defaults(handler=library_list)
 
     p = sub.add_parser("demo", help="fill the database with realistic, deterministic demo data")
-    p.add_argument("--suppliers", type=int, default=40)
-    p.add_argument("--findings-per-assessment", type=int, default=25)
+    p.add_argument("--suppliers", type=whole_number(1, 5_000, "--suppliers"), default=40)
+    p.add_argument("--findings-per-assessment", type=whole_number(0, 500, "--findings-per-assessment"), default=25)
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=demo)
@@ -126,6 +142,9 @@ def _supplier_json(row) -> dict:
         "status": row.status, "rating": row.rating, "score": row.score,
         "last_assessment": row.last_assessment, "open_items": row.open_items,
         "overdue_items": row.overdue_items, "progress": row.progress,
+        "production_allowed": row.production_allowed, "production_block_reason": row.production_block_reason,
+        "rating_reason": row.rating_reason, "rated_by_certificate": row.rated_by_certificate,
+        "follow_up_due": row.follow_up_due, "propose_suspension": row.propose_suspension,
     }
 
 
@@ -133,12 +152,15 @@ def suppliers_list(args) -> int:
     from csrdesk.services.suppliers import list_suppliers
 
     rows = list_suppliers(open_db(args))
+    if args.blocked:
+        rows = [r for r in rows if not r.production_allowed]
     if args.json:
         emit_json([_supplier_json(r) for r in rows])
     else:
         for r in rows:
             print(f"{r.code:<10} {r.name[:40]:<40} {r.country[:14]:<14} {r.status:<22} "
-                  f"{(r.rating or '-'):<18} open {r.open_items:>4} overdue {r.overdue_items:>4}")
+                  f"{(r.rating or '-'):<18} open {r.open_items:>4} overdue {r.overdue_items:>4}"
+                  + ("  PRODUCTION NOT ALLOWED" if not r.production_allowed else ""))
         print(f"{len(rows)} supplier(s)")
     return 0
 
@@ -148,6 +170,7 @@ def supplier_show_json(d) -> dict:
     out.update({
         "id": d.row.id, "address": d.address, "type": d.supplier_type, "os_id": d.os_id,
         "sourcing_owner": d.sourcing_owner, "follow_up_due": d.follow_up_due,
+        "follow_up_met_by": d.row.follow_up_met_by,
         "contacts": [asdict(c) for c in d.contacts],
         "certifications": [asdict(c) for c in d.certifications],
         "assessments": [
@@ -174,6 +197,9 @@ def suppliers_show(args) -> int:
         r = d.row
         print(f"{r.code}  {r.name}  {r.local_name}".rstrip())
         print(f"{r.country}  status: {r.status}  rating: {r.rating or '-'} ({r.score if r.score is not None else '-'})")
+        print(f"  {r.rating_reason}")
+        if not r.production_allowed:
+            print(f"  {r.production_block_reason}")
         print(f"open items {r.open_items}, overdue {r.overdue_items}, progress {r.progress if r.progress is not None else '-'}")
         if d.follow_up_due:
             print(f"follow-up assessment due {d.follow_up_due}")
@@ -217,6 +243,18 @@ def suppliers_contact(args) -> int:
     return 0
 
 
+def suppliers_certification(args) -> int:
+    from csrdesk.services.suppliers import CertificationInput, add_certification
+
+    d = add_certification(open_db(args), args.code, CertificationInput(args.scheme, args.reference, args.issued,
+                                                                        args.expires), source="command line")
+    if args.json:
+        emit_json(supplier_show_json(d))
+    else:
+        print(f"{d.row.code}: {args.scheme} recorded; rating {d.row.rating or 'not assessed'} ({d.row.rating_reason})")
+    return 0
+
+
 def suppliers_status(args) -> int:
     from csrdesk.services.suppliers import change_status
 
@@ -231,7 +269,8 @@ def suppliers_status(args) -> int:
 def suppliers_import(args) -> int:
     from csrdesk.services.supplier_import import import_suppliers
 
-    report = import_suppliers(open_db(args), args.file, dry_run=args.dry_run)
+    report = import_suppliers(open_db(args), args.file, dry_run=args.dry_run, encoding=args.encoding,
+                              existing=args.existing)
     if args.json:
         emit_json(report.to_json())
     else:
@@ -244,7 +283,7 @@ def assessment_json(d) -> dict:
         "id": d.id, "supplier": d.supplier_code, "supplier_name": d.supplier_name, "date": d.date,
         "type": d.assessment_type, "audit_firm": d.audit_firm, "auditor": d.auditor, "standard": d.standard,
         "denied": d.denied, "score": d.score, "rating": d.rating, "reasons": list(d.reasons),
-        "cap_id": d.cap_id, "follow_up_due": d.follow_up_due,
+        "cap_id": d.cap_id, "follow_up_due": d.follow_up_due, "messages": list(d.messages),
         "findings": [
             {"id": f.id, "category": f.category, "violation_type": f.violation_type, "title": f.title,
              "severity": f.severity, "points": f.points, "repeat": f.repeat}
@@ -261,12 +300,14 @@ def assessments_import(args) -> int:
     d = import_assessment(
         open_db(args), None if args.file == "-" else Path(args.file), supplier_code=args.supplier, on=args.date,
         assessment_type=args.assessment_type, denied=args.denied, audit_firm=args.audit_firm,
-        auditor=args.auditor, standard=args.standard,
+        auditor=args.auditor, standard=args.standard, encoding=args.encoding,
     )
     if args.json:
         emit_json(assessment_json(d))
     else:
         print(f"assessment {d.id}: score {d.score}, {d.rating}; CAP {d.cap_id or '-'}")
+        for message in d.messages:
+            print(f"  note: {message}")
         for reason in d.reasons:
             print(f"  {reason}")
     return 0

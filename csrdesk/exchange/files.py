@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import secrets
 import threading
 import zipfile
@@ -28,6 +29,14 @@ from csrdesk.errors import UserError
 log = logging.getLogger(__name__)
 
 MAX_UNPACKED_BYTES = 300 * 1024 * 1024  # far above any real tracker, questionnaire or list; stops zip bombs
+# Workbooks compress their XML 3 to 10 times; a part that unpacks to hundreds of times its packed size is a bomb
+# (a 764 KB tracker once held 290 MB of shared strings and took 159 s and 1.8 GB to refuse).
+MAX_COMPRESSION_RATIO = 150
+RATIO_CHECKED_FROM = 2 * 1024 * 1024  # small parts may compress as well as they like
+MAX_SHARED_STRINGS = 1_000_000
+MAX_CELLS = 5_000_000  # 100,000 rows of 50 columns
+_SHARED_STRING = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?si[\s/>]")
+_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]")
 
 
 # ---------------------------------------------------------------- writing
@@ -108,6 +117,9 @@ def _remove(path: Path) -> None:
 FORMAT_ERRORS: tuple[type[BaseException], ...] = (
     zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, KeyError, IndexError, ValueError, TypeError,
     ParseError, NotImplementedError,
+    # openpyxl raises OSError("File contains no valid workbook part") for a workbook whose content types are
+    # damaged; only an OSError raised inside a reader package counts (see is_format_error)
+    OSError,
 )
 _library_errors: list[type[BaseException]] = []
 
@@ -157,6 +169,43 @@ def reading_outside_file(name: str, refuse: Callable[[str], Exception], *,
         raise
 
 
+def _check_parts(archive: zipfile.ZipFile, infos, name: str, refuse, what: str, again: str) -> None:
+    """Reads every part once, in chunks (its checksum is tested on the way), counting the shared strings and the
+    cells before openpyxl parses anything: a workbook of millions of tiny strings or cells is refused here."""
+    strings = cells = 0
+    for info in infos:
+        counted = None
+        if info.filename.startswith("xl/sharedStrings"):
+            counted = _SHARED_STRING
+        elif info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+            counted = _CELL
+        try:
+            with archive.open(info) as part:
+                tail = b""
+                while True:
+                    chunk = part.read(1 << 20)
+                    if not chunk:
+                        break
+                    if counted is None:
+                        continue
+                    # a tag cut between two chunks is counted once: the tail carries the end of the last chunk
+                    window = tail + chunk
+                    found = len(counted.findall(window)) - len(counted.findall(tail))
+                    tail = window[-32:]
+                    if counted is _SHARED_STRING:
+                        strings += found
+                        if strings > MAX_SHARED_STRINGS:
+                            raise refuse(f"{name} holds more than {MAX_SHARED_STRINGS:,} different texts, far more "
+                                         f"than any {what}; it is refused.")
+                    else:
+                        cells += found
+                        if cells > MAX_CELLS:
+                            raise refuse(f"{name} holds more than {MAX_CELLS:,} cells, far more than any {what}; "
+                                         "split it or remove the empty formatted ranges.")
+        except zipfile.BadZipFile:
+            raise refuse(f"{name} is damaged (part {info.filename} cannot be read){again}.") from None
+
+
 def open_untrusted_xlsx(path: Path | str, *, refuse: Callable[[str], Exception] = UserError,
                         what: str = "workbook", again: str = "", data_only: bool = False,
                         max_unpacked_bytes: Optional[int] = None):
@@ -177,12 +226,17 @@ def open_untrusted_xlsx(path: Path | str, *, refuse: Callable[[str], Exception] 
     try:
         with zipfile.ZipFile(path) as archive:
             names = set(archive.namelist())
-            if sum(info.file_size for info in archive.infolist()) > max_unpacked_bytes:
+            infos = archive.infolist()
+            if sum(info.file_size for info in infos) > max_unpacked_bytes:
                 raise refuse(f"{name} unpacks to more than {max_unpacked_bytes >> 20} MB, far more than any "
                              f"{what}; it is refused.")
-            bad = archive.testzip()
-            if bad is not None:
-                raise refuse(f"{name} is damaged (part {bad} cannot be read){again}.")
+            for info in infos:
+                if info.file_size >= RATIO_CHECKED_FROM and \
+                        info.file_size > MAX_COMPRESSION_RATIO * max(info.compress_size, 1):
+                    ratio = info.file_size // max(info.compress_size, 1)
+                    raise refuse(f"{name} is refused: its part {info.filename} unpacks to {ratio:,} times its "
+                                 f"packed size (a real {what} packs 3 to 10 times), the mark of a zip bomb.")
+            _check_parts(archive, infos, name, refuse, what, again)
     except zipfile.BadZipFile:
         raise refuse(f"{name} is not an Excel .xlsx file, or it is damaged.") from None
     except (zipfile.LargeZipFile, NotImplementedError, RuntimeError, EOFError, zlib.error) as exc:

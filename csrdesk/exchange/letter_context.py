@@ -15,6 +15,10 @@ from typing import Any, Optional, Sequence
 
 from csrdesk.domain.lifecycle import ItemStatus
 from csrdesk.domain.scoring import Rating, Severity
+from csrdesk.domain.verification import (
+    ESCALATION_LABELS, PROGRESS_CATEGORIES as CATEGORY_TEXTS, EscalationStep, Verdict, VerdictError, next_step,
+    parse_verdict,
+)
 
 REMINDER_REPLY_DAYS = 7  # an overdue reminder asks for evidence or a new plan within a week
 VERIFICATION_REPLY_DAYS = 30  # items not done after a verification visit get a month for a corrected plan
@@ -70,13 +74,11 @@ ASSESSMENT_TYPE_ZH = {
     "verification visit": "验证访问",
     "unannounced": "突击评估",
 }
-OUTCOME_ZH = {"done correctly": "已正确完成", "done with errors": "已完成但有错误", "not done": "未完成"}
-PROGRESS_CATEGORIES = {
-    1: ("No evidence and no motivation to remediate.", "没有证据，也没有整改意愿。"),
-    2: ("No evidence yet, but real progress on the ground.", "尚无证据，但现场已有实际进展。"),
-    3: ("Evidence verified, but remediation is partly wrong.", "证据已核实，但部分整改不正确。"),
-    4: ("Evidence verified and good progress.", "证据已核实，整改进展良好。"),
-}
+OUTCOME_ZH = {v.label: v.label_zh for v in Verdict}
+PROGRESS_CATEGORIES = CATEGORY_TEXTS
+ATTENDEE_ZH = {"brand": "品牌", "verifier": "核查员", "worker representative": "工人代表", "union": "工会",
+               "factory management": "工厂管理层"}
+EVIDENCE_LEAD_DAYS = 7  # evidence is asked for a week before the visit
 DECISIONS = {
     "approve": ("Approved", "批准", "The supplier is approved for production."),
     "approve with conditions": (
@@ -392,8 +394,18 @@ def cap_context(cap: LetterCap, findings: Sequence[dict[str, Any]]) -> dict[str,
     return out
 
 
+def _outcome_words(outcome: str) -> str:
+    """A verdict as the letters say it ('done correctly'), whether stored as done_correctly or in words."""
+    try:
+        verdict = parse_verdict(outcome)
+    except VerdictError:
+        return clean(outcome)
+    return verdict.label if verdict else ""
+
+
 def _reference(kind: str, sup: LetterSupplier, cap_id: int) -> str:
-    prefix = {"cap_letter": "CAP", "email_cap": "CAP", "overdue_reminder": "REM", "verification_result": "VER"}[kind]
+    prefix = {"cap_letter": "CAP", "email_cap": "CAP", "overdue_reminder": "REM", "verification_result": "VER",
+              "evidence_request": "EVR", "email_evidence_request": "EVR", "onsite_report": "RVV"}[kind]
     return f"{prefix}-{clean(sup.code)}-{cap_id:04d}"
 
 
@@ -446,6 +458,7 @@ def verification_context(brand: LetterBrand, sup: LetterSupplier, a: LetterAsses
         finding = by_id.get(item_id)
         if finding is None:
             continue
+        outcome = _outcome_words(outcome)
         results.append({
             "no": finding["no"], "item_id": item_id, "title": finding["title"], "title_zh": finding["title_zh"],
             "severity": finding["severity"], "outcome": outcome, "outcome_zh": OUTCOME_ZH.get(outcome, outcome),
@@ -512,6 +525,163 @@ def vetting_context(brand: LetterBrand, sup: Optional[LetterSupplier], screen: V
 def email_context(letter_ctx: dict[str, Any], attachments: Sequence[str]) -> dict[str, Any]:
     ctx = dict(letter_ctx)
     ctx["letter"] = dict(ctx["letter"], kind="email_cap")
+    ctx["email"] = {"attachments": list(attachments)}
+    return ctx
+
+
+# --- verification of remediation: evidence request, onsite report, escalation ---------------------------------------
+
+@dataclass(frozen=True)
+class VisitFacts:
+    visit_id: int
+    visit_date: date
+    verifier: str
+    attendees: tuple[tuple[str, str], ...]   # (role, name)
+    evidence_before_visit: Optional[bool]
+    progress_rate: Optional[float]
+    progress_rate_before: Optional[float]
+    suggested_category: Optional[int]
+    category: Optional[int]
+    notes: str
+    # (item id, verdict, the verifier's note, the new due date of an item sent back) per item judged
+    results: tuple[tuple[int, str, str, Optional[date]], ...] = ()
+
+
+@dataclass(frozen=True)
+class EscalationFacts:
+    step: str
+    date: date
+    reason: str
+    reasons: tuple[str, ...] = ()                        # why the factory lags, as the rules found it
+    history: tuple[tuple[str, date, str], ...] = ()      # earlier steps: (step, date, reason)
+    open_items: int = 0
+    overdue_items: int = 0
+    progress: Optional[float] = None
+
+
+def evidence_request_context(brand: LetterBrand, sup: LetterSupplier, a: LetterAssessment, cap: LetterCap, *,
+                             visit_date: date, booked: bool, today: date, lang: str = "en") -> dict[str, Any]:
+    """An evidence request: every open item due by the visit, and the date the evidence is wanted by."""
+    ctx = _common("evidence_request", brand, sup, a, cap, today, lang)
+    due_by_visit = {i.id for i in cap.items if i.due_date is not None and i.due_date <= visit_date}
+    wanted = [f for f in ctx["findings"] if f["item_id"] in due_by_visit
+              and f["status"] not in (ItemStatus.VERIFIED.value, ItemStatus.CLOSED.value)]
+    send_by = min(visit_date, max(visit_date - timedelta(days=EVIDENCE_LEAD_DAYS), today + timedelta(days=3)))
+    evidence: dict[str, Any] = {"findings": wanted, "count": len(wanted), "booked": bool(booked)}
+    _dates(evidence, "visit_date", visit_date)
+    _dates(evidence, "send_by", send_by)
+    _dates(ctx["respond"], "by", send_by)
+    ctx["evidence"] = evidence
+    return ctx
+
+
+def onsite_report_context(brand: LetterBrand, sup: LetterSupplier, a: LetterAssessment, cap: LetterCap,
+                          visit: VisitFacts, *, today: date, lang: str = "en") -> dict[str, Any]:
+    """The onsite report for the closing meeting: progress by area, items done, items wrong and why, what is next."""
+    ctx = _common("onsite_report", brand, sup, a, cap, today, lang)
+    by_id = {f["item_id"]: f for f in ctx["findings"]}
+    verdicts = {item_id: (_outcome_words(v), clean(note), due) for item_id, v, note, due in visit.results}
+    areas: dict[str, dict[str, Any]] = {}
+    for f in ctx["findings"]:
+        name = f["category"] or "Other findings"
+        area = areas.setdefault(name, {
+            "area": name, "area_zh": f["category_zh"] or ("其他" if not f["category"] else ""), "total": 0, "checked": 0, "done": 0, "wrong": 0,
+            "not_done": 0, "not_checked": 0, "verified": 0, "rate": 0.0})
+        area["total"] += 1
+        if f["status"] in (ItemStatus.VERIFIED.value, ItemStatus.CLOSED.value):
+            area["verified"] += 1
+        outcome = verdicts.get(f["item_id"], (None,))[0]
+        if outcome is None:
+            continue
+        key = {"done correctly": "done", "done with errors": "wrong", "not done": "not_done"}.get(outcome,
+                                                                                                "not_checked")
+        area[key] += 1
+        if key != "not_checked":
+            area["checked"] += 1
+    for area in areas.values():
+        area["rate"] = round(100.0 * area["verified"] / area["total"], 1) if area["total"] else 0.0
+
+    def entry(item_id: int) -> dict[str, Any]:
+        f = by_id[item_id]
+        outcome, note, due = verdicts[item_id]
+        out: dict[str, Any] = {"no": f["no"], "item_id": item_id, "area": f["category"] or "Other findings",
+                               "title": f["title"],
+                               "title_zh": f["title_zh"], "severity": f["severity"], "outcome": outcome,
+                               "outcome_zh": OUTCOME_ZH.get(outcome, outcome), "note": note}
+        _dates(out, "new_due", due)
+        return out
+
+    judged = sorted((i for i in verdicts if i in by_id), key=lambda i: by_id[i]["no"])
+    done = [entry(i) for i in judged if verdicts[i][0] == "done correctly"]
+    wrong = [entry(i) for i in judged if verdicts[i][0] in ("done with errors", "not done")]
+    unchecked = [entry(i) for i in judged if verdicts[i][0] not in ("done correctly", "done with errors", "not done")]
+    still_open = sorted((i for i in cap.items if ItemStatus(i.status).is_open and i.due_date is not None),
+                        key=lambda i: i.due_date)
+    category = visit.category or visit.suggested_category
+    text, text_zh = PROGRESS_CATEGORIES.get(category, ("", ""))
+    out: dict[str, Any] = {
+        "visit_id": visit.visit_id,
+        "verifier": clean(visit.verifier),
+        "attendees": [{"role": clean(role), "role_zh": ATTENDEE_ZH.get(role, ""), "name": clean(name)}
+                      for role, name in visit.attendees],
+        "evidence_before_visit": bool(visit.evidence_before_visit),
+        "progress_rate": visit.progress_rate if visit.progress_rate is not None else "",
+        "progress_rate_before": visit.progress_rate_before if visit.progress_rate_before is not None else "",
+        "category": category or "",
+        "category_confirmed": visit.category is not None,
+        "category_text": text,
+        "category_text_zh": text_zh,
+        "notes": clean(visit.notes),
+        "areas": sorted(areas.values(), key=lambda x: x["area"]),
+        "done_items": done,
+        "wrong_items": wrong,
+        "unchecked_items": unchecked,
+        "done_count": len(done),
+        "wrong_count": len(wrong),
+        "unchecked_count": len(unchecked),
+        "open_count": len(still_open),
+    }
+    _dates(out, "visit_date", visit.visit_date)
+    _dates(out, "next_due", still_open[0].due_date if still_open else None)
+    ctx["visit"] = out
+    return ctx
+
+
+def escalation_context(brand: LetterBrand, sup: LetterSupplier, esc: EscalationFacts, *, today: date,
+                       lang: str = "en") -> dict[str, Any]:
+    """A letter for an escalation step (reminder, warning letter ... responsible exit)."""
+    step = EscalationStep(esc.step)
+    title, title_zh = ESCALATION_LABELS[step]
+    following = next_step(step)
+    history = []
+    for name, day, reason in esc.history:
+        h: dict[str, Any] = {"step": name, "title": ESCALATION_LABELS[EscalationStep(name)][0],
+                             "title_zh": ESCALATION_LABELS[EscalationStep(name)][1], "reason": clean(reason)}
+        _dates(h, "date", day)
+        history.append(h)
+    out: dict[str, Any] = {
+        "step": step.value, "title": title, "title_zh": title_zh, "rung": step.rank, "reason": clean(esc.reason),
+        "reasons": [clean(r) for r in esc.reasons], "history": history,
+        "next_title": ESCALATION_LABELS[following][0] if following else "",
+        "next_title_zh": ESCALATION_LABELS[following][1] if following else "",
+        "open_items": esc.open_items, "overdue_items": esc.overdue_items,
+        "progress": esc.progress if esc.progress is not None else "",
+        "warning": step.rank >= EscalationStep.WARNING_LETTER.rank,
+        "suspension": step is EscalationStep.SUSPENSION, "exit": step is EscalationStep.RESPONSIBLE_EXIT,
+    }
+    _dates(out, "date", esc.date)
+    return {
+        "brand": brand_context(brand),
+        "letter": letter_context("escalation_letter", f"ESC-{clean(sup.code)}-{step.rank}", today, lang),
+        "supplier": supplier_context(sup),
+        "escalation": out,
+    }
+
+
+def notice_email_context(kind: str, letter_ctx: dict[str, Any], attachments: Sequence[str]) -> dict[str, Any]:
+    """An e-mail draft's context: its letter's context, the e-mail kind and the attachments."""
+    ctx = dict(letter_ctx)
+    ctx["letter"] = dict(ctx["letter"], kind=kind)
     ctx["email"] = {"attachments": list(attachments)}
     return ctx
 
@@ -590,6 +760,25 @@ def sample_context(kind: str, lang: str = "en") -> dict[str, Any]:
     if kind == "email_cap":
         return email_context(cap_letter_context(brand, sup, a, cap, today=SAMPLE_TODAY, lang=lang),
                              ["CAP letter CN-0001.docx", "CAP tracker CN-0001.xlsx"])
+    if kind in ("evidence_request", "email_evidence_request"):
+        ctx = evidence_request_context(brand, sup, a, cap, visit_date=date(2025, 4, 30), booked=True,
+                                       today=SAMPLE_TODAY, lang=lang)
+        return ctx if kind == "evidence_request" else notice_email_context(kind, ctx, ["Evidence request.docx"])
+    if kind == "onsite_report":
+        visit = VisitFacts(visit_id=3, visit_date=date(2025, 4, 30), verifier="B. Verifier",
+                           attendees=(("brand", "Jane Doe"), ("worker representative", "Zhang Min"), ("union", "")),
+                           evidence_before_visit=True, progress_rate=50.0, progress_rate_before=0.0,
+                           suggested_category=3, category=3, notes="Exits clear; overtime still high.",
+                           results=((101, "done_correctly", "Exit clear.", None),
+                                    (102, "not_done", "Still 70 hours a week.", date(2025, 5, 30))))
+        return onsite_report_context(brand, sup, a, cap, visit, today=SAMPLE_TODAY, lang=lang)
+    if kind in ("escalation_letter", "email_escalation"):
+        esc = EscalationFacts(step="warning_letter", date=SAMPLE_TODAY, reason="No evidence after two reminders.",
+                              reasons=("progress category 1 (no evidence, no motivation) at the visit of 2025-04-30",),
+                              history=(("reminder", date(2025, 2, 14), "Visit overdue"),), open_items=12,
+                              overdue_items=9, progress=25.0)
+        ctx = escalation_context(brand, sup, esc, today=SAMPLE_TODAY, lang=lang)
+        return ctx if kind == "escalation_letter" else notice_email_context(kind, ctx, ["Warning letter.docx"])
     raise ValueError(f"unknown template kind {kind!r}")
 
 
@@ -606,4 +795,6 @@ def variable_paths(value: Any, prefix: str = "") -> list[str]:
     return paths
 
 
-KINDS_WITH_SAMPLES = ("cap_letter", "overdue_reminder", "verification_result", "vetting_decision", "email_cap")
+KINDS_WITH_SAMPLES = ("cap_letter", "overdue_reminder", "verification_result", "vetting_decision", "email_cap",
+                      "evidence_request", "onsite_report", "escalation_letter", "email_evidence_request",
+                      "email_escalation")

@@ -9,17 +9,24 @@ parsing and compiling once.
 """
 from __future__ import annotations
 
+import ctypes
+import functools
 import html
 import io
+import os
 import re
+import sys
 import threading
+import time
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Optional
 
 from docxtpl import DocxTemplate
-from jinja2 import StrictUndefined, Undefined, nodes
+from jinja2 import Environment, StrictUndefined, Template, Undefined, nodes
+from jinja2.nodes import EvalContext
+from jinja2.runtime import Context
 from jinja2.exceptions import SecurityError, TemplateError, TemplateSyntaxError, UndefinedError
 from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
@@ -30,7 +37,10 @@ from csrdesk.errors import UserError
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 # A template's kind decides which context it gets; user templates are named after the kind they render.
-KINDS = ("cap_letter", "overdue_reminder", "verification_result", "vetting_decision", "email_cap")
+KINDS = ("cap_letter", "overdue_reminder", "verification_result", "vetting_decision", "email_cap",
+         "evidence_request", "onsite_report", "escalation_letter", "email_evidence_request", "email_escalation")
+# Rendered as plain text (e-mail bodies); every other kind is a Word document.
+TEXT_KINDS = ("email_cap", "email_evidence_request", "email_escalation")
 
 
 class TemplateRefused(UserError):
@@ -53,13 +63,214 @@ def _finalize(value: Any) -> Any:
     return "" if value is None else value
 
 
+# --- bounds on what a template may cost -----------------------------------------------------------------------
+# A user's template is code: `{{ 'A' * 2000000000 }}` or nested loops over range(100000) once took the machine down
+# (12.7 GB, over a minute). Every render of these environments is bounded in output, time and memory, and the
+# operations that could build a huge value in one step are checked before they run.
+
+MAX_OUTPUT_CHARS = 20_000_000  # a letter with hundreds of findings is a few MB of Word XML
+RENDER_SECONDS = 10.0  # a real letter renders in well under a second
+MAX_RENDER_MEMORY = 512 * 1024 * 1024  # growth of the process while one template renders
+_MAX_EXPONENT = 1_000
+_MAX_NUMBER_BITS = 100_000
+_WIDTH = re.compile(r"\d{7,}")  # a field width of a million characters or more in a format string
+
+
+class RenderLimit(SecurityError):
+    """A template that went past a bound (output, time, memory, one huge value); the message names which."""
+
+
+def _size(value: Any) -> Optional[int]:
+    return len(value) if isinstance(value, (str, bytes, list, tuple)) else None
+
+
+def _too_big(what: str, size: int) -> RenderLimit:
+    return RenderLimit(f"{what} would make a value of {size:,} characters or items; a template may make at most "
+                       f"{MAX_OUTPUT_CHARS:,}")
+
+
+def _check_binop(operator: str, left: Any, right: Any) -> None:
+    if operator == "*":
+        for seq, times in ((left, right), (right, left)):
+            size = _size(seq)
+            if size is not None and isinstance(times, int) and size * max(times, 0) > MAX_OUTPUT_CHARS:
+                raise _too_big(f"repeating a text or list {times:,} times", size * times)
+        if isinstance(left, int) and isinstance(right, int) and \
+                abs(left).bit_length() + abs(right).bit_length() > _MAX_NUMBER_BITS:
+            raise RenderLimit("a multiplication of numbers too large for a letter")
+    elif operator == "+":
+        a, b = _size(left), _size(right)
+        if a is not None and b is not None and a + b > MAX_OUTPUT_CHARS:
+            raise _too_big("joining two texts or lists", a + b)
+    elif operator == "**":
+        if isinstance(right, (int, float)) and abs(right) > _MAX_EXPONENT and \
+                isinstance(left, (int, float)) and abs(left) not in (0, 1):
+            raise RenderLimit(f"a power with exponent {right:,} (at most {_MAX_EXPONENT:,})")
+    elif operator == "%" and isinstance(left, str):
+        _check_format(left, right if isinstance(right, tuple) else (right,), {})
+
+
+def _check_format(fmt: str, args: tuple, kwargs: dict) -> None:
+    if _WIDTH.search(fmt):
+        raise RenderLimit("a format with a field width of a million characters or more")
+    _check_widths(args, kwargs, "a format")
+
+
+def _check_widths(args: tuple, kwargs: dict, what: str) -> None:
+    for value in (*args, *kwargs.values()):
+        if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_OUTPUT_CHARS:
+            raise RenderLimit(f"{what} with the number {value:,} (widths and counts up to {MAX_OUTPUT_CHARS:,})")
+
+
+_WIDTH_METHODS = {"center", "ljust", "rjust", "zfill", "expandtabs"}
+
+
+def _check_call(obj: Any, args: tuple, kwargs: dict) -> None:
+    """Calls of text methods that can build a huge text in one step."""
+    obj = getattr(obj, "__wrapped__", obj)  # the sandbox hands out str.format wrapped
+    owner = getattr(obj, "__self__", None)
+    name = getattr(obj, "__name__", "")
+    if not isinstance(owner, str):
+        return
+    if name in _WIDTH_METHODS:
+        _check_widths(args, kwargs, f"the text method {name}")
+    elif name in ("format", "format_map"):
+        _check_format(owner, args, kwargs)
+    elif name == "replace" and len(args) >= 2 and isinstance(args[0], str) and isinstance(args[1], str):
+        count = owner.count(args[0]) if args[0] else len(owner) + 1
+        grown = len(owner) + count * max(len(args[1]) - len(args[0]), 0)
+        if grown > MAX_OUTPUT_CHARS:
+            raise _too_big("replace", grown)
+    elif name == "join" and args and isinstance(args[0], (list, tuple)):
+        joined = sum(len(x) for x in args[0] if isinstance(x, str)) + len(owner) * max(len(args[0]) - 1, 0)
+        if joined > MAX_OUTPUT_CHARS:
+            raise _too_big("join", joined)
+
+
+def _bounded_filter(name: str, func):
+    """A filter whose width-like arguments are checked before it runs (center, indent, format, join...)."""
+    @functools.wraps(func)
+    def checked(*args, **kwargs):
+        values = [a for a in args if not isinstance(a, (EvalContext, Context, Environment))]
+        if name == "format" and values and isinstance(values[0], str):
+            _check_format(values[0], tuple(values[1:]), kwargs)
+        elif name == "join" and values and isinstance(values[0], (list, tuple)):
+            sep = values[1] if len(values) > 1 and isinstance(values[1], str) else kwargs.get("d", "")
+            _check_call(str(sep).join, (list(values[0]),), {})
+        else:
+            _check_widths(tuple(values[1:]), kwargs, f"the filter |{name}")
+        return func(*args, **kwargs)
+    return checked
+
+
+class _Stopped(BaseException):
+    """Raised inside a render by its watchdog (a BaseException, so no `except Exception` on the way swallows it)."""
+
+
+def _memory_in_use() -> Optional[int]:
+    try:
+        with open("/proc/self/statm", "rb") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError, AttributeError):
+        pass
+    try:
+        import resource
+
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        return peak if sys.platform == "darwin" else peak * 1024
+    except (ImportError, OSError):  # Windows: time and output bounds only
+        return None
+
+
+class _Watchdog:
+    """Stops the render running in the thread that made it once it takes too long or the process grows too much:
+    an exception is put into that thread, which Python raises at its next step of template code."""
+
+    def __init__(self) -> None:
+        self.thread_id = threading.get_ident()
+        self.reason = ""
+        self._done = threading.Event()
+        self._lock = threading.Lock()
+        self._active = True
+        self._fired = False
+
+    def __enter__(self) -> "_Watchdog":
+        self._start_memory = _memory_in_use()
+        self._deadline = time.monotonic() + RENDER_SECONDS
+        self._thread = threading.Thread(target=self._watch, name="template watchdog", daemon=True)
+        self._thread.start()
+        return self
+
+    def _watch(self) -> None:
+        while not self._done.wait(0.05):
+            if time.monotonic() > self._deadline:
+                self._stop(f"it ran for more than {RENDER_SECONDS:g} seconds (a loop that does not end, or one "
+                           "far too long for a letter)")
+                return
+            used = _memory_in_use()
+            if used is not None and self._start_memory is not None and used - self._start_memory > MAX_RENDER_MEMORY:
+                self._stop(f"it used more than {MAX_RENDER_MEMORY >> 20:,} MB of memory")
+                return
+
+    def _stop(self, reason: str) -> None:
+        with self._lock:
+            if self._active:
+                self.reason = reason
+                self._fired = True
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(self.thread_id), ctypes.py_object(_Stopped))
+
+    def __exit__(self, *exc_info) -> None:
+        with self._lock:
+            self._active = False
+            if self._fired and exc_info[0] is None:  # fired as the render ended: take back what was not raised
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(self.thread_id), None)
+        self._done.set()
+        self._thread.join()
+
+
+class _BoundedTemplate(Template):
+    """A template whose render stops past MAX_OUTPUT_CHARS of output, RENDER_SECONDS or MAX_RENDER_MEMORY."""
+
+    def render(self, *args: Any, **kwargs: Any) -> str:
+        context = self.new_context(dict(*args, **kwargs))
+        watchdog = _Watchdog()
+        try:
+            with watchdog:
+                try:
+                    out = io.StringIO()  # about one byte per character, where a list of chunks costs fifty
+                    size = 0
+                    for chunk in self.root_render_func(context):
+                        size += len(chunk)
+                        if size > MAX_OUTPUT_CHARS:
+                            raise RenderLimit(f"its output grew past {MAX_OUTPUT_CHARS:,} characters")
+                        out.write(chunk)
+                    return out.getvalue()
+                except Exception:
+                    self.environment.handle_exception()
+        except _Stopped:
+            raise RenderLimit(watchdog.reason or "it was stopped") from None
+
+
 class _LetterEnvironment(SandboxedEnvironment):
-    """The sandbox, keeping compiled templates: docxtpl compiles the same document XML for every letter."""
+    """The sandbox, keeping compiled templates (docxtpl compiles the same document XML for every letter), with
+    every render bounded (see _BoundedTemplate) and the operators and calls that build big values checked."""
+
+    intercepted_binops = frozenset({"*", "+", "**", "%"})
+    template_class = _BoundedTemplate
 
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
         self._compiled: "OrderedDict[str, Any]" = OrderedDict()
         self._lock = threading.Lock()
+        self.filters = {name: _bounded_filter(name, func) for name, func in self.filters.items()}
+
+    def call_binop(self, context, operator, left, right):
+        _check_binop(operator, left, right)
+        return super().call_binop(context, operator, left, right)
+
+    def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 (Jinja's own signature)
+        _check_call(__obj, args, kwargs)
+        return super().call(__context, __obj, *args, **kwargs)
 
     def _generate(self, source, name, filename, defer_init=False):
         # The check refuses these with a clear message; this stops them at compile time too, whatever calls render.
@@ -184,6 +395,10 @@ def load_template(path: Path, kind: Optional[str] = None) -> TemplateFile:
         raise TemplateRefused(
             f"Template {path.name!r}: its name must start with one of {', '.join(KINDS)} so csrdesk knows what it is for."
         )
+    wants_text = kind in TEXT_KINDS
+    if wants_text == (path.suffix.lower() == ".docx"):
+        form = "a text file (.j2 or .txt)" if wants_text else "a Word document (.docx)"
+        raise TemplateRefused(f"Template {path.name!r}: a {kind.replace('_', ' ')} template must be {form}.")
     with _cache_lock:
         found = _loaded.get(path)
     if found is not None and found.version == version and found.kind == kind:
@@ -261,6 +476,9 @@ def find_problems(template: TemplateFile, sample_context: Mapping[str, Any]) -> 
     for label, source, is_xml, _tree in parsed:
         try:
             rendered = check_env.from_string(source).render(dict(sample_context))
+        except RenderLimit as exc:
+            problems.append(f"the test render was stopped: {exc} {_where_exc(exc, source, label, is_xml)}")
+            continue
         except SecurityError as exc:
             problems.append(f"the sandbox refused it ({exc}) {_where_exc(exc, source, label, is_xml)}")
             continue
@@ -285,6 +503,8 @@ def find_problems(template: TemplateFile, sample_context: Mapping[str, Any]) -> 
         doc = _Docx(io.BytesIO(template.data))
         doc.render(dict(sample_context), jinja_env=_DOCX_CHECK_ENV, autoescape=True)
         doc.save(io.BytesIO())
+    except RenderLimit as exc:
+        problems.append(f"the test render of the whole document was stopped: {exc}")
     except Exception as exc:
         problems.append(f"the test render of the whole document failed ({type(exc).__name__}: {exc})")
     return problems
@@ -591,6 +811,8 @@ def render_docx(template: TemplateFile, context: Mapping[str, Any], out_path: Pa
     doc = _Docx(io.BytesIO(template.data))
     try:
         doc.render(dict(context), jinja_env=DOCX_ENV, autoescape=True)
+    except RenderLimit as exc:
+        raise TemplateRefused(f"Template {template.name!r} was stopped: {exc}.") from None
     except SecurityError as exc:
         raise TemplateRefused(f"Template {template.name!r}: the sandbox refused it ({exc}).") from None
     except TemplateError as exc:
@@ -606,6 +828,8 @@ def render_text(template: TemplateFile, context: Mapping[str, Any],
     text = template.data.decode("utf-8-sig")
     try:
         return TEXT_ENV.from_string(text).render(dict(context))
+    except RenderLimit as exc:
+        raise TemplateRefused(f"Template {template.name!r} was stopped: {exc}.") from None
     except SecurityError as exc:
         raise TemplateRefused(f"Template {template.name!r}: the sandbox refused it ({exc}).") from None
     except TemplateError as exc:

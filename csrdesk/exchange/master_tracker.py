@@ -26,7 +26,7 @@ ITEM_HEADERS = (
 SUPPLIER_HEADERS = (
     ("Supplier code", 14), ("Supplier", 32), ("Local name", 22), ("Country", 12), ("Status", 16),
     ("Last assessment", 16), ("Rating", 17), ("Score", 8), ("Open CAPs", 11), ("CAP items", 11), ("Open items", 11),
-    ("Overdue items", 14), ("Progress %", 12), ("Sourcing owner", 20),
+    ("Overdue items", 14), ("Progress %", 12), ("Sourcing owner", 20), ("Production", 13), ("Follow-up due", 14),
 )
 HEAD_FONT = Font(name="Calibri", size=10, bold=True, color="FFFFFF")
 HEAD_FILL = PatternFill("solid", fgColor="1F3864")
@@ -96,10 +96,13 @@ def _write(wb: Workbook, path: Path, suppliers: Sequence, items: Iterable[Sequen
         cells = safe_row(sup_ws, (
             sp.code, sp.name, sp.local_name, sp.country, sp.status, sp.last_assessment, sp.rating, sp.score,
             sp.open_caps, sp.items, sp.open_items, sp.overdue_items or None, sp.progress, sp.sourcing_owner,
+            sp.production, sp.follow_up_due,
         ))
         fill = RATING_FILLS.get(sp.rating)
         if fill:
             cells[6] = safe_cell(sup_ws, sp.rating, fill=PatternFill("solid", fgColor=fill))
+        if sp.production != "allowed":
+            cells[14] = safe_cell(sup_ws, sp.production, fill=PatternFill("solid", fgColor=RATING_FILLS["Zero Tolerance"]))
         sup_ws.append(cells)
         row += 1
     _finish(sup_ws, SUPPLIER_HEADERS, row)

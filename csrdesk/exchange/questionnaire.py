@@ -430,7 +430,7 @@ def _int(text: str, what: str, name: str) -> int:
     except ValueError:
         raise QuestionnaireRefused(f"{name}: the questionnaire's {what} {text!r} is not a number; "
                                    "the file was altered.") from None
-    if not number.is_integer():
+    if not number.is_integer() or abs(number) > 2**53:  # past 2**53 a float is no exact whole number
         raise QuestionnaireRefused(f"{name}: the questionnaire's {what} is not a whole number; the file was altered.")
     return int(number)
 
@@ -525,6 +525,10 @@ def _read_answers(wb, name: str, exported: dict[str, Answer]) -> dict[str, Retur
         cells += [None] * (width - len(cells))
         qid = _text_of(cells[columns["id"]])
         if not qid:
+            if any(_text_of(cells[columns[k]]) for k in ("answer", "evidence", "comment")):
+                # as the tracker refuses answers without an Item ID: an answer must not be dropped unseen
+                raise QuestionnaireRefused(f"{name}: row {number} has an answer but no Question ID; put the answer "
+                                           "on the question's own row.")
             continue
         if qid not in exported:
             raise QuestionnaireRefused(f"{name}: row {number} holds question {qid!r}, which was not sent; "

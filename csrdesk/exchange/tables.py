@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Iterable, Iterator, Mapping, Optional, Sequence
 
 from csrdesk.domain.text import clean_text as clean_typed_text
+from csrdesk.exchange.encodings import EncodingUnsure, decode_as, detect, known_encoding
 from csrdesk.exchange.files import open_untrusted_xlsx, reading_outside_file
 from csrdesk.errors import UserError
 
@@ -234,48 +235,41 @@ def detect_kind(path: Path, head: bytes) -> str:
 # text encodings
 
 
-def _mostly_gb2312(text: str) -> bool:
-    """Whether the non-ASCII characters of a GB18030 decoding look like real Chinese text.
-
-    Western text in Windows-1252 often decodes as GB18030 too, but into rare characters; genuine Chinese names
-    are almost all in the common GB2312 set.
-    """
-    others = [ch for ch in text if ord(ch) > 127]
-    if not others:
-        return True
-    common = 0
-    for ch in others:
+def decode_text(data: bytes, name: str = "the file", encoding: Optional[str] = None) -> tuple[str, str]:
+    """The text of a CSV and the encoding it was read in: the one the user named, else the one detected
+    (exchange.encodings: BOMs, UTF-8, UTF-16, and the legacy encodings of the sourcing countries judged by the
+    text they give). A file whose encoding is unsure raises EncodingUnsure (a TableError the import window turns
+    into a choice); one that is binary or in no known encoding raises TableError."""
+    if encoding:
+        chosen = known_encoding(encoding)
         try:
-            ch.encode("gb2312")
-            common += 1
-        except UnicodeEncodeError:
-            pass
-    return common >= 0.9 * len(others)
-
-
-def decode_text(data: bytes, name: str = "the file") -> tuple[str, str]:
-    """The text of a CSV and the encoding it was in: UTF-8 (with or without BOM), UTF-16 with BOM, GB18030,
-    or Windows-1252 as the last resort for Western spreadsheet exports."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        candidates = ["utf-8-sig"]
-    elif data.startswith(b"\xff\xfe") or data.startswith(b"\xfe\xff"):
-        candidates = ["utf-16"]
-    else:
+            text = decode_as(data, chosen, name)
+        except UserError as exc:
+            raise TableError(str(exc)) from None
+        _check_plain_text(text, name)
+        return text, chosen
+    if not data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
         sample = data[:200_000]
         controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 13))
-        if b"\x00" in sample or controls > max(2, len(sample) // 200):
+        looks_utf16 = b"\x00" in sample and (sample[1::2].count(0) > 0.6 * len(sample[1::2])
+                                             or sample[0::2].count(0) > 0.6 * len(sample[0::2]))
+        if not looks_utf16 and (b"\x00" in sample or controls > max(2, len(sample) // 200)):
             raise TableError(f"{name} is a binary file, not a spreadsheet or CSV table.")
-        candidates = ["utf-8", "gb18030", "cp1252"]
-    for encoding in candidates:
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        if encoding == "gb18030" and not _mostly_gb2312(text):
-            continue
-        _check_plain_text(text, name)
-        return text, {"utf-8-sig": "utf-8-bom", "utf-16": "utf-16"}.get(encoding, encoding)
-    raise TableError(f"{name} is not a text table in a known encoding (UTF-8, GB18030...) nor an Excel workbook.")
+    try:
+        text, found = detect(data, name)
+    except EncodingUnsure as exc:
+        raise EncodingUnsureTable(str(exc), exc.readings) from None
+    except UserError as exc:
+        raise TableError(str(exc)) from None
+    _check_plain_text(text, name)
+    return text, found
+
+
+class EncodingUnsureTable(TableError, EncodingUnsure):
+    """A CSV whose encoding must be chosen by the user; `readings` previews each plausible one."""
+
+    def __init__(self, message: str, readings: list[tuple[str, str, str]]) -> None:
+        EncodingUnsure.__init__(self, message, readings)
 
 
 def _check_plain_text(text: str, name: str) -> None:
@@ -298,11 +292,13 @@ def read_table(
     required_any: Sequence[str],
     what: str = "table",
     multiline: Iterable[str] = (),
+    encoding: Optional[str] = None,
 ) -> Table:
     """Reads a CSV or XLSX file into rows keyed by field name.
 
     `aliases` maps each field to the header texts that name it; the header row is the one among the first rows
     that names the most fields and at least one of `required_any`. Fields in `multiline` keep their line breaks.
+    `encoding` names a CSV's text encoding (else it is detected, and an unsure one raises EncodingUnsureTable).
     Raises TableError (a UserError) with one line when the file is missing, empty, not a table, damaged, or has no
     column for any of `required_any`.
     """
@@ -327,7 +323,7 @@ def read_table(
     kind = detect_kind(path, head)
     if kind == "xlsx":
         return _read_xlsx(path, index, required_any, aliases, what, multiline)
-    return _read_csv(path, index, required_any, aliases, what, multiline)
+    return _read_csv(path, index, required_any, aliases, what, multiline, encoding)
 
 
 def _no_header_message(name: str, required_any: Sequence[str], aliases: Mapping[str, Sequence[str]],
@@ -357,13 +353,13 @@ def _build_rows(raw_rows: Iterator[tuple[int, Sequence[object]]], mapping: dict[
     return rows
 
 
-def _read_csv(path: Path, index, required_any, aliases, what, multiline) -> Table:
+def _read_csv(path: Path, index, required_any, aliases, what, multiline, encoding: Optional[str] = None) -> Table:
     name = path.name
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise TableError(f"{name} cannot be read: {exc.strerror or exc}.") from None
-    text, encoding = decode_text(data, name)
+    text, encoding = decode_text(data, name, encoding)
     if not text.strip():
         raise TableError(f"{name} is empty.")
     forced = None
@@ -404,8 +400,10 @@ def _read_csv(path: Path, index, required_any, aliases, what, multiline) -> Tabl
             if i == header_index:
                 headers, header_number = cells, number
                 continue
+            if not any(c.strip() for c in cells):
+                continue  # blank lines are not rows: they do not count against MAX_ROWS
             body.append((number, cells))
-            if len(body) > MAX_ROWS + 1000:
+            if len(body) > MAX_ROWS:
                 raise TableError(f"{name} has more than {MAX_ROWS:,} rows; split it into smaller files.")
     except csv.Error as exc:
         raise TableError(f"{name} is not a well-formed CSV file ({exc}).") from None
@@ -418,6 +416,10 @@ def _read_csv(path: Path, index, required_any, aliases, what, multiline) -> Tabl
 
 def _csv_records(text: str, delimiter: str, *, limit: Optional[int] = None):
     """(record number, cells) pairs; the record number is the row Excel shows when it opens the file."""
+    # A cell may be as long as the file (a pasted report in a notes column); Python's default limit of 131,072
+    # characters made such a file "have no rows". Longer values are then judged by the field they go into.
+    if csv.field_size_limit() < MAX_FILE_BYTES:
+        csv.field_size_limit(MAX_FILE_BYTES)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
     for number, cells in enumerate(reader, start=1):
         yield number, cells
@@ -471,11 +473,15 @@ def _read_xlsx(path: Path, index, required_any, aliases, what, multiline) -> Tab
 
 
 def _sheet_rows(path: Path, ws, header_row: int, *, formulas: bool) -> list[tuple[int, list[object]]]:
+    """The rows under the header that hold something: blank rows (Excel keeps a formatted empty cell far down as
+    a row of its own) are dropped before the rows are counted against MAX_ROWS."""
     out = []
     with _reading_sheet(path, ws.title):
         for number, cells in enumerate(ws.iter_rows(min_row=header_row + 1, values_only=True), start=header_row + 1):
+            if all(c is None or (isinstance(c, str) and not c.strip()) for c in cells):
+                continue
             out.append((number, list(cells)))
-            if len(out) > MAX_ROWS + 1000:
+            if len(out) > MAX_ROWS:
                 raise TableError(f"{path.name} has more than {MAX_ROWS:,} rows; split it into smaller files.")
     return out
 

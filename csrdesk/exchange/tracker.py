@@ -229,7 +229,7 @@ def _lines(text: str, width: float) -> int:
     return sum(max(1, math.ceil(_display_width(part) / per_line)) for part in (text or "").split("\n"))
 
 
-def _row_height(texts_and_widths, minimum_lines: int = 2) -> float:
+def row_height(texts_and_widths, minimum_lines: int = 2) -> float:
     lines = max([minimum_lines] + [_lines(t, w) for t, w in texts_and_widths])
     return min(409.0, lines * POINTS_PER_LINE + 4)
 
@@ -331,7 +331,7 @@ def _write_items(ws, data: TrackerData) -> None:
         for i, col in enumerate(COLUMNS, start=1):
             cell = write_text(ws, row, i, values[col.key])
             _style_item_cell(cell, col, finished, red, styles)
-        ws.row_dimensions[row].height = _row_height(
+        ws.row_dimensions[row].height = row_height(
             (str(values[c.key] or ""), c.width) for c in COLUMNS if c.key not in ("due_date", "planned_date")
         )
         row += 1
@@ -389,7 +389,7 @@ def _write_items(ws, data: TrackerData) -> None:
     ws.protection.formatCells = False
     ws.protection.insertRows = False
 
-    _print_setup(ws, f"{HEADER_ROW - 1}:{HEADER_ROW}")
+    print_setup(ws, f"{HEADER_ROW - 1}:{HEADER_ROW}")
     ws.oddFooter.left.text = _footer_text(f"{data.supplier_code} · CAP {data.cap_id}")
     ws.oddFooter.center.text = "&P / &N"
     ws.oddFooter.right.text = _footer_text(f"Exported {data.exported_at.date().isoformat()}")
@@ -429,7 +429,7 @@ def _style_item_cell(cell, col: Column, finished: bool, red: bool, cache: dict) 
     _style_cached(cell, (col.key, finished, red and col.key == "severity"), cache, apply)
 
 
-def _print_setup(ws, title_rows: Optional[str]) -> None:
+def print_setup(ws, title_rows: Optional[str]) -> None:
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
@@ -571,7 +571,7 @@ def _write_instructions(ws, data: TrackerData) -> None:
         put(row, 1, heading, "heading", font=HEADING_FONT, alignment=WRAP_TOP, border=BOX, fill=BRAND_GROUP)
         put(row, 2, english, "body", font=BODY_FONT, alignment=WRAP_TOP, border=BOX)
         put(row, 3, chinese, "body", font=BODY_FONT, alignment=WRAP_TOP, border=BOX)
-        ws.row_dimensions[row].height = _row_height(((english, widths["B"]), (chinese, widths["C"])), 2)
+        ws.row_dimensions[row].height = row_height(((english, widths["B"]), (chinese, widths["C"])), 2)
         row += 1
     if data.examples:
         row += 1
@@ -592,7 +592,7 @@ def _write_instructions(ws, data: TrackerData) -> None:
             put(row, 1, title, "example", font=BOLD, alignment=WRAP_TOP, border=BOX, fill=GREY_FILL)
             put(row, 2, causes, "body", font=BODY_FONT, alignment=WRAP_TOP, border=BOX)
             put(row, 3, actions, "body", font=BODY_FONT, alignment=WRAP_TOP, border=BOX)
-            ws.row_dimensions[row].height = _row_height(
+            ws.row_dimensions[row].height = row_height(
                 ((title, widths["A"]), (causes, widths["B"]), (actions, widths["C"])), 2)
             row += 1
     ws.freeze_panes = "A4"
@@ -600,7 +600,7 @@ def _write_instructions(ws, data: TrackerData) -> None:
     ws.protection.selectLockedCells = False
     ws.protection.formatColumns = False
     ws.protection.formatRows = False
-    _print_setup(ws, None)
+    print_setup(ws, None)
     ws.oddFooter.center.text = "&P / &N"
 
 
@@ -609,8 +609,15 @@ def _write_instructions(ws, data: TrackerData) -> None:
 def _write_data(ws, data: TrackerData, secret: bytes) -> None:
     header = checked_header(data)
     rows = [[item.item_id, *exported_values(item)] for item in data.items]
-    write_text(ws, 1, 1, DATA_TITLE)
-    write_text(ws, 1, 2, "Read by csrdesk to import this tracker. Do not edit.")
+    write_data_sheet(ws, DATA_TITLE, "Read by csrdesk to import this tracker. Do not edit.", header,
+                     ("item_id",) + FACTORY_FIELDS, rows, secret)
+
+
+def write_data_sheet(ws, title: str, note: str, header: dict[str, Any], names: Sequence[str],
+                     rows: Sequence[Sequence[Any]], secret: bytes) -> None:
+    """The hidden sheet of a workbook that comes back: its header, an HMAC over header and rows, then the rows."""
+    write_text(ws, 1, 1, title)
+    write_text(ws, 1, 2, note)
     r = 2
     for key, value in header.items():
         write_text(ws, r, 1, key)
@@ -619,7 +626,7 @@ def _write_data(ws, data: TrackerData, secret: bytes) -> None:
     write_text(ws, r, 1, "checksum")
     write_text(ws, r, 2, checksum(secret, header, rows))
     r += 2
-    for c, name in enumerate(("item_id",) + FACTORY_FIELDS, start=1):
+    for c, name in enumerate(names, start=1):
         write_text(ws, r, c, name)
     for values in rows:
         r += 1

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Optional
 
+from csrdesk.domain.limits import implausible_date
 from csrdesk.exchange.dates import DateOrder, parse_date_text  # the one date parser of every import
 from csrdesk.exchange.files import open_untrusted_xlsx, reading_outside_file
 from csrdesk.exchange.tracker import (
@@ -115,6 +116,12 @@ def _read_data_sheet(wb, name: str) -> tuple[dict[str, str], str, list[list[Any]
     rows = [list(r) for r in wb[DATA_SHEET].iter_rows(values_only=True)]
     if not rows or _cell_text(rows[0][0] if rows[0] else None) != DATA_TITLE:
         raise TrackerRefused(f"{name} is not a csrdesk CAP tracker (its data sheet is not csrdesk's).")
+    return split_data_sheet(rows)
+
+
+def split_data_sheet(rows: list[list[Any]]) -> tuple[dict[str, str], str, list[list[Any]]]:
+    """A hidden data sheet's rows (as exchange.tracker.write_data_sheet wrote them, title row first) as its header,
+    its checksum and its table (the column names' row first)."""
     header: dict[str, str] = {}
     signature = ""
     i = 1
@@ -128,8 +135,7 @@ def _read_data_sheet(wb, name: str) -> tuple[dict[str, str], str, list[list[Any]
         i += 1
     while i < len(rows) and not any(_cell_text(v) for v in rows[i]):
         i += 1
-    table = rows[i:]
-    return header, signature, table
+    return header, signature, rows[i:]
 
 
 def _int(text: str, what: str, name: str) -> int:
@@ -137,7 +143,7 @@ def _int(text: str, what: str, name: str) -> int:
         number = float(text)
     except ValueError:
         raise TrackerRefused(f"{name}: the tracker's {what} {text!r} is not a number; the file was altered.") from None
-    if not number.is_integer():
+    if not number.is_integer() or abs(number) > 2**53:  # past 2**53 a float is no exact whole number
         raise TrackerRefused(f"{name}: the tracker's {what} {text!r} is not a whole number; the file was altered.")
     return int(number)
 
@@ -306,7 +312,7 @@ def _read_items(wb, name: str, exported: dict[int, dict[str, str]],
                 f"{name}: row {number} (item {item_id}) has {answers['planned_date']!r} as planned date, which is "
                 "not a date; type it as YYYY-MM-DD."
             ) from None
-        if planned is not None and not 2000 <= planned.year <= 2100:
+        if implausible_date(planned, "planned date"):
             raise TrackerRefused(f"{name}: row {number} (item {item_id}) has the planned date {planned.isoformat()}, "
                                  "which cannot be right.")
         if note:

@@ -1,8 +1,9 @@
 """Backups of the database file: on demand, before a migration and before any bulk change; old ones pruned."""
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Optional
+from typing import Iterator, Optional
 
 from csrdesk import paths
 from csrdesk.errors import UserError
@@ -37,6 +38,19 @@ def before_bulk_change(db: Database, what: str) -> Optional[Path]:
     if db.path is None:
         return None
     return backup_database(db, reason=f"before-{what}")
+
+
+@contextmanager
+def bulk_change(db: Database, what: str) -> Iterator[Optional[Path]]:
+    """The backup before a bulk change, kept when the change is made and removed when it fails: a refused or
+    failed import leaves the database as it was, and no stray copy in the backups folder."""
+    backup = before_bulk_change(db, what)
+    try:
+        yield backup
+    except BaseException:
+        if backup is not None:
+            backup.unlink(missing_ok=True)
+        raise
 
 
 def prune_backups(keep: Optional[int] = None) -> int:

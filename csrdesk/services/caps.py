@@ -13,12 +13,13 @@ from sqlalchemy.orm import Session, selectinload
 
 from csrdesk import paths
 from csrdesk.domain.caps import days_overdue, due_date, is_overdue, item_start, progress_rate
+from csrdesk.domain.limits import implausible_date
 from csrdesk.domain.lifecycle import (
     CapFacts, CapStatus, ItemFacts, ItemStatus, TransitionRefused, check_cap_transition, check_item_transition,
     CAP_TRANSITIONS, ITEM_TRANSITIONS, status_words,
 )
 from csrdesk.errors import NotFound, UserError
-from csrdesk.services.backup import before_bulk_change
+from csrdesk.services.backup import bulk_change
 from csrdesk.services.history import record_change
 from csrdesk.storage.db import Database
 from csrdesk.storage.models import Assessment, Cap, CapItem, EvidenceFile, Finding, Supplier
@@ -250,7 +251,14 @@ def change_item_status(db: Database, item_ids: Iterable[int], new_status: str, *
     if not ids:
         raise UserError("No CAP items were chosen.")
     if len(ids) > 1:
-        before_bulk_change(db, "cap-status")
+        with bulk_change(db, "cap-status"):  # kept when the moves are made, removed when they are refused
+            return _move_items(db, ids, target, note=note, verification_notes=verification_notes, source=source,
+                               today=today)
+    return _move_items(db, ids, target, note=note, verification_notes=verification_notes, source=source, today=today)
+
+
+def _move_items(db: Database, ids: list[int], target: ItemStatus, *, note: str, verification_notes: Optional[str],
+                source: str, today: date) -> int:
     with db.transaction() as s:
         items = {i.id: i for i in s.scalars(select(CapItem).where(CapItem.id.in_(ids)).options(selectinload(CapItem.evidence)))}
         missing = [i for i in ids if i not in items]
@@ -279,6 +287,10 @@ def update_item(db: Database, item_id: int, *, source: str = "app", **changes) -
             raise NotFound(f"No CAP item {item_id}.")
         if "planned_date" in changes and changes["planned_date"] is not None and not isinstance(changes["planned_date"], date):
             raise UserError("The planned date must be a date (YYYY-MM-DD).")
+        for name in ("planned_date", "due_date"):
+            problem = implausible_date(changes.get(name), name.replace("_", " "))
+            if problem:
+                raise UserError(problem)
         if "days_allowed" in changes:
             days = changes["days_allowed"]
             if not isinstance(days, int) or not 0 <= days <= 730:

@@ -32,13 +32,14 @@ from csrdesk.domain.scoring import (
     Certification as CertFact, Rating, ScoredFinding, ScoringMatrix, Severity, rate_assessment,
 )
 from csrdesk.errors import UserError
+from csrdesk.services import demo_verification
 from csrdesk.services.ratings import load_matrix
 from csrdesk.progress import Progress
 from csrdesk.storage.db import Database
 from csrdesk.storage.models import (
-    Assessment, Cap, CapItem, Certification, ChangeRecord, ChecklistTemplate, Complaint, Contact, Finding,
-    FindingCategory, LawReference, Supplier, VerificationResult, VerificationVisit, VettingAnswer, VettingCondition,
-    VettingScreen, ViolationType,
+    Assessment, Cap, CapItem, Certification, ChangeRecord, ChecklistTemplate, Complaint, Contact, EscalationRecord,
+    Finding, FindingCategory, LawReference, Supplier, VerificationResult, VerificationVisit, VettingAnswer,
+    VettingCondition, VettingScreen, ViolationType,
 )
 
 MAX_SUPPLIERS = 9999
@@ -790,8 +791,8 @@ class _Generator:
             progress_category=category, escalated=category == 1, notes=notes,
         ))
         for item in items:
-            outcome = {"verified": "done correctly", "closed": "done correctly",
-                       "evidence submitted": "done with errors"}.get(item["status"], "not done")
+            outcome = {"verified": "done_correctly", "closed": "done_correctly",
+                       "evidence submitted": "done_with_errors"}.get(item["status"], "not_done")
             self.rows.visit_results.append(dict(
                 id=self.ids.take("verification_results"), visit_id=visit_id, cap_item_id=item["id"], outcome=outcome,
                 notes="",
@@ -1035,6 +1036,7 @@ def generate_demo(
                 _step(progress, k, steps, f"Made {k} of {suppliers} demo suppliers")
         gen.complaints(max(1, suppliers // 4), seed)
         rows = gen.rows
+        escalation_rows = demo_verification.extend(rows, gen.ids.take, seed, today)
         done = suppliers
         written = []
         for model, batch, label in (
@@ -1056,6 +1058,8 @@ def generate_demo(
                 s.execute(insert(model.__table__), batch[start:start + 20000])
                 if progress is not None:
                     progress.check()
+        if escalation_rows:
+            s.execute(insert(EscalationRecord.__table__), escalation_rows)
         if s.get_bind().dialect.name == "postgresql":
             # Rows went in with their ids set, so move each id sequence past them for the rows users add later.
             for model, batch in written:

@@ -14,6 +14,7 @@ from csrdesk.domain.scoring import Severity
 from csrdesk.errors import NotFound, UserError
 from csrdesk.exchange.tables import Table, header_key, parse_number, read_table
 from csrdesk.services.assessments import AssessmentDetail, AssessmentInput, FindingInput, record_assessment
+from csrdesk.services.backup import bulk_change
 from csrdesk.services.library import find_violation_type
 from csrdesk.storage.db import Database
 from csrdesk.storage.models import FindingCategory, Supplier, ViolationType
@@ -39,6 +40,9 @@ FINDING_COLUMNS: dict[str, tuple[str, ...]] = {
     "violation_type": ("violation type", "violation code", "finding code", "library key", "type key"),
     "points": ("points",),
 }
+# Far above any scoring matrix (zero tolerance is 800): a bigger number is a typo, and past 64 bits no database
+# column could hold it.
+MAX_POINTS = 1_000_000
 _MULTILINE_FINDING_FIELDS = ("description", "legal_requirement", "code_requirement", "suggested_remediation")
 _SEVERITY_HELP = "use minor, major, critical or zero tolerance"
 
@@ -159,8 +163,9 @@ def _finding_inputs(s: Session, table: Table, on: date) -> list[FindingInput]:
         points = None
         if row.get("points"):
             number = parse_number(row.get("points"))
-            if number is None or number < 0 or not float(number).is_integer():
-                problems.append(f"{where}: points {row.get('points')!r} is not a whole number of 0 or more")
+            if number is None or not 0 <= number <= MAX_POINTS or not float(number).is_integer():
+                problems.append(f"{where}: points {row.get('points')!r} is not a whole number from 0 to "
+                                f"{MAX_POINTS:,}")
                 continue
             points = int(number)
         category = ""
@@ -193,6 +198,7 @@ def import_assessment(
     audit_firm: str = "",
     auditor: str = "",
     standard: str = "",
+    encoding: Optional[str] = None,
 ) -> AssessmentDetail:
     """Records an assessment from an auditor's findings spreadsheet: findings, rating and draft CAP together.
 
@@ -210,7 +216,7 @@ def import_assessment(
         notes = "Access denied to the auditor."
     else:
         table = read_table(Path(path), FINDING_COLUMNS, required_any=("title", "description"),
-                           what="findings column", multiline=_MULTILINE_FINDING_FIELDS)
+                           what="findings column", multiline=_MULTILINE_FINDING_FIELDS, encoding=encoding)
         with db.reading() as s:
             findings = _finding_inputs(s, table, on)
         notes = f"Findings imported from {table.source} ({len(findings)} finding(s))."
@@ -219,4 +225,7 @@ def import_assessment(
         auditor=auditor, standard=standard, denied=denied, notes=notes, findings=findings,
     )
     source = f"import {Path(path).name}" if path is not None else "import (access denied)"
-    return record_assessment(db, data, source=source)
+    if not findings:
+        return record_assessment(db, data, source=source)
+    with bulk_change(db, "assessment-import"):
+        return record_assessment(db, data, source=source)

@@ -147,7 +147,7 @@ def check_template_file(name_or_path: str) -> TemplateInfo:
 
 def _sample_lang(template: TemplateFile) -> str:
     name = template.name.lower()
-    if template.kind == "email_cap":
+    if template.kind.startswith("email_"):
         return "zh" if "_zh" in name else "en"
     return "zh-en" if "zh" in name else "en"
 
@@ -160,7 +160,7 @@ def resolve_template(kind: str, template: Optional[str], lang: str) -> TemplateF
         if loaded.kind != kind:
             raise UserError(f"The template {path.name} is for {loaded.kind.replace('_', ' ')}, not {kind.replace('_', ' ')}.")
     else:
-        suffix = ".j2" if kind == "email_cap" else ".docx"
+        suffix = ".j2" if kind.startswith("email_") else ".docx"
         path = None
         for candidate in (f"{kind}_{lang}{suffix}", f"{kind}_en{suffix}"):
             try:

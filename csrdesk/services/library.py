@@ -64,6 +64,10 @@ def ensure_library(db: Database) -> bool:
     """
     raw = paths.resource(*LIBRARY_FILE).read_bytes()
     digest = hashlib.sha256(raw).hexdigest()
+    with db.reading() as s:  # most starts: nothing to load, and no write lock taken for it
+        marker = s.get(Setting, "library_hash")
+        if marker is not None and marker.value == digest:
+            return False
     with db.transaction() as s:
         marker = s.get(Setting, "library_hash")
         if marker is not None and marker.value == digest:

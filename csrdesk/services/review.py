@@ -22,6 +22,7 @@ from csrdesk.domain.rootcause import (
     CATEGORY_BY_KEY, ELEMENT_BY_KEY, EarlierAnswer, FindingFacts, QualityWarning, RootCauseAnalysis,
 )
 from csrdesk.domain.rootcause_flow import FlowContext, Suggestions
+from csrdesk.domain.limits import implausible_date
 from csrdesk.errors import NotFound, UserError
 from csrdesk.services.history import record_change
 from csrdesk.progress import Progress
@@ -413,6 +414,9 @@ def _refuse_if_closed(item: CapItem) -> None:
 
 def _write_answer(s: Session, item: CapItem, analysis: RootCauseAnalysis, root_text: str, action_text: str,
                   *, source: str, user: str, note: str) -> None:
+    problem = implausible_date(analysis.planned_date, "planned date")
+    if problem:  # the same bound as the tracker's, for the guided entry, the window and the command line
+        raise UserError(problem)
     sup_id = item.cap.supplier_id
     previous = rc.from_json(item.analysis)
     values = {"root_cause": root_text, "preventive_action": action_text,

@@ -16,15 +16,17 @@ from sqlalchemy import and_, case, or_, select
 
 from csrdesk.domain.lifecycle import ItemStatus
 from csrdesk.storage.db import Database
-from csrdesk.storage.models import Assessment, CapItem, Finding, Supplier
+from csrdesk.storage.models import Assessment, Cap, CapItem, Finding, Supplier, VerificationVisit
 
-KINDS = ("supplier", "cap_item", "finding")
+KINDS = ("supplier", "verification_visit", "cap_item", "finding")
+VISITS_PER_SUPPLIER = 3  # a supplier found brings its newest verification visits with it
 _OPEN = tuple(s.value for s in ItemStatus if s.is_open)
 
 
 @dataclass(frozen=True)
 class SearchHit:
-    """One result. `kind` is 'supplier', 'cap_item' (a finding whose CAP item is still open) or 'finding'."""
+    """One result. `kind` is 'supplier', 'verification_visit', 'cap_item' (a finding whose CAP item is still open)
+    or 'finding'."""
 
     kind: str
     id: int  # the supplier, CAP item or finding id, by kind
@@ -51,6 +53,49 @@ def _matches(columns, words):
     return and_(*[or_(*[col.ilike(_like(w), escape="\\") for col in columns]) for w in words])
 
 
+def _visit_number(text: str) -> Optional[int]:
+    """The visit a search names: 'visit 12', 'V12', 'RVV 12'."""
+    words = (text or "").lower().replace("-", " ").split()
+    if len(words) == 2 and words[0] in ("visit", "rvv", "v") and words[1].isdigit():
+        return int(words[1])
+    if len(words) == 1 and words[0].startswith("v") and words[0][1:].isdigit():
+        return int(words[0][1:])
+    return None
+
+
+def visit_hits(db: Database, text: str, supplier_ids: list[int], limit: int) -> list[SearchHit]:
+    """Verification visits the search finds: the one it names ('visit 12'), and the newest of the suppliers found."""
+    if limit <= 0:
+        return []
+    number = _visit_number(text)
+    q = (select(VerificationVisit.id, VerificationVisit.visit_date, VerificationVisit.status,
+                VerificationVisit.progress_category, VerificationVisit.suggested_category, Cap.id, Supplier.id,
+                Supplier.code, Supplier.name)
+         .join(Cap, Cap.id == VerificationVisit.cap_id).join(Supplier, Supplier.id == Cap.supplier_id))
+    conditions = []
+    if number is not None:
+        conditions.append(VerificationVisit.id == number)
+    if supplier_ids:
+        conditions.append(Supplier.id.in_(supplier_ids[:20]))
+    if not conditions:
+        return []
+    hits: list[SearchHit] = []
+    per_supplier: dict[int, int] = {}
+    with db.reading() as s:
+        for vid, vdate, status, category, suggested, cap_id, sid, code, name in s.execute(
+                q.where(or_(*conditions)).order_by(VerificationVisit.visit_date.desc(), VerificationVisit.id.desc())
+                .limit(limit * VISITS_PER_SUPPLIER)):
+            if vid != number and per_supplier.get(sid, 0) >= VISITS_PER_SUPPLIER:
+                continue
+            per_supplier[sid] = per_supplier.get(sid, 0) + 1
+            chosen = category or suggested
+            detail = f"{code} {name} · CAP {cap_id} · {status}" + (f" · category {chosen}" if chosen else "")
+            hits.append(SearchHit("verification_visit", vid, f"Verification visit {vid} on {vdate.isoformat()}",
+                                  detail, sid, code))
+    hits.sort(key=lambda h: h.id != number)
+    return hits[:limit]
+
+
 def search(db: Database, text: str, limit: int = 50, today: Optional[date] = None) -> list[SearchHit]:
     """Suppliers first (code, names, OS ID, country), then open CAP items, then other findings.
 
@@ -75,6 +120,8 @@ def search(db: Database, text: str, limit: int = 50, today: Optional[date] = Non
             title = f"{code}  {name}"
             detail = " · ".join(p for p in (local, country, status) if p)
             hits.append(SearchHit("supplier", sid, title, detail, sid, code))
+    hits.extend(visit_hits(db, text, [h.id for h in hits], min(10, limit - len(hits))))
+    with db.reading() as s:
         remaining = limit - len(hits)
         if remaining <= 0:
             return hits[:limit]
@@ -184,6 +231,7 @@ class SearchIndex:
         hits = [SearchHit("supplier", s.id, f"{s.code}  {s.name}",
                           " · ".join(p for p in (s.local_name, s.country, s.status) if p), s.id, s.code)
                 for s in suppliers]
+        hits.extend(visit_hits(db, text, [s.id for s in suppliers], min(10, limit - len(hits))))
         if not positions:
             return hits
         ids = [self.finding_ids[p] for p in positions]

@@ -10,10 +10,15 @@ from csrdesk.services.vetting import ensure_checklists
 from csrdesk.storage.db import DB_ENV, SCHEMA_HEAD, Database, current_revision, open_database, sqlite_path
 
 
-def open_workspace(url: Optional[str] = None) -> Database:
-    db = open_database(url)
-    ensure_library(db)
-    ensure_checklists(db)
+def open_workspace(url: Optional[str] = None, *, create_folder: bool = False) -> Database:
+    """The database at url (or the default one), migrated, with the built-in library and checklists loaded.
+
+    A database that can only be read (a read-only file, folder or mount) opens for reading as it is.
+    """
+    db = open_database(url, create_folder=create_folder)
+    if not db.read_only:
+        ensure_library(db)
+        ensure_checklists(db)
     return db
 
 

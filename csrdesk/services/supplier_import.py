@@ -11,10 +11,13 @@ from sqlalchemy.orm import Session
 
 from csrdesk.domain.countries import COUNTRY_BOXES, normalise_country
 from csrdesk.domain.matching import EMAIL, PLACEHOLDERS, DuplicateIndex, DuplicateMatch, Known
+from csrdesk.domain.text import language_code
 from csrdesk.errors import UserError
 from csrdesk.exchange.tables import Table, TableRow, header_key, parse_number, read_table
+from csrdesk.exchange.encodings import EncodingUnsure  # noqa: F401  (the window asks the user on it)
+from csrdesk.exchange.encodings import label as encoding_label
 from csrdesk.progress import NO_PROGRESS, Progress
-from csrdesk.services.backup import before_bulk_change
+from csrdesk.services.backup import bulk_change
 from csrdesk.services.history import record_change
 from csrdesk.services.suppliers import (
     SUPPLIER_TYPES, ContactInput, SupplierInput, apply_supplier_input, next_code, validate_supplier,
@@ -91,12 +94,14 @@ class SupplierImportReport:
     file: str
     dry_run: bool
     rows: int = 0
+    existing: bool = False  # imported as suppliers already in production (active), not as prospects
     created: list[CreatedSupplier] = field(default_factory=list)
     duplicates: list[DuplicateRow] = field(default_factory=list)
     skipped: list[SkippedRow] = field(default_factory=list)
     warnings: list[RowWarning] = field(default_factory=list)
     columns: dict[str, str] = field(default_factory=dict)
     ignored_columns: list[str] = field(default_factory=list)
+    encoding: Optional[str] = None  # the text encoding a CSV was read in (None for a workbook)
     backup: Optional[Path] = None
 
     def to_json(self) -> dict:
@@ -104,6 +109,7 @@ class SupplierImportReport:
             "file": self.file,
             "dry_run": self.dry_run,
             "rows": self.rows,
+            "status": "active" if self.existing else "prospect",
             "created": [{"code": c.code, "name": c.name, "country": c.country, "row": c.row} for c in self.created],
             "duplicates": [
                 {"row": d.row, "name": d.name, "kind": d.kind, "reason": d.reason,
@@ -118,13 +124,18 @@ class SupplierImportReport:
             "warning_count": len(self.warnings),
             "columns": dict(self.columns),
             "ignored_columns": list(self.ignored_columns),
+            "encoding": self.encoding,
             "backup": str(self.backup) if self.backup else None,
         }
 
     def summary(self) -> str:
         verb = "would be created" if self.dry_run else "created"
+        if self.existing:
+            verb += " as active (in production before csrdesk)"
         lines = [f"{self.file}: {self.rows} row(s); {len(self.created)} supplier(s) {verb}, "
                  f"{len(self.duplicates)} duplicate(s) not created, {len(self.skipped)} row(s) skipped."]
+        if self.encoding and self.encoding not in ("utf-8", "utf-8-bom"):
+            lines.append(f"Text read as {encoding_label(self.encoding)}.")
         if self.dry_run:
             lines.append("Dry run: nothing was changed.")
         if self.duplicates:
@@ -202,7 +213,9 @@ def _supplier_input(row: TableRow, table: Table, warn):
         warn(f"{email!r} is not an e-mail address; it was left out")
         email = ""
     if row.get("contact") or email or row.get("phone"):
-        language = (row.get("language") or _LANGUAGE_BY_COUNTRY.get(country, "en"))[:10].lower()
+        language = language_code(row.get("language")) or _LANGUAGE_BY_COUNTRY.get(country, "en")
+        if row.get("language") and language_code(row.get("language")) is None:
+            warn(f"language {row.get('language')!r} is not one csrdesk knows; {language} is used")
         contacts = [ContactInput(role="compliance contact", name=row.get("contact"), email=email,
                                  phone=row.get("phone"), language=language)]
     sector = row.get("sector")
@@ -248,7 +261,8 @@ class _Codes:
 
 def _plan(s: Session, table: Table, dry_run: bool, progress: Progress) -> _Plan:
     report = SupplierImportReport(file=table.source, dry_run=dry_run, rows=len(table.rows),
-                                  columns=dict(table.columns), ignored_columns=list(table.ignored_columns))
+                                  columns=dict(table.columns), ignored_columns=list(table.ignored_columns),
+                                  encoding=table.encoding)
     index = DuplicateIndex()
     taken: set[str] = set()
     for sid, code, name, local_name, country, os_id in s.execute(
@@ -305,40 +319,50 @@ def _plan(s: Session, table: Table, dry_run: bool, progress: Progress) -> _Plan:
     return _Plan(report, to_create)
 
 
+EXISTING_NOTE = "in production before csrdesk: imported as an existing supplier (the approval gate is for new ones)"
+
+
 def import_suppliers(db: Database, path: Path, dry_run: bool = False,
-                     progress: Optional[Progress] = None) -> SupplierImportReport:
+                     progress: Optional[Progress] = None, encoding: Optional[str] = None, *,
+                     existing: bool = False) -> SupplierImportReport:
     """Imports a supplier list (CSV or XLSX; the Open Supply Hub list format and common headers).
+
+    New suppliers come in as prospects, to be vetted and approved. With `existing`, the list is the supplier base
+    already in production when the program starts: they come in as active, and their history says so.
 
     Duplicates and near-duplicates, in the database or earlier in the file, are reported and not created; rows
     that cannot be used are reported with their reason. Everything is written in one transaction after a backup;
-    a dry run writes nothing. A file that is not a usable table raises UserError and changes nothing.
+    a dry run writes nothing. A file that is not a usable table raises UserError and changes nothing; a CSV whose
+    text encoding is unsure raises EncodingUnsureTable (name it with `encoding`).
     """
     progress = progress or NO_PROGRESS
     table = read_table(Path(path), SUPPLIER_COLUMNS, required_any=("name", "local_name"),
-                       what="supplier name column", multiline=("notes",))
+                       what="supplier name column", multiline=("notes",), encoding=encoding)
     if not table.rows:
         raise UserError(f"{table.source} has a header row but no supplier rows.")
     with db.reading() as s:
         plan = _plan(s, table, dry_run, progress)
+    plan.report.existing = existing
     if dry_run or not plan.to_create:
         return plan.report
-    backup = before_bulk_change(db, "supplier-import")
     source = f"import {table.source}"
-    with db.transaction() as s:
+    status = "active" if existing else "prospect"
+    with bulk_change(db, "supplier-import") as backup, db.transaction() as s:
         plan = _plan(s, table, dry_run, progress)  # again, inside the transaction, in case the database moved on
+        plan.report.existing = existing
         created = []
         total = len(plan.to_create)
         for i, (_, code, data) in enumerate(plan.to_create):
             if i % 25 == 0:
                 progress.step(i, total, f"Creating suppliers ({i} of {total})")
-            supplier = Supplier(code=code, status="prospect")
+            supplier = Supplier(code=code, status=status)
             s.add(supplier)
             apply_supplier_input(s, supplier, data)
             created.append(supplier)
         s.flush()
         for supplier in created:
-            record_change(s, "supplier", supplier.id, "status", None, "prospect", supplier_id=supplier.id,
-                          source=source)
+            record_change(s, "supplier", supplier.id, "status", None, status, supplier_id=supplier.id,
+                          source=source, note=EXISTING_NOTE if existing else "")
         progress.step(total, total, f"Created {total} supplier(s)")
     plan.report.backup = backup
     return plan.report

@@ -17,6 +17,7 @@ from csrdesk.domain.scoring import normalise_scheme
 from csrdesk.domain.lifecycle import (
     ItemStatus, SupplierFacts, SupplierStatus, TransitionRefused, check_supplier_transition, status_words,
 )
+from csrdesk.domain.text import language_code
 from csrdesk.errors import NotFound, UserError
 from csrdesk.services.history import record_change
 from csrdesk.services.ratings import NOT_ASSESSED, standing, standings
@@ -188,6 +189,9 @@ def validate_supplier(data: SupplierInput) -> None:
     for c in data.contacts or []:
         if c.email and not _EMAIL.match(c.email.strip()):
             raise UserError(f"Contact {c.name or c.role}: {c.email!r} is not an e-mail address.")
+        if c.language and language_code(c.language) is None:
+            raise UserError(f"Contact {c.name or c.role}: {c.language!r} is not a language csrdesk knows; use a "
+                            "code such as en, zh, vi, tr, bn, es.")
     for cert in data.certifications or []:
         if not _clean(cert.scheme):
             raise UserError("A certification needs its scheme (WRAP, SA8000, ICTI, amfori BSCI...).")
@@ -210,7 +214,7 @@ def apply_supplier_input(s: Session, supplier: Supplier, data: SupplierInput) ->
         supplier.contacts.clear()
         for c in data.contacts:
             supplier.contacts.append(Contact(role=_clean(c.role) or "compliance contact", name=_clean(c.name),
-                                             email=c.email.strip(), phone=_clean(c.phone), language=c.language or "en"))
+                                             email=c.email.strip(), phone=_clean(c.phone), language=language_code(c.language) or "en"))
     if data.certifications is not None:
         supplier.certifications.clear()
         for c in data.certifications:
@@ -279,6 +283,27 @@ def update_supplier(db: Database, code: str, data: SupplierInput, *, source: str
             # A certificate can stand in for an assessment: its change is part of why the rating may move.
             record_change(s, "supplier", supplier.id, "certifications", "; ".join(certs_before) or None,
                           "; ".join(certs_after) or None, supplier_id=supplier.id, source=source)
+        supplier_id = supplier.id
+    return supplier_detail(db, supplier_id)
+
+
+def add_certification(db: Database, code: str, cert: CertificationInput, *, source: str = "app") -> SupplierDetail:
+    """Records one certification of a supplier (the others are kept). A recognised one (WRAP, SA8000, ICTI, amfori
+    BSCI) can stand in for an assessment in the supplier's current rating (domain.ratings)."""
+    if not _clean(cert.scheme):
+        raise UserError("A certification needs its scheme (WRAP, SA8000, ICTI, amfori BSCI...).")
+    if cert.issued and cert.expires and cert.expires < cert.issued:
+        raise UserError(f"The {cert.scheme} certification expires before it was issued.")
+    if len(_clean(cert.scheme)) > 60 or len(_clean(cert.reference)) > 120:
+        raise UserError("The scheme may have 60 characters and the reference 120.")
+    with db.transaction() as s:
+        supplier = _get(s, code)
+        before = _certificate_texts(supplier)
+        supplier.certifications.append(Certification(scheme=_clean(cert.scheme), reference=_clean(cert.reference),
+                                                     issued=cert.issued, expires=cert.expires))
+        s.flush()
+        record_change(s, "supplier", supplier.id, "certifications", "; ".join(before) or None,
+                      "; ".join(_certificate_texts(supplier)), supplier_id=supplier.id, source=source)
         supplier_id = supplier.id
     return supplier_detail(db, supplier_id)
 

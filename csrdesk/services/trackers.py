@@ -31,9 +31,10 @@ from csrdesk.exchange.tracker import (
     FACTORY_FIELDS, FACTORY_STATUSES, GuidanceExample, TrackerData, TrackerItem, canonical_text, write_tracker,
 )
 from csrdesk.exchange.tracker_import import ReturnedTracker, TrackerRefused, read_tracker
-from csrdesk.services.backup import before_bulk_change
+from csrdesk.services.backup import bulk_change
 from csrdesk.errors import NotFound, UserError
 from csrdesk.services.history import record_change
+from csrdesk.services.ratings import NOT_ASSESSED, standings
 from csrdesk.progress import Progress
 from csrdesk.storage.db import Database
 from csrdesk.storage.models import (
@@ -201,17 +202,15 @@ class SupplierProgress:
     overdue_items: int
     progress: Optional[float]
     sourcing_owner: str
+    production: str = "allowed"  # "not allowed" while Zero Tolerance or Denied blocks it
+    follow_up_due: Optional[date] = None
 
 
 def master_supplier_rows(db: Database, today: date) -> list[SupplierProgress]:
-    """One row per supplier: its latest rating, and the progress of its CAPs that are not closed."""
+    """One row per supplier: its current rating (domain.ratings), production block and follow-up owed, and the
+    progress of its CAPs that are not closed."""
     with db.reading() as s:
-        latest: dict[int, tuple[date, str, int]] = {}
-        for sid, d, rating, score in s.execute(
-            select(Assessment.supplier_id, Assessment.date, Assessment.rating, Assessment.score)
-            .order_by(Assessment.supplier_id, Assessment.date, Assessment.id)
-        ):
-            latest[sid] = (d, rating, score)
+        standing_by = standings(s, today)
         counts: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
         overdue_expr = (CapItem.due_date < today)
         for sid, status, late, n in s.execute(
@@ -234,12 +233,15 @@ def master_supplier_rows(db: Database, today: date) -> list[SupplierProgress]:
             select(Supplier.id, Supplier.code, Supplier.name, Supplier.local_name, Supplier.country, Supplier.status,
                    Supplier.sourcing_owner).order_by(Supplier.code)
         ):
-            d, rating, score = latest.get(sid, (None, "", None))
+            st = standing_by.get(sid, NOT_ASSESSED)
+            last = st.current.assessment
             c = counts.get(sid, {})
             total, still_open = c.get("items", 0), c.get("open", 0)
             rows.append(SupplierProgress(
-                code, name, local, country, status, d, rating, score, open_caps.get(sid, 0), total, still_open,
+                code, name, local, country, status, last.date if last else None, st.rating or "",
+                last.score if last else None, open_caps.get(sid, 0), total, still_open,
                 c.get("overdue", 0), progress_rate(total, total - still_open), owner,
+                "allowed" if st.production_allowed else "not allowed", st.follow_up.due,
             ))
         return rows
 
@@ -549,9 +551,8 @@ def apply_tracker_import(db: Database, path: Path | str, accept: Optional[set[in
         raise _refuse(problems)
     if not plan:
         return TrackerImportResult(preview, (), None, preview.cap_status)
-    backup = before_bulk_change(db, "tracker-import")
     applied: list[TrackerChange] = []
-    with db.transaction() as s:
+    with bulk_change(db, "tracker-import") as backup, db.transaction() as s:
         cap = _load_cap(s, tracker, expected_cap_id, expected_supplier)
         cmp = _compare(cap, tracker)  # again, inside the transaction: the app may have changed since the preview
         plan = _plan(cmp, accept)

@@ -153,6 +153,10 @@ def ensure_checklists(db: Database) -> bool:
     for f in files:
         digest.update(f.name.encode("utf-8") + b"\0" + f.read_bytes() + b"\0")
     value = digest.hexdigest()
+    with db.reading() as s:  # most starts: nothing to load, and no write lock taken for it
+        marker = s.get(Setting, HASH_SETTING)
+        if marker is not None and marker.value == value:
+            return False
     with db.transaction() as s:
         marker = s.get(Setting, HASH_SETTING)
         if marker is not None and marker.value == value:
@@ -290,25 +294,32 @@ def _supplier(s: Session, code: str) -> Supplier:
 def start_screen(db: Database, template_key: str, *, supplier_code: Optional[str] = None, subject: str = "",
                  source: str = "app", user: str = "") -> ScreenDetail:
     """Starts a screen against the newest version of a template, for a supplier or (consultants) a named firm."""
-    subject = " ".join((subject or "").split())
     with db.transaction() as s:
-        row = _template_row(s, template_key)
         supplier = _supplier(s, supplier_code) if supplier_code else None
-        if row.kind in ("supplier", "exit") and supplier is None:
-            raise UserError(f"{row.title} is filled for a supplier: choose the supplier.")
-        if supplier is None and not subject:
-            raise UserError("Name the consultant or audit firm the screen is for.")
-        screen = VettingScreen(template_id=row.id, supplier_id=supplier.id if supplier else None,
-                               subject=subject, status="draft")
-        s.add(screen)
-        s.flush()
-        template = _row_template(row)
-        e = evaluate(template, {})
-        screen.score, screen.suggested_decision = e.score, e.suggested.value
-        record_change(s, "vetting_screen", screen.id, "started", None, f"{row.key} v{row.version}",
-                      supplier_id=screen.supplier_id, source=source, user=user)
-        screen_id = screen.id
+        screen_id = start_screen_in(s, template_key, supplier, subject=subject, source=source, user=user).id
     return screen_detail(db, screen_id)
+
+
+def start_screen_in(s: Session, template_key: str, supplier: Optional[Supplier], *, subject: str = "",
+                    source: str = "app", user: str = "") -> VettingScreen:
+    """Starts a screen inside the caller's transaction (so that another change, such as an escalation to a
+    responsible exit, and the screen are saved together or not at all)."""
+    subject = " ".join((subject or "").split())
+    row = _template_row(s, template_key)
+    if row.kind in ("supplier", "exit") and supplier is None:
+        raise UserError(f"{row.title} is filled for a supplier: choose the supplier.")
+    if supplier is None and not subject:
+        raise UserError("Name the consultant or audit firm the screen is for.")
+    screen = VettingScreen(template_id=row.id, supplier_id=supplier.id if supplier else None,
+                           subject=subject, status="draft")
+    s.add(screen)
+    s.flush()
+    template = _row_template(row)
+    e = evaluate(template, {})
+    screen.score, screen.suggested_decision = e.score, e.suggested.value
+    record_change(s, "vetting_screen", screen.id, "started", None, f"{row.key} v{row.version}",
+                  supplier_id=screen.supplier_id, source=source, user=user)
+    return screen
 
 
 def open_screen_for(db: Database, template_key: str, supplier_code: str) -> Optional[int]:
@@ -857,7 +868,7 @@ def import_questionnaire(db: Database, path: Path | str, *, screen_id: Optional[
     supplier is refused. Any refusal raises UserError with one line and changes nothing.
     """
     from csrdesk.exchange.questionnaire import QuestionnaireRefused, read_questionnaire
-    from csrdesk.services.backup import before_bulk_change
+    from csrdesk.services.backup import bulk_change
     from csrdesk.services.trackers import workspace_secret
 
     path = Path(path)
@@ -888,8 +899,7 @@ def import_questionnaire(db: Database, path: Path | str, *, screen_id: Optional[
         raise UserError(prefix + f"{problems[0]}{more}")
     if not changes:
         return result
-    backup = before_bulk_change(db, "questionnaire-import")
-    with db.transaction() as s:
+    with bulk_change(db, "questionnaire-import") as backup, db.transaction() as s:
         screen, template, _supplier, changes2, problems2, after2, _notes = _compare_returned(s, returned, name)
         if problems2 or [c.question_id for c in changes2] != [c.question_id for c in changes]:
             raise UserError(prefix + "the screen changed while the file was being read; import it again.")

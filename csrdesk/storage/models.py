@@ -5,7 +5,8 @@ from datetime import date, datetime
 from typing import Any, Optional
 
 from sqlalchemy import (
-    JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, MetaData, String, Text, UniqueConstraint, func,
+    JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, MetaData, String, Text, UniqueConstraint, false, func,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -172,6 +173,9 @@ class CapItem(Base):
     analysis: Mapped[Optional[dict[str, Any]]] = mapped_column(default=None)
     review_comment: Mapped[str] = mapped_column(Text, default="")
     added_on: Mapped[Optional[date]] = mapped_column(Date, default=None)  # the day it joined its CAP
+    # Plans or drawings the brand approves before work starts (structural, electrical, fire works...).
+    needs_plan_approval: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    plan_approved_date: Mapped[Optional[date]] = mapped_column(Date, default=None)
     updated_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now(), onupdate=func.now())
 
     cap: Mapped[Cap] = relationship(back_populates="items")
@@ -195,13 +199,24 @@ class EvidenceFile(Base):
 
 
 class VerificationVisit(Base):
+    """A remediation verification visit: booked (a date, who attends), then done (verdicts per CAP item)."""
+
     __tablename__ = "verification_visits"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     cap_id: Mapped[int] = mapped_column(ForeignKey("caps.id", ondelete="CASCADE"), index=True)
     visit_date: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(20), default="done", server_default="done")  # booked, done
     verifier: Mapped[str] = mapped_column(String(200), default="")
+    # Who attends: [{"role": "worker representative", "name": "..."}, ...] (see domain.verification.ATTENDEE_ROLES).
+    attendees: Mapped[list[Any]] = mapped_column(default=list, server_default=text("'[]'"))
+    evidence_before_visit: Mapped[Optional[bool]] = mapped_column(Boolean, default=None)
+    suggested_category: Mapped[Optional[int]] = mapped_column(Integer, default=None)
+    category_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # The category the person confirmed (None until confirmed).
     progress_category: Mapped[Optional[int]] = mapped_column(Integer, default=None)
+    # The CAP's progress rate (0-100) right after the visit, kept for trends.
+    progress_rate: Mapped[Optional[float]] = mapped_column(default=None)
     escalated: Mapped[bool] = mapped_column(Boolean, default=False)
     notes: Mapped[str] = mapped_column(Text, default="")
 
@@ -215,10 +230,28 @@ class VerificationResult(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     visit_id: Mapped[int] = mapped_column(ForeignKey("verification_visits.id", ondelete="CASCADE"), index=True)
     cap_item_id: Mapped[int] = mapped_column(ForeignKey("cap_items.id", ondelete="CASCADE"), index=True)
-    outcome: Mapped[str] = mapped_column(String(30))  # done correctly / done with errors / not done
+    outcome: Mapped[str] = mapped_column(String(30))  # done_correctly, done_with_errors, not_done, not_checked
     notes: Mapped[str] = mapped_column(Text, default="")
+    status_before: Mapped[str] = mapped_column(String(30), default="", server_default="")
+    new_due_date: Mapped[Optional[date]] = mapped_column(Date, default=None)  # for items sent back
 
     visit: Mapped[VerificationVisit] = relationship(back_populates="results")
+
+
+class EscalationRecord(Base):
+    """One step of a supplier's escalation, with its date and reason (domain.verification.LADDER)."""
+
+    __tablename__ = "escalation_steps"
+    __table_args__ = (Index("ix_escalation_steps_supplier_date", "supplier_id", "date"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    supplier_id: Mapped[int] = mapped_column(ForeignKey("suppliers.id", ondelete="CASCADE"))
+    step: Mapped[str] = mapped_column(String(40))
+    date: Mapped[date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    source: Mapped[str] = mapped_column(String(60), default="app")
+    user: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
 
 
 class ChecklistTemplate(Base):

@@ -48,6 +48,34 @@ def _qt_message(mode, context, message: str) -> None:
     if context is not None and getattr(context, "category", None) and context.category != "default":
         where = f"[{context.category}] "
     _qt_log.log(level, "%s%s", where, message)
+    if level == logging.WARNING and where.startswith("[qt.qpa"):
+        _platform_notes.append(message.strip().splitlines()[0] if message.strip() else "")
+    if level == logging.CRITICAL:
+        # Qt aborts the process after a fatal message (a display it cannot reach, a platform plugin that cannot
+        # load): one line on stderr says why, with the platform's own reason, and the exit is a user's error (2)
+        # rather than a silent abort (134).
+        first = (message.strip().splitlines() or ["Qt stopped"])[0]
+        reason = next((n for n in reversed(_platform_notes) if n), "")
+        sys.stderr.write(f"csrdesk: the window cannot start: {reason + '; ' if reason else ''}{first}\n")
+        sys.stderr.flush()
+        logging.shutdown()
+        os._exit(2)
+
+
+_platform_notes: list[str] = []
+
+
+def display_problem(environ=None, platform: Optional[str] = None) -> Optional[str]:
+    """Why no window can open here (a Linux session with no display at all), or None. Checked before Qt starts,
+    since Qt aborts the process without a word on stderr when it finds no display."""
+    environ = os.environ if environ is None else environ
+    platform = sys.platform if platform is None else platform
+    if platform.startswith(("win", "darwin", "cygwin")) or environ.get("QT_QPA_PLATFORM"):
+        return None
+    if environ.get("DISPLAY") or environ.get("WAYLAND_DISPLAY"):
+        return None
+    return ("there is no display to open the window on (neither DISPLAY nor WAYLAND_DISPLAY is set, as in an SSH "
+            "or server session); start csrdesk from a desktop session, or use its commands (csrdesk --help).")
 
 
 def install_qt_message_handler():
@@ -135,12 +163,17 @@ def _probe_startup(app, ctx, window, tour: bool = False) -> None:
     QTimer.singleShot(0, check)
 
 
-def run_gui(db_url: Optional[str] = None) -> int:
+def run_gui(db_url: Optional[str] = None, *, create_folder: bool = False) -> int:
     """Opens the window on the database at db_url (or the last or default one). Returns the exit code."""
     started = time.perf_counter()
     from csrdesk.logsetup import setup_logging
 
     log_path = setup_logging()
+    problem = display_problem()
+    if problem:
+        from csrdesk.errors import UserError
+
+        raise UserError(problem)
     app = ensure_application()
     from PySide6.QtWidgets import QMessageBox
 
@@ -151,7 +184,7 @@ def run_gui(db_url: Optional[str] = None) -> int:
     if not url and not database_set_by_environment():
         url = _last_database()
     try:
-        db = open_workspace(url)
+        db = open_workspace(url, create_folder=create_folder)
     except DatabaseError as exc:
         log.warning("could not open the database: %s", exc)
         QMessageBox.critical(None, "csrdesk", f"csrdesk cannot open the database.\n\n{exc}")

@@ -66,7 +66,7 @@ class ReportDialog(QDialog):
     """Shows what an import found (or did); with `confirm_text`, offers to go ahead."""
 
     def __init__(self, title: str, intro: str, report_text: str, confirm_text: str = "",
-                 parent: Optional[QWidget] = None) -> None:
+                 parent: Optional[QWidget] = None, option_text: str = "", option_tip: str = "") -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
         self.setMinimumSize(560, 420)
@@ -74,6 +74,10 @@ class ReportDialog(QDialog):
         label.setWordWrap(True)
         self.text = QPlainTextEdit(report_text)
         self.text.setReadOnly(True)
+        self.option: Optional[QCheckBox] = None
+        if option_text:
+            self.option = QCheckBox(option_text)
+            self.option.setToolTip(option_tip)
         buttons = QDialogButtonBox()
         if confirm_text:
             go = buttons.addButton(confirm_text, QDialogButtonBox.ButtonRole.AcceptRole)
@@ -86,24 +90,100 @@ class ReportDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(label)
         layout.addWidget(self.text, 1)
+        if self.option is not None:
+            layout.addWidget(self.option)
         layout.addWidget(buttons)
         theme.decorate(self)
 
+    @property
+    def option_checked(self) -> bool:
+        return self.option is not None and self.option.isChecked()
+
+
+class EncodingDialog(QDialog):
+    """Asks which text encoding a CSV is in, previewing the file as each plausible encoding reads it."""
+
+    def __init__(self, file_name: str, message: str, readings: list[tuple[str, str, str]],
+                 parent: Optional[QWidget] = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("encodingDialog")
+        self.setWindowTitle("Choose the text encoding")
+        self.setMinimumSize(620, 420)
+        self.readings = readings
+        intro = QLabel(f"csrdesk cannot tell for sure how the text of {file_name} is encoded. Choose the "
+                       "encoding in which the names below read correctly; nothing is imported until you confirm.")
+        intro.setWordWrap(True)
+        self.choice = QComboBox()
+        self.choice.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # the wheel changes it only with focus
+        for encoding, label, _preview in readings:
+            self.choice.addItem(label, encoding)
+        self.preview = QPlainTextEdit()
+        self.preview.setObjectName("encodingPreview")
+        self.preview.setReadOnly(True)
+        self.choice.currentIndexChanged.connect(lambda _index: self._show())
+        buttons = QDialogButtonBox()
+        use = buttons.addButton("Use this encoding", QDialogButtonBox.ButtonRole.AcceptRole)
+        use.setObjectName("primary")
+        buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form = QFormLayout()
+        form.addRow("Encoding", self.choice)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(self.preview, 1)
+        layout.addWidget(buttons)
+        self._show()
+        theme.decorate(self)
+
+    def _show(self) -> None:
+        index = max(self.choice.currentIndex(), 0)
+        self.preview.setPlainText(self.readings[index][2] if self.readings else "")
+
+    def chosen(self) -> str:
+        return str(self.choice.currentData())
+
 
 def import_suppliers_flow(ctx: AppContext, parent: QWidget, path: Optional[str] = None) -> None:
-    """Checks the file (dry run), shows what would change, and imports on confirmation."""
+    """Checks the file (dry run), shows what would change, and imports on confirmation. A CSV whose encoding is
+    unsure is previewed in each plausible encoding for the user to choose, then checked again in that one."""
     if path is None:
         path, _ = QFileDialog.getOpenFileName(parent, "Import suppliers", str(Path.home()), SPREADSHEETS)
         if not path:
             return
     fn = supplier_import.import_suppliers
+    encoding: list[Optional[str]] = [None]
+
+    def check() -> None:
+        ctx.run(fn, ctx.db, Path(path), dry_run=True, encoding=encoding[0], on_done=checked, on_error=refused,
+                label="Checking the file…", cancellable=True, parent=parent)
+
+    def refused(exc: BaseException) -> None:
+        if not isinstance(exc, supplier_import.EncodingUnsure):
+            show_error(parent, exc)
+            return
+        dialog = EncodingDialog(Path(path).name, str(exc), list(exc.readings), parent)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def chosen() -> None:
+            encoding[0] = dialog.chosen()
+            check()
+        dialog.accepted.connect(chosen)
+        dialog.open()
 
     def checked(report) -> None:
-        dialog = ReportDialog("Import suppliers", f"Checked {Path(path).name}. Nothing has been changed yet; "
-                              "this is what the import would do:", describe_report(report), "Import", parent)
+        dialog = ReportDialog(
+            "Import suppliers", f"Checked {Path(path).name}. Nothing has been changed yet; this is what the import "
+            "would do:", describe_report(report), "Import", parent,
+            option_text="These suppliers are already in production: import them as active",
+            option_tip="For the supplier base you already buy from when you start with csrdesk. Left unticked, "
+                       "they come in as prospects, to be vetted and approved after a pre-production assessment.")
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.accepted.connect(lambda: ctx.run(fn, ctx.db, Path(path), dry_run=False, on_done=imported,
-                                                label="Importing suppliers…", cancellable=True, parent=parent))
+        dialog.accepted.connect(lambda: ctx.run(fn, ctx.db, Path(path), dry_run=False, encoding=encoding[0],
+                                                existing=dialog.option_checked,
+                                                on_done=imported, label="Importing suppliers…", cancellable=True,
+                                                parent=parent))
         dialog.open()
 
     def imported(report) -> None:
@@ -113,8 +193,7 @@ def import_suppliers_flow(ctx: AppContext, parent: QWidget, path: Optional[str] 
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
 
-    ctx.run(fn, ctx.db, Path(path), dry_run=True, on_done=checked, label="Checking the file…",
-            cancellable=True, parent=parent)
+    check()
 
 
 class ImportFindingsDialog(QDialog):

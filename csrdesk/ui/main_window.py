@@ -86,27 +86,22 @@ class MainWindow(QMainWindow):
         from csrdesk.ui.pages.assessments import AssessmentsPage
         from csrdesk.ui.pages.caps import CapsPage
         from csrdesk.ui.pages.library import LibraryPage
-
+        from csrdesk.ui.pages.verification import VerificationPage
         from csrdesk.ui.pages.vetting import VettingPage
 
         self.assessments = AssessmentsPage(ctx)
         self.caps = CapsPage(ctx)
         self.vetting = VettingPage(ctx)
+        self.verification = VerificationPage(ctx)
         entries.append(("assessments", "Assessments", self.assessments))
         entries.append(("caps", "CAPs", self.caps))
         entries.append(("vetting", "Vetting", self.vetting))
-        optional_pages = (
-            ("verification", "Verification", "csrdesk.ui.pages.verification", "VerificationPage"),
-            ("complaints", "Complaints", "csrdesk.ui.pages.complaints", "ComplaintsPage"),
-        )
-        for key, title, module, cls in optional_pages:
-            page_class = _optional_page(module, cls)
-            if page_class is not None:
-                page = page_class(ctx)
-                setattr(self, key, page)
-                entries.append((key, title, page))
-            else:
-                setattr(self, key, None)
+        entries.append(("verification", "Verification", self.verification))
+        # Complaints may not be part of this build yet (then no navigation entry is shown).
+        page_class = _optional_page("csrdesk.ui.pages.complaints", "ComplaintsPage")
+        self.complaints = page_class(ctx) if page_class is not None else None
+        if self.complaints is not None:
+            entries.append(("complaints", "Complaints", self.complaints))
         self.library = LibraryPage(ctx)
         entries.append(("library", "Library", self.library))
 
@@ -360,7 +355,8 @@ class MainWindow(QMainWindow):
                 self.show_supplier(item_id)
             return
         target = {"assessment": "assessments", "finding": "assessments", "cap": "caps", "cap_item": "caps",
-                  "violation_type": "library", "vetting_screen": "vetting"}.get(kind)
+                  "violation_type": "library", "vetting_screen": "vetting",
+                  "verification_visit": "verification"}.get(kind)
         page = self.pages.get(target) if target else None
         if page is None or not self.go(target):
             return
@@ -372,6 +368,8 @@ class MainWindow(QMainWindow):
         """Opens a search result: the supplier's page, the CAP item on the CAPs page, the finding's assessment."""
         if hit.kind == "supplier":
             self.show_supplier(hit.id)
+        elif hit.kind == "verification_visit":
+            self.open_item("verification_visit", hit.id)
         elif hit.kind == "cap_item" and self.pages.get("caps") is not None:
             self.open_item("cap_item", hit.id)
         elif hit.kind in ("finding", "cap_item") and hit.assessment_id is not None and self.pages.get("assessments"):

@@ -47,6 +47,14 @@ class SettingsDialog(QDialog):
         self.follow_up_spin.setRange(1, 730)
         self.follow_up_spin.setSuffix(" days")
         self.vetting_check = QCheckBox("A supplier needs a vetting decision before approval")
+        self.visit_due_spin = QSpinBox()
+        self.visit_due_spin.setRange(1, 365)
+        self.visit_due_spin.setSuffix(" days after the CAP meeting")
+        self.reopen_spin = QSpinBox()
+        self.reopen_spin.setRange(1, 365)
+        self.reopen_spin.setSuffix(" days after the visit")
+        for spin in (self.retention_spin, self.follow_up_spin, self.visit_due_spin, self.reopen_spin):
+            spin.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # the wheel scrolls the dialog, not the value
 
         you = QGroupBox("You and your company")
         you_form = QFormLayout(you)
@@ -63,6 +71,8 @@ class SettingsDialog(QDialog):
         rules_form = QFormLayout(rules)
         rules_form.addRow("Follow-up assessment within", self.follow_up_spin)
         rules_form.addRow(self.vetting_check)
+        rules_form.addRow("Verification visit due", self.visit_due_spin)
+        rules_form.addRow("Items sent back at a visit due", self.reopen_spin)
         rules_form.addRow("Keep automatic backups", self.retention_spin)
 
         self.error_label = QLabel()
@@ -97,6 +107,8 @@ class SettingsDialog(QDialog):
         self.retention_spin.setValue(int(prefs.backup_retention))
         self.follow_up_spin.setValue(int(prefs.follow_up_days))
         self.vetting_check.setChecked(bool(prefs.require_vetting))
+        self.visit_due_spin.setValue(int(prefs.visit_due_days))
+        self.reopen_spin.setValue(int(prefs.reopen_due_days))
         self.save_button.setEnabled(True)
 
     def collect(self) -> Preferences:
@@ -107,6 +119,7 @@ class SettingsDialog(QDialog):
             company_address=self.address_edit.toPlainText().strip(), signature=self.signature_edit.toPlainText().rstrip(),
             letter_language=self.language_combo.currentData(), backup_retention=self.retention_spin.value(),
             follow_up_days=self.follow_up_spin.value(), require_vetting=self.vetting_check.isChecked(),
+            visit_due_days=self.visit_due_spin.value(), reopen_due_days=self.reopen_spin.value(),
         )
 
     def save(self) -> None:

@@ -576,7 +576,7 @@ def build_cap_letter(bilingual: bool) -> Path:
          "请指出导致问题的管理体系缺陷，而不是重复描述问题本身：“工人加班”不是超时加班的根本原因。"
          "跟踪表的说明页介绍了“5个为什么”分析法并提供了示例。"),
         ("Return the completed tracker to {{ respond.to_name or 'us' }}{% if respond.to_email %} "
-         "({{ respond.to_email }}){% endif %} by {{ respond.by or 'within 14 days of this letter' }}.",
+         "({{ respond.to_email }}){% endif %} {% if respond.by %}by {{ respond.by }}{% else %}within 14 days of this letter{% endif %}.",
          "请于{{ respond.by_zh or '本函发出后14天内' }}将填妥的跟踪表发送至{{ respond.to_name or '我司' }}"
          "{% if respond.to_email %}（{{ respond.to_email }}）{% endif %}。"),
         ("Send evidence of each correction (photos, records, training attendance lists, policies) by the item's "
@@ -686,7 +686,8 @@ def build_overdue_reminder() -> Path:
     L.heading("What we need from you")
     L.steps([
         ("Send the evidence of completion for each item above, or, where work is still under way, a revised plan "
-         "with a realistic date and the reason for the delay, by {{ respond.by or 'within 7 days of this letter' }}.",
+         "with a realistic date and the reason for the delay, {% if respond.by %}by {{ respond.by }}{% else %}within 7 days of "
+         "this letter{% endif %}.",
          None),
         ("Tell us who is responsible for each item if the project leader has changed.", None),
         ("Where a delay comes from a cause on our side, such as order changes or lead times, tell us: we want to "
@@ -744,7 +745,8 @@ def build_verification_result() -> Path:
     )
     L.heading("Next steps")
     L.text("Items done correctly are closed on our side once their evidence is filed. For items done with errors or "
-           "not done, please send a corrected plan and new evidence by {{ respond.by or 'within 30 days' }}, in the "
+           "not done, please send a corrected plan and new evidence {% if respond.by %}by {{ respond.by }}{% else %}within 30 "
+           "days{% endif %}, in the "
            "CAP tracker as before.")
     L.tag("{%p if verification.escalated %}")
     L.text([("Escalation. ", {"bold": True, "colour": RGBColor(0xC0, 0x00, 0x00)}),
@@ -806,9 +808,212 @@ def build_vetting_decision() -> Path:
     return L.save("vetting_decision_en.docx")
 
 
+def _zh(bilingual: bool, text: str) -> str:
+    """The Chinese after the English of one value, in the bilingual letter only."""
+    return SEPARATOR + text if bilingual else ""
+
+
+def build_evidence_request(bilingual: bool) -> Path:
+    L = Letter("Evidence request", bilingual, "Evidence request", "证据要求")
+    L.date_and_recipient("Evidence before the verification visit on {{ evidence.visit_date }}",
+                         "核查访问（{{ evidence.visit_date_zh }}）前请提交整改证据")
+    L.text("Dear {{ supplier.contact.name or 'Sir or Madam' }},", "尊敬的{{ supplier.contact.name or '先生/女士' }}：")
+    L.text("{% if evidence.booked %}Our verification visit to {{ supplier.name }} is booked for "
+           "{{ evidence.visit_date }}{% else %}Our verification visit to {{ supplier.name }} falls due on "
+           "{{ evidence.visit_date }}{% endif %}, following the CAP meeting{% if cap.meeting_date %} of "
+           "{{ cap.meeting_date }}{% endif %}. Before it, please send us evidence for each of the "
+           "{{ evidence.count }} corrective action{% if evidence.count != 1 %}s{% endif %} below that "
+           "{% if evidence.count != 1 %}are{% else %}is{% endif %} due by then.",
+           "{% if evidence.booked %}我们已安排于{{ evidence.visit_date_zh }}{% else %}根据CAP会议"
+           "{% if cap.meeting_date_zh %}（{{ cap.meeting_date_zh }}）{% endif %}，我们将于{{ evidence.visit_date_zh }}"
+           "{% endif %}对{{ supplier.local_name or supplier.name }}进行整改核查访问。访问前，请就以下在此日期前到期的"
+           "{{ evidence.count }}项纠正措施提交证据。")
+    L.key_values([
+        ("Visit", "核查访问", "{{ evidence.visit_date }}" + _zh(bilingual, "{{ evidence.visit_date_zh }}")),
+        ("Evidence by", "证据提交截止", [("{{ evidence.send_by }}" + _zh(bilingual, "{{ evidence.send_by_zh }}"),
+                                         {"bold": True})]),
+        ("Items", "项目", "{{ evidence.count }} of {{ cap.item_count }}"
+                          + _zh(bilingual, "{{ evidence.count }} / {{ cap.item_count }}")),
+        ("CAP progress", "整改进度", "{% if cap.progress != '' %}{{ cap.progress }}%{% else %}—{% endif %}"),
+    ])
+    L.grid(
+        headers=[("No.", "序号"), ("Finding", "发现的问题"), ("Your action plan", "贵厂整改计划"),
+                 ("Due", "截止"), ("Evidence we expect", "需提交的证据")],
+        row_cells=[
+            [[("{% cellbg f.severity_shade %}", {}), ("{{ f.no }}", {"bold": True})]],
+            [[("{{ f.title }}", {"bold": True})]] + ([[("{{ f.title_zh }}", {"colour": ZH_COLOUR})]] if bilingual
+                                                      else []) + [[("{{ f.category }}", {"colour": GREY})]],
+            [[("{{ f.preventive_action or '—' }}", {})],
+             [("{% if f.project_leader %}{{ f.project_leader }}{% endif %}", {"colour": GREY})]],
+            [[("{{ f.due_date_iso }}", {"bold": True})]],
+            [[("Photos, records, receipts or training lists showing it is done", {})]]
+            + ([[("照片、记录、收据或培训签到表等完成证明", {"colour": ZH_COLOUR})]] if bilingual else []),
+        ],
+        widths=(1.0, 5.0, 5.4, 2.0, 3.6),
+        loop="f in evidence.findings",
+        size=9,
+    )
+    L.heading("How to send it", "提交方式")
+    L.steps([
+        ("E-mail the evidence to {{ respond.to_name or 'us' }}{% if respond.to_email %} ({{ respond.to_email }})"
+         "{% endif %} by {{ evidence.send_by }}, naming each file with the item number.",
+         "请于{{ evidence.send_by_zh }}前将证据发送至{{ respond.to_name or '我司' }}{% if respond.to_email %}"
+         "（{{ respond.to_email }}）{% endif %}，文件名请注明项目序号。"),
+        ("Where an item is not finished, tell us what is done, what is left and by when.",
+         "如某项尚未完成，请说明已完成的部分、剩余工作及完成时间。"),
+        ("At the visit we will check each item on site and discuss the result with factory management, worker "
+         "representatives and the union, where there is one, at the closing meeting.",
+         "访问时我们将逐项现场核查，并在末次会议上与工厂管理层、工人代表及工会（如有）沟通结果。"),
+    ])
+    L.text("Evidence sent before the visit shows your progress and makes the visit shorter. Thank you for your work.",
+           "访问前提交证据能体现贵厂的整改进展，也能缩短访问时间。感谢贵厂的努力。")
+    L.signature()
+    return L.save("evidence_request_zh-en.docx" if bilingual else "evidence_request_en.docx")
+
+
+def build_onsite_report(bilingual: bool) -> Path:
+    L = Letter("Onsite verification report", bilingual, "Onsite verification report", "现场核查报告")
+    L.date_and_recipient("Onsite report of the verification visit on {{ visit.visit_date }}",
+                         "整改核查现场报告（{{ visit.visit_date_zh }}）")
+    L.text("For the management of {{ supplier.name }}, at the closing meeting of the visit.",
+           "致{{ supplier.local_name or supplier.name }}管理层，于核查访问末次会议。")
+    L.key_values([
+        ("Visit", "核查访问", "{{ visit.visit_date }}{% if visit.verifier %}, {{ visit.verifier }}{% endif %}"),
+        ("Attendees", "出席人员", "{% for a in visit.attendees %}{{ a.role }}"
+                                  + ("{% if a.role_zh %}/{{ a.role_zh }}{% endif %}" if bilingual else "")
+                                  + "{% if a.name %} ({{ a.name }}){% endif %}{% if not loop.last %}; {% endif %}"
+                                  "{% else %}—{% endfor %}"),
+        ("Progress", "整改进度", [("{% if visit.progress_rate != '' %}{{ visit.progress_rate }}% of the CAP's items "
+                                  "completed{% else %}—{% endif %}", {"bold": True})]
+         + ([("{% if visit.progress_rate != '' %}" + SEPARATOR + "已完成{{ visit.progress_rate }}%{% endif %}",
+              {"bold": True})] if bilingual else [])),
+        ("Progress category", "进展类别", "{% if visit.category %}{{ visit.category }}: {{ visit.category_text }}"
+                                          + ("{{ '' }}" + SEPARATOR + "{{ visit.category_text_zh }}" if bilingual
+                                             else "") + "{% else %}—{% endif %}"),
+        ("Evidence before the visit", "访问前证据", "{% if visit.evidence_before_visit %}received"
+                                                    + _zh(bilingual, "已收到") + "{% else %}not received"
+                                                    + _zh(bilingual, "未收到") + "{% endif %}"),
+    ])
+    L.tag("{%p if visit.notes %}")
+    L.text("{{ visit.notes }}")
+    L.tag("{%p endif %}")
+    L.heading("1. Progress by area", "各领域进展")
+    L.grid(
+        headers=[("Area", "领域"), ("Items", "项目"), ("Done", "已完成"), ("Done with errors", "有错误"),
+                 ("Not done", "未完成"), ("Not checked", "未核查"), ("Completed", "完成率")],
+        row_cells=[
+            [[("{{ x.area }}", {"bold": True})]] + ([[("{{ x.area_zh }}", {"colour": ZH_COLOUR})]] if bilingual
+                                                   else []),
+            [[("{{ x.total }}", {})]],
+            [[("{{ x.done }}", {})]],
+            [[("{{ x.wrong }}", {})]],
+            [[("{{ x.not_done }}", {})]],
+            [[("{{ x.not_checked }}", {})]],
+            [[("{{ x.rate }}%", {"bold": True})]],
+        ],
+        widths=(5.6, 1.6, 1.8, 2.2, 1.8, 1.9, 2.1),
+        loop="x in visit.areas",
+        size=9,
+    )
+    L.heading("2. Items done correctly", "已正确完成的项目")
+    L.tag("{%p if visit.done_items %}")
+    L.bullets("r in visit.done_items", "No. {{ r.no }}: {{ r.title }}" + ("{% if r.title_zh %} · {{ r.title_zh }}"
+                                                                   "{% endif %}" if bilingual else "")
+              + "{% if r.note %} ({{ r.note }}){% endif %}")
+    L.tag("{%p else %}")
+    L.text("None at this visit.", "本次访问无。")
+    L.tag("{%p endif %}")
+    L.heading("3. Items to put right, and why", "需纠正的项目及原因")
+    L.tag("{%p if visit.wrong_items %}")
+    L.grid(
+        headers=[("No.", "序号"), ("Finding", "发现的问题"), ("Result", "结论"), ("Why", "原因"),
+                 ("New due date", "新截止日期")],
+        row_cells=[
+            [[("{{ r.no }}", {"bold": True})]],
+            [[("{{ r.title }}", {"bold": True})]] + ([[("{{ r.title_zh }}", {"colour": ZH_COLOUR})]] if bilingual
+                                                     else []) + [[("{{ r.area }}", {"colour": GREY})]],
+            [[("{{ r.outcome|capitalize }}", {"bold": True})]] + ([[("{{ r.outcome_zh }}", {"colour": ZH_COLOUR})]]
+                                                                  if bilingual else []),
+            [[("{{ r.note or '—' }}", {})]],
+            [[("{{ r.new_due_iso or '—' }}", {"bold": True})]],
+        ],
+        widths=(1.0, 5.6, 2.6, 5.4, 2.4),
+        loop="r in visit.wrong_items",
+        size=9,
+    )
+    L.tag("{%p else %}")
+    L.text("None: every item checked was done correctly.", "无：所有核查项目均已正确完成。")
+    L.tag("{%p endif %}")
+    L.tag("{%p if visit.unchecked_items %}")
+    L.heading("Not checked at this visit", "本次未核查的项目", level=2)
+    L.bullets("r in visit.unchecked_items", "No. {{ r.no }}: {{ r.title }}{% if r.note %}: {{ r.note }}{% endif %}")
+    L.tag("{%p endif %}")
+    L.heading("4. Next steps", "后续步骤")
+    L.text("{{ visit.open_count }} item{% if visit.open_count != 1 %}s remain{% else %} remains{% endif %} open"
+           "{% if visit.next_due %}; the next is due on {{ visit.next_due }}{% endif %}. Items to put right are due "
+           "again on the dates above; please send evidence as each is done, in the CAP tracker as before.",
+           "尚有{{ visit.open_count }}项未关闭{% if visit.next_due_zh %}，最近的截止日期为{{ visit.next_due_zh }}"
+           "{% endif %}。需纠正的项目请按上表新的截止日期完成，完成后请通过CAP跟踪表提交证据。")
+    L.signature()
+    return L.save("onsite_report_zh-en.docx" if bilingual else "onsite_report_en.docx")
+
+
+def build_escalation_letter(bilingual: bool) -> Path:
+    L = Letter("Escalation", bilingual, "Remediation escalation", "整改升级通知")
+    L.date_and_recipient("{{ escalation.title }}: remediation at {{ supplier.name }}",
+                         "{{ escalation.title_zh }}：{{ supplier.local_name or supplier.name }}整改情况")
+    L.text("Dear {{ supplier.contact.name or 'Sir or Madam' }},", "尊敬的{{ supplier.contact.name or '先生/女士' }}：")
+    L.text("Remediation of the corrective action plan at {{ supplier.name }} is not progressing fast enough: "
+           "{{ escalation.overdue_items }} of {{ escalation.open_items }} open items are overdue"
+           "{% if escalation.progress != '' %} and {{ escalation.progress }}% of the plan is completed{% endif %}. "
+           "Reason for this step: {{ escalation.reason }}",
+           "{{ supplier.local_name or supplier.name }}的纠正措施计划整改进度不足：{{ escalation.open_items }}项未完成项目中"
+           "有{{ escalation.overdue_items }}项已逾期{% if escalation.progress != '' %}，计划完成率为"
+           "{{ escalation.progress }}%{% endif %}。本步骤原因：{{ escalation.reason }}")
+    L.tag("{%p if escalation.reasons %}")
+    L.heading("What we found", "具体情况", level=2)
+    L.bullets("r in escalation.reasons", "{{ r }}")
+    L.tag("{%p endif %}")
+    L.tag("{%p if escalation.exit %}")
+    L.text([("We have decided to end our business relationship responsibly. ", {"bold": True}),
+            ("We will agree with you an exit plan that protects your workers: notice, orders already placed, wages "
+             "and benefits owed.", {})],
+           [("我们已决定以负责任的方式结束合作关系。", {"bold": True}),
+            ("我们将与贵厂商定保护工人利益的退出计划：提前通知、已下订单、应付工资及福利。", {})])
+    L.tag("{%p elif escalation.suspension %}")
+    L.text([("Our business with your factory is suspended ", {"bold": True}),
+            ("until the overdue items are remediated and verified. No new orders will be placed.", {})],
+           [("我们与贵厂的合作暂停，", {"bold": True}), ("直至逾期项目完成整改并经核实。在此期间不会下达新订单。", {})])
+    L.tag("{%p elif escalation.warning %}")
+    L.text([("This is a formal warning. ", {"bold": True}),
+            ("If remediation does not improve, the next step is: {{ escalation.next_title|lower }}.", {})],
+           [("这是正式警告。", {"bold": True}), ("如整改情况没有改善，下一步将是：{{ escalation.next_title_zh }}。", {})])
+    L.tag("{%p else %}")
+    L.text("Please let us know what is holding the work back and how we can help.",
+           "请告知我们影响整改的原因，以及我们可以提供哪些帮助。")
+    L.tag("{%p endif %}")
+    L.heading("What we need from you", "需要贵厂采取的行动")
+    L.steps([
+        ("Send evidence for every overdue item, or a revised plan with realistic dates and the reason for the delay, "
+         "within 14 days.", "请在14天内提交所有逾期项目的证据，或提交附有合理日期及延误原因的修订计划。"),
+        ("Name the senior manager responsible for the plan.", "请指定负责该计划的高层管理人员。"),
+    ])
+    L.tag("{%p if escalation.history %}")
+    L.heading("Steps taken so far", "此前已采取的步骤", level=2)
+    L.bullets("h in escalation.history", "{{ h.date_iso }}: {{ h.title }}"
+              + ("{{ '' }}" + SEPARATOR + "{{ h.title_zh }}" if bilingual else "") + " ({{ h.reason }})")
+    L.tag("{%p endif %}")
+    L.text("A copy of this letter goes to {{ supplier.sourcing_owner or 'our sourcing team' }}.",
+           "本函抄送{{ supplier.sourcing_owner or '我司采购团队' }}。", size=9.5, colour=GREY)
+    L.signature()
+    return L.save("escalation_letter_zh-en.docx" if bilingual else "escalation_letter_en.docx")
+
+
 def main() -> int:
     built = [build_cap_letter(False), build_cap_letter(True), build_overdue_reminder(), build_verification_result(),
-             build_vetting_decision()]
+             build_vetting_decision(), build_evidence_request(False), build_evidence_request(True),
+             build_onsite_report(False), build_onsite_report(True), build_escalation_letter(False),
+             build_escalation_letter(True)]
     for path in built:
         print(f"wrote {path.relative_to(HERE.parent.parent)}")
     return 0

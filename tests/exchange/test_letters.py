@@ -194,7 +194,7 @@ def test_verification_letter_reports_each_outcome(db, cap, tmp_path):
         s.add(visit)
     text = docx_text(render_verification_letter(db, cap, tmp_path / "v.docx", today=TODAY))
     assert "Result of the verification visit on 1 March 2026" in text
-    assert "3: Evidence verified, but remediation is partly wrong." in text
+    assert "3: Verified evidence, but erring in some aspects of remediation." in text
     assert "Done with errors" in text and "Half repaid" in text and "Done correctly" in text
     assert "1 done correctly, 1 done with errors, 0 not done" in text
     assert "Escalation." in text and "Fees partly repaid." in text
@@ -377,3 +377,33 @@ def test_bilingual_reference_line_prints_label_first(db, cap, tmp_path):
     lines = [" ".join(line.split()) for line in pdf_text(path, tmp_path).splitlines()]
     assert f"Our reference / 我方编号: {reference}" in lines
     assert not [line for line in lines if line.endswith("我方编号")]
+
+
+@pytest.mark.parametrize("name", ["cap_letter_en.docx", "cap_letter_zh-en.docx", "overdue_reminder_en.docx",
+                                  "verification_result_en.docx", "email_cap_en.j2", "email_cap_zh.j2"])
+def test_default_templates_read_well_without_a_reply_date(name, tmp_path):
+    """Every default letter reads as prose with and without a reply date: no "by within", no "None", no stray tags
+    (read once in English and Chinese)."""
+    import copy
+
+    from csrdesk import paths
+    from csrdesk.exchange.letter_context import sample_context
+    from csrdesk.exchange.letters import kind_of, load_template, render_docx, render_text
+
+    template = load_template(paths.resource("templates", name))
+    kind = kind_of(name)
+    lang = "zh-en" if "zh" in name else "en"
+    for with_date in (True, False):
+        ctx = copy.deepcopy(sample_context(kind, lang))
+        if not with_date:
+            for key in ("by", "by_zh", "by_iso"):
+                ctx.get("respond", {})[key] = ""
+        if name.endswith(".j2"):
+            text = render_text(template, ctx)
+        else:
+            out = render_docx(template, ctx, tmp_path / f"{with_date}-{name}")
+            document = docx.Document(str(out))
+            text = "\n".join([p.text for p in document.paragraphs]
+                             + [c.text for t in document.tables for r in t.rows for c in r.cells])
+        for glitch in ("by within", "by 14 days", "None", "{{", "{%", "by by"):
+            assert glitch not in text, (name, with_date, glitch)

@@ -319,3 +319,15 @@ def test_libreoffice_opens_the_questionnaire(sent, tmp_path):
     if shutil.which("pdftotext"):
         text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
         assert "recruitment fees" in text and "招聘费用" in text
+
+
+def test_an_answer_without_a_question_id_is_refused_as_the_tracker_refuses_it(db, sent, tmp_path):
+    """A supplier who typed an answer on a row whose Question ID was cleared (or on an inserted row) loses nothing
+    silently: the file is refused naming the row (before, the answer was dropped)."""
+    _screen_id, path = sent
+    edit = SupplierEdit(path).set("code_signed", "Yes / 是")
+    row = edit.rows["peak_hours"]
+    edit.ws.cell(row, COL["answer"]).value = 58
+    edit.ws.cell(row, COL["id"]).value = None
+    returned = edit.save(tmp_path / "returned.xlsx")
+    _refused(db, returned, rf"row {row} has an answer but no Question ID")

@@ -222,8 +222,8 @@ def test_docs_describe_every_variable():
     missing = []
     for kind in KINDS_WITH_SAMPLES:
         for path in variable_paths(sample_context(kind)):
-            # overdue reminders list findings with the same variables as findings[]
-            path = path.replace("overdue.findings[].", "findings[].")
+            # overdue reminders and evidence requests list findings with the same variables as findings[]
+            path = path.replace("overdue.findings[].", "findings[].").replace("evidence.findings[].", "findings[].")
             if f"`{path}`" not in text:
                 missing.append(f"{kind}: {path}")
     assert not missing, "undocumented: " + ", ".join(missing)

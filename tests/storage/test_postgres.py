@@ -54,3 +54,24 @@ def test_backup_of_postgres_explains_pg_dump(pg_db):
 
     with pytest.raises(UserError, match="pg_dump"):
         backup_database(pg_db)
+
+
+def test_verification_on_postgres(pg_db):
+    """Demo visits, the Verification page's data, recording a visit and an escalation step work on PostgreSQL
+    (grouping by a date comparison once failed there only)."""
+    from csrdesk.services.demo import generate_demo
+    from csrdesk.services.escalations import escalate
+    from csrdesk.services.verification import VerdictInput, list_visits, record_visit, visit_plan
+    from csrdesk.services.verification_overview import verification_overview
+
+    generate_demo(pg_db, suppliers=30, findings_per_assessment=10, seed=3)
+    overview = verification_overview(pg_db)
+    assert overview.plan and overview.visits and overview.escalations
+    row = visit_plan(pg_db)[0]
+    from csrdesk.services.caps import cap_detail
+
+    item = next(i for i in cap_detail(pg_db, row.cap_id).items if i.row.status != "verified")
+    visit = record_visit(pg_db, row.cap_id, date.today(), [VerdictInput(item.row.id, "done_correctly", "检查通过")])
+    assert visit.items_verified == 1 and any(v.id == visit.id for v in list_visits(pg_db))
+    lagging = next(e for e in overview.escalations if not e.step)
+    assert escalate(pg_db, lagging.supplier, "reminder", "lagging").step == "reminder"

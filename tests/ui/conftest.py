@@ -50,8 +50,9 @@ def window(ui_app, ui_db):
 
 
 @pytest.fixture
-def ctx(qtbot, db):
-    """An AppContext over the test's own database, for a page or dialog tested on its own."""
+def ctx(qtbot, ui_app, db):
+    """An AppContext over the test's own database, for a page or dialog tested on its own; its worker is joined
+    at the end."""
     from csrdesk.ui.context import AppContext
 
     context = AppContext(db)
@@ -89,3 +90,9 @@ def pytest_runtest_teardown(item):
     if QCoreApplication.instance() is not None:
         QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     yield
+
+
+@pytest.fixture
+def work_ctx(ctx):
+    """An AppContext over the test's own database, with no window (dialogs and flows driven on their own)."""
+    return ctx

@@ -8,6 +8,7 @@ from PySide6.QtGui import QColor, QFontMetrics, QPainter
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
 
 from csrdesk.services.dashboard import NOT_ASSESSED, DashboardSummary, dashboard_summary
+from csrdesk.services.verification_overview import VerificationCounts, verification_counts
 from csrdesk.ui import theme
 from csrdesk.ui.context import AppContext
 from csrdesk.ui.pages.base import Card, Page, button, muted, page_header, section_title
@@ -86,7 +87,7 @@ class DashboardPage(Page):
     """Counts by rating, overdue and soon-due CAP items, follow-ups owed, CAPs by status, most overdue suppliers."""
 
     title = "Dashboard"
-    topics = ("suppliers", "assessments", "caps", "library", "vetting", "complaints")
+    topics = ("suppliers", "assessments", "caps", "library", "vetting", "complaints", "verification")
     supplier_requested = Signal(int)
     caps_requested = Signal(str)  # "overdue" or "due soon"
 
@@ -102,9 +103,11 @@ class DashboardPage(Page):
         self.card_due = Card("CAP items due in 14 days")
         self.card_follow = Card("Follow-up assessments owed")
         self.card_recent = Card("Assessments in the last 90 days")
+        self.card_visits = Card("Verification visits overdue")
         cards = QHBoxLayout()
         cards.setSpacing(12)
-        for card in (self.card_suppliers, self.card_overdue, self.card_due, self.card_follow, self.card_recent):
+        for card in (self.card_suppliers, self.card_overdue, self.card_due, self.card_follow, self.card_visits,
+                     self.card_recent):
             card.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
             cards.addWidget(card)
 
@@ -136,11 +139,31 @@ class DashboardPage(Page):
         self.overdue_view.setMinimumHeight(170)
         self.overdue_view.row_activated.connect(lambda r: self.supplier_requested.emit(r.supplier_id))
 
+        # Production not allowed: listed first, above everything else, while any supplier is blocked.
+        self.blocked_model = RowTableModel([
+            Column("Supplier", lambda r: r.supplier_code, width=90),
+            Column("Name", lambda r: r.supplier_name, width=220),
+            Column("Status", lambda r: r.status + (" · suspend?" if r.propose_suspension else ""), width=140,
+                   colour=lambda r: QColor(theme.OVERDUE) if r.propose_suspension else None,
+                   bold=lambda r: r.propose_suspension),
+            Column("Why", lambda r: r.reason.removeprefix("Production not allowed: "), tooltip=lambda r: r.reason),
+        ], self, id_getter=lambda r: r.supplier_id)
+        self.blocked_view = TableView(settings_key="dashboard.blocked", placeholder="")
+        self.blocked_view.setModel(self.blocked_model)
+        self.blocked_view.row_activated.connect(lambda r: self.supplier_requested.emit(r.supplier_id))
+        self.blocked_note = muted()
+        self.blocked_panel = _panel("Production not allowed", self.blocked_note, self.blocked_view, stretch=False)
+        self.blocked_panel.setObjectName("alertCard")
+        self.blocked_panel.setStyleSheet(f"QFrame#alertCard {{ background: {theme.OVERDUE_BG}; border: 1px solid "
+                                         f"{theme.OVERDUE}; border-radius: 8px; }}")
+        self.blocked_panel.setVisible(False)
+
         grid = QGridLayout()
         grid.setHorizontalSpacing(12)
         grid.setVerticalSpacing(12)
         grid.addWidget(_panel("Suppliers by current rating", self.ratings,
-                              note="The rating of each supplier's latest assessment."), 0, 0)
+                              note="The latest assessment's rating, or Satisfactory by a valid certificate that is "
+                                   "newer than it."), 0, 0)
         grid.addWidget(_panel("Suppliers by status", self.statuses), 0, 1)
         grid.addWidget(_panel("Most overdue suppliers", self.overdue_view,
                               note="Open CAP items past their due date.", stretch=False), 1, 0)
@@ -158,6 +181,7 @@ class DashboardPage(Page):
         layout.setSpacing(14)
         layout.addWidget(header)
         layout.addLayout(cards)
+        layout.addWidget(self.blocked_panel)
         layout.addLayout(grid)
         layout.addStretch(1)
         scroll = QScrollArea()
@@ -171,6 +195,13 @@ class DashboardPage(Page):
 
     def reload(self) -> None:
         self.ctx.run(dashboard_summary, self.ctx.db, on_done=self._show, parent=self)
+        self.ctx.run(verification_counts, self.ctx.db, on_done=self._show_verification, parent=self)
+
+    def _show_verification(self, counts: VerificationCounts) -> None:
+        self.verification_counts = counts
+        self.card_visits.set(f"{counts.visits_overdue:,}", f"{counts.visits_booked:,} booked · "
+                             f"{counts.escalated:,} factories escalated",
+                             theme.OVERDUE if counts.visits_overdue else None)
 
     def _show(self, summary: DashboardSummary) -> None:
         self.summary = summary
@@ -192,8 +223,21 @@ class DashboardPage(Page):
             (label.capitalize(), count, theme.status_colour(label)) for label, count in summary.by_status
         ])
         self.caps.set_items([(label.capitalize(), count, None) for label, count in summary.caps_by_status])
+        blocked = summary.production_blocked
+        self.blocked_panel.setVisible(bool(blocked))
+        to_suspend = sum(1 for b in blocked if b.propose_suspension)
+        self.blocked_note.setText(
+            f"{len(blocked):,} supplier(s) rated Zero Tolerance or Denied: no orders until a new assessment rates them "
+            "better." + (f" {to_suspend:,} are still approved or active: suspend them (open the supplier, Change "
+                         "status…)." if to_suspend else ""))
+        self.blocked_model.set_rows(blocked)
+        rows = min(6, max(1, len(blocked)))  # up to six rows shown; more scroll
+        self.blocked_view.setFixedHeight(rows * self.blocked_view.verticalHeader().defaultSectionSize()
+                                         + self.blocked_view.horizontalHeader().sizeHint().height()
+                                         + 2 * self.blocked_view.frameWidth() + 2)
         self.follow_model.set_rows(summary.follow_ups)
         self.overdue_model.set_rows(summary.overdue_suppliers)
         # Codes, counts and dates whole; the name takes the room left (and is shortened with … if need be).
         self.follow_view.fit_columns(stretch=1)
         self.overdue_view.fit_columns(stretch=1)
+        self.blocked_view.fit_columns(stretch=3)

@@ -8,16 +8,18 @@ from typing import Optional
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QFormLayout, QGridLayout, QHBoxLayout, QLabel, QPushButton, QSplitter, QTabWidget, QVBoxLayout, QWidget,
+    QFormLayout, QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QSplitter, QTabWidget, QVBoxLayout, QWidget,
 )
 
-from csrdesk.domain.scoring import Rating, band_for
+from csrdesk.domain.scoring import Rating, band_for, band_rule
 from csrdesk.services.caps import CapItemRow, list_items
 from csrdesk.services.history import ChangeRow, history_for_supplier
 from csrdesk.services.suppliers import SupplierDetail, supplier_detail
 from csrdesk.ui import theme
 from csrdesk.ui.context import AppContext
+from csrdesk.services.verification_overview import SupplierVerification, supplier_verification
 from csrdesk.ui.pages.base import Page, button, muted, section_title
+from csrdesk.ui.pages.verification import step_label
 from csrdesk.ui.pages.supplier_dialogs import open_status_dialog, open_supplier_dialog
 from csrdesk.ui.tables import Column, RowTableModel, TableView, percent
 
@@ -27,13 +29,41 @@ class SupplierBundle:
     detail: SupplierDetail
     items: tuple[CapItemRow, ...]
     history: tuple[ChangeRow, ...]
+    verification: Optional[SupplierVerification] = None
 
 
 def load_supplier(db, supplier_id: int) -> SupplierBundle:
     detail = supplier_detail(db, supplier_id)
     items = list_items(db, supplier_id=supplier_id, open_only=True)
     history = history_for_supplier(db, supplier_id)
-    return SupplierBundle(detail, tuple(items), tuple(history))
+    return SupplierBundle(detail, tuple(items), tuple(history), supplier_verification(db, detail.row.id))
+
+
+def verification_text(v: Optional[SupplierVerification]) -> tuple[str, str]:
+    """The supplier's verification at a glance: (last visit and category, next visit), and its escalation."""
+    if v is None:
+        return "", ""
+    done = [x for x in v.visits if x.status == "done"]
+    parts = []
+    if done:
+        last = done[0]
+        category = last.category or last.suggested_category
+        parts.append(f"last visit {last.date.isoformat()}"
+                     + (f", category {category}{'' if last.category else ' (suggested)'}" if category else "")
+                     + (f", {last.progress_rate:g}% done" if last.progress_rate is not None else ""))
+    upcoming = [p for p in v.plan if p.state != "done"]
+    if upcoming:
+        p = min(upcoming, key=lambda r: r.booked_date or r.visit_due)
+        parts.append(f"visit booked {p.booked_date.isoformat()}" if p.booked_date
+                     else f"visit {'overdue since' if p.state == 'overdue' else 'due'} {p.visit_due.isoformat()}")
+    e = v.escalation
+    if e is None:
+        escalation = "none"
+    elif e.step:
+        escalation = f"{step_label(e.step)} since {e.step_date.isoformat()}"
+    else:
+        escalation = f"not escalated; lagging ({len(e.reasons)} reason{'s' if len(e.reasons) != 1 else ''})"
+    return " · ".join(parts) or "no visit yet", escalation
 
 
 def chip(text: str, colour: Optional[QColor], *, filled: bool = False) -> QLabel:
@@ -53,18 +83,19 @@ def chip(text: str, colour: Optional[QColor], *, filled: bool = False) -> QLabel
 
 
 def rating_note(a) -> str:
-    """Why a rating is not simply the score's band (access denied, or a valid certification), else ''."""
+    """Why an assessment has its rating: the band its score falls in, or access denied (the rule, in words)."""
     if a.denied:
-        return "access denied: counts as 800 points"
+        return "access denied: counts as 800 points, rated Denied"
+    if a.assessment_type == "verification visit":
+        return f"{band_rule_text(a)}; a verification visit checks CAP items and does not rate the factory"
+    return band_rule_text(a)
+
+
+def band_rule_text(a) -> str:
     try:
-        band = band_for(max(int(a.score), 0)).value
+        return f"score {int(a.score)}: {band_rule(band_for(max(int(a.score), 0)))}"
     except (TypeError, ValueError):
         return ""
-    if a.rating == Rating.SATISFACTORY.value and band != a.rating:
-        return f"score band {band}; Satisfactory for a valid certification"
-    if band != a.rating:
-        return f"score band {band}"
-    return ""
 
 
 class _Facts(QWidget):
@@ -189,6 +220,23 @@ class SupplierPage(Page):
         head.addLayout(text, 1)
         head.addWidget(self.status_button, 0, Qt.AlignmentFlag.AlignBottom)
         head.addWidget(self.edit_button, 0, Qt.AlignmentFlag.AlignBottom)
+
+        # Production not allowed (Zero Tolerance, Denied): said first, whatever the status; suspension proposed.
+        self.block_label = QLabel()
+        self.block_label.setWordWrap(True)
+        self.block_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.block_label.setStyleSheet(f"color: {theme.OVERDUE}; font-weight: 600;")
+        self.suspend_button = button("Suspend…", tooltip="Production is not allowed: suspend this supplier")
+        self.suspend_button.clicked.connect(lambda: self.change_status())
+        self.block_banner = QFrame()
+        self.block_banner.setObjectName("blockBanner")
+        self.block_banner.setStyleSheet(f"QFrame#blockBanner {{ background: {theme.OVERDUE_BG}; "
+                                        f"border: 1px solid {theme.OVERDUE}; border-radius: 6px; }}")
+        banner = QHBoxLayout(self.block_banner)
+        banner.setContentsMargins(12, 8, 12, 8)
+        banner.addWidget(self.block_label, 1)
+        banner.addWidget(self.suspend_button, 0, Qt.AlignmentFlag.AlignVCenter)
+        self.block_banner.setVisible(False)
 
         # Overview: profile on the left, the figures that matter on the right, contacts and certifications below.
         self.profile = _Facts()
@@ -326,6 +374,7 @@ class SupplierPage(Page):
         layout.setContentsMargins(24, 12, 24, 12)
         layout.setSpacing(10)
         layout.addLayout(head)
+        layout.addWidget(self.block_banner)
         layout.addWidget(self.tabs, 1)
 
     # -- loading ----------------------------------------------------------------------------------------------------
@@ -360,6 +409,9 @@ class SupplierPage(Page):
         else:
             self.chips.addWidget(chip("not assessed", QColor("#9aa5b1")))
         self.status_button.setEnabled(bool(d.allowed_statuses))
+        self.block_banner.setVisible(not r.production_allowed)
+        self.block_label.setText(r.production_block_reason or "")
+        self.suspend_button.setVisible(r.propose_suspension and "suspended" in d.allowed_statuses)
 
         self.profile.set_rows([
             ("Supplier code", r.code), ("Name", r.name), ("Local name", r.local_name), ("Country", r.country),
@@ -374,11 +426,16 @@ class SupplierPage(Page):
         if expired or expiring:
             cert_note += f" · {expired} expired · {expiring} expiring soon"
         self.glance.set_rows([
-            ("Current rating", f"{r.rating} (score {r.score})" if r.rating else "not assessed yet"),
+            ("Current rating", (f"{r.rating} by certification ({r.rated_by_certificate})" if r.rated_by_certificate
+                                else f"{r.rating} (score {r.score})") if r.rating else "not assessed yet"),
+            ("Why this rating", r.rating_reason),
+            ("Production", "allowed" if r.production_allowed else "NOT ALLOWED"),
             ("Last assessment", r.last_assessment.isoformat() if r.last_assessment else ""),
             ("Follow-up due", self._follow_up_text(d)),
             ("Open CAP items", f"{r.open_items} open · {r.overdue_items} overdue"),
             ("CAP progress", percent(r.progress) or "no CAP yet"),
+            ("Verification", verification_text(bundle.verification)[0]),
+            ("Escalation", verification_text(bundle.verification)[1]),
             ("Vetting screens", str(d.vetting_screens)),
             ("Complaints", str(d.complaints)),
             ("Certifications", cert_note),
@@ -390,6 +447,9 @@ class SupplierPage(Page):
         overdue_label = self.glance.values.get("Open CAP items")
         if overdue_label is not None:
             overdue_label.setStyleSheet(f"color: {theme.OVERDUE}; font-weight: 600;" if r.overdue_items else "")
+        production_label = self.glance.values.get("Production")
+        if production_label is not None:
+            production_label.setStyleSheet("" if r.production_allowed else f"color: {theme.OVERDUE}; font-weight: 700;")
         follow_label = self.glance.values.get("Follow-up due")
         if follow_label is not None and d.follow_up_due is not None:
             late = d.follow_up_due < date.today()

@@ -31,10 +31,14 @@ def supplier_columns() -> list[Column]:
                if r.status in {s.value for s in SupplierStatus} else 99),
         Column("Rating", lambda r: r.rating or "", width=125,
                colour=lambda r: theme.rating_text_colour(r.rating), background=lambda r: theme.rating_background(r.rating),
-               bold=lambda r: bool(r.rating), tooltip=lambda r: f"Score {r.score}" if r.score is not None else
-               "No assessment recorded yet",
+               bold=lambda r: bool(r.rating), tooltip=lambda r: r.rating_reason or "No assessment recorded yet",
                sort_key=lambda r: [x.value for x in Rating].index(r.rating) if r.rating in {x.value for x in Rating}
                else None),
+        Column("Production", lambda r: "" if r.production_allowed else "not allowed", width=100,
+               colour=lambda r: None if r.production_allowed else QColor(theme.OVERDUE),
+               background=lambda r: None if r.production_allowed else QColor(theme.OVERDUE_BG),
+               bold=lambda r: not r.production_allowed,
+               tooltip=lambda r: r.production_block_reason or "Production allowed"),
         Column("Last assessment", lambda r: r.last_assessment, width=110),
         Column("Open items", lambda r: r.open_items, width=80, searchable=False),
         Column("Overdue", lambda r: r.overdue_items, width=70, searchable=False,
