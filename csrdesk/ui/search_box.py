@@ -8,13 +8,13 @@ from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
 from PySide6.QtCore import QRect, QSize
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
 from PySide6.QtWidgets import (
-    QFrame, QLabel, QLineEdit, QListWidget, QListWidgetItem, QStyle, QStyledItemDelegate, QStyleOptionViewItem,
-    QVBoxLayout, QWidget,
+    QLineEdit, QListWidget, QListWidgetItem, QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget,
 )
 
 from csrdesk.services.search import SearchHit, SearchIndex, build_search_index
 from csrdesk.ui import theme
 from csrdesk.ui.context import AppContext
+from csrdesk.ui.widgets.suggestion_panel import SuggestionPanel
 
 DEBOUNCE_MS = 120
 KIND_LABELS = {"supplier": "Supplier", "cap_item": "CAP item", "finding": "Finding"}
@@ -68,30 +68,15 @@ class _HitDelegate(QStyledItemDelegate):
         painter.restore()
 
 
-class SearchResults(QFrame):
-    """The list under the search box; a child of the window shown above everything (not a separate popup window,
-    so typing stays in the box)."""
+class SearchResults(SuggestionPanel):
+    """The list under the search box: two lines per hit."""
 
     def __init__(self, parent: QWidget) -> None:
-        super().__init__(parent)
-        self.setObjectName("searchPanel")
-        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-        self.list = QListWidget()
-        self.list.setFrameShape(QFrame.Shape.NoFrame)
+        super().__init__(parent, "searchPanel")
         self.list.setUniformItemSizes(False)
         self.list.setVerticalScrollMode(QListWidget.ScrollMode.ScrollPerPixel)
-        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.list.setMouseTracking(True)
         self.list.setItemDelegate(_HitDelegate(self.list))
-        self.note = QLabel()
-        self.note.setObjectName("muted")
         self.note.setContentsMargins(10, 6, 10, 6)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 4, 4, 4)
-        layout.setSpacing(0)
-        layout.addWidget(self.list, 1)
-        layout.addWidget(self.note)
-        self.hide()
 
 
 class SearchBox(QLineEdit):
@@ -194,8 +179,7 @@ class SearchBox(QLineEdit):
         self.results.list.clear()
         self.results.note.setText(note)
         self._place()
-        self.results.show()
-        self.results.raise_()
+        self.results.show_over()
 
     def search_now(self) -> None:
         """Searches at once (without waiting for the typing pause)."""
@@ -227,17 +211,14 @@ class SearchBox(QLineEdit):
             f"{n} result{'s' if n != 1 else ''} · ↑↓ to choose, Enter to open, Esc to close"
             + (" · showing the first 50" if n >= 50 else ""))
         self._place()
-        self.results.show()
-        self.results.raise_()
+        self.results.show_over()
 
     def _place(self) -> None:
-        top_left = self.mapTo(self.window_, QPoint(0, self.height() + 4))
-        width = max(self.width(), 640)
-        x = min(top_left.x(), max(0, self.window_.width() - width - 8))
+        top = self.mapTo(self.window_, QPoint(0, self.height() + 4)).y()
         rows = min(max(len(self.hits), 1), 9)
         row_height = 2 * self.fontMetrics().height() + 14
-        height = min(rows * row_height + 44, max(120, self.window_.height() - top_left.y() - 40))
-        self.results.setGeometry(x, top_left.y(), width, height)
+        height = min(rows * row_height + 44, max(120, self.window_.height() - top - 40))
+        self.results.place_under(self, self.window_, max(self.width(), 640), height, gap=4, flip=False)
 
     # -- keys and choosing ------------------------------------------------------------------------------------------
     def keyPressEvent(self, event) -> None:  # noqa: N802
@@ -245,9 +226,8 @@ class SearchBox(QLineEdit):
         key = event.key()
         if self.results.isVisible() and key in (Qt.Key.Key_Down, Qt.Key.Key_Up, Qt.Key.Key_PageDown,
                                                 Qt.Key.Key_PageUp):
-            step = {Qt.Key.Key_Down: 1, Qt.Key.Key_Up: -1, Qt.Key.Key_PageDown: 6, Qt.Key.Key_PageUp: -6}[key]
-            if lst.count():
-                lst.setCurrentRow(max(0, min(lst.count() - 1, lst.currentRow() + step)))
+            self.results.move_current({Qt.Key.Key_Down: 1, Qt.Key.Key_Up: -1, Qt.Key.Key_PageDown: 6,
+                                       Qt.Key.Key_PageUp: -6}[key])
             return
         if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             if self._timer.isActive() or (self.text().strip() and not self.results.isVisible()):

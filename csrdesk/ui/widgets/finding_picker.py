@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from typing import Iterable, Optional
 
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
-from PySide6.QtWidgets import QFrame, QLabel, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QLineEdit, QListWidgetItem, QWidget
 
 from csrdesk.services.library import ViolationTypeInfo
+from csrdesk.ui.widgets.suggestion_panel import SuggestionPanel
 
 KEY_ROLE = Qt.ItemDataRole.UserRole + 1
 MAX_SUGGESTIONS = 40
@@ -63,33 +64,19 @@ class _Entry:
     order: int
 
 
-class SuggestionPanel(QFrame):
-    """The list of matching library entries under the box, with a line on how to choose."""
+class _FindingSuggestions(SuggestionPanel):
+    """The matching library entries under the box, with a line on how to choose."""
 
     def __init__(self, parent: QWidget) -> None:
-        super().__init__(parent)
-        self.setObjectName("findingSuggestions")
-        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        super().__init__(parent, "findingSuggestions", margins=1)
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setStyleSheet("QFrame#findingSuggestions { background: white; border: 1px solid #b0bec5; "
                            "border-radius: 4px; }")
-        self.list = QListWidget(self)
-        self.list.setFrameShape(QFrame.Shape.NoFrame)
         self.list.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # typing stays in the box
-        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.list.setUniformItemSizes(True)
-        self.list.setMouseTracking(True)
-        self.note = QLabel(self)
-        self.note.setObjectName("muted")
         self.note.setStyleSheet("color: #5f6b7a;")
         self.note.setContentsMargins(8, 3, 8, 4)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(1, 1, 1, 1)
-        layout.setSpacing(0)
-        layout.addWidget(self.list, 1)
-        layout.addWidget(self.note)
-        self.hide()
 
 
 class FindingPicker(QLineEdit):
@@ -109,7 +96,7 @@ class FindingPicker(QLineEdit):
         self.setClearButtonEnabled(True)
         self._entries: list[_Entry] = []
         self._by_text: dict[str, str] = {}
-        self._panel: Optional[SuggestionPanel] = None
+        self._panel: Optional[_FindingSuggestions] = None
         self._host: Optional[QWidget] = None
         self._hide_timer = QTimer(self)  # owned, so it dies with the box
         self._hide_timer.setSingleShot(True)
@@ -163,10 +150,10 @@ class FindingPicker(QLineEdit):
         return [texts[k] for k in self.matches(text)]
 
     # -- the suggestion list ------------------------------------------------------------------------------------------
-    def _ensure_panel(self) -> SuggestionPanel:
+    def _ensure_panel(self) -> _FindingSuggestions:
         host = self.window()
         if self._panel is None:
-            self._panel = SuggestionPanel(host)
+            self._panel = _FindingSuggestions(host)
             self._panel.list.itemClicked.connect(self._item_clicked)
         if self._host is not host:
             if self._host is not None:
@@ -223,8 +210,7 @@ class FindingPicker(QLineEdit):
         panel.note.setText(f"{len(keys)} in the library{more} · ↑↓ choose · Enter adds · "
                            "Ctrl+Enter adds your own text")
         self._place()
-        panel.show()
-        panel.raise_()
+        panel.show_over()
 
     def _place(self) -> None:
         panel, host = self._panel, self._host
@@ -233,27 +219,18 @@ class FindingPicker(QLineEdit):
         rows = max(1, min(panel.list.count(), VISIBLE_ROWS))
         row_height = max(panel.list.sizeHintForRow(0), self.fontMetrics().height() + 6)
         height = rows * row_height + panel.note.sizeHint().height() + 6
-        width = max(self.width(), 520)
-        below = self.mapTo(host, QPoint(0, self.height() + 2))
-        x = max(0, min(below.x(), host.width() - width - 4))
-        y = below.y()
-        if y + height > host.height() - 4:
-            above = self.mapTo(host, QPoint(0, 0)).y() - height - 2
-            if above >= 0:
-                y = above
-            else:
-                height = max(row_height * 3, host.height() - y - 4)
-        panel.setGeometry(x, y, min(width, host.width()), height)
+        below = self.mapTo(host, QPoint(0, self.height() + 2)).y()
+        above = self.mapTo(host, QPoint(0, 0)).y() - height - 2
+        if below + height > host.height() - 4 and above < 0:  # fits neither way: shorter, below the box
+            height = max(row_height * 3, host.height() - below - 4)
+        panel.place_under(self, host, max(self.width(), 520), height)
 
     def hide_suggestions(self) -> None:
         if self._panel is not None:
             self._panel.hide()
 
     def _move(self, step: int) -> None:
-        lst = self._panel.list
-        if lst.count():
-            lst.setCurrentRow(max(0, min(lst.count() - 1, lst.currentRow() + step)))
-            lst.scrollToItem(lst.currentItem())
+        self._panel.move_current(step)
 
     def _item_clicked(self, item: QListWidgetItem) -> None:
         self._take(item.data(KEY_ROLE))
