@@ -5,6 +5,7 @@ import os
 from pathlib import Path
 from typing import Optional
 
+from csrdesk.services.complaints import seal_old_identities
 from csrdesk.services.library import ensure_library
 from csrdesk.services.vetting import ensure_checklists
 from csrdesk.storage.db import DB_ENV, SCHEMA_HEAD, Database, current_revision, open_database, sqlite_path
@@ -14,6 +15,8 @@ def open_workspace(url: Optional[str] = None) -> Database:
     db = open_database(url)
     ensure_library(db)
     ensure_checklists(db)
+    # Identities an older version wrote in clear are sealed before anything can read them.
+    seal_old_identities(db)
     return db
 
 
