@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from csrdesk import __version__, paths
 from csrdesk.ui import theme
 from csrdesk.ui.context import AppContext, show_error, window_settings
+from csrdesk.ui.pages.complaints import ComplaintsPage
 from csrdesk.ui.pages.dashboard import DashboardPage
 from csrdesk.ui.pages.supplier_page import SupplierPage
 from csrdesk.ui.pages.suppliers import SuppliersPage
@@ -94,7 +95,6 @@ class MainWindow(QMainWindow):
         optional_pages = (
             ("vetting", "Vetting", "csrdesk.ui.pages.vetting", "VettingPage"),
             ("verification", "Verification", "csrdesk.ui.pages.verification", "VerificationPage"),
-            ("complaints", "Complaints", "csrdesk.ui.pages.complaints", "ComplaintsPage"),
         )
         for key, title, module, cls in optional_pages:
             page_class = _optional_page(module, cls)
@@ -104,6 +104,8 @@ class MainWindow(QMainWindow):
                 entries.append((key, title, page))
             else:
                 setattr(self, key, None)
+        self.complaints = ComplaintsPage(ctx)
+        entries.append(("complaints", "Complaints", self.complaints))
         self.library = LibraryPage(ctx)
         entries.append(("library", "Library", self.library))
 
@@ -357,7 +359,8 @@ class MainWindow(QMainWindow):
                 self.show_supplier(item_id)
             return
         target = {"assessment": "assessments", "finding": "assessments", "cap": "caps", "cap_item": "caps",
-                  "violation_type": "library", "vetting_screen": "vetting"}.get(kind)
+                  "violation_type": "library", "vetting_screen": "vetting",
+                  "complaint": "complaints"}.get(kind)
         page = self.pages.get(target) if target else None
         if page is None or not self.go(target):
             return

@@ -7,6 +7,7 @@ from PySide6.QtCore import QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFontMetrics, QPainter
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
 
+from csrdesk.services.complaints import ComplaintsTile, complaints_tile
 from csrdesk.services.dashboard import NOT_ASSESSED, DashboardSummary, dashboard_summary
 from csrdesk.ui import theme
 from csrdesk.ui.context import AppContext
@@ -102,9 +103,11 @@ class DashboardPage(Page):
         self.card_due = Card("CAP items due in 14 days")
         self.card_follow = Card("Follow-up assessments owed")
         self.card_recent = Card("Assessments in the last 90 days")
+        self.card_complaints = Card("Open worker complaints")
         cards = QHBoxLayout()
         cards.setSpacing(12)
-        for card in (self.card_suppliers, self.card_overdue, self.card_due, self.card_follow, self.card_recent):
+        for card in (self.card_suppliers, self.card_overdue, self.card_due, self.card_follow, self.card_recent,
+                     self.card_complaints):
             card.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
             cards.addWidget(card)
 
@@ -171,6 +174,19 @@ class DashboardPage(Page):
 
     def reload(self) -> None:
         self.ctx.run(dashboard_summary, self.ctx.db, on_done=self._show, parent=self)
+        self.ctx.run(complaints_tile, self.ctx.db, on_done=self._show_complaints, parent=self)
+
+    def _show_complaints(self, tile: ComplaintsTile) -> None:
+        notes = [f"{tile.high_risk_open:,} high retaliation risk" if tile.high_risk_open else "none at high risk"]
+        if tile.retaliation_found_open:
+            notes.append(f"{tile.retaliation_found_open:,} with retaliation found")
+        if tile.unacknowledged_over_7_days:
+            notes.append(f"{tile.unacknowledged_over_7_days:,} unacknowledged after a week")
+        if tile.oldest_open_days is not None:
+            notes.append(f"oldest {tile.oldest_open_days:,} days")
+        urgent = tile.high_risk_open or tile.retaliation_found_open or tile.unacknowledged_over_7_days
+        self.card_complaints.set(f"{tile.open:,}", " · ".join(notes),
+                                 theme.OVERDUE if urgent else (theme.WARNING if tile.open else theme.OK))
 
     def _show(self, summary: DashboardSummary) -> None:
         self.summary = summary
