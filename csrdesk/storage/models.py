@@ -171,6 +171,7 @@ class CapItem(Base):
     # The guided root-cause entry (5 Whys, cause categories, structured actions) as entered; see domain.rootcause.
     analysis: Mapped[Optional[dict[str, Any]]] = mapped_column(default=None)
     review_comment: Mapped[str] = mapped_column(Text, default="")
+    added_on: Mapped[Optional[date]] = mapped_column(Date, default=None)  # the day it joined its CAP
     updated_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now(), onupdate=func.now())
 
     cap: Mapped[Cap] = relationship(back_populates="items")

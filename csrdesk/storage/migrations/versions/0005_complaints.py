@@ -10,14 +10,14 @@ some) moves to complaint_unsealed_identities, which opening the workspace seals 
 (services.complaints.seal_old_identities, called by services.startup.open_workspace).
 
 Revision ID: 0005_complaints
-Revises: 0002_item_status_index
+Revises: 0003_ratings
 Create Date: 2026-12-02
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0005_complaints"
-down_revision = "0002_item_status_index"
+down_revision = "0003_ratings"
 branch_labels = None
 depends_on = None
 
