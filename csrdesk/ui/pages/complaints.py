@@ -29,11 +29,10 @@ RISK_COLOURS = {"high": theme.OVERDUE, "medium": theme.WARNING, "low": theme.MUT
 MASK = "●●●●●●●●"
 
 
-class _QuietCombo(QComboBox):
-    """A combo box that ignores the mouse wheel unless it has focus (scrolling the form must not change it)."""
+class _WheelOnlyWithFocus:
+    """Mouse wheel over a combo or date box changes it only once it has focus (scrolling a form must not)."""
 
-    def __init__(self, parent: Optional[QWidget] = None) -> None:
-        super().__init__(parent)
+    def _take_focus_first(self) -> None:
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
 
     def wheelEvent(self, event) -> None:  # noqa: N802
@@ -43,19 +42,19 @@ class _QuietCombo(QComboBox):
             event.ignore()
 
 
-class _QuietDate(QDateEdit):
+class _QuietCombo(_WheelOnlyWithFocus, QComboBox):
+    def __init__(self, parent: Optional[QWidget] = None) -> None:
+        super().__init__(parent)
+        self._take_focus_first()
+
+
+class _QuietDate(_WheelOnlyWithFocus, QDateEdit):
     def __init__(self, value: Optional[date] = None, parent: Optional[QWidget] = None) -> None:
         super().__init__(parent)
-        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self._take_focus_first()
         self.setCalendarPopup(True)
         self.setDisplayFormat("yyyy-MM-dd")
         self.set_date(value or date.today())
-
-    def wheelEvent(self, event) -> None:  # noqa: N802
-        if self.hasFocus():
-            super().wheelEvent(event)
-        else:
-            event.ignore()
 
     def set_date(self, value: date) -> None:
         self.setDate(QDate(value.year, value.month, value.day))
@@ -127,11 +126,39 @@ def _save_path(parent: QWidget, title: str, name: str, filters: str = "Excel wor
 
 # -- dialogs ---------------------------------------------------------------------------------------------------------
 
-class StepDialog(QDialog):
-    """One step of a complaint: a date, perhaps a choice (outcome, decision) and a text. A refusal is shown here and
-    nothing is saved."""
+class _SavingDialog(QDialog):
+    """A dialog whose Save runs a service on the worker: a refusal is shown in the dialog and nothing is saved;
+    success tells every screen complaints changed, emits `done` with the result and closes."""
 
-    done = Signal(object)  # the ComplaintDetail after the step
+    done = Signal(object)
+
+    def _run(self, fn: Callable, *args) -> None:
+        self.error_label.setVisible(False)
+        self.ok_button.setEnabled(False)
+        self.ctx.run(fn, *args, on_done=self._done, on_error=self._failed, parent=self)
+
+    def _saved(self, result) -> None:
+        """What a subclass does with the result before the dialog closes."""
+
+    def _done(self, result) -> None:
+        self.ok_button.setEnabled(True)
+        self._saved(result)
+        self.ctx.notify("complaints")
+        self.done.emit(result)
+        self.accept()
+
+    def _failed(self, exc: BaseException) -> None:
+        self.ok_button.setEnabled(True)
+        if is_user_error(exc):
+            self.error_label.setText(" ".join(str(exc).split()))
+            self.error_label.setVisible(True)
+        else:
+            show_error(self, exc)
+
+
+class StepDialog(_SavingDialog):
+    """One step of a complaint: a date, perhaps a choice (outcome, decision) and a text. A refusal is shown here and
+    nothing is saved. `done` carries the ComplaintDetail after the step."""
 
     def __init__(self, ctx: AppContext, title: str, intro: str, action: Callable, *, choices=(),
                  choice_label: str = "", text_label: str = "", text_hint: str = "", with_date: bool = True, parent: Optional[QWidget] = None) -> None:
@@ -169,31 +196,12 @@ class StepDialog(QDialog):
         theme.decorate(self)
 
     def apply(self) -> None:
-        self.error_label.setVisible(False)
-        self.ok_button.setEnabled(False)
-        self.ctx.run(self.action, self.date_edit.value(), self.choice.currentData(), self.text.toPlainText().strip(),
-                     on_done=self._done, on_error=self._failed, parent=self)
-
-    def _done(self, detail) -> None:
-        self.ok_button.setEnabled(True)
-        self.ctx.notify("complaints")
-        self.done.emit(detail)
-        self.accept()
-
-    def _failed(self, exc: BaseException) -> None:
-        self.ok_button.setEnabled(True)
-        if is_user_error(exc):
-            self.error_label.setText(" ".join(str(exc).split()))
-            self.error_label.setVisible(True)
-        else:
-            show_error(self, exc)
+        self._run(self.action, self.date_edit.value(), self.choice.currentData(), self.text.toPlainText().strip())
 
 
-class NewComplaintDialog(QDialog):
+class NewComplaintDialog(_SavingDialog):
     """Intake: when and how it came, which factory, which provision, what happened, the risk, and who complained
-    (sealed at once; leave both empty for an anonymous complaint)."""
-
-    saved = Signal(object)
+    (sealed at once; leave both empty for an anonymous complaint). `done` carries the new ComplaintDetail."""
 
     def __init__(self, ctx: AppContext, suppliers: Sequence[tuple[str, str]], provisions: Sequence[tuple[str, str]],
                  parent: Optional[QWidget] = None) -> None:
@@ -256,8 +264,8 @@ class NewComplaintDialog(QDialog):
                      "never go into letters, trackers, reports, e-mails, search or the log.")
         self.error_label = _error_label()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.save_button = buttons.addButton("Record complaint", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.save_button.setObjectName("primary")
+        self.ok_button = buttons.addButton("Record complaint", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.ok_button.setObjectName("primary")
         buttons.accepted.connect(self.apply)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -286,27 +294,12 @@ class NewComplaintDialog(QDialog):
         )
 
     def apply(self) -> None:
-        self.error_label.setVisible(False)
-        self.save_button.setEnabled(False)
-        self.ctx.run(svc.add_complaint, self.ctx.db, self.data(), on_done=self._done, on_error=self._failed,
-                     parent=self)
+        self._run(svc.add_complaint, self.ctx.db, self.data())
 
-    def _done(self, detail) -> None:
-        self.save_button.setEnabled(True)
+    def _saved(self, detail) -> None:
         # The typed identity leaves the widgets as soon as it is sealed.
         self.name.clear()
         self.contact.clear()
-        self.ctx.notify("complaints")
-        self.saved.emit(detail)
-        self.accept()
-
-    def _failed(self, exc: BaseException) -> None:
-        self.save_button.setEnabled(True)
-        if is_user_error(exc):
-            self.error_label.setText(" ".join(str(exc).split()))
-            self.error_label.setVisible(True)
-        else:
-            show_error(self, exc)
 
 
 class KeyDialog(QDialog):
@@ -921,7 +914,7 @@ class ComplaintsPage(Page):
     def _open_new_dialog(self, choices) -> None:
         suppliers, provisions = choices
         dialog = NewComplaintDialog(self.ctx, suppliers, provisions, self)
-        dialog.saved.connect(lambda d: setattr(self, "_pending_select", d.id))
+        dialog.done.connect(lambda d: setattr(self, "_pending_select", d.id))
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         self.new_dialog = dialog
