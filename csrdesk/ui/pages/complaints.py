@@ -132,6 +132,27 @@ class _SavingDialog(QDialog):
 
     done = Signal(object)
 
+    def _lay_out(self, ok_text: str, *parts) -> None:
+        """The parts (widgets or layouts) top to bottom, then the refusal line, then Cancel and the Save button."""
+        self.error_label = _error_label()
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.ok_button = buttons.addButton(ok_text, QDialogButtonBox.ButtonRole.AcceptRole)
+        self.ok_button.setObjectName("primary")
+        buttons.accepted.connect(self.apply)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        for part in parts:
+            if isinstance(part, QWidget):
+                layout.addWidget(part)
+            else:
+                layout.addLayout(part)
+        layout.addWidget(self.error_label)
+        layout.addWidget(buttons)
+        theme.decorate(self)
+
+    def apply(self) -> None:  # pragma: no cover - every dialog overrides it
+        raise NotImplementedError
+
     def _run(self, fn: Callable, *args) -> None:
         self.error_label.setVisible(False)
         self.ok_button.setEnabled(False)
@@ -181,19 +202,7 @@ class StepDialog(_SavingDialog):
         self.text.setFixedHeight(90)
         if text_label:
             form.addRow(text_label, self.text)
-        self.error_label = _error_label()
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.ok_button = buttons.addButton("Save", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.ok_button.setObjectName("primary")
-        buttons.accepted.connect(self.apply)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        intro_label = muted(intro)
-        layout.addWidget(intro_label)
-        layout.addLayout(form)
-        layout.addWidget(self.error_label)
-        layout.addWidget(buttons)
-        theme.decorate(self)
+        self._lay_out("Save", muted(intro), form)
 
     def apply(self) -> None:
         self._run(self.action, self.date_edit.value(), self.choice.currentData(), self.text.toPlainText().strip())
@@ -262,18 +271,7 @@ class NewComplaintDialog(_SavingDialog):
         note = muted("The name and contact are encrypted before they are saved, with a key kept outside the "
                      "database. They are shown only when someone reveals them for a reason, which is recorded, and "
                      "never go into letters, trackers, reports, e-mails, search or the log.")
-        self.error_label = _error_label()
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.ok_button = buttons.addButton("Record complaint", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.ok_button.setObjectName("primary")
-        buttons.accepted.connect(self.apply)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(note)
-        layout.addWidget(self.error_label)
-        layout.addWidget(buttons)
-        theme.decorate(self)
+        self._lay_out("Record complaint", form, note)
 
     def _supplier_code(self) -> str:
         text = self.supplier.currentText().strip()
