@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from csrdesk import __version__, paths
 from csrdesk.ui import theme
 from csrdesk.ui.context import AppContext, show_error, window_settings
+from csrdesk.ui.pages.complaints import ComplaintsPage
 from csrdesk.ui.pages.dashboard import DashboardPage
 from csrdesk.ui.pages.supplier_page import SupplierPage
 from csrdesk.ui.pages.suppliers import SuppliersPage
@@ -92,18 +93,14 @@ class MainWindow(QMainWindow):
         self.caps = CapsPage(ctx)
         entries.append(("assessments", "Assessments", self.assessments))
         entries.append(("caps", "CAPs", self.caps))
+        from csrdesk.ui.pages.vetting import VettingPage
 
-        def add_optional(key: str, title: str, module: str, cls: str) -> None:
-            page_class = _optional_page(module, cls)
-            page = page_class(ctx) if page_class is not None else None
-            setattr(self, key, page)
-            if page is not None:
-                entries.append((key, title, page))
-
-        add_optional("vetting", "Vetting", "csrdesk.ui.pages.vetting", "VettingPage")
+        self.vetting = VettingPage(ctx)
+        entries.append(("vetting", "Vetting", self.vetting))
         self.verification = VerificationPage(ctx)
         entries.append(("verification", "Verification", self.verification))
-        add_optional("complaints", "Complaints", "csrdesk.ui.pages.complaints", "ComplaintsPage")
+        self.complaints = ComplaintsPage(ctx)
+        entries.append(("complaints", "Complaints", self.complaints))
         self.library = LibraryPage(ctx)
         entries.append(("library", "Library", self.library))
 
@@ -358,7 +355,7 @@ class MainWindow(QMainWindow):
             return
         target = {"assessment": "assessments", "finding": "assessments", "cap": "caps", "cap_item": "caps",
                   "violation_type": "library", "vetting_screen": "vetting",
-                  "verification_visit": "verification"}.get(kind)
+                  "verification_visit": "verification", "complaint": "complaints"}.get(kind)
         page = self.pages.get(target) if target else None
         if page is None or not self.go(target):
             return
