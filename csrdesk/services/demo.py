@@ -12,7 +12,6 @@ CAP items are not written (their dates are on the items themselves: planned, ver
 """
 from __future__ import annotations
 
-import json
 import random
 import re
 import time
@@ -25,19 +24,19 @@ from typing import Any, Optional, Sequence
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
 
-from csrdesk import paths
 from csrdesk.domain.caps import PastFinding, due_date, is_overdue, is_repeat
 from csrdesk.domain.lifecycle import CapStatus, ItemStatus, SupplierStatus
 from csrdesk.domain.scoring import (
     Certification as CertFact, Rating, ScoredFinding, ScoringMatrix, Severity, rate_assessment,
 )
 from csrdesk.errors import UserError
-from csrdesk.services import demo_verification
+from csrdesk.services import demo_data, demo_verification
+from csrdesk.services.demo_complaints import add_demo_complaints
 from csrdesk.services.ratings import load_matrix
 from csrdesk.progress import Progress
 from csrdesk.storage.db import Database
 from csrdesk.storage.models import (
-    Assessment, Cap, CapItem, Certification, ChangeRecord, ChecklistTemplate, Complaint, Contact, EscalationRecord,
+    Assessment, Cap, CapItem, Certification, ChangeRecord, ChecklistTemplate, Contact, EscalationRecord,
     Finding, FindingCategory, LawReference, Supplier, VerificationResult, VerificationVisit, VettingAnswer,
     VettingCondition, VettingScreen, ViolationType,
 )
@@ -94,21 +93,7 @@ class Country:
     people: str  # key into PEOPLE
 
 
-def _demo_data(name: str) -> dict[str, Any]:
-    """One table file of resources/demo, with its lists as tuples (the generator only reads them)."""
-    with paths.resource("demo", f"{name}.json").open(encoding="utf-8") as f:
-        return _frozen(json.load(f))
-
-
-def _frozen(value: Any) -> Any:
-    if isinstance(value, list):
-        return tuple(_frozen(v) for v in value)
-    if isinstance(value, dict):
-        return {k: _frozen(v) for k, v in value.items() if not k.startswith("_")}
-    return value
-
-
-_PLACES_DATA = _demo_data("places")
+_PLACES_DATA = demo_data.load("places")
 COUNTRIES: tuple[Country, ...] = tuple(
     Country(**{**c, "cities": tuple(City(**city) for city in c["cities"])}) for c in _PLACES_DATA["countries"])
 CN_PROVINCES: dict[str, str] = _PLACES_DATA["cn_provinces"]
@@ -116,7 +101,7 @@ OTHER_BRANDS: tuple[str, ...] = _PLACES_DATA["other_brands"]
 AUDIT_FIRMS: tuple[str, ...] = _PLACES_DATA["audit_firms"]
 STANDARDS: tuple[str, ...] = _PLACES_DATA["standards"]
 
-_PEOPLE_DATA = _demo_data("people")
+_PEOPLE_DATA = demo_data.load("people")
 # (family names, given names, family name first). Chinese names carry their characters.
 PEOPLE: dict[str, tuple[tuple[Any, ...], tuple[Any, ...], bool]] = {
     language: (n["family"], n["given"], n["family_first"]) for language, n in _PEOPLE_DATA["names"].items()}
@@ -126,17 +111,13 @@ OWNER_BY_COUNTRY: dict[str, tuple[int, int]] = _PEOPLE_DATA["owner_by_country"]
 STAFF_ROLES: tuple[str, ...] = _PEOPLE_DATA["staff_roles"]
 LEADER_ROLE_BY_CATEGORY: dict[str, str] = _PEOPLE_DATA["leader_role_by_category"]
 
-_FINDINGS_DATA = _demo_data("findings")
+_FINDINGS_DATA = demo_data.load("findings")
 PLACES: dict[str, tuple[str, ...]] = _FINDINGS_DATA["places"]
 PLACE_KIND: dict[str, str] = _FINDINGS_DATA["place_kind"]
 EVIDENCE: dict[str, str] = _FINDINGS_DATA["evidence"]
 REVIEW_COMMENTS: tuple[str, ...] = _FINDINGS_DATA["review_comments"]
 DENIED_NOTES: tuple[str, ...] = _FINDINGS_DATA["denied_notes"]
 
-_COMPLAINTS_DATA = _demo_data("complaints")
-COMPLAINT_CHANNELS: tuple[tuple[str, float], ...] = _COMPLAINTS_DATA["channels"]
-COMPLAINT_TEXT: dict[str, tuple[str, ...]] = _COMPLAINTS_DATA["texts"]
-COMPLAINT_OUTCOMES: tuple[str, ...] = _COMPLAINTS_DATA["outcomes"]
 # Share of each CAP status among the latest CAPs of established suppliers, and the age (days) of the assessment.
 STAGE_SHARES = (
     (CapStatus.DRAFT, 0.06), (CapStatus.SENT, 0.12), (CapStatus.RESPONSE_RECEIVED, 0.10),
@@ -285,7 +266,6 @@ class _Rows:
     cap_items: list[dict] = field(default_factory=list)
     visits: list[dict] = field(default_factory=list)
     visit_results: list[dict] = field(default_factory=list)
-    complaints: list[dict] = field(default_factory=list)
     screens: list[dict] = field(default_factory=list)
     answers: list[dict] = field(default_factory=list)
     conditions: list[dict] = field(default_factory=list)
@@ -867,54 +847,6 @@ class _Generator:
                     status="closed" if done else "open", closed_date=due - timedelta(days=rng.randint(0, 10)) if done else None,
                 ))
 
-    # complaints -------------------------------------------------------------------------------------------------
-    def complaints(self, count: int, seed: int) -> None:
-        rng = self.rng
-        weights = {"good": 1, "fair": 2, "poor": 4}
-        supplier_weights = [weights[p[1]] for p in self.supplier_profiles]
-        provisions = [c for c in self.lib.categories if c in COMPLAINT_TEXT] or self.lib.categories
-        for k in range(1, count + 1):
-            received = self.days_ago(3, 900)
-            provision = rng.choice(provisions)
-            texts = COMPLAINT_TEXT.get(provision, ("Workers report a breach of the code of conduct.",))
-            anonymous = rng.random() < 0.45
-            _sid, _profile, country = rng.choices(self.supplier_profiles, weights=supplier_weights)[0]
-            supplier_id = _sid if rng.random() < 0.95 else None  # some complaints do not name the factory
-            person = _person(rng, country.people)
-            age = (self.today - received).days
-            if age < 20:
-                status = "received"
-            elif age < 90 or rng.random() < 0.3:
-                status = "under investigation"
-            else:
-                status = "resolved"
-            risk = _weighted(rng, (("low", 0.5), ("medium", 0.35), ("high", 0.15)))
-            if provision in ("freedom-of-association", "discrimination", "forced-labour") and risk == "low":
-                risk = "medium"
-            resolved = status == "resolved"
-            outcome = rng.choice(COMPLAINT_OUTCOMES) if resolved else ""
-            self.rows.complaints.append(dict(
-                id=self.ids.take("complaints"), reference=f"GRV-{abs(seed)}-{k:04d}", received_date=received,
-                channel=_weighted(rng, COMPLAINT_CHANNELS),
-                supplier_id=supplier_id,
-                provision=provision, description=rng.choice(texts),
-                complainant_name="" if anonymous else person.name,
-                complainant_contact="" if anonymous else _phone(rng, country.dial),
-                anonymous=anonymous, retaliation_risk=risk,
-                investigation_notes=("" if status == "received" else
-                                     "Spoke with the complainant through the hotline partner; the factory was not told "
-                                     "who complained. Records requested from the factory."),
-                resolution=("" if not resolved else {
-                    "substantiated": "The factory corrected the practice and paid back what was owed; checked at the "
-                                     "next visit.",
-                    "partly substantiated": "Part of the complaint was confirmed; a CAP item tracks the correction.",
-                    "not substantiated": "Records and worker interviews did not confirm the complaint; the "
-                                         "complainant was told the outcome.",
-                }[outcome]),
-                outcome=outcome, status=status,
-                resolved_date=self.between(received + timedelta(days=15), received + timedelta(days=120)) if resolved else None,
-            ))
-
 
 # -- planning and writing -----------------------------------------------------------------------------------------
 
@@ -966,7 +898,7 @@ def _next_ids(s: Session) -> _Ids:
     tables = {
         "suppliers": Supplier, "contacts": Contact, "certifications": Certification, "assessments": Assessment,
         "findings": Finding, "caps": Cap, "cap_items": CapItem, "verification_visits": VerificationVisit,
-        "verification_results": VerificationResult, "complaints": Complaint, "vetting_screens": VettingScreen,
+        "verification_results": VerificationResult, "vetting_screens": VettingScreen,
         "vetting_answers": VettingAnswer, "vetting_conditions": VettingCondition,
     }
     return _Ids({name: int(s.scalar(select(func.max(model.id))) or 0) + 1 for name, model in tables.items()})
@@ -1034,7 +966,6 @@ def generate_demo(
             gen.supplier(plan)
             if k % every == 0 or k == suppliers:
                 _step(progress, k, steps, f"Made {k} of {suppliers} demo suppliers")
-        gen.complaints(max(1, suppliers // 4), seed)
         rows = gen.rows
         escalation_rows = demo_verification.extend(rows, gen.ids.take, seed, today)
         done = suppliers
@@ -1045,7 +976,7 @@ def generate_demo(
             (Finding, rows.findings, "findings"), (Cap, rows.caps, "CAPs"), (CapItem, rows.cap_items, "CAP items"),
             (VerificationVisit, rows.visits, "verification visits"),
             (VerificationResult, rows.visit_results, "verification results"),
-            (Complaint, rows.complaints, "complaints"), (VettingScreen, rows.screens, "vetting screens"),
+            (VettingScreen, rows.screens, "vetting screens"),
             (VettingAnswer, rows.answers, "vetting answers"), (VettingCondition, rows.conditions, "vetting conditions"),
             (ChangeRecord, rows.history, "history"),
         ):
@@ -1065,13 +996,19 @@ def generate_demo(
             for model, batch in written:
                 table = model.__tablename__
                 s.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))"))
+        # Complaints in a module of their own (identities sealed); after the rows above, whose ids they name.
+        done += 1
+        _step(progress, done, steps, "Making complaints")
+        complaints = add_demo_complaints(
+            s, [(sid, profile, country.code, country.dial) for sid, profile, country in gen.supplier_profiles],
+            max(1, suppliers // 4), seed, today, lib.categories)
         # Fresh planner statistics: without them SQLite picks poor plans for the per-supplier queries on this much
         # new data (SQLite and PostgreSQL both accept ANALYZE inside a transaction).
         s.execute(text("ANALYZE"))
     overdue = sum(1 for r in rows.cap_items if is_overdue(r["due_date"], r["status"], today))
     return DemoResult(
         suppliers=len(rows.suppliers), assessments=len(rows.assessments), findings=len(rows.findings),
-        caps=len(rows.caps), cap_items=len(rows.cap_items), overdue_items=overdue, complaints=len(rows.complaints),
+        caps=len(rows.caps), cap_items=len(rows.cap_items), overdue_items=overdue, complaints=complaints,
         vetting_screens=len(rows.screens), seconds=round(time.perf_counter() - started, 2),
     )
 

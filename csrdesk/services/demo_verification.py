@@ -49,6 +49,7 @@ def extend(rows: Any, take_id: Callable[[str], int], seed: int, today: date) -> 
         _visit_facts(rng, visit, results_by_visit[visit["id"]], cap_items, today)
 
     visited = {v["cap_id"] for v in rows.visits}
+    bookable: list[dict] = []
     for cap in rows.caps:
         _plan_approvals(rng, cap, items_by_cap[cap["id"]], category_of)
         if cap["meeting_date"] is None and cap["issued_date"] and cap["status"] in MEETING_STAGES \
@@ -62,14 +63,23 @@ def extend(rows: Any, take_id: Callable[[str], int], seed: int, today: date) -> 
                 CapStatus.APPROVED.value, CapStatus.IN_REMEDIATION.value):
             continue
         due = meeting + timedelta(days=VISIT_DUE_DAYS)
-        if today - timedelta(days=10) <= due <= today + timedelta(days=45) and rng.random() < 0.6:
-            day = max(today + timedelta(days=rng.randint(2, 20)), meeting + timedelta(days=7))
-            rows.visits.append(dict(
-                id=take_id("verification_visits"), cap_id=cap["id"], visit_date=day, status="booked",
-                verifier="", attendees=_attendees(rng), evidence_before_visit=None, suggested_category=None,
-                category_reason="", progress_category=None, progress_rate=None, escalated=False, notes="",
-            ))
+        if today - timedelta(days=10) <= due <= today + timedelta(days=45):
+            bookable.append(cap)
+            if rng.random() < 0.6:
+                _book(rng, rows, take_id, cap, meeting, today)
+    if bookable and not any(v["status"] == "booked" for v in rows.visits):
+        # However the draws fell, the plan shows a booked visit.
+        _book(rng, rows, take_id, bookable[0], bookable[0]["meeting_date"], today)
     return _escalations(rng, rows, caps, items_by_cap, today)
+
+
+def _book(rng: random.Random, rows, take_id, cap: dict, meeting, today) -> None:
+    day = max(today + timedelta(days=rng.randint(2, 20)), meeting + timedelta(days=7))
+    rows.visits.append(dict(
+        id=take_id("verification_visits"), cap_id=cap["id"], visit_date=day, status="booked",
+        verifier="", attendees=_attendees(rng), evidence_before_visit=None, suggested_category=None,
+        category_reason="", progress_category=None, progress_rate=None, escalated=False, notes="",
+    ))
 
 
 def _attendees(rng: random.Random) -> list[dict]:

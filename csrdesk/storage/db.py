@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 DB_ENV = "CSRDESK_DB"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # The newest schema this version of csrdesk knows; a test checks it against the Alembic scripts.
-SCHEMA_HEAD = "0004_verification"
+SCHEMA_HEAD = "0005_complaints"
 
 
 def database_url(explicit: Optional[str] = None) -> str:
@@ -145,8 +145,10 @@ def _sqlite_connect_pragmas(read_only: bool):
 def _begin(conn) -> None:
     # A transaction that will write takes the write lock at once, so what it reads (the "old value" its history
     # records) cannot be changed by another writer before it writes; reads stay deferred and never block.
-    writes = conn.get_execution_options().get(WRITES)
-    conn.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
+    options = conn.get_execution_options()
+    if options.get("isolation_level") == "AUTOCOMMIT":
+        return  # maintenance that must run outside a transaction (VACUUM)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if options.get(WRITES) else "BEGIN")
 
 
 def make_engine(url: str, *, read_only: bool = False) -> Engine:

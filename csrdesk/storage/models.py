@@ -319,6 +319,7 @@ class VettingCondition(Base):
 
 class Complaint(Base):
     __tablename__ = "complaints"
+    __table_args__ = (Index("ix_complaints_status_received", "status", "received_date"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(String(40), unique=True)
@@ -327,18 +328,65 @@ class Complaint(Base):
     supplier_id: Mapped[Optional[int]] = mapped_column(
         ForeignKey("suppliers.id", ondelete="SET NULL"), index=True, default=None
     )
+    factory_name: Mapped[str] = mapped_column(String(300), default="")  # a factory outside the program
     provision: Mapped[str] = mapped_column(String(60), default="")  # a finding category key
-    description: Mapped[str] = mapped_column(Text, default="")
-    # Confidential: never exported unless the user asks for it explicitly.
-    complainant_name: Mapped[str] = mapped_column(String(200), default="")
-    complainant_contact: Mapped[str] = mapped_column(String(200), default="")
+    description: Mapped[str] = mapped_column(Text, default="")  # the summary
+    # Confidential: the complainant's name and contact sealed with a key kept outside the database (see
+    # services/identity_key.py); only the token and the key's fingerprint are stored, never the text.
+    identity_token: Mapped[Optional[str]] = mapped_column(Text, default=None)
+    identity_key_id: Mapped[str] = mapped_column(String(32), default="")
     anonymous: Mapped[bool] = mapped_column(Boolean, default=False)
+    worker_agrees_factory_told: Mapped[bool] = mapped_column(Boolean, default=False)
     retaliation_risk: Mapped[str] = mapped_column(String(20), default="low")
-    investigation_notes: Mapped[str] = mapped_column(Text, default="")
-    resolution: Mapped[str] = mapped_column(Text, default="")
+    retaliation_found_date: Mapped[Optional[date]] = mapped_column(Date, default=None)
+    acknowledged_date: Mapped[Optional[date]] = mapped_column(Date, default=None)
+    factory_decision: Mapped[str] = mapped_column(String(30), default="")
+    factory_decision_note: Mapped[str] = mapped_column(Text, default="")
+    resolution: Mapped[str] = mapped_column(Text, default="")  # the remedy
     outcome: Mapped[str] = mapped_column(String(40), default="")
     status: Mapped[str] = mapped_column(String(30), default="received")
     resolved_date: Mapped[Optional[date]] = mapped_column(Date, default=None)
+    compliance_checked_date: Mapped[Optional[date]] = mapped_column(Date, default=None)
+    closed_date: Mapped[Optional[date]] = mapped_column(Date, default=None)
+    cap_item_id: Mapped[Optional[int]] = mapped_column(
+        ForeignKey("cap_items.id", ondelete="SET NULL"), default=None
+    )
+
+    steps: Mapped[list["ComplaintStep"]] = relationship(
+        back_populates="complaint", cascade="all, delete-orphan", order_by="[ComplaintStep.date, ComplaintStep.id]"
+    )
+
+
+class ComplaintStep(Base):
+    """One dated step of a complaint's timeline: acknowledged, an investigation note, the decision on telling the
+    factory, resolved, compliance checked, closed, retaliation found, made a CAP item."""
+
+    __tablename__ = "complaint_steps"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    date: Mapped[date] = mapped_column(Date)
+    text: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
+
+    complaint: Mapped[Complaint] = relationship(back_populates="steps")
+
+
+class UnsealedIdentity(Base):
+    """Complainants' names and contacts of a database written before identities were sealed, waiting for the key.
+
+    The migration that sealed identities cannot reach the key (it lives outside the database, beyond the storage
+    layer), so it moves old plaintext here; opening the workspace seals each row and deletes it at once, then
+    rewrites the file so no old page keeps the text. Empty in every database opened since.
+    """
+
+    __tablename__ = "complaint_unsealed_identities"
+
+    # No foreign key: the migration rebuilds the complaints table while these rows wait, and must not cascade.
+    complaint_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    contact: Mapped[str] = mapped_column(String(200), default="")
 
 
 class LawReference(Base):

@@ -1,7 +1,6 @@
 """The main window: navigation between the pages, the search box, menus, shortcuts and the status bar."""
 from __future__ import annotations
 
-import importlib
 import logging
 import platform
 from datetime import date
@@ -18,6 +17,7 @@ from PySide6.QtWidgets import (
 from csrdesk import __version__, paths
 from csrdesk.ui import theme
 from csrdesk.ui.context import AppContext, show_error, window_settings
+from csrdesk.ui.pages.complaints import ComplaintsPage
 from csrdesk.ui.pages.dashboard import DashboardPage
 from csrdesk.ui.pages.supplier_page import SupplierPage
 from csrdesk.ui.pages.suppliers import SuppliersPage
@@ -27,16 +27,6 @@ from csrdesk.ui.tables import TableView
 log = logging.getLogger(__name__)
 
 DATABASE_FILES = "csrdesk databases (*.sqlite3 *.sqlite *.db);;All files (*)"
-
-
-def _optional_page(module: str, name: str):
-    """A page class from a module that may not be part of this build yet (then no navigation entry is shown)."""
-    try:
-        return getattr(importlib.import_module(module), name)
-    except ModuleNotFoundError as exc:
-        if exc.name == module:
-            return None
-        raise
 
 
 def app_icon() -> QIcon:
@@ -97,11 +87,8 @@ class MainWindow(QMainWindow):
         entries.append(("caps", "CAPs", self.caps))
         entries.append(("vetting", "Vetting", self.vetting))
         entries.append(("verification", "Verification", self.verification))
-        # Complaints may not be part of this build yet (then no navigation entry is shown).
-        page_class = _optional_page("csrdesk.ui.pages.complaints", "ComplaintsPage")
-        self.complaints = page_class(ctx) if page_class is not None else None
-        if self.complaints is not None:
-            entries.append(("complaints", "Complaints", self.complaints))
+        self.complaints = ComplaintsPage(ctx)
+        entries.append(("complaints", "Complaints", self.complaints))
         self.library = LibraryPage(ctx)
         entries.append(("library", "Library", self.library))
 
@@ -356,7 +343,7 @@ class MainWindow(QMainWindow):
             return
         target = {"assessment": "assessments", "finding": "assessments", "cap": "caps", "cap_item": "caps",
                   "violation_type": "library", "vetting_screen": "vetting",
-                  "verification_visit": "verification"}.get(kind)
+                  "verification_visit": "verification", "complaint": "complaints"}.get(kind)
         page = self.pages.get(target) if target else None
         if page is None or not self.go(target):
             return

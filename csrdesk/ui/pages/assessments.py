@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from csrdesk.domain.scoring import Rating
-from csrdesk.services import assessment_list, assessments, library
+from csrdesk.services import assessment_list, assessments, complaints, library
 from csrdesk.services.assessment_list import AssessmentFilters, AssessmentListRow, SupplierChoice
 from csrdesk.services.assessments import ASSESSMENT_TYPES, AssessmentDetail, AssessmentInput
 from csrdesk.errors import UserError
@@ -262,6 +262,14 @@ class AssessmentEditor(QWidget):
         self.reasons = ReasonsPanel(right)
         self.reasons.setMinimumWidth(220)
         right_layout.addWidget(self.reasons, 1)
+        # What workers raised since the supplier's last assessment: where this assessment should look.
+        self.focus_label = QLabel("", right)
+        self.focus_label.setObjectName("focusAreas")
+        self.focus_label.setWordWrap(True)
+        self.focus_label.setStyleSheet(f"background: {theme.WARNING_BG}; color: {theme.TEXT}; border-radius: 5px; "
+                                       "padding: 6px 8px;")
+        self.focus_label.setVisible(False)
+        right_layout.addWidget(self.focus_label)
         self.cap_label = QLabel("")
         self.cap_label.setWordWrap(True)
         self.cap_button = QPushButton("Open the CAP", right)
@@ -547,6 +555,7 @@ class AssessmentEditor(QWidget):
         qd = self.date_edit.date()
         if not code:
             self._history_seq += 1
+            self.focus_label.setVisible(False)
             self.model.set_history([], None)
             self._past_for = None
             self._past = []
@@ -555,6 +564,7 @@ class AssessmentEditor(QWidget):
         key = f"{code}/{self.assessment_id}"
         if key == self._past_for:
             self.model.set_history(self._past, on)
+            self._update_focus(code, on)
             return
         # Read on the worker; until it comes, nothing is marked as a repeat.
         self._past_for = key
@@ -576,6 +586,31 @@ class AssessmentEditor(QWidget):
 
         self.ctx.run(assessment_list.past_findings, self.ctx.db, code, self.assessment_id, on_done=done,
                      on_error=failed, parent=self)
+        self._update_focus(code, on)
+
+    def _update_focus(self, code: str, on: date) -> None:
+        """The provisions worker complaints raised since the supplier's previous assessment, as focus areas."""
+        self._focus_seq = getattr(self, "_focus_seq", 0) + 1
+        seq = self._focus_seq
+
+        def done(areas) -> None:
+            if seq != self._focus_seq:
+                return
+            if not areas.areas:
+                self.focus_label.setVisible(False)
+                return
+            since = f"since the last assessment ({areas.since.isoformat()})" if areas.since else "so far"
+            lines = [f"<b>Focus areas</b>: worker complaints {since}"]
+            for a in areas.areas:
+                extra = [f"{a.confirmed} confirmed"] if a.confirmed else []
+                if a.retaliation:
+                    extra.append("retaliation found")
+                lines.append(f"• {a.title}: {a.complaints}" + (f" ({', '.join(extra)})" if extra else ""))
+            self.focus_label.setText("<br>".join(lines))
+            self.focus_label.setVisible(True)
+
+        self.ctx.run(complaints.focus_areas_for, self.ctx.db, code, on, self.assessment_id, on_done=done,
+                     on_error=lambda exc: None, parent=self)
 
     # --- live rating -------------------------------------------------------------------------------------------
     def _schedule_preview(self) -> None:

@@ -7,6 +7,7 @@ from PySide6.QtCore import QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFontMetrics, QPainter
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
 
+from csrdesk.services.complaints import ComplaintsTile, complaints_tile
 from csrdesk.services.dashboard import NOT_ASSESSED, DashboardSummary, dashboard_summary
 from csrdesk.services.verification_overview import VerificationCounts, verification_counts
 from csrdesk.ui import theme
@@ -104,10 +105,11 @@ class DashboardPage(Page):
         self.card_follow = Card("Follow-up assessments owed")
         self.card_recent = Card("Assessments in the last 90 days")
         self.card_visits = Card("Verification visits overdue")
+        self.card_complaints = Card("Open worker complaints")
         cards = QHBoxLayout()
         cards.setSpacing(12)
         for card in (self.card_suppliers, self.card_overdue, self.card_due, self.card_follow, self.card_visits,
-                     self.card_recent):
+                     self.card_recent, self.card_complaints):
             card.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
             cards.addWidget(card)
 
@@ -196,12 +198,25 @@ class DashboardPage(Page):
     def reload(self) -> None:
         self.ctx.run(dashboard_summary, self.ctx.db, on_done=self._show, parent=self)
         self.ctx.run(verification_counts, self.ctx.db, on_done=self._show_verification, parent=self)
+        self.ctx.run(complaints_tile, self.ctx.db, on_done=self._show_complaints, parent=self)
 
     def _show_verification(self, counts: VerificationCounts) -> None:
         self.verification_counts = counts
         self.card_visits.set(f"{counts.visits_overdue:,}", f"{counts.visits_booked:,} booked · "
                              f"{counts.escalated:,} factories escalated",
                              theme.OVERDUE if counts.visits_overdue else None)
+
+    def _show_complaints(self, tile: ComplaintsTile) -> None:
+        notes = [f"{tile.high_risk_open:,} high retaliation risk" if tile.high_risk_open else "none at high risk"]
+        if tile.retaliation_found_open:
+            notes.append(f"{tile.retaliation_found_open:,} with retaliation found")
+        if tile.unacknowledged_over_7_days:
+            notes.append(f"{tile.unacknowledged_over_7_days:,} unacknowledged after a week")
+        if tile.oldest_open_days is not None:
+            notes.append(f"oldest {tile.oldest_open_days:,} days")
+        urgent = tile.high_risk_open or tile.retaliation_found_open or tile.unacknowledged_over_7_days
+        self.card_complaints.set(f"{tile.open:,}", " · ".join(notes),
+                                 theme.OVERDUE if urgent else (theme.WARNING if tile.open else theme.OK))
 
     def _show(self, summary: DashboardSummary) -> None:
         self.summary = summary

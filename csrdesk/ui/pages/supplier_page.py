@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
 
 from csrdesk.domain.scoring import Rating, band_for, band_rule
 from csrdesk.services.caps import CapItemRow, list_items
+from csrdesk.services.complaints import ComplaintRow, list_complaints
 from csrdesk.services.history import ChangeRow, history_for_supplier
 from csrdesk.services.suppliers import SupplierDetail, supplier_detail
 from csrdesk.ui import theme
@@ -30,13 +31,16 @@ class SupplierBundle:
     items: tuple[CapItemRow, ...]
     history: tuple[ChangeRow, ...]
     verification: Optional[SupplierVerification] = None
+    complaints: tuple[ComplaintRow, ...] = ()
 
 
 def load_supplier(db, supplier_id: int) -> SupplierBundle:
     detail = supplier_detail(db, supplier_id)
     items = list_items(db, supplier_id=supplier_id, open_only=True)
     history = history_for_supplier(db, supplier_id)
-    return SupplierBundle(detail, tuple(items), tuple(history), supplier_verification(db, detail.row.id))
+    complaints = list_complaints(db, supplier_id=supplier_id)
+    return SupplierBundle(detail, tuple(items), tuple(history), supplier_verification(db, detail.row.id),
+                          tuple(complaints))
 
 
 def verification_text(v: Optional[SupplierVerification]) -> tuple[str, str]:
@@ -346,6 +350,28 @@ class SupplierPage(Page):
         items_layout.addWidget(self.items_note)
         items_layout.addWidget(self.items_view, 1)
 
+        # Worker complaints about this factory (never who made them).
+        self.complaints_model = RowTableModel([
+            Column("Reference", lambda c: c.reference, width=120),
+            Column("Received", lambda c: c.received_date, width=95),
+            Column("Provision", lambda c: c.provision_title, width=190),
+            Column("Retaliation risk", lambda c: c.retaliation_risk + (" · found" if c.retaliation_found else ""),
+                   width=120, colour=lambda c: QColor(theme.OVERDUE) if c.retaliation_risk == "high"
+                   or c.retaliation_found else None, bold=lambda c: c.retaliation_risk == "high"),
+            Column("Status", lambda c: c.status, width=100),
+            Column("Outcome", lambda c: c.outcome.replace("_", " "), width=140),
+            Column("Summary", lambda c: c.summary),
+        ], self)
+        self.complaints_view = TableView(settings_key="supplier.complaints", placeholder="No worker complaints.")
+        self.complaints_view.setModel(self.complaints_model)
+        self.complaints_view.row_activated.connect(lambda c: self.navigate.emit("complaint", c.id))
+        complaints_tab = QWidget()
+        complaints_layout = QVBoxLayout(complaints_tab)
+        complaints_layout.setContentsMargins(12, 12, 12, 12)
+        self.complaints_note = muted()
+        complaints_layout.addWidget(self.complaints_note)
+        complaints_layout.addWidget(self.complaints_view, 1)
+
         # Change history.
         self.history_model = RowTableModel([
             Column("When", lambda h: h.at, width=140),
@@ -368,6 +394,7 @@ class SupplierPage(Page):
         self.tabs.addTab(overview, "Overview")
         self.tabs.addTab(assess_tab, "Assessments")
         self.tabs.addTab(items_tab, "Open CAP items")
+        self.tabs.addTab(complaints_tab, "Complaints")
         self.tabs.addTab(history_tab, "Change history")
 
         layout = QVBoxLayout(self)
@@ -469,6 +496,12 @@ class SupplierPage(Page):
         self.history_model.set_rows(bundle.history)
         self.tabs.setTabText(1, f"Assessments ({len(d.assessments)})")
         self.tabs.setTabText(2, f"Open CAP items ({len(bundle.items)})")
+        self.complaints_model.set_rows(bundle.complaints)
+        still_open = sum(1 for c in bundle.complaints if c.is_open)
+        self.complaints_note.setText(
+            f"{len(bundle.complaints)} complaints, {still_open} open. Double-click one to work it on the Complaints "
+            "page; who complained is never shown here." if bundle.complaints else "")
+        self.tabs.setTabText(3, f"Complaints ({len(bundle.complaints)})")
 
     @staticmethod
     def _follow_up_text(d: SupplierDetail) -> str:

@@ -1,0 +1,954 @@
+"""Worker complaints: intake with the identity sealed, the steps of the work, revealing with a recorded reason,
+a confirmed complaint into a CAP item, focus areas for the next assessment, the report and the publishable list.
+
+No function here returns or logs a complainant's name or contact except reveal_identity, which records who asked,
+when and why before it answers.
+"""
+from __future__ import annotations
+
+import getpass
+import logging
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Optional, Sequence
+
+from sqlalchemy import String, func, select, type_coerce
+from sqlalchemy.orm import Session
+
+from csrdesk.domain.caps import due_date, item_start
+from csrdesk.domain.complaints import (
+    AGE_BANDS, Channel, ComplaintFacts, ComplaintStatus, FactoryDecision, Outcome, RetaliationRisk, StepRefused,
+    age_band, check_acknowledge, check_close, check_compliance, check_decision, check_note, check_received,
+    check_reopen, check_resolve, check_retaliation_found, filed_by, status_of, time_figures,
+)
+from csrdesk.domain.lifecycle import CapStatus
+from csrdesk.domain.scoring import Severity
+from csrdesk.errors import NotFound, UserError
+from csrdesk.services import identity_key
+from csrdesk.services.caps import move_cap_status
+from csrdesk.services.history import record_change
+from csrdesk.storage.db import Database
+from csrdesk.storage.models import (
+    Assessment, Cap, CapItem, ChangeRecord, Complaint, ComplaintStep, Finding, FindingCategory, Setting, Supplier,
+    UnsealedIdentity, ViolationType,
+)
+
+log = logging.getLogger(__name__)
+
+HIDDEN = "hidden"
+ANONYMOUS = "anonymous"
+UNAVAILABLE = "unavailable"
+RETALIATION_TYPE = "FOA-010"  # the library's violation type for retaliation against a complainant
+STEP_LABELS = {
+    "received": "Received", "acknowledged": "Acknowledged", "note": "Investigation note",
+    "decision": "Decision on telling the factory", "resolved": "Resolved", "compliance_checked": "Compliance checked",
+    "closed": "Closed", "reopened": "Reopened", "retaliation_found": "Retaliation found", "to_cap": "CAP item made",
+    "risk": "Retaliation risk changed", "agreement": "Worker's agreement", "identity": "Identity revealed",
+}
+
+
+# -- plain data in and out -------------------------------------------------------------------------------------------
+
+@dataclass
+class ComplaintInput:
+    received: date
+    channel: str
+    provision: str
+    summary: str
+    supplier_code: str = ""
+    factory_name: str = ""  # a factory outside the program, when no supplier code
+    complainant_name: str = ""
+    contact: str = ""
+    retaliation_risk: str = "low"
+    worker_agrees_factory_told: bool = False
+
+
+@dataclass(slots=True)  # not frozen: a frozen dataclass sets each field through object.__setattr__, and the
+class ComplaintRow:     # page makes 10,000 of them per load
+    id: int
+    reference: str
+    received_date: date
+    age_days: int  # days since receipt (to closure, once closed)
+    supplier_id: Optional[int]
+    supplier_code: str
+    factory: str  # the supplier's name, or the factory outside the program
+    provision: str
+    provision_title: str
+    channel: str
+    retaliation_risk: str
+    retaliation_found: bool
+    status: str
+    outcome: str
+    acknowledged_date: Optional[date]
+    resolved_date: Optional[date]
+    summary: str
+    identity: str  # anonymous, hidden or unavailable (the key is not on this computer)
+    cap_item_id: Optional[int]
+
+    @property
+    def is_open(self) -> bool:
+        return self.status != ComplaintStatus.CLOSED.value
+
+    @property
+    def risk_rank(self) -> int:
+        try:
+            return RetaliationRisk(self.retaliation_risk).rank
+        except ValueError:
+            return 0
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    on: date
+    kind: str
+    label: str
+    text: str
+    who: str = ""
+
+
+@dataclass(frozen=True)
+class ComplaintDetail:
+    row: ComplaintRow
+    worker_agrees_factory_told: bool
+    factory_decision: str
+    factory_decision_note: str
+    remedy: str
+    compliance_checked_date: Optional[date]
+    closed_date: Optional[date]
+    retaliation_found_date: Optional[date]
+    identity_key_id: str
+    cap_id: Optional[int]
+    timeline: tuple[TimelineEntry, ...]
+    reveals: tuple[TimelineEntry, ...]
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def id(self) -> int:
+        return self.row.id
+
+
+@dataclass(frozen=True)
+class RevealedIdentity:
+    complaint_id: int
+    reference: str
+    name: str
+    contact: str
+    by: str
+    at: datetime
+    reason: str
+
+
+@dataclass(frozen=True)
+class IdentityStatus:
+    sealed: int  # complaints with a sealed identity
+    unavailable: int  # of those, sealed with a key not on this computer
+    missing_key_ids: tuple[str, ...]
+    current_key_id: Optional[str]
+    store: str  # where keys are kept here
+    message: str  # what to do, for the window and the command line
+
+
+@dataclass(frozen=True)
+class CapResult:
+    complaint_id: int
+    cap_id: int
+    item_id: int
+    finding_id: int
+    assessment_id: int
+    supplier_code: str
+    placed: str  # how the CAP was found: 'open CAP', 'new CAP on the latest assessment', 'reopened CAP'
+    retaliation_item_id: Optional[int] = None
+
+
+@dataclass(frozen=True)
+class FocusArea:
+    provision: str
+    title: str
+    complaints: int
+    confirmed: int
+    retaliation: bool
+    latest: date
+    references: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class FocusAreas:
+    supplier_id: int
+    since: Optional[date]  # the last assessment before, or None
+    areas: tuple[FocusArea, ...]
+
+
+@dataclass(frozen=True)
+class ComplaintReport:
+    date_from: Optional[date]
+    date_to: Optional[date]
+    complaints: int
+    open: int
+    by_provision: dict[str, int]
+    by_outcome: dict[str, int]
+    by_supplier: dict[str, int]
+    by_channel: dict[str, int]
+    by_retaliation_risk: dict[str, int]
+    open_by_age: dict[str, int]
+    median_days_to_acknowledge: Optional[float]
+    p90_days_to_acknowledge: Optional[float]
+    median_days_to_resolve: Optional[float]
+    p90_days_to_resolve: Optional[float]
+    provision_titles: dict[str, str] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        out = asdict(self)
+        out.pop("provision_titles")
+        out["from"] = out.pop("date_from")
+        out["to"] = out.pop("date_to")
+        return out
+
+
+@dataclass(frozen=True)
+class PublicRow:
+    """One line of the publishable list: never a name, a contact or an internal note."""
+
+    complaint_id: int
+    reference: str
+    factory: str
+    received: date
+    status: str
+    filed_by: str
+    summary: str
+    outcome: str
+
+
+@dataclass(frozen=True)
+class ComplaintsTile:
+    open: int
+    high_risk_open: int
+    unacknowledged_over_7_days: int
+    oldest_open_days: Optional[int]
+    retaliation_found_open: int
+
+
+# -- helpers ---------------------------------------------------------------------------------------------------------
+
+def _refusal(exc: Exception) -> UserError:
+    return UserError(str(exc))
+
+
+def _get(s: Session, complaint_id: int) -> Complaint:
+    c = s.get(Complaint, complaint_id)
+    if c is None:
+        raise NotFound(f"No complaint {complaint_id}.")
+    return c
+
+
+def _facts(s: Session, c: Complaint) -> ComplaintFacts:
+    notes = s.scalar(select(func.count(ComplaintStep.id)).where(ComplaintStep.complaint_id == c.id,
+                                                                  ComplaintStep.kind == "note")) or 0
+    return ComplaintFacts(
+        received=c.received_date, acknowledged=c.acknowledged_date, resolved=c.resolved_date,
+        outcome=c.outcome or None, compliance_checked=c.compliance_checked_date, closed=c.closed_date,
+        notes=int(notes), worker_agrees_factory_told=c.worker_agrees_factory_told,
+        supplier_known=c.supplier_id is not None,
+    )
+
+
+def _categories(s: Session) -> dict[str, str]:
+    return dict(s.execute(select(FindingCategory.key, FindingCategory.title)).all())
+
+
+def _provision(s: Session, text_: str) -> str:
+    """A finding category key from its key or title, as typed."""
+    wanted = " ".join((text_ or "").split()).lower()
+    if not wanted:
+        raise UserError("Give the code provision the complaint is about (a finding category).")
+    cats = _categories(s)
+    for key, title in cats.items():
+        if wanted in (key.lower(), title.lower(), key.lower().replace("-", " "), key.lower().replace("-", "_")):
+            return key
+    raise UserError(f"Unknown provision {text_!r}: use one of {', '.join(sorted(cats))}.")
+
+
+def _parse(kind, value: str):
+    try:
+        return kind.parse(value)
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+
+
+def _step(s: Session, c: Complaint, kind: str, on: date, text_: str = "") -> None:
+    s.add(ComplaintStep(complaint_id=c.id, kind=kind, date=on, text=text_))
+
+
+def _refresh_status(s: Session, c: Complaint, source: str) -> None:
+    s.flush()
+    new = status_of(_facts(s, c)).value
+    if new != c.status:
+        record_change(s, "complaint", c.id, "status", c.status, new, supplier_id=c.supplier_id, source=source)
+        c.status = new
+
+
+def _who(s: Session) -> str:
+    row = s.get(Setting, "preferences")
+    name = str(((row.value or {}) if row else {}).get("user_name") or "").strip()
+    if name:
+        return name
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name (some services, containers)
+        return "unknown user"
+
+
+def _next_reference(s: Session, on: date) -> str:
+    prefix = f"GRV-{on.year}-"
+    numbers = [0]
+    for ref in s.scalars(select(Complaint.reference).where(Complaint.reference.like(prefix + "%"))):
+        tail = ref[len(prefix):]
+        if tail.isdigit():
+            numbers.append(int(tail))
+    return f"{prefix}{max(numbers) + 1:04d}"
+
+
+def _day(value) -> Optional[date]:
+    """A date column read as the driver gives it: a date (PostgreSQL) or ISO text (SQLite)."""
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(value[:10])
+
+
+def _identity_state(token: Optional[str], key_id: str, known: set[str]) -> str:
+    if not token:
+        return ANONYMOUS
+    return HIDDEN if key_id in known else UNAVAILABLE
+
+
+# -- intake ----------------------------------------------------------------------------------------------------------
+
+def add_complaint(db: Database, data: ComplaintInput, *, source: str = "app",
+                  today: Optional[date] = None) -> ComplaintDetail:
+    """Records a complaint. The name and contact are sealed before anything is written; none given: anonymous."""
+    today = today or date.today()
+    try:
+        check_received(data.received, today)
+    except StepRefused as exc:
+        raise _refusal(exc) from None
+    channel = _parse(Channel, data.channel)
+    risk = _parse(RetaliationRisk, data.retaliation_risk or "low")
+    summary = (data.summary or "").strip()
+    if not summary:
+        raise UserError("Give a summary of the complaint (what the worker reports, without who they are).")
+    name = " ".join((data.complainant_name or "").split())
+    contact = " ".join((data.contact or "").split())
+    if len(name) > 200 or len(contact) > 200:
+        raise UserError("The complainant's name and contact are limited to 200 characters each.")
+    code = (data.supplier_code or "").strip()
+    factory = " ".join((data.factory_name or "").split())
+    if bool(code) == bool(factory):
+        raise UserError("Name either the supplier (its code) or a factory outside the program, not both.")
+    with db.transaction() as s:
+        provision = _provision(s, data.provision)
+        supplier = None
+        if code:
+            supplier = s.scalar(select(Supplier).where(Supplier.code == code))
+            if supplier is None:
+                raise NotFound(f"No supplier with code {code!r}.")
+        c = Complaint(
+            reference=_next_reference(s, data.received), received_date=data.received, channel=channel.value,
+            supplier_id=supplier.id if supplier else None, factory_name="" if supplier else factory,
+            provision=provision, description=summary, anonymous=not (name or contact),
+            retaliation_risk=risk.value, worker_agrees_factory_told=bool(data.worker_agrees_factory_told),
+            status=ComplaintStatus.RECEIVED.value,
+        )
+        if name or contact:
+            c.identity_token, c.identity_key_id = identity_key.seal(
+                {"ref": c.reference, "name": name, "contact": contact})
+        s.add(c)
+        s.flush()
+        record_change(s, "complaint", c.id, "received", None, c.reference, supplier_id=c.supplier_id, source=source)
+        complaint_id = c.id
+        log.info("complaint %s recorded (%s)", c.reference, "anonymous" if c.anonymous else "identity sealed")
+    return complaint_detail(db, complaint_id, today)
+
+
+def update_complaint(db: Database, complaint_id: int, *, source: str = "app", today: Optional[date] = None,
+                     **changes: Any) -> ComplaintDetail:
+    """Changes the summary, provision, channel, retaliation risk or the worker's agreement, each change recorded."""
+    allowed = {"summary", "provision", "channel", "retaliation_risk", "worker_agrees_factory_told"}
+    unknown = set(changes) - allowed
+    if unknown:
+        raise UserError("These complaint fields cannot be changed here: " + ", ".join(sorted(unknown)))
+    with db.transaction() as s:
+        c = _get(s, complaint_id)
+        values: dict[str, Any] = {}
+        if "summary" in changes:
+            values["description"] = (changes["summary"] or "").strip()
+            if not values["description"]:
+                raise UserError("The summary cannot be empty.")
+        if "provision" in changes:
+            values["provision"] = _provision(s, changes["provision"])
+        if "channel" in changes:
+            values["channel"] = _parse(Channel, changes["channel"]).value
+        if "retaliation_risk" in changes:
+            values["retaliation_risk"] = _parse(RetaliationRisk, changes["retaliation_risk"]).value
+        if "worker_agrees_factory_told" in changes:
+            values["worker_agrees_factory_told"] = bool(changes["worker_agrees_factory_told"])
+        for name, value in values.items():
+            record_change(s, "complaint", c.id, name, getattr(c, name), value, supplier_id=c.supplier_id,
+                          source=source)
+            setattr(c, name, value)
+    return complaint_detail(db, complaint_id, today)
+
+
+# -- the steps -------------------------------------------------------------------------------------------------------
+
+def _do_step(db: Database, complaint_id: int, check, apply, *, source: str, today: Optional[date]) -> ComplaintDetail:
+    today = today or date.today()
+    with db.transaction() as s:
+        c = _get(s, complaint_id)
+        try:
+            check(_facts(s, c), today)
+        except StepRefused as exc:
+            raise UserError(f"Complaint {c.reference}: {exc}") from None
+        apply(s, c)
+        _refresh_status(s, c, source)
+    return complaint_detail(db, complaint_id, today)
+
+
+def acknowledge(db: Database, complaint_id: int, on: date, *, source: str = "app",
+                today: Optional[date] = None) -> ComplaintDetail:
+    """The worker (or whoever passed the complaint on) was told it arrived and what happens next."""
+    def apply(s, c):
+        c.acknowledged_date = on
+        _step(s, c, "acknowledged", on)
+    return _do_step(db, complaint_id, lambda f, t: check_acknowledge(f, on, t), apply, source=source, today=today)
+
+
+def add_note(db: Database, complaint_id: int, note: str, on: date, *, source: str = "app",
+             today: Optional[date] = None) -> ComplaintDetail:
+    """A dated investigation step: who was interviewed, which records were checked, what was found."""
+    def apply(s, c):
+        _step(s, c, "note", on, note.strip())
+    return _do_step(db, complaint_id, lambda f, t: check_note(f, note, on, t), apply, source=source, today=today)
+
+
+def decide_factory(db: Database, complaint_id: int, decision: str, note: str, on: date, *, source: str = "app",
+                   today: Optional[date] = None) -> ComplaintDetail:
+    """Whether and how the factory is told, after weighing the risk with the worker."""
+    choice = _parse(FactoryDecision, decision)
+
+    def apply(s, c):
+        record_change(s, "complaint", c.id, "factory_decision", c.factory_decision or None, choice.value,
+                      supplier_id=c.supplier_id, source=source)
+        c.factory_decision = choice.value
+        c.factory_decision_note = note.strip()
+        _step(s, c, "decision", on, f"{choice.label}. {note.strip()}".strip())
+    return _do_step(db, complaint_id, lambda f, t: check_decision(f, choice, on, t), apply, source=source,
+                    today=today)
+
+
+def resolve(db: Database, complaint_id: int, outcome: str, remedy: str, on: date, *, source: str = "app",
+            today: Optional[date] = None) -> ComplaintDetail:
+    """The outcome of the investigation and the remedy for the worker."""
+    result = _parse(Outcome, outcome)
+
+    def apply(s, c):
+        c.outcome = result.value
+        c.resolution = remedy.strip()
+        c.resolved_date = on
+        _step(s, c, "resolved", on, f"{result.label}. {remedy.strip()}".strip())
+    return _do_step(db, complaint_id, lambda f, t: check_resolve(f, result, remedy, on, t), apply, source=source,
+                    today=today)
+
+
+def check_compliance_held(db: Database, complaint_id: int, on: date, note: str = "", *, source: str = "app",
+                          today: Optional[date] = None) -> ComplaintDetail:
+    """A later check (a visit, records, the worker) that the remedy lasted."""
+    def apply(s, c):
+        c.compliance_checked_date = on
+        _step(s, c, "compliance_checked", on, note.strip())
+    return _do_step(db, complaint_id, lambda f, t: check_compliance(f, on, t), apply, source=source, today=today)
+
+
+def close(db: Database, complaint_id: int, on: date, *, source: str = "app",
+          today: Optional[date] = None) -> ComplaintDetail:
+    def apply(s, c):
+        c.closed_date = on
+        _step(s, c, "closed", on)
+    return _do_step(db, complaint_id, lambda f, t: check_close(f, on, t), apply, source=source, today=today)
+
+
+def reopen(db: Database, complaint_id: int, reason: str, *, source: str = "app",
+           today: Optional[date] = None) -> ComplaintDetail:
+    today = today or date.today()
+    if not (reason or "").strip():
+        raise UserError("Say why the complaint is reopened.")
+
+    def apply(s, c):
+        c.closed_date = None
+        _step(s, c, "reopened", today, reason.strip())
+    return _do_step(db, complaint_id, lambda f, t: check_reopen(f), apply, source=source, today=today)
+
+
+def record_retaliation(db: Database, complaint_id: int, on: date, note: str, *, source: str = "app",
+                       today: Optional[date] = None) -> ComplaintDetail:
+    """Retaliation against the worker was found: a finding of its own (see to_cap), and the risk becomes high."""
+    if not (note or "").strip():
+        raise UserError("Describe the retaliation found (what was done to the worker, without naming them).")
+
+    def apply(s, c):
+        c.retaliation_found_date = on
+        if c.retaliation_risk != RetaliationRisk.HIGH.value:
+            record_change(s, "complaint", c.id, "retaliation_risk", c.retaliation_risk, "high",
+                          supplier_id=c.supplier_id, source=source, note="retaliation found")
+            c.retaliation_risk = RetaliationRisk.HIGH.value
+        _step(s, c, "retaliation_found", on, note.strip())
+    return _do_step(db, complaint_id, lambda f, t: check_retaliation_found(f, on, t), apply, source=source,
+                    today=today)
+
+
+# -- reading ---------------------------------------------------------------------------------------------------------
+
+def list_complaints(db: Database, *, open_only: bool = False, supplier_id: Optional[int] = None,
+                    today: Optional[date] = None) -> list[ComplaintRow]:
+    """Every complaint (or the open ones, or one supplier's), newest first; identities only as their state."""
+    today = today or date.today()
+    known = identity_key.known_key_ids()
+    # Dates as the driver gives them (text in SQLite, parsed below by the C date.fromisoformat): SQLAlchemy's own
+    # SQLite date conversion was most of the time at 10,000 complaints.
+    received_, ack_, resolved_, closed_ = (type_coerce(c, String) for c in (
+        Complaint.received_date, Complaint.acknowledged_date, Complaint.resolved_date, Complaint.closed_date))
+    q = (
+        select(Complaint.id, Complaint.reference, received_, Complaint.supplier_id, Supplier.code,
+               Supplier.name, Complaint.factory_name, Complaint.provision, Complaint.channel,
+               Complaint.retaliation_risk, Complaint.retaliation_found_date.is_not(None), Complaint.status,
+               Complaint.outcome, ack_, resolved_, closed_, Complaint.description,
+               Complaint.identity_token.is_not(None), Complaint.identity_key_id, Complaint.cap_item_id)
+        .outerjoin(Supplier, Supplier.id == Complaint.supplier_id)
+    )  # sorted below in Python: SQLite's sort of the wide rows cost more than sorting the finished list
+    if open_only:
+        q = q.where(Complaint.status != ComplaintStatus.CLOSED.value)
+    if supplier_id is not None:
+        q = q.where(Complaint.supplier_id == supplier_id)
+    rows: list[ComplaintRow] = []
+    append = rows.append
+    fromiso = date.fromisoformat
+    with db.reading() as s:
+        titles = _categories(s)
+        for (cid, ref, received, sid, code, sname, factory, provision, channel, risk, retaliation, status, outcome,
+             ack, resolved, closed, summary, sealed, key_id, item_id) in s.connection().execute(q).all():
+            identity = (HIDDEN if key_id in known else UNAVAILABLE) if sealed else ANONYMOUS
+            received = received if received.__class__ is date else fromiso(received)
+            closed = _day(closed)
+            append(ComplaintRow(
+                cid, ref, received, ((closed or today) - received).days, sid, code or "", sname or factory or "",
+                provision, titles.get(provision, provision), channel, risk, bool(retaliation), status,
+                outcome, _day(ack), _day(resolved), summary, identity, item_id,
+            ))
+    rows.sort(key=lambda r: (r.received_date, r.id), reverse=True)
+    return rows
+
+
+def _row(s: Session, c: Complaint, today: date, known: set[str]) -> ComplaintRow:
+    sup = s.get(Supplier, c.supplier_id) if c.supplier_id else None
+    titles = _categories(s)
+    return ComplaintRow(
+        c.id, c.reference, c.received_date, ((c.closed_date or today) - c.received_date).days, c.supplier_id,
+        sup.code if sup else "", sup.name if sup else c.factory_name, c.provision,
+        titles.get(c.provision, c.provision), c.channel, c.retaliation_risk, c.retaliation_found_date is not None,
+        c.status, c.outcome, c.acknowledged_date, c.resolved_date, c.description,
+        _identity_state(c.identity_token, c.identity_key_id, known), c.cap_item_id,
+    )
+
+
+def _reveals(s: Session, complaint_id: int) -> list[TimelineEntry]:
+    rows = s.scalars(select(ChangeRecord).where(
+        ChangeRecord.entity == "complaint", ChangeRecord.entity_id == complaint_id, ChangeRecord.field == "identity"
+    ).order_by(ChangeRecord.at, ChangeRecord.id))
+    return [TimelineEntry(r.at.date(), "identity", f"Identity revealed to {r.user or 'unknown user'} "
+                          f"at {r.at:%H:%M}", r.note, r.user) for r in rows]
+
+
+def complaint_detail(db: Database, complaint_id: int, today: Optional[date] = None) -> ComplaintDetail:
+    today = today or date.today()
+    known = identity_key.known_key_ids()
+    with db.reading() as s:
+        c = _get(s, complaint_id)
+        row = _row(s, c, today, known)
+        timeline = [TimelineEntry(c.received_date, "received", "Received",
+                                  f"By {Channel.parse(c.channel).label.lower() if c.channel else 'an unknown channel'}")]
+        timeline += [TimelineEntry(st.date, st.kind, STEP_LABELS.get(st.kind, st.kind), st.text) for st in c.steps]
+        reveals = _reveals(s, c.id)
+        cap_id = s.scalar(select(CapItem.cap_id).where(CapItem.id == c.cap_item_id)) if c.cap_item_id else None
+        warnings = []
+        if row.identity == UNAVAILABLE:
+            warnings.append(identity_key.missing_key_message(c.identity_key_id))
+        if c.retaliation_risk == RetaliationRisk.HIGH.value and c.closed_date is None:
+            warnings.append("High retaliation risk: weigh every contact with the factory with the worker first.")
+        return ComplaintDetail(
+            row=row, worker_agrees_factory_told=c.worker_agrees_factory_told, factory_decision=c.factory_decision,
+            factory_decision_note=c.factory_decision_note, remedy=c.resolution,
+            compliance_checked_date=c.compliance_checked_date, closed_date=c.closed_date,
+            retaliation_found_date=c.retaliation_found_date, identity_key_id=c.identity_key_id, cap_id=cap_id,
+            timeline=tuple(sorted(timeline + reveals, key=lambda e: e.on)),
+            reveals=tuple(reveals), warnings=tuple(warnings),
+        )
+
+
+def find_complaint(db: Database, reference_or_id: str) -> int:
+    """The id of a complaint given by id or by reference (GRV-2026-0001)."""
+    text_ = str(reference_or_id).strip()
+    with db.reading() as s:
+        if text_.isdigit():
+            if s.get(Complaint, int(text_)) is not None:
+                return int(text_)
+        found = s.scalar(select(Complaint.id).where(Complaint.reference == text_))
+    if found is None:
+        raise NotFound(f"No complaint {text_}.")
+    return found
+
+
+# -- identities ------------------------------------------------------------------------------------------------------
+
+def reveal_identity(db: Database, complaint_id: int, reason: str, *, user: str = "",
+                    source: str = "app") -> RevealedIdentity:
+    """The complainant's name and contact, for a stated reason that is recorded (who, when, why) first."""
+    reason = " ".join((reason or "").split())
+    if len(reason) < 4:
+        raise UserError("Give the reason for revealing the complainant's identity; it is recorded in the history.")
+    with db.transaction() as s:
+        c = _get(s, complaint_id)
+        if not c.identity_token:
+            raise UserError(f"Complaint {c.reference} is anonymous: there is no identity to reveal.")
+        payload = identity_key.open_sealed(c.identity_token, c.identity_key_id)
+        if payload.get("ref") != c.reference:
+            raise UserError(f"The sealed identity stored with {c.reference} belongs to another complaint; "
+                            "it was not shown.")
+        who = (user or "").strip() or _who(s)
+        at = datetime.now()
+        s.add(ChangeRecord(at=at, entity="complaint", entity_id=c.id, supplier_id=None, field="identity",
+                           old=None, new="revealed", source=source, user=who, note=reason))
+        reference = c.reference
+    log.info("identity of complaint %s revealed to %s (reason recorded in the history)", reference, who)
+    return RevealedIdentity(complaint_id, reference, str(payload.get("name") or ""),
+                            str(payload.get("contact") or ""), who, at, reason)
+
+
+def identity_status(db: Database) -> IdentityStatus:
+    """How many identities are sealed, how many cannot be opened here, and what to do about it."""
+    info = identity_key.key_info()
+    known = set(info.known)
+    with db.reading() as s:
+        counts = dict(s.execute(
+            select(Complaint.identity_key_id, func.count(Complaint.id))
+            .where(Complaint.identity_token.is_not(None)).group_by(Complaint.identity_key_id)
+        ).all())
+    sealed = sum(counts.values())
+    missing = tuple(sorted(k for k in counts if k not in known))
+    unavailable = sum(n for k, n in counts.items() if k not in known)
+    if missing:
+        message = identity_key.missing_key_message(", ".join(missing))
+        if unavailable < sealed:
+            message += f" ({unavailable} of {sealed} identities are affected.)"
+    elif info.current:
+        message = (f"Identities are sealed with key {info.current}, kept in {info.where}. Keep a recovery copy "
+                   "(Export key) somewhere safe and apart from the database: without the key, nobody, you "
+                   "included, can read the identities again.")
+    else:
+        message = ("No identity has been recorded yet; the key is made with the first one. Then export a "
+                   "recovery copy and keep it safe.")
+    return IdentityStatus(sealed, unavailable, missing, info.current, info.where, message)
+
+
+def seal_old_identities(db: Database) -> int:
+    """Seals the plaintext names and contacts an older version left (moved aside by migration 0005) and leaves no
+    copy of them behind: the rows are deleted, then the SQLite file is rewritten (VACUUM) and its WAL emptied, so no
+    free page keeps the old text. Called on every open; costs one empty read once done (no write lock taken, so a
+    database another csrdesk is writing to still opens)."""
+    with db.reading() as s:
+        if s.scalar(select(UnsealedIdentity.complaint_id).limit(1)) is None:
+            return 0
+    with db.transaction() as s:
+        pending = s.scalars(select(UnsealedIdentity)).all()
+        if not pending:
+            return 0
+        for row in pending:
+            c = s.get(Complaint, row.complaint_id)
+            if c is not None and (row.name or row.contact) and not c.identity_token:
+                c.identity_token, c.identity_key_id = identity_key.seal(
+                    {"ref": c.reference, "name": row.name, "contact": row.contact})
+                c.anonymous = False
+            s.delete(row)
+        count = len(pending)
+    _purge_freed_pages(db)
+    log.info("sealed %d complainant identities written by an older version", count)
+    return count
+
+
+def _purge_freed_pages(db: Database) -> None:
+    with db.engine.connect() as conn:
+        conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+        if db.engine.dialect.name == "sqlite":
+            conn.exec_driver_sql("VACUUM")
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        elif db.engine.dialect.name == "postgresql":
+            # Dead row versions keep old values until vacuumed; FULL rewrites the two tables.
+            conn.exec_driver_sql("VACUUM FULL complaints, complaint_unsealed_identities")
+
+
+# -- into remediation ------------------------------------------------------------------------------------------------
+
+def _place_for_item(s: Session, supplier: Supplier, today: date, source: str, reference: str) -> tuple[Cap, str]:
+    """The CAP a complaint's item joins: the supplier's latest CAP still open; else a new draft CAP on the latest
+    assessment if it has none; else the latest assessment's closed CAP, reopened."""
+    open_cap = s.scalar(
+        select(Cap).join(Assessment, Assessment.id == Cap.assessment_id)
+        .where(Cap.supplier_id == supplier.id, Cap.status != CapStatus.CLOSED.value)
+        .order_by(Assessment.date.desc(), Cap.id.desc()).limit(1)
+    )
+    if open_cap is not None:
+        return open_cap, "open CAP"
+    latest = s.scalar(select(Assessment).where(Assessment.supplier_id == supplier.id)
+                      .order_by(Assessment.date.desc(), Assessment.id.desc()).limit(1))
+    if latest is None:
+        raise UserError(f"{supplier.code} has no assessment yet, and a CAP belongs to an assessment: record the "
+                        "assessment (or the investigation visit) first, then make the CAP item.")
+    if latest.cap is None:
+        cap = Cap(supplier_id=supplier.id, status=CapStatus.DRAFT.value)
+        latest.cap = cap
+        s.flush()
+        return cap, "new CAP on the latest assessment"
+    move_cap_status(s, latest.cap, CapStatus.IN_REMEDIATION, source=source,
+                    note=f"reopened for worker complaint {reference}", today=today)
+    return latest.cap, "reopened CAP"
+
+
+def _add_item(s: Session, cap: Cap, *, title: str, description: str, category: str, vt: Optional[ViolationType],
+              severity: Severity, remediation: str, today: date, source: str) -> CapItem:
+    a = cap.assessment
+    position = len(a.findings)
+    # No points: a complaint is not an audit, so the item is remediated and verified like any other but does not
+    # rescore the assessment it is filed under (the score stays the auditor's; the reasons list shows 0 points).
+    finding = Finding(
+        title=title, description=description, category=category, violation_type=vt.key if vt else None,
+        code_requirement=vt.code_requirement if vt else "", severity=severity.value, points=0,
+        points_overridden=True, repeat=False, position=position,
+    )
+    a.findings.append(finding)
+    days = vt.days_allowed if vt else {Severity.MINOR: 90, Severity.MAJOR: 60, Severity.CRITICAL: 30,
+                                        Severity.ZERO_TOLERANCE: 7}[severity]
+    start = item_start(a.date, cap.issued_date, today)
+    item = CapItem(finding=finding, suggested_remediation=remediation or (vt.suggested_remediation if vt else ""),
+                   days_allowed=days, due_date=due_date(start, days), position=len(cap.items))
+    cap.items.append(item)
+    s.flush()
+    record_change(s, "cap_item", item.id, "created", None, title, supplier_id=cap.supplier_id, source=source)
+    return item
+
+
+def to_cap(db: Database, complaint_id: int, *, violation_type: Optional[str] = None, severity: Optional[str] = None,
+           source: str = "app", today: Optional[date] = None) -> CapResult:
+    """Makes a confirmed complaint a CAP item of its supplier, in one step and without the identity; a retaliation
+    found becomes a second item of the library's retaliation type."""
+    today = today or date.today()
+    with db.transaction() as s:
+        c = _get(s, complaint_id)
+        if c.supplier_id is None:
+            raise UserError(f"Complaint {c.reference} concerns a factory outside the program ({c.factory_name}): "
+                            "forward it; it cannot join a CAP.")
+        if not c.outcome or not Outcome(c.outcome).confirmed:
+            state = f"was resolved as {Outcome(c.outcome).label.lower()}" if c.outcome else "is not resolved yet"
+            raise UserError(f"Complaint {c.reference} {state}: only a substantiated or partly substantiated "
+                            "complaint becomes a CAP item.")
+        if c.cap_item_id is not None:
+            raise UserError(f"Complaint {c.reference} is already CAP item {c.cap_item_id}.")
+        vt = None
+        if violation_type:
+            vt = s.scalar(select(ViolationType).where(ViolationType.key == violation_type.strip()))
+            if vt is None:
+                raise NotFound(f"No violation type {violation_type!r} in the finding library.")
+        try:
+            sev = Severity.parse(severity) if severity else (Severity(vt.severity) if vt else Severity.MAJOR)
+        except ValueError as exc:
+            raise UserError(str(exc)) from None
+        supplier = s.get(Supplier, c.supplier_id)
+        cap, placed = _place_for_item(s, supplier, today, source, c.reference)
+        titles = _categories(s)
+        what = vt.title if vt else titles.get(c.provision, c.provision)
+        outcome = Outcome(c.outcome).label.lower()
+        description = f"{c.description}\n\nWorker complaint {c.reference}, received {c.received_date.isoformat()}, " \
+                      f"{outcome}. Remedy: {c.resolution}"
+        item = _add_item(s, cap, title=f"Worker complaint {c.reference}: {what}", description=description,
+                         category=vt.category if vt else c.provision, vt=vt, severity=sev, remediation=c.resolution,
+                         today=today, source=source)
+        c.cap_item_id = item.id
+        retaliation_id = None
+        if c.retaliation_found_date is not None:
+            rvt = s.scalar(select(ViolationType).where(ViolationType.key == RETALIATION_TYPE))
+            notes = [st.text for st in c.steps if st.kind == "retaliation_found"]
+            r_item = _add_item(
+                s, cap, title=f"Retaliation against a complainant ({c.reference})",
+                description=(notes[-1] if notes else "Retaliation against the worker who complained was found."),
+                category=rvt.category if rvt else "freedom-of-association", vt=rvt,
+                severity=Severity(rvt.severity) if rvt else Severity.CRITICAL, remediation="", today=today,
+                source=source)
+            retaliation_id = r_item.id
+        _step(s, c, "to_cap", today, f"CAP {cap.id} item {item.id} ({placed})"
+              + (f"; retaliation item {retaliation_id}" if retaliation_id else ""))
+        result = CapResult(c.id, cap.id, item.id, item.finding_id, cap.assessment_id, supplier.code, placed,
+                           retaliation_id)
+    return result
+
+
+def focus_areas(db: Database, supplier_id: int, on: Optional[date] = None,
+                assessment_id: Optional[int] = None) -> FocusAreas:
+    """The provisions complaints raised about a supplier since its last assessment before `on`: what the next
+    assessment should look at. `assessment_id` (the one being edited) is not counted as the last one."""
+    on = on or date.today()
+    with db.reading() as s:
+        q = select(func.max(Assessment.date)).where(Assessment.supplier_id == supplier_id, Assessment.date < on)
+        if assessment_id is not None:
+            q = q.where(Assessment.id != assessment_id)
+        since = s.scalar(q)
+        cq = select(Complaint.provision, Complaint.reference, Complaint.received_date, Complaint.outcome,
+                    Complaint.retaliation_found_date).where(Complaint.supplier_id == supplier_id,
+                                                            Complaint.received_date <= on)
+        if since is not None:
+            cq = cq.where(Complaint.received_date > since)
+        rows = s.execute(cq.order_by(Complaint.received_date)).all()
+        titles = _categories(s)
+    grouped: dict[str, list] = {}
+    for row in rows:
+        grouped.setdefault(row[0], []).append(row)
+    areas = []
+    for provision, items in grouped.items():
+        confirmed = sum(1 for r in items if r[3] and Outcome(r[3]).confirmed)
+        areas.append(FocusArea(provision, titles.get(provision, provision), len(items), confirmed,
+                               any(r[4] is not None for r in items), max(r[2] for r in items),
+                               tuple(r[1] for r in items)))
+    areas.sort(key=lambda a: (-a.complaints, a.title))
+    return FocusAreas(supplier_id, since, tuple(areas))
+
+
+def focus_areas_for(db: Database, supplier_code: str, on: Optional[date] = None,
+                    assessment_id: Optional[int] = None) -> FocusAreas:
+    """focus_areas for a supplier given by its code (the assessment editor knows codes)."""
+    with db.reading() as s:
+        supplier_id = s.scalar(select(Supplier.id).where(Supplier.code == (supplier_code or "").strip()))
+    if supplier_id is None:
+        raise NotFound(f"No supplier with code {supplier_code!r}.")
+    return focus_areas(db, supplier_id, on, assessment_id)
+
+
+# -- reports ---------------------------------------------------------------------------------------------------------
+
+def _check_range(date_from: Optional[date], date_to: Optional[date]) -> None:
+    if date_from and date_to and date_from > date_to:
+        raise UserError(f"The report starts ({date_from.isoformat()}) after it ends ({date_to.isoformat()}).")
+
+
+def complaints_report(db: Database, date_from: Optional[date] = None, date_to: Optional[date] = None,
+                      today: Optional[date] = None) -> ComplaintReport:
+    """Counts by provision, outcome, supplier, channel and risk, open complaints by age, and the days taken to
+    acknowledge and to resolve, for complaints received in the period. No identities."""
+    today = today or date.today()
+    _check_range(date_from, date_to)
+    q = (select(Complaint.received_date, Complaint.acknowledged_date, Complaint.resolved_date, Complaint.provision,
+                Complaint.outcome, Supplier.code, Complaint.factory_name, Complaint.channel,
+                Complaint.retaliation_risk, Complaint.status)
+         .outerjoin(Supplier, Supplier.id == Complaint.supplier_id))
+    if date_from:
+        q = q.where(Complaint.received_date >= date_from)
+    if date_to:
+        q = q.where(Complaint.received_date <= date_to)
+    with db.reading() as s:
+        rows = s.connection().execute(q).all()
+        titles = _categories(s)
+    by_provision, by_outcome, by_supplier, by_channel, by_risk, by_age = (Counter() for _ in range(6))
+    open_count = 0
+    for received, _ack, _res, provision, outcome, code, factory, channel, risk, status in rows:
+        by_provision[provision] += 1
+        by_outcome[outcome or "pending"] += 1
+        by_supplier[code or factory or "(not named)"] += 1
+        by_channel[channel] += 1
+        by_risk[risk] += 1
+        if status != ComplaintStatus.CLOSED.value:
+            open_count += 1
+            by_age[age_band((today - received).days)] += 1
+    figures = time_figures((r[0], r[1], r[2]) for r in rows)
+
+    def ordered(counter: Counter) -> dict[str, int]:
+        return dict(sorted(counter.items(), key=lambda kv: (-kv[1], kv[0])))
+
+    return ComplaintReport(
+        date_from=date_from, date_to=date_to, complaints=len(rows), open=open_count,
+        by_provision=ordered(by_provision), by_outcome=ordered(by_outcome), by_supplier=ordered(by_supplier),
+        by_channel=ordered(by_channel),
+        by_retaliation_risk={r.value: by_risk.get(r.value, 0) for r in RetaliationRisk},
+        open_by_age={label: by_age.get(label, 0) for _limit, label in AGE_BANDS},
+        median_days_to_acknowledge=figures.median_days_to_acknowledge,
+        p90_days_to_acknowledge=figures.p90_days_to_acknowledge,
+        median_days_to_resolve=figures.median_days_to_resolve, p90_days_to_resolve=figures.p90_days_to_resolve,
+        provision_titles=titles,
+    )
+
+
+def write_report(db: Database, path: Path, date_from: Optional[date] = None, date_to: Optional[date] = None,
+                 today: Optional[date] = None) -> Path:
+    """The report as an Excel workbook (figures and counts; no identities, no summaries)."""
+    from csrdesk.exchange.complaints_report import write_report_xlsx
+
+    today = today or date.today()
+    report = complaints_report(db, date_from, date_to, today)
+    return write_report_xlsx(Path(path), report, today)
+
+
+def publishable_list(db: Database, date_from: Optional[date] = None, date_to: Optional[date] = None) -> list[PublicRow]:
+    """The public overview (factory, date, status, filed by, summary, outcome), for the user to review before it
+    leaves: no names, contacts, notes or remedies."""
+    _check_range(date_from, date_to)
+    q = (select(Complaint.id, Complaint.reference, Supplier.name, Complaint.factory_name, Complaint.received_date,
+                Complaint.status, Complaint.channel, Complaint.anonymous, Complaint.description, Complaint.outcome)
+         .outerjoin(Supplier, Supplier.id == Complaint.supplier_id)
+         .order_by(Complaint.received_date, Complaint.id))
+    if date_from:
+        q = q.where(Complaint.received_date >= date_from)
+    if date_to:
+        q = q.where(Complaint.received_date <= date_to)
+    with db.reading() as s:
+        rows = s.execute(q).all()
+    out = []
+    for cid, ref, sname, factory, received, status, channel, anonymous, summary, outcome in rows:
+        public_status = {"received": "Open: received", "acknowledged": "Open: under investigation",
+                         "investigating": "Open: under investigation", "resolved": "Resolved",
+                         "closed": "Closed"}.get(status, status)
+        out.append(PublicRow(cid, ref, sname or factory, received, public_status, filed_by(channel, anonymous),
+                             summary, Outcome(outcome).label if outcome else ""))
+    return out
+
+
+def write_publishable_list(rows: Sequence[PublicRow], path: Path, today: Optional[date] = None) -> Path:
+    """Writes the reviewed list (the rows as the user left them) to an Excel file."""
+    from csrdesk.exchange.complaints_report import write_public_list_xlsx
+
+    if not rows:
+        raise UserError("The publishable list is empty: nothing to write.")
+    return write_public_list_xlsx(Path(path), [
+        (r.reference, r.factory, r.received, r.status, r.filed_by, r.summary, r.outcome) for r in rows
+    ], today or date.today())
+
+
+def complaints_tile(db: Database, today: Optional[date] = None) -> ComplaintsTile:
+    """The dashboard's figures: open complaints, high risk, unacknowledged after a week, the oldest open."""
+    today = today or date.today()
+    with db.reading() as s:
+        rows = s.execute(select(Complaint.received_date, Complaint.acknowledged_date, Complaint.retaliation_risk,
+                                Complaint.retaliation_found_date)
+                         .where(Complaint.status != ComplaintStatus.CLOSED.value)).all()
+    oldest = min((r[0] for r in rows), default=None)
+    return ComplaintsTile(
+        open=len(rows), high_risk_open=sum(1 for r in rows if r[2] == RetaliationRisk.HIGH.value),
+        unacknowledged_over_7_days=sum(1 for r in rows if r[1] is None and (today - r[0]).days > 7),
+        oldest_open_days=(today - oldest).days if oldest else None,
+        retaliation_found_open=sum(1 for r in rows if r[3] is not None),
+    )
+
