@@ -5,6 +5,7 @@ import os
 from pathlib import Path
 from typing import Optional
 
+from csrdesk.services.laws import ensure_law_library
 from csrdesk.services.library import ensure_library
 from csrdesk.services.vetting import ensure_checklists
 from csrdesk.storage.db import DB_ENV, SCHEMA_HEAD, Database, current_revision, open_database, sqlite_path
@@ -13,6 +14,7 @@ from csrdesk.storage.db import DB_ENV, SCHEMA_HEAD, Database, current_revision, 
 def open_workspace(url: Optional[str] = None) -> Database:
     db = open_database(url)
     ensure_library(db)
+    ensure_law_library(db)
     ensure_checklists(db)
     return db
 

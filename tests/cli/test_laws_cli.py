@@ -1,0 +1,53 @@
+"""`csrdesk laws`: the JSON keys scripts rely on, export and import, and a refused import's one line."""
+import json
+
+from openpyxl import load_workbook
+
+from csrdesk.cli import main
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_laws_list_json_keys_and_country_filter(capsys, tmp_path):
+    """laws list --country gives that country's references with the documented keys."""
+    db = str(tmp_path / "cli.sqlite3")
+    code, out, err = run(capsys, "--db", db, "laws", "list", "--country", "BD", "--json")
+    rows = json.loads(out)
+    assert code == 0, err
+    assert rows and {r["country"] for r in rows} == {"Bangladesh"}
+    assert set(rows[0]) >= {"country", "region", "topic", "requirement", "value", "unit", "effective", "source",
+                            "checked", "id", "link", "currency", "notes", "stale"}
+    code, out, _ = run(capsys, "--db", db, "laws", "stale", "--json")
+    assert code == 0 and isinstance(json.loads(out), list)
+
+
+def test_laws_export_import_and_refusal(capsys, tmp_path):
+    """An exported workbook imports back with nothing to change; a broken row exits 2 with one line, and
+    --apply of a good edit saves it."""
+    db = str(tmp_path / "cli.sqlite3")
+    path = tmp_path / "laws.xlsx"
+    code, out, err = run(capsys, "--db", db, "laws", "export", "-o", str(path), "--country", "Mexico")
+    assert code == 0 and path.exists(), err
+    code, out, _ = run(capsys, "--db", db, "laws", "import", str(path), "--json")
+    report = json.loads(out)
+    assert code == 0 and (report["added"], report["updated"], report["applied"]) == (0, 0, False)
+
+    book = load_workbook(path)
+    ws = book["Laws"]
+    ws.cell(2, 6).value = "lots"
+    book.save(path)
+    code, out, err = run(capsys, "--db", db, "laws", "import", str(path), "--apply")
+    assert code == 2 and out == "" and err.count("\n") == 1 and "row 2: the value 'lots' is not a number" in err
+
+    ws.cell(2, 6).value = 20
+    ws.cell(2, 12).value = "2026-11-30"
+    book.save(path)
+    code, out, err = run(capsys, "--db", db, "laws", "import", str(path), "--apply", "--json")
+    report = json.loads(out)
+    assert code == 0 and report["applied"] and report["updated"] == 1 and report["backup"]
+    changed = {c["field"] for c in report["rows"][0]["changes"]}
+    assert "value" in changed and "checked" in changed
