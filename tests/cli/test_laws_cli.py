@@ -51,3 +51,27 @@ def test_laws_export_import_and_refusal(capsys, tmp_path):
     assert code == 0 and report["applied"] and report["updated"] == 1 and report["backup"]
     changed = {c["field"] for c in report["rows"][0]["changes"]}
     assert "value" in changed and "checked" in changed
+
+
+def test_json_of_assessments_and_suppliers(capsys, tmp_path):
+    """assessments show --json gives each finding's legal requirement; suppliers add/update take --region."""
+    from datetime import date
+
+    from csrdesk.services.assessments import AssessmentInput, FindingInput, record_assessment
+    from csrdesk.services.startup import open_workspace
+
+    dbfile = str(tmp_path / "cli.sqlite3")
+    assert main(["--db", dbfile, "suppliers", "add", "Karachi Denim", "--code", "PK-0001", "--country", "Pakistan",
+                 "--address", "SITE Area, Karachi", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["region"] == "Sindh"
+    assert main(["--db", dbfile, "suppliers", "update", "PK-0001", "--region", "Punjab", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["region"] == "Punjab"
+    assert main(["--db", dbfile, "suppliers", "update", "PK-0001", "--address", "Lahore", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["region"] == "Punjab"
+    db = open_workspace(dbfile)
+    d = record_assessment(db, AssessmentInput("PK-0001", date(2026, 3, 1), findings=[
+        FindingInput("Wages below the legal minimum wage", "critical", violation_type="WAG-001")]))
+    db.dispose()
+    assert main(["--db", dbfile, "assessments", "show", str(d.id), "--json"]) == 0
+    finding = json.loads(capsys.readouterr().out)["findings"][0]
+    assert "Rs 40,000" in finding["legal_requirement"] and finding["law_reference_id"]
