@@ -16,13 +16,13 @@ log = logging.getLogger("csrdesk.cli")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from csrdesk.cli import core, exchange, laws, letters, review, vetting
+    from csrdesk.cli import core, exchange, laws, letters, review, risk, vetting
 
     parser = Parser(prog="csrdesk", description="csrdesk: suppliers, audits, CAPs and remediation for CSR teams.")
     parser.add_argument("--version", action="version", version=f"csrdesk {__version__}")
     parser.add_argument("--db", metavar="URL", help="database file or URL (default: CSRDESK_DB, then the data folder)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
-    for module in (core, exchange, letters, review, vetting, laws):
+    for module in (core, exchange, letters, review, vetting, laws, risk):
         module.register(sub)
     return parser
 

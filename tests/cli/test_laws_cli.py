@@ -75,3 +75,26 @@ def test_json_of_assessments_and_suppliers(capsys, tmp_path):
     assert main(["--db", dbfile, "assessments", "show", str(d.id), "--json"]) == 0
     finding = json.loads(capsys.readouterr().out)["findings"][0]
     assert "Rs 40,000" in finding["legal_requirement"] and finding["law_reference_id"]
+
+
+def test_report_risk_json_and_png_from_the_demo(capsys, tmp_path):
+    """report risk --json gives countries, categories and cells with the documented keys, from the demo data, and
+    -o draws the PNG; a country note shows in the report."""
+    db = str(tmp_path / "cli.sqlite3")
+    assert main(["--db", db, "demo", "--suppliers", "12", "--findings-per-assessment", "6", "--json"]) == 0
+    capsys.readouterr()
+    assert main(["--db", db, "report", "risk-note", "CN", "Peak season overtime in Q4"]) == 0
+    capsys.readouterr()
+    png = tmp_path / "risk.png"
+    code, out, err = run(capsys, "--db", db, "report", "risk", "--json", "-o", str(png))
+    report = json.loads(out)
+    assert code == 0, err
+    assert report["countries"] and report["categories"][0] == "management"
+    cell = report["cells"][0]
+    assert set(cell) >= {"country", "category", "assessments", "share", "weighted"}
+    assert 0 <= cell["weighted"] <= cell["share"] <= 1
+    assert len(report["cells"]) == len(report["countries"]) * len(report["categories"])
+    assert report["notes"] == {"China": "Peak season overtime in Q4"}
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    code, out, err = run(capsys, "--db", db, "report", "risk", "-o", str(tmp_path / "risk.pdf"))
+    assert code == 2 and "PNG" in err
