@@ -11,6 +11,7 @@ from csrdesk.services.dashboard import NOT_ASSESSED, DashboardSummary, dashboard
 from csrdesk.ui import theme
 from csrdesk.ui.context import AppContext
 from csrdesk.ui.pages.base import Card, Page, button, muted, page_header, section_title
+from csrdesk.ui.pages.laws_tab import StaleLawsPanel
 from csrdesk.ui.tables import Column, RowTableModel, TableView
 
 
@@ -86,7 +87,7 @@ class DashboardPage(Page):
     """Counts by rating, overdue and soon-due CAP items, follow-ups owed, CAPs by status, most overdue suppliers."""
 
     title = "Dashboard"
-    topics = ("suppliers", "assessments", "caps", "library", "vetting", "complaints")
+    topics = ("suppliers", "assessments", "caps", "library", "vetting", "complaints", "laws")
     supplier_requested = Signal(int)
     caps_requested = Signal(str)  # "overdue" or "due soon"
 
@@ -149,6 +150,8 @@ class DashboardPage(Page):
                               note="An Unsatisfactory rating asks for a follow-up assessment within the set days.",
                               stretch=False),
                        2, 0, 1, 2)
+        self.stale_laws = StaleLawsPanel(ctx)
+        grid.addWidget(_panel("Law references to review", self.stale_laws, stretch=False), 3, 0, 1, 2)
         for col in range(2):
             grid.setColumnStretch(col, 1)
 
@@ -171,6 +174,7 @@ class DashboardPage(Page):
 
     def reload(self) -> None:
         self.ctx.run(dashboard_summary, self.ctx.db, on_done=self._show, parent=self)
+        self.stale_laws.reload()
 
     def _show(self, summary: DashboardSummary) -> None:
         self.summary = summary
