@@ -3,12 +3,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Iterable, Optional, Sequence
+from typing import Iterable, Optional
 
 from csrdesk.domain.lifecycle import ItemStatus
-from csrdesk.domain.scoring import Rating
 
-FOLLOW_UP_DAYS = 90  # an Unsatisfactory rating asks for a follow-up assessment within this many days
+DUE_SOON_DAYS = 14  # an open item due within this many days is "due soon" (dashboard, CAPs page)
 
 
 def due_date(start: date, days_allowed: int) -> date:
@@ -33,6 +32,16 @@ def item_start(assessment_date: date, cap_issued: Optional[date], added_on: Opti
 def is_overdue(due: Optional[date], status: ItemStatus | str, today: date) -> bool:
     status = ItemStatus(status)
     return due is not None and status.is_open and due < today
+
+
+def is_due_soon(due: Optional[date], status: ItemStatus | str, today: date, days: int = DUE_SOON_DAYS) -> bool:
+    """Open, not overdue yet, and due within `days` (today included)."""
+    return due is not None and ItemStatus(status).is_open and today <= due <= today + timedelta(days=days)
+
+
+def due_soon_window(today: date, days: int = DUE_SOON_DAYS) -> tuple[date, date]:
+    """The first and last due date that count as due soon (for a query)."""
+    return today, today + timedelta(days=days)
 
 
 def days_overdue(due: Optional[date], status: ItemStatus | str, today: date) -> int:
@@ -66,27 +75,3 @@ def _finding_key(violation_type: Optional[str], title: str) -> str:
     if violation_type:
         return "type:" + violation_type
     return "title:" + " ".join((title or "").lower().split())
-
-
-@dataclass(frozen=True)
-class AssessmentFacts:
-    assessment_id: int
-    date: date
-    type: str
-    rating: Optional[str]
-
-
-def required_follow_up(assessments: Sequence[AssessmentFacts], days: int = FOLLOW_UP_DAYS) -> Optional[date]:
-    """The due date of a follow-up assessment the supplier still owes, or None.
-
-    The latest Unsatisfactory assessment asks for one; any later assessment (follow-up, verification visit or
-    periodic) settles it.
-    """
-    ordered = sorted(assessments, key=lambda a: (a.date, a.assessment_id))
-    owed: Optional[date] = None
-    for a in ordered:
-        if a.rating == Rating.UNSATISFACTORY.value:
-            owed = due_date(a.date, days)
-        elif owed is not None:
-            owed = None
-    return owed

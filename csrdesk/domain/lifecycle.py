@@ -6,6 +6,10 @@ from enum import Enum
 from typing import Mapping, Optional
 
 
+# Approval of a new supplier needs a positive vetting decision unless the user switches it off (Settings).
+DEFAULT_REQUIRE_VETTING = True
+
+
 class TransitionRefused(ValueError):
     """A status change that the lifecycle does not allow; the message says why in the user's words."""
 
@@ -156,8 +160,10 @@ class SupplierFacts:
     latest_rating: Optional[str] = None  # Rating value of the latest assessment, if any
     pre_production_rating: Optional[str] = None  # rating of the latest pre-production assessment
     vetting_decision: Optional[str] = None  # 'approve', 'approve with conditions', 'reject' or None
-    require_vetting: bool = False
+    require_vetting: bool = DEFAULT_REQUIRE_VETTING
     open_conditions: int = 0  # conditions of the latest vetting decision not yet met
+    production_block: Optional[str] = None  # why production is not allowed (Zero Tolerance, Denied), if it is not
+    certified: Optional[str] = None  # a valid certificate standing in for an assessment (domain.ratings), if one does
 
 
 def check_supplier_transition(current: SupplierStatus, target: SupplierStatus, facts: SupplierFacts = SupplierFacts()) -> None:
@@ -167,6 +173,8 @@ def check_supplier_transition(current: SupplierStatus, target: SupplierStatus, f
     _refuse_unlisted("supplier", current, target, SUPPLIER_TRANSITIONS)
     production = (SupplierStatus.APPROVED, SupplierStatus.CONDITIONALLY_APPROVED, SupplierStatus.ACTIVE)
     if target in production:
+        if facts.production_block:
+            raise TransitionRefused(f"{facts.production_block.rstrip('.')}.")
         if facts.latest_rating in (Rating.ZERO_TOLERANCE.value, Rating.DENIED.value):
             raise TransitionRefused(
                 f"The latest assessment is rated {facts.latest_rating}, which blocks production; "
@@ -174,8 +182,11 @@ def check_supplier_transition(current: SupplierStatus, target: SupplierStatus, f
             )
     if target in (SupplierStatus.APPROVED, SupplierStatus.CONDITIONALLY_APPROVED) and current is SupplierStatus.VETTING:
         problems = []
-        if facts.pre_production_rating is None:
-            problems.append("no pre-production assessment has been recorded")
+        if facts.certified:
+            pass  # a valid certificate stands in for the pre-production assessment (never over a newer one)
+        elif facts.pre_production_rating is None:
+            problems.append("no pre-production assessment has been recorded (or a valid WRAP, SA8000, ICTI or "
+                            "amfori BSCI certificate)")
         elif facts.pre_production_rating not in (Rating.SATISFACTORY.value, Rating.NEEDS_IMPROVEMENT.value):
             problems.append(
                 f"the pre-production assessment is rated {facts.pre_production_rating} "

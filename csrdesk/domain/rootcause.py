@@ -108,8 +108,6 @@ VICTIM_MEASURES: tuple[VictimMeasure, ...] = (
 )
 VICTIM_MEASURE_BY_KEY: Mapping[str, VictimMeasure] = {m.key: m for m in VICTIM_MEASURES}
 
-# Finding categories of the default taxonomy whose findings need victim-protection measures.
-VICTIM_FINDING_CATEGORIES = frozenset({"forced-labour", "child-labour"})
 SEVERE = frozenset({"critical", "zero tolerance"})
 
 
@@ -726,8 +724,16 @@ def _blames_workers_only(root_cause: str, finding_text: str) -> bool:
 
 
 def needs_victim_protection(finding: "FindingFacts") -> bool:
-    """True for forced labour, trafficking and child labour findings."""
-    if finding.victim_protection or finding.category in VICTIM_FINDING_CATEGORIES:
+    """True for trafficking and forced labour of (migrant) workers, and for child labour actually found.
+
+    A library type says so itself (its victim-protection flag: a procedure missing or a young worker's paperwork
+    owes no victim measures); a free-text finding is judged by its words."""
+    if finding.victim_protection or finding.violation_type:
+        return finding.victim_protection
+    # Free text: forced labour graded critical or worse, child labour graded zero tolerance (found, not a missing
+    # procedure), or words that name it.
+    if (finding.category == "forced-labour" and finding.severity in SEVERE) or \
+            (finding.category == "child-labour" and finding.severity == "zero tolerance"):
         return True
     return bool(_keyword_hits(" ".join((finding.title, finding.title_zh)), _FINDING_VICTIM_WORDS))
 

@@ -207,19 +207,10 @@ class RatingResult:
         return self.rating.requires_follow_up
 
 
-def rate_assessment(
-    findings: Iterable[ScoredFinding],
-    *,
-    denied: bool = False,
-    certifications: Iterable[Certification] = (),
-    on: Optional[date] = None,
-) -> RatingResult:
-    """Scores an assessment and rates the facility, explaining which findings, which points and which rule.
-
-    The certification rule: a facility holding a valid WRAP, SA8000, ICTI or amfori BSCI certification on the
-    assessment date is rated Satisfactory. It never lifts a Zero Tolerance or Denied result, since those block
-    production whatever the facility holds.
-    """
+def rate_assessment(findings: Iterable[ScoredFinding], *, denied: bool = False) -> RatingResult:
+    """Scores an assessment and rates it by its score's band (or Denied), explaining which findings, which points
+    and which rule. Nothing lifts a scored audit: a certificate can stand in for an assessment when the supplier's
+    current rating is worked out (domain.ratings), never change the rating of an audit."""
     findings = tuple(findings)
     reasons: list[str] = []
     if denied:
@@ -251,21 +242,8 @@ def rate_assessment(
                     "Largest contributions: " + "; ".join(f"{f.title} ({f.severity.value}, {f.points} points)" for f in top) + "."
                 )
         reasons.append(f"{band_rule(band)}, so the score {score} is rated {band.value}.")
-
-    rating = band
-    if band in (Rating.NEEDS_IMPROVEMENT, Rating.UNSATISFACTORY):
-        day = on or date.today()
-        valid = [c for c in certifications if c.is_recognised() and c.is_valid_on(day)]
-        if valid:
-            cert = valid[0]
-            expiry = f", valid until {cert.expires.isoformat()}" if cert.expires else ""
-            rating = Rating.SATISFACTORY
-            reasons.append(
-                f"The facility holds a valid {normalise_scheme(cert.scheme)} certification{expiry}: "
-                f"rated Satisfactory under the certification rule (the score alone gives {band.value})."
-            )
-    if rating.requires_follow_up:
+    if band.requires_follow_up:
         reasons.append("Unsatisfactory requires a follow-up assessment to verify all preventive actions.")
-    if rating.blocks_production:
-        reasons.append(f"{rating.value} blocks production at this facility.")
-    return RatingResult(score=score, rating=rating, band_rating=band, reasons=tuple(reasons), contributing=contributing)
+    if band.blocks_production:
+        reasons.append(f"{band.value} blocks production at this facility.")
+    return RatingResult(score=score, rating=band, band_rating=band, reasons=tuple(reasons), contributing=contributing)

@@ -143,6 +143,10 @@ class LetterSupplier:
     contact_language: str = "en"
     sourcing_owner: str = ""
     sourcing_owner_email: str = ""
+    # Production not allowed (domain.ratings): the assessment that blocks it, whatever this letter is about.
+    blocked_by_rating: str = ""  # Zero Tolerance or Denied, "" when production is allowed
+    blocked_by_date: Optional[date] = None
+    blocked_by_type: str = ""
 
 
 @dataclass(frozen=True)
@@ -260,7 +264,27 @@ def supplier_context(sup: LetterSupplier) -> dict[str, Any]:
         },
         "sourcing_owner": clean(sup.sourcing_owner),
         "sourcing_owner_email": clean(sup.sourcing_owner_email),
+        **_production_block(sup),
     }
+
+
+def _production_block(sup: LetterSupplier) -> dict[str, Any]:
+    """The production block in words (English and Chinese), or an empty block when production is allowed."""
+    if not sup.blocked_by_rating:
+        return {"production_blocked": False, "production_block": "", "production_block_zh": ""}
+    rating = Rating(sup.blocked_by_rating)
+    day, day_zh = date_en(sup.blocked_by_date), date_zh(sup.blocked_by_date)
+    kind_zh = ASSESSMENT_TYPE_ZH.get(sup.blocked_by_type, "评估")
+    if rating is Rating.DENIED:
+        en = (f"Production is not allowed at this facility: our auditor was refused access at the "
+              f"{sup.blocked_by_type} assessment of {day}. A new assessment with full access must rate it better "
+              "before any order is placed.")
+        zh = f"该工厂目前不得用于生产：{day_zh}的{kind_zh}中审核员被拒绝进入。须经允许全面审核的新评估评级改善后，方可下单。"
+    else:
+        en = (f"Production is not allowed at this facility: the {sup.blocked_by_type} assessment of {day} is rated "
+              f"{rating.value}. A new assessment must rate it better before any order is placed.")
+        zh = f"该工厂目前不得用于生产：{day_zh}的{kind_zh}评级为{RATING_ZH[rating]}。须经新的评估评级改善后，方可下单。"
+    return {"production_blocked": True, "production_block": en, "production_block_zh": zh}
 
 
 def letter_context(kind: str, reference: str, today: date, lang: str) -> dict[str, Any]:

@@ -1,24 +1,22 @@
 """Recording assessments and their findings, scoring and rating them, and keeping their draft CAP in step."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Iterable, Optional
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from csrdesk.domain.caps import FOLLOW_UP_DAYS, PastFinding, due_date, is_repeat, item_start
-from csrdesk.domain.scoring import Rating, ScoredFinding, ScoringMatrix, Severity, rate_assessment
+from csrdesk.domain.caps import PastFinding, due_date, is_repeat, item_start
+from csrdesk.domain.ratings import ASSESSMENT_TYPES, AssessmentFacts, follow_up_due_after, is_denied_access
+from csrdesk.domain.scoring import ScoredFinding, ScoringMatrix, Severity, rate_assessment
 from csrdesk.errors import NotFound, UserError
 from csrdesk.services.history import record_change
 from csrdesk.services.laws import fill_for_supplier
-from csrdesk.services.ratings import apply_rating, certification_facts, load_matrix, rate
+from csrdesk.services.ratings import apply_rating, follow_up_days, load_matrix, rate
 from csrdesk.storage.db import Database
 from csrdesk.storage.models import Assessment, Cap, CapItem, Finding, LawReference, Supplier, ViolationType
-
-ASSESSMENT_TYPES = ("pre-production", "periodic", "follow-up", "verification visit", "unannounced")
-
 
 def parse_assessment_type(text: str) -> str:
     cleaned = " ".join(str(text or "").strip().lower().replace("_", " ").split())
@@ -97,6 +95,7 @@ class AssessmentDetail:
     findings: tuple[FindingRow, ...]
     cap_id: Optional[int]
     follow_up_due: Optional[date]
+    messages: tuple[str, ...] = ()  # what saving did that the user did not type (access refused recorded as Denied)
 
 
 def _supplier_by_code(s: Session, code: str) -> Supplier:
@@ -151,8 +150,21 @@ def _default_days(severity: Severity) -> int:
     return {Severity.MINOR: 90, Severity.MAJOR: 60, Severity.CRITICAL: 30, Severity.ZERO_TOLERANCE: 7}[severity]
 
 
+def _denied_access_as_flag(data: AssessmentInput) -> tuple[str, ...]:
+    """A finding that says the auditor was refused access becomes the assessment's Denied flag (one fact, one
+    rating): it is taken out of the findings, and the message says so."""
+    refused = [fi for fi in data.findings if is_denied_access(fi.title, fi.violation_type)]
+    if not refused:
+        return ()
+    data.findings = [fi for fi in data.findings if fi not in refused]
+    data.denied = True
+    titles = "; ".join(sorted({" ".join((fi.title or "").split()) for fi in refused}))
+    return (f"Recorded as Denied access (the assessment's denied flag), not as a finding: {titles}.",)
+
+
 def record_assessment(db: Database, data: AssessmentInput, *, source: str = "app") -> AssessmentDetail:
     """Creates an assessment with its findings, rates it and makes its draft CAP (one item per finding)."""
+    messages = _denied_access_as_flag(data)
     with db.transaction() as s:
         supplier = _supplier_by_code(s, data.supplier_code)
         assessment = Assessment(supplier=supplier)
@@ -163,18 +175,19 @@ def record_assessment(db: Database, data: AssessmentInput, *, source: str = "app
         record_change(s, "assessment", assessment.id, "rating", None, f"{assessment.rating} ({assessment.score})",
                       supplier_id=supplier.id, source=source)
         assessment_id = assessment.id
-    return assessment_detail(db, assessment_id)
+    return replace(assessment_detail(db, assessment_id), messages=messages)
 
 
 def update_assessment(db: Database, assessment_id: int, data: AssessmentInput, *, source: str = "app") -> AssessmentDetail:
     """Saves an edited assessment: header, findings (kept by id, added, removed), rating and draft CAP."""
+    messages = _denied_access_as_flag(data)
     with db.transaction() as s:
         assessment = s.get(Assessment, assessment_id)
         if assessment is None:
             raise NotFound(f"No assessment {assessment_id}.")
         _fill_header(assessment, data)
         _replace_findings(s, assessment, data.findings, source)
-    return assessment_detail(db, assessment_id)
+    return replace(assessment_detail(db, assessment_id), messages=messages)
 
 
 def _fill_header(a: Assessment, data: AssessmentInput) -> None:
@@ -271,7 +284,9 @@ def _sync_findings(s, a, cap, inputs, built, existing, earlier) -> None:
             if cap is None:
                 cap = Cap(supplier_id=a.supplier.id, status="draft")
                 a.cap = cap
-            item = CapItem(finding=finding, suggested_remediation=remediation, days_allowed=days)
+            # The day it joins counts only for an item added to a CAP already sent (item_start).
+            item = CapItem(finding=finding, suggested_remediation=remediation, days_allowed=days,
+                           added_on=date.today() if cap.issued_date is not None else None)
             cap.items.append(item)
         else:
             item = finding.cap_item
@@ -282,7 +297,7 @@ def _sync_findings(s, a, cap, inputs, built, existing, earlier) -> None:
         # Due dates follow the assessment while the CAP is a draft; once it is sent they are the factory's agreed
         # dates (extensions included) and an edit of the assessment must not move them.
         if is_new or cap.status == "draft":
-            start = item_start(a.date, cap.issued_date, date.today() if is_new else None)
+            start = item_start(a.date, cap.issued_date, item.added_on)
             item.due_date = due_date(start, item.days_allowed)
 
 
@@ -296,7 +311,8 @@ def assessment_detail(db: Database, assessment_id: int) -> AssessmentDetail:
         if a is None:
             raise NotFound(f"No assessment {assessment_id}.")
         result = rate(s, a)
-        follow_up = due_date(a.date, FOLLOW_UP_DAYS) if result.rating is Rating.UNSATISFACTORY else None
+        follow_up = follow_up_due_after(AssessmentFacts(a.id, a.date, a.assessment_type, result.rating.value),
+                                        follow_up_days(s))
         return AssessmentDetail(
             id=a.id, supplier_id=a.supplier_id, supplier_code=a.supplier.code, supplier_name=a.supplier.name,
             date=a.date, assessment_type=a.assessment_type, audit_firm=a.audit_firm, auditor=a.auditor,
@@ -316,7 +332,7 @@ def assessment_detail(db: Database, assessment_id: int) -> AssessmentDetail:
 def preview_rating(db: Database, data: AssessmentInput):
     """Scores unsaved input as the editor shows it live: the same rules as saving, nothing written."""
     with db.reading() as s:
-        supplier = _supplier_by_code(s, data.supplier_code)
+        _supplier_by_code(s, data.supplier_code)
         matrix = load_matrix(s)
         scored = []
         for fi in data.findings:
@@ -326,4 +342,5 @@ def preview_rating(db: Database, data: AssessmentInput):
                 continue
             pts = fi.points if fi.points is not None else matrix.points(severity, fi.violation_type)
             scored.append(ScoredFinding(fi.title or "(untitled)", severity, pts))
-        return rate_assessment(scored, denied=data.denied, certifications=certification_facts(supplier), on=data.date)
+        denied = data.denied or any(is_denied_access(fi.title, fi.violation_type) for fi in data.findings)
+        return rate_assessment(scored, denied=denied)

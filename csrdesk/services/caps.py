@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from csrdesk import paths
-from csrdesk.domain.caps import days_overdue, is_overdue, progress_rate
+from csrdesk.domain.caps import days_overdue, due_date, is_overdue, item_start, progress_rate
 from csrdesk.domain.lifecycle import (
     CapFacts, CapStatus, ItemFacts, ItemStatus, TransitionRefused, check_cap_transition, check_item_transition,
     CAP_TRANSITIONS, ITEM_TRANSITIONS, status_words,
@@ -287,9 +287,7 @@ def update_item(db: Database, item_id: int, *, source: str = "app", **changes) -
                 record_change(s, "cap_item", item.id, name, old, value, supplier_id=item.cap.supplier_id, source=source)
             setattr(item, name, value)
         if "days_allowed" in changes and "due_date" not in changes:
-            from csrdesk.domain.caps import due_date
-
-            start = item.cap.issued_date or item.cap.assessment.date
+            start = item_start(item.cap.assessment.date, item.cap.issued_date, item.added_on)
             item.due_date = due_date(start, item.days_allowed)
     return item_detail(db, item_id)
 
@@ -328,11 +326,9 @@ def move_cap_status(s: Session, cap: Cap, target: CapStatus, *, source: str = "a
                   source=source, note=note)
     cap.status = target.value
     if target is CapStatus.SENT and cap.issued_date is None:
-        from csrdesk.domain.caps import due_date
-
         cap.issued_date = today
         for item in items:
-            item.due_date = due_date(today, item.days_allowed)
+            item.due_date = due_date(item_start(cap.assessment.date, today, item.added_on), item.days_allowed)
         cap.response_due = due_date(today, 14)
     if target is CapStatus.CLOSED:
         cap.closed_date = today

@@ -1,20 +1,21 @@
 """The dashboard's plain summary: suppliers by rating and status, CAP items overdue and due soon, follow-ups owed."""
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Optional
 
 from sqlalchemy import and_, case, func, select
 
-from csrdesk.domain.caps import AssessmentFacts, required_follow_up
+from csrdesk.domain.caps import DUE_SOON_DAYS, due_soon_window
 from csrdesk.domain.lifecycle import CapStatus, ItemStatus, SupplierStatus
+from csrdesk.domain.ratings import should_propose_suspension
 from csrdesk.domain.scoring import Rating
+from csrdesk.services.ratings import NOT_ASSESSED as NO_STANDING, standings
 from csrdesk.storage.db import Database
 from csrdesk.storage.models import Assessment, Cap, CapItem, Supplier
 
-DUE_SOON_DAYS = 14
 NOT_ASSESSED = "Not assessed"
 _OPEN = tuple(s.value for s in ItemStatus if s.is_open)
 # Suppliers that no longer count in the active program.
@@ -29,6 +30,18 @@ class FollowUpDue:
     assessment_date: date
     due: date
     overdue: bool
+
+
+@dataclass(frozen=True)
+class BlockedSupplier:
+    """A supplier whose production is not allowed (Zero Tolerance or Denied), whatever its status."""
+
+    supplier_id: int
+    supplier_code: str
+    supplier_name: str
+    status: str
+    reason: str
+    propose_suspension: bool  # still approved or active: the app proposes suspending it
 
 
 @dataclass(frozen=True)
@@ -53,6 +66,8 @@ class DashboardSummary:
     follow_ups: tuple[FollowUpDue, ...]  # soonest first
     overdue_suppliers: tuple[OverdueSupplier, ...]  # most overdue items first, at most 10
     assessments_last_90_days: int
+    production_blocked: tuple[BlockedSupplier, ...] = ()  # in the program, production not allowed
+    due_soon_days: int = DUE_SOON_DAYS
 
 
 def dashboard_summary(db: Database, today: Optional[date] = None) -> DashboardSummary:
@@ -61,18 +76,13 @@ def dashboard_summary(db: Database, today: Optional[date] = None) -> DashboardSu
         suppliers = {sid: (code, name, status) for sid, code, name, status in
                      s.execute(select(Supplier.id, Supplier.code, Supplier.name, Supplier.status))}
         by_status = Counter(status for _c, _n, status in suppliers.values())
-        history: dict[int, list[AssessmentFacts]] = defaultdict(list)
-        for aid, sid, adate, atype, rating in s.execute(
-            select(Assessment.id, Assessment.supplier_id, Assessment.date, Assessment.assessment_type,
-                   Assessment.rating)
-        ):
-            history[sid].append(AssessmentFacts(aid, adate, atype, rating))
+        standing_by = standings(s, today)
+        soon_first, soon_last = due_soon_window(today)
         item_counts = s.execute(
             select(
                 func.count(CapItem.id),
                 func.sum(case((CapItem.due_date < today, 1), else_=0)),
-                func.sum(case((and_(CapItem.due_date >= today,
-                                    CapItem.due_date <= today + timedelta(days=DUE_SOON_DAYS)), 1), else_=0)),
+                func.sum(case((and_(CapItem.due_date >= soon_first, CapItem.due_date <= soon_last), 1), else_=0)),
             ).where(CapItem.status.in_(_OPEN))
         ).one()
         caps = Counter(dict(s.execute(select(Cap.status, func.count(Cap.id)).group_by(Cap.status)).all()))
@@ -88,23 +98,22 @@ def dashboard_summary(db: Database, today: Optional[date] = None) -> DashboardSu
 
     ratings: Counter = Counter()
     follow_ups = []
+    blocked = []
     in_program = 0
     for sid, (code, name, status) in suppliers.items():
         if status in _GONE:
             continue
         in_program += 1
-        facts = history.get(sid, [])
-        if not facts:
-            ratings[NOT_ASSESSED] += 1
-            continue
-        latest = max(facts, key=lambda a: (a.date, a.assessment_id))
-        ratings[latest.rating or NOT_ASSESSED] += 1
-        due = required_follow_up(facts)
-        if due is not None:
-            last_unsat = max((a for a in facts if a.rating == Rating.UNSATISFACTORY.value),
-                             key=lambda a: (a.date, a.assessment_id))
-            follow_ups.append(FollowUpDue(sid, code, name, last_unsat.date, due, due < today))
+        st = standing_by.get(sid, NO_STANDING)
+        ratings[st.rating or NOT_ASSESSED] += 1
+        owed = st.follow_up
+        if owed.owed:
+            follow_ups.append(FollowUpDue(sid, code, name, owed.owed_since.date, owed.due, owed.overdue(today)))
+        if st.block is not None:
+            blocked.append(BlockedSupplier(sid, code, name, status, st.block.reason,
+                                           should_propose_suspension(status, st.block)))
     follow_ups.sort(key=lambda f: (f.due, f.supplier_code))
+    blocked.sort(key=lambda b: (not b.propose_suspension, b.supplier_code))
     rating_order = [r.value for r in Rating] + [NOT_ASSESSED]
     return DashboardSummary(
         today=today,
@@ -121,4 +130,5 @@ def dashboard_summary(db: Database, today: Optional[date] = None) -> DashboardSu
             for sid, n, oldest in overdue_rows if sid in suppliers
         ),
         assessments_last_90_days=int(recent or 0),
+        production_blocked=tuple(blocked),
     )

@@ -791,7 +791,7 @@ class _Generator:
                           bool(repeats[k]) if repeats else False)
             for k, (vt, sev) in enumerate(findings)
         ]
-        return rate_assessment(scored, denied=denied, certifications=certs, on=day)
+        return rate_assessment(scored, denied=denied)
 
     def _place(self, category: str) -> str:
         rng = self.rng

@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 from typing import Iterable, Optional, Sequence
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from csrdesk import paths
@@ -270,6 +270,7 @@ def delete_law(db: Database, law_id: int, *, today: Optional[date] = None) -> La
             raise NotFound(f"No law reference {law_id}.")
         before = all_entries(s)
         outdated = _outdated(s, before, [e for e in before if e.id != law_id], today)
+        s.execute(update(Finding).where(Finding.law_reference_id == law_id).values(law_reference_id=None))
         s.delete(row)
     return LawChange(None, outdated)
 

@@ -25,9 +25,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from csrdesk import paths
-from csrdesk.domain.caps import due_date, progress_rate
+from csrdesk.domain.caps import progress_rate
 from csrdesk.domain.lifecycle import ItemStatus
-from csrdesk.domain.scoring import Rating
+from csrdesk.domain.ratings import AssessmentFacts, follow_up_due_after
 from csrdesk.exchange import email_draft
 from csrdesk.exchange import letter_context as lc
 from csrdesk.exchange.letters import (
@@ -35,6 +35,7 @@ from csrdesk.exchange.letters import (
 )
 from csrdesk.errors import NotFound, UserError
 from csrdesk.progress import NO_PROGRESS, Cancelled, Progress
+from csrdesk.services.ratings import rate, standing
 from csrdesk.services.settings import LANGUAGES, Preferences, load_preferences
 from csrdesk.services.trackers import export_tracker
 from csrdesk.services.vetting import vetting_letter_context
@@ -211,8 +212,9 @@ def brand_facts(prefs: Preferences) -> lc.LetterBrand:
                           user_title=prefs.user_title, user_email=prefs.user_email, signature=prefs.signature)
 
 
-def _supplier_facts(sup: Supplier) -> lc.LetterSupplier:
+def _supplier_facts(s: Session, sup: Supplier) -> lc.LetterSupplier:
     contacts = list(sup.contacts)
+    block = standing(s, sup.id, date.today()).block
     chosen = (next((c for c in contacts if "compliance" in (c.role or "").lower() and c.email), None)
               or next((c for c in contacts if c.email), None)
               or (contacts[0] if contacts else None))
@@ -221,6 +223,8 @@ def _supplier_facts(sup: Supplier) -> lc.LetterSupplier:
         contact_name=chosen.name if chosen else "", contact_email=chosen.email if chosen else "",
         contact_role=chosen.role if chosen else "", contact_language=(chosen.language if chosen else "en") or "en",
         sourcing_owner=sup.sourcing_owner, sourcing_owner_email=sup.sourcing_owner_email,
+        blocked_by_rating=block.assessment.rating if block else "", blocked_by_date=block.assessment.date if block else None,
+        blocked_by_type=block.assessment.type if block else "",
     )
 
 
@@ -239,12 +243,11 @@ def _load_cap(s: Session, cap_id: int) -> Cap:
 
 
 def _cap_facts(s: Session, cap: Cap, library: _Library, prefs: Preferences):
-    from csrdesk.services.ratings import rate
-
     a = cap.assessment
     sup = a.supplier
     result = rate(s, a)
-    follow_up = due_date(a.date, prefs.follow_up_days) if result.rating is Rating.UNSATISFACTORY else None
+    follow_up = follow_up_due_after(AssessmentFacts(a.id, a.date, a.assessment_type, result.rating.value),
+                                    prefs.follow_up_days)
     assessment = lc.LetterAssessment(
         id=a.id, date=a.date, assessment_type=a.assessment_type, audit_firm=a.audit_firm, auditor=a.auditor,
         standard=a.standard, denied=a.denied, score=a.score, rating=a.rating, reasons=tuple(result.reasons),
@@ -269,7 +272,7 @@ def _cap_facts(s: Session, cap: Cap, library: _Library, prefs: Preferences):
         id=cap.id, status=cap.status, issued_date=cap.issued_date, response_due=cap.response_due,
         meeting_date=cap.meeting_date, items=tuple(items), progress=progress_rate(len(cap.items), done),
     )
-    return _supplier_facts(sup), assessment, letter_cap
+    return _supplier_facts(s, sup), assessment, letter_cap
 
 
 def letter_language(supplier: lc.LetterSupplier, prefs: Preferences, lang: Optional[str]) -> str:
@@ -397,7 +400,7 @@ def render_vetting_letter(db: Database, screen_id: int, out_path: Path, template
         if supplier_id is not None:
             supplier = s.scalar(select(Supplier).where(Supplier.id == supplier_id).options(
                 selectinload(Supplier.contacts)))
-            sup = _supplier_facts(supplier) if supplier else None
+            sup = _supplier_facts(s, supplier) if supplier else None
     language = letter_language(sup, prefs, lang) if sup else (lang or "en")
     tpl = resolve_template("vetting_decision", template, language)
     ctx = lc.vetting_context(brand_facts(prefs), sup, facts, today=today or date.today(), lang=language)

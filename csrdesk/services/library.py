@@ -99,6 +99,11 @@ def _merge_library(s: Session, data: dict[str, Any]) -> None:
         elif row.builtin and not row.user_modified:
             for name, value in values.items():
                 setattr(row, name, value)
+    # A built-in type the library no longer has is archived (findings keep it), unless the user made it theirs.
+    shipped = {v["key"] for v in data["violation_types"]}
+    for key, row in existing.items():
+        if row.builtin and not row.user_modified and key not in shipped and not row.archived:
+            row.archived = True
 
 
 def _ensure_default_points(s: Session) -> None:

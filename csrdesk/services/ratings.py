@@ -1,18 +1,24 @@
 """Scoring and rating in the database: the user's scoring matrix, an assessment's score and rating kept in step with
-its findings (every change of rating recorded), and re-rating when the matrix or a certificate changes."""
+its findings (every change of rating recorded), re-rating when the matrix changes, and each supplier's standing
+(current rating, follow-up owed, production block) by the rules of domain.ratings with the user's settings."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional
+from datetime import date
+from typing import Iterable, Optional
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from csrdesk.domain.ratings import (
+    DEFAULT_FOLLOW_UP_DAYS, AssessmentFacts, CurrentRating, FollowUp, ProductionBlock, current_rating, follow_up,
+    production_block,
+)
 from csrdesk.domain.scoring import (
     DEFAULT_POINTS, Certification as CertFact, ScoredFinding, ScoringMatrix, Severity, rate_assessment,
 )
 from csrdesk.services.history import record_change
-from csrdesk.storage.models import Assessment, Cap, ScoringPoints, Supplier
+from csrdesk.storage.models import Assessment, Cap, Certification, ScoringPoints, Setting
 
 
 def load_matrix(s: Session) -> ScoringMatrix:
@@ -39,18 +45,12 @@ class RerateImpact:
     new_rating: str
 
 
-def certification_facts(supplier: Supplier) -> list[CertFact]:
-    return [CertFact(c.scheme, c.expires, c.issued) for c in supplier.certifications]
-
-
 def rate(s: Session, assessment: Assessment, matrix: Optional[ScoringMatrix] = None):
-    """The rating of an assessment as it stands in the session (not saved)."""
+    """The rating of an assessment as it stands in the session (not saved): its score's band, or Denied."""
     scored = [
         ScoredFinding(f.title, Severity(f.severity), f.points, f.id, f.repeat) for f in assessment.findings
     ]
-    return rate_assessment(
-        scored, denied=assessment.denied, certifications=certification_facts(assessment.supplier), on=assessment.date
-    )
+    return rate_assessment(scored, denied=assessment.denied)
 
 
 def apply_rating(s: Session, assessment: Assessment, source: str) -> None:
@@ -74,7 +74,7 @@ def rescore_with_matrix(s: Session, matrix: ScoringMatrix, *, open_only: bool, a
             for f in a.findings
         }
         scored = [ScoredFinding(f.title, Severity(f.severity), new_points[f.id]) for f in a.findings]
-        result = rate_assessment(scored, denied=a.denied, certifications=certification_facts(a.supplier), on=a.date)
+        result = rate_assessment(scored, denied=a.denied)
         if result.score != a.score or result.rating.value != a.rating:
             impacts.append(RerateImpact(a.id, a.supplier.code, a.supplier.name, a.date.isoformat(), a.score,
                                         result.score, a.rating, result.rating.value))
@@ -85,7 +85,65 @@ def rescore_with_matrix(s: Session, matrix: ScoringMatrix, *, open_only: bool, a
     return impacts
 
 
-def rerate_supplier(s: Session, supplier: Supplier, source: str) -> None:
-    """Re-rates a supplier's assessments after its certifications changed."""
-    for a in supplier.assessments:
-        apply_rating(s, a, source)
+# -- a supplier's standing ------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Standing:
+    """A supplier's current rating and why, the follow-up it owes, and whether production is allowed."""
+
+    current: CurrentRating
+    follow_up: FollowUp
+    block: Optional[ProductionBlock]
+
+    @property
+    def rating(self) -> Optional[str]:
+        return self.current.value
+
+    @property
+    def production_allowed(self) -> bool:
+        return self.block is None
+
+    @property
+    def production_block_reason(self) -> Optional[str]:
+        return self.block.reason if self.block else None
+
+
+NOT_ASSESSED = Standing(current_rating([], [], date.min), FollowUp(), None)
+
+
+def follow_up_days(s: Session) -> int:
+    """The user's setting for the follow-up assessment owed after Unsatisfactory (Settings; 90 days by default)."""
+    row = s.get(Setting, "preferences")
+    value = (row.value or {}).get("follow_up_days") if row else None
+    return int(value) if isinstance(value, int) and not isinstance(value, bool) else DEFAULT_FOLLOW_UP_DAYS
+
+
+def standing_of(facts: Iterable[AssessmentFacts], certificates: Iterable[CertFact], today: date,
+                days: int) -> Standing:
+    facts = list(facts)
+    return Standing(current_rating(facts, list(certificates), today, days), follow_up(facts, days),
+                    production_block(facts))
+
+
+def standings(s: Session, today: date, supplier_ids: Optional[Iterable[int]] = None) -> dict[int, Standing]:
+    """Every supplier's standing (or those given), from two narrow queries."""
+    days = follow_up_days(s)
+    assessment_q = select(Assessment.supplier_id, Assessment.id, Assessment.date, Assessment.assessment_type,
+                          Assessment.rating, Assessment.score)
+    cert_q = select(Certification.supplier_id, Certification.scheme, Certification.expires, Certification.issued)
+    wanted = list(supplier_ids) if supplier_ids is not None else None
+    if wanted is not None:
+        assessment_q = assessment_q.where(Assessment.supplier_id.in_(wanted or [-1]))
+        cert_q = cert_q.where(Certification.supplier_id.in_(wanted or [-1]))
+    facts: dict[int, list[AssessmentFacts]] = {}
+    for sid, aid, day, kind, rating, score in s.execute(assessment_q):
+        facts.setdefault(sid, []).append(AssessmentFacts(aid, day, kind, rating, score))
+    certs: dict[int, list[CertFact]] = {}
+    for sid, scheme, expires, issued in s.execute(cert_q):
+        certs.setdefault(sid, []).append(CertFact(scheme, expires, issued))
+    ids = wanted if wanted is not None else set(facts) | set(certs)
+    return {sid: standing_of(facts.get(sid, ()), certs.get(sid, ()), today, days) for sid in ids}
+
+
+def standing(s: Session, supplier_id: int, today: date) -> Standing:
+    return standings(s, today, [supplier_id]).get(supplier_id, NOT_ASSESSED)

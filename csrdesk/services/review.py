@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from csrdesk.domain import rootcause as rc
-from csrdesk.domain.caps import due_date as compute_due_date
+from csrdesk.domain.caps import due_date as compute_due_date, item_start
 from csrdesk.domain.lifecycle import CapStatus, ItemStatus
 from csrdesk.domain.rootcause import (
     CATEGORY_BY_KEY, ELEMENT_BY_KEY, EarlierAnswer, FindingFacts, QualityWarning, RootCauseAnalysis,
@@ -217,8 +217,7 @@ def _item_due(item: CapItem) -> Optional[date]:
     if item.due_date is not None:
         return item.due_date
     cap = item.cap
-    start = cap.issued_date or cap.assessment.date
-    return compute_due_date(start, item.days_allowed) if start else None
+    return compute_due_date(item_start(cap.assessment.date, cap.issued_date, item.added_on), item.days_allowed)
 
 
 class _Loader:

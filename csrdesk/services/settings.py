@@ -4,7 +4,11 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
+from csrdesk.domain.lifecycle import DEFAULT_REQUIRE_VETTING
+from csrdesk.domain.ratings import DEFAULT_FOLLOW_UP_DAYS
 from csrdesk.errors import UserError
+from sqlalchemy.orm import Session
+
 from csrdesk.storage.db import Database
 from csrdesk.storage.models import Setting
 
@@ -21,14 +25,19 @@ class Preferences:
     signature: str = ""
     letter_language: str = "en"
     backup_retention: int = 20  # how many automatic backups to keep
-    follow_up_days: int = 90
-    require_vetting: bool = True
+    follow_up_days: int = DEFAULT_FOLLOW_UP_DAYS  # the follow-up assessment owed after Unsatisfactory
+    require_vetting: bool = DEFAULT_REQUIRE_VETTING
 
 
 def load_preferences(db: Database) -> Preferences:
     with db.reading() as s:
-        row = s.get(Setting, "preferences")
-        stored: dict[str, Any] = dict(row.value or {}) if row else {}
+        return preferences_in(s)
+
+
+def preferences_in(s: Session) -> Preferences:
+    """The preferences as stored, read inside a service's own transaction (defaults for what is not stored)."""
+    row = s.get(Setting, "preferences")
+    stored: dict[str, Any] = dict(row.value or {}) if row else {}
     known = {f.name for f in fields(Preferences)}
     return Preferences(**{k: v for k, v in stored.items() if k in known})
 

@@ -12,13 +12,16 @@ from sqlalchemy.orm import Session
 from csrdesk.domain.countries import normalise_country
 from csrdesk.domain.laws import guess_region, normalise_region
 from csrdesk.domain.matching import DuplicateIndex, Known
-from csrdesk.domain.caps import AssessmentFacts, progress_rate, required_follow_up
+from csrdesk.domain.caps import progress_rate
+from csrdesk.domain.ratings import should_propose_suspension
+from csrdesk.domain.scoring import normalise_scheme
 from csrdesk.domain.lifecycle import (
     ItemStatus, SupplierFacts, SupplierStatus, TransitionRefused, check_supplier_transition, status_words,
 )
 from csrdesk.errors import NotFound, UserError
 from csrdesk.services.history import record_change
-from csrdesk.services.ratings import rerate_supplier
+from csrdesk.services.ratings import NOT_ASSESSED, standing, standings
+from csrdesk.services.settings import preferences_in
 from csrdesk.storage.db import Database
 from csrdesk.storage.models import (
     Assessment, Cap, CapItem, Certification, Complaint, Contact, Finding, Supplier, VettingCondition, VettingScreen,
@@ -83,6 +86,14 @@ class SupplierRow:
     open_items: int
     overdue_items: int
     progress: Optional[float]
+    rating_reason: str = ""  # which assessment or certificate decides the current rating, and why
+    rated_by_certificate: Optional[str] = None  # e.g. "AMFORI BSCI until 2027-05-01" when a certificate stands in
+    production_allowed: bool = True
+    production_block_reason: Optional[str] = None
+    follow_up_due: Optional[date] = None  # a follow-up assessment owed after Unsatisfactory, not met yet
+    follow_up_met_by: Optional[int] = None  # the assessment that met the latest follow-up owed
+    propose_suspension: bool = False  # in production (approved, active) although production is blocked
+    follow_up_overdue: bool = False
 
 
 @dataclass(frozen=True)
@@ -265,14 +276,21 @@ def update_supplier(db: Database, code: str, data: SupplierInput, *, source: str
         new_code = _clean(data.code) or supplier.code
         if new_code != supplier.code and s.scalar(select(Supplier.id).where(Supplier.code == new_code)) is not None:
             raise UserError(f"The supplier code {new_code} is already in use.")
-        certs_before = [(c.scheme, c.issued, c.expires) for c in supplier.certifications]
+        certs_before = _certificate_texts(supplier)
         supplier.code = new_code
         apply_supplier_input(s, supplier, data)
         s.flush()
-        if [(c.scheme, c.issued, c.expires) for c in supplier.certifications] != certs_before:
-            rerate_supplier(s, supplier, source)
+        certs_after = _certificate_texts(supplier)
+        if certs_after != certs_before:
+            # A certificate can stand in for an assessment: its change is part of why the rating may move.
+            record_change(s, "supplier", supplier.id, "certifications", "; ".join(certs_before) or None,
+                          "; ".join(certs_after) or None, supplier_id=supplier.id, source=source)
         supplier_id = supplier.id
     return supplier_detail(db, supplier_id)
+
+
+def _certificate_texts(supplier: Supplier) -> list[str]:
+    return sorted(f"{c.scheme} issued {c.issued or '?'} expires {c.expires or 'never'}" for c in supplier.certifications)
 
 
 def _get(s: Session, code: str) -> Supplier:
@@ -282,14 +300,11 @@ def _get(s: Session, code: str) -> Supplier:
     return supplier
 
 
-def supplier_facts(s: Session, supplier: Supplier) -> SupplierFacts:
-    from csrdesk.services.settings import Preferences
-    from csrdesk.storage.models import ChecklistTemplate, Setting
+def supplier_facts(s: Session, supplier: Supplier, today: Optional[date] = None) -> SupplierFacts:
+    from csrdesk.storage.models import ChecklistTemplate
 
-    latest = s.execute(
-        select(Assessment.rating).where(Assessment.supplier_id == supplier.id)
-        .order_by(Assessment.date.desc(), Assessment.id.desc()).limit(1)
-    ).scalar()
+    st = standing(s, supplier.id, today or date.today())
+    latest = st.current.assessment.rating if st.current.assessment else None
     pre = s.execute(
         select(Assessment.rating).where(Assessment.supplier_id == supplier.id,
                                         Assessment.assessment_type == "pre-production")
@@ -310,11 +325,11 @@ def supplier_facts(s: Session, supplier: Supplier) -> SupplierFacts:
             select(func.count(VettingCondition.id)).where(VettingCondition.screen_id == screen.id,
                                                           VettingCondition.status == "open")
         ) or 0
-    prefs_row = s.get(Setting, "preferences")
-    stored = (prefs_row.value or {}) if prefs_row else {}
-    require_vetting = bool(stored.get("require_vetting", Preferences.require_vetting))
+    cert = st.current.certificate if st.current.by_certification else None
     return SupplierFacts(latest_rating=latest, pre_production_rating=pre, vetting_decision=decision,
-                         require_vetting=require_vetting, open_conditions=int(open_conditions))
+                         require_vetting=preferences_in(s).require_vetting, open_conditions=int(open_conditions),
+                         production_block=st.production_block_reason,
+                         certified=None if cert is None else st.current.reason)
 
 
 def change_status(db: Database, code: str, new_status: str, *, note: str = "", source: str = "app") -> SupplierDetail:
@@ -356,7 +371,7 @@ def approval_gate(db: Database, code: str) -> list[str]:
             conditional = facts.vetting_decision == "approve with conditions"
             target = SupplierStatus.CONDITIONALLY_APPROVED if conditional else SupplierStatus.APPROVED
         else:
-            return [f"The supplier is {current.value}; approval is given from vetting."]
+            return [f"A supplier is approved from vetting; this one is {current.value} (move it to vetting first)."]
         try:
             check_supplier_transition(current, target, facts)
         except TransitionRefused as exc:
@@ -371,18 +386,12 @@ def _rows(s: Session, today: date, supplier_id: Optional[int] = None) -> list[Su
     """
     sup_q = select(Supplier.id, Supplier.code, Supplier.name, Supplier.local_name, Supplier.country,
                    Supplier.status).order_by(Supplier.code)
-    assessment_q = select(Assessment.supplier_id, Assessment.date, Assessment.id, Assessment.score, Assessment.rating)
     cap_q = select(Cap.supplier_id, Assessment.date, Cap.id).join(Assessment, Assessment.id == Cap.assessment_id)
     if supplier_id is not None:
         sup_q = sup_q.where(Supplier.id == supplier_id)
-        assessment_q = assessment_q.where(Assessment.supplier_id == supplier_id)
         cap_q = cap_q.where(Cap.supplier_id == supplier_id)
     conn = s.connection()
-    latest: dict[int, tuple] = {}  # supplier id -> (date, id, score, rating) of the latest assessment
-    for sid, day, aid, score, rating in conn.execute(assessment_q):
-        best = latest.get(sid)
-        if best is None or (day, aid) > (best[0], best[1]):
-            latest[sid] = (day, aid, score, rating)
+    standing_by = standings(s, today, None if supplier_id is None else [supplier_id])
     cap_supplier: dict[int, int] = {}
     latest_cap: dict[int, tuple] = {}  # supplier id -> (assessment date, cap id) of the latest CAP
     for sid, day, cid in conn.execute(cap_q):
@@ -423,15 +432,23 @@ def _rows(s: Session, today: date, supplier_id: Optional[int] = None) -> list[Su
             overdue_items[sid] = overdue_items.get(sid, 0) + late
     rows = []
     for sid, code, name, local_name, country, status in conn.execute(sup_q):
-        last = latest.get(sid)
+        st = standing_by.get(sid, NOT_ASSESSED)
+        last = st.current.assessment
         cap = latest_cap.get(sid)
         total = totals.get(cap[1], 0) if cap else 0
         done = total - open_by_cap.get(cap[1], 0) if cap else 0
+        cert = st.current.certificate
         rows.append(SupplierRow(
             id=sid, code=code, name=name, local_name=local_name, country=country, status=status,
-            rating=last[3] if last else None, score=last[2] if last else None, last_assessment=last[0] if last else None,
+            rating=st.rating, score=last.score if last else None, last_assessment=last.date if last else None,
             open_items=open_items.get(sid, 0), overdue_items=overdue_items.get(sid, 0),
-            progress=progress_rate(total, done),
+            progress=progress_rate(total, done), rating_reason=st.current.reason,
+            rated_by_certificate=(None if cert is None else normalise_scheme(cert.scheme)
+                                  + (f" until {cert.expires.isoformat()}" if cert.expires else "")),
+            production_allowed=st.production_allowed, production_block_reason=st.production_block_reason,
+            follow_up_due=st.follow_up.due, follow_up_met_by=st.follow_up.met_by,
+            follow_up_overdue=st.follow_up.overdue(today),
+            propose_suspension=should_propose_suspension(status, st.block),
         ))
     return rows
 
@@ -503,7 +520,7 @@ def supplier_detail(db: Database, code_or_id, today: Optional[date] = None) -> S
                            progress_rate(int(c[4] or 0), int(c[7] or 0)), c[3])
                 for c in caps
             ),
-            follow_up_due=required_follow_up([AssessmentFacts(a[0], a[1], a[2], a[4]) for a in assessments]),
+            follow_up_due=row.follow_up_due,
             vetting_screens=int(screens or 0),
             complaints=int(complaints or 0),
             allowed_statuses=tuple(t.value for t in SUPPLIER_TRANSITIONS[SupplierStatus(supplier.status)]),

@@ -124,9 +124,9 @@ class Finding(Base):
     points_overridden: Mapped[bool] = mapped_column(Boolean, default=False)
     repeat: Mapped[bool] = mapped_column(Boolean, default=False)
     # The law reference its legal requirement was filled from, so a change of that law finds the findings citing it.
-    law_reference_id: Mapped[Optional[int]] = mapped_column(
-        ForeignKey("law_references.id", ondelete="SET NULL"), index=True, default=None
-    )
+    # No foreign key: adding one on SQLite rebuilds the table, and the rebuild would cascade to the CAP items;
+    # deleting a law reference clears the links instead (services.laws.delete_law).
+    law_reference_id: Mapped[Optional[int]] = mapped_column(Integer, index=True, default=None)
 
     assessment: Mapped[Assessment] = relationship(back_populates="findings")
     cap_item: Mapped[Optional["CapItem"]] = relationship(back_populates="finding", cascade="all, delete-orphan")
@@ -177,6 +177,7 @@ class CapItem(Base):
     # The guided root-cause entry (5 Whys, cause categories, structured actions) as entered; see domain.rootcause.
     analysis: Mapped[Optional[dict[str, Any]]] = mapped_column(default=None)
     review_comment: Mapped[str] = mapped_column(Text, default="")
+    added_on: Mapped[Optional[date]] = mapped_column(Date, default=None)  # the day it joined its CAP
     updated_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now(), onupdate=func.now())
 
     cap: Mapped[Cap] = relationship(back_populates="items")

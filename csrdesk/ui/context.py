@@ -47,22 +47,35 @@ class _Signals(QObject):
 
 
 class _Job(QRunnable):
+    """The call, run on the worker thread. It holds the call and the signals to report with, never the Task: the
+    last Python reference to a Qt object (or to a widget a callback closes over) must never be dropped on the
+    worker thread, where Qt would destroy it."""
+
     def __init__(self, task: "Task") -> None:
         super().__init__()
         self.setAutoDelete(True)
-        self._task = task
+        self._work: Optional[tuple] = (task._fn, task._args, task._kwargs)
+        self._progress = task.progress
+        self._signals = task._signals
+
+    def _call(self) -> Any:
+        fn, args, kwargs = self._work
+        self._work = None  # the Task on the GUI thread still holds them until it has settled
+        return fn(*args, **kwargs)
 
     def run(self) -> None:  # on the worker thread
-        task = self._task
-        if task.progress is not None and task.progress.cancelled:
-            task._signals.failed.emit(Cancelled("Cancelled; nothing was changed."))
+        signals = self._signals
+        progress, self._progress = self._progress, None
+        if progress is not None and progress.cancelled:
+            self._work = None
+            signals.failed.emit(Cancelled("Cancelled; nothing was changed."))
             return
         try:
-            result = task._fn(*task._args, **task._kwargs)
+            result = self._call()
         except BaseException as exc:  # noqa: BLE001 - every failure goes back to the GUI thread
-            task._signals.failed.emit(exc)
+            signals.failed.emit(exc)
         else:
-            task._signals.done.emit(result)
+            signals.done.emit(result)
 
 
 class Task(QObject):
@@ -72,8 +85,9 @@ class Task(QObject):
 
     def __init__(self, ctx: "AppContext", fn: Callable, args: tuple, kwargs: dict, *, on_done, on_error,
                  label: str, cancellable: bool, with_progress: bool, parent: Optional[QWidget]) -> None:
+        # The context is the Task's Qt parent and is found through parent(): a Python reference to it here could be
+        # the last one, and dropping it inside this Task's own destructor would destroy the parent mid-way.
         super().__init__(ctx)
-        self._ctx = ctx
         self._fn = fn
         self._args = args
         self._kwargs = dict(kwargs)
@@ -215,7 +229,14 @@ class Task(QObject):
             self._settle()
 
     def _settle(self) -> None:
-        self._ctx._task_settled(self)
+        # Let go of the call, its callbacks and the widget now, on the GUI thread in plain Python, rather than
+        # inside the deferred delete of this Task (releasing a page or a context from a destructor crashes Qt).
+        self._fn = self._on_done = self._on_error = None
+        self._args, self._kwargs = (), {}
+        self._parent = None
+        ctx = self.parent()
+        if ctx is not None:
+            ctx._task_settled(self)
         self.finished.emit()
 
 

@@ -478,6 +478,14 @@ def _factory_cell(value: str) -> list:
 
 # --- the letters ---------------------------------------------------------------------------------------------------
 
+def production_block(L: "Letter", condition: str = "supplier.production_blocked") -> None:
+    """The supplier's production block in words (domain.ratings), stated in every letter while it holds."""
+    L.tag("{%p if " + condition + " %}")
+    L.text([("{{ supplier.production_block }}", {"bold": True, "colour": RGBColor(0xC0, 0x00, 0x00)})],
+           [("{{ supplier.production_block_zh }}", {"bold": True, "colour": RGBColor(0xC0, 0x00, 0x00)})])
+    L.tag("{%p endif %}")
+
+
 def build_cap_letter(bilingual: bool) -> Path:
     L = Letter("Corrective Action Plan", bilingual, "Corrective Action Plan", "纠正措施计划")
     L.date_and_recipient(
@@ -522,6 +530,7 @@ def build_cap_letter(bilingual: bool) -> Path:
            [("生产已被暂停。", {"bold": True, "colour": RGBColor(0xC0, 0x00, 0x00)}),
             ("在问题得到解决并经新的评估核实之前，贵厂不得用于我司订单的生产。", {})])
     L.tag("{%p endif %}")
+    production_block(L, "supplier.production_blocked and not rating.blocks_production")
     L.tag("{%p if rating.requires_follow_up %}")
     L.text([("A follow-up assessment is required ", {"bold": True}),
             ("to verify all preventive actions{% if rating.follow_up_due %}, by {{ rating.follow_up_due }}"
@@ -687,6 +696,7 @@ def build_overdue_reminder() -> Path:
     L.text([("Production remains blocked ", {"bold": True}),
             ("until these items are resolved and verified.", {})])
     L.tag("{%p endif %}")
+    production_block(L, "supplier.production_blocked and not rating.blocks_production")
     L.text("Corrective actions that stay overdue are escalated within our company and can affect our sourcing "
            "decisions. We would much rather help you close them: please contact {{ respond.to_name or 'us' }}"
            "{% if respond.to_email %} at {{ respond.to_email }}{% endif %} if you need support.")
@@ -698,6 +708,7 @@ def build_verification_result() -> Path:
     L = Letter("Verification result", False, "Verification result")
     L.date_and_recipient("Result of the verification visit on {{ verification.visit_date }}", None)
     L.text("Dear {{ supplier.contact.name or 'Sir or Madam' }},")
+    production_block(L)
     L.text("On {{ verification.visit_date }}, {{ verification.verifier or 'our verifier' }} visited {{ supplier.name }} "
            "to verify the corrective actions reported under the plan that followed the {{ assessment.type }} "
            "assessment of {{ assessment.date }}. This letter gives the result for each item.")
@@ -760,6 +771,7 @@ def build_vetting_decision() -> Path:
                         "{% endif %}"),
     ])
     L.text("{{ vetting.decision_meaning }}")
+    production_block(L)
     L.tag("{%p if vetting.conditions %}")
     L.heading("Conditions")
     L.text("Approval holds on the following conditions. Please send evidence that each is met by its date; a condition "

@@ -3,9 +3,7 @@ from datetime import date
 
 import pytest
 
-from csrdesk.domain.caps import (
-    AssessmentFacts, PastFinding, days_overdue, due_date, is_overdue, is_repeat, progress_rate, required_follow_up,
-)
+from csrdesk.domain.caps import PastFinding, days_overdue, due_date, is_overdue, is_repeat, progress_rate
 from csrdesk.domain.lifecycle import (
     CapFacts, CapStatus, ItemFacts, ItemStatus, SupplierFacts, SupplierStatus, TransitionRefused,
     check_cap_transition, check_item_transition, check_supplier_transition,
@@ -72,7 +70,37 @@ def test_approval_needs_pre_production_assessment():
         check_supplier_transition(SupplierStatus.VETTING, SupplierStatus.APPROVED,
                                   SupplierFacts(pre_production_rating="Unsatisfactory", latest_rating="Unsatisfactory"))
     check_supplier_transition(SupplierStatus.VETTING, SupplierStatus.APPROVED,
-                              SupplierFacts(pre_production_rating="Needs Improvement", latest_rating="Needs Improvement"))
+                              SupplierFacts(pre_production_rating="Needs Improvement", latest_rating="Needs Improvement",
+                                            require_vetting=False))
+
+
+def test_vetting_is_required_by_default_in_the_domain_as_in_settings():
+    """One default for 'approval needs a positive vetting decision', the same in the rules and in Settings."""
+    from csrdesk.domain.lifecycle import DEFAULT_REQUIRE_VETTING
+    from csrdesk.services.settings import Preferences
+
+    assert SupplierFacts().require_vetting is DEFAULT_REQUIRE_VETTING is Preferences().require_vetting is True
+
+
+def test_a_valid_certificate_stands_in_for_the_pre_production_assessment():
+    """A new supplier with a certificate standing in (domain.ratings) passes the pre-production part of the gate;
+    one whose pre-production assessment came after the certificate and failed does not (no certificate fact then)."""
+    check_supplier_transition(SupplierStatus.VETTING, SupplierStatus.APPROVED,
+                              SupplierFacts(certified="Satisfactory by certification: WRAP", require_vetting=False))
+    with pytest.raises(TransitionRefused, match="rated Unsatisfactory"):
+        check_supplier_transition(SupplierStatus.VETTING, SupplierStatus.APPROVED,
+                                  SupplierFacts(pre_production_rating="Unsatisfactory", require_vetting=False))
+
+
+def test_production_block_refuses_every_production_status():
+    """Zero Tolerance or Denied: no approval, no activation, whatever else holds."""
+    block = "Production not allowed: the periodic assessment of 2026-01-10 is rated Zero Tolerance"
+    for current, target in ((SupplierStatus.SUSPENDED, SupplierStatus.ACTIVE),
+                            (SupplierStatus.APPROVED, SupplierStatus.ACTIVE),
+                            (SupplierStatus.VETTING, SupplierStatus.APPROVED)):
+        with pytest.raises(TransitionRefused, match="Production not allowed"):
+            check_supplier_transition(current, target, SupplierFacts(production_block=block,
+                                                                     pre_production_rating="Satisfactory"))
 
 
 def test_approval_with_vetting_required():
@@ -115,14 +143,6 @@ def test_repeat_findings_by_type_or_title():
     assert not is_repeat("HRS-002", "anything", date(2026, 1, 1), earlier)
     assert is_repeat(None, "dirty toilets", date(2026, 1, 1), earlier)
     assert not is_repeat("HRS-001", "x", date(2025, 1, 1), earlier)  # same day is not earlier
-
-
-def test_required_follow_up():
-    """Unsatisfactory owes a follow-up within 90 days until a later assessment is made."""
-    a1 = AssessmentFacts(1, date(2026, 1, 10), "periodic", "Unsatisfactory")
-    assert required_follow_up([a1]) == date(2026, 4, 10)
-    a2 = AssessmentFacts(2, date(2026, 3, 1), "follow-up", "Needs Improvement")
-    assert required_follow_up([a1, a2]) is None
 
 
 def test_conditional_approval_needs_its_conditions_closed():

@@ -68,34 +68,15 @@ def test_reasons_name_findings_points_and_rule():
     assert "follow-up assessment" in text
 
 
-def test_valid_certification_rates_satisfactory():
-    """A facility with a valid recognised certification is rated Satisfactory, with the rule named."""
-    cert = Certification("SA8000", date(2027, 1, 1))
-    r = rate_assessment([f(8, Severity.MAJOR)], certifications=[cert], on=date(2026, 6, 1))
-    assert r.rating is Rating.SATISFACTORY and r.band_rating is Rating.NEEDS_IMPROVEMENT
-    assert any("certification rule" in reason for reason in r.reasons)
+def test_an_assessment_is_rated_by_its_band_whatever_the_score():
+    """Nothing lifts a scored audit: 120 points is Unsatisfactory, 8 is Needs Improvement (certificates are no input
+    of an assessment's rating any more; they stand in for one in the supplier's current rating)."""
+    passports_wage_exits = [f(30, Severity.CRITICAL, "Minimum wage not paid"), f(90, Severity.CRITICAL, "Exits locked")]
+    assert rate_assessment(passports_wage_exits).rating is Rating.UNSATISFACTORY
+    r = rate_assessment([f(8, Severity.MAJOR)])
+    assert r.rating is r.band_rating is Rating.NEEDS_IMPROVEMENT
+    assert not any("certification" in reason for reason in r.reasons)
 
-
-@pytest.mark.parametrize("scheme", ["WRAP", "SA8000", "ICTI", "amfori BSCI", "BSCI"])
-def test_each_recognised_scheme(scheme):
-    """WRAP, SA8000, ICTI and amfori BSCI are recognised."""
-    r = rate_assessment([f(30, Severity.CRITICAL)], certifications=[Certification(scheme, None)], on=date(2026, 1, 1))
-    assert r.rating is Rating.SATISFACTORY
-
-
-def test_expired_or_unrecognised_certification_does_not_count():
-    """An expired certificate or another scheme leaves the score's rating."""
-    expired = Certification("WRAP", date(2025, 12, 31))
-    other = Certification("ISO 9001", date(2030, 1, 1))
-    r = rate_assessment([f(8, Severity.MAJOR)], certifications=[expired, other], on=date(2026, 1, 1))
-    assert r.rating is Rating.NEEDS_IMPROVEMENT
-
-
-def test_certification_never_lifts_zero_tolerance_or_denied():
-    """Zero Tolerance and Denied block production whatever the facility holds."""
-    cert = [Certification("WRAP", date(2030, 1, 1))]
-    assert rate_assessment([f(800, Severity.ZERO_TOLERANCE)], certifications=cert).rating is Rating.ZERO_TOLERANCE
-    assert rate_assessment([], denied=True, certifications=cert).rating is Rating.DENIED
 
 
 def test_severity_parse_aliases_and_errors():

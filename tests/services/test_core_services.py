@@ -122,14 +122,22 @@ def test_approval_gate_through_service(db, supplier):
     assert [h.new for h in history_for(db, "supplier", supplier.row.id)][:1] == ["approved"]
 
 
-def test_certification_change_rerates(db, supplier):
-    """Adding a valid SA8000 certificate re-rates the supplier's assessments as Satisfactory."""
-    d = record_assessment(db, AssessmentInput("CN-0001", date.today(), findings=three_findings()[1:2]))
+def test_certificate_stands_in_for_an_older_assessment_never_lifts_it(db, supplier):
+    """A valid SA8000 issued after the supplier's Needs Improvement audit makes its current rating Satisfactory by
+    certification; the audit keeps its own rating, and the certificate change is in the history."""
+    d = record_assessment(db, AssessmentInput("CN-0001", date.today() - timedelta(days=30), findings=three_findings()[1:2]))
     assert d.rating == "Needs Improvement"
     data = supplier_input_from_detail(supplier_detail(db, "CN-0001"))
     data.certifications = [CertificationInput("SA8000", "C-1", date.today() - timedelta(days=10), date.today() + timedelta(days=300))]
     update_supplier(db, "CN-0001", data)
-    assert assessment_detail(db, d.id).rating == "Satisfactory"
+    assert assessment_detail(db, d.id).rating == "Needs Improvement"
+    row = supplier_detail(db, "CN-0001").row
+    assert row.rating == "Satisfactory" and row.rated_by_certificate.startswith("SA8000 until")
+    assert "Satisfactory by certification" in row.rating_reason
+    assert any(h.field == "certifications" for h in history_for(db, "supplier", row.id))
+    # A newer audit of our own decides by its score again.
+    record_assessment(db, AssessmentInput("CN-0001", date.today(), findings=three_findings()[1:2]))
+    assert supplier_detail(db, "CN-0001").row.rating == "Needs Improvement"
 
 
 def test_matrix_change_preview_then_save(db, supplier):

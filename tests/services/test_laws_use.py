@@ -101,3 +101,15 @@ def test_a_new_minimum_wage_lists_the_open_findings_citing_the_old_one(db, tmp_p
                                         effective=date(2026, 7, 1)), today=date(2026, 8, 1))
     assert [(o.finding_id, o.supplier_code, o.assessment_id) for o in change.outdated] == [(wage.id, "CN-0101", d.id)]
     assert assessment_detail(db, d.id).findings[0].legal_requirement == wage.legal_requirement  # the user decides
+
+
+def test_deleting_a_cited_entry_keeps_the_findings_text(db):
+    """Deleting the entry a finding cites names the finding, keeps its legal requirement and clears the link."""
+    _shanghai(db)
+    d = record_assessment(db, AssessmentInput("CN-0101", date(2026, 3, 1), findings=[
+        FindingInput("Wages below the legal minimum wage", "critical", violation_type="WAG-001")]))
+    wage = d.findings[0]
+    change = laws.delete_law(db, wage.law_reference_id)
+    assert [o.finding_id for o in change.outdated] == [wage.id]
+    after = assessment_detail(db, d.id).findings[0]
+    assert after.legal_requirement == wage.legal_requirement and after.law_reference_id is None

@@ -1,5 +1,5 @@
 """Guided entries, factory answers, quality checks, overrides, CAP review and the improvement plan, on a database."""
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -192,7 +192,7 @@ def test_victim_protection_on_a_fees_finding(db, supplier):
     cap_id, items = sent_cap(db, findings=[fees()])
     entry = good_entry(whys=["Recruitment agents' contracts do not ban fees"], categories=["policy"],
                        actions=[PreventiveAction("Employer-pays policy in every agency contract", element="policy")],
-                       planned_date=date(2026, 3, 30))
+                       planned_date=SENT + timedelta(days=5))  # zero tolerance: 7 days allowed
     check = review.save_guided_entry(db, items[0], entry)
     assert [w.code for w in check.open_warnings] == ["victim_protection_missing"]
     entry.victim_measures = {"protection": "No worker dismissed", "remedy": "Fees repaid in full",

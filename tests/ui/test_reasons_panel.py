@@ -14,7 +14,7 @@ def test_reasons_scroll_bar_handle_is_not_drawn_black(qtbot, ui_app):
     panel = ReasonsPanel()
     qtbot.addWidget(panel)
     panel.resize(260, 420)
-    panel.show_result(rate_assessment(findings, denied=False, certifications=(), on=date.today()))
+    panel.show_result(rate_assessment(findings, denied=False))
     panel.show()
     qtbot.waitExposed(panel)
     bar = panel.reasons.verticalScrollBar()

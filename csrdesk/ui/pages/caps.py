@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 from operator import attrgetter
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Any, Callable, Optional, Sequence
 
@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QMessageBox, QPlainTextEdit, QPushButton, QScrollArea, QSplitter, QTabWidget, QToolButton, QVBoxLayout, QWidget,
 )
 
-from csrdesk.domain.caps import days_overdue, is_overdue
+from csrdesk.domain.caps import DUE_SOON_DAYS, days_overdue, due_soon_window, is_due_soon, is_overdue
 from csrdesk.domain.lifecycle import ITEM_TRANSITIONS, ItemStatus
 from csrdesk.services import caps as cap_service
 from csrdesk.services import library
@@ -34,7 +34,6 @@ from csrdesk.ui.widgets.record_form import RecordFormMixin
 log = logging.getLogger(__name__)
 
 REFRESH_TOPICS = {"caps", "assessments", "suppliers", "library", "verification", "all"}
-DUE_SOON_DAYS = 14
 SHOW_OPEN, SHOW_OVERDUE, SHOW_DUE_SOON, SHOW_ALL = "open", "overdue", "due soon", "all"
 NO_DATE = QDate(2000, 1, 1)  # the planned-date box shows "not set" at its minimum
 _OVERDUE = QColor(theme.OVERDUE)
@@ -58,8 +57,7 @@ class _Categories:
 
 
 def _due_soon(row: CapItemRow, today: date) -> bool:
-    return (row.due_date is not None and ItemStatus(row.status).is_open
-            and today <= row.due_date <= today + timedelta(days=DUE_SOON_DAYS))
+    return is_due_soon(row.due_date, row.status, today)
 
 
 def cap_columns(today_fn: Callable[[], date] = date.today) -> list[Column]:
@@ -660,7 +658,7 @@ class CapsPage(QWidget):
         category = self.category_box.currentData()
         cap = self._cap_filter
         today = self.today
-        soon = today + timedelta(days=DUE_SOON_DAYS)
+        _first, soon = due_soon_window(today)
         open_values = frozenset(s.value for s in ItemStatus if s.is_open)
         tests: list[Callable[[CapItemRow], bool]] = []
         if show == SHOW_OPEN and self._loaded_all:  # an open-only list drops rows as they close (_update_rows)

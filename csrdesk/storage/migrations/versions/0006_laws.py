@@ -5,7 +5,7 @@ Existing law references (free text, one per country and topic) are kept as the u
 country. Existing suppliers get a region where their address names one unambiguously.
 
 Revision ID: 0006_laws
-Revises: 0002_item_status_index
+Revises: 0003_ratings
 Create Date: 2026-12-02
 """
 import sqlalchemy as sa
@@ -14,7 +14,7 @@ from alembic import op
 from csrdesk.domain.laws import guess_region
 
 revision = "0006_laws"
-down_revision = "0002_item_status_index"
+down_revision = "0003_ratings"
 branch_labels = None
 depends_on = None
 
@@ -41,10 +41,13 @@ def upgrade() -> None:
             batch.alter_column(name, server_default=None)
         batch.alter_column("user_edited", server_default=None)
 
-    with op.batch_alter_table("suppliers", schema=None) as batch:
-        batch.add_column(sa.Column("region", sa.String(length=200), nullable=False, server_default=""))
-    with op.batch_alter_table("suppliers", schema=None) as batch:
-        batch.alter_column("region", server_default=None)
+    # Suppliers and findings only get columns added in place: rebuilding them (a batch copy on SQLite, which an
+    # altered default or a new foreign key would force) cascades and deletes the assessments, findings and CAP items
+    # that hang on them.
+    sqlite = op.get_bind().dialect.name == "sqlite"
+    op.add_column("suppliers", sa.Column("region", sa.String(length=200), nullable=False, server_default=""))
+    if not sqlite:
+        op.alter_column("suppliers", "region", server_default=None)
     conn = op.get_bind()
     suppliers = sa.table("suppliers", sa.column("id"), sa.column("country"), sa.column("address"),
                          sa.column("region"))
@@ -54,11 +57,8 @@ def upgrade() -> None:
         if region:
             conn.execute(suppliers.update().where(suppliers.c.id == supplier_id).values(region=region))
 
-    with op.batch_alter_table("findings", schema=None) as batch:
-        batch.add_column(sa.Column("law_reference_id", sa.Integer(), nullable=True))
-        batch.create_index(batch.f("ix_findings_law_reference_id"), ["law_reference_id"], unique=False)
-        batch.create_foreign_key(batch.f("fk_findings_law_reference_id_law_references"), "law_references",
-                                 ["law_reference_id"], ["id"], ondelete="SET NULL")
+    op.add_column("findings", sa.Column("law_reference_id", sa.Integer(), nullable=True))
+    op.create_index(op.f("ix_findings_law_reference_id"), "findings", ["law_reference_id"], unique=False)
 
     op.create_table(
         "country_risk_notes",
@@ -71,12 +71,9 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("country_risk_notes")
-    with op.batch_alter_table("findings", schema=None) as batch:
-        batch.drop_constraint(batch.f("fk_findings_law_reference_id_law_references"), type_="foreignkey")
-        batch.drop_index(batch.f("ix_findings_law_reference_id"))
-        batch.drop_column("law_reference_id")
-    with op.batch_alter_table("suppliers", schema=None) as batch:
-        batch.drop_column("region")
+    op.drop_index(op.f("ix_findings_law_reference_id"), table_name="findings")
+    op.drop_column("findings", "law_reference_id")
+    op.drop_column("suppliers", "region")
     conn = op.get_bind()
     # Only one entry per country and topic fits the old table: the whole-country entry, newest first.
     conn.execute(sa.text(
