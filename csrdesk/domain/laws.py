@@ -65,6 +65,24 @@ class LawEntry:
         return f"{number}%" if unit == "%" else f"{number} {unit}"
 
 
+@dataclass
+class LawInput:
+    """A law reference as the user types it (the Laws tab, a row of an imported workbook), before it is checked."""
+
+    country: str
+    topic: str
+    requirement: str
+    region: str = ""
+    value: Optional[float] = None
+    unit: str = ""
+    currency: str = ""
+    effective: Optional[date] = None
+    source: str = ""
+    link: str = ""
+    checked: Optional[date] = None
+    notes: str = ""
+
+
 @dataclass(frozen=True)
 class Fill:
     """What the fill rule found for a finding: the entry and the text that goes into its legal requirement."""

@@ -20,7 +20,7 @@ from typing import Optional, Sequence
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
-from csrdesk.domain.laws import TOPICS, VERIFY_NOTE, LawEntry, is_stale
+from csrdesk.domain.laws import TOPICS, VERIFY_NOTE, LawEntry, LawInput, is_stale
 from csrdesk.errors import UserError
 from csrdesk.exchange.dates import DateOrder, parse_date_text
 from csrdesk.exchange.files import write_atomically
@@ -60,6 +60,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "checked": ("last checked", "checked", "checked on", "date checked"),
     "notes": ("notes", "note", "comments"),
 }
+WRAPPED = ("requirement", "source", "notes")
 HEADER_FILL = PatternFill("solid", fgColor="DDE5F0")
 STALE_FILL = PatternFill("solid", fgColor="FFF4CE")
 WRAP = Alignment(wrap_text=True, vertical="top")
@@ -81,16 +82,26 @@ def write_laws_workbook(path: Path, entries: Sequence[LawEntry], *, today: date)
             "link": e.link, "checked": e.checked, "notes": e.notes, "builtin": "yes" if e.builtin else "",
         }
         stale = is_stale(e, today)
+        # Spreadsheet programs do not grow a row to its wrapped text on their own: a row is as tall as its
+        # longest wrapped cell, by a rough count of the lines at the column's width.
+        lines = max(-(-len(str(values[name] or "")) // max(1, int(width * 1.1))) for name, _h, width in COLUMNS
+                    if name in WRAPPED)
+        ws.row_dimensions[r].height = 15 * max(1, lines)
         for col, (name, _heading, _width) in enumerate(COLUMNS, start=1):
             value = values[name]
             if isinstance(value, float) and value.is_integer():
                 value = int(value)
-            cell = write_text(ws, r, col, value, alignment=WRAP if name in ("requirement", "source", "notes") else TOP)
+            cell = write_text(ws, r, col, value, alignment=WRAP if name in WRAPPED else TOP)
             if isinstance(value, date):
                 cell.number_format = "yyyy-mm-dd"
             if name == "checked" and stale:
                 cell.fill = STALE_FILL
     ws.freeze_panes = "C2"
+    # Printed, the sheet is one page wide in landscape, so a reviewer reads each requirement beside its source.
+    ws.page_setup.orientation = "landscape"
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
     ws.auto_filter.ref = f"A1:{ws.cell(1, len(COLUMNS)).column_letter}{max(1, len(entries) + 1)}"
     notes = book.create_sheet("Read me")
     lines = [
@@ -124,7 +135,7 @@ class LawSheetRow:
 
     number: int
     law_id: Optional[int]
-    law_input: "LawValues"
+    law_input: LawInput
 
 
 @dataclass(frozen=True)
@@ -133,24 +144,6 @@ class LawSheet:
     sha256: str
     rows: tuple[LawSheetRow, ...]
     notes: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class LawValues:
-    """The values of one row, typed (the shape services.laws.LawInput takes)."""
-
-    country: str
-    topic: str
-    requirement: str
-    region: str = ""
-    value: Optional[float] = None
-    unit: str = ""
-    currency: str = ""
-    effective: Optional[date] = None
-    source: str = ""
-    link: str = ""
-    checked: Optional[date] = None
-    notes: str = ""
 
 
 def _refuse(problem: str) -> UserError:
@@ -208,7 +201,7 @@ def read_laws_workbook(path: Path) -> LawSheet:
             if note:
                 notes.append(f"{where}: {note}")
             days[name] = day
-        rows.append(LawSheetRow(row.number, law_id, LawValues(
+        rows.append(LawSheetRow(row.number, law_id, LawInput(
             country=row.get("country"), topic=row.get("topic"), requirement=row.get("requirement"),
             region=row.get("region"), value=value, unit=row.get("unit"), currency=row.get("currency"),
             effective=days["effective"], source=row.get("source"), link=row.get("link"), checked=days["checked"],

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from csrdesk import paths
 from csrdesk.domain.countries import normalise_country
 from csrdesk.domain.laws import (
-    CitingFinding, Fill, LawEntry, Superseded, entry_from_json, entry_hash, fill_requirement, is_stale,
+    CitingFinding, Fill, LawEntry, LawInput, Superseded, entry_from_json, entry_hash, fill_requirement, is_stale,
     normalise_region, normalise_topic, superseded_citations,
 )
 from csrdesk.domain.lifecycle import ItemStatus
@@ -32,24 +32,6 @@ OPEN_ITEM_STATUSES = tuple(s.value for s in ItemStatus if s.is_open)
 _COMPARED = ("country", "region", "topic", "requirement", "value", "unit", "currency", "effective", "source", "link",
              "checked", "notes")
 LIMITS = {"country": 80, "region": 200, "topic": 80, "unit": 40, "currency": 10}
-
-
-@dataclass
-class LawInput:
-    """A law reference as the user types it (the Laws tab, a row of an imported sheet)."""
-
-    country: str
-    topic: str
-    requirement: str
-    region: str = ""
-    value: Optional[float] = None
-    unit: str = ""
-    currency: str = ""
-    effective: Optional[date] = None
-    source: str = ""
-    link: str = ""
-    checked: Optional[date] = None
-    notes: str = ""
 
 
 @dataclass(frozen=True)
