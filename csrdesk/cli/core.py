@@ -29,10 +29,22 @@ def register(sub) -> None:
     p.add_argument("--local-name", default="")
     p.add_argument("--country", default="")
     p.add_argument("--address", default="")
+    p.add_argument("--region", default="",
+                   help="province, state or district where the law differs (guessed from the address if left out)")
     p.add_argument("--allow-duplicate", action="store_true",
                    help="add it even though it looks like an existing supplier (two factories sharing a name)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=suppliers_add)
+    p = ssub.add_parser("update", help="change a supplier's name, country, address or region")
+    p.add_argument("code")
+    p.add_argument("--name")
+    p.add_argument("--local-name")
+    p.add_argument("--country")
+    p.add_argument("--address")
+    p.add_argument("--region", help="province, state or district, larger area first: 'West Java - Bekasi Regency'; "
+                                    "an empty value guesses it from the address again")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=suppliers_update)
     p = ssub.add_parser("contact", help="add or replace a supplier's contact (the compliance contact gets CAP e-mails)")
     p.add_argument("code")
     p.add_argument("--role", default="compliance contact",
@@ -168,7 +180,7 @@ def suppliers_list(args) -> int:
 def supplier_show_json(d) -> dict:
     out = _supplier_json(d.row)
     out.update({
-        "id": d.row.id, "address": d.address, "type": d.supplier_type, "os_id": d.os_id,
+        "id": d.row.id, "address": d.address, "region": d.region, "type": d.supplier_type, "os_id": d.os_id,
         "sourcing_owner": d.sourcing_owner, "follow_up_due": d.follow_up_due,
         "follow_up_met_by": d.row.follow_up_met_by,
         "contacts": [asdict(c) for c in d.contacts],
@@ -214,12 +226,37 @@ def suppliers_add(args) -> int:
     from csrdesk.services.suppliers import SupplierInput, create_supplier
 
     d = create_supplier(open_db(args), SupplierInput(name=args.name, code=args.code, local_name=args.local_name,
-                                                     country=args.country, address=args.address), source="command line",
+                                                     country=args.country, address=args.address, region=args.region),
+                        source="command line",
                         allow_duplicate=args.allow_duplicate)
     if args.json:
         emit_json(supplier_show_json(d))
     else:
         print(f"created {d.row.code}")
+    return 0
+
+
+def suppliers_update(args) -> int:
+    from csrdesk.services.suppliers import supplier_detail, supplier_input_from_detail, update_supplier
+
+    db = open_db(args)
+    data = supplier_input_from_detail(supplier_detail(db, args.code))
+    given = {name: getattr(args, name) for name in ("name", "local_name", "country", "address", "region")
+             if getattr(args, name) is not None}
+    if not given:
+        raise CliError("give what to change: --name, --local-name, --country, --address or --region")
+    if "address" in given and "region" not in given:
+        from csrdesk.domain.laws import guess_region
+
+        # A region guessed from the old address is guessed again from the new one; one the user set stays.
+        given["region"] = "" if data.region == guess_region(data.country, data.address) else data.region
+    for name, value in given.items():
+        setattr(data, name, value)
+    d = update_supplier(db, args.code, data, source="command line")
+    if args.json:
+        emit_json(supplier_show_json(d))
+    else:
+        print(f"{d.row.code}: {d.row.name}, {d.row.country}{' - ' + d.region if d.region else ''}")
     return 0
 
 
@@ -286,7 +323,8 @@ def assessment_json(d) -> dict:
         "cap_id": d.cap_id, "follow_up_due": d.follow_up_due, "messages": list(d.messages),
         "findings": [
             {"id": f.id, "category": f.category, "violation_type": f.violation_type, "title": f.title,
-             "severity": f.severity, "points": f.points, "repeat": f.repeat}
+             "severity": f.severity, "points": f.points, "repeat": f.repeat,
+             "legal_requirement": f.legal_requirement, "law_reference_id": f.law_reference_id}
             for f in d.findings
         ],
     }

@@ -13,9 +13,10 @@ from csrdesk.domain.ratings import ASSESSMENT_TYPES, AssessmentFacts, follow_up_
 from csrdesk.domain.scoring import ScoredFinding, ScoringMatrix, Severity, rate_assessment
 from csrdesk.errors import NotFound, UserError
 from csrdesk.services.history import record_change
+from csrdesk.services.laws import fill_for_supplier
 from csrdesk.services.ratings import apply_rating, follow_up_days, load_matrix, rate
 from csrdesk.storage.db import Database
-from csrdesk.storage.models import Assessment, Cap, CapItem, Finding, Supplier, ViolationType
+from csrdesk.storage.models import Assessment, Cap, CapItem, Finding, LawReference, Supplier, ViolationType
 
 def parse_assessment_type(text: str) -> str:
     cleaned = " ".join(str(text or "").strip().lower().replace("_", " ").split())
@@ -41,6 +42,9 @@ class FindingInput:
     days_allowed: Optional[int] = None
     points: Optional[int] = None
     finding_id: Optional[int] = None  # set when editing an existing finding
+    # The law reference the legal requirement was filled from (see services.laws); a new finding of a type with a
+    # legal topic and no legal requirement gets one from the supplier's country and region when saved.
+    law_reference_id: Optional[int] = None
 
 
 @dataclass
@@ -69,6 +73,7 @@ class FindingRow:
     points: int
     points_overridden: bool
     repeat: bool
+    law_reference_id: Optional[int] = None
 
 
 @dataclass(frozen=True)
@@ -136,8 +141,8 @@ def _build_finding(s: Session, fi: FindingInput, matrix: ScoringMatrix, types: d
         title=title, severity=severity.value, category=category, violation_type=fi.violation_type,
         description=fi.description,
         legal_requirement=fi.legal_requirement, code_requirement=fi.code_requirement or (vt.code_requirement if vt else ""),
-        points=points, points_overridden=overridden,
-        _remediation=fi.suggested_remediation or (vt.suggested_remediation if vt else ""), _days=days,
+        points=points, points_overridden=overridden, law_reference_id=fi.law_reference_id,
+        _topic=vt.legal_topic if vt else None, _remediation=fi.suggested_remediation or (vt.suggested_remediation if vt else ""), _days=days,
     )
 
 
@@ -205,6 +210,12 @@ def _replace_findings(s: Session, a: Assessment, inputs: Iterable[FindingInput],
     keys = {fi.violation_type for fi in inputs if fi.violation_type}
     types = {v.key: v for v in s.scalars(select(ViolationType).where(ViolationType.key.in_(keys)))} if keys else {}
     built = [_build_finding(s, fi, matrix, types) for fi in inputs]
+    cited = {b["law_reference_id"] for b in built if b["law_reference_id"] is not None}
+    if cited:
+        known = set(s.scalars(select(LawReference.id).where(LawReference.id.in_(cited))))
+        for b in built:
+            if b["law_reference_id"] not in known:
+                b["law_reference_id"] = None  # the entry was deleted since the editor filled the text
     s.flush()
     earlier = _earlier_findings(s, a.supplier.id, a.date, a.id)
     existing = {f.id: f for f in a.findings}
@@ -252,13 +263,19 @@ def _refresh_repeats(s: Session, supplier_id: int, except_assessment: int) -> No
 
 def _sync_findings(s, a, cap, inputs, built, existing, earlier) -> None:
     for position, (fi, values) in enumerate(zip(inputs, built)):
-        remediation, days = values.pop("_remediation"), values.pop("_days")
+        remediation, days, topic = values.pop("_remediation"), values.pop("_days"), values.pop("_topic")
         finding = existing.get(fi.finding_id) if fi.finding_id else None
         if finding is None:
+            if not values["legal_requirement"].strip():
+                fill = fill_for_supplier(s, a.supplier, topic, a.date)
+                if fill is not None:
+                    values["legal_requirement"], values["law_reference_id"] = fill.text, fill.entry.id
             finding = Finding(**values)
             a.findings.append(finding)
         else:
             for name, value in values.items():
+                if name == "law_reference_id" and value is None:
+                    continue  # an edit that does not say which law it cites keeps the citation it had
                 setattr(finding, name, value)
         finding.position = position
         finding.repeat = is_repeat(finding.violation_type, finding.title, a.date, earlier)
@@ -303,7 +320,8 @@ def assessment_detail(db: Database, assessment_id: int) -> AssessmentDetail:
             reasons=result.reasons,
             findings=tuple(
                 FindingRow(f.id, f.category, f.violation_type, f.title, f.description, f.legal_requirement,
-                           f.code_requirement, f.severity, f.points, f.points_overridden, f.repeat)
+                           f.code_requirement, f.severity, f.points, f.points_overridden, f.repeat,
+                           f.law_reference_id)
                 for f in a.findings
             ),
             cap_id=a.cap.id if a.cap else None,

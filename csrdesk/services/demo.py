@@ -25,6 +25,7 @@ from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
 
 from csrdesk.domain.caps import PastFinding, due_date, is_overdue, is_repeat
+from csrdesk.domain.laws import LawEntry, fill_requirement
 from csrdesk.domain.lifecycle import CapStatus, ItemStatus, SupplierStatus
 from csrdesk.domain.scoring import (
     Certification as CertFact, Rating, ScoredFinding, ScoringMatrix, Severity, rate_assessment,
@@ -32,6 +33,7 @@ from csrdesk.domain.scoring import (
 from csrdesk.errors import UserError
 from csrdesk.services import demo_data, demo_verification
 from csrdesk.services.demo_complaints import add_demo_complaints
+from csrdesk.services.laws import to_entry
 from csrdesk.services.ratings import load_matrix
 from csrdesk.progress import Progress
 from csrdesk.storage.db import Database
@@ -208,7 +210,7 @@ class Library:
     types: list[LibType]
     by_severity: dict[Severity, list[LibType]]
     categories: list[str]
-    laws: dict[tuple[str, str], str]
+    laws: list[LawEntry]
     matrix: ScoringMatrix
 
 
@@ -227,7 +229,7 @@ def _load_library(s: Session) -> Library:
         if t.key != "MGT-009":
             by_severity[t.severity].append(t)
     categories = list(s.scalars(select(FindingCategory.key).order_by(FindingCategory.position, FindingCategory.id)))
-    laws = {(r.country, r.topic): r.requirement for r in s.scalars(select(LawReference))}
+    laws = [to_entry(r) for r in s.scalars(select(LawReference))]
     return Library(types, by_severity, categories or sorted({t.category for t in types}), laws, load_matrix(s))
 
 
@@ -591,10 +593,14 @@ class _Generator:
         return text.format(a=rng.randint(2, 40), blk=rng.choice("ABC"),
                            month=(self.today - timedelta(days=rng.randint(30, 900))).strftime("%B %Y"))
 
-    def _legal(self, vt: LibType, country: Country) -> str:
+    def _legal(self, vt: LibType, country: Country, day: date) -> tuple[str, Optional[int]]:
+        """The legal requirement as the app fills it (the law library's fill rule), and the entry it cites."""
         if not vt.legal_topic:
-            return ""
-        return self.lib.laws.get((country.name, vt.legal_topic)) or f"{country.name} law on {vt.legal_topic}"
+            return "", None
+        fill = fill_requirement(self.lib.laws, country.name, "", vt.legal_topic, day)
+        if fill is None:
+            return f"{country.name} law on {vt.legal_topic}", None
+        return fill.text, fill.entry.id
 
     def _assessment(self, supplier_id, kind, day, denied, findings, certs, past, firm, standard, country, staff,
                     plan, is_main_latest, is_before_latest) -> dict:
@@ -617,12 +623,13 @@ class _Generator:
         for position, ((vt, severity), repeat) in enumerate(zip(findings, repeats)):
             finding_id = self.ids.take("findings")
             finding_ids.append(finding_id)
+            legal, law_id = self._legal(vt, country, day)
             self.rows.findings.append(dict(
                 id=finding_id, assessment_id=assessment_id, position=position, violation_type=vt.key,
                 category=vt.category, title=vt.title, description=f"{self._place(vt.category)}: "
-                f"{vt.description}", legal_requirement=self._legal(vt, country), code_requirement=vt.code_requirement,
+                f"{vt.description}", legal_requirement=legal, code_requirement=vt.code_requirement,
                 severity=severity.value, points=self.lib.matrix.points(severity, vt.key), points_overridden=False,
-                repeat=repeat,
+                repeat=repeat, law_reference_id=law_id,
             ))
         record = dict(id=assessment_id, date=day, rating=result.rating.value, type=kind, findings=findings)
         if findings:

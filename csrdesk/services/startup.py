@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Optional
 
 from csrdesk.services.complaints import seal_old_identities
+from csrdesk.services.laws import ensure_law_library
 from csrdesk.services.library import ensure_library
 from csrdesk.services.vetting import ensure_checklists
 from csrdesk.storage.db import DB_ENV, SCHEMA_HEAD, Database, current_revision, open_database, sqlite_path
@@ -19,6 +20,7 @@ def open_workspace(url: Optional[str] = None, *, create_folder: bool = False) ->
     db = open_database(url, create_folder=create_folder)
     if not db.read_only:
         ensure_library(db)
+        ensure_law_library(db)
         ensure_checklists(db)
         # Identities an older version wrote in clear are sealed before anything can read them.
         seal_old_identities(db)

@@ -10,6 +10,7 @@ from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
 from csrdesk.domain.countries import normalise_country
+from csrdesk.domain.laws import guess_region, normalise_region
 from csrdesk.domain.matching import DuplicateIndex, Known
 from csrdesk.domain.caps import progress_rate
 from csrdesk.domain.ratings import should_propose_suspension
@@ -58,6 +59,7 @@ class SupplierInput:
     local_name: str = ""
     country: str = ""
     address: str = ""
+    region: str = ""  # where the law differs inside the country; guessed from the address when left empty
     supplier_type: str = "factory"
     sector: str = ""
     os_id: str = ""
@@ -159,6 +161,7 @@ class SupplierDetail:
     vetting_screens: int
     complaints: int
     allowed_statuses: tuple[str, ...]
+    region: str = ""
 
 
 def _clean(text: Optional[str]) -> str:
@@ -197,6 +200,8 @@ def validate_supplier(data: SupplierInput) -> None:
             raise UserError("A certification needs its scheme (WRAP, SA8000, ICTI, amfori BSCI...).")
         if cert.issued and cert.expires and cert.expires < cert.issued:
             raise UserError(f"The {cert.scheme} certification expires before it was issued.")
+    if len(normalise_region(data.region)) > 200:
+        raise UserError("The region is longer than 200 characters.")
     for value, low, high, what in ((data.latitude, -90, 90, "Latitude"), (data.longitude, -180, 180, "Longitude")):
         if value is not None and not low <= value <= high:
             raise UserError(f"{what} must be between {low} and {high}.")
@@ -207,6 +212,7 @@ def apply_supplier_input(s: Session, supplier: Supplier, data: SupplierInput) ->
                  "sourcing_owner_email"):
         setattr(supplier, name, _clean(getattr(data, name)))
     supplier.address = (data.address or "").strip()
+    supplier.region = normalise_region(data.region) or guess_region(supplier.country, supplier.address)
     supplier.other_brands = (data.other_brands or "").strip()
     supplier.notes = data.notes or ""
     supplier.latitude, supplier.longitude = data.latitude, data.longitude
@@ -543,6 +549,7 @@ def supplier_detail(db: Database, code_or_id, today: Optional[date] = None) -> S
             vetting_screens=int(screens or 0),
             complaints=int(complaints or 0),
             allowed_statuses=tuple(t.value for t in SUPPLIER_TRANSITIONS[SupplierStatus(supplier.status)]),
+            region=supplier.region or "",
         )
 
 
@@ -550,7 +557,7 @@ def supplier_input_from_detail(detail: SupplierDetail) -> SupplierInput:
     """An editable copy of a supplier, for an edit form."""
     return SupplierInput(
         name=detail.row.name, code=detail.row.code, local_name=detail.row.local_name, country=detail.row.country,
-        address=detail.address, supplier_type=detail.supplier_type, sector=detail.sector, os_id=detail.os_id,
+        address=detail.address, region=detail.region, supplier_type=detail.supplier_type, sector=detail.sector, os_id=detail.os_id,
         sourcing_owner=detail.sourcing_owner, sourcing_owner_email=detail.sourcing_owner_email,
         other_brands=detail.other_brands, latitude=detail.latitude, longitude=detail.longitude, notes=detail.notes,
         contacts=[ContactInput(c.role, c.name, c.email, c.phone, c.language) for c in detail.contacts],

@@ -32,6 +32,8 @@ class Supplier(Base):
     name: Mapped[str] = mapped_column(String(300))
     local_name: Mapped[str] = mapped_column(String(300), default="")
     country: Mapped[str] = mapped_column(String(80), default="", index=True)
+    # Province, state or district where the law differs inside the country ("West Java - Bekasi Regency").
+    region: Mapped[str] = mapped_column(String(200), default="")
     address: Mapped[str] = mapped_column(Text, default="")
     supplier_type: Mapped[str] = mapped_column(String(40), default="factory")
     sector: Mapped[str] = mapped_column(String(80), default="")
@@ -122,6 +124,10 @@ class Finding(Base):
     # Points typed by the user rather than taken from the matrix; a matrix edit leaves them alone.
     points_overridden: Mapped[bool] = mapped_column(Boolean, default=False)
     repeat: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The law reference its legal requirement was filled from, so a change of that law finds the findings citing it.
+    # No foreign key: adding one on SQLite rebuilds the table, and the rebuild would cascade to the CAP items;
+    # deleting a law reference clears the links instead (services.laws.delete_law).
+    law_reference_id: Mapped[Optional[int]] = mapped_column(Integer, index=True, default=None)
 
     assessment: Mapped[Assessment] = relationship(back_populates="findings")
     cap_item: Mapped[Optional["CapItem"]] = relationship(back_populates="finding", cascade="all, delete-orphan")
@@ -390,15 +396,39 @@ class UnsealedIdentity(Base):
 
 
 class LawReference(Base):
+    """A country's legal requirement on one topic (see domain.laws); region '' holds for the whole country."""
+
     __tablename__ = "law_references"
-    __table_args__ = (UniqueConstraint("country", "topic"),)
+    __table_args__ = (Index("ix_law_references_country_topic", "country", "topic"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     country: Mapped[str] = mapped_column(String(80))
+    region: Mapped[str] = mapped_column(String(200), default="")
     topic: Mapped[str] = mapped_column(String(80))
     requirement: Mapped[str] = mapped_column(Text)
+    value: Mapped[Optional[float]] = mapped_column(default=None)
+    unit: Mapped[str] = mapped_column(String(40), default="")
+    currency: Mapped[str] = mapped_column(String(10), default="")
+    effective: Mapped[Optional[date]] = mapped_column(Date, default=None)
     source: Mapped[str] = mapped_column(Text, default="")
+    link: Mapped[str] = mapped_column(Text, default="")
     last_checked: Mapped[Optional[date]] = mapped_column(Date, default=None)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    # A built-in (starter) entry keeps its key and the fingerprint of what was loaded, so that an upgrade updates
+    # it only while the user has not edited it.
+    builtin_key: Mapped[Optional[str]] = mapped_column(String(120), unique=True, default=None)
+    builtin_hash: Mapped[Optional[str]] = mapped_column(String(64), default=None)
+    user_edited: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class CountryRiskNote(Base):
+    """The user's own notes on a sourcing country's risk, shown beside the risk map."""
+
+    __tablename__ = "country_risk_notes"
+
+    country: Mapped[str] = mapped_column(String(80), primary_key=True)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now(), onupdate=func.now())
 
 
 class FindingCategory(Base):

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from csrdesk.domain.scoring import Rating
-from csrdesk.services import assessment_list, assessments, complaints, library
+from csrdesk.services import assessment_list, assessments, complaints, laws, library
 from csrdesk.services.assessment_list import AssessmentFilters, AssessmentListRow, SupplierChoice
 from csrdesk.services.assessments import ASSESSMENT_TYPES, AssessmentDetail, AssessmentInput
 from csrdesk.errors import UserError
@@ -87,6 +87,12 @@ class AssessmentEditor(QWidget):
         self.loading_assessment: Optional[int] = None
         self.rating_pending = False
         self._past: list = []
+        # The law references of the chosen supplier's country, read once per supplier, to fill the legal
+        # requirement of a finding as it is added (the save fills it too, if they had not arrived yet).
+        self._laws: Optional[laws.SupplierLaws] = None
+        self._laws_for: Optional[str] = None
+        self._laws_seq = 0
+        ctx.changed.connect(self._law_context_changed)
         self._focus_before_save: Optional[QWidget] = None
         self._prompting: Optional[int] = None  # the free-text finding whose category and severity are asked
         self.undo_stack = QUndoStack(self)
@@ -549,9 +555,33 @@ class AssessmentEditor(QWidget):
         self._update_history()
         self._changed()
 
+    def _law_context_changed(self, what: str) -> None:
+        if what in ("laws", "suppliers", "all"):
+            self._laws_for = None
+            self._laws = None
+
+    def _load_laws(self, code: Optional[str]) -> None:
+        if code == self._laws_for and (self._laws is not None or not code):
+            return
+        self._laws_for, self._laws = code, None
+        self._laws_seq += 1
+        if not code:
+            return
+        seq = self._laws_seq
+
+        def done(found: laws.SupplierLaws) -> None:
+            if seq == self._laws_seq:
+                self._laws = found
+
+        def failed(exc: BaseException) -> None:  # the save fills the legal requirement instead
+            log.info("law references of %s not read: %s", code, exc)
+
+        self.ctx.run(laws.supplier_laws, self.ctx.db, code, on_done=done, on_error=failed, parent=self)
+
     def _update_history(self) -> None:
         """Earlier findings of the chosen supplier, so repeats are marked before saving."""
         code = self.supplier_code()
+        self._load_laws(code)
         qd = self.date_edit.date()
         if not code:
             self._history_seq += 1
@@ -675,9 +705,12 @@ class AssessmentEditor(QWidget):
         if v is None:
             self._set_message(f"{key} is not in the finding library.", error=True)
             return
+        qd = self.date_edit.date()
+        fill = self._laws.fill(v.legal_topic, date(qd.year(), qd.month(), qd.day())) if self._laws else None
         draft = FindingDraft(
             title=v.title, severity=v.severity, violation_type=v.key, category=v.category,
-            code_requirement=v.code_requirement,
+            code_requirement=v.code_requirement, legal_requirement=fill.text if fill else "",
+            law_reference_id=fill.entry.id if fill else None,
         )
         self._add(draft, f"Add {v.key}")
 

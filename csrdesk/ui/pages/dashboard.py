@@ -13,6 +13,7 @@ from csrdesk.services.verification_overview import VerificationCounts, verificat
 from csrdesk.ui import theme
 from csrdesk.ui.context import AppContext
 from csrdesk.ui.pages.base import Card, Page, button, muted, page_header, section_title
+from csrdesk.ui.pages.laws_tab import StaleLawsPanel
 from csrdesk.ui.tables import Column, RowTableModel, TableView
 
 
@@ -88,7 +89,7 @@ class DashboardPage(Page):
     """Counts by rating, overdue and soon-due CAP items, follow-ups owed, CAPs by status, most overdue suppliers."""
 
     title = "Dashboard"
-    topics = ("suppliers", "assessments", "caps", "library", "vetting", "complaints", "verification")
+    topics = ("suppliers", "assessments", "caps", "library", "vetting", "complaints", "verification", "laws")
     supplier_requested = Signal(int)
     caps_requested = Signal(str)  # "overdue" or "due soon"
 
@@ -174,6 +175,8 @@ class DashboardPage(Page):
                               note="An Unsatisfactory rating asks for a follow-up assessment within the set days.",
                               stretch=False),
                        2, 0, 1, 2)
+        self.stale_laws = StaleLawsPanel(ctx)
+        grid.addWidget(_panel("Law references to review", self.stale_laws, stretch=False), 3, 0, 1, 2)
         for col in range(2):
             grid.setColumnStretch(col, 1)
 
@@ -199,6 +202,7 @@ class DashboardPage(Page):
         self.ctx.run(dashboard_summary, self.ctx.db, on_done=self._show, parent=self)
         self.ctx.run(verification_counts, self.ctx.db, on_done=self._show_verification, parent=self)
         self.ctx.run(complaints_tile, self.ctx.db, on_done=self._show_complaints, parent=self)
+        self.stale_laws.reload()
 
     def _show_verification(self, counts: VerificationCounts) -> None:
         self.verification_counts = counts

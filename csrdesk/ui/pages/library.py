@@ -20,6 +20,8 @@ from csrdesk.errors import UserError
 from csrdesk.services.library import MatrixChange, RerateImpact, ViolationTypeInfo
 from csrdesk.ui import theme
 from csrdesk.ui.pages.base import Page, page_header
+from csrdesk.ui.pages.laws_tab import LawsTab
+from csrdesk.ui.pages.risk_map import RiskMapTab
 from csrdesk.ui.tables import Column, FilterBox, RowTableModel, TableView, count_text
 from csrdesk.ui.widgets.buttons import primary_button
 from csrdesk.ui.widgets.findings_grid import SEVERITY_COLOURS
@@ -639,6 +641,12 @@ class LibraryPage(Page):
         m_buttons.addWidget(self.matrix_save)
         m_layout.addLayout(m_buttons)
         self.tabs.addTab(matrix_tab, "Scoring matrix")
+
+        # Country law references and the risk map live in modules of their own.
+        self.laws_tab = LawsTab(self.ctx, self)
+        self.tabs.addTab(self.laws_tab, "Country laws")
+        self.risk_tab = RiskMapTab(self.ctx, self)
+        self.tabs.addTab(self.risk_tab, "Risk map")
 
         self.model.filtered.connect(self._update_count)
         self.category_filter.currentIndexChanged.connect(self._apply_predicate)

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QLineEdit, QPlainTextEdit, QPushButton, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget,
 )
 
+from csrdesk.domain.laws import guess_region
 from csrdesk.services.suppliers import (
     SUPPLIER_TYPES, CertificationInput, ContactInput, SupplierDetail, SupplierInput, change_status, create_supplier,
     supplier_input_from_detail, update_supplier,
@@ -138,6 +139,11 @@ class SupplierDialog(QDialog):
         self.sector_edit.setPlaceholderText("apparel, footwear, toys, home goods…")
         self.address_edit = QPlainTextEdit()
         self.address_edit.setFixedHeight(58)
+        self.region_edit = QLineEdit()
+        self.region_edit.setToolTip("Province, state or district where the law differs (minimum wage...), larger area "
+                                    "first: West Java - Bekasi Regency. Left empty, it is guessed from the address.")
+        self.address_edit.textChanged.connect(self._show_region_guess)
+        self.country_combo.currentTextChanged.connect(self._show_region_guess)
         self.os_id_edit = QLineEdit()
         self.os_id_edit.setPlaceholderText("Open Supply Hub ID, if known")
         self.owner_edit = QLineEdit()
@@ -158,6 +164,7 @@ class SupplierDialog(QDialog):
         form.addRow("Type", self.type_combo)
         form.addRow("Sector", self.sector_edit)
         form.addRow("Address", self.address_edit)
+        form.addRow("Region", self.region_edit)
         form.addRow("OS ID", self.os_id_edit)
         form.addRow("Sourcing owner", self.owner_edit)
         form.addRow("Owner's e-mail", self.owner_email_edit)
@@ -193,6 +200,7 @@ class SupplierDialog(QDialog):
             self._fill(detail)
         else:
             self.contacts.add_row(("compliance contact", "", "", "", "en"))
+        self._show_region_guess()
         theme.decorate(self)
 
     def _fill(self, detail: SupplierDetail) -> None:
@@ -208,6 +216,7 @@ class SupplierDialog(QDialog):
         self.type_combo.setCurrentIndex(index)
         self.sector_edit.setText(data.sector)
         self.address_edit.setPlainText(data.address)
+        self.region_edit.setText(data.region)
         self.os_id_edit.setText(data.os_id)
         self.owner_edit.setText(data.sourcing_owner)
         self.owner_email_edit.setText(data.sourcing_owner_email)
@@ -218,6 +227,11 @@ class SupplierDialog(QDialog):
         for c in data.certifications or []:
             self.certifications.add_row((c.scheme, c.reference, c.issued.isoformat() if c.issued else "",
                                          c.expires.isoformat() if c.expires else ""))
+
+    def _show_region_guess(self, *_args) -> None:
+        guess = guess_region(self.country_combo.currentText(), self.address_edit.toPlainText())
+        self.region_edit.setPlaceholderText(f"{guess} (from the address)" if guess
+                                            else "province or district where the law differs, if any")
 
     def collect(self) -> SupplierInput:
         """The form as a SupplierInput; raises ValueError with a message for what is plainly wrong."""
@@ -255,6 +269,7 @@ class SupplierDialog(QDialog):
         return SupplierInput(
             name=name, code=self.code_edit.text().strip(), local_name=self.local_name_edit.text().strip(),
             country=self.country_combo.currentText().strip(), address=self.address_edit.toPlainText().strip(),
+            region=self.region_edit.text().strip(),
             supplier_type=self.type_combo.currentText(), sector=self.sector_edit.text().strip(),
             os_id=self.os_id_edit.text().strip(), sourcing_owner=self.owner_edit.text().strip(),
             sourcing_owner_email=owner_email, other_brands=self.brands_edit.text().strip(),

@@ -37,6 +37,7 @@ class FindingDraft:
     suggested_remediation: str = ""
     days_allowed: Optional[int] = None
     finding_id: Optional[int] = None
+    law_reference_id: Optional[int] = None  # the law reference the legal requirement was filled from
 
     @classmethod
     def from_row(cls, row: FindingRow) -> "FindingDraft":
@@ -44,7 +45,7 @@ class FindingDraft:
             title=row.title, severity=row.severity, violation_type=row.violation_type, category=row.category,
             points=row.points if row.points_overridden else None, description=row.description,
             legal_requirement=row.legal_requirement, code_requirement=row.code_requirement,
-            finding_id=row.id,
+            finding_id=row.id, law_reference_id=row.law_reference_id,
         )
 
     def to_input(self) -> FindingInput:
@@ -53,6 +54,7 @@ class FindingDraft:
             description=self.description, legal_requirement=self.legal_requirement,
             code_requirement=self.code_requirement, suggested_remediation=self.suggested_remediation,
             days_allowed=self.days_allowed, points=self.points, finding_id=self.finding_id,
+            law_reference_id=self.law_reference_id,
         )
 
 
