@@ -231,6 +231,7 @@ class VettingFacts:
     notes: str
     conditions: tuple[tuple[str, Optional[date], str], ...] = ()  # (text, due date, status)
     knock_outs: tuple[str, ...] = ()
+    still_missing: tuple[str, ...] = ()  # what the approval gate still asks before production (a positive decision)
 
 
 # --- builders ------------------------------------------------------------------------------------------------------
@@ -244,8 +245,23 @@ def brand_context(brand: LetterBrand) -> dict[str, Any]:
         "user_title": clean(brand.user_title),
         "user_email": clean(brand.user_email),
         "signature": clean(brand.signature),
-        "signature_lines": _lines(brand.signature),
+        "signature_lines": signature_lines(brand.signature),
     }
+
+
+# Closing phrases a user may start the signature with; every letter and e-mail writes its own closing above it.
+_CLOSINGS = ("kind regards", "best regards", "regards", "yours sincerely", "sincerely", "yours faithfully",
+             "best wishes", "with best regards", "many thanks", "thank you", "此致", "此致敬礼", "此致 敬礼", "敬礼",
+             "顺颂商祺", "祝好")
+
+
+def signature_lines(signature: str) -> list[str]:
+    """The signature's lines under the letter's own closing: a closing the user wrote first ("Kind regards,") is
+    left out, so a letter never reads "Yours sincerely, / Kind regards,"."""
+    lines = _lines(signature)
+    while lines and lines[0].rstrip(" ,.，。!！").casefold() in _CLOSINGS:
+        lines.pop(0)
+    return lines
 
 
 def supplier_context(sup: LetterSupplier) -> dict[str, Any]:
@@ -490,6 +506,11 @@ def vetting_context(brand: LetterBrand, sup: Optional[LetterSupplier], screen: V
                     lang: str = "en") -> dict[str, Any]:
     decision_key = (screen.decision or screen.suggested_decision or "").strip().lower()
     title, title_zh, meaning = DECISIONS.get(decision_key, ("Pending", "待定", "No decision has been taken yet."))
+    missing = [clean(m) for m in screen.still_missing]
+    if missing and decision_key in ("approve", "approve with conditions"):
+        # The screening is passed, but the app refuses approval until the rest is met: say so, promise nothing.
+        meaning = ("Your screening is passed. Approval for production is not complete yet: it still needs "
+                   + "; ".join(missing) + ". We will confirm approval in writing once it is met.")
     if sup is None:
         sup = LetterSupplier(id=0, code="", name=screen.subject)
     conditions = []
@@ -512,6 +533,8 @@ def vetting_context(brand: LetterBrand, sup: Optional[LetterSupplier], screen: V
         "notes": clean(screen.notes),
         "conditions": conditions,
         "knock_outs": [clean(k) for k in screen.knock_outs],
+        "still_missing": missing,
+        "production_approved": decision_key in ("approve", "approve with conditions") and not missing,
     }
     _dates(out, "decision_date", screen.decision_date)
     return {

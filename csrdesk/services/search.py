@@ -15,6 +15,7 @@ from typing import Optional
 from sqlalchemy import and_, case, or_, select
 
 from csrdesk.domain.lifecycle import ItemStatus
+from csrdesk.services.ratings import standings
 from csrdesk.storage.db import Database
 from csrdesk.storage.models import Assessment, Cap, CapItem, Finding, Supplier, VerificationVisit
 
@@ -51,6 +52,17 @@ def _like(word: str) -> str:
 def _matches(columns, words):
     """Every word occurs in at least one of the columns (case-insensitive)."""
     return and_(*[or_(*[col.ilike(_like(w), escape="\\") for col in columns]) for w in words])
+
+
+def _blocked(s, supplier_ids: list[int], today: date) -> set[int]:
+    """The suppliers among these whose production is not allowed (a hit says so, as every list does)."""
+    if not supplier_ids:
+        return set()
+    return {sid for sid, st in standings(s, today, supplier_ids).items() if not st.production_allowed}
+
+
+def _supplier_detail(local: str, country: str, status: str, blocked: bool) -> str:
+    return " · ".join(p for p in (local, country, status, "PRODUCTION NOT ALLOWED" if blocked else "") if p)
 
 
 def _visit_number(text: str) -> Optional[int]:
@@ -116,10 +128,11 @@ def search(db: Database, text: str, limit: int = 50, today: Optional[date] = Non
                            else_=2), Supplier.code)
             .limit(limit)
         ).all()
+        blocked = _blocked(s, [r[0] for r in supplier_rows], today)
         for sid, code, name, local, country, status in supplier_rows:
             title = f"{code}  {name}"
-            detail = " · ".join(p for p in (local, country, status) if p)
-            hits.append(SearchHit("supplier", sid, title, detail, sid, code))
+            hits.append(SearchHit("supplier", sid, title, _supplier_detail(local, country, status, sid in blocked),
+                                  sid, code))
     hits.extend(visit_hits(db, text, [h.id for h in hits], min(10, limit - len(hits))))
     with db.reading() as s:
         remaining = limit - len(hits)
@@ -228,8 +241,10 @@ class SearchIndex:
         """The hits for `text`, as `search(db, text)` gives them, from the index."""
         today = today or date.today()
         suppliers, positions = self.match(text, limit)
+        with db.reading() as session:
+            blocked = _blocked(session, [s.id for s in suppliers], today)
         hits = [SearchHit("supplier", s.id, f"{s.code}  {s.name}",
-                          " · ".join(p for p in (s.local_name, s.country, s.status) if p), s.id, s.code)
+                          _supplier_detail(s.local_name, s.country, s.status, s.id in blocked), s.id, s.code)
                 for s in suppliers]
         hits.extend(visit_hits(db, text, [s.id for s in suppliers], min(10, limit - len(hits))))
         if not positions:

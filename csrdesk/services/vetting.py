@@ -709,6 +709,14 @@ def screen_summary(detail: ScreenDetail) -> dict[str, Any]:
     }
 
 
+def _gate_reason(text: str) -> str:
+    """An approval-gate refusal as a letter states it: what is still needed, without the app's lead-in."""
+    for lead in ("The supplier cannot be approved: ",):
+        if text.startswith(lead):
+            text = text[len(lead):]
+    return text.rstrip(".")
+
+
 def vetting_letter_context(db: Database, screen_id: int, today: Optional[date] = None) -> dict[str, Any]:
     """What a decision letter needs, as plain data. Keys are documented in docs and the module's report.
 
@@ -736,6 +744,12 @@ def vetting_letter_context(db: Database, screen_id: int, today: Optional[date] =
             }
     e = detail.evaluation
     decision = Decision(detail.decision)
+    # A letter never promises what the app refuses: what still stands between the supplier and production.
+    still_missing: tuple[str, ...] = ()
+    if decision.is_positive and detail.supplier_code and detail.template.kind == "supplier":
+        from csrdesk.services.suppliers import approval_gate
+
+        still_missing = tuple(_gate_reason(text) for text in approval_gate(db, detail.supplier_code))
     return {
         # the fields of exchange.letter_context.VettingFacts
         "screen_id": detail.id,
@@ -750,6 +764,7 @@ def vetting_letter_context(db: Database, screen_id: int, today: Optional[date] =
         "notes": detail.notes,
         "conditions": tuple((c.text, c.due_date, c.status) for c in detail.conditions if c.status != "withdrawn"),
         "knock_outs": tuple(k.text for k in e.knockouts),
+        "still_missing": still_missing,
         # more detail
         "reference": f"VET-{detail.supplier_code or 'X'}-{detail.id:04d}",
         "checklist_title_zh": detail.template.title_zh,

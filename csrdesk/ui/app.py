@@ -44,6 +44,10 @@ def _qt_message(mode, context, message: str) -> None:
         QtMsgType.QtWarningMsg: logging.WARNING, QtMsgType.QtCriticalMsg: logging.ERROR,
         QtMsgType.QtFatalMsg: logging.CRITICAL,
     }.get(mode, logging.WARNING)
+    if level == logging.WARNING and message.startswith("OpenType support missing"):
+        # Said for every text drawn in a font without a script's shaping tables (fonts-noto-core provides them):
+        # a note, not a warning, or it fills the log.
+        level = logging.DEBUG
     where = ""
     if context is not None and getattr(context, "category", None) and context.category != "default":
         where = f"[{context.category}] "
@@ -118,6 +122,9 @@ def ensure_application(argv: Optional[list[str]] = None):
     if not getattr(app, "_csrdesk_themed", False):
         theme.apply_theme(app)
         app._csrdesk_themed = True
+    from csrdesk.ui.widgets.wheel_guard import install_wheel_guard
+
+    install_wheel_guard(app)
     return app
 
 

@@ -35,7 +35,7 @@ class SettingsDialog(QDialog):
         self.address_edit.setFixedHeight(54)
         self.signature_edit = QPlainTextEdit()
         self.signature_edit.setFixedHeight(86)
-        self.signature_edit.setPlaceholderText("The closing block of CAP letters, e.g.\nKind regards,\nAnna Berg\n"
+        self.signature_edit.setPlaceholderText("Your name and title under each letter's closing, e.g.\nAnna Berg\n"
                                                "CSR Manager, Northwind Apparel")
         self.language_combo = QComboBox()
         for code in LANGUAGES:

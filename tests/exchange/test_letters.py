@@ -240,6 +240,27 @@ def test_vetting_letter_gives_decision_and_conditions(db, tmp_path):
     assert "Requirements not met" not in text
 
 
+def test_vetting_letter_never_promises_what_the_gate_refuses(db, tmp_path):
+    """Approved at screening but no pre-production assessment yet: the letter says approval for production is not
+    complete and what it still needs, never "approved for production"; once the assessment is in, it does say so."""
+    from csrdesk.services.assessments import AssessmentInput, record_assessment
+    from csrdesk.services.letters import render_vetting_letter
+    from csrdesk.services.suppliers import SupplierInput, create_supplier
+    from csrdesk.services.vetting import decide_screen, save_answers, start_screen
+
+    brand_settings(db)
+    create_supplier(db, SupplierInput(name="Dawn Toys Ltd", code="CN-0007", country="China"), status="vetting")
+    screen = start_screen(db, "new_supplier_screening", supplier_code="CN-0007")
+    save_answers(db, screen.id, _good_answers(screen.template))
+    decide_screen(db, screen.id, "approve", "Jane Doe", decided_on=date(2026, 1, 5))
+    text = docx_text(render_vetting_letter(db, screen.id, tmp_path / "vet.docx", today=TODAY))
+    assert "approved for production." not in text
+    assert "not complete yet" in text and "pre-production assessment" in text
+    record_assessment(db, AssessmentInput("CN-0007", date(2026, 1, 8), assessment_type="pre-production"))
+    text = docx_text(render_vetting_letter(db, screen.id, tmp_path / "vet2.docx", today=TODAY))
+    assert "The supplier is approved for production." in text and "not complete yet" not in text
+
+
 def test_undecided_vetting_screen_is_refused(db, tmp_path):
     """A screen without a decision gets no decision letter, and no file is written."""
     from csrdesk.services.letters import render_vetting_letter
@@ -407,3 +428,24 @@ def test_default_templates_read_well_without_a_reply_date(name, tmp_path):
                              + [c.text for t in document.tables for r in t.rows for c in r.cells])
         for glitch in ("by within", "by 14 days", "None", "{{", "{%", "by by"):
             assert glitch not in text, (name, with_date, glitch)
+
+
+def test_a_signature_starting_with_a_closing_is_not_doubled(db, cap, tmp_path):
+    """Following the old Settings hint ("Kind regards, ...") gives one closing in letters and in e-mails."""
+    import email
+    from email import policy
+
+    from csrdesk.exchange.letter_context import signature_lines
+    from csrdesk.services.letters import make_email_draft_detail, render_cap_letter
+    from csrdesk.services.settings import Preferences, save_preferences
+
+    assert signature_lines("Kind regards,\nAnna Berg\nCSR Manager") == ["Anna Berg", "CSR Manager"]
+    assert signature_lines("此致\n敬礼\n王芳") == ["王芳"]
+    assert signature_lines("Anna Berg\nRegards Team Lead") == ["Anna Berg", "Regards Team Lead"]
+    save_preferences(db, Preferences(user_name="Anna Berg", company="Northwind Apparel",
+                                     signature="Kind regards,\nAnna Berg\nCSR Manager, Northwind Apparel"))
+    text = docx_text(render_cap_letter(db, cap, tmp_path / "l.docx", today=TODAY))
+    assert text.count("Yours sincerely,") == 1 and "Kind regards" not in text and "Anna Berg" in text
+    draft = make_email_draft_detail(db, cap, tmp_path)
+    body = email.message_from_bytes(draft.path.read_bytes(), policy=policy.default).get_body(("plain",)).get_content()
+    assert body.count("Kind regards") == 1 and "Anna Berg" in body

@@ -253,3 +253,14 @@ def test_library_defaults_follow_the_rating_system(db):
     assert types["CHL-004"].severity == types["HRS-001"].severity == "major"
     assert types["WAG-014"].severity == types["HSF-032"].severity == "minor"
     assert "MGT-009" not in types
+
+
+def test_search_says_production_is_not_allowed(db):
+    """A supplier found with Ctrl+K says it is blocked, as the lists do."""
+    from csrdesk.services.search import build_search_index, search
+
+    create_supplier(db, SupplierInput(name="Blocked Search Ltd", code="CN-0700", country="China"), status="active")
+    audit(db, "CN-0700", 2, "periodic", denied=True)
+    for hits in (search(db, "CN-0700"), build_search_index(db).search(db, "CN-0700")):
+        supplier = next(h for h in hits if h.kind == "supplier")
+        assert "PRODUCTION NOT ALLOWED" in supplier.detail
