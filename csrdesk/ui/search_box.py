@@ -96,6 +96,8 @@ class SearchBox(QLineEdit):
         self.results.list.itemClicked.connect(self._activate_item)
         self.hits: list[SearchHit] = []
         self._sequence = 0
+        self._awaiting_index = False
+        self.shown_text = ""  # the text whose results the list shows
         self._open_first = False
         self._shown_sequence = 0
         self.searches = 0
@@ -138,7 +140,10 @@ class SearchBox(QLineEdit):
         self._index_task = None
         self.index = index
         self._index_time = time.monotonic()
-        if self.text().strip():
+        # Search only when a search waits for the index ("Preparing the search…"); a refresh of the index after
+        # the user chose a result must not open the list again.
+        if self._awaiting_index and self.text().strip():
+            self._awaiting_index = False
             self._search_now()
 
     def _index_failed(self, exc: BaseException) -> None:
@@ -159,7 +164,9 @@ class SearchBox(QLineEdit):
         if not text.strip():
             self._timer.stop()
             self._sequence += 1
+            self._awaiting_index = False
             self.hits = []
+            self.shown_text = ""
             self.results.hide()
 
     def _search_now(self) -> None:
@@ -169,7 +176,10 @@ class SearchBox(QLineEdit):
         self.prepare()
         self._sequence += 1
         sequence = self._sequence
+        # While a fresher index is being read, search the one at hand now and again when the fresh one comes.
+        self._awaiting_index = self._index_task is not None
         if self.index is None:  # the first read of the index is on its way; _index_ready searches then
+            self._awaiting_index = True
             self._show_note("Preparing the search…")
             return
         self.ctx.run(self.index.search, self.ctx.db, text, 50,
@@ -191,6 +201,7 @@ class SearchBox(QLineEdit):
             return
         self.searches += 1
         self.hits = hits
+        self.shown_text = text
         lst = self.results.list
         lst.clear()
         for hit in hits:
@@ -239,6 +250,7 @@ class SearchBox(QLineEdit):
                 self._activate_item(lst.currentItem())
             return
         if key == Qt.Key.Key_Escape:
+            self._awaiting_index = False
             if self.results.isVisible():
                 self.results.hide()
             else:
@@ -249,6 +261,7 @@ class SearchBox(QLineEdit):
 
     def _activate_item(self, item: QListWidgetItem) -> None:
         hit = item.data(Qt.ItemDataRole.UserRole)
+        self._awaiting_index = False  # chosen: nothing may open the list again
         self.results.hide()
         if hit is not None:
             self.hit_chosen.emit(hit)
