@@ -195,3 +195,21 @@ def test_domain_imports_neither_qt_nor_sqlalchemy():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, f"domain loaded: {result.stdout} {result.stderr}"
+
+
+def test_readme_layout_table_states_the_arrows_the_check_enforces():
+    """README's Layout section is the map a new developer reads: its table of allowed arrows must be the one this
+    test enforces, so the two cannot drift apart."""
+    readme = (PACKAGE.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Layout", 1)[1]
+    stated: dict[str, set[str]] = {}
+    for line in section.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) != 2 or cells[0] not in ALLOWED:
+            continue
+        words = cells[1].split("(")[0].replace(";", ",")
+        if cells[1].startswith("anything"):
+            stated[cells[0]] = set(ALLOWED) - {"bench"}
+        else:
+            stated[cells[0]] = {w.strip() for w in words.split(",") if w.strip() in ALLOWED}
+    assert stated == {layer: set(allowed) for layer, allowed in ALLOWED.items()}
