@@ -13,34 +13,63 @@ CAP items are not written (their dates are on the items themselves: planned, ver
 from __future__ import annotations
 
 import random
-import re
 import time
-import unicodedata
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
-from datetime import time as clock
-from typing import Any, Optional, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any, Optional
 
-from sqlalchemy import func, insert, select, text
-from sqlalchemy.orm import Session
+from sqlalchemy import insert, select, text
 
 from csrdesk.domain.caps import PastFinding, due_date, is_overdue, is_repeat
-from csrdesk.domain.laws import LawEntry, fill_requirement
+from csrdesk.domain.laws import fill_requirement
 from csrdesk.domain.lifecycle import CapStatus, ItemStatus, SupplierStatus
-from csrdesk.domain.scoring import (
-    Certification as CertFact, Rating, ScoredFinding, ScoringMatrix, Severity, rate_assessment,
-)
+from csrdesk.domain.scoring import Certification as CertFact, Rating, ScoredFinding, Severity, rate_assessment
 from csrdesk.errors import UserError
-from csrdesk.services import demo_data, demo_verification
+from csrdesk.services import demo_verification
 from csrdesk.services.demo_complaints import add_demo_complaints
-from csrdesk.services.laws import to_entry
-from csrdesk.services.ratings import load_matrix
+from csrdesk.services.demo_plan import (
+    AUDIT_FIRMS,
+    CN_PROVINCES,
+    CONDITIONS,
+    Country,
+    DENIED_NOTES,
+    EVIDENCE,
+    Ids,
+    LEADER_ROLE_BY_CATEGORY,
+    LibType,
+    Library,
+    NEW_ROLES,
+    OTHER_BRANDS,
+    OTHER_CERTS,
+    OWNER_BY_COUNTRY,
+    PLACES,
+    PLACE_KIND,
+    PROFILE_CONDITIONS,
+    RECOGNISED,
+    REVIEW_COMMENTS,
+    Rows,
+    SOURCING_OWNERS,
+    STAFF_ROLES,
+    STAGE_AGE,
+    STAGE_ORDER,
+    STANDARDS,
+    SupplierPlan,
+    ascii_fold,
+    at_hour,
+    load_library,
+    next_ids,
+    make_person,
+    phone,
+    plan_suppliers,
+    screening_templates,
+    slug,
+    weighted,
+)
 from csrdesk.progress import Progress
 from csrdesk.storage.db import Database
 from csrdesk.storage.models import (
-    Assessment, Cap, CapItem, Certification, ChangeRecord, ChecklistTemplate, Contact, EscalationRecord,
-    Finding, FindingCategory, LawReference, Supplier, VerificationResult, VerificationVisit, VettingAnswer,
-    VettingCondition, VettingScreen, ViolationType,
+    Assessment, Cap, CapItem, Certification, ChangeRecord, Contact, EscalationRecord, Finding, Supplier,
+    VerificationResult, VerificationVisit, VettingAnswer, VettingCondition, VettingScreen,
 )
 
 MAX_SUPPLIERS = 9999
@@ -68,218 +97,10 @@ class DemoResult:
         )
 
 
-# -- places, names and people (the tables themselves are data: resources/demo/*.json) ---------------------------
-
-@dataclass(frozen=True)
-class City:
-    name: str
-    local: str
-    region: str
-    lat: float
-    lon: float
-
-
-@dataclass(frozen=True)
-class Country:
-    code: str
-    name: str
-    weight: float
-    language: str  # the factory's language (contact preference, letters)
-    dial: str
-    cities: tuple[City, ...]
-    brands: tuple[tuple[str, str], ...]  # (English, local)
-    products: tuple[tuple[str, str, str], ...]  # (English, local, sector)
-    english: str  # pattern with {brand} {product} {city}
-    local: str
-    street: str  # pattern with {no} and {city} {region}
-    people: str  # key into PEOPLE
-
-
-_PLACES_DATA = demo_data.load("places")
-COUNTRIES: tuple[Country, ...] = tuple(
-    Country(**{**c, "cities": tuple(City(**city) for city in c["cities"])}) for c in _PLACES_DATA["countries"])
-CN_PROVINCES: dict[str, str] = _PLACES_DATA["cn_provinces"]
-OTHER_BRANDS: tuple[str, ...] = _PLACES_DATA["other_brands"]
-AUDIT_FIRMS: tuple[str, ...] = _PLACES_DATA["audit_firms"]
-STANDARDS: tuple[str, ...] = _PLACES_DATA["standards"]
-
-_PEOPLE_DATA = demo_data.load("people")
-# (family names, given names, family name first). Chinese names carry their characters.
-PEOPLE: dict[str, tuple[tuple[Any, ...], tuple[Any, ...], bool]] = {
-    language: (n["family"], n["given"], n["family_first"]) for language, n in _PEOPLE_DATA["names"].items()}
-SOURCING_OWNERS: tuple[tuple[str, str], ...] = _PEOPLE_DATA["sourcing_owners"]
-# Who at the brand looks after which sourcing region.
-OWNER_BY_COUNTRY: dict[str, tuple[int, int]] = _PEOPLE_DATA["owner_by_country"]
-STAFF_ROLES: tuple[str, ...] = _PEOPLE_DATA["staff_roles"]
-LEADER_ROLE_BY_CATEGORY: dict[str, str] = _PEOPLE_DATA["leader_role_by_category"]
-
-_FINDINGS_DATA = demo_data.load("findings")
-PLACES: dict[str, tuple[str, ...]] = _FINDINGS_DATA["places"]
-PLACE_KIND: dict[str, str] = _FINDINGS_DATA["place_kind"]
-EVIDENCE: dict[str, str] = _FINDINGS_DATA["evidence"]
-REVIEW_COMMENTS: tuple[str, ...] = _FINDINGS_DATA["review_comments"]
-DENIED_NOTES: tuple[str, ...] = _FINDINGS_DATA["denied_notes"]
-
-# Share of each CAP status among the latest CAPs of established suppliers, and the age (days) of the assessment.
-STAGE_SHARES = (
-    (CapStatus.DRAFT, 0.06), (CapStatus.SENT, 0.12), (CapStatus.RESPONSE_RECEIVED, 0.10),
-    (CapStatus.UNDER_REVIEW, 0.09), (CapStatus.APPROVED, 0.07), (CapStatus.IN_REMEDIATION, 0.40),
-    (CapStatus.CLOSED, 0.16),
-)
-STAGE_AGE = {
-    CapStatus.DRAFT: (2, 12), CapStatus.SENT: (8, 45), CapStatus.RESPONSE_RECEIVED: (20, 55),
-    CapStatus.UNDER_REVIEW: (25, 65), CapStatus.APPROVED: (35, 80), CapStatus.IN_REMEDIATION: (60, 330),
-    CapStatus.CLOSED: (120, 360),
-}
-STAGE_ORDER = {s: i for i, s in enumerate(CapStatus)}
-# Supplier roles beyond the ordinary active factory; each appears at least once from 20 suppliers on.
-ROLE_SHARES = (
-    ("vetting", 0.05), ("approved", 0.04), ("conditionally approved", 0.03), ("prospect", 0.02),
-    ("exiting", 0.03), ("exited", 0.02), ("severe", 0.05), ("denied", 0.04),
-)
-NEW_ROLES = ("vetting", "approved", "conditionally approved", "prospect")
-# Findings per full assessment as a share of findings_per_assessment, and the severity mix, by the factory's state.
-CONDITIONS = {
-    "good": ((0.0, 0.3), ((Severity.MINOR, 0.9), (Severity.MAJOR, 0.1))),
-    "fair": ((0.8, 1.2), ((Severity.MINOR, 0.9), (Severity.MAJOR, 0.095), (Severity.CRITICAL, 0.005))),
-    "poor": ((1.0, 1.4), ((Severity.MINOR, 0.48), (Severity.MAJOR, 0.44), (Severity.CRITICAL, 0.08))),
-}
-PROFILE_CONDITIONS = {
-    "good": (("good", 0.75), ("fair", 0.25)),
-    "fair": (("good", 0.2), ("fair", 0.55), ("poor", 0.25)),
-    "poor": (("fair", 0.3), ("poor", 0.7)),
-}
-RECOGNISED = (("WRAP", 1), ("SA8000", 3), ("amfori BSCI", 1), ("ICTI", 1))
-OTHER_CERTS = (("SLCP", 1), ("ISO 14001", 3), ("Higg FEM", 1), ("OEKO-TEX Standard 100", 1), ("GOTS", 1))
-
-_ASCII = str.maketrans({"ı": "i", "İ": "I", "đ": "d", "Đ": "D"})
-
-
-def _ascii(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.translate(_ASCII))
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).encode("ascii", "ignore").decode()
-
-
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "", _ascii(text).lower())
-
-
-def _weighted(rng: random.Random, pairs: Sequence[tuple[Any, float]]) -> Any:
-    return rng.choices([p[0] for p in pairs], weights=[p[1] for p in pairs])[0]
-
-
-@dataclass(frozen=True)
-class Person:
-    name: str
-    email_local: str
-
-
-def _person(rng: random.Random, language: str) -> Person:
-    families, givens, family_first = PEOPLE[language]
-    family, given = rng.choice(families), rng.choice(givens)
-    if language == "zh":
-        name = f"{family[0]} {given[0]} ({family[1]}{given[1]})"
-        return Person(name, f"{_slug(given[0])}.{_slug(family[0])}")
-    name = f"{family} {given}" if family_first else f"{given} {family}"
-    return Person(name, f"{_slug(given.split()[-1] if family_first else given.split()[0])}.{_slug(family)}")
-
-
-def _phone(rng: random.Random, dial: str) -> str:
-    return f"+{dial} {rng.randint(20, 99)} {rng.randint(1000, 9999)} {rng.randint(1000, 9999)}"
-
-
-# -- the library as the generator needs it ------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class LibType:
-    key: str
-    category: str
-    title: str
-    severity: Severity
-    description: str
-    code_requirement: str
-    legal_topic: Optional[str]
-    suggested_remediation: str
-    days_allowed: int
-    root_causes: tuple[str, ...]
-    preventive_actions: tuple[str, ...]
-
-
-@dataclass
-class Library:
-    types: list[LibType]
-    by_severity: dict[Severity, list[LibType]]
-    categories: list[str]
-    laws: list[LawEntry]
-    matrix: ScoringMatrix
-
-
-def _load_library(s: Session) -> Library:
-    types = [
-        LibType(v.key, v.category, v.title, Severity(v.severity), v.description or "", v.code_requirement or "",
-                v.legal_topic, v.suggested_remediation or "", int(v.days_allowed or 0),
-                tuple(v.root_cause_examples or ()), tuple(v.preventive_action_examples or ()))
-        for v in s.scalars(select(ViolationType).where(ViolationType.archived.is_(False)).order_by(ViolationType.key))
-    ]
-    if not types:
-        raise UserError("The finding library is empty, so there is nothing to draw demo findings from.")
-    by_severity: dict[Severity, list[LibType]] = {sev: [] for sev in Severity}
-    for t in types:
-        # Denied access is recorded on the assessment itself, not as a finding.
-        if t.key != "MGT-009":
-            by_severity[t.severity].append(t)
-    categories = list(s.scalars(select(FindingCategory.key).order_by(FindingCategory.position, FindingCategory.id)))
-    laws = [to_entry(r) for r in s.scalars(select(LawReference))]
-    return Library(types, by_severity, categories or sorted({t.category for t in types}), laws, load_matrix(s))
-
-
-# -- the generator ------------------------------------------------------------------------------------------------
-
-@dataclass
-class _Ids:
-    """The next free id of each table, so rows can reference each other before anything is written."""
-
-    next: dict[str, int] = field(default_factory=dict)
-
-    def take(self, table: str) -> int:
-        value = self.next[table]
-        self.next[table] = value + 1
-        return value
-
-
-@dataclass
-class _SupplierPlan:
-    index: int
-    code: str
-    role: str
-    stage: Optional[CapStatus]
-    country: Country
-    profile: str
-
-
-@dataclass
-class _Rows:
-    suppliers: list[dict] = field(default_factory=list)
-    contacts: list[dict] = field(default_factory=list)
-    certifications: list[dict] = field(default_factory=list)
-    assessments: list[dict] = field(default_factory=list)
-    findings: list[dict] = field(default_factory=list)
-    caps: list[dict] = field(default_factory=list)
-    cap_items: list[dict] = field(default_factory=list)
-    visits: list[dict] = field(default_factory=list)
-    visit_results: list[dict] = field(default_factory=list)
-    screens: list[dict] = field(default_factory=list)
-    answers: list[dict] = field(default_factory=list)
-    conditions: list[dict] = field(default_factory=list)
-    history: list[dict] = field(default_factory=list)
-
-
-def _at(day: date, hour: int = 9) -> datetime:
-    return datetime.combine(day, clock(hour, 0))
 
 
 class _Generator:
-    def __init__(self, rng: random.Random, lib: Library, ids: _Ids, today: date, per_assessment: int,
+    def __init__(self, rng: random.Random, lib: Library, ids: Ids, today: date, per_assessment: int,
                  templates: list[tuple[int, Any]]) -> None:
         self.rng = rng
         self.lib = lib
@@ -287,7 +108,7 @@ class _Generator:
         self.today = today
         self.m = per_assessment
         self.templates = templates
-        self.rows = _Rows()
+        self.rows = Rows()
         self.used_names: set[str] = set()
         self.supplier_profiles: list[tuple[int, str, Country]] = []
 
@@ -303,12 +124,12 @@ class _Generator:
         return low + timedelta(days=self.rng.randint(0, (high - low).days))
 
     # suppliers --------------------------------------------------------------------------------------------------
-    def supplier(self, plan: _SupplierPlan) -> None:
+    def supplier(self, plan: SupplierPlan) -> None:
         rng, country = self.rng, plan.country
         city = rng.choice(country.cities)
         for attempt in range(8):
             brand, product = rng.choice(country.brands), rng.choice(country.products)
-            name = country.english.format(brand=_ascii(brand[0]) if country.code == "VN" else brand[0],
+            name = country.english.format(brand=ascii_fold(brand[0]) if country.code == "VN" else brand[0],
                                           product=product[0], city=city.name)
             local = country.local.format(brand=brand[1], product=product[1], city=city.local)
             if name not in self.used_names:
@@ -335,24 +156,24 @@ class _Generator:
             latitude=round(city.lat + rng.uniform(-0.08, 0.08), 5), longitude=round(city.lon + rng.uniform(-0.08, 0.08), 5),
             notes="",
         ))
-        domain = f"{_slug(brand[0])}-{_slug(product[0])}.example"
+        domain = f"{slug(brand[0])}-{slug(product[0])}.example"
         # Many Cambodian and some Indonesian factories are run by Chinese-speaking management.
         manager_language = "zh" if country.code in ("KH", "ID") and rng.random() < 0.4 else country.people
-        manager = _person(rng, manager_language)
-        compliance = _person(rng, country.people)
+        manager = make_person(rng, manager_language)
+        compliance = make_person(rng, country.people)
         prefers = country.language if rng.random() < 0.75 else "en"
         contacts = [
             ("factory manager", manager, manager_language if manager_language == "zh" else country.language),
             ("compliance contact", compliance, prefers),
         ]
         if rng.random() < 0.3:
-            contacts.append(("HR manager", _person(rng, country.people), country.language))
+            contacts.append(("HR manager", make_person(rng, country.people), country.language))
         for role, person, language in contacts:
             self.rows.contacts.append(dict(
                 id=self.ids.take("contacts"), supplier_id=supplier_id, role=role, name=person.name,
-                email=f"{person.email_local}@{domain}", phone=_phone(rng, country.dial), language=language,
+                email=f"{person.email_local}@{domain}", phone=phone(rng, country.dial), language=language,
             ))
-        staff = {role: _person(rng, country.people).name for role in STAFF_ROLES}
+        staff = {role: make_person(rng, country.people).name for role in STAFF_ROLES}
         staff["compliance officer"] = compliance.name
         certs = self._certifications(supplier_id, sector)
         self._history(plan, supplier_id, staff, certs, country)
@@ -376,7 +197,7 @@ class _Generator:
             chosen.append(rng.choice(OTHER_CERTS))
         facts = []
         for scheme, years in chosen:
-            state = _weighted(rng, (("valid", 0.6), ("expiring", 0.15), ("expired", 0.25)))
+            state = weighted(rng, (("valid", 0.6), ("expiring", 0.15), ("expired", 0.25)))
             if state == "valid":
                 expires = self.today + timedelta(days=rng.randint(61, 365 * years))
             elif state == "expiring":
@@ -384,7 +205,7 @@ class _Generator:
             else:
                 expires = self.today - timedelta(days=rng.randint(10, 400))
             issued = expires - timedelta(days=365 * years)
-            reference = f"{_slug(scheme).upper()[:6]}-{issued.year}-{rng.randint(10000, 99999)}"
+            reference = f"{slug(scheme).upper()[:6]}-{issued.year}-{rng.randint(10000, 99999)}"
             self.rows.certifications.append(dict(
                 id=self.ids.take("certifications"), supplier_id=supplier_id, scheme=scheme, reference=reference,
                 issued=issued, expires=expires,
@@ -393,7 +214,7 @@ class _Generator:
         return facts
 
     # the audit history ------------------------------------------------------------------------------------------
-    def _plan_dates(self, plan: _SupplierPlan) -> tuple[list[list[Any]], int]:
+    def _plan_dates(self, plan: SupplierPlan) -> tuple[list[list[Any]], int]:
         """The planned assessments [(type, date, flags)], oldest first, and the index of the main latest one."""
         rng, role = self.rng, plan.role
         if role == "vetting":
@@ -436,7 +257,7 @@ class _Generator:
             planned[target][2].add("zt")
         return planned, last
 
-    def _history(self, plan: _SupplierPlan, supplier_id: int, staff: dict[str, str], certs: list[CertFact],
+    def _history(self, plan: SupplierPlan, supplier_id: int, staff: dict[str, str], certs: list[CertFact],
                  country: Country) -> None:
         rng = self.rng
         planned, main_index = self._plan_dates(plan)
@@ -460,7 +281,7 @@ class _Generator:
                 if kind == "pre-production":
                     condition = "poor" if "fail" in flags else "good"
                 else:
-                    condition = _weighted(rng, PROFILE_CONDITIONS[plan.profile])
+                    condition = weighted(rng, PROFILE_CONDITIONS[plan.profile])
                 findings = self._draw_findings(condition, prior_types, zt="zt" in flags or (
                     condition == "poor" and kind != "pre-production" and rng.random() < 0.015))
                 if "fail" in flags and self.m > 0:
@@ -504,7 +325,7 @@ class _Generator:
         self.rows.suppliers[-1]["status"] = status
         first_day = assessments[0]["date"] - timedelta(days=rng.randint(10, 60))
         self.rows.history.append(dict(
-            at=_at(first_day), entity="supplier", entity_id=supplier_id, supplier_id=supplier_id, field="status",
+            at=at_hour(first_day), entity="supplier", entity_id=supplier_id, supplier_id=supplier_id, field="status",
             old=None, new=status, source=SOURCE, user="", note="",
         ))
         self.supplier_profiles.append((supplier_id, plan.profile, country))
@@ -512,7 +333,7 @@ class _Generator:
                                                           "pre-production" and rng.random() < 0.4)):
             self._vetting_screen(supplier_id, plan, assessments[0]["date"], status)
 
-    def _status(self, plan: _SupplierPlan, latest_rating: str) -> str:
+    def _status(self, plan: SupplierPlan, latest_rating: str) -> str:
         role = plan.role
         if role in ("vetting", "approved", "conditionally approved", "prospect", "exiting", "exited"):
             if role == "approved" and latest_rating not in (Rating.SATISFACTORY.value, Rating.NEEDS_IMPROVEMENT.value):
@@ -609,14 +430,14 @@ class _Generator:
         repeats = [is_repeat(vt.key, vt.title, day, past.get("type:" + vt.key, ())) for vt, _sev in findings]
         result = self._rate(findings, denied, certs, day, repeats)
         notes = rng.choice(DENIED_NOTES) if denied else ("Unannounced visit." if kind == "unannounced" else "")
-        auditor = _person(rng, country.people).name
+        auditor = make_person(rng, country.people).name
         self.rows.assessments.append(dict(
             id=assessment_id, supplier_id=supplier_id, assessment_type=kind, date=day, audit_firm=firm,
             auditor=auditor, standard="Brand code of conduct" if kind == "pre-production" else standard,
             denied=denied, score=result.score, rating=result.rating.value, notes=notes,
         ))
         self.rows.history.append(dict(
-            at=_at(day, 17), entity="assessment", entity_id=assessment_id, supplier_id=supplier_id, field="rating",
+            at=at_hour(day, 17), entity="assessment", entity_id=assessment_id, supplier_id=supplier_id, field="rating",
             old=None, new=f"{result.rating.value} ({result.score})", source=SOURCE, user="", note="",
         ))
         finding_ids = []
@@ -655,9 +476,9 @@ class _Generator:
         if age < 10:
             return CapStatus.DRAFT
         if age < 30:
-            return _weighted(self.rng, ((CapStatus.SENT, 0.6), (CapStatus.RESPONSE_RECEIVED, 0.4)))
+            return weighted(self.rng, ((CapStatus.SENT, 0.6), (CapStatus.RESPONSE_RECEIVED, 0.4)))
         if age < 60:
-            return _weighted(self.rng, ((CapStatus.UNDER_REVIEW, 0.5), (CapStatus.APPROVED, 0.5)))
+            return weighted(self.rng, ((CapStatus.UNDER_REVIEW, 0.5), (CapStatus.APPROVED, 0.5)))
         return CapStatus.IN_REMEDIATION
 
     # CAPs -------------------------------------------------------------------------------------------------------
@@ -708,7 +529,7 @@ class _Generator:
         ))
         if stage is not CapStatus.DRAFT:
             self.rows.history.append(dict(
-                at=_at(closed or approved_on or response or issued or day, 11), entity="cap", entity_id=cap_id,
+                at=at_hour(closed or approved_on or response or issued or day, 11), entity="cap", entity_id=cap_id,
                 supplier_id=supplier_id, field="status", old="draft", new=stage.value, source=SOURCE, user="",
                 note="",
             ))
@@ -733,7 +554,7 @@ class _Generator:
         else:
             weights = ((ItemStatus.CLOSED, 0.1), (ItemStatus.VERIFIED, 0.15), (ItemStatus.EVIDENCE_SUBMITTED, 0.25),
                        (ItemStatus.ACTION_PLANNED, 0.5))
-        return _weighted(rng, weights)
+        return weighted(rng, weights)
 
     def _answer(self, item: dict, vt: LibType, staff: dict[str, str], answered_on: date, due: date) -> None:
         """The factory's part of the CAP: root cause, preventive action, project leader and planned date."""
@@ -786,7 +607,7 @@ class _Generator:
             ))
 
     # vetting ----------------------------------------------------------------------------------------------------
-    def _vetting_screen(self, supplier_id: int, plan: _SupplierPlan, first_day: date, status: str) -> None:
+    def _vetting_screen(self, supplier_id: int, plan: SupplierPlan, first_day: date, status: str) -> None:
         from csrdesk.domain.vetting import NA, Answer, Decision, evaluate
 
         rng = self.rng
@@ -846,89 +667,13 @@ class _Generator:
         if decision is Decision.CONDITIONS:
             proposed = list(evaluation.conditions) or []
             texts = [(c.text, c.days) for c in proposed] or [("Send the signed code of conduct.", 30)]
-            for text, days in texts[:4]:
+            for wording, days in texts[:4]:
                 due = screen_day + timedelta(days=5 + days)
                 done = due < self.today and rng.random() < 0.7
                 self.rows.conditions.append(dict(
-                    id=self.ids.take("vetting_conditions"), screen_id=screen_id, text=text, due_date=due,
+                    id=self.ids.take("vetting_conditions"), screen_id=screen_id, text=wording, due_date=due,
                     status="closed" if done else "open", closed_date=due - timedelta(days=rng.randint(0, 10)) if done else None,
                 ))
-
-
-# -- planning and writing -----------------------------------------------------------------------------------------
-
-def _code_numbers(suppliers: int, seed: int) -> list[str]:
-    """The numbers of the demo supplier codes (CN-10001...): the seed, then the supplier's place."""
-    return [f"{abs(seed)}{i:04d}" for i in range(1, suppliers + 1)]
-
-
-def _spread(rng: random.Random, n: int, shares: Sequence[tuple[Any, float]], rest: Any, minimum_from: int) -> list:
-    """n labels: each share of n (at least one each once n reaches minimum_from), the rest filled, shuffled."""
-    labels: list[Any] = []
-    for label, share in shares:
-        k = round(share * n)
-        if n >= minimum_from:
-            k = max(k, 1)
-        labels.extend([label] * k)
-    labels = labels[:n]
-    labels.extend([rest] * (n - len(labels)))
-    rng.shuffle(labels)
-    return labels
-
-
-def _plans(rng: random.Random, suppliers: int, seed: int) -> list[_SupplierPlan]:
-    roles = _spread(rng, suppliers, ROLE_SHARES, "active", 20)
-    established = [i for i, r in enumerate(roles) if r in ("active", "severe", "denied", "exiting")]
-    stage_list = _spread(rng, len(established), STAGE_SHARES[:-2], CapStatus.IN_REMEDIATION, 10)
-    # Closed CAPs take their share from the remediation pool once the minimum of each status is in place.
-    for k, stage in enumerate(stage_list):
-        if stage is CapStatus.IN_REMEDIATION and rng.random() < 0.16 / 0.56:
-            stage_list[k] = CapStatus.CLOSED
-    if len(established) >= 10 and CapStatus.CLOSED not in stage_list:
-        stage_list[stage_list.index(CapStatus.IN_REMEDIATION)] = CapStatus.CLOSED
-    stages: dict[int, CapStatus] = dict(zip(established, stage_list))
-    countries = [c.weight for c in COUNTRIES]
-    plans = []
-    for i, (role, suffix) in enumerate(zip(roles, _code_numbers(suppliers, seed))):
-        country = rng.choices(COUNTRIES, weights=countries)[0]
-        if role in ("severe", "exiting"):
-            profile = "poor"
-        elif role in NEW_ROLES:
-            profile = "good" if rng.random() < 0.5 else "fair"
-        else:
-            profile = _weighted(rng, (("good", 0.25), ("fair", 0.4), ("poor", 0.35)))
-        plans.append(_SupplierPlan(i, f"{country.code}-{suffix}", role, stages.get(i), country, profile))
-    return plans
-
-
-def _next_ids(s: Session) -> _Ids:
-    tables = {
-        "suppliers": Supplier, "contacts": Contact, "certifications": Certification, "assessments": Assessment,
-        "findings": Finding, "caps": Cap, "cap_items": CapItem, "verification_visits": VerificationVisit,
-        "verification_results": VerificationResult, "vetting_screens": VettingScreen,
-        "vetting_answers": VettingAnswer, "vetting_conditions": VettingCondition,
-    }
-    return _Ids({name: int(s.scalar(select(func.max(model.id))) or 0) + 1 for name, model in tables.items()})
-
-
-def _templates(s: Session) -> list[tuple[int, Any]]:
-    """The newest version of each supplier screening template in the workspace, parsed by the vetting rules."""
-    try:
-        from csrdesk.domain.vetting import TemplateError, parse_template
-    except ImportError:  # vetting not built in this version
-        return []
-    newest: dict[str, ChecklistTemplate] = {}
-    for t in s.scalars(select(ChecklistTemplate).where(ChecklistTemplate.kind == "supplier")
-                       .order_by(ChecklistTemplate.key, ChecklistTemplate.version)):
-        newest[t.key] = t
-    parsed = []
-    for key in sorted(newest):
-        row = newest[key]
-        try:
-            parsed.append((row.id, parse_template(row.definition)))
-        except (TemplateError, TypeError, KeyError):
-            continue
-    return parsed
 
 
 def generate_demo(
@@ -954,7 +699,7 @@ def generate_demo(
     started = time.perf_counter()
     today = today or date.today()
     rng = random.Random(seed)
-    plans = _plans(rng, suppliers, seed)
+    plans = plan_suppliers(rng, suppliers, seed)
     steps = suppliers + 14
     with db.transaction() as s:
         codes = [p.code for p in plans]
@@ -966,8 +711,8 @@ def generate_demo(
                 f"The demo data of seed {seed} is already in this database (supplier {sorted(taken)[0]} exists); "
                 "choose another --seed to add more."
             )
-        lib = _load_library(s)
-        gen = _Generator(rng, lib, _next_ids(s), today, findings_per_assessment, _templates(s))
+        lib = load_library(s)
+        gen = _Generator(rng, lib, next_ids(s), today, findings_per_assessment, screening_templates(s))
         every = max(1, suppliers // 100)
         for k, plan in enumerate(plans, 1):
             gen.supplier(plan)

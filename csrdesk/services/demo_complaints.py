@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from csrdesk.domain.complaints import ComplaintFacts, Outcome, status_of
 from csrdesk.services import demo_data, identity_key
+from csrdesk.services.demo_plan import weighted
 from csrdesk.storage.models import Complaint, ComplaintStep
 
 _TABLES = demo_data.load("complaints")
@@ -25,11 +26,6 @@ OUTSIDE: tuple[str, ...] = _TABLES["outside"]
 # A few names by country code, Latin and local script, so the demo shows what sealing protects.
 NAMES: dict[str, tuple[str, ...]] = _TABLES["names"]
 OTHER_NAMES: tuple[str, ...] = _TABLES["other_names"]
-
-
-def _weighted(rng: random.Random, options):
-    values, weights = zip(*options)
-    return rng.choices(values, weights=weights)[0]
 
 
 def add_demo_complaints(s: Session, suppliers: Sequence[tuple[int, str, str, str]], count: int, seed: int,
@@ -49,12 +45,12 @@ def add_demo_complaints(s: Session, suppliers: Sequence[tuple[int, str, str, str
         # More recent than old: a live channel has a few open complaints and a longer tail of closed ones.
         received = today - timedelta(days=int(rng.triangular(3, 900, 20)))
         provision = rng.choice(provisions)
-        risk = _weighted(rng, (("low", 0.5), ("medium", 0.35), ("high", 0.15)))
+        risk = weighted(rng, (("low", 0.5), ("medium", 0.35), ("high", 0.15)))
         if provision in ("freedom-of-association", "discrimination", "forced-labour") and risk == "low":
             risk = "medium"
         anonymous = rng.random() < 0.45
         c = Complaint(
-            reference=f"GRV-{abs(seed)}-{k:04d}", received_date=received, channel=_weighted(rng, CHANNELS),
+            reference=f"GRV-{abs(seed)}-{k:04d}", received_date=received, channel=weighted(rng, CHANNELS),
             supplier_id=None if outside else sid, factory_name=rng.choice(OUTSIDE) if outside else "",
             provision=provision, description=rng.choice(TEXTS[provision]), anonymous=anonymous,
             retaliation_risk=risk, worker_agrees_factory_told=rng.random() < 0.4,
@@ -94,7 +90,7 @@ def _work(rng: random.Random, c: Complaint, today: date, outside: bool) -> None:
             step("retaliation_found", c.retaliation_found_date,
                  "The worker's overtime was cut after the factory learned of the complaint.")
         if age > 60 and (rng.random() < 0.8 or age > 240):
-            outcome = "referred" if outside else _weighted(rng, OUTCOMES)
+            outcome = "referred" if outside else weighted(rng, OUTCOMES)
             resolved = c.acknowledged_date + timedelta(days=rng.randint(10, 110))
             if resolved < today:
                 c.outcome, c.resolution, c.resolved_date = outcome, REMEDIES[outcome], resolved
