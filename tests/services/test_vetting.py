@@ -12,10 +12,13 @@ from csrdesk.errors import UserError
 from csrdesk.services.history import history_for
 from csrdesk.services.settings import load_preferences, save_preferences
 from csrdesk.services.suppliers import approval_gate, change_status, supplier_detail
+from csrdesk.services.checklists import (
+    checklist_versions, ensure_checklists, get_template, list_checklists, save_template,
+)
 from csrdesk.services.vetting import (
-    AnswerInput, ConditionInput, decide_screen, delete_screen, ensure_checklists, get_template, list_conditions,
-    list_screens, list_checklists, reopen_screen, save_and_decide, save_answers, save_template, screen_detail,
-    screen_summary, set_condition_status, set_conditions_status, start_screen, checklist_versions, vetting_letter_context,
+    AnswerInput, ConditionInput, decide_screen, delete_screen, list_conditions, list_screens, reopen_screen,
+    save_and_decide, save_answers, screen_detail, screen_summary, set_condition_status, set_conditions_status,
+    start_screen, vetting_letter_context,
 )
 from csrdesk.storage.models import ChecklistTemplate
 
