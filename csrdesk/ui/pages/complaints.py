@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from csrdesk.domain.complaints import Channel, ComplaintStatus, FactoryDecision, Outcome, RetaliationRisk
+from csrdesk.services import complaint_reports as figures
 from csrdesk.services import complaints as svc
 from csrdesk.services import identity_key
 from csrdesk.ui import theme
@@ -372,7 +373,7 @@ class PublicListDialog(QDialog):
     """The publishable list for review: untick what must not go, reword a summary that could identify someone, then
     save. Nothing leaves until Save."""
 
-    def __init__(self, ctx: AppContext, rows: Sequence[svc.PublicRow], parent: Optional[QWidget] = None) -> None:
+    def __init__(self, ctx: AppContext, rows: Sequence[figures.PublicRow], parent: Optional[QWidget] = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.rows = list(rows)
@@ -418,7 +419,7 @@ class PublicListDialog(QDialog):
         layout.addWidget(buttons)
         theme.decorate(self)
 
-    def reviewed_rows(self) -> list[svc.PublicRow]:
+    def reviewed_rows(self) -> list[figures.PublicRow]:
         out = []
         for r, row in enumerate(self.rows):
             if self.table.item(r, 0).checkState() == Qt.CheckState.Checked:
@@ -432,7 +433,7 @@ class PublicListDialog(QDialog):
             return
         path = _save_path(self, "Save the publishable list", "complaints-public.xlsx")
         if path is not None:
-            self.ctx.run(svc.write_publishable_list, rows, path, parent=self, on_done=lambda _p: self.accept())
+            self.ctx.run(figures.write_publishable_list, rows, path, parent=self, on_done=lambda _p: self.accept())
 
 
 # -- the complaint screen --------------------------------------------------------------------------------------------
@@ -929,11 +930,11 @@ class ComplaintsPage(Page):
     def save_report(self) -> None:
         path = _save_path(self, "Save the complaints report", f"complaints-report-{date.today().isoformat()}.xlsx")
         if path is not None:
-            self.ctx.run(svc.write_report, self.ctx.db, path, parent=self, label="Writing the report",
+            self.ctx.run(figures.write_report, self.ctx.db, path, parent=self, label="Writing the report",
                          on_done=lambda p: QMessageBox.information(self, "Report saved", f"Saved {p}."))
 
     def open_public_list(self) -> None:
-        self.ctx.run(svc.publishable_list, self.ctx.db, parent=self, on_done=self._open_public_list)
+        self.ctx.run(figures.publishable_list, self.ctx.db, parent=self, on_done=self._open_public_list)
 
     def _open_public_list(self, rows) -> None:
         dialog = PublicListDialog(self.ctx, rows, self)

@@ -7,7 +7,7 @@ from PySide6.QtCore import QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFontMetrics, QPainter
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
 
-from csrdesk.services.complaints import ComplaintsTile, complaints_tile
+from csrdesk.services.complaint_reports import ComplaintsTile, complaints_tile
 from csrdesk.services.dashboard import NOT_ASSESSED, DashboardSummary, dashboard_summary
 from csrdesk.services.verification_overview import VerificationCounts, verification_counts
 from csrdesk.ui import theme
