@@ -13,7 +13,8 @@ from csrdesk.services import complaints as svc
 from csrdesk.services import identity_key
 from csrdesk.services.history import history_for
 from csrdesk.services.suppliers import SupplierInput, create_supplier
-from csrdesk.ui.pages.complaints import MASK, NewComplaintDialog, StepDialog
+from csrdesk.ui.pages.complaint_dialogs import NewComplaintDialog, StepDialog
+from csrdesk.ui.pages.complaints import MASK
 from tests.ui.conftest import wait_idle
 
 TODAY = date.today()
