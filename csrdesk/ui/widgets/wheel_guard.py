@@ -30,6 +30,7 @@ def install_wheel_guard(app: QApplication) -> None:
         app._csrdesk_wheel_guard = guard
 
 
-def wheel_only_with_focus(widget: QWidget) -> None:
-    """A box that takes focus by click or Tab (not by the wheel), so the guard decides what the wheel does."""
-    widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+def wheel_only_with_focus(*widgets: QWidget) -> None:
+    """Boxes that take focus by click or Tab (not by the wheel), so the guard decides what the wheel does."""
+    for widget in widgets:
+        widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
