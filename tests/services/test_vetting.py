@@ -6,7 +6,8 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from csrdesk.domain.vetting import NA, Question, add_question, template_to_dict
+from csrdesk.domain.vetting import NA, Question, template_to_dict
+from csrdesk.domain.vetting_editing import add_question
 from csrdesk.services.assessments import AssessmentInput, FindingInput, record_assessment
 from csrdesk.errors import UserError
 from csrdesk.services.history import history_for
