@@ -185,6 +185,9 @@ class MainWindow(QMainWindow):
 
     # -- wiring -----------------------------------------------------------------------------------------------------
     def _connect_pages(self) -> None:
+        from csrdesk.ui.dashboard_links import connect_dashboard
+
+        connect_dashboard(self)  # a dashboard bar or tile opens the suppliers or items behind it
         self.dashboard.supplier_requested.connect(self.show_supplier)
         self.suppliers.supplier_requested.connect(self.show_supplier)
         self.supplier_page.back_requested.connect(lambda: self.go("suppliers"))
