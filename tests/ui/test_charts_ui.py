@@ -98,3 +98,31 @@ def test_dashboard_tile_opens_the_overdue_items(qtbot, window, seeded):
     qtbot.mouseClick(card.value_label, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.current_page() is window.caps, timeout=5000)
     assert window.caps.show_box.currentData() == "overdue"
+
+
+def test_report_dialog_makes_the_report_on_the_worker_and_cancels(qtbot, window, seeded, tmp_path):
+    """File > Reports… makes the program report on the worker; Cancel stops it with no file written."""
+    from docx import Document
+
+    from csrdesk.ui.dialogs.reports import ReportDialog
+
+    dialog = ReportDialog(window.ctx, window)
+    qtbot.addWidget(dialog)
+    dialog.open_after.setChecked(False)
+    out = tmp_path / "program.docx"
+    dialog.path.setText(str(out))
+    dialog.make()
+    qtbot.waitUntil(lambda: dialog.written is not None, timeout=60000)
+    assert out.is_file() and "Saved" in dialog.status.text()
+    assert "CSR program report" in Document(str(out)).paragraphs[0].text
+    # A scorecard for the supplier whose page is open; cancelled at once: no file.
+    dialog.kind.setCurrentIndex(dialog.kind.findData("scorecard"))
+    dialog.code.setText("VN-0901")
+    cancelled = tmp_path / "card.docx"
+    dialog.path.setText(str(cancelled))
+    dialog.written = None
+    task = dialog.make()
+    task.progress.cancel()
+    qtbot.waitUntil(lambda: "Cancelled" in dialog.status.text() or dialog.written is not None, timeout=60000)
+    assert "Cancelled" in dialog.status.text() and not cancelled.exists()
+    wait_idle(qtbot, window.ctx)
