@@ -14,12 +14,14 @@ def register(rsub) -> None:
     p.add_argument("--to", dest="date_to", type=parse_date, metavar="YYYY-MM-DD", help="last day (default: today)")
     p.add_argument("-o", "--output", type=Path, metavar="FILE.docx|FILE.xlsx", help="write the report to this file")
     p.add_argument("--lang", choices=("en", "zh-en"), default="en", help="English, or English and Chinese headings")
+    p.add_argument("--template", metavar="NAME", help="a report template of yours (see `report templates`)")
     p.add_argument("--json", action="store_true", help="print the report's figures")
     p.set_defaults(handler=report_program)
     p = rsub.add_parser("supplier", help="one supplier's scorecard (Word, one or two pages)")
     p.add_argument("code", help="supplier code")
     p.add_argument("-o", "--output", type=Path, metavar="FILE.docx", help="write the scorecard to this file")
     p.add_argument("--lang", choices=("en", "zh-en"), default="en")
+    p.add_argument("--template", metavar="NAME", help="a scorecard template of yours (see `report templates`)")
     p.add_argument("--json", action="store_true", help="print the scorecard's figures")
     p.set_defaults(handler=report_supplier)
     p = rsub.add_parser("public", help="the public summary of a year (Excel): aggregate figures, no supplier names "
@@ -30,6 +32,15 @@ def register(rsub) -> None:
                    help="include the list of factories (only when they are to be published)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=report_public)
+    p = rsub.add_parser("templates", help="the report templates: built-in ones and your copies")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=report_templates)
+    p = rsub.add_parser("template-copy", help="copy a built-in report template into your templates folder to edit "
+                                              "in Word (a copy with the same name is then used instead)")
+    p.add_argument("name", help="e.g. program_report_en.docx")
+    p.add_argument("new_name", nargs="?", help="name of the copy (must start like the original)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=report_template_copy)
 
 
 def report_program(args) -> int:
@@ -38,7 +49,8 @@ def report_program(args) -> int:
 
     db = open_db(args)
     if args.output is not None:
-        written = write_program_report(db, args.output, args.date_from, args.date_to, lang=args.lang)
+        written = write_program_report(db, args.output, args.date_from, args.date_to, lang=args.lang,
+                                       template=args.template)
         figures, empty = written.figures, written.empty
     else:
         report = program_report(db, args.date_from, args.date_to)
@@ -63,7 +75,7 @@ def report_supplier(args) -> int:
 
     db = open_db(args)
     if args.output is not None:
-        figures = write_scorecard(db, args.code, args.output, lang=args.lang).figures
+        figures = write_scorecard(db, args.code, args.output, lang=args.lang, template=args.template).figures
     else:
         figures = supplier_scorecard(db, args.code).to_dict()
     if args.json:
@@ -95,4 +107,27 @@ def report_public(args) -> int:
           f"{summary.complaints_resolved:,} resolved")
     if args.output is not None:
         print(f"wrote {args.output}")
+    return 0
+
+
+def report_templates(args) -> int:
+    from csrdesk.services.report_templates import list_report_templates
+
+    rows = list_report_templates()
+    if args.json:
+        emit_json([{"name": t.name, "kind": t.kind, "source": t.source, "path": t.path} for t in rows])
+        return 0
+    for t in rows:
+        print(f"{t.name:<34} {t.kind:<20} {t.source}" + (f"  {t.path}" if t.path else ""))
+    return 0
+
+
+def report_template_copy(args) -> int:
+    from csrdesk.services.report_templates import copy_report_template
+
+    path = copy_report_template(args.name, args.new_name)
+    if args.json:
+        emit_json({"path": path})
+    else:
+        print(f"copied to {path}: edit it in Word; keep the paragraph {{{{ report_body }}}} where the sections go")
     return 0

@@ -43,15 +43,12 @@ def _label(en: str, zh: str, lang: str) -> str:
     return f"{en} / {zh}" if lang == "zh-en" and zh else en
 
 
-def build_docx(report: ReportDocument, lang: str = "en",
-               chart_png: Optional[Callable] = None, progress: Optional[Callable[[int, int], None]] = None):
-    """The python-docx Document. chart_png(chart) -> PNG bytes draws each section's chart (None: no charts)."""
+def new_document():
+    """A plain A4 document with Calibri and a Chinese font for Chinese text (when no template is given)."""
     from docx import Document
-    from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.oxml.ns import qn
-    from docx.shared import Cm, Pt, RGBColor
+    from docx.shared import Cm, Pt
 
-    lang = check_language(lang)
     doc = Document()
     section = doc.sections[0]
     section.page_height, section.page_width = Cm(29.7), Cm(21.0)  # A4
@@ -60,34 +57,55 @@ def build_docx(report: ReportDocument, lang: str = "en",
     normal = doc.styles["Normal"]
     normal.font.name = "Calibri"
     normal.font.size = Pt(10)
-    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), CJK_FONT)
-    for name in ("Title", "Heading 1", "Heading 2"):
+    for name in ("Normal", "Title", "Heading 1", "Heading 2"):
         doc.styles[name].element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), CJK_FONT)
+    return doc
 
-    doc.add_heading(_label(report.title, report.title_zh, lang), level=0)
-    for line in report.lines:
-        p = doc.add_paragraph(line)
-        p.runs[0].font.color.rgb = RGBColor(0x55, 0x55, 0x55)
+
+def build_docx(report: ReportDocument, lang: str = "en",
+               chart_png: Optional[Callable] = None, progress: Optional[Callable[[int, int], None]] = None,
+               base=None):
+    """The python-docx Document. chart_png(chart) -> PNG bytes draws each section's chart (None: no charts).
+
+    base: (document, marker paragraph) of a user's template: the sections go where the marker is (and the template
+    carries the title); without it, a plain document with the title and lines first."""
+    from docx.enum.table import WD_TABLE_ALIGNMENT
+    from docx.shared import Cm, Pt, RGBColor
+
+    lang = check_language(lang)
+    if base is None:
+        doc, marker = new_document(), None
+        doc.add_heading(_label(report.title, report.title_zh, lang), level=0)
+        for line in report.lines:
+            p = doc.add_paragraph(line)
+            p.runs[0].font.color.rgb = RGBColor(0x55, 0x55, 0x55)
+        _footer(doc, report.footer)
+    else:
+        doc, marker = base
+    body = doc.element.body
+    before = set(id(el) for el in body)
     if report.empty_message:
         doc.add_paragraph(report.empty_message)
-        _footer(doc, report.footer)
-        return doc
-    total = len(report.sections)
-    for n, sec in enumerate(report.sections, start=1):
+    else:
+        total = len(report.sections)
+        for n, sec in enumerate(report.sections, start=1):
+            if progress:
+                progress(n - 1, total)
+            doc.add_heading(_label(f"{n}. {sec.title}", sec.title_zh, lang), level=1)
+            if sec.chart is not None and not sec.chart.empty and chart_png is not None:
+                doc.add_picture(io.BytesIO(chart_png(sec.chart)), width=Cm(16.5))
+            for sentence in sec.sentences:
+                doc.add_paragraph(sentence)
+            if report.table_keys is not None and sec.key not in report.table_keys:
+                continue
+            for table in sec.tables:
+                _table(doc, table, report.max_table_rows, WD_TABLE_ALIGNMENT, Pt)
         if progress:
-            progress(n - 1, total)
-        doc.add_heading(_label(f"{n}. {sec.title}", sec.title_zh, lang), level=1)
-        if sec.chart is not None and not sec.chart.empty and chart_png is not None:
-            doc.add_picture(io.BytesIO(chart_png(sec.chart)), width=Cm(16.5))
-        for sentence in sec.sentences:
-            doc.add_paragraph(sentence)
-        if report.table_keys is not None and sec.key not in report.table_keys:
-            continue
-        for table in sec.tables:
-            _table(doc, table, report.max_table_rows, WD_TABLE_ALIGNMENT, Pt)
-    _footer(doc, report.footer)
-    if progress:
-        progress(total, total)
+            progress(total, total)
+    if marker is not None:  # move what was added to where the template's marker is, and drop the marker
+        for el in [el for el in body if id(el) not in before]:
+            marker._p.addprevious(el)
+        marker._p.getparent().remove(marker._p)
     return doc
 
 

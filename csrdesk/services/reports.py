@@ -52,15 +52,21 @@ def _made_line(today: date) -> str:
     return f"Made by csrdesk on {today.isoformat()} at {datetime.now():%H:%M}."
 
 
-def _write_docx(doc_spec, path: Path, lang: str, progress: Progress) -> int:
+def _write_docx(doc_spec, path: Path, lang: str, progress: Progress, kind: str, template: Optional[str],
+                context: dict) -> int:
     from csrdesk.exchange.files import write_atomically
+    from csrdesk.exchange.report_template import open_report_template
     from csrdesk.reports.report_doc import build_docx, check_language
     from csrdesk.reports.section_chart import chart_png
+    from csrdesk.services.report_templates import template_for
 
     try:
         lang = check_language(lang)
     except ValueError as exc:
         raise UserError(str(exc)) from None
+    data, name = template_for(kind, lang, template)
+    base = open_report_template(data, {"lang": lang, "title": doc_spec.title, "title_zh": doc_spec.title_zh,
+                                       "footer": doc_spec.footer, **context}, name)
     drawn = []
 
     def draw(chart) -> bytes:
@@ -68,15 +74,24 @@ def _write_docx(doc_spec, path: Path, lang: str, progress: Progress) -> int:
         drawn.append(chart.title)
         return chart_png(chart)
 
-    doc = build_docx(doc_spec, lang, draw, lambda done, total: progress.step(done, total, "Drawing the charts…"))
+    doc = build_docx(doc_spec, lang, draw, lambda done, total: progress.step(done, total, "Drawing the charts…"),
+                     base=base)
     progress.check()
     write_atomically(path, doc.save)
     return len(drawn)
 
 
+def _brand(db: Database) -> dict:
+    """The company and the user's name from Settings, for templates that show them."""
+    from csrdesk.services.settings import load_preferences
+
+    prefs = load_preferences(db)
+    return {"company": prefs.company, "prepared_by": prefs.user_name}
+
+
 def write_program_report(db: Database, path: Path, date_from: Optional[date] = None,
                          date_to: Optional[date] = None, *, lang: str = "en", today: Optional[date] = None,
-                         progress: Progress = NO_PROGRESS) -> ReportWritten:
+                         template: Optional[str] = None, progress: Progress = NO_PROGRESS) -> ReportWritten:
     """The program report for a period: Word (.docx, charts and sentences) or Excel (.xlsx, the figures)."""
     from csrdesk.reports.report_doc import ReportDocument
     from csrdesk.services.program_report import program_report
@@ -97,12 +112,13 @@ def write_program_report(db: Database, path: Path, date_from: Optional[date] = N
         charts = 0
     else:
         spec = ReportDocument(title, "社会责任项目报告", lines, report.sections, empty, footer=title)
-        charts = _write_docx(spec, path, lang, progress)
+        charts = _write_docx(spec, path, lang, progress, "program_report", template,
+                             {"period": lines[0], "made_on": lines[1] + " " + lines[2], **_brand(db)})
     return ReportWritten(path, "program", len(report.sections), charts, report.empty, report.to_dict())
 
 
 def write_scorecard(db: Database, code: str, path: Path, *, lang: str = "en", today: Optional[date] = None,
-                    progress: Progress = NO_PROGRESS) -> ReportWritten:
+                    template: Optional[str] = None, progress: Progress = NO_PROGRESS) -> ReportWritten:
     """One supplier's scorecard as a Word document (one or two pages)."""
     from csrdesk.reports.report_doc import ReportDocument
     from csrdesk.services.scorecard import supplier_scorecard
@@ -114,5 +130,6 @@ def write_scorecard(db: Database, code: str, path: Path, *, lang: str = "en", to
     spec = ReportDocument(f"Supplier scorecard: {card.code}", "供应商评分卡",
                           (f"{name}, {card.country or 'country not recorded'}. Status: {card.status}.",
                            _made_line(today)), card.sections, footer=f"Scorecard {card.code}", max_table_rows=12)
-    charts = _write_docx(spec, path, lang, progress)
+    charts = _write_docx(spec, path, lang, progress, "supplier_scorecard", template,
+                         {"period": spec.lines[0], "made_on": spec.lines[1], **_brand(db)})
     return ReportWritten(path, "supplier", len(card.sections), charts, False, card.to_dict())

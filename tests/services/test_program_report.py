@@ -178,3 +178,41 @@ def test_reports_open_in_libreoffice_english_and_bilingual(demo_db, tmp_path):
     assert en.figures["sections"]["assessments"]["sentences"][0] in text
     zh_text = pdf_text(zh.path, tmp_path)
     assert "纠正措施计划进展" in zh_text and "工人投诉" in zh_text
+
+
+def test_user_template_is_copied_edited_and_used(capsys, demo_db, tmp_path):
+    """A copied report template, edited (a cover line with the company, the sections after it), makes the report;
+    a template without the body marker, or with code the sandbox refuses, is refused and writes nothing."""
+    from docx import Document as Doc
+
+    from csrdesk.services.settings import set_preference
+
+    set_preference(demo_db, "company", "Acme Apparel")
+    out = json.loads(run(capsys, "--db", demo_db.url, "report", "template-copy", "program_report_en.docx", "--json"))
+    path = out["path"]
+    doc = Doc(path)
+    marker = next(p for p in doc.paragraphs if p.text == "{{ report_body }}")
+    marker.insert_paragraph_before("Prepared for the board of {{ company }}.")
+    doc.save(path)
+    listed = json.loads(run(capsys, "--db", demo_db.url, "report", "templates", "--json"))
+    assert {"name": "program_report_en.docx", "source": "user"}.items() <= next(
+        t for t in listed if t["name"] == "program_report_en.docx").items()
+    report = tmp_path / "r.docx"
+    run(capsys, "--db", demo_db.url, "report", "program", "-o", str(report))
+    texts = [p.text for p in Doc(str(report)).paragraphs]
+    cover = texts.index("Prepared for the board of Acme Apparel.")
+    assert any(t.startswith("1. Suppliers by status") for t in texts[cover:])  # the sections come after it
+    assert len(Doc(str(report)).inline_shapes) >= 8
+    # Broken templates: refused in one line, nothing written.
+    bad = Doc(path)
+    next(p for p in bad.paragraphs if p.text == "{{ report_body }}").text = "no marker here"
+    bad.save(tmp_path / "program_report_nomarker.docx")
+    evil = Doc(path)
+    evil.add_paragraph("{{ ''.__class__.__mro__ }}")
+    evil.save(tmp_path / "program_report_evil.docx")
+    for name, words in (("program_report_nomarker.docx", "report_body"), ("program_report_evil.docx", "sandbox")):
+        target = tmp_path / f"out-{name}"
+        code = main(["--db", demo_db.url, "report", "program", "-o", str(target), "--template",
+                     str(tmp_path / name)])
+        err = capsys.readouterr().err
+        assert code == 2 and words in err and not target.exists()
