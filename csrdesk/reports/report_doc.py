@@ -83,7 +83,9 @@ def build_docx(report: ReportDocument, lang: str = "en",
     else:
         doc, marker = base
     body = doc.element.body
-    before = set(id(el) for el in body)
+    # python-docx adds before the body's closing section properties (its last child, when there is one)
+    has_sect = len(body) > 0 and body[-1].tag.endswith("}sectPr")
+    before = len(body) - (1 if has_sect else 0)
     if report.empty_message:
         doc.add_paragraph(report.empty_message)
     else:
@@ -103,7 +105,7 @@ def build_docx(report: ReportDocument, lang: str = "en",
         if progress:
             progress(total, total)
     if marker is not None:  # move what was added to where the template's marker is, and drop the marker
-        for el in [el for el in body if id(el) not in before]:
+        for el in list(body)[before:len(body) - (1 if has_sect else 0)]:
             marker._p.addprevious(el)
         marker._p.getparent().remove(marker._p)
     return doc
@@ -120,11 +122,10 @@ def _table(doc, table: Table, max_rows: int, align, Pt) -> None:
     t = doc.add_table(rows=1 + len(rows), cols=len(table.header))
     t.style = "Light Grid Accent 1"
     t.alignment = align.LEFT
-    for c, head in enumerate(table.header):
-        t.cell(0, c).text = str(head)
-    for r, values in enumerate(rows, start=1):
-        for c, value in enumerate(values):
-            t.cell(r, c).text = _cell_text(value)
+    # row.cells once per row: table.cell(r, c) walks the whole grid on every call
+    for r, (row, values) in enumerate(zip(t.rows, [table.header] + list(rows))):
+        for cell, value in zip(row.cells, values):
+            cell.text = str(value) if r == 0 else _cell_text(value)
     for row in t.rows:
         for cell in row.cells:
             for para in cell.paragraphs:

@@ -64,7 +64,7 @@ def draw_chart(chart: ChartData, width: float = WIDTH, height: Optional[float] =
                             ha="center", va="bottom", fontsize=8, xytext=(0, 2), textcoords="offset points")
             ax.set_ylabel(chart.unit, fontsize=9)
             ax.tick_params(axis="x", labelsize=8)
-            ax.margins(y=0.12)
+            ax.set_ylim(0, max(values + [1.0]) * 1.15)
     _style(ax)
     if chart.kind == BARH:
         ax.grid(axis="y", visible=False)
@@ -85,7 +85,7 @@ def _stacked(ax, chart: ChartData, labels: list[str]) -> None:
     for x, total in enumerate(bottoms):
         ax.annotate(_value_text(total), (x, total), ha="center", va="bottom", fontsize=8, xytext=(0, 2),
                     textcoords="offset points")
-    ax.margins(y=0.12)
+    ax.set_ylim(0, max(bottoms + [1.0]) * 1.15)  # room for the totals under the title
     ax.legend(fontsize=7, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     ax.set_ylabel(chart.unit, fontsize=9)
     ax.tick_params(axis="x", labelsize=8)

@@ -212,7 +212,7 @@ def _blocked(d: _Data) -> rp.Section:
     for sid, (code, name, status, country) in sorted(d.suppliers.items(), key=lambda kv: kv[1][0]):
         st = d.standing[sid]
         if d.in_program(sid) and st.block is not None:
-            rows.append((code, name, country, status, st.block.reason))
+            rows.append((code, name, country, status, st.block.reason.removeprefix("Production not allowed: ")))
     by_status = Counter(r[3] for r in rows)
     producing = sum(by_status.get(s.value, 0) for s in (SupplierStatus.ACTIVE, SupplierStatus.APPROVED,
                                                         SupplierStatus.CONDITIONALLY_APPROVED))

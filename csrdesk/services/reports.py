@@ -111,7 +111,8 @@ def write_program_report(db: Database, path: Path, date_from: Optional[date] = N
         write_sections_xlsx(path, title, lines, report.sections, empty)
         charts = 0
     else:
-        spec = ReportDocument(title, "社会责任项目报告", lines, report.sections, empty, footer=title)
+        spec = ReportDocument(title, "社会责任项目报告", lines, report.sections, empty, footer=title,
+                              max_table_rows=12)
         charts = _write_docx(spec, path, lang, progress, "program_report", template,
                              {"period": lines[0], "made_on": lines[1] + " " + lines[2], **_brand(db)})
     return ReportWritten(path, "program", len(report.sections), charts, report.empty, report.to_dict())
