@@ -13,7 +13,7 @@ from datetime import date
 from statistics import median
 from typing import Any, Optional
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from csrdesk.domain import reporting as rp
 from csrdesk.domain.complaints import Outcome
@@ -103,32 +103,40 @@ class _Data:
         d = cls()
         d.date_from, d.date_to, d.as_of = date_from, date_to, as_of
         d.suppliers = {sid: (code, name, status, country) for sid, code, name, status, country in
-                       s.execute(select(Supplier.id, Supplier.code, Supplier.name, Supplier.status, Supplier.country))}
+                       s.connection().execute(select(Supplier.id, Supplier.code, Supplier.name, Supplier.status, Supplier.country))}
         d.days = follow_up_days(s)
         d.facts = defaultdict(list)
         d.assessments = []  # (id, supplier, date, type, rating, score) in the period
-        for aid, sid, day, kind, rating, score in s.execute(
+        for aid, sid, day, kind, rating, score in s.connection().execute(
                 select(Assessment.id, Assessment.supplier_id, Assessment.date, Assessment.assessment_type,
                        Assessment.rating, Assessment.score)):
             d.facts[sid].append(AssessmentFacts(aid, day, kind, rating, score))
             if date_from <= day <= date_to:
                 d.assessments.append((aid, sid, day, kind, rating, score))
         d.certs = defaultdict(list)
-        for sid, scheme, expires, issued in s.execute(select(Certification.supplier_id, Certification.scheme,
+        for sid, scheme, expires, issued in s.connection().execute(select(Certification.supplier_id, Certification.scheme,
                                                              Certification.expires, Certification.issued)):
             d.certs[sid].append(CertFact(scheme, expires, issued))
-        d.categories = dict(s.execute(select(FindingCategory.key, FindingCategory.title)).all())
-        d.types = dict(s.execute(select(ViolationType.key, ViolationType.title)).all())
-        d.findings = s.execute(
-            select(Finding.category, Finding.violation_type, Finding.title, Finding.repeat, Assessment.supplier_id)
+        d.categories = dict(s.connection().execute(select(FindingCategory.key, FindingCategory.title)).all())
+        d.types = dict(s.connection().execute(select(ViolationType.key, ViolationType.title)).all())
+        # Counted in SQL: tens of thousands of findings and CAP items become a few hundred rows.
+        untyped_title = case((Finding.violation_type.is_(None), Finding.title), else_="")
+        d.findings = [tuple(r) for r in s.connection().execute(
+            select(Finding.category, Finding.violation_type, untyped_title, Finding.repeat, func.count())
             .join(Assessment, Assessment.id == Finding.assessment_id)
-            .where(Assessment.date >= date_from, Assessment.date <= date_to)).all()
-        d.items = s.execute(
-            select(CapItem.status, CapItem.due_date, CapItem.closed_date, CapItem.added_on, Assessment.date,
-                   Finding.category, Cap.supplier_id)
+            .where(Assessment.date >= date_from, Assessment.date <= date_to)
+            .group_by(Finding.category, Finding.violation_type, untyped_title, Finding.repeat))]
+        d.findings_total = sum(r[4] for r in d.findings)
+        d.open_by_due = s.connection().execute(
+            select(CapItem.due_date, func.count()).where(CapItem.status.in_(_OPEN))
+            .group_by(CapItem.due_date)).all()
+        d.closed_items = s.connection().execute(
+            select(CapItem.closed_date, CapItem.added_on, Assessment.date, Finding.category)
             .join(Cap, Cap.id == CapItem.cap_id).join(Finding, Finding.id == CapItem.finding_id)
-            .join(Assessment, Assessment.id == Cap.assessment_id)).all()
-        d.visits = s.execute(
+            .join(Assessment, Assessment.id == Cap.assessment_id)
+            .where(CapItem.status.in_(_CLOSED), CapItem.closed_date >= date_from,
+                   CapItem.closed_date <= date_to)).all()
+        d.visits = s.connection().execute(
             select(VerificationVisit.id, VerificationVisit.cap_id, VerificationVisit.visit_date,
                    VerificationVisit.progress_category, VerificationVisit.progress_rate, Cap.supplier_id)
             .join(Cap, Cap.id == VerificationVisit.cap_id)
@@ -138,13 +146,13 @@ class _Data:
         visit_ids = [v[0] for v in d.visits]
         d.verdicts = Counter()
         if visit_ids:
-            d.verdicts = Counter(dict(s.execute(
+            d.verdicts = Counter(dict(s.connection().execute(
                 select(VerificationResult.outcome, func.count()).where(VerificationResult.visit_id.in_(visit_ids))
                 .group_by(VerificationResult.outcome)).all()))
-        d.escalations = s.execute(
+        d.escalations = s.connection().execute(
             select(EscalationRecord.supplier_id, EscalationRecord.step, EscalationRecord.date)
             .where(EscalationRecord.date >= date_from, EscalationRecord.date <= date_to)).all()
-        d.screens = s.execute(
+        d.screens = s.connection().execute(
             select(VettingScreen.supplier_id, VettingScreen.status, VettingScreen.decision,
                    VettingScreen.decision_date)).all()
         d.standing = {sid: standing_of([f for f in d.facts.get(sid, ()) if f.date <= as_of],
@@ -269,16 +277,15 @@ def _caps(d: _Data) -> rp.Section:
     open_items = overdue = closed = 0
     ages: Counter = Counter()
     days_by_cat: dict[str, list[int]] = defaultdict(list)
-    for status, due, closed_on, added, assessed, category, sid in d.items:
-        if status in _OPEN:
-            open_items += 1
-            if due is not None and due < d.as_of:
-                overdue += 1
-                ages[rp.overdue_age((d.as_of - due).days)] += 1
-        elif closed_on is not None and d.date_from <= closed_on <= d.date_to:
-            closed += 1
-            days_by_cat[d.title(category)].append(max(0, (closed_on - (added or assessed)).days))
-    medians = {cat: float(median(v)) for cat, v in days_by_cat.items()}
+    for due, count in d.open_by_due:
+        open_items += count
+        if due is not None and due < d.as_of:
+            overdue += count
+            ages[rp.overdue_age((d.as_of - due).days)] += count
+    for closed_on, added, assessed, category in d.closed_items:
+        closed += 1
+        days_by_cat[d.title(category)].append(max(0, (closed_on - (added or assessed)).days))
+    medians = {cat: float(median(v)) for cat, v in sorted(days_by_cat.items())}
     all_days = [x for v in days_by_cat.values() for x in v]
     sentences = [f"{rp.plural(open_items, 'CAP item')} open, {overdue:,} of them overdue "
                  f"({ages.get(rp.OVERDUE_AGES[-1][1], 0):,} by more than 180 days).",
@@ -303,9 +310,12 @@ def _caps(d: _Data) -> rp.Section:
 
 
 def _repeats(d: _Data) -> rp.Section:
-    repeats = Counter(d.title(cat) for cat, _vt, _t, repeat, _sid in d.findings if repeat)
+    repeats: Counter = Counter()
+    for cat, _vt, _t, repeat, count in d.findings:
+        if repeat:
+            repeats[d.title(cat)] += count
     total = sum(repeats.values())
-    n = len(d.findings)
+    n = d.findings_total
     counts = rp.top_n(repeats)
     sentences = [f"{rp.plural(total, 'finding')} repeated a finding of an earlier assessment "
                  f"({rp.percent(total, n)} of {n:,} findings in the period)."]
@@ -315,7 +325,8 @@ def _repeats(d: _Data) -> rp.Section:
                       rp.counts_chart(rp.BARH, "Repeat findings by category", counts, "findings"),
                       (rp.Table("Repeat findings by category", ("Category", "Repeat findings"),
                                 tuple(sorted(repeats.items(), key=lambda kv: -kv[1]))),),
-                      {"count": total, "findings": n, "by_category": dict(repeats)})
+                      {"count": total, "findings": n,
+                       "by_category": dict(sorted(repeats.items(), key=lambda kv: (-kv[1], kv[0])))})
 
 
 def _verification(d: _Data) -> rp.Section:
@@ -420,9 +431,11 @@ def complaints_section(report, titles: dict[str, str]) -> rp.Section:
 
 
 def _finding_types(d: _Data) -> rp.Section:
-    types = Counter((d.types.get(vt) or title) for _c, vt, title, _r, _sid in d.findings)
+    types: Counter = Counter()
+    for _c, vt, title, _r, count in d.findings:
+        types[d.types.get(vt) or title or vt or "(untitled)"] += count
     counts = rp.top_n(types, 10)
-    n = len(d.findings)
+    n = d.findings_total
     sentences = [f"{rp.plural(n, 'finding')} in the period's assessments, of {rp.plural(len(types), 'type')}."]
     if types:
         top, count = rp.largest(types, 1)[0]
