@@ -185,6 +185,9 @@ class MainWindow(QMainWindow):
 
     # -- wiring -----------------------------------------------------------------------------------------------------
     def _connect_pages(self) -> None:
+        from csrdesk.ui.dashboard_links import connect_dashboard
+
+        connect_dashboard(self)  # a dashboard bar or tile opens the suppliers or items behind it
         self.dashboard.supplier_requested.connect(self.show_supplier)
         self.suppliers.supplier_requested.connect(self.show_supplier)
         self.supplier_page.back_requested.connect(lambda: self.go("suppliers"))
@@ -239,6 +242,8 @@ class MainWindow(QMainWindow):
                                          tip="All suppliers, all open items, ratings and progress in one workbook"))
         file_menu.addAction(self._action("Letters and e-mail drafts…", self.open_letters, "Ctrl+L",
                                          "CAP letters, trackers and e-mail drafts for the chosen CAPs"))
+        file_menu.addAction(self._action("Reports…", self.open_reports, "Ctrl+Shift+R",
+                                         "Program report, supplier scorecard, public summary"))
         file_menu.addSeparator()
         file_menu.addAction(self._action("Settings…", self.open_settings, QKeySequence.StandardKey.Preferences))
         file_menu.addSeparator()
@@ -446,6 +451,13 @@ class MainWindow(QMainWindow):
         from csrdesk.ui.dialogs.tracker_import import export_master_flow
 
         export_master_flow(self.ctx, self)
+
+    def open_reports(self) -> None:
+        from csrdesk.ui.dialogs.reports import open_report_dialog
+
+        code = self.supplier_page.bundle.detail.row.code if (
+            self.current_page() is self.supplier_page and getattr(self.supplier_page, "bundle", None)) else ""
+        self._reports_dialog = open_report_dialog(self.ctx, self, code)
 
     def open_letters(self) -> None:
         from csrdesk.ui.dialogs.letters import LettersDialog

@@ -710,6 +710,13 @@ class CapsPage(Page):
     def set_show(self, mode: str) -> None:
         self.show_box.setCurrentIndex(self.show_box.findData(mode))
 
+    def show_filtered(self, kind: str, value: Optional[str]) -> None:
+        """What a dashboard tile or bar stands for: 'show' a mode (overdue, due soon), or a CAP status's items."""
+        if kind == "show" and value:
+            self.set_show(value)
+        elif kind == "cap_status":
+            self.set_show(SHOW_ALL if value == "closed" else SHOW_OPEN)
+
     def set_cap_filter(self, cap_id: Optional[int]) -> None:
         self._cap_filter = cap_id
         self.cap_chip.setText(f"CAP #{cap_id} only  ✕" if cap_id else "")
