@@ -1,7 +1,7 @@
 """The CAPs page's filters: show mode, status, supplier, category and one CAP, applied in Python to the loaded items."""
 from __future__ import annotations
 
-from typing import Callable, Optional
+from typing import Callable, Optional, Sequence
 
 from PySide6.QtCore import QModelIndex, QSignalBlocker
 
@@ -11,19 +11,26 @@ from csrdesk.services.caps import CapItemRow
 from csrdesk.ui.pages.caps.columns import SHOW_ALL, SHOW_DUE_SOON, SHOW_OPEN, SHOW_OVERDUE
 
 
+def supplier_choices(rows: Sequence[CapItemRow]) -> list[tuple[int, str]]:
+    """The suppliers of the loaded items for the supplier filter, by code (plain Python: built on the worker)."""
+    seen: dict[int, str] = {}
+    for r in rows:
+        if r.supplier_id not in seen:
+            seen[r.supplier_id] = f"{r.supplier_code} · {r.supplier_name}"
+    return sorted(seen.items(), key=lambda kv: kv[1])
+
+
 class CapFilters:
     """The filter half of the CAPs page (mixed into CapsPage, which owns the widgets and the loaded rows)."""
 
-    def _fill_suppliers(self) -> None:
+    def _fill_suppliers(self, choices: Optional[list[tuple[int, str]]] = None) -> None:
         current = self.supplier_box.currentData()
-        seen: dict[int, str] = {}
-        for r in self._rows:
-            if r.supplier_id not in seen:
-                seen[r.supplier_id] = f"{r.supplier_code} · {r.supplier_name}"
+        if choices is None:
+            choices = supplier_choices(self._rows)
         with QSignalBlocker(self.supplier_box):
             self.supplier_box.clear()
             self.supplier_box.addItem("Any supplier", None)
-            for sid, label in sorted(seen.items(), key=lambda kv: kv[1]):
+            for sid, label in choices:
                 self.supplier_box.addItem(label, sid)
             index = self.supplier_box.findData(current) if current is not None else 0
             self.supplier_box.setCurrentIndex(max(index, 0))

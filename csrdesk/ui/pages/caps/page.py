@@ -20,14 +20,16 @@ from csrdesk.errors import UserError
 from csrdesk.ui import theme
 from csrdesk.ui.pages.base import Page, page_header
 from csrdesk.ui.pages.caps.columns import (
-    OVERDUE_BG, SHOW_ALL, SHOW_DUE_SOON, SHOW_OPEN, SHOW_OVERDUE, Categories, cap_columns, due_soon,
+    OVERDUE_BG, SHOW_ALL, SHOW_DUE_SOON, SHOW_OPEN, SHOW_OVERDUE, Categories, cap_columns, item_summary,
 )
-from csrdesk.ui.pages.caps.filters import CapFilters
+from csrdesk.ui.pages.caps.filters import CapFilters, supplier_choices
 from csrdesk.ui.pages.caps.item_panel import ItemPanel
 from csrdesk.ui.pages.caps.status_moves import CapStatusMoves
 from csrdesk.ui.tables import FilterBox, RowTableModel, TableView, build_search_texts, count_text
 
 log = logging.getLogger(__name__)
+
+FIRST_ROWS = 200  # more than a screenful: shown while the rest of the items is read
 
 
 class CapsPage(CapFilters, CapStatusMoves, Page):
@@ -51,6 +53,8 @@ class CapsPage(CapFilters, CapStatusMoves, Page):
         self._detail_seq = 0  # the latest detail read; older answers are dropped
         self._library_seq = 0
         self._top_after_load = False
+        self._load_seq = 0  # the latest list read; older answers are dropped
+        self._first_shown = False
         self.last_error: Optional[str] = None
         self.columns = cap_columns(lambda: self.today)
         self._build()
@@ -183,8 +187,16 @@ class CapsPage(CapFilters, CapStatusMoves, Page):
             self.category_box.setCurrentIndex(max(index, 0))
 
     # --- loading -----------------------------------------------------------------------------------------------
+    def first_rows_shown(self) -> bool:
+        """True once the list shows items (the first screenful or all of them): the page can be worked with."""
+        return self._first_shown
+
     def reload(self, *, select: Any = None) -> None:
-        """Reads the items on the database worker; the table keeps its filter, sort and selection."""
+        """Reads the items on the database worker; the table keeps its filter, sort and selection.
+
+        With nothing on screen yet, the first screenful (the items due first) is read on its own and shown at
+        once, then every item in a second call; the page is never covered by a progress dialog meanwhile, and the
+        count under the list says the rest is on its way. Answers of an older reload are dropped."""
         if self.changed_topics() & {"library", "all"}:
             self._read_library()
         self._loading = True
@@ -195,15 +207,43 @@ class CapsPage(CapFilters, CapStatusMoves, Page):
             self._pending_select = select
         include_closed = self.show_box.currentData() == SHOW_ALL
         columns, db, today = self.columns, self.ctx.db, self.today
+        self._load_seq += 1
+        seq = self._load_seq
+        if not self._rows:
+            def first():
+                rows = cap_service.list_items(db, today=today, open_only=not include_closed, limit=FIRST_ROWS)
+                return rows, build_search_texts(columns, rows)
+
+            # A failure here is told by the full read queued after it.
+            self.ctx.run(first, on_done=lambda result: self._first_rows(seq, result), on_error=lambda _exc: None,
+                         parent=self)
 
         def load():
             rows = cap_service.list_items(db, today=today, open_only=not include_closed)
-            return include_closed, rows, build_search_texts(columns, rows)
+            return (include_closed, rows, build_search_texts(columns, rows), supplier_choices(rows),
+                    item_summary(rows, today))
 
-        self.ctx.run(load, on_done=self._loaded, on_error=self._load_failed, label="Reading CAP items…", parent=self)
+        self.count_label.setText("Reading CAP items…")
+        self.ctx.run(load, on_done=lambda result: self._loaded(seq, result), on_error=self._load_failed,
+                     parent=self)
 
-    def _loaded(self, result) -> None:
-        include_closed, rows, texts = result
+    def _first_rows(self, seq: int, result) -> None:
+        """The first screenful, while the rest is read: shown, not yet counted or offered as supplier choices."""
+        if seq != self._load_seq or not self._loading:
+            return
+        rows, texts = result
+        self._rows, self._search = rows, texts
+        self._index = {r.id: i for i, r in enumerate(rows)}
+        self.model.set_predicate(self._predicate())
+        self._push_rows()
+        self._first_shown = True
+        self.count_label.setText(f"The first {len(rows):,} items; reading the rest…" if len(rows) >= FIRST_ROWS
+                                 else self.count_label.text())
+
+    def _loaded(self, seq: int, result) -> None:
+        if seq != self._load_seq:
+            return
+        include_closed, rows, texts, suppliers, summary = result
         self._cap_cache.clear()
         self._loading = False
         self._loaded_all = include_closed
@@ -211,10 +251,12 @@ class CapsPage(CapFilters, CapStatusMoves, Page):
         self._rows = rows
         self._search = texts
         self._index = {r.id: i for i, r in enumerate(rows)}
-        self._fill_suppliers()
+        self._fill_suppliers(suppliers)
         self.model.set_predicate(self._predicate())  # it depends on what was loaded and on today
         self._push_rows()
-        self._update_subtitle()
+        self._first_shown = True
+        self._update_counts()
+        self._update_subtitle(summary)
         target = self._pending_select
         self._pending_select = None
         if target == "first":
@@ -235,19 +277,20 @@ class CapsPage(CapFilters, CapStatusMoves, Page):
         # A copy of the search texts: the model may update its own list when a row is replaced.
         self.model.set_rows(self._rows, list(self._search))
 
-    def _update_subtitle(self) -> None:
-        open_rows = [r for r in self._rows if ItemStatus(r.status).is_open]
-        overdue = sum(1 for r in open_rows if r.overdue)
-        soon = sum(1 for r in open_rows if due_soon(r, self.today))
-        suppliers = len({r.supplier_id for r in open_rows})
+    def _update_subtitle(self, summary: Optional[tuple[int, int, int, int]] = None) -> None:
+        open_count, suppliers, overdue, soon = summary or item_summary(self._rows, self.today)
         self.subtitle.setText(
-            f"{len(open_rows):,} open items at {suppliers:,} suppliers · "
+            f"{open_count:,} open items at {suppliers:,} suppliers · "
             f"<span style='color:{theme.OVERDUE}; font-weight:600'>{overdue:,} overdue</span> · "
             f"{soon:,} due in the next {DUE_SOON_DAYS} days"
         )
 
     def _update_counts(self, *_args) -> None:
+        if self._loading and self._first_shown:
+            self.count_label.setText(count_text(self.model, "item") + " of the first read; reading the rest…")
+            return
         self.count_label.setText(count_text(self.model, "item"))
+
     # --- selection and the detail panel ------------------------------------------------------------------------
     def _update_status_button(self, rows: list) -> None:
         self.status_button.setEnabled(bool(rows))
