@@ -33,7 +33,7 @@ def test_tour_reports_every_page_search_and_memory_and_reuse_skips_the_demo(tmp_
     for name in PAGE_ROWS:
         assert rows[name]["target"] == 0.5 and rows[name]["seconds"] is not None, rows[name]
         assert not rows[name]["detail"].startswith("failed"), rows[name]
-    search = rows["first Ctrl+K, right after start"]
+    search = rows["first Ctrl+K after start"]
     assert search["target"] == 0.2 and "hits shown" in search["detail"] and "-1 hits" not in search["detail"]
     memory = rows["window peak memory, every page visited"]
     assert "peak" in memory["detail"] and "MB" in memory["detail"]
