@@ -88,7 +88,7 @@ def program_report(db: Database, date_from: Optional[date] = None, date_to: Opti
 
 
 def load_complaints(db: Database, date_from: date, date_to: date, as_of: date):
-    from csrdesk.services.complaints import complaints_report
+    from csrdesk.services.complaint_reports import complaints_report
 
     return complaints_report(db, date_from, date_to, today=as_of)
 

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from csrdesk.domain import reporting as rp
 from csrdesk.domain.lifecycle import ItemStatus, SupplierStatus
 from csrdesk.errors import UserError
-from csrdesk.services.program_report import NOT_ASSESSED, RATING_ORDER, program_report
+from csrdesk.services.program_report import RATING_ORDER, program_report
 from csrdesk.storage.db import Database
 from csrdesk.storage.models import Assessment, CapItem, Finding, FindingCategory, Supplier
 

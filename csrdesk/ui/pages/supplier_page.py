@@ -11,7 +11,7 @@ from PySide6.QtWidgets import (
     QFormLayout, QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QSplitter, QTabWidget, QVBoxLayout, QWidget,
 )
 
-from csrdesk.domain.scoring import Rating, band_for, band_rule
+from csrdesk.domain.scoring import band_for, band_rule
 from csrdesk.services.caps import CapItemRow, list_items
 from csrdesk.services.complaints import ComplaintRow, list_complaints
 from csrdesk.services.history import ChangeRow, history_for_supplier
