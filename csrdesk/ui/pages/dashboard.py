@@ -277,7 +277,8 @@ class DashboardPage(Page):
                              theme.OVERDUE if late else None)
         self.card_recent.set(f"{summary.assessments_last_90_days:,}", "recorded audits")
         self.ratings.set_items([
-            (label, count, theme.rating_colour(label) or QColor(NOT_ASSESSED_COLOUR)) for label, count in summary.by_rating
+            (label, count, theme.rating_colour(label) or QColor(NOT_ASSESSED_COLOUR))
+            for label, count in summary.by_rating
         ])
         self.statuses.set_items([
             (label.capitalize(), count, theme.status_colour(label)) for label, count in summary.by_status
