@@ -28,7 +28,7 @@ def _program_figures(ctx: BenchContext) -> str:
     return f"{out.sections} sheets of figures"
 
 
-@measure("reports: supplier scorecard (Word)", target=0.5, repeat=5)
+@measure("reports: one factory's scorecard (Word)", target=0.5, repeat=5)
 def _scorecard(ctx: BenchContext) -> str:
     from csrdesk.services.reports import write_scorecard
 
@@ -39,31 +39,30 @@ def _scorecard(ctx: BenchContext) -> str:
 
 @measure("reports: dashboard charts painted after the page is shown", target=0.3, repeat=5)
 def _dashboard(ctx: BenchContext) -> str:
+    """A new dashboard page (built untimed), then from show() to its figures and bars painted."""
     from PySide6.QtWidgets import QApplication
 
     from csrdesk.ui.context import AppContext
     from csrdesk.ui.pages.dashboard import DashboardPage
 
     app = QApplication.instance() or QApplication([sys.argv[0]])
-    if "dashboard_page" not in ctx.facts:
-        context = AppContext(ctx.db)
-        page = DashboardPage(context)
-        page.resize(1360, 840)
-        page.show()
+    context = AppContext(ctx.db)
+    page = DashboardPage(context)
+    page.resize(1360, 840)
+    try:
+        started = time.perf_counter()
+        page.show()  # a new page is stale: showing it loads its figures on the worker
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and (page.summary is None or context.busy):
+            app.processEvents()
+            time.sleep(0.001)
         app.processEvents()
-        context.wait_idle(60000)
+        page.repaint()
+        seconds = time.perf_counter() - started
+        bars = sum(len(b.items()) for b in (page.ratings, page.statuses, page.caps))
+        return f"{bars} bars in 3 charts, 7 tiles ({seconds:.3f} s)"
+    finally:
+        page.hide()
+        context.shutdown()
+        page.deleteLater()
         app.processEvents()
-        ctx.facts["dashboard_page"] = (context, page)
-    context, page = ctx.facts["dashboard_page"]
-    started = time.perf_counter()
-    page.summary = None
-    page.reload()
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and (page.summary is None or context.busy):
-        app.processEvents()
-        time.sleep(0.001)
-    app.processEvents()
-    page.repaint()
-    seconds = time.perf_counter() - started
-    bars = sum(len(b.items()) for b in (page.ratings, page.statuses, page.caps))
-    return f"{bars} bars in 3 charts, 7 tiles ({seconds:.3f} s)"

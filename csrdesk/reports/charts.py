@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 from datetime import date
 from pathlib import Path
-from typing import Mapping, Sequence
+from typing import Mapping, Optional, Sequence
 
 from csrdesk.domain.scoring import BANDS, RATING_COLOURS, Rating
 
@@ -15,7 +15,7 @@ RATING_ORDER = (Rating.SATISFACTORY, Rating.NEEDS_IMPROVEMENT, Rating.UNSATISFAC
                 Rating.DENIED)
 # The one palette of every chart: the five ratings in their colours (domain.scoring), "not assessed" in grey, and
 # the colour of plain counts.
-NOT_ASSESSED_COLOUR = "#9e9e9e"
+NOT_ASSESSED_COLOUR = "#9aa5b1"
 COUNT_COLOUR = "#1565c0"
 SERIES_COLOURS = ("#1565c0", "#00897b", "#8e24aa", "#6d4c41", "#546e7a", "#c0ca33")
 
@@ -28,13 +28,13 @@ def rating_colour(name: str, default: str = NOT_ASSESSED_COLOUR) -> str:
         return default
 
 
-def _figure(width: float = 6.4, height: float = 3.6):
+def _figure(width: float = 6.4, height: float = 3.6, layout: Optional[str] = "constrained"):
     from csrdesk import paths
 
     os.environ.setdefault("MPLCONFIGDIR", str(paths.cache_dir() / "matplotlib"))
     from matplotlib.figure import Figure
 
-    fig = Figure(figsize=(width, height), dpi=100, layout="constrained")
+    fig = Figure(figsize=(width, height), dpi=100, layout=layout)
     fig.patch.set_facecolor("white")
     return fig
 

@@ -26,19 +26,24 @@ def draw_chart(chart: ChartData, width: float = WIDTH, height: Optional[float] =
         points = [(date.fromisoformat(d), int(v), r) for d, v, r in zip(chart.labels, chart.series[0][1],
                                                                          chart.ratings)]
         return score_history(points, chart.title, width, height or 2.8)
-    labels = [textwrap.fill(str(label), 28) for label in chart.labels]
-    if chart.kind == BARH:
-        height = height or max(2.2, 0.36 * len(labels) + 1.0)
-    fig = _figure(width, height or 3.2)
+    labels = [textwrap.fill(str(label), 36) for label in chart.labels]
+    if chart.kind == BARH:  # each bar as tall as its label's lines
+        height = height or max(2.2, sum(0.2 + 0.14 * (label.count("\n") + 1) for label in labels) + 1.0)
+    height = height or 3.2
+    # Margins set from the labels' lengths rather than by the constrained layout, which measures every text and
+    # costs more than the drawing itself (11 charts a report).
+    fig = _figure(width, height, layout=None)
+    _margins(fig, chart, labels, width, height)
     ax = fig.add_subplot()
-    ax.set_title(chart.title, fontsize=11, loc="left")
+    # From the figure's left edge, not the axes': a long title over labelled bars stays on the page.
+    fig.suptitle(chart.title, x=0.015, y=0.985, ha="left", va="top", fontsize=11)
     if chart.empty:
         ax.text(0.5, 0.5, "Nothing to show for this period", transform=ax.transAxes, ha="center", va="center",
                 color="#777777")
         ax.set_axis_off()
         return fig
     if chart.kind == STACKED:
-        _stacked(ax, chart, labels)
+        _stacked(ax, chart, labels, width)
     else:
         values = list(chart.series[0][1])
         if chart.kind == RATINGS:
@@ -71,9 +76,45 @@ def draw_chart(chart: ChartData, width: float = WIDTH, height: Optional[float] =
     return fig
 
 
-def _stacked(ax, chart: ChartData, labels: list[str]) -> None:
+def _text_inches(text: str, points: float) -> float:
+    """About how wide a line of text is, on the safe side (DejaVu Sans, matplotlib's default, runs 0.55 to 0.65 em
+    a character)."""
+    return len(text) * points * 0.68 / 72
+
+
+def _margins(fig, chart: ChartData, labels: list[str], width: float, height: float) -> None:
+    title, tick = 0.45, 0.12  # inches: the title line above, the tick marks and padding
+    if chart.kind == BARH:
+        widest = max((_text_inches(line, 8) for label in labels for line in label.split("\n")), default=0.5)
+        left, right, bottom = widest + tick + 0.2, 0.45, 0.5
+    else:
+        if _slanted(chart, width):
+            longest = max((_text_inches(str(label), 8) for label in chart.labels), default=0.5)
+            bottom_text = longest * 0.5 + 0.1  # at 30 degrees
+        else:
+            lines = max((textwrap.fill(str(label), 14 if chart.kind != STACKED else 12).count("\n") + 1
+                         for label in chart.labels), default=1)
+            bottom_text = lines * 8 * 1.25 / 72
+        left, bottom = 0.7, 0.2 + bottom_text + tick
+        right = 0.15
+        if chart.kind == STACKED:
+            right += max((_text_inches(name, 7) for name, _v in chart.series), default=0.5) + 0.45
+    fig.subplots_adjust(left=min(0.6, left / width), right=1 - min(0.4, right / width),
+                        bottom=min(0.45, bottom / height), top=1 - min(0.3, title / height))
+
+
+def _slanted(chart: ChartData, width: float = WIDTH) -> bool:
+    """Labels that would run into each other side by side are set at a slant (country names under many bars)."""
+    if chart.kind != STACKED or not chart.labels:
+        return False
+    slot = width * 0.6 / len(chart.labels)  # inches per bar, the legend taking the rest
+    return max(_text_inches(str(label), 8) for label in chart.labels) > 0.9 * slot
+
+
+def _stacked(ax, chart: ChartData, labels: list[str], width: float) -> None:
     bottoms = [0.0] * len(labels)
-    ticks = [textwrap.fill(label, 12) for label in labels]
+    slant = _slanted(chart, width)
+    ticks = [str(label) if slant else textwrap.fill(label, 12) for label in chart.labels]
     for name, values in chart.series:
         if not any(values):
             continue
@@ -89,6 +130,11 @@ def _stacked(ax, chart: ChartData, labels: list[str]) -> None:
     ax.legend(fontsize=7, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     ax.set_ylabel(chart.unit, fontsize=9)
     ax.tick_params(axis="x", labelsize=8)
+    if slant:
+        for text in ax.get_xticklabels():
+            text.set_rotation(30)
+            text.set_horizontalalignment("right")
+            text.set_rotation_mode("anchor")
 
 
 def chart_png(chart: ChartData, width: float = WIDTH, dpi: int = 150) -> bytes:

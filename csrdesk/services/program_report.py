@@ -440,8 +440,13 @@ def _finding_types(d: _Data) -> rp.Section:
     if types:
         top, count = rp.largest(types, 1)[0]
         sentences.append(f"The most frequent was {top!s} ({count:,}, {rp.percent(count, n)}).")
+    drawn, title = counts, "Most frequent finding types"
+    if counts and counts[-1][0] == rp.OTHERS and counts[-1][1] > 3 * counts[0][1]:
+        # Dozens of types: an "Others" bar many times the longest would flatten the bars that matter.
+        drawn = counts[:-1]
+        title += f" ({counts[-1][1]:,.0f} others not drawn)"
     return rp.Section("finding_types", "Top finding types", "最常见的问题类型", tuple(sentences),
-                      rp.counts_chart(rp.BARH, "Most frequent finding types", counts, "findings"),
+                      rp.counts_chart(rp.BARH, title, drawn, "findings"),
                       (rp.Table("Finding types", ("Finding type", "Findings"), tuple(counts)),),
                       {"findings": n, "types": len(types), "top": dict(counts)})
 

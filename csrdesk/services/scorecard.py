@@ -15,7 +15,7 @@ from csrdesk.domain.verification import CATEGORY_SHORT
 from csrdesk.services.caps import list_items
 from csrdesk.services.suppliers import supplier_detail
 from csrdesk.storage.db import Database
-from csrdesk.storage.models import Cap, Complaint, VerificationVisit, VettingScreen
+from csrdesk.storage.models import Cap, Complaint, FindingCategory, VerificationVisit, VettingScreen
 
 
 @dataclass(frozen=True)
@@ -44,6 +44,7 @@ def supplier_scorecard(db: Database, code: str, today: Optional[date] = None) ->
     row = d.row
     items = list_items(db, today=today, supplier_id=row.id)
     with db.reading() as s:
+        titles = dict(s.execute(select(FindingCategory.key, FindingCategory.title)).all())
         visit = s.execute(
             select(VerificationVisit.visit_date, VerificationVisit.progress_category, VerificationVisit.progress_rate)
             .join(Cap, Cap.id == VerificationVisit.cap_id)
@@ -78,14 +79,14 @@ def supplier_scorecard(db: Database, code: str, today: Optional[date] = None) ->
         {"rating": row.rating, "score": row.score, "why": row.rating_reason, "production_allowed":
          row.production_allowed, "follow_up_due": row.follow_up_due, "assessments": len(d.assessments)}))
 
-    by_cat = Counter(i.category for i in items)
+    by_cat = Counter(titles.get(i.category, i.category) for i in items)
     overdue = sum(1 for i in items if i.overdue)
     open_sentences = (f"{rp.plural(len(items), 'CAP item')} open, {overdue:,} overdue"
                       + (f" (the oldest by {max(i.days_overdue for i in items):,} days)." if overdue else "."),)
     sections.append(rp.Section(
         "open_items", "Open items", "未关闭的整改项", open_sentences, None,
         (rp.Table("Open CAP items (most overdue first)", ("Finding", "Category", "Severity", "Due", "Status"),
-                  tuple((i.finding, i.category, i.severity, i.due_date, i.status)
+                  tuple((i.finding, titles.get(i.category, i.category), i.severity, i.due_date, i.status)
                         for i in sorted(items, key=lambda i: (-i.days_overdue, i.due_date or date.max)))),),
         {"open": len(items), "overdue": overdue, "by_category": dict(by_cat)}))
 

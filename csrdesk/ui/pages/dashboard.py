@@ -9,6 +9,7 @@ from PySide6.QtCore import QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFontMetrics, QPainter
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
 
+from csrdesk.reports.charts import NOT_ASSESSED_COLOUR  # the reports' palette: the same grey in every chart
 from csrdesk.services.complaint_reports import ComplaintsTile, complaints_tile
 from csrdesk.services.dashboard import NOT_ASSESSED, DashboardSummary, dashboard_summary
 from csrdesk.services.verification_overview import VerificationCounts, verification_counts
@@ -276,7 +277,8 @@ class DashboardPage(Page):
                              theme.OVERDUE if late else None)
         self.card_recent.set(f"{summary.assessments_last_90_days:,}", "recorded audits")
         self.ratings.set_items([
-            (label, count, theme.rating_colour(label) or QColor("#9aa5b1")) for label, count in summary.by_rating
+            (label, count, theme.rating_colour(label) or QColor(NOT_ASSESSED_COLOUR))
+            for label, count in summary.by_rating
         ])
         self.statuses.set_items([
             (label.capitalize(), count, theme.status_colour(label)) for label, count in summary.by_status
