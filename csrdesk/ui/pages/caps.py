@@ -11,7 +11,7 @@ from typing import Any, Callable, Optional, Sequence
 from PySide6.QtCore import QDate, QModelIndex, QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QComboBox, QCompleter, QDateEdit, QFormLayout, QFrame, QHBoxLayout, QInputDialog, QLabel, QLineEdit, QMenu,
+    QComboBox, QCompleter, QDateEdit, QFormLayout, QFrame, QHBoxLayout, QLabel, QLineEdit, QMenu,
     QMessageBox, QPlainTextEdit, QPushButton, QScrollArea, QSplitter, QTabWidget, QToolButton, QVBoxLayout, QWidget,
 )
 
@@ -28,6 +28,7 @@ from csrdesk.ui.widgets.evidence_list import EvidenceList
 from csrdesk.ui.widgets.findings_grid import SEVERITY_COLOURS
 from csrdesk.ui.widgets.rating_badge import RatingBadge
 from csrdesk.ui.widgets.record_form import RecordFormMixin
+from csrdesk.ui.widgets.dialog_keys import ask_text
 
 log = logging.getLogger(__name__)
 
@@ -871,7 +872,7 @@ class CapsPage(Page):
             self.status_menu.addAction(label, lambda t=target: self.change_status(t, [r.id for r in rows]))
 
     def ask_verification_notes(self, count: int) -> Optional[str]:
-        text, ok = QInputDialog.getMultiLineText(
+        text, ok = ask_text(
             self, "Verification notes",
             f"What was checked, and how? (saved on {'the item' if count == 1 else f'all {count} items'})",
         )

@@ -23,6 +23,7 @@ from csrdesk.ui.context import AppContext
 from csrdesk.ui.pages.base import Card, Page, button, muted, page_header
 from csrdesk.ui.pages.visit_screen import VisitDialog, guard_wheel
 from csrdesk.ui.tables import Column, RowTableModel, TableView, percent
+from csrdesk.ui.widgets.dialog_keys import ask_text
 
 STATE_COLOURS = {"overdue": theme.OVERDUE, "due": theme.WARNING, "booked": theme.ACCENT}
 
@@ -374,8 +375,8 @@ class VerificationPage(Page):
         if target is None:
             self.subtitle.setText(f"{row.supplier} is at the top of the ladder or no longer lags.")
             return
-        reason, ok = QInputDialog.getText(self, step_label(target), f"Why {row.supplier} goes to "
-                                          f"{step_label(target).lower()}:", text="; ".join(row.reasons))
+        reason, ok = ask_text(self, step_label(target), f"Why {row.supplier} goes to {step_label(target).lower()}:",
+                              text="; ".join(row.reasons), multiline=False)
         if ok:
             self.ctx.run(escalate, self.ctx.db, row.supplier, target, reason,
                          on_done=lambda _r: (self.ctx.notify("verification"), self.ctx.notify("suppliers")),

@@ -14,7 +14,7 @@ from typing import Callable, Optional
 from PySide6.QtCore import QDate, QSignalBlocker, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QCompleter, QDateEdit, QDialog, QFormLayout, QFrame, QGridLayout, QGroupBox, QHBoxLayout,
-    QInputDialog, QLabel, QLineEdit, QListWidget, QListWidgetItem, QPlainTextEdit, QPushButton, QScrollArea,
+    QLabel, QLineEdit, QListWidget, QListWidgetItem, QPlainTextEdit, QPushButton, QScrollArea,
     QSplitter, QStackedWidget, QToolButton, QVBoxLayout, QWidget,
 )
 
@@ -25,6 +25,7 @@ from csrdesk.domain.rootcause_flow import STEP_TITLES, RootCauseFlow, Step, Step
 from csrdesk.services import review
 from csrdesk.ui import theme
 from csrdesk.ui.widgets.buttons import primary_button
+from csrdesk.ui.widgets.dialog_keys import ask_text
 
 log = logging.getLogger(__name__)
 
@@ -552,7 +553,7 @@ class ReviewPage(_Page):
         self.change_buttons: list[QPushButton] = []
 
     def _ask_reason(self, message: str) -> Optional[str]:
-        text, ok = QInputDialog.getMultiLineText(self, "Override the warning", message)
+        text, ok = ask_text(self, "Override the warning", message)
         return text if ok else None
 
     def override(self, code: str) -> None:

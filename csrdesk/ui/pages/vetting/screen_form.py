@@ -13,7 +13,7 @@ from PySide6.QtCore import QDate, QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView, QComboBox, QDateEdit, QFileDialog, QFormLayout, QFrame, QGroupBox, QHBoxLayout,
-    QHeaderView, QInputDialog, QLabel, QLineEdit, QMessageBox, QPlainTextEdit, QProgressBar, QPushButton, QScrollArea,
+    QHeaderView, QLabel, QLineEdit, QMessageBox, QPlainTextEdit, QProgressBar, QPushButton, QScrollArea,
     QSplitter, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
@@ -29,6 +29,7 @@ from csrdesk.ui.pages.vetting.dialogs import DECISION_COLOURS, esc, run_import
 from csrdesk.ui.pages.base import muted, section_title
 from csrdesk.ui.widgets.buttons import primary_button
 from csrdesk.ui.widgets.elided_label import ElidedLabel
+from csrdesk.ui.widgets.dialog_keys import ask_text
 
 
 class QuestionRow(QFrame):
@@ -621,8 +622,8 @@ class ScreenForm(QWidget):
     def reopen(self) -> None:
         if self.detail is None:
             return
-        note, ok = QInputDialog.getText(self, "Reopen screen",
-                                        "Why is the decision taken back? (kept in the history)")
+        note, ok = ask_text(self, "Reopen screen", "Why is the decision taken back? (kept in the history)",
+                             multiline=False)
         if not ok:
             return
         screen_id = self.detail.id
