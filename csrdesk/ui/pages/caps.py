@@ -11,7 +11,7 @@ from typing import Any, Callable, Optional, Sequence
 from PySide6.QtCore import QDate, QModelIndex, QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QComboBox, QCompleter, QDateEdit, QFormLayout, QFrame, QHBoxLayout, QLabel, QLineEdit, QMenu,
+    QComboBox, QCompleter, QFormLayout, QFrame, QHBoxLayout, QLabel, QLineEdit, QMenu,
     QMessageBox, QPlainTextEdit, QPushButton, QScrollArea, QSplitter, QTabWidget, QToolButton, QVBoxLayout, QWidget,
 )
 
@@ -29,6 +29,7 @@ from csrdesk.ui.widgets.findings_grid import SEVERITY_COLOURS
 from csrdesk.ui.widgets.rating_badge import RatingBadge
 from csrdesk.ui.widgets.record_form import RecordFormMixin
 from csrdesk.ui.widgets.dialog_keys import ask_text
+from csrdesk.ui.widgets.date_edit import OptionalDateEdit
 
 log = logging.getLogger(__name__)
 
@@ -186,11 +187,7 @@ class ItemPanel(RecordFormMixin, QWidget):
         self.preventive_hint.setWordWrap(True)
         self.leader = QLineEdit()
         self.leader.setPlaceholderText("The factory employee responsible")
-        self.planned = QDateEdit()
-        self.planned.setCalendarPopup(True)
-        self.planned.setDisplayFormat("yyyy-MM-dd")
-        self.planned.setMinimumDate(NO_DATE)
-        self.planned.setSpecialValueText("not set")
+        self.planned = OptionalDateEdit(open_on=lambda: self.detail.row.due_date if self.detail else None)
         self.evidence_notes = QPlainTextEdit()
         self.evidence_notes.setPlaceholderText("What the factory sent as evidence")
         for edit in (self.root_cause, self.preventive, self.evidence_notes):
