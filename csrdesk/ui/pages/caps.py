@@ -30,6 +30,7 @@ from csrdesk.ui.widgets.rating_badge import RatingBadge
 from csrdesk.ui.widgets.record_form import RecordFormMixin
 from csrdesk.ui.widgets.dialog_keys import ask_text
 from csrdesk.ui.widgets.date_edit import OptionalDateEdit
+from csrdesk.ui.widgets.status_line import StatusLine
 
 log = logging.getLogger(__name__)
 
@@ -255,6 +256,8 @@ class ItemPanel(RecordFormMixin, QWidget):
 
     # --- showing -----------------------------------------------------------------------------------------------
     def show_item(self, detail: Optional[CapItemDetail], cap: Optional[CapDetail]) -> None:
+        if (detail and detail.row.id) != (self.detail and self.detail.row.id):
+            self.message.clear_passing()  # "Saved." was about the item shown before
         self.detail, self.cap = detail, cap
         self._loading = True
         try:
@@ -474,8 +477,7 @@ class CapsPage(Page):
         self.status_menu = QMenu(self.status_button)
         self.status_menu.aboutToShow.connect(self._fill_status_menu)
         self.status_button.setMenu(self.status_menu)
-        self.message = QLabel("")
-        self.message.setWordWrap(True)
+        self.message = StatusLine()
         bar.addWidget(self.count_label)
         bar.addSpacing(12)
         bar.addWidget(self.message, 1)
@@ -551,6 +553,8 @@ class CapsPage(Page):
         """Reads the items on the database worker; the table keeps its filter, sort and selection."""
         if self.changed_topics() & {"library", "all"}:
             self._read_library()
+        if self.changes and not self.changed_only_by(self, self.panel):
+            self.message.clear_passing()  # changed elsewhere: "CAP #140 is now sent" may no longer be true
         self._loading = True
         self.today = date.today()
         if not self._library_read:
@@ -961,8 +965,7 @@ class CapsPage(Page):
         self._update_subtitle()
 
     def _set_message(self, text: str, *, error: bool = False) -> None:
-        self.message.setText(text)
-        self.message.setStyleSheet(f"color: {theme.OVERDUE if error else theme.OK}; font-weight: 600;")
+        self.message.show_message(text, error=error)
 
     # --- navigation and change notices ---------------------------------------------------------------------------
     def open_item(self, kind: str, item_id: Any) -> bool:
