@@ -72,7 +72,8 @@ def cap_columns(today_fn: Callable[[], date] = date.today) -> list[Column]:
         Column("Due", attrgetter("due_date"), colour=due_colour, bold=attrgetter("overdue"), width=92,
                sort_key=attrgetter("due_date")),
         Column("Overdue", attrgetter("days_overdue"), fmt=lambda v: f"{v} d" if v else "",
-               colour=lambda r: _OVERDUE, width=70, searchable=False, sort_key=attrgetter("days_overdue")),
+               colour=lambda r: _OVERDUE, width=70, searchable=False,
+               sort_key=lambda r: r.days_overdue or None),  # blanks (not overdue) last, both ways
         Column("Status", attrgetter("status"), colour=lambda r: _STATUS_COLOURS.get(r.status), width=136,
                sort_key=lambda r: _STATUS_RANK.get(r.status, 9)),
         Column("Supplier", attrgetter("supplier_code"), width=80, tooltip=attrgetter("supplier_name"),
@@ -505,7 +506,7 @@ class CapsPage(Page):
         self.supplier_box.lineEdit().editingFinished.connect(self._supplier_text_done)
         self.category_box.currentIndexChanged.connect(self.apply_filters)
         self.filter_box.textChanged.connect(self._filters_changed)  # after the box filtered the model
-        self.cap_chip.clicked.connect(lambda: self.set_cap_filter(None))
+        self.cap_chip.clicked.connect(lambda: self.clear_cap_filter())
         self.model.filtered.connect(self._update_counts)
         self.table.selection_changed_rows.connect(self._selection_changed)
         self.panel.status_requested.connect(lambda s: self.change_status(s, self._panel_ids()))
@@ -711,6 +712,14 @@ class CapsPage(Page):
 
     def set_show(self, mode: str) -> None:
         self.show_box.setCurrentIndex(self.show_box.findData(mode))
+
+    def clear_cap_filter(self) -> None:
+        """Back from one CAP to the work list: open items, most urgent (earliest due) first."""
+        self.set_cap_filter(None)
+        self.set_show(SHOW_OPEN)
+        due = [c.title for c in self.columns].index("Due")
+        self.table.horizontalHeader().setSortIndicator(due, Qt.SortOrder.AscendingOrder)
+        self.table.scrollToTop()
 
     def set_cap_filter(self, cap_id: Optional[int]) -> None:
         self._cap_filter = cap_id
