@@ -118,14 +118,14 @@ class VerificationPage(Page):
         self.plan_model = RowTableModel([
             Column("CAP", lambda r: r.cap_id, width=60),
             Column("Supplier", lambda r: r.supplier, width=90),
-            Column("Name", lambda r: r.supplier_name, width=240),
+            Column("Name", lambda r: r.supplier_name, width=240, hidden=True),
             Column("State", lambda r: r.state, width=80, bold=lambda r: r.state == "overdue",
                    colour=lambda r: QColor(STATE_COLOURS[r.state]) if r.state in STATE_COLOURS else None),
             Column("CAP meeting", lambda r: r.meeting_date, width=100),
             Column("Visit due", lambda r: r.visit_due, width=100),
             Column("Booked", lambda r: r.booked_date, width=100),
             Column("Items due", lambda r: r.items_due, width=80),
-            Column("Evidence", lambda r: r.evidence_received, width=80),
+            Column("Evidence", lambda r: r.evidence_received, width=80, hidden=True),
             Column("Attendees", lambda r: ", ".join(a.role for a in r.attendees)),
         ], self, id_getter=lambda r: r.cap_id)
         self.plan_view = TableView(settings_key="verification.plan", placeholder="No visit is due: record CAP meetings "

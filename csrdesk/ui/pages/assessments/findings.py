@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit, QPushButton, QSplitter, QTableView, QVBoxLayout, QWidget,
 )
 
+from csrdesk.ui.tables import keep_fitted
 from csrdesk.ui.widgets.elided_label import ElidedLabel
 from csrdesk.ui.widgets.finding_picker import FindingPicker
 from csrdesk.ui.widgets.findings_grid import (
@@ -59,6 +60,7 @@ class FindingsSection:
         for i, c in enumerate(COLUMNS):
             self.grid.setColumnWidth(i, c.width)
         self.grid.horizontalHeader().setSectionResizeMode(COL_TITLE, QHeaderView.ResizeMode.Stretch)
+        keep_fitted(self.grid, stretch_min=120)  # the finding's title keeps room; the other columns give way
         self.grid.horizontalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         left_layout.addWidget(self.grid, 3)
 

@@ -35,7 +35,7 @@ class HeaderSection:
         self.supplier_box.lineEdit().setPlaceholderText("Supplier code or name")
         self.supplier_box.completer().setFilterMode(Qt.MatchFlag.MatchContains)
         self.supplier_box.completer().setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
-        self.supplier_box.setMinimumWidth(200)
+        self.supplier_box.setMinimumWidth(150)
         self.type_box = QComboBox(header)
         self.type_box.addItems(ASSESSMENT_TYPES)
         self.date_edit = QDateEdit(header)
@@ -46,7 +46,8 @@ class HeaderSection:
         self.auditor_edit = QLineEdit(header)
         self.standard_edit = QLineEdit(header)
         self.standard_edit.setPlaceholderText("e.g. SMETA 6.1")
-        self.denied_box = QCheckBox("The auditor was denied access", header)
+        self.denied_box = QCheckBox("Access denied", header)
+        self.denied_box.setToolTip("The auditor was denied access to the site or to records")
         self.notes_edit = QLineEdit(header)
         self.notes_edit.setPlaceholderText("Notes (optional)")
 

@@ -31,13 +31,14 @@ LIST_COLUMNS = [
     Column("Date", lambda r: r.date, width=90),
     Column("Supplier", lambda r: r.supplier_code, width=80, tooltip=lambda r: r.supplier_name),
     _rating_column(),
-    Column("Score", lambda r: r.score, width=56),
-    Column("Name", lambda r: r.supplier_name, width=180),
-    Column("Type", lambda r: r.assessment_type, width=110),
-    Column("Findings", lambda r: r.findings, width=70),
-    Column("Open items", lambda r: r.open_items, width=80),
-    Column("CAP", lambda r: r.cap_status or "", width=110),
-    Column("Audit firm", lambda r: r.audit_firm, width=120),
+    Column("Score", lambda r: r.score, width=56, hidden=True),
+    Column("Name", lambda r: r.supplier_name, width=180, tooltip=lambda r: r.supplier_name),
+    # Shown on request (right-click on the titles): the list beside the editor has room for four columns.
+    Column("Type", lambda r: r.assessment_type, width=110, hidden=True),
+    Column("Findings", lambda r: r.findings, width=70, hidden=True),
+    Column("Open items", lambda r: r.open_items, width=80, hidden=True),
+    Column("CAP", lambda r: r.cap_status or "", width=110, hidden=True),
+    Column("Audit firm", lambda r: r.audit_firm, width=120, hidden=True, tooltip=lambda r: r.audit_firm or None),
 ]
 
 
@@ -98,7 +99,7 @@ class AssessmentsPage(Page):
         self.splitter.addWidget(self.editor)
         self.splitter.setStretchFactor(0, 2)
         self.splitter.setStretchFactor(1, 3)
-        self.splitter.setSizes([430, 1000])
+        self.splitter.setSizes([460, 700])
         layout.addWidget(self.splitter, 1)
 
         self.new_button.clicked.connect(lambda: self.new_assessment())
