@@ -5,6 +5,7 @@ whatever fonts the machine has."""
 from __future__ import annotations
 
 import os
+from datetime import date
 import re
 
 import pytest
@@ -38,7 +39,7 @@ def _shot(window, where: str) -> None:
 
 def _walk_tabs(qtbot, window, root, where: str) -> list[str]:
     found = problems(root, where)
-    _shot(window, where)
+    _shot(root.window(), where)
     for tabs in root.findChildren(QTabWidget):
         if not tabs.isVisible():
             continue
@@ -49,7 +50,7 @@ def _walk_tabs(qtbot, window, root, where: str) -> list[str]:
             tabs.setCurrentIndex(i)
             _settle(qtbot, window)
             found += problems(tabs.widget(i), f"{where} / tab {tabs.tabText(i)}")
-            _shot(window, f"{where} / tab {tabs.tabText(i)}")
+            _shot(root.window(), f"{where} / tab {tabs.tabText(i)}")
         tabs.setCurrentIndex(current)
     return found
 
@@ -83,4 +84,75 @@ def test_every_page_shows_its_text_whole(qtbot, window, demo):
         window.show_supplier(suppliers.row_at(position).id)
         _settle(qtbot, window)
         found += _walk_tabs(qtbot, window, window.supplier_page, f"supplier {suppliers.row_at(position).code}")
+    assert not found, "\n".join(sorted(set(found)))
+
+
+def _dialogs(window, db):
+    """Every dialog of the app, built as the pages build them, over the demo data."""
+    from csrdesk.services import review, vetting
+    from csrdesk.services.caps import list_items
+    from csrdesk.services.suppliers import list_suppliers, supplier_detail
+    from csrdesk.ui.dialogs.letters import LettersDialog
+    from csrdesk.ui.import_dialogs import ImportFindingsDialog
+    from csrdesk.ui.pages.cap_review import CapReviewDialog
+    from csrdesk.ui.pages.complaints import NewComplaintDialog
+    from csrdesk.ui.pages.library import NewTypeDialog
+    from csrdesk.ui.pages.supplier_dialogs import StatusDialog, SupplierDialog
+    from csrdesk.ui.pages.verification import BookDialog
+    from csrdesk.ui.pages.visit_screen import VisitDialog
+    from csrdesk.ui.pages.vetting.dialogs import NewScreenDialog
+    from csrdesk.ui.settings_dialog import SettingsDialog
+    from csrdesk.ui.widgets.dialog_keys import TextPrompt
+    from csrdesk.ui.wizards.rootcause import RootCauseWizard
+
+    ctx = window.ctx
+    suppliers = list_suppliers(db)
+    prospect = next((s for s in suppliers if s.status in ("prospect", "vetting")), suppliers[0])
+    detail = supplier_detail(db, prospect.code)
+    items = [i for i in list_items(db) if i.due_date is not None]
+    item = items[0]
+    choices = vetting.screen_choices(db)
+    yield "settings", SettingsDialog(ctx, window)
+    yield "new supplier", SupplierDialog(ctx, None, countries=["Bangladesh", "China"], parent=window)
+    yield "edit supplier", SupplierDialog(ctx, detail, countries=["Bangladesh", "China"], parent=window)
+    yield "change status", StatusDialog(ctx, detail, window)
+    yield "letters", LettersDialog(ctx, [item.cap_id], window)
+    yield "import findings", ImportFindingsDialog(ctx, [], window)
+    yield "CAP review", CapReviewDialog(ctx, item.cap_id, window)
+    yield "root cause", RootCauseWizard(ctx, review.guided_context(db, item.id), window, user="Anna")
+    yield "new complaint", NewComplaintDialog(ctx, [(s.code, s.name) for s in suppliers], [], window)
+    yield "new finding type", NewTypeDialog([("HSF", "Health and safety")], window)
+    yield "book visit", BookDialog(item.cap_id, date.today(), window)
+    yield "visit", VisitDialog(ctx, item.cap_id, window)
+    yield "new vetting screen", NewScreenDialog(choices.templates, choices.suppliers, window)
+    yield "override", TextPrompt(window, "Override the warning", "The root cause names a person, not the system "
+                                 "that let it happen. " * 5)
+
+
+def test_every_dialog_shows_its_text_whole(qtbot, window, demo, ui_db):
+    window.resize(WIDTH, HEIGHT)
+    found: list[str] = []
+    for name, dialog in _dialogs(window, ui_db):
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        _settle(qtbot, window)
+        pages = getattr(dialog, "stack", None)
+        steps = range(pages.count()) if pages is not None else [None]
+        for step in steps:
+            if step is not None:
+                pages.setCurrentIndex(step)
+                _settle(qtbot, window)
+            where = f"dialog {name}" + (f" step {step + 1}" if step is not None else "")
+            found += _walk_tabs(qtbot, window, dialog, where)
+            if dialog.width() > WIDTH or dialog.height() > HEIGHT:
+                found.append(f"{where}: {dialog.width()}x{dialog.height()} px, larger than the window")
+            # At its smallest size (what a user who shrinks it, or a larger font, gets) nothing overlaps either.
+            natural = dialog.size()
+            dialog.resize(dialog.minimumSizeHint().expandedTo(dialog.minimumSize()))
+            _settle(qtbot, window)
+            found += problems(dialog, where + " (smallest)")
+            _shot(dialog, where + " smallest")
+            dialog.resize(natural)
+        dialog.reject()
+        dialog.deleteLater()
     assert not found, "\n".join(sorted(set(found)))

@@ -111,6 +111,7 @@ class CapReviewDialog(QDialog):
         self.loads = 0
         self.setWindowTitle(f"Review CAP {cap_id}")
         self.resize(1200, 760)
+        self.setMinimumSize(1200, 640)  # the items table whole beside the answer (fits the 1360 px window)
         self._build()
         self.reload()
 

@@ -84,6 +84,7 @@ class TextPrompt(QDialog):
         self.label = QLabel(message)
         self.label.setWordWrap(True)
         self.label.setFixedWidth(PROMPT_WIDTH)
+        self.label.setMinimumHeight(self.label.heightForWidth(PROMPT_WIDTH))  # never squeezed by a small window
         layout.addWidget(self.label)
         if multiline:
             self.edit = QPlainTextEdit(self)
