@@ -302,7 +302,7 @@ class SupplierPage(Page):
             Column("Rating", lambda a: a.rating, width=140, colour=lambda a: theme.rating_text_colour(a.rating),
                    background=lambda a: theme.rating_background(a.rating), bold=lambda a: True,
                    tooltip=lambda a: rating_note(a) or a.rating),
-            Column("Why", lambda a: rating_note(a), width=260, searchable=False),
+            Column("Why", lambda a: rating_note(a), width=340, searchable=False, tooltip=lambda a: rating_note(a) or None),
             Column("Findings", lambda a: a.findings, width=80),
             Column("Access denied", lambda a: a.denied, fmt=lambda v: "denied" if v else "", width=110),
         ], self)
