@@ -396,7 +396,9 @@ def approval_gate(db: Database, code: str) -> list[str]:
             conditional = facts.vetting_decision == "approve with conditions"
             target = SupplierStatus.CONDITIONALLY_APPROVED if conditional else SupplierStatus.APPROVED
         else:
-            return [f"A supplier is approved from vetting; this one is {current.value} (move it to vetting first)."]
+            state = "still a prospect" if current is SupplierStatus.PROSPECT else current.value
+            return [f"This supplier is {state}: move it to vetting and record a vetting decision before "
+                    "approving it."]
         try:
             check_supplier_transition(current, target, facts)
         except TransitionRefused as exc:
@@ -462,6 +464,8 @@ def _rows(s: Session, today: date, supplier_id: Optional[int] = None) -> list[Su
         cap = latest_cap.get(sid)
         total = totals.get(cap[1], 0) if cap else 0
         done = total - open_by_cap.get(cap[1], 0) if cap else 0
+        # Items still open from earlier CAPs count as not done: "100%" never stands beside open items.
+        total += open_items.get(sid, 0) - (open_by_cap.get(cap[1], 0) if cap else 0)
         cert = st.current.certificate
         rows.append(SupplierRow(
             id=sid, code=code, name=name, local_name=local_name, country=country, status=status,

@@ -192,6 +192,7 @@ class MainWindow(QMainWindow):
         dict.__setitem__(self.pages, "supplier", self.supplier_page)
         self.stack.addWidget(self.supplier_page)
         self.navigation.currentRowChanged.connect(self._nav_changed)
+        self.navigation.itemClicked.connect(self._nav_clicked)
         self.stack.currentChanged.connect(self._page_changed)
 
         # Sidebar: the app's name above the navigation.
@@ -421,6 +422,11 @@ class MainWindow(QMainWindow):
             return
         self._select_nav(self._key_of(self.current_page()))  # the entry follows once the page is left
         self._leave(lambda: self._show_page(page))
+
+    def _nav_clicked(self, item: QListWidgetItem) -> None:
+        """Suppliers clicked while a supplier's page is shown (its entry is already marked): back to the list."""
+        if item.data(Qt.ItemDataRole.UserRole) == "suppliers" and self.current_page() is self.supplier_page:
+            self._leave(lambda: self._show_page(self.suppliers))
 
     def _key_of(self, page: QWidget) -> Optional[str]:
         for key, p in self.pages.built_items():

@@ -9,7 +9,7 @@ from typing import Callable, Optional
 from PySide6.QtCore import QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QDialog, QFrame, QHBoxLayout, QInputDialog, QLabel, QMessageBox, QPlainTextEdit, QPushButton, QScrollArea,
+    QDialog, QFrame, QHBoxLayout, QLabel, QMessageBox, QPlainTextEdit, QPushButton, QScrollArea,
     QSplitter, QTabWidget, QTextBrowser, QVBoxLayout, QWidget,
 )
 
@@ -19,6 +19,7 @@ from csrdesk.errors import UserError
 from csrdesk.ui import theme
 from csrdesk.ui.tables import Column, RowTableModel, TableView
 from csrdesk.ui.widgets.buttons import primary_button
+from csrdesk.ui.widgets.dialog_keys import ask_text
 
 log = logging.getLogger(__name__)
 
@@ -110,6 +111,7 @@ class CapReviewDialog(QDialog):
         self.loads = 0
         self.setWindowTitle(f"Review CAP {cap_id}")
         self.resize(1200, 760)
+        self.setMinimumSize(1200, 640)  # the items table whole beside the answer (fits the 1360 px window)
         self._build()
         self.reload()
 
@@ -317,7 +319,7 @@ class CapReviewDialog(QDialog):
 
     # -- actions ----------------------------------------------------------------------------------------------------
     def _ask_reason(self, message: str) -> Optional[str]:
-        text, ok = QInputDialog.getMultiLineText(self, "Override the warning", message)
+        text, ok = ask_text(self, "Override the warning", message)
         return text if ok else None
 
     def _confirm(self, message: str) -> bool:

@@ -26,6 +26,7 @@ from csrdesk.ui.pages.caps.filters import CapFilters, supplier_choices
 from csrdesk.ui.pages.caps.item_panel import ItemPanel
 from csrdesk.ui.pages.caps.status_moves import CapStatusMoves
 from csrdesk.ui.tables import FilterBox, RowTableModel, TableView, build_search_texts, count_text
+from csrdesk.ui.widgets.status_line import StatusLine
 
 log = logging.getLogger(__name__)
 
@@ -114,8 +115,7 @@ class CapsPage(CapFilters, CapStatusMoves, Page):
         self.status_menu = QMenu(self.status_button)
         self.status_menu.aboutToShow.connect(self._fill_status_menu)
         self.status_button.setMenu(self.status_menu)
-        self.message = QLabel("")
-        self.message.setWordWrap(True)
+        self.message = StatusLine()
         bar.addWidget(self.count_label)
         bar.addSpacing(12)
         bar.addWidget(self.message, 1)
@@ -143,7 +143,7 @@ class CapsPage(CapFilters, CapStatusMoves, Page):
         self.supplier_box.lineEdit().editingFinished.connect(self._supplier_text_done)
         self.category_box.currentIndexChanged.connect(self.apply_filters)
         self.filter_box.textChanged.connect(self._filters_changed)  # after the box filtered the model
-        self.cap_chip.clicked.connect(lambda: self.set_cap_filter(None))
+        self.cap_chip.clicked.connect(lambda: self.clear_cap_filter())
         self.model.filtered.connect(self._update_counts)
         self.table.selection_changed_rows.connect(self._selection_changed)
         self.panel.status_requested.connect(lambda s: self.change_status(s, self._panel_ids()))
@@ -199,6 +199,8 @@ class CapsPage(CapFilters, CapStatusMoves, Page):
         count under the list says the rest is on its way. Answers of an older reload are dropped."""
         if self.changed_topics() & {"library", "all"}:
             self._read_library()
+        if self.changes and not self.changed_only_by(self, self.panel):
+            self.message.clear_passing()  # changed elsewhere: "CAP #140 is now sent" may no longer be true
         self._loading = True
         self.today = date.today()
         if not self._library_read:
