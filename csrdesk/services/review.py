@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from csrdesk.domain import rootcause as rc
 from csrdesk.domain.caps import due_date as compute_due_date, item_start
-from csrdesk.domain.lifecycle import CapStatus, ItemStatus
+from csrdesk.domain.lifecycle import CapStatus, ItemFacts, ItemStatus, status_once_planned
 from csrdesk.domain.rootcause import (
     CATEGORY_BY_KEY, ELEMENT_BY_KEY, EarlierAnswer, FindingFacts, QualityWarning, RootCauseAnalysis,
 )
@@ -455,7 +455,19 @@ def save_guided_entry(db: Database, item_id: int, analysis: RootCauseAnalysis, *
         _refuse_if_closed(item)
         _write_answer(s, item, analysis, rc.render_root_cause(analysis), rc.render_preventive_action(analysis),
                       source=source, user=user, note=note)
+        _plan_if_complete(s, item, source=source, user=user)
     return check_item(db, item_id)
+
+
+def _plan_if_complete(s: Session, item: CapItem, *, source: str, user: str) -> None:
+    """An open item whose saved plan is complete moves to action planned, as the item lifecycle says."""
+    facts = ItemFacts(item.root_cause, item.preventive_action, item.project_leader, len(item.evidence),
+                      item.evidence_notes, item.verification_notes)
+    target = status_once_planned(item.status, facts)
+    if target is not None:
+        record_change(s, "cap_item", item.id, "status", item.status, target.value, supplier_id=item.cap.supplier_id,
+                      source=source, user=user, note="plan saved")
+        item.status = target.value
 
 
 def record_answer(db: Database, item_id: int, *, root_cause: str, preventive_action: str, project_leader: str,

@@ -88,3 +88,37 @@ def test_return_to_factory(qtbot, ctx, db, answered_cap):
     assert caps_service.item_detail(db, items[0]).review_comment == ""
     qtbot.waitUntil(lambda: dialog.loads >= 2, timeout=5000)  # the reload after the decision
     assert not dialog.return_button.isEnabled() and "returned to the factory" in dialog.message.text()
+
+
+def test_guided_entry_saved_from_the_review_plans_the_item_and_says_so(qtbot, ctx, db, answered_cap):
+    """Saving the guided root cause from the review moves the open item to action planned, and the review says so,
+    with the late preventive action among the warnings still open."""
+    from datetime import date as _date
+
+    from csrdesk.domain.rootcause import PreventiveAction
+    from csrdesk.domain.rootcause_flow import Step
+
+    cap_id, items = answered_cap
+    due = caps_service.item_detail(db, items[0]).row.due_date
+    dialog = open_dialog(qtbot, ctx, cap_id)
+    dialog.select_item(items[0])
+    qtbot.mouseClick(dialog.guided_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: getattr(dialog.wizard_task, "wizard", None) is not None, timeout=5000)
+    wizard = dialog.wizard_task.wizard
+    flow = wizard.flow
+    flow.data.whys = ["Orders accepted beyond capacity without an hours check"]
+    flow.data.categories = ["procedure"]
+    flow.data.actions = [PreventiveAction("Capacity check procedure before every order", "Planning manager",
+                                          _date.fromordinal(due.toordinal() + 21), "Signed checks", "procedure")]
+    flow.data.project_leader = "Zhang Min"
+    flow.data.planned_date = due
+    while flow.step is not Step.REVIEW:
+        flow.next()
+    assert "action_after_due" in [b.code for b in wizard.pages[Step.REVIEW].warning_boxes]
+    assert wizard.save_button.isEnabled()
+    qtbot.mouseClick(wizard.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "saved and is now action planned" in dialog.message.text(), timeout=5000)
+    assert "preventive action planned past the due date" in dialog.message.text()
+    assert caps_service.item_detail(db, items[0]).row.status == "action planned"
+    qtbot.waitUntil(lambda: not ctx.busy, timeout=5000)
+    assert "now action planned" in dialog.message.text()  # the reload after the save does not wipe it

@@ -217,6 +217,9 @@ class CapReviewDialog(QDialog):
         elif c.items:
             self.table.select_id(c.items[0].id)
         self._set_enabled()
+        if getattr(self, "_after_load", ""):
+            self._say(self._after_load)
+            self._after_load = ""
 
     def _set_enabled(self) -> None:
         c = self.check
@@ -343,7 +346,7 @@ class CapReviewDialog(QDialog):
             return
         from csrdesk.ui.wizards.rootcause import open_root_cause_wizard
 
-        self.wizard_task = open_root_cause_wizard(self.ctx, self._current, self, on_saved=self._changed)
+        self.wizard_task = open_root_cause_wizard(self.ctx, self._current, self, on_saved=self._entry_saved)
 
     def approve(self) -> None:
         if not self.confirm(f"Approve CAP {self.cap_id}? Items with a complete plan become action planned."):
@@ -368,6 +371,14 @@ class CapReviewDialog(QDialog):
         self._say(f"CAP {result.cap.id} {verb} (now {result.cap.status}){planned}.")
         self.decided.emit(result)
         self.reload()
+
+    def _entry_saved(self, check) -> None:
+        from csrdesk.ui.wizards.rootcause import saved_message
+
+        status_before = next((i.status for i in self.check.items if i.id == check.id), "") if self.check else ""
+        self._after_load = saved_message(check, status_before)  # said once the list shows the new status
+        self._changed()
+        self._say(self._after_load)
 
     def _changed(self, _result=None) -> None:
         self.ctx.notify("caps")
