@@ -61,6 +61,10 @@ def register(sub) -> None:
     decision.add_argument("--return", dest="send_back", action="store_true", help="return it to the factory")
     p.add_argument("--comment", type=_comment, action="append", default=[], metavar="ITEM=TEXT",
                    help="a comment for one item (repeat for more items)")
+    p.add_argument("--accept", type=int, action="append", default=[], metavar="ITEM",
+                   help="accept one item's answer in a returned CAP (repeat for more; it becomes action planned)")
+    p.add_argument("--return-item", type=int, action="append", default=[], metavar="ITEM",
+                   help="return one item to the factory (repeat for more; give it a --comment)")
     p.add_argument("--note", default="")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=caps_review)
@@ -152,15 +156,23 @@ def caps_review(args) -> int:
         if item_id in comments:
             raise CliError(f"item {item_id} has more than one --comment")
         comments[item_id] = text
+    both = sorted(set(args.accept) & set(args.return_item))
+    if both:
+        raise CliError(f"item(s) {', '.join(map(str, both))} are both accepted and returned")
+    decisions = {**{i: "accept" for i in args.accept}, **{i: "return" for i in args.return_item}}
     result = review_cap(open_db(args), args.id, approve=args.approve, comments=comments, note=args.note,
-                        source=SOURCE)
+                        source=SOURCE, decisions=decisions)
     if args.json:
         out = check_json(result.cap)
         out.update({"decision": result.decision, "status": result.cap.status,
-                    "items_planned": list(result.items_planned)})
+                    "items_planned": list(result.items_planned), "items_accepted": list(result.items_accepted),
+                    "items_returned": list(result.items_returned)})
         emit_json(out)
     else:
         print(f"CAP {result.cap.id} {result.decision}: now {result.cap.status} (quality {result.cap.quality}%)")
+        if result.items_returned and result.decision == "returned":
+            print(f"{len(result.items_returned)} item(s) returned to the factory, "
+                  f"{len(result.items_accepted)} accepted")
         if result.items_planned:
             print(f"{len(result.items_planned)} item(s) now action planned")
     return 0

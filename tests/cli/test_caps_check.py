@@ -130,6 +130,33 @@ def test_review_return_with_comments(capsys, dbfile, cap):
     assert "ITEM=COMMENT" in capsys.readouterr().err
 
 
+def test_review_accepts_one_item_and_returns_the_other(capsys, dbfile, cap):
+    """caps review --return --accept ITEM --return-item ITEM --comment ...: the accepted item becomes action
+    planned, the returned one keeps its comment; the JSON keeps its keys and adds the per-item lists; a returned
+    item without a comment is refused with exit 2 and nothing changes."""
+    cap_id, items = cap
+    for item, cause in ((items[0], "Orders accepted beyond capacity without an hours check"),
+                        (items[1], "No one checks the exits daily and the warehouse is too small")):
+        code, _out, err = update(capsys, dbfile, cap_id, item, cause,
+                                 "1. Capacity and exit checks written into the weekly procedure", "Zhang Min")
+        assert code == 0, err
+    code, out, err = run(capsys, "--db", dbfile, "caps", "review", str(cap_id), "--return", "--accept", str(items[0]),
+                         "--return-item", str(items[1]), "--json")
+    assert code == 2 and f"Item {items[1]} is returned without a comment" in err
+    code, out, err = run(capsys, "--db", dbfile, "caps", "review", str(cap_id), "--return", "--accept", str(items[0]),
+                         "--return-item", str(items[1]), "--comment", f"{items[1]}=Name who checks the exits",
+                         "--json")
+    assert code == 0, err
+    data = json.loads(out)
+    assert {"decision", "status", "items_planned"} <= set(data)
+    assert (data["items_accepted"], data["items_returned"], data["items_planned"]) == ([items[0]], [items[1]],
+                                                                                      [items[0]])
+    by_id = {i["id"]: i for i in data["items"]}
+    assert by_id[items[1]]["review_decision"] == "returned"
+    assert by_id[items[1]]["review_comment"] == "Name who checks the exits"
+    assert by_id[items[0]]["review_decision"] == "accepted"
+
+
 def test_plan_json(capsys, dbfile, cap):
     """caps plan --json gives the groups by cause category with risk sources, for letters and scripts."""
     cap_id, items = cap
