@@ -5,6 +5,7 @@ These are subcommands of `csrdesk caps` (the group is made in cli/core.py).
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from csrdesk.cli.common import CliError, emit_json, open_db, parse_date
 
@@ -68,6 +69,15 @@ def register(sub) -> None:
     p.add_argument("--note", default="")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=caps_review)
+
+    p = csub.add_parser("returned-letter", help="the 'CAP returned' letter: each returned item with its comment")
+    p.add_argument("id", type=int, help="the CAP")
+    p.add_argument("-o", "--output", required=True, type=Path, metavar="FILE.docx")
+    p.add_argument("--email", type=Path, metavar="FILE.eml",
+                   help="also an e-mail draft with the letter and the tracker attached")
+    p.add_argument("--lang", choices=("en", "zh-en"))
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=caps_returned_letter)
 
     p = csub.add_parser("plan", help="the systems-improvement plan: items by cause category, with risk sources")
     p.add_argument("id", type=int)
@@ -175,6 +185,22 @@ def caps_review(args) -> int:
                   f"{len(result.items_accepted)} accepted")
         if result.items_planned:
             print(f"{len(result.items_planned)} item(s) now action planned")
+    return 0
+
+
+def caps_returned_letter(args) -> int:
+    from csrdesk.services.cap_returned import make_cap_returned_email, render_cap_returned_letter
+
+    db = open_db(args)
+    path = render_cap_returned_letter(db, args.id, args.output, lang=args.lang)
+    draft = make_cap_returned_email(db, args.id, args.email, lang=args.lang) if args.email else None
+    if args.json:
+        emit_json({"cap_id": args.id, "path": path.resolve(), "email": draft.path.resolve() if draft else None,
+                   "attachments": list(draft.attachments) if draft else []})
+    else:
+        print(f"wrote {path}")
+        if draft:
+            print(f"wrote {draft.path} (to {draft.to}, copy {draft.cc or 'nobody'})")
     return 0
 
 

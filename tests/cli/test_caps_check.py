@@ -232,3 +232,23 @@ def test_check_json_flags_chinese_awareness_only_root_cause(capsys, dbfile, four
     code, out, err = update(capsys, dbfile, cap_id, items[1], "没有指定专人每天检查通道，仓库面积不足",
                             "1. 任命仓库主管负责通道畅通，写入岗位职责\n2. 安全主任每天巡查通道并签字记录", "陈洁", "--json")
     assert code == 0 and json.loads(out)["warnings"] == []
+
+
+def test_returned_letter_and_email_from_the_command_line(capsys, dbfile, cap, tmp_path):
+    """caps returned-letter writes the letter and the e-mail draft once an item was returned; before any return it
+    exits 2 with the reason."""
+    cap_id, items = cap
+    out = tmp_path / "returned.docx"
+    code, _out, err = run(capsys, "--db", dbfile, "caps", "returned-letter", str(cap_id), "-o", str(out))
+    assert code == 2 and "nothing to send back" in err and not out.exists()
+    code, _out, err = run(capsys, "--db", dbfile, "caps", "review", str(cap_id), "--return", "--comment",
+                          f"{items[0]}=Give the planning procedure, not the overtime hours")
+    assert code == 0, err
+    code, text, err = run(capsys, "--db", dbfile, "caps", "returned-letter", str(cap_id), "-o", str(out), "--json")
+    assert code == 0, err
+    data = json.loads(text)
+    assert data["cap_id"] == cap_id and data["email"] is None and out.is_file()
+    import docx
+
+    assert "Give the planning procedure, not the overtime hours" in "\n".join(
+        c.text for t in docx.Document(str(out)).tables for r in t.rows for c in r.cells)
