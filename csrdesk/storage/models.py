@@ -98,6 +98,10 @@ class Assessment(Base):
     score: Mapped[int] = mapped_column(Integer, default=0)
     rating: Mapped[str] = mapped_column(String(30), default="Satisfactory")
     notes: Mapped[str] = mapped_column(Text, default="")
+    # The audit report itself (PDF), copied into the evidence folder like evidence files (services.audit_report).
+    report_name: Mapped[str] = mapped_column(String(500), default="", server_default="")
+    report_stored_name: Mapped[str] = mapped_column(String(500), default="", server_default="")
+    report_size: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
 
     supplier: Mapped[Supplier] = relationship(back_populates="assessments")

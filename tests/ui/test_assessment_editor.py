@@ -530,3 +530,39 @@ def test_own_text_from_the_close_matches_and_no_keys_lost_after_it(qtbot, page):
     assert picker.hasFocus() and picker.suggestions() == ["HSF-007"]
     qtbot.keyClick(picker, Qt.Key.Key_Return)
     assert [d.violation_type for d in editor.model.drafts()] == [None, "HSF-007"]
+
+
+def test_audit_report_attached_to_a_saved_assessment_and_opened_again(qtbot, page, ctx, tmp_path, monkeypatch):
+    """A new assessment offers no attaching until saved; after saving, "Attach report…" keeps the auditor's PDF,
+    the line names it, "Open report" opens the kept copy, and opening the assessment again shows it; a file that is
+    no PDF is refused on the line with the reason."""
+    from csrdesk.ui.widgets import audit_report_bar
+
+    editor = page.editor
+    page.new_assessment("CN-0001")
+    bar = editor.report_bar
+    assert not bar.attach_button.isEnabled() and "save the assessment first" in bar.label.full_text()
+    editor.add_library_finding("MGT-001")
+    editor.save()
+    qtbot.waitUntil(lambda: editor.assessment_id is not None and bar.attach_button.isEnabled(), timeout=5000)
+    fake = tmp_path / "notes.pdf"
+    fake.write_text("not a pdf")
+    monkeypatch.setattr(audit_report_bar.QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(fake), "")))
+    qtbot.mouseClick(bar.attach_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "is not a PDF" in bar.label.full_text(), timeout=5000)
+    report = tmp_path / "BV audit 2026.pdf"
+    report.write_bytes(b"%PDF-1.4\n%%EOF\n")
+    monkeypatch.setattr(audit_report_bar.QFileDialog, "getOpenFileName",
+                        staticmethod(lambda *a, **k: (str(report), "")))
+    qtbot.mouseClick(bar.attach_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "BV audit 2026.pdf" in bar.label.full_text(), timeout=5000)
+    assert bar.open_button.isEnabled() and bar.attach_button.text() == "Replace report…"
+    opened = []
+    bar.opener = opened.append
+    qtbot.mouseClick(bar.open_button, Qt.MouseButton.LeftButton)
+    assert opened and opened[0].read_bytes() == b"%PDF-1.4\n%%EOF\n" and opened[0] != report
+    saved = editor.assessment_id
+    page.new_assessment("CN-0001")
+    assert not bar.open_button.isEnabled()
+    editor.load(saved)
+    qtbot.waitUntil(lambda: "BV audit 2026.pdf" in bar.label.full_text(), timeout=5000)

@@ -23,6 +23,7 @@ from csrdesk.ui.pages.base import Page, page_header
 from csrdesk.ui.tables import Column, FilterBox, RowTableModel, TableView, count_text
 from csrdesk.ui.widgets.buttons import primary_button
 from csrdesk.ui.widgets.elided_label import ElidedLabel
+from csrdesk.ui.widgets.audit_report_bar import AuditReportBar
 from csrdesk.ui.widgets.finding_picker import FindingPicker
 from csrdesk.ui.widgets.findings_grid import (
     COL_CATEGORY, COL_POINTS, COL_SEVERITY, COL_TITLE, COLUMNS, SEVERITIES, CategoryDelegate, FindingDraft,
@@ -298,6 +299,8 @@ class AssessmentEditor(QWidget):
         self.save_button = primary_button("Save", self)
         self.save_button.setToolTip("Save the assessment and its draft CAP (Ctrl+S)")
         bottom.addWidget(self.message, 1)
+        self.report_bar = AuditReportBar(self.ctx, self)  # the auditor's PDF, kept with the assessment
+        bottom.addWidget(self.report_bar, 1)
         bottom.addWidget(self.revert_button)
         bottom.addWidget(self.save_button)
         outer.addLayout(bottom)
@@ -411,6 +414,7 @@ class AssessmentEditor(QWidget):
         try:
             self.assessment_id = None
             self.cap_id = None
+            self.report_bar.set_assessment(None)
             self.supplier_box.setEnabled(True)
             with QSignalBlocker(self.supplier_box):
                 self._select_supplier(supplier_code)
@@ -466,6 +470,7 @@ class AssessmentEditor(QWidget):
         try:
             self.assessment_id = detail.id
             self.cap_id = detail.cap_id
+            self.report_bar.set_assessment(detail.id)
             if self.supplier_box.findData(detail.supplier_code) < 0:
                 self.supplier_box.addItem(f"{detail.supplier_code} · {detail.supplier_name}", detail.supplier_code)
             with QSignalBlocker(self.supplier_box):
