@@ -380,6 +380,11 @@ class ActionRow(QFrame):
         _set_text(self.verification, a.verification)
         with QSignalBlocker(self.by_when):
             self.by_when.setDate(_to_qdate(a.by_when))
+        due = self.flow.due_date
+        late = a.by_when is not None and due is not None and a.by_when > due
+        self.by_when.setStyleSheet(f"color: {theme.OVERDUE}; font-weight: 600;" if late else "")
+        self.by_when.setToolTip(f"{(a.by_when - due).days} day(s) past the item's due date {due.isoformat()}"
+                                if late else "By when this action is done")
         with QSignalBlocker(self.element):
             self.element.setCurrentIndex(max(0, self.element.findData(a.element)))
 
