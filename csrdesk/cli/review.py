@@ -5,6 +5,7 @@ These are subcommands of `csrdesk caps` (the group is made in cli/core.py).
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from csrdesk.cli.common import CliError, emit_json, open_db, parse_date
 
@@ -61,9 +62,22 @@ def register(sub) -> None:
     decision.add_argument("--return", dest="send_back", action="store_true", help="return it to the factory")
     p.add_argument("--comment", type=_comment, action="append", default=[], metavar="ITEM=TEXT",
                    help="a comment for one item (repeat for more items)")
+    p.add_argument("--accept", type=int, action="append", default=[], metavar="ITEM",
+                   help="accept one item's answer in a returned CAP (repeat for more; it becomes action planned)")
+    p.add_argument("--return-item", type=int, action="append", default=[], metavar="ITEM",
+                   help="return one item to the factory (repeat for more; give it a --comment)")
     p.add_argument("--note", default="")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=caps_review)
+
+    p = csub.add_parser("returned-letter", help="the 'CAP returned' letter: each returned item with its comment")
+    p.add_argument("id", type=int, help="the CAP")
+    p.add_argument("-o", "--output", required=True, type=Path, metavar="FILE.docx")
+    p.add_argument("--email", type=Path, metavar="FILE.eml",
+                   help="also an e-mail draft with the letter and the tracker attached")
+    p.add_argument("--lang", choices=("en", "zh-en"))
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=caps_returned_letter)
 
     p = csub.add_parser("plan", help="the systems-improvement plan: items by cause category, with risk sources")
     p.add_argument("id", type=int)
@@ -152,17 +166,41 @@ def caps_review(args) -> int:
         if item_id in comments:
             raise CliError(f"item {item_id} has more than one --comment")
         comments[item_id] = text
+    both = sorted(set(args.accept) & set(args.return_item))
+    if both:
+        raise CliError(f"item(s) {', '.join(map(str, both))} are both accepted and returned")
+    decisions = {**{i: "accept" for i in args.accept}, **{i: "return" for i in args.return_item}}
     result = review_cap(open_db(args), args.id, approve=args.approve, comments=comments, note=args.note,
-                        source=SOURCE)
+                        source=SOURCE, decisions=decisions)
     if args.json:
         out = check_json(result.cap)
         out.update({"decision": result.decision, "status": result.cap.status,
-                    "items_planned": list(result.items_planned)})
+                    "items_planned": list(result.items_planned), "items_accepted": list(result.items_accepted),
+                    "items_returned": list(result.items_returned)})
         emit_json(out)
     else:
         print(f"CAP {result.cap.id} {result.decision}: now {result.cap.status} (quality {result.cap.quality}%)")
+        if result.items_returned and result.decision == "returned":
+            print(f"{len(result.items_returned)} item(s) returned to the factory, "
+                  f"{len(result.items_accepted)} accepted")
         if result.items_planned:
             print(f"{len(result.items_planned)} item(s) now action planned")
+    return 0
+
+
+def caps_returned_letter(args) -> int:
+    from csrdesk.services.cap_returned import make_cap_returned_email, render_cap_returned_letter
+
+    db = open_db(args)
+    path = render_cap_returned_letter(db, args.id, args.output, lang=args.lang)
+    draft = make_cap_returned_email(db, args.id, args.email, lang=args.lang) if args.email else None
+    if args.json:
+        emit_json({"cap_id": args.id, "path": path.resolve(), "email": draft.path.resolve() if draft else None,
+                   "attachments": list(draft.attachments) if draft else []})
+    else:
+        print(f"wrote {path}")
+        if draft:
+            print(f"wrote {draft.path} (to {draft.to}, copy {draft.cc or 'nobody'})")
     return 0
 
 

@@ -132,6 +132,18 @@ def check_item_transition(current: ItemStatus, target: ItemStatus, facts: ItemFa
         raise TransitionRefused("Write verification notes (what was checked, how) before marking the item verified.")
 
 
+def status_once_planned(current: ItemStatus | str, facts: ItemFacts) -> Optional[ItemStatus]:
+    """The status an item takes when its factory's plan is saved: an open item with a complete plan (root cause,
+    preventive action, project leader) becomes action planned; None when it stays as it is."""
+    if ItemStatus(current) is not ItemStatus.OPEN:
+        return None
+    try:
+        check_item_transition(ItemStatus.OPEN, ItemStatus.ACTION_PLANNED, facts)
+    except TransitionRefused:
+        return None
+    return ItemStatus.ACTION_PLANNED
+
+
 @dataclass(frozen=True)
 class CapFacts:
     item_count: int = 0

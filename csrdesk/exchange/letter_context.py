@@ -9,7 +9,7 @@ renderer's job.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any, Optional, Sequence
 
@@ -192,6 +192,8 @@ class LetterItem:
     evidence_notes: str = ""
     verification_notes: str = ""
     victim_protection: bool = False
+    review_comment: str = ""  # the brand's comment from the CAP review
+    review_decision: str = ""  # "accepted", "returned" or "" (not reviewed)
 
 
 @dataclass(frozen=True)
@@ -384,6 +386,8 @@ def item_context(item: LetterItem, number: int, today: date) -> dict[str, Any]:
         "evidence_notes": clean(item.evidence_notes),
         "verification_notes": clean(item.verification_notes),
         "victim_protection": bool(item.victim_protection),
+        "review_comment": clean(item.review_comment),
+        "review_decision": item.review_decision if item.review_decision in ("accepted", "returned") else "",
     }
     _dates(out, "due_date", item.due_date)
     _dates(out, "planned_date", item.planned_date)
@@ -421,7 +425,8 @@ def _outcome_words(outcome: str) -> str:
 
 def _reference(kind: str, sup: LetterSupplier, cap_id: int) -> str:
     prefix = {"cap_letter": "CAP", "email_cap": "CAP", "overdue_reminder": "REM", "verification_result": "VER",
-              "evidence_request": "EVR", "email_evidence_request": "EVR", "onsite_report": "RVV"}[kind]
+              "evidence_request": "EVR", "email_evidence_request": "EVR", "onsite_report": "RVV",
+              "cap_returned": "RET", "email_cap_returned": "RET"}[kind]
     return f"{prefix}-{clean(sup.code)}-{cap_id:04d}"
 
 
@@ -461,6 +466,21 @@ def overdue_reminder_context(brand: LetterBrand, sup: LetterSupplier, a: LetterA
         "count": len(overdue),
         "most_days": max((f["days_overdue"] for f in overdue), default=0),
     }
+    return ctx
+
+
+RETURN_REPLY_DAYS = 14  # days a factory has to send back the items a CAP review returned
+
+
+def cap_returned_context(brand: LetterBrand, sup: LetterSupplier, a: LetterAssessment, cap: LetterCap, *,
+                         today: date, lang: str = "en") -> dict[str, Any]:
+    """A CAP sent back after the review: each returned item with the brand's comment, and the items accepted."""
+    ctx = _common("cap_returned", brand, sup, a, cap, today, lang)
+    returned = [f for f in ctx["findings"] if f["review_decision"] == "returned"]
+    accepted = [f for f in ctx["findings"] if f["review_decision"] == "accepted"]
+    _dates(ctx["respond"], "by", today + timedelta(days=RETURN_REPLY_DAYS))
+    ctx["returned"] = {"findings": returned, "count": len(returned), "accepted": accepted,
+                       "accepted_count": len(accepted)}
     return ctx
 
 
@@ -795,6 +815,16 @@ def sample_context(kind: str, lang: str = "en") -> dict[str, Any]:
                            results=((101, "done_correctly", "Exit clear.", None),
                                     (102, "not_done", "Still 70 hours a week.", date(2025, 5, 30))))
         return onsite_report_context(brand, sup, a, cap, visit, today=SAMPLE_TODAY, lang=lang)
+    if kind in ("cap_returned", "email_cap_returned"):
+        first, second = cap.items[0], cap.items[1]
+        reviewed = replace(cap, items=(
+            replace(first, review_decision="accepted", review_comment="Good: the daily check names who signs."),
+            replace(second, review_decision="returned",
+                    review_comment="The root cause restates the finding: say why overtime is planned in."),
+        ))
+        ctx = cap_returned_context(brand, sup, a, reviewed, today=SAMPLE_TODAY, lang=lang)
+        return ctx if kind == "cap_returned" else notice_email_context(kind, ctx, ["CAP returned.docx",
+                                                                                   "CAP tracker.xlsx"])
     if kind in ("escalation_letter", "email_escalation"):
         esc = EscalationFacts(step="warning_letter", date=SAMPLE_TODAY, reason="No evidence after two reminders.",
                               reasons=("progress category 1 (no evidence, no motivation) at the visit of 2025-04-30",),
@@ -820,4 +850,4 @@ def variable_paths(value: Any, prefix: str = "") -> list[str]:
 
 KINDS_WITH_SAMPLES = ("cap_letter", "overdue_reminder", "verification_result", "vetting_decision", "email_cap",
                       "evidence_request", "onsite_report", "escalation_letter", "email_evidence_request",
-                      "email_escalation")
+                      "email_escalation", "cap_returned", "email_cap_returned")

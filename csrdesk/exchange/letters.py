@@ -39,9 +39,10 @@ DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.docu
 
 # A template's kind decides which context it gets; user templates are named after the kind they render.
 KINDS = ("cap_letter", "overdue_reminder", "verification_result", "vetting_decision", "email_cap",
-         "evidence_request", "onsite_report", "escalation_letter", "email_evidence_request", "email_escalation")
+         "evidence_request", "onsite_report", "escalation_letter", "email_evidence_request", "email_escalation",
+         "cap_returned", "email_cap_returned")
 # Rendered as plain text (e-mail bodies); every other kind is a Word document.
-TEXT_KINDS = ("email_cap", "email_evidence_request", "email_escalation")
+TEXT_KINDS = ("email_cap", "email_evidence_request", "email_escalation", "email_cap_returned")
 
 
 class TemplateRefused(UserError):
@@ -51,10 +52,8 @@ class TemplateRefused(UserError):
 def kind_of(name: str) -> Optional[str]:
     """The kind a template name stands for ('cap_letter_zh-en.docx' -> 'cap_letter'), or None."""
     stem = Path(name).name.lower()
-    for kind in KINDS:
-        if stem.startswith(kind):
-            return kind
-    return None
+    # the longest kind that fits: 'email_cap_returned_en.j2' is a returned-CAP e-mail, not a CAP e-mail
+    return max((kind for kind in KINDS if stem.startswith(kind)), key=len, default=None)
 
 
 # --- the Jinja environments --------------------------------------------------------------------------------------

@@ -79,6 +79,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("requirements", "(a) Legal and code requirements", "法律及行为守则要求", 32),
     Column("suggested_remediation", "(b) Suggested remediation", "建议整改措施", 30),
     Column("due_date", "(c) Due date", "截止日期", 11.5),
+    Column("review_comment", "Brand's comment", "品牌意见", 26),  # why an item came back from the CAP review
     Column("root_cause", "(d) Root cause analysis", "根本原因分析", 34, True),
     Column("preventive_action", "(e) Preventive action plan", "预防措施计划", 34, True),
     Column("project_leader", "(f) Project leader", "项目负责人", 16, True),
@@ -111,6 +112,7 @@ class TrackerItem:
     evidence_notes: str = ""
     repeat: bool = False
     overdue: bool = False
+    review_comment: str = ""  # the brand's comment on a returned item ("Returned: ..."), beside the item
 
 
 @dataclass(frozen=True)
@@ -326,6 +328,7 @@ def _write_items(ws, data: TrackerData) -> None:
             "due_date": item.due_date, "root_cause": item.root_cause, "preventive_action": item.preventive_action,
             "project_leader": item.project_leader, "planned_date": item.planned_date,
             "status": status_label(item.status), "evidence_notes": item.evidence_notes,
+            "review_comment": item.review_comment,
         }
         red = item.severity.split("\n")[0] in ("critical", "zero tolerance")
         for i, col in enumerate(COLUMNS, start=1):

@@ -370,6 +370,25 @@ def _file_digest(source_file: Path) -> str:
     return digest.hexdigest()
 
 
+def evidence_name(source_file: Path) -> tuple[str, str]:
+    """(sha256, the name a file is kept under in the evidence folder): by content, so a file is stored once."""
+    sha = _file_digest(source_file)
+    return sha, f"{sha[:2]}/{sha}{Path(source_file).suffix.lower()}"
+
+
+def store_in_evidence_folder(source: Path, stored_name: str) -> Optional[Path]:
+    """Copies a file into the evidence folder under its stored name (whole or not at all); the copy made, or None
+    when the same content was already there."""
+    target = paths.evidence_dir() / stored_name
+    if target.exists():
+        return None
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_suffix(target.suffix + ".part")
+    shutil.copy2(source, tmp)
+    tmp.replace(target)
+    return target
+
+
 def attach_evidence_files(db: Database, item_id: int, source_files: Sequence[Path], note: str = "") -> list[EvidenceInfo]:
     """Copies evidence files into the data folder and attaches them to the item, all or none: a file that cannot be
     read attaches nothing, and the copies made for a failed attachment are removed again."""
@@ -387,12 +406,8 @@ def attach_evidence_files(db: Database, item_id: int, source_files: Sequence[Pat
                 raise NotFound(f"No CAP item {item_id}.")
             added = []
             for source, sha, stored_name in stored:
-                target = paths.evidence_dir() / stored_name
-                if not target.exists():
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    tmp = target.with_suffix(target.suffix + ".part")
-                    shutil.copy2(source, tmp)
-                    tmp.replace(target)
+                target = store_in_evidence_folder(source, stored_name)
+                if target is not None:
                     created.append(target)
                 e = EvidenceFile(cap_item_id=item.id, original_name=source.name, stored_name=stored_name, sha256=sha,
                                  size=source.stat().st_size, note=note)

@@ -266,6 +266,7 @@ def _cap_facts(s: Session, cap: Cap, library: _Library, prefs: Preferences):
             status=i.status, root_cause=i.root_cause, preventive_action=i.preventive_action,
             project_leader=i.project_leader, planned_date=i.planned_date, evidence_notes=i.evidence_notes,
             verification_notes=i.verification_notes, victim_protection=victim,
+            review_comment=i.review_comment, review_decision=i.review_decision or "",
         ))
     done = sum(1 for i in cap.items if not ItemStatus(i.status).is_open)
     letter_cap = lc.LetterCap(

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from csrdesk.domain import rootcause as rc
 from csrdesk.domain.caps import due_date as compute_due_date, item_start
-from csrdesk.domain.lifecycle import CapStatus, ItemStatus
+from csrdesk.domain.lifecycle import CapStatus, ItemFacts, ItemStatus, status_once_planned
 from csrdesk.domain.rootcause import (
     CATEGORY_BY_KEY, ELEMENT_BY_KEY, EarlierAnswer, FindingFacts, QualityWarning, RootCauseAnalysis,
 )
@@ -57,6 +57,7 @@ class ItemCheck:
     review_comment: str
     guided: bool  # the answer was entered through the guided entry (5 Whys, categories, structured actions)
     warnings: tuple[QualityWarning, ...]
+    review_decision: str = ""  # "accepted", "returned" (to the factory with review_comment), or "" (not reviewed)
 
     @property
     def open_warnings(self) -> tuple[QualityWarning, ...]:
@@ -98,7 +99,12 @@ class GuidedContext:
 class ReviewResult:
     cap: CapCheck
     decision: str  # "approved" or "returned"
-    items_planned: tuple[int, ...]  # items moved to action planned by the approval
+    items_planned: tuple[int, ...]  # items moved to action planned by the approval (or accepted in a return)
+    items_accepted: tuple[int, ...] = ()  # items whose answer the review accepted
+    items_returned: tuple[int, ...] = ()  # items sent back to the factory, each with its comment
+
+
+ITEM_DECISIONS = ("accept", "return")  # what the reviewer may say of one item
 
 
 @dataclass(frozen=True)
@@ -305,6 +311,7 @@ def _item_check(item: CapItem, loader: _Loader, analysis: Optional[RootCauseAnal
         preventive_action=item.preventive_action, project_leader=item.project_leader,
         planned_date=item.planned_date, due_date=_item_due(item), review_comment=item.review_comment,
         guided=analysis.guided and bool(analysis.whys), warnings=tuple(warnings),
+        review_decision=item.review_decision or "",
     )
 
 
@@ -455,7 +462,19 @@ def save_guided_entry(db: Database, item_id: int, analysis: RootCauseAnalysis, *
         _refuse_if_closed(item)
         _write_answer(s, item, analysis, rc.render_root_cause(analysis), rc.render_preventive_action(analysis),
                       source=source, user=user, note=note)
+        _plan_if_complete(s, item, source=source, user=user)
     return check_item(db, item_id)
+
+
+def _plan_if_complete(s: Session, item: CapItem, *, source: str, user: str) -> None:
+    """An open item whose saved plan is complete moves to action planned, as the item lifecycle says."""
+    facts = ItemFacts(item.root_cause, item.preventive_action, item.project_leader, len(item.evidence),
+                      item.evidence_notes, item.verification_notes)
+    target = status_once_planned(item.status, facts)
+    if target is not None:
+        record_change(s, "cap_item", item.id, "status", item.status, target.value, supplier_id=item.cap.supplier_id,
+                      source=source, user=user, note="plan saved")
+        item.status = target.value
 
 
 def record_answer(db: Database, item_id: int, *, root_cause: str, preventive_action: str, project_leader: str,
@@ -538,26 +557,41 @@ def start_review(db: Database, cap_id: int, *, source: str = "app") -> CapCheck:
 
 def review_cap(db: Database, cap_id: int, *, approve: bool, comments: Optional[Mapping[int, str]] = None,
                note: str = "", source: str = "app", user: Optional[str] = None,
-               today: Optional[date] = None) -> ReviewResult:
+               today: Optional[date] = None, decisions: Optional[Mapping[int, str]] = None) -> ReviewResult:
     """Approves a CAP, or returns it to the factory with comments per item; every decision goes to the history.
 
-    Approval needs every warning resolved or overridden with a reason; on approval, open items whose plan is
-    complete become action planned. Returning writes each item's comment (items with open warnings and no comment
-    get the warnings as their comment) and sends the CAP back (under review -> sent).
+    Approval needs every warning resolved or overridden with a reason, and accepts every item; open items whose plan
+    is complete become action planned. Returning decides each item: `decisions` maps an item to "accept" or
+    "return"; an item without a decision is returned when it has a comment or open warnings (which become its
+    comment), else accepted. A returned item needs a comment (what to change); an accepted item whose plan is
+    complete becomes action planned. The CAP goes back to the factory (under review -> sent) with at least one item
+    returned.
     """
     from csrdesk.services.caps import change_cap_status, change_item_status
 
     user = _user(db) if user is None else user
     comments = {int(k): " ".join(str(v or "").split()) for k, v in (comments or {}).items()}
+    decided: dict[int, str] = {}
+    for k, v in (decisions or {}).items():
+        word = str(v or "").strip().lower()
+        word = {"accepted": "accept", "returned": "return"}.get(word, word)
+        if word not in ITEM_DECISIONS:
+            raise UserError(f"Item {k}: the decision must be accept or return, not {v!r}.")
+        decided[int(k)] = word
     check = check_cap(db, cap_id)
     ids = {i.id for i in check.items}
-    strangers = sorted(set(comments) - ids)
+    strangers = sorted((set(comments) | set(decided)) - ids)
     if strangers:
         raise UserError(f"Item(s) {', '.join(map(str, strangers))} do not belong to CAP {cap_id}.")
     if check.status not in (CapStatus.RESPONSE_RECEIVED.value, CapStatus.UNDER_REVIEW.value):
         raise UserError(f"CAP {cap_id} is {check.status}: only a CAP whose response came back can be reviewed.")
     final: dict[int, str] = {}
+    verdicts: dict[int, str] = {}
     if approve:
+        sent_back = sorted(i for i, d in decided.items() if d == "return")
+        if sent_back:
+            raise UserError(f"CAP {cap_id} cannot be approved with item(s) {', '.join(map(str, sent_back))} "
+                            "returned: return the CAP to the factory instead.")
         blocked = [i for i in check.items if i.open_warnings]
         if blocked:
             listed = "; ".join(f"item {i.id}: " + ", ".join(w.title.lower() for w in i.open_warnings)
@@ -566,13 +600,20 @@ def review_cap(db: Database, cap_id: int, *, approve: bool, comments: Optional[M
             raise UserError(f"CAP {cap_id} cannot be approved: {len(blocked)} item(s) have open warnings ({listed}"
                             f"{more}). Override them with a reason, or return the CAP to the factory.")
         final = {i.id: comments.get(i.id, "") for i in check.items}
+        verdicts = {i.id: "accepted" for i in check.items}
     else:
         for i in check.items:
             text = comments.get(i.id, "")
-            if not text and i.open_warnings:
+            choice = decided.get(i.id) or ("return" if text or i.open_warnings else "accept")
+            if choice == "return" and not text and i.open_warnings:
                 text = "Please revise: " + " ".join(w.message for w in i.open_warnings)
+            if choice == "return" and not text:
+                raise UserError(f"Item {i.id} is returned without a comment: write what the factory should change.")
             final[i.id] = text
-        if not any(final.values()):
+            verdicts[i.id] = "returned" if choice == "return" else "accepted"
+        if "returned" not in verdicts.values():
+            if any(final.values()):
+                raise UserError("Every item is accepted: approve the CAP instead, or return the items to change.")
             raise UserError("Write a comment for at least one item, so that the factory knows what to change.")
     decision = "approved" if approve else "returned"
     target = CapStatus.APPROVED if approve else CapStatus.SENT
@@ -587,16 +628,25 @@ def review_cap(db: Database, cap_id: int, *, approve: bool, comments: Optional[M
             record_change(s, "cap_item", item.id, "review_comment", item.review_comment or None, text or None,
                           supplier_id=cap.supplier_id, source=source, user=user, note=f"review: {decision}")
             item.review_comment = text
+            verdict = verdicts.get(item.id, "")
+            if verdict != (item.review_decision or ""):
+                record_change(s, "cap_item", item.id, "review_decision", item.review_decision or None,
+                              verdict or None, supplier_id=cap.supplier_id, source=source, user=user,
+                              note=f"review: {decision}")
+            item.review_decision = verdict
         record_change(s, "cap", cap.id, "review decision", None, f"{decision} (quality {check.quality}%)",
                       supplier_id=cap.supplier_id, source=source, user=user, note=note)
-        ready = [i.id for i in cap.items if i.status == ItemStatus.OPEN.value and i.root_cause.strip()
-                 and i.preventive_action.strip() and i.project_leader.strip()]
+        ready = [i.id for i in cap.items if i.status == ItemStatus.OPEN.value and verdicts.get(i.id) == "accepted"
+                 and i.root_cause.strip() and i.preventive_action.strip() and i.project_leader.strip()]
     planned: tuple[int, ...] = ()
-    if approve and ready:
-        change_item_status(db, ready, ItemStatus.ACTION_PLANNED.value, note="CAP approved", source=source,
+    if ready:
+        change_item_status(db, ready, ItemStatus.ACTION_PLANNED.value,
+                           note="CAP approved" if approve else "answer accepted at the review", source=source,
                            today=today)
         planned = tuple(ready)
-    return ReviewResult(cap=check_cap(db, cap_id), decision=decision, items_planned=planned)
+    return ReviewResult(cap=check_cap(db, cap_id), decision=decision, items_planned=planned,
+                        items_accepted=tuple(i for i, v in verdicts.items() if v == "accepted"),
+                        items_returned=tuple(i for i, v in verdicts.items() if v == "returned"))
 
 
 # --------------------------------------------------------------------------------------------------------------------
@@ -668,6 +718,8 @@ def item_json(item: ItemCheck) -> dict[str, Any]:
     warnings a reviewer accepted under `overridden` (with the `reason`)."""
     return {
         "id": item.id,
+        "review_decision": item.review_decision,
+        "review_comment": item.review_comment,
         "warnings": [{"code": w.code, "message": w.message} for w in item.open_warnings],
         "overridden": [{"code": w.code, "message": w.message, "reason": w.override_reason}
                        for w in item.warnings if w.overridden],

@@ -125,6 +125,7 @@ def tracker_data(db: Database, cap_id: int, today: Optional[date] = None) -> Tra
                 project_leader=i.project_leader, planned_date=i.planned_date, status=i.status,
                 evidence_notes=i.evidence_notes, repeat=f.repeat,
                 overdue=days_overdue(i.due_date, i.status, today) > 0,
+                review_comment=_brand_comment(i.review_decision, i.review_comment),
             ))
         examples = tuple(
             GuidanceExample(v.title, v.title_zh or "", tuple(v.root_cause_examples or ()),
@@ -395,6 +396,16 @@ def _status_path(current: str, target: str) -> Optional[list[ItemStatus]]:
                     nxt.append(move)
         frontier = nxt
     return paths.get(goal)
+
+
+def _brand_comment(decision: str, comment: str) -> str:
+    """The brand's comment as the factory reads it beside the item: why it came back, or that it was accepted."""
+    comment = (comment or "").strip()
+    if decision == "returned":
+        return f"Returned · 退回: {comment}" if comment else "Returned · 退回"
+    if decision == "accepted":
+        return f"Accepted · 已接受: {comment}" if comment else "Accepted · 已接受"
+    return comment
 
 
 def _status_problem(item: CapItem, target: str, values: dict[str, str]) -> Optional[str]:

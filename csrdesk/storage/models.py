@@ -98,6 +98,10 @@ class Assessment(Base):
     score: Mapped[int] = mapped_column(Integer, default=0)
     rating: Mapped[str] = mapped_column(String(30), default="Satisfactory")
     notes: Mapped[str] = mapped_column(Text, default="")
+    # The audit report itself (PDF), copied into the evidence folder like evidence files (services.audit_report).
+    report_name: Mapped[str] = mapped_column(String(500), default="", server_default="")
+    report_stored_name: Mapped[str] = mapped_column(String(500), default="", server_default="")
+    report_size: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
 
     supplier: Mapped[Supplier] = relationship(back_populates="assessments")
@@ -178,6 +182,8 @@ class CapItem(Base):
     # The guided root-cause entry (5 Whys, cause categories, structured actions) as entered; see domain.rootcause.
     analysis: Mapped[Optional[dict[str, Any]]] = mapped_column(default=None)
     review_comment: Mapped[str] = mapped_column(Text, default="")
+    # The CAP review's word on this item's answer: "accepted", "returned" (to the factory, with the comment), or "".
+    review_decision: Mapped[str] = mapped_column(String(20), default="", server_default="")
     added_on: Mapped[Optional[date]] = mapped_column(Date, default=None)  # the day it joined its CAP
     # Plans or drawings the brand approves before work starts (structural, electrical, fire works...).
     needs_plan_approval: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())

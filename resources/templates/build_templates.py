@@ -871,6 +871,64 @@ def build_evidence_request(bilingual: bool) -> Path:
     return L.save("evidence_request_zh-en.docx" if bilingual else "evidence_request_en.docx")
 
 
+def build_cap_returned(bilingual: bool) -> Path:
+    L = Letter("CAP returned for revision", bilingual, "CAP returned for revision", "纠正措施计划退回修改")
+    L.date_and_recipient("Corrective Action Plan returned for revision: {{ returned.count }} item"
+                         "{% if returned.count != 1 %}s{% endif %} to revise",
+                         "纠正措施计划退回修改：{{ returned.count }}项需修改")
+    L.text("Dear {{ supplier.contact.name or 'Sir or Madam' }},", "尊敬的{{ supplier.contact.name or '先生/女士' }}：")
+    L.text("Thank you for your answer to the Corrective Action Plan following the {{ assessment.type }} assessment of "
+           "{{ supplier.name }} ({{ supplier.code }}) on {{ assessment.date }}. We have reviewed it item by item"
+           "{% if returned.accepted_count %} and accept {{ returned.accepted_count }} item"
+           "{% if returned.accepted_count != 1 %}s{% endif %}{% endif %}. The {{ returned.count }} item"
+           "{% if returned.count != 1 %}s{% endif %} below {% if returned.count != 1 %}are{% else %}is{% endif %} "
+           "returned to you: our comment says what to change.",
+           "感谢贵厂就{{ assessment.date_zh }}{{ assessment.type_zh }}（{{ supplier.local_name or supplier.name }}，"
+           "{{ supplier.code }}）后的纠正措施计划提交的回复。我们已逐项审核{% if returned.accepted_count %}，接受"
+           "{{ returned.accepted_count }}项{% endif %}。以下{{ returned.count }}项退回贵厂修改，我们的意见说明需修改之处。")
+    L.key_values([
+        ("Returned", "退回", [("{{ returned.count }} of {{ cap.item_count }} items"
+                               + _zh(bilingual, "{{ cap.item_count }}项中的{{ returned.count }}项"), {"bold": True})]),
+        ("Accepted", "已接受", "{{ returned.accepted_count }}"),
+        ("Revised answer by", "修改回复截止", [("{{ respond.by }}" + _zh(bilingual, "{{ respond.by_zh }}"),
+                                               {"bold": True})]),
+    ])
+    L.grid(
+        headers=[("No.", "序号"), ("Finding", "发现的问题"), ("Your answer", "贵厂回复"),
+                 ("Our comment", "品牌意见"), ("Due", "截止")],
+        row_cells=[
+            [[("{% cellbg f.severity_shade %}", {}), ("{{ f.no }}", {"bold": True})],
+             [("ID {{ f.item_id }}", {"colour": GREY})]],
+            [[("{{ f.title }}", {"bold": True})]] + ([[("{{ f.title_zh }}", {"colour": ZH_COLOUR})]] if bilingual
+                                                      else []) + [[("{{ f.severity }}", {"colour": GREY})]],
+            [[(L.label("Root cause", "根本原因"), {"colour": GREY}), ("{{ f.root_cause or '—' }}", {})],
+             [(L.label("Preventive action", "预防措施"), {"colour": GREY}), ("{{ f.preventive_action or '—' }}", {})],
+             [(L.label("Project leader", "项目负责人"), {"colour": GREY}), ("{{ f.project_leader or '—' }}", {})]],
+            [[("{{ f.review_comment }}", {"bold": True})]],
+            [[("{{ f.due_date_iso or '—' }}", {"bold": True})]],
+        ],
+        widths=(1.1, 3.8, 5.4, 4.5, 2.2),
+        loop="f in returned.findings",
+        size=9,
+    )
+    L.heading("What we need from you", "需要贵厂采取的行动")
+    L.steps([
+        ("For each returned item, revise the root cause, the preventive action plan, the project leader and the "
+         "planned date in the CAP tracker; our comment stands beside each item there.",
+         "请在CAP跟踪表中逐项修改退回项目的根本原因、预防措施计划、项目负责人及计划完成日期；我们的意见列在各项旁边。"),
+        ("A root cause names the gap in your management system (policy, procedure, responsibility, monitoring, "
+         "resources), not the finding again; ask 'why?' until you reach it.",
+         "根本原因应指出管理体系中的缺陷（政策、程序、职责、监督、资源），而不是重复发现的问题；请多问几次“为什么”。"),
+        ("Send the tracker back to {{ respond.to_name or 'us' }}{% if respond.to_email %} ({{ respond.to_email }})"
+         "{% endif %} by {{ respond.by }}. The accepted items stand as planned: go ahead with them.",
+         "请于{{ respond.by_zh }}前将跟踪表发回{{ respond.to_name or '我司' }}{% if respond.to_email %}"
+         "（{{ respond.to_email }}）{% endif %}。已接受的项目按计划执行。"),
+    ])
+    production_block(L)
+    L.signature()
+    return L.save("cap_returned_zh-en.docx" if bilingual else "cap_returned_en.docx")
+
+
 def build_onsite_report(bilingual: bool) -> Path:
     L = Letter("Onsite verification report", bilingual, "Onsite verification report", "现场核查报告")
     L.date_and_recipient("Onsite report of the verification visit on {{ visit.visit_date }}",
@@ -1013,7 +1071,7 @@ def main() -> int:
     built = [build_cap_letter(False), build_cap_letter(True), build_overdue_reminder(), build_verification_result(),
              build_vetting_decision(), build_evidence_request(False), build_evidence_request(True),
              build_onsite_report(False), build_onsite_report(True), build_escalation_letter(False),
-             build_escalation_letter(True)]
+             build_escalation_letter(True), build_cap_returned(False), build_cap_returned(True)]
     for path in built:
         print(f"wrote {path.relative_to(HERE.parent.parent)}")
     return 0

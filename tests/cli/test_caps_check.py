@@ -130,6 +130,33 @@ def test_review_return_with_comments(capsys, dbfile, cap):
     assert "ITEM=COMMENT" in capsys.readouterr().err
 
 
+def test_review_accepts_one_item_and_returns_the_other(capsys, dbfile, cap):
+    """caps review --return --accept ITEM --return-item ITEM --comment ...: the accepted item becomes action
+    planned, the returned one keeps its comment; the JSON keeps its keys and adds the per-item lists; a returned
+    item without a comment is refused with exit 2 and nothing changes."""
+    cap_id, items = cap
+    for item, cause in ((items[0], "Orders accepted beyond capacity without an hours check"),
+                        (items[1], "No one checks the exits daily and the warehouse is too small")):
+        code, _out, err = update(capsys, dbfile, cap_id, item, cause,
+                                 "1. Capacity and exit checks written into the weekly procedure", "Zhang Min")
+        assert code == 0, err
+    code, out, err = run(capsys, "--db", dbfile, "caps", "review", str(cap_id), "--return", "--accept", str(items[0]),
+                         "--return-item", str(items[1]), "--json")
+    assert code == 2 and f"Item {items[1]} is returned without a comment" in err
+    code, out, err = run(capsys, "--db", dbfile, "caps", "review", str(cap_id), "--return", "--accept", str(items[0]),
+                         "--return-item", str(items[1]), "--comment", f"{items[1]}=Name who checks the exits",
+                         "--json")
+    assert code == 0, err
+    data = json.loads(out)
+    assert {"decision", "status", "items_planned"} <= set(data)
+    assert (data["items_accepted"], data["items_returned"], data["items_planned"]) == ([items[0]], [items[1]],
+                                                                                      [items[0]])
+    by_id = {i["id"]: i for i in data["items"]}
+    assert by_id[items[1]]["review_decision"] == "returned"
+    assert by_id[items[1]]["review_comment"] == "Name who checks the exits"
+    assert by_id[items[0]]["review_decision"] == "accepted"
+
+
 def test_plan_json(capsys, dbfile, cap):
     """caps plan --json gives the groups by cause category with risk sources, for letters and scripts."""
     cap_id, items = cap
@@ -205,3 +232,23 @@ def test_check_json_flags_chinese_awareness_only_root_cause(capsys, dbfile, four
     code, out, err = update(capsys, dbfile, cap_id, items[1], "没有指定专人每天检查通道，仓库面积不足",
                             "1. 任命仓库主管负责通道畅通，写入岗位职责\n2. 安全主任每天巡查通道并签字记录", "陈洁", "--json")
     assert code == 0 and json.loads(out)["warnings"] == []
+
+
+def test_returned_letter_and_email_from_the_command_line(capsys, dbfile, cap, tmp_path):
+    """caps returned-letter writes the letter and the e-mail draft once an item was returned; before any return it
+    exits 2 with the reason."""
+    cap_id, items = cap
+    out = tmp_path / "returned.docx"
+    code, _out, err = run(capsys, "--db", dbfile, "caps", "returned-letter", str(cap_id), "-o", str(out))
+    assert code == 2 and "nothing to send back" in err and not out.exists()
+    code, _out, err = run(capsys, "--db", dbfile, "caps", "review", str(cap_id), "--return", "--comment",
+                          f"{items[0]}=Give the planning procedure, not the overtime hours")
+    assert code == 0, err
+    code, text, err = run(capsys, "--db", dbfile, "caps", "returned-letter", str(cap_id), "-o", str(out), "--json")
+    assert code == 0, err
+    data = json.loads(text)
+    assert data["cap_id"] == cap_id and data["email"] is None and out.is_file()
+    import docx
+
+    assert "Give the planning procedure, not the overtime hours" in "\n".join(
+        c.text for t in docx.Document(str(out)).tables for r in t.rows for c in r.cells)

@@ -6,7 +6,7 @@ import pytest
 from csrdesk.domain.caps import PastFinding, days_overdue, due_date, is_overdue, is_repeat, progress_rate
 from csrdesk.domain.lifecycle import (
     CapFacts, CapStatus, ItemFacts, ItemStatus, SupplierFacts, SupplierStatus, TransitionRefused,
-    check_cap_transition, check_item_transition, check_supplier_transition,
+    check_cap_transition, check_item_transition, check_supplier_transition, status_once_planned,
 )
 
 PLAN = ItemFacts(root_cause="No capacity planning", preventive_action="Weekly capacity review", project_leader="Ms Chen")
@@ -32,6 +32,15 @@ def test_action_planned_needs_the_factory_answer():
     """Without root cause, preventive action and project leader an item cannot be action planned."""
     with pytest.raises(TransitionRefused, match="root cause, preventive action, project leader"):
         check_item_transition(ItemStatus.OPEN, ItemStatus.ACTION_PLANNED, ItemFacts())
+
+
+def test_a_saved_complete_plan_makes_an_open_item_action_planned():
+    """An open item with root cause, preventive action and project leader becomes action planned when its plan is
+    saved; an incomplete plan, or an item already further on, stays as it is."""
+    assert status_once_planned("open", PLAN) is ItemStatus.ACTION_PLANNED
+    assert status_once_planned(ItemStatus.OPEN, ItemFacts(root_cause="x", preventive_action="y")) is None
+    assert status_once_planned(ItemStatus.EVIDENCE_SUBMITTED, PLAN) is None
+    assert status_once_planned(ItemStatus.ACTION_PLANNED, PLAN) is None
 
 
 def test_evidence_and_verification_need_their_facts():

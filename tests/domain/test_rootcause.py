@@ -250,6 +250,23 @@ def test_planned_date_past_due():
     assert "planned_after_due" not in codes(check_answer(no_due, answer(planned=date(2030, 1, 1))))
 
 
+def test_preventive_action_planned_after_due():
+    """A preventive action planned for 2027-01-22 on an item due 2027-01-01 is a warning that names the action and
+    the 21 days, even when the item's own planned date is in time; an action on the due date passes."""
+    due = FindingFacts(title=OVERTIME.title, category="hours", severity="major", due_date=date(2027, 1, 1))
+    late = [GOOD_ACTIONS[0], PreventiveAction("Weekly hours report to the general manager", "HR manager",
+                                              date(2027, 1, 22), "Reports for 8 weeks", "monitoring")]
+    warnings = check_answer(due, answer(actions=late, planned=date(2026, 12, 20)))
+    w = next(w for w in warnings if w.code == "action_after_due")
+    assert "2027-01-22" in w.message and "2027-01-01" in w.message and "21 day" in w.message
+    assert "Weekly hours report" in w.message and w.title == "Preventive action planned past the due date"
+    on_time = [GOOD_ACTIONS[0], PreventiveAction("Weekly hours report", by_when=date(2027, 1, 1), element="monitoring")]
+    assert "action_after_due" not in codes(check_answer(due, answer(actions=on_time, planned=date(2026, 12, 20))))
+    accepted = rc.with_override(answer(actions=late, planned=date(2026, 12, 20)), "action_after_due",
+                                "Extension agreed with the brand on 3 December")
+    assert "action_after_due" not in codes(check_answer(due, accepted))
+
+
 # --- victim protection ----------------------------------------------------------------------------------------------
 
 def test_forced_labour_needs_victim_protection():

@@ -224,6 +224,7 @@ def test_docs_describe_every_variable():
         for path in variable_paths(sample_context(kind)):
             # overdue reminders and evidence requests list findings with the same variables as findings[]
             path = path.replace("overdue.findings[].", "findings[].").replace("evidence.findings[].", "findings[].")
+            path = path.replace("returned.findings[].", "findings[].").replace("returned.accepted[].", "findings[].")
             if f"`{path}`" not in text:
                 missing.append(f"{kind}: {path}")
     assert not missing, "undocumented: " + ", ".join(missing)

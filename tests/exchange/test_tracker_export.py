@@ -56,9 +56,9 @@ def test_items_sheet_locks_brand_columns_and_opens_factory_columns(db, exported)
         assert cell.protection.locked is (not col.factory), col.key
         assert ws.cell(HEADER_ROW, COLUMN_INDEX[col.key]).value.startswith(col.en)
     headers = [ws.cell(HEADER_ROW, i).value.split("\n")[0] for i in range(1, len(COLUMNS) + 1)]
-    assert headers[:7] == ["Item ID", "Category", "Severity", "(a) Finding", "(a) Legal and code requirements",
-                           "(b) Suggested remediation", "(c) Due date"]
-    assert headers[7:] == ["(d) Root cause analysis", "(e) Preventive action plan", "(f) Project leader",
+    assert headers[:8] == ["Item ID", "Category", "Severity", "(a) Finding", "(a) Legal and code requirements",
+                           "(b) Suggested remediation", "(c) Due date", "Brand's comment"]
+    assert headers[8:] == ["(d) Root cause analysis", "(e) Preventive action plan", "(f) Project leader",
                            "Planned date", "Status", "Evidence notes"]
 
 
@@ -75,7 +75,7 @@ def test_dropdown_highlight_freeze_filter_and_print(db, exported):
     rules = [r for cf in ws.conditional_formatting for r in cf.rules]
     assert any("TODAY()" in r.formula[0] and r.dxf.fill is not None for r in rules)
     assert ws.freeze_panes == f"B{FIRST_ITEM_ROW}"
-    assert ws.auto_filter.ref == f"A{HEADER_ROW}:M{last}"
+    assert ws.auto_filter.ref == f"A{HEADER_ROW}:N{last}"
     assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth == 1
     assert ws.page_setup.fitToHeight == 0 and ws.sheet_properties.pageSetUpPr.fitToPage
     assert ws.print_title_rows == f"${HEADER_ROW - 1}:${HEADER_ROW}"
@@ -181,3 +181,26 @@ def test_cli_export(db, supplier, tmp_path, capsys):
     assert main(["--db", str(db.path), "tracker", "export", "4242", "-o", str(out)]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "No CAP 4242" in err
+
+
+def test_returned_items_carry_the_brands_comment_beside_them(db, supplier, tmp_path):
+    """After a CAP review returns one item and accepts another, the tracker shows "Returned: <comment>" in the
+    brand's comment column of that item's row (text, never a formula), "Accepted" on the other, and the factory's
+    columns stay where the import looks for them."""
+    from csrdesk.services import review
+    from csrdesk.services.caps import change_cap_status
+
+    cap_id = make_cap(db)
+    ids = item_ids(db, cap_id)
+    change_cap_status(db, cap_id, "response received")
+    review.review_cap(db, cap_id, approve=False, decisions={ids[0]: "return", ids[1]: "accept"},
+                      comments={ids[0]: "=1+1 Name the planning procedure, not the hours worked"})
+    path = export_tracker(db, cap_id, tmp_path / "returned.xlsx")
+    ws = load_workbook(path)[ITEMS_SHEET]
+    column = COLUMN_INDEX["review_comment"]
+    assert column == COLUMN_INDEX["due_date"] + 1  # beside the item, in the brand's half
+    by_id = {ws.cell(FIRST_ITEM_ROW + i, 1).value: ws.cell(FIRST_ITEM_ROW + i, column) for i in range(len(ids))}
+    returned = by_id[ids[0]]
+    assert returned.value == "Returned · 退回: =1+1 Name the planning procedure, not the hours worked"
+    assert returned.data_type == "s" and returned.protection.locked
+    assert by_id[ids[1]].value.startswith("Accepted")

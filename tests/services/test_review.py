@@ -201,8 +201,8 @@ def test_victim_protection_on_a_fees_finding(db, supplier):
 
 
 def test_approve_needs_warnings_resolved(db, supplier):
-    """A CAP with open warnings cannot be approved; once resolved it is approved, items become action planned,
-    and the decision is in the history."""
+    """A CAP with open warnings cannot be approved; once resolved it is approved, the items left open become action
+    planned, and the decision is in the history."""
     cap_id, items = sent_cap(db)
     review.save_guided_entry(db, items[0], good_entry())
     review.record_answer(db, items[1], **{**GOOD_EXIT, "root_cause": "Worker carelessness"})
@@ -215,7 +215,7 @@ def test_approve_needs_warnings_resolved(db, supplier):
     result = review.review_cap(db, cap_id, approve=True, comments={items[0]: "Good analysis"}, note="checked",
                                user="Anna")
     assert result.decision == "approved" and result.cap.status == "approved" and result.cap.quality == 100
-    assert set(result.items_planned) == set(items)
+    assert set(result.items_planned) == {items[1]}  # the guided entry's item became action planned when saved
     assert {i.row.status for i in caps_service.cap_detail(db, cap_id).items} == {"action planned"}
     assert caps_service.item_detail(db, items[0]).review_comment == "Good analysis"
     cap_history = history_for(db, "cap", cap_id)
@@ -412,3 +412,20 @@ def test_120_items_checked_quickly(db, supplier):
     assert len(check.items) == 120
     pasted = [i for i in check.items if "same_answer_across_items" in {w.code for w in i.warnings}]
     assert len(pasted) == 30 and "30 items" in pasted[0].warnings[-1].message
+
+
+def test_saving_a_complete_guided_entry_plans_the_item(db, supplier):
+    """Saving the guided entry with root cause, actions and project leader moves the open item to action planned,
+    recorded in its history; an entry without a project leader leaves it open. An action planned after the due date
+    is warned about."""
+    cap_id, items = sent_cap(db)
+    waiting = review.save_guided_entry(db, items[1], good_entry(project_leader=""))
+    assert waiting.status == "open"
+    check = review.save_guided_entry(db, items[0], good_entry(actions=[
+        PreventiveAction("Order acceptance procedure with a capacity and hours check", "Planning manager",
+                         date(2026, 6, 1), "Signed checks for 3 months", "procedure")]))
+    assert check.status == "action planned"
+    assert caps_service.item_detail(db, items[0]).row.status == "action planned"
+    moves = [h for h in history_for(db, "cap_item", items[0]) if h.field == "status"]
+    assert [(h.old, h.new) for h in moves] == [("open", "action planned")]
+    assert "action_after_due" in {w.code for w in check.open_warnings}

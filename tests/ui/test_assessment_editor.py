@@ -299,8 +299,9 @@ def test_enter_takes_the_first_suggestion_in_any_word_order_and_chinese(qtbot, p
 
 
 def test_free_text_needs_a_severity_chosen_by_the_user(qtbot, page, ctx):
-    """Text no library entry matches becomes a finding with no severity: the category is asked for at once, the
-    rating waits, and Save is refused naming the finding until a severity is chosen."""
+    """Text no library entry matches (nor comes close to) becomes a finding with no severity: the keyboard stays in
+    the box, Enter in the empty box asks for the category, the rating waits, and Save is refused naming the finding
+    until a severity is chosen."""
     editor = page.editor
     page.new_assessment("CN-0001")
     _picker_keys(qtbot, editor.picker, "Dormitory roof leaking")
@@ -310,10 +311,13 @@ def test_free_text_needs_a_severity_chosen_by_the_user(qtbot, page, ctx):
     assert (draft.title, draft.violation_type, draft.severity, draft.category) == (
         "Dormitory roof leaking", None, "", "")
     assert editor.model.data(editor.model.index(0, COL_SEVERITY)) == "choose…"
-    # The category choice is open in the grid, right after adding.
+    # No choice opens by itself (it would take the keys typed for the next finding)...
+    assert editor.grid.state() != editor.grid.State.EditingState
+    assert "choose its category and severity" in editor.message.text()
+    # ...Enter in the empty box opens the category choice in the grid.
+    qtbot.keyClick(editor.picker, Qt.Key.Key_Return)
     assert editor.grid.state() == editor.grid.State.EditingState
     assert editor.grid.currentIndex().column() == COL_CATEGORY
-    assert "choose its category and severity" in editor.message.text()
     qtbot.waitUntil(lambda: "Choose a severity for “Dormitory roof leaking”" in " ".join(
         [editor.reasons.reasons.toPlainText()]))
     assert editor.reasons.badge.rating is None
@@ -383,8 +387,8 @@ def test_focus_stays_in_the_editor_after_saving(qtbot, page):
 
 
 def test_free_text_prompts_for_category_then_severity_by_keyboard(qtbot, page):
-    """After a free-text finding the category choice opens, then the severity choice; Enter on each grades it and
-    the keyboard goes back to the box for the next finding."""
+    """After a free-text finding, Enter in the empty box opens the category choice, then the severity choice; Enter
+    on each grades it and the keyboard goes back to the box for the next finding."""
     from PySide6.QtWidgets import QApplication, QComboBox
 
     editor = page.editor
@@ -392,6 +396,8 @@ def test_free_text_prompts_for_category_then_severity_by_keyboard(qtbot, page):
     qtbot.waitUntil(page.isActiveWindow)
     page.new_assessment("CN-0001")
     _picker_keys(qtbot, editor.picker, "Dormitory roof leaking")
+    qtbot.keyClick(editor.picker, Qt.Key.Key_Return)
+    assert editor.picker.hasFocus() and editor.model.rowCount() == 1
     qtbot.keyClick(editor.picker, Qt.Key.Key_Return)
     combo = QApplication.focusWidget()
     assert isinstance(combo, QComboBox) and combo.findData("health-safety") >= 0
@@ -480,3 +486,83 @@ def test_a_save_that_fails_on_leaving_keeps_the_editor_with_the_reason(qtbot, pa
     assert editor.assessment_id is None and editor.model.rowCount() == 1 and editor.is_dirty()
     assert "read-only" in editor.message.text()
     assert len(list_assessments(ctx.db)) == 1
+
+
+def test_close_library_matches_are_offered_before_free_text(qtbot, page):
+    """"fire exit" matches no entry in full: Enter offers "did you mean HSF-007 Emergency exits locked or blocked,
+    zero tolerance?" first, and a second Enter adds that library finding, not an ungraded free-text one."""
+    editor = page.editor
+    page.new_assessment("CN-0001")
+    picker = editor.picker
+    _picker_keys(qtbot, picker, "fire exit")
+    assert picker.suggestions() == []
+    qtbot.keyClick(picker, Qt.Key.Key_Return)
+    assert editor.model.rowCount() == 0 and picker.offering_close_matches()
+    assert picker.suggestions()[0] == "HSF-007"
+    first = picker._panel.list.item(0).text()
+    assert first.startswith("HSF-007 — Emergency exits locked or blocked, zero tolerance")
+    last = picker._panel.list.item(picker._panel.list.count() - 1).text()
+    assert last.startswith("Add “fire exit” as your own finding")
+    assert "Did you mean" in picker._panel.note.text()
+    qtbot.keyClick(picker, Qt.Key.Key_Return)
+    assert editor.model.rowCount() == 1
+    d = editor.model.draft(0)
+    assert (d.violation_type, d.severity) == ("HSF-007", "zero tolerance")
+
+
+def test_own_text_from_the_close_matches_and_no_keys_lost_after_it(qtbot, page):
+    """Choosing "add as your own finding" in the close matches adds the free text; the findings typed right after
+    go into the box and are added too (the category and severity choices no longer take those keys)."""
+    editor = page.editor
+    page.activateWindow()
+    qtbot.waitUntil(page.isActiveWindow)
+    page.new_assessment("CN-0001")
+    picker = editor.picker
+    _picker_keys(qtbot, picker, "fire exit")
+    qtbot.keyClick(picker, Qt.Key.Key_Return)
+    rows = picker._panel.list.count()
+    for _ in range(rows - 1):
+        qtbot.keyClick(picker, Qt.Key.Key_Down)
+    qtbot.keyClick(picker, Qt.Key.Key_Return)
+    assert [d.title for d in editor.model.drafts()] == ["fire exit"]
+    assert editor.model.draft(0).violation_type is None
+    qtbot.keyClicks(picker, "exits locked")
+    assert picker.hasFocus() and picker.suggestions() == ["HSF-007"]
+    qtbot.keyClick(picker, Qt.Key.Key_Return)
+    assert [d.violation_type for d in editor.model.drafts()] == [None, "HSF-007"]
+
+
+def test_audit_report_attached_to_a_saved_assessment_and_opened_again(qtbot, page, ctx, tmp_path, monkeypatch):
+    """A new assessment offers no attaching until saved; after saving, "Attach report…" keeps the auditor's PDF,
+    the line names it, "Open report" opens the kept copy, and opening the assessment again shows it; a file that is
+    no PDF is refused on the line with the reason."""
+    from csrdesk.ui.widgets import audit_report_bar
+
+    editor = page.editor
+    page.new_assessment("CN-0001")
+    bar = editor.report_bar
+    assert not bar.attach_button.isEnabled() and "save the assessment first" in bar.label.full_text()
+    editor.add_library_finding("MGT-001")
+    editor.save()
+    qtbot.waitUntil(lambda: editor.assessment_id is not None and bar.attach_button.isEnabled(), timeout=5000)
+    fake = tmp_path / "notes.pdf"
+    fake.write_text("not a pdf")
+    monkeypatch.setattr(audit_report_bar.QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(fake), "")))
+    qtbot.mouseClick(bar.attach_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "is not a PDF" in bar.label.full_text(), timeout=5000)
+    report = tmp_path / "BV audit 2026.pdf"
+    report.write_bytes(b"%PDF-1.4\n%%EOF\n")
+    monkeypatch.setattr(audit_report_bar.QFileDialog, "getOpenFileName",
+                        staticmethod(lambda *a, **k: (str(report), "")))
+    qtbot.mouseClick(bar.attach_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "BV audit 2026.pdf" in bar.label.full_text(), timeout=5000)
+    assert bar.open_button.isEnabled() and bar.attach_button.text() == "Replace report…"
+    opened = []
+    bar.opener = opened.append
+    qtbot.mouseClick(bar.open_button, Qt.MouseButton.LeftButton)
+    assert opened and opened[0].read_bytes() == b"%PDF-1.4\n%%EOF\n" and opened[0] != report
+    saved = editor.assessment_id
+    page.new_assessment("CN-0001")
+    assert not bar.open_button.isEnabled()
+    editor.load(saved)
+    qtbot.waitUntil(lambda: "BV audit 2026.pdf" in bar.label.full_text(), timeout=5000)

@@ -88,3 +88,74 @@ def test_return_to_factory(qtbot, ctx, db, answered_cap):
     assert caps_service.item_detail(db, items[0]).review_comment == ""
     qtbot.waitUntil(lambda: dialog.loads >= 2, timeout=5000)  # the reload after the decision
     assert not dialog.return_button.isEnabled() and "returned to the factory" in dialog.message.text()
+
+
+def test_guided_entry_saved_from_the_review_plans_the_item_and_says_so(qtbot, ctx, db, answered_cap):
+    """Saving the guided root cause from the review moves the open item to action planned, and the review says so,
+    with the late preventive action among the warnings still open."""
+    from datetime import date as _date
+
+    from csrdesk.domain.rootcause import PreventiveAction
+    from csrdesk.domain.rootcause_flow import Step
+
+    cap_id, items = answered_cap
+    due = caps_service.item_detail(db, items[0]).row.due_date
+    dialog = open_dialog(qtbot, ctx, cap_id)
+    dialog.select_item(items[0])
+    qtbot.mouseClick(dialog.guided_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: getattr(dialog.wizard_task, "wizard", None) is not None, timeout=5000)
+    wizard = dialog.wizard_task.wizard
+    flow = wizard.flow
+    flow.data.whys = ["Orders accepted beyond capacity without an hours check"]
+    flow.data.categories = ["procedure"]
+    flow.data.actions = [PreventiveAction("Capacity check procedure before every order", "Planning manager",
+                                          _date.fromordinal(due.toordinal() + 21), "Signed checks", "procedure")]
+    flow.data.project_leader = "Zhang Min"
+    flow.data.planned_date = due
+    while flow.step is not Step.REVIEW:
+        flow.next()
+    assert "action_after_due" in [b.code for b in wizard.pages[Step.REVIEW].warning_boxes]
+    assert wizard.save_button.isEnabled()
+    qtbot.mouseClick(wizard.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "saved and is now action planned" in dialog.message.text(), timeout=5000)
+    assert "preventive action planned past the due date" in dialog.message.text()
+    assert caps_service.item_detail(db, items[0]).row.status == "action planned"
+    qtbot.waitUntil(lambda: not ctx.busy, timeout=5000)
+    assert "now action planned" in dialog.message.text()  # the reload after the save does not wipe it
+
+
+def test_accept_one_item_return_the_other_then_write_the_letter(qtbot, ctx, db, answered_cap, tmp_path,
+                                                                monkeypatch):
+    """In the review, the overtime item is accepted and the fire exit item returned with a comment; the return
+    records both, the accepted item becomes action planned, and the letter button writes the "CAP returned" letter
+    with the comment and its e-mail draft to the compliance contact beside it."""
+    import docx
+
+    from csrdesk.ui.pages import cap_review
+
+    cap_id, items = answered_cap
+    dialog = open_dialog(qtbot, ctx, cap_id)
+    assert not dialog.letter_button.isEnabled()
+    dialog.select_item(items[0])
+    qtbot.mouseClick(dialog.accept_item, Qt.MouseButton.LeftButton)
+    dialog.select_item(items[1])
+    assert not dialog.accept_item.isChecked() and "Not chosen: returned" in dialog.decision_note.text()
+    qtbot.mouseClick(dialog.return_item, Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(dialog.comment, "Say why nobody checks the exits, not that cartons blocked them")
+    dialog.select_item(items[0])
+    assert dialog.accept_item.isChecked()
+    qtbot.mouseClick(dialog.return_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.decision is not None, timeout=5000)
+    assert dialog.decision.items_returned == (items[1],) and dialog.decision.items_accepted == (items[0],)
+    assert caps_service.item_detail(db, items[0]).row.status == "action planned"
+    qtbot.waitUntil(lambda: dialog.loads >= 2 and dialog.letter_button.isEnabled(), timeout=5000)
+    assert "1 item(s) to revise" in dialog.message.text()
+
+    target = tmp_path / "returned.docx"
+    monkeypatch.setattr(cap_review.QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(target), "")))
+    qtbot.mouseClick(dialog.letter_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: getattr(dialog, "letter_written", None) is not None, timeout=20000)
+    cells = "\n".join(c.text for t in docx.Document(str(target)).tables for r in t.rows for c in r.cells)
+    assert "Say why nobody checks the exits" in cells and "Fire exit blocked by cartons" in cells
+    assert (tmp_path / "returned.eml").is_file()
+    assert "e-mail draft returned.eml (to li.wei@example.cn)" in dialog.message.text()

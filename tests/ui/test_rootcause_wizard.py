@@ -247,3 +247,23 @@ def test_caps_page_opens_the_wizard_and_the_review(qtbot, ctx, db, overtime_item
     assert dialog.cap_id == caps_service.item_detail(db, overtime_item).row.cap_id
     dialog.reject()
     ctx.wait_idle()
+
+
+def test_an_action_planned_after_the_due_date_is_marked_and_warned(qtbot, ctx, db, overtime_item):
+    """An action dated after the item's due date turns its date red with the days late, and the review lists the
+    'planned past the due date' warning for it."""
+    w = open_wizard(qtbot, ctx, db, overtime_item)
+    due = w.flow.due_date
+    w.flow.next()
+    qtbot.keyClicks(w.pages[Step.WHYS].answers[0], "Orders accepted beyond capacity without an hours check")
+    w.flow.next()
+    w.pages[Step.CATEGORIES].boxes["procedure"].click()
+    w.flow.next()
+    w.flow.add_action("Order acceptance procedure with a capacity check", who="Planning manager",
+                      by_when=date.fromordinal(due.toordinal() + 21), element="procedure")
+    row = w.pages[Step.ACTIONS].rows[0]
+    assert "21 day(s) past the item's due date" in row.by_when.toolTip()
+    w.flow.next()
+    qtbot.keyClicks(w.pages[Step.LEADER_AND_DATE].leader, "Zhang Min")
+    w.flow.next()
+    assert [b.code for b in w.pages[Step.REVIEW].warning_boxes] == ["action_after_due"]

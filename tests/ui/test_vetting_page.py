@@ -206,3 +206,30 @@ def test_leaving_a_screen_with_unsaved_answers_saves_them_first(qtbot, page, db,
     qtbot.waitUntil(lambda: page.form.detail.id == second.id and not page.ctx.busy)
     assert screen_detail(db, first.id).answers["code_signed"].value == "yes"
     assert not page.form.dirty
+
+
+def test_import_answers_button_asks_for_the_file(qtbot, page, db, monkeypatch):
+    """Clicking "Import answers..." on an open screen asks which questionnaire to read (it crashed with a TypeError
+    when the button's clicked(bool) became the file path); cancelling the file dialog changes nothing."""
+    from csrdesk.ui.pages.vetting import screen_form
+
+    screen = start_screen(db, SCREENING, supplier_code="CN-0001")
+    _open(qtbot, page, screen.id)
+    asked = []
+    monkeypatch.setattr(screen_form.QFileDialog, "getOpenFileName",
+                        staticmethod(lambda *a, **k: (asked.append(a[1]), ("", ""))[1]))
+    qtbot.mouseClick(page.form.import_button, Qt.MouseButton.LeftButton)
+    assert asked == ["Import answers"]
+    assert page.form.status.text() == ""
+
+
+def test_add_question_button_adds_a_new_question(qtbot, page, db):
+    """The editor's "Add question" button adds a question titled "New question" (its clicked(bool) used to become
+    the question's text)."""
+    editor = page.editor
+    editor.reload(SCREENING)
+    qtbot.waitUntil(lambda: editor.template is not None and editor.template.key == SCREENING and not page.ctx.busy)
+    editor.tree.setCurrentItem(editor.tree.topLevelItem(0).child(0))
+    qtbot.mouseClick(editor.add_button, Qt.MouseButton.LeftButton)
+    qid = editor._current_qid
+    assert editor.template.question(qid).text == "New question"

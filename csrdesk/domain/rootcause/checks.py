@@ -246,6 +246,14 @@ def _raw_checks(finding: FindingFacts, a: RootCauseAnalysis, earlier: Sequence[E
         found.append((Check.PLANNED_AFTER_DUE,
                       f"The planned completion date {a.planned_date.isoformat()} is {days} day(s) past the due date "
                       f"the CAP allows ({finding.due_date.isoformat()})."))
+    late = [x for x in actions if x.by_when and finding.due_date and x.by_when > finding.due_date]
+    if late:
+        listed = "; ".join(f"\"{_short(x.what, 60)}\" by {x.by_when.isoformat()} "
+                           f"({(x.by_when - finding.due_date).days} day(s) late)" for x in late)
+        found.append((Check.ACTION_AFTER_DUE,
+                      f"{len(late)} preventive action(s) are planned after the due date the CAP allows "
+                      f"({finding.due_date.isoformat()}): {listed}. Ask for an earlier date, or accept the delay "
+                      "with a reason (an extension agreed with the brand)."))
     if needs_victim_protection(finding):
         present = {k for k, v in a.victim_measures.items() if clean(v)}
         present |= infer_victim_measures(" ".join([render_preventive_action(a)]))

@@ -28,6 +28,7 @@ class Check(str, Enum):
     TRAINING_ONLY = "training_only"
     NO_PROJECT_LEADER = "no_project_leader"
     PLANNED_AFTER_DUE = "planned_after_due"
+    ACTION_AFTER_DUE = "action_after_due"
     VICTIM_PROTECTION_MISSING = "victim_protection_missing"
     SAME_ROOT_CAUSE_AS_BEFORE = "same_root_cause_as_before"
     SAME_ANSWER_ACROSS_ITEMS = "same_answer_across_items"
@@ -41,6 +42,7 @@ CHECK_TITLES: Mapping[Check, str] = {
     Check.TRAINING_ONLY: "Training alone for a systemic issue",
     Check.NO_PROJECT_LEADER: "No project leader",
     Check.PLANNED_AFTER_DUE: "Planned date past the due date",
+    Check.ACTION_AFTER_DUE: "Preventive action planned past the due date",
     Check.VICTIM_PROTECTION_MISSING: "Victim-protection measures missing",
     Check.SAME_ROOT_CAUSE_AS_BEFORE: "Same root cause as last time",
     Check.SAME_ANSWER_ACROSS_ITEMS: "Same answer pasted across items",
@@ -57,6 +59,7 @@ CHECK_FIELDS: Mapping[Check, tuple[str, ...]] = {
     Check.VICTIM_PROTECTION_MISSING: ("preventive_action",),
     Check.NO_PROJECT_LEADER: ("project_leader",),
     Check.PLANNED_AFTER_DUE: ("planned_date",),
+    Check.ACTION_AFTER_DUE: ("preventive_action",),
     Check.SAME_ANSWER_ACROSS_ITEMS: ("root_cause", "preventive_action"),
 }
 

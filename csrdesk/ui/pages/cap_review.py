@@ -9,8 +9,8 @@ from typing import Callable, Optional
 from PySide6.QtCore import QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QDialog, QFrame, QHBoxLayout, QLabel, QMessageBox, QPlainTextEdit, QPushButton, QScrollArea,
-    QSplitter, QTabWidget, QTextBrowser, QVBoxLayout, QWidget,
+    QButtonGroup, QDialog, QFileDialog, QFrame, QHBoxLayout, QLabel, QMessageBox, QPlainTextEdit, QPushButton,
+    QRadioButton, QScrollArea, QSplitter, QTabWidget, QTextBrowser, QVBoxLayout, QWidget,
 )
 
 from csrdesk.domain.lifecycle import CapStatus
@@ -30,6 +30,23 @@ _OK = QColor(theme.OK)
 
 def _load(db, cap_id: int):
     return review.check_cap(db, cap_id), review.improvement_plan(db, cap_id)
+
+
+def _write_returned(db, cap_id: int, letter_path: str, lang: Optional[str]):
+    """The "CAP returned" letter, and its e-mail draft beside it when the factory has an e-mail address."""
+    from pathlib import Path
+
+    from csrdesk.services.cap_returned import make_cap_returned_email, render_cap_returned_letter
+
+    letter = render_cap_returned_letter(db, cap_id, Path(letter_path), lang=lang)
+    try:
+        draft = make_cap_returned_email(db, cap_id, letter.with_suffix(".eml"), lang=lang)
+    except UserError as exc:
+        return letter, None, str(exc)
+    return letter, draft, ""
+
+
+DECISION_WORDS = {"accept": "accepted", "return": "returned"}
 
 
 def plan_html(plan: "review.ImprovementPlan") -> str:
@@ -86,6 +103,8 @@ def item_columns() -> list[Column]:
         Column("Root cause", lambda r: r.root_cause, width=240, tooltip=lambda r: r.root_cause or None),
         Column("Project leader", lambda r: r.project_leader, width=120),
         Column("Planned", lambda r: r.planned_date, width=90),
+        Column("Last review", lambda r: r.review_decision, width=96,
+               tooltip=lambda r: r.review_comment or None),
     ]
 
 
@@ -106,6 +125,7 @@ class CapReviewDialog(QDialog):
         self.plan: Optional[review.ImprovementPlan] = None
         self.decision: Optional[review.ReviewResult] = None
         self.comments: dict[int, str] = {}
+        self.decisions: dict[int, str] = {}  # item -> "accept" or "return", chosen in this review
         self._current: Optional[int] = None
         self.warning_buttons: dict[str, QPushButton] = {}
         self.loads = 0
@@ -164,6 +184,25 @@ class CapReviewDialog(QDialog):
         self.last_comment.setWordWrap(True)
         self.last_comment.setStyleSheet(f"color: {theme.MUTED};")
         d.addWidget(self.last_comment)
+        decision_row = QHBoxLayout()
+        decision_row.addWidget(QLabel("This item:"))
+        self.accept_item = QRadioButton("Accept")
+        self.accept_item.setToolTip("The answer stands; with a complete plan the item becomes action planned")
+        self.return_item = QRadioButton("Return to the factory")
+        self.return_item.setToolTip("Send this item back with the comment below (it goes into the letter, the "
+                                    "e-mail and the tracker)")
+        self.decision_group = QButtonGroup(self)
+        self.decision_group.addButton(self.accept_item)
+        self.decision_group.addButton(self.return_item)
+        self.accept_item.toggled.connect(lambda on: self._item_decided("accept", on))
+        self.return_item.toggled.connect(lambda on: self._item_decided("return", on))
+        self.decision_note = QLabel("")
+        self.decision_note.setStyleSheet(f"color: {theme.MUTED};")
+        self.decision_note.setWordWrap(True)
+        decision_row.addWidget(self.accept_item)
+        decision_row.addWidget(self.return_item)
+        decision_row.addWidget(self.decision_note, 1)
+        d.addLayout(decision_row)
         d.addWidget(QLabel("Comment to the factory on this item:"))
         self.comment = QPlainTextEdit()
         self.comment.setMaximumHeight(90)
@@ -183,6 +222,11 @@ class CapReviewDialog(QDialog):
         self.message = QLabel("")
         self.message.setWordWrap(True)
         bottom.addWidget(self.message, 1)
+        self.letter_button = QPushButton("Returned letter and e-mail…")
+        self.letter_button.setToolTip("Write the 'CAP returned' letter (each returned item with your comment) and "
+                                      "its e-mail draft with the tracker attached")
+        bottom.addWidget(self.letter_button)
+        self.letter_button.clicked.connect(lambda: self.write_returned_letter())
         self.return_button = QPushButton("Return to factory")
         self.return_button.setToolTip("Send the CAP back (status: sent) with the comments per item")
         self.approve_button = primary_button("Approve")
@@ -219,6 +263,9 @@ class CapReviewDialog(QDialog):
         elif c.items:
             self.table.select_id(c.items[0].id)
         self._set_enabled()
+        if getattr(self, "_after_load", ""):
+            self._say(self._after_load)
+            self._after_load = ""
 
     def _set_enabled(self) -> None:
         c = self.check
@@ -232,6 +279,12 @@ class CapReviewDialog(QDialog):
                       "the CAP to the factory.", warning=True)
         self.guided_button.setEnabled(self._current is not None and c is not None
                                       and c.status != CapStatus.CLOSED.value)
+        returned = c is not None and any(i.review_decision == "returned" for i in c.items)
+        self.letter_button.setEnabled(bool(returned))
+        self.letter_button.setToolTip("Write the 'CAP returned' letter and its e-mail draft" if returned else
+                                      "Return items to the factory first: the letter lists them with your comments")
+        for b in (self.accept_item, self.return_item):
+            b.setEnabled(bool(reviewable) and self._current is not None)
 
     def _say(self, text: str, *, error: bool = False, warning: bool = False) -> None:
         colour = theme.OVERDUE if error else (theme.WARNING if warning else theme.OK)
@@ -282,7 +335,27 @@ class CapReviewDialog(QDialog):
         self.last_comment.setText(f"Last review comment: {item.review_comment}" if item.review_comment else "")
         with QSignalBlocker(self.comment):
             self.comment.setPlainText(self.comments.get(item_id, ""))
+        self._show_decision()
         self._set_enabled()
+
+    def _show_decision(self) -> None:
+        choice = self.decisions.get(self._current) if self._current is not None else None
+        with QSignalBlocker(self.accept_item), QSignalBlocker(self.return_item):
+            self.decision_group.setExclusive(False)
+            self.accept_item.setChecked(choice == "accept")
+            self.return_item.setChecked(choice == "return")
+            self.decision_group.setExclusive(True)
+        item = self.item(self._current) if self._current is not None else None
+        if choice is None and item is not None:
+            default = "returned" if (self.comments.get(item.id) or item.open_warnings) else "accepted"
+            self.decision_note.setText(f"Not chosen: {default} on a return (by its comment and warnings)")
+        else:
+            self.decision_note.setText("")
+
+    def _item_decided(self, choice: str, on: bool) -> None:
+        if on and self._current is not None:
+            self.decisions[self._current] = choice
+            self._show_decision()
 
     def _warning_widget(self, item_id: int, w) -> QWidget:
         frame = QFrame()
@@ -345,7 +418,7 @@ class CapReviewDialog(QDialog):
             return
         from csrdesk.ui.wizards.rootcause import open_root_cause_wizard
 
-        self.wizard_task = open_root_cause_wizard(self.ctx, self._current, self, on_saved=self._changed)
+        self.wizard_task = open_root_cause_wizard(self.ctx, self._current, self, on_saved=self._entry_saved)
 
     def approve(self) -> None:
         if not self.confirm(f"Approve CAP {self.cap_id}? Items with a complete plan become action planned."):
@@ -359,17 +432,53 @@ class CapReviewDialog(QDialog):
 
     def _decide(self, approve: bool) -> None:
         self.ctx.run(review.review_cap, self.ctx.db, self.cap_id, approve=approve, comments=dict(self.comments),
-                     on_done=self._decided, on_error=self._failed, label="Recording the review…", parent=self)
+                     decisions={} if approve else dict(self.decisions), on_done=self._decided, on_error=self._failed, label="Recording the review…", parent=self)
 
     def _decided(self, result) -> None:
         self.decision = result
         self.comments.clear()
+        self.decisions.clear()
         self.ctx.notify("caps")
         verb = "approved" if result.decision == "approved" else "returned to the factory"
         planned = f"; {len(result.items_planned)} item(s) now action planned" if result.items_planned else ""
-        self._say(f"CAP {result.cap.id} {verb} (now {result.cap.status}){planned}.")
+        if result.decision == "returned":
+            planned = f" with {len(result.items_returned)} item(s) to revise{planned}; write the letter and e-mail next"
+        self._after_load = f"CAP {result.cap.id} {verb} (now {result.cap.status}){planned}."
+        self._say(self._after_load)
         self.decided.emit(result)
         self.reload()
+
+    def write_returned_letter(self, path: Optional[str] = None) -> None:
+        """Asks where to write the "CAP returned" letter (the e-mail draft goes beside it) and writes both."""
+        if self.check is None:
+            return
+        if path is None:
+            name = f"CAP returned {self.check.supplier_code}.docx".replace("/", "-")
+            path, _ = QFileDialog.getSaveFileName(self, "CAP returned letter", name, "Word document (*.docx)")
+            if not path:
+                return
+        if not path.lower().endswith(".docx"):
+            path += ".docx"
+
+        def written(result) -> None:
+            letter, draft, problem = result
+            if draft is not None:
+                self._say(f"Wrote {letter.name} and the e-mail draft {draft.path.name} (to {draft.to}) in "
+                          f"{letter.parent}.")
+            else:
+                self._say(f"Wrote {letter.name} in {letter.parent}; no e-mail draft: {problem}", warning=True)
+            self.letter_written = (letter, draft)
+
+        self.ctx.run(_write_returned, self.ctx.db, self.cap_id, path, None, on_done=written, on_error=self._failed,
+                     label="Writing the letter…", parent=self)
+
+    def _entry_saved(self, check) -> None:
+        from csrdesk.ui.wizards.rootcause import saved_message
+
+        status_before = next((i.status for i in self.check.items if i.id == check.id), "") if self.check else ""
+        self._after_load = saved_message(check, status_before)  # said once the list shows the new status
+        self._changed()
+        self._say(self._after_load)
 
     def _changed(self, _result=None) -> None:
         self.ctx.notify("caps")

@@ -2,8 +2,11 @@
 
 The suggestions are a list drawn over the window under the box (not a separate popup window), so every key stays
 in the box and one key press takes one path: Enter with suggestions shown adds the highlighted one (or the first)
-exactly once; Enter with none adds the text as a free-text finding; Ctrl+Enter adds the typed words as free text
-even when suggestions are shown (the editor's shortcut calls `submit_free`).
+exactly once; Enter with none first offers the library's close matches ("did you mean HSF-007 Emergency exits locked
+or blocked, zero tolerance?", with "add as your own text" last), and only when there are none adds the text as a
+free-text finding; Ctrl+Enter adds the typed words as free text even when suggestions are shown (the editor's
+shortcut calls `submit_free`). Enter in the empty box asks for what the last free-text findings still need
+(`classify_requested`), so no prompt ever takes keys typed for the next finding.
 """
 from __future__ import annotations
 
@@ -14,10 +17,12 @@ from typing import Iterable, Optional
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
 from PySide6.QtWidgets import QFrame, QLineEdit, QListWidgetItem, QWidget
 
+from csrdesk.domain.finding_match import LibraryText, close_matches
 from csrdesk.services.library import ViolationTypeInfo
 from csrdesk.ui.widgets.suggestion_panel import SuggestionPanel
 
 KEY_ROLE = Qt.ItemDataRole.UserRole + 1
+FREE_TEXT_ROLE = Qt.ItemDataRole.UserRole + 2  # the "add as your own text" row of the close matches
 MAX_SUGGESTIONS = 40
 VISIBLE_ROWS = 10
 
@@ -62,6 +67,7 @@ class _Entry:
     description: str
     haystack: str
     order: int
+    severity: str = ""
 
 
 class _FindingSuggestions(SuggestionPanel):
@@ -87,6 +93,7 @@ class FindingPicker(QLineEdit):
 
     picked = Signal(str)
     free_text = Signal(str)
+    classify_requested = Signal()  # Enter in the empty box: grade the free-text findings added so far
 
     def __init__(self, parent: Optional[QWidget] = None) -> None:
         super().__init__(parent)
@@ -95,6 +102,8 @@ class FindingPicker(QLineEdit):
                         "as a free-text finding. Ctrl+Enter adds your own text even when suggestions are shown.")
         self.setClearButtonEnabled(True)
         self._entries: list[_Entry] = []
+        self._texts: list[LibraryText] = []
+        self._offering_close = False  # the list shows close matches ("did you mean"), not type-ahead matches
         self._by_text: dict[str, str] = {}
         self._panel: Optional[_FindingSuggestions] = None
         self._host: Optional[QWidget] = None
@@ -108,11 +117,15 @@ class FindingPicker(QLineEdit):
     # -- the library --------------------------------------------------------------------------------------------------
     def set_library(self, types: Iterable[ViolationTypeInfo]) -> None:
         self._entries = []
+        self._texts = []
         self._by_text.clear()
         for order, v in enumerate(types):
             text = entry_text(v)
             haystack = " ".join((v.key, v.title, v.title_zh or "")).casefold()
-            self._entries.append(_Entry(v.key, text, v.title, v.title_zh or "", v.description or "", haystack, order))
+            self._entries.append(_Entry(v.key, text, v.title, v.title_zh or "", v.description or "", haystack, order,
+                                        v.severity or ""))
+            other = " ".join(x for x in (v.description, v.legal_topic, v.code_requirement) if x)
+            self._texts.append(LibraryText(v.key, v.title, v.title_zh or "", other, v.severity or ""))
             # A full key, title or Chinese title typed and added names the entry too.
             for name in (text, v.key, v.title, v.title_zh):
                 if name:
@@ -139,6 +152,10 @@ class FindingPicker(QLineEdit):
                 found.append((rank, e.order, e))
         found.sort(key=lambda t: (t[0], t[1]))
         return [e.key for _r, _o, e in found]
+
+    def close_matches(self, text: str) -> list[str]:
+        """The keys of the library entries close to text that matches none in full (the "did you mean" list)."""
+        return close_matches(text, self._texts)
 
     def completion_count(self, text: str) -> int:
         """How many entries match the text (what the list would show)."""
@@ -181,6 +198,14 @@ class FindingPicker(QLineEdit):
         item = lst.currentItem() or (lst.item(0) if lst.count() else None)
         return item.data(KEY_ROLE) if item is not None else None
 
+    def offering_close_matches(self) -> bool:
+        """True while the list shows "did you mean" entries for text that matched nothing in full."""
+        return self.suggestions_visible() and self._offering_close
+
+    def _free_row_highlighted(self) -> bool:
+        item = self._panel.list.currentItem() if self._panel is not None else None
+        return item is not None and bool(item.data(FREE_TEXT_ROLE))
+
     def _edited(self, _text: str) -> None:
         self._update_suggestions()
 
@@ -194,23 +219,50 @@ class FindingPicker(QLineEdit):
         if not keys:
             self.hide_suggestions()
             return
-        panel = self._ensure_panel()
-        lst = panel.list
+        self._fill(keys[:MAX_SUGGESTIONS])
+        more = f" (first {MAX_SUGGESTIONS} of {len(keys)})" if len(keys) > MAX_SUGGESTIONS else ""
+        self._panel.note.setText(f"{len(keys)} in the library{more} · ↑↓ choose · Enter adds · "
+                                 "Ctrl+Enter adds your own text")
+        self._show_panel(close=False)
+
+    def _fill(self, keys: list[str], *, severity: bool = False) -> None:
+        lst = self._ensure_panel().list
         by_key = {e.key: e for e in self._entries}
         lst.clear()
-        for key in keys[:MAX_SUGGESTIONS]:
+        for key in keys:
             e = by_key[key]
-            item = QListWidgetItem(e.text)
+            text = e.text
+            if severity and e.severity:  # the severity where the row cannot cut it off: after the English title
+                zh = f" · {e.title_zh}" if e.title_zh else ""
+                text = f"{e.key} — {e.title}, {e.severity}{zh}"
+            item = QListWidgetItem(text)
             item.setData(KEY_ROLE, e.key)
             if e.description:
                 item.setToolTip(e.description)
             lst.addItem(item)
         lst.setCurrentRow(0)
-        more = f" (first {MAX_SUGGESTIONS} of {len(keys)})" if len(keys) > MAX_SUGGESTIONS else ""
-        panel.note.setText(f"{len(keys)} in the library{more} · ↑↓ choose · Enter adds · "
-                           "Ctrl+Enter adds your own text")
+
+    def _show_panel(self, *, close: bool) -> None:
+        self._offering_close = close
         self._place()
-        panel.show_over()
+        self._panel.show_over()
+
+    def offer_close_matches(self) -> bool:
+        """Shows the library entries close to the typed text ("did you mean...?") with "add as your own text" as the
+        last row; False (nothing shown) when none is close."""
+        text = " ".join(self.text().split())
+        keys = self.close_matches(text) if text else []
+        if not keys:
+            return False
+        self._fill(keys, severity=True)
+        free = QListWidgetItem(f"Add “{text}” as your own finding (not in the library)")
+        free.setData(FREE_TEXT_ROLE, True)
+        self._panel.list.addItem(free)
+        self._panel.note.setText("Not in the library as typed. Did you mean…? · Enter adds · Ctrl+Enter: your text")
+        self._panel.note.setToolTip("No library entry has all these words; these come close. ↑↓ choose, Enter adds the "
+                                    "highlighted one, Ctrl+Enter (or the last row) adds your own text.")
+        self._show_panel(close=True)
+        return True
 
     def _place(self) -> None:
         panel, host = self._panel, self._host
@@ -233,7 +285,10 @@ class FindingPicker(QLineEdit):
         self._panel.move_current(step)
 
     def _item_clicked(self, item: QListWidgetItem) -> None:
-        self._take(item.data(KEY_ROLE))
+        if item.data(FREE_TEXT_ROLE):
+            self.submit_free(library_names=True)
+        else:
+            self._take(item.data(KEY_ROLE))
         self.setFocus()
 
     def _take(self, key: Optional[str]) -> None:
@@ -256,7 +311,7 @@ class FindingPicker(QLineEdit):
                 event.accept()
                 return
             if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-                self._take(self.highlighted())
+                self.submit()
                 event.accept()
                 return
             if key == Qt.Key.Key_Escape:
@@ -275,11 +330,20 @@ class FindingPicker(QLineEdit):
 
     def submit(self) -> None:
         """Adds what is typed: the highlighted suggestion when the list is shown, else a library entry the text
-        names in full, else a free-text finding."""
+        names in full, else the close matches to choose from ("did you mean"), else a free-text finding; in the empty
+        box, a request to grade the free-text findings (`classify_requested`)."""
         if self.suggestions_visible():
-            self._take(self.highlighted())
+            if self._free_row_highlighted():
+                self.submit_free(library_names=True)
+            else:
+                self._take(self.highlighted())
             return
-        self.submit_free(library_names=True)
+        text = " ".join(self.text().split())
+        if not text:
+            self.classify_requested.emit()
+            return
+        if self._by_text.get(text.casefold()) or not self.offer_close_matches():
+            self.submit_free(library_names=True)
 
     def submit_free(self, *, library_names: bool = True) -> None:
         """Adds the typed text itself: as the library entry it names in full (a key or a whole title), else as a

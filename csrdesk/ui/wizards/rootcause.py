@@ -377,6 +377,11 @@ class ActionRow(QFrame):
         _set_text(self.verification, a.verification)
         with QSignalBlocker(self.by_when):
             self.by_when.setDate(_to_qdate(a.by_when))
+        due = self.flow.due_date
+        late = a.by_when is not None and due is not None and a.by_when > due
+        self.by_when.setStyleSheet(f"color: {theme.OVERDUE}; font-weight: 600;" if late else "")
+        self.by_when.setToolTip(f"{(a.by_when - due).days} day(s) past the item's due date {due.isoformat()}"
+                                if late else "By when this action is done")
         with QSignalBlocker(self.element):
             self.element.setCurrentIndex(max(0, self.element.findData(a.element)))
 
@@ -717,6 +722,7 @@ class RootCauseWizard(QDialog):
 
     def _saved(self, check) -> None:
         self.saved = check
+        self.confirmation = saved_message(check, self.guided.item.status)
         self.saved_entry.emit(check)
         self.ctx.notify("caps")
         self.accept()
@@ -724,6 +730,17 @@ class RootCauseWizard(QDialog):
     def _failed(self, exc: BaseException) -> None:
         self.save_button.setEnabled(True)
         self.ctx.show_error(self, exc)
+
+
+def saved_message(check, status_before: str) -> str:
+    """What saving the guided entry did, in words: the item's new status, and the warnings left open."""
+    moved = f" and is now {check.status}" if check.status != status_before else f" (still {check.status})"
+    text = f"Root cause of item #{check.id} saved{moved}."
+    if check.open_warnings:
+        n = len(check.open_warnings)
+        text += (f" {n} warning{'s' if n > 1 else ''} still open: "
+                 + "; ".join(w.title.lower() for w in check.open_warnings) + ".")
+    return text
 
 
 def open_root_cause_wizard(ctx, item_id: int, parent: Optional[QWidget] = None,

@@ -16,6 +16,7 @@ from csrdesk.services.assessment_list import SupplierChoice
 from csrdesk.services.assessments import AssessmentDetail, AssessmentInput
 from csrdesk.errors import UserError
 from csrdesk.ui import theme
+from csrdesk.ui.widgets.audit_report_bar import AuditReportBar
 from csrdesk.ui.widgets.buttons import primary_button
 from csrdesk.ui.widgets.findings_grid import (
     COL_CATEGORY, COL_SEVERITY, FindingDraft, FindingsModel,
@@ -135,6 +136,8 @@ class AssessmentEditor(HeaderSection, FindingsSection, QWidget):
         self.save_button = primary_button("Save", self)
         self.save_button.setToolTip("Save the assessment and its draft CAP (Ctrl+S)")
         bottom.addWidget(self.message, 1)
+        self.report_bar = AuditReportBar(self.ctx, self)  # the auditor's PDF, kept with the assessment
+        bottom.addWidget(self.report_bar, 1)
         bottom.addWidget(self.revert_button)
         bottom.addWidget(self.save_button)
         outer.addLayout(bottom)
@@ -159,6 +162,7 @@ class AssessmentEditor(HeaderSection, FindingsSection, QWidget):
         self.denied_box.toggled.connect(self._changed)
         self.picker.picked.connect(self.add_library_finding)
         self.picker.free_text.connect(self.add_free_finding)
+        self.picker.classify_requested.connect(lambda: self.prompt_next_unclassified())
         self.add_button.clicked.connect(self.add_from_picker)
         self.remove_button.clicked.connect(self.remove_selected)
         self.undo_button.clicked.connect(self.undo_stack.undo)
@@ -218,6 +222,7 @@ class AssessmentEditor(HeaderSection, FindingsSection, QWidget):
         try:
             self.assessment_id = None
             self.cap_id = None
+            self.report_bar.set_assessment(None)
             self.supplier_box.setEnabled(True)
             with QSignalBlocker(self.supplier_box):
                 self._select_supplier(supplier_code)
@@ -273,6 +278,7 @@ class AssessmentEditor(HeaderSection, FindingsSection, QWidget):
         try:
             self.assessment_id = detail.id
             self.cap_id = detail.cap_id
+            self.report_bar.set_assessment(detail.id)
             if self.supplier_box.findData(detail.supplier_code) < 0:
                 self.supplier_box.addItem(f"{detail.supplier_code} · {detail.supplier_name}", detail.supplier_code)
             with QSignalBlocker(self.supplier_box):

@@ -148,11 +148,19 @@ class FindingsSection:
         the user is asked for its category and severity (it is not scored, nor saved, without a severity)."""
         severity = self.free_severity.currentData() or ""
         self.free_severity.setCurrentIndex(0)  # chosen for one finding, not silently for the next ones
-        row = self._add(FindingDraft(title=text, severity=severity), "Add free-text finding")
+        self._add(FindingDraft(title=text, severity=severity), "Add free-text finding")
         need = " and severity" if not severity else ""
-        self._set_message(f"“{text}” is not in the library: choose its category{need} in the grid"
-                          + (" (Save needs a severity)." if not severity else "."), error=not severity)
-        self.prompt_classification(row)
+        # The choices are not opened here: keys typed for the next finding would land in them. Enter in the empty
+        # box (or a double-click in the grid) opens them.
+        self._set_message(f"“{text}” is not in the library: choose its category{need} (Enter in the empty box, "
+                          "or in the grid)" + (", Save needs a severity." if not severity else "."),
+                          error=not severity)
+
+    def prompt_next_unclassified(self) -> None:
+        """Asks for the category and severity of the first free-text finding still without them."""
+        rows = [i for i, d in enumerate(self.model.drafts()) if not d.severity or not d.category]
+        if rows:
+            self.prompt_classification(rows[0])
 
     def prompt_classification(self, row: int) -> None:
         """Opens the category choice of a free-text finding in the grid; the severity choice follows, then the

@@ -487,7 +487,11 @@ class CapsPage(CapFilters, CapStatusMoves, Page):
             return
         from csrdesk.ui.wizards.rootcause import open_root_cause_wizard
 
-        self.root_cause_task = open_root_cause_wizard(self.ctx, detail.row.id, self)
+        from csrdesk.ui.wizards.rootcause import saved_message
+
+        before = detail.row.status
+        self.root_cause_task = open_root_cause_wizard(
+            self.ctx, detail.row.id, self, on_saved=lambda check: self._set_message(saved_message(check, before)))
 
     def open_cap_review(self) -> None:
         """Opens the review of the shown item's CAP: warnings, comments, approve or return, the plan."""

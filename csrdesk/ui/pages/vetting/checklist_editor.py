@@ -273,7 +273,7 @@ class TemplateEditor(QWidget):
         self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.tree.currentItemChanged.connect(self._item_chosen)
         self.add_button = QPushButton("Add question")
-        self.add_button.clicked.connect(self.add_question)
+        self.add_button.clicked.connect(lambda: self.add_question())
         self.add_section_button = QPushButton("Add section")
         self.add_section_button.clicked.connect(self.add_section)
         self.up_button = QPushButton("Move up")

@@ -204,7 +204,7 @@ class ScreenForm(QWidget):
         self.export_button.clicked.connect(self.export_questionnaire)
         self.import_button = QPushButton("Import answers…")
         self.import_button.setToolTip("Read a questionnaire the supplier filled in; the changes are shown first")
-        self.import_button.clicked.connect(self.import_questionnaire)
+        self.import_button.clicked.connect(lambda: self.import_questionnaire())
         self.delete_button = QPushButton("Delete")
         self.delete_button.clicked.connect(self.delete_screen)
         self.revert_button = QPushButton("Revert")
