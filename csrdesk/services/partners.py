@@ -356,3 +356,30 @@ def supplier_sourcing_owner(s: Session, supplier_id: int) -> str:
         return ""
     owner, email = row
     return f"{owner} <{email}>" if owner and email else (owner or email or "")
+
+
+@dataclass(frozen=True)
+class CapPartnersView:
+    """What the CAP page's Partners tab shows: the partners on the CAP, the register to choose from, the brand
+    actions opened from the CAP's items, and who from sourcing attended the CAP meeting."""
+
+    cap_id: int
+    links: tuple[CapPartnerInfo, ...]
+    register: tuple[PartnerInfo, ...]
+    brand_actions: tuple  # services.brand_actions.BrandActionInfo
+    meeting_sourcing: str
+
+
+def cap_partners_view(db: Database, cap_id: int) -> CapPartnersView:
+    from csrdesk.services.brand_actions import list_brand_actions
+
+    with db.reading() as s:
+        cap = s.get(Cap, cap_id)
+        if cap is None:
+            raise NotFound(f"No CAP {cap_id}.")
+        links = tuple(cap_partners_in(s, cap_id))
+        item_ids = {i.id for i in cap.items}
+        sourcing = cap.meeting_sourcing or ""
+        code = s.scalar(select(Supplier.code).where(Supplier.id == cap.supplier_id))
+    actions = tuple(a for a in list_brand_actions(db, supplier_code=code) if a.cap_item in item_ids)
+    return CapPartnersView(cap_id, links, tuple(list_partners(db)), actions, sourcing)
