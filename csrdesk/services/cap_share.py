@@ -82,3 +82,19 @@ def export_cap_pack(db: Database, cap_id: int, path: Path | str, today: Optional
         raise UserError(f"{path.name}: a shared CAP pack is an Excel file; name it .xlsx.")
     return write_cap_pack(path, shared_pack(db, cap_id, today))
 
+
+
+def record_meeting_sourcing(db: Database, cap_id: int, attended: str, *, source: str = "app",
+                            user: str = "") -> str:
+    """Records who from the brand's sourcing team attended the CAP meeting (names, comma-separated)."""
+    attended = ", ".join(p.strip() for p in (attended or "").split(",") if p.strip())
+    if len(attended) > 2000:
+        raise UserError("The list of sourcing attendees is longer than 2,000 characters.")
+    with db.transaction() as s:
+        cap = s.get(Cap, cap_id)
+        if cap is None:
+            raise NotFound(f"No CAP {cap_id}.")
+        record_change(s, "cap", cap.id, "meeting_sourcing", cap.meeting_sourcing, attended,
+                      supplier_id=cap.supplier_id, source=source, user=user)
+        cap.meeting_sourcing = attended
+        return attended

@@ -127,6 +127,11 @@ def test_cap_partners_tab_assigns_with_a_warning_and_lists_brand_actions(qtbot, 
     [link] = panel.link_model.visible_rows()
     assert (link.partner, link.role, link.cap_item_id) == ("Quick Fix Ltd", "consultant", item_id)
     assert "recorded as consultant" in panel.message.text() and "not vetted" in panel.warnings.text()
+    qtbot.keyClicks(panel.sourcing_edit, "Maria Rossi,  Tom Lee")
+    qtbot.mouseClick(panel.sourcing_button, Qt.MouseButton.LeftButton)
+    settle(ctx)
+    assert panel.sourcing_edit.text() == "Maria Rossi, Tom Lee"
+    assert ps.cap_partners_view(db, cap).meeting_sourcing == "Maria Rossi, Tom Lee"
     _shot(page, "cap_partners_tab")
 
     out = tmp_path / "pack.xlsx"

@@ -174,9 +174,14 @@ class CapPartnersPanel(QWidget):
             buttons.addWidget(b)
         buttons.addStretch(1)
         buttons.addWidget(self.share_button)
-        self.sourcing = QLabel("")
-        self.sourcing.setObjectName("muted")
-        self.sourcing.setWordWrap(True)
+        sourcing_row = QHBoxLayout()
+        self.sourcing_edit = QLineEdit(self)
+        self.sourcing_edit.setPlaceholderText("Who from sourcing attended the CAP meeting (names, commas between)")
+        self.sourcing_button = QPushButton("Save")
+        self.sourcing_button.setToolTip("Record who from the brand's sourcing team attended the CAP meeting")
+        sourcing_row.addWidget(QLabel("Sourcing at the CAP meeting"))
+        sourcing_row.addWidget(self.sourcing_edit, 1)
+        sourcing_row.addWidget(self.sourcing_button)
         self.action_title = QLabel("The brand's own actions (purchasing practices, never sent to the factory)")
         self.action_title.setObjectName("sectionTitle")
         self.action_title.setWordWrap(True)
@@ -191,13 +196,15 @@ class CapPartnersPanel(QWidget):
         layout.addWidget(self.warnings)
         layout.addWidget(self.links, 2)
         layout.addLayout(buttons)
-        layout.addWidget(self.sourcing)
+        layout.addLayout(sourcing_row)
         layout.addWidget(self.action_title)
         layout.addWidget(self.actions, 1)
         layout.addWidget(self.message)
         self.add_button.clicked.connect(lambda: self.add_partner())
         self.remove_button.clicked.connect(lambda: self.remove_selected())
         self.share_button.clicked.connect(lambda: self.share_pack())
+        self.sourcing_button.clicked.connect(lambda: self.save_sourcing())
+        self.sourcing_edit.returnPressed.connect(lambda: self.save_sourcing())
         ctx.change_notice.connect(self._noticed)
         self.set_cap(None)
 
@@ -208,14 +215,14 @@ class CapPartnersPanel(QWidget):
     def set_cap(self, cap_id: Optional[int], items: tuple[tuple[int, str], ...] = ()) -> None:
         same = cap_id == self.cap_id
         self.cap_id, self.items = cap_id, list(items)
-        for b in (self.add_button, self.remove_button, self.share_button):
+        for b in (self.add_button, self.remove_button, self.share_button, self.sourcing_button, self.sourcing_edit):
             b.setEnabled(cap_id is not None)
         if cap_id is None:
             self.heading.setText("Select an item to see who helps its CAP.")
             self.link_model.set_rows([])
             self.action_model.set_rows([])
             self.warnings.setText("")
-            self.sourcing.setText("")
+            self.sourcing_edit.setText("")
             return
         if not same or self.view is None:
             self.reload()
@@ -238,8 +245,7 @@ class CapPartnersPanel(QWidget):
         warnings = sorted({link.warning for link in view.links if link.warning})
         self.warnings.setText("<br>".join(f"⚠ {w}" for w in warnings))
         self.warnings.setVisible(bool(warnings))
-        self.sourcing.setText(f"Sourcing at the CAP meeting: {view.meeting_sourcing}" if view.meeting_sourcing
-                              else "No one from sourcing is recorded at the CAP meeting.")
+        self.sourcing_edit.setText(view.meeting_sourcing)
 
     def add_partner(self) -> None:
         if self.cap_id is None or self.view is None:
@@ -263,6 +269,20 @@ class CapPartnersPanel(QWidget):
             return
         self.ctx.run(partner_service.remove_cap_partner, self.ctx.db, rows[0].id,
                      on_done=lambda _r: (self.ctx.notify("partners", origin=self), self.reload()), parent=self)
+
+    def save_sourcing(self) -> None:
+        from csrdesk.services.cap_share import record_meeting_sourcing
+
+        if self.cap_id is None:
+            return
+        self.ctx.run(record_meeting_sourcing, self.ctx.db, self.cap_id, self.sourcing_edit.text(),
+                     on_done=self._sourcing_saved, parent=self)
+
+    def _sourcing_saved(self, attended: str) -> None:
+        self.sourcing_edit.setText(attended)
+        self.message.setText(f"Sourcing at the CAP meeting: {attended}." if attended
+                             else "No one from sourcing recorded at the CAP meeting.")
+        self.ctx.notify("caps", origin=self)
 
     def share_pack(self) -> None:
         if self.cap_id is None:
