@@ -14,6 +14,7 @@ from csrdesk.services import partners as ps
 from csrdesk.services.assessments import AssessmentInput, FindingInput, record_assessment
 from csrdesk.services.caps import cap_detail, change_cap_status
 from csrdesk.services.review import check_item, record_answer
+from csrdesk.services.vetting import decide_screen
 from csrdesk.services.suppliers import (
     ContactInput, SupplierInput, create_supplier, supplier_detail as get_supplier, supplier_input_from_detail,
     update_supplier,
@@ -270,3 +271,15 @@ def test_sourcing_attends_meetings_and_is_copied_on_escalations(db, owned):
     assert all(s.copied_to == "Maria Rossi <maria@brand.example>" for s in steps)
     assert steps[-1].sourcing_attended == "Maria Rossi"
     assert attendee_role("sourcing") == "sourcing" and attendee_role("merchandiser") == "sourcing"
+
+
+def test_a_consultant_screened_before_the_register_keeps_the_decision(db):
+    """A consultant screen filled for a named firm before the register existed is linked when the firm is added,
+    so the register shows the decision already taken."""
+    from csrdesk.services.vetting import start_screen
+
+    screen = start_screen(db, "consultant_vetting", subject="Old Hands Consulting")
+    decide_screen(db, screen.id, "reject", "A. Reviewer", decided_on=date(2025, 6, 1))
+    p = ps.add_partner(db, ps.PartnerInput("consultant", "old hands consulting"))
+    assert (p.vetting_screen_id, p.vetting_decision) == (screen.id, "reject")
+    assert ps.add_partner(db, ps.PartnerInput("cso", "Old Hands Consulting")).vetting_screen_id is None
