@@ -119,14 +119,15 @@ def caps_check(args) -> int:
 def caps_update(args) -> int:
     from csrdesk.services.review import record_answer
 
+    db = open_db(args)
     item = record_answer(
-        open_db(args), args.item, cap_id=args.id, root_cause=args.root_cause,
+        db, args.item, cap_id=args.id, root_cause=args.root_cause,
         preventive_action=args.preventive_action, project_leader=args.project_leader,
         planned_date=args.planned_date, source=SOURCE, note=args.note, cause_category=args.cause_category,
     )
     from csrdesk.services.brand_actions import purchasing_state
 
-    action_id, suggested = purchasing_state(open_db(args), item.id, item.root_cause)
+    action_id, suggested = purchasing_state(db, item.id, item.root_cause)
     if args.json:
         out = item_answer_json(item)
         out.update({"cause_category": args.cause_category, "brand_action": action_id,
