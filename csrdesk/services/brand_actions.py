@@ -217,3 +217,24 @@ def brand_action_json(a: BrandActionInfo) -> dict:
     return {"id": a.id, "supplier": a.supplier, "cap_item": a.cap_item, "cause": a.cause, "owner": a.owner,
             "due": a.due, "status": a.status, "what": a.what, "cap_id": a.cap_id, "finding": a.finding,
             "closed_date": a.closed_date, "overdue": a.overdue, "notes": a.notes}
+
+
+def purchasing_counts(s: Session, date_from: date, date_to: date) -> tuple[int, int]:
+    """Findings of assessments dated in the period that trace back to the brand's purchasing practices (a brand
+    action, or purchasing confirmed in the guided entry), and how many of them are repeat findings; for reports."""
+    from csrdesk.storage.models import Assessment, Cap
+
+    with_action = select(BrandAction.cap_item_id).where(BrandAction.cap_item_id.is_not(None))
+    rows = s.execute(
+        select(CapItem.id, CapItem.analysis, Finding.repeat, CapItem.id.in_(with_action))
+        .join(Finding, Finding.id == CapItem.finding_id).join(Cap, Cap.id == CapItem.cap_id)
+        .join(Assessment, Assessment.id == Cap.assessment_id)
+        .where(Assessment.date >= date_from, Assessment.date <= date_to))
+    traced = repeats = 0
+    for _id, analysis, repeat, has_action in rows:
+        guided = isinstance(analysis, dict) and analysis.get("guided", True)
+        cats = analysis.get("categories", []) if isinstance(analysis, dict) else []
+        if has_action or (guided and PURCHASING in (cats or [])):
+            traced += 1
+            repeats += bool(repeat)
+    return traced, repeats

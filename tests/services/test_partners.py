@@ -283,3 +283,17 @@ def test_a_consultant_screened_before_the_register_keeps_the_decision(db):
     p = ps.add_partner(db, ps.PartnerInput("consultant", "old hands consulting"))
     assert (p.vetting_screen_id, p.vetting_decision) == (screen.id, "reject")
     assert ps.add_partner(db, ps.PartnerInput("cso", "Old Hands Consulting")).vetting_screen_id is None
+
+
+def test_program_report_counts_findings_from_purchasing_practices(db, owned):
+    """The program report's repeat-findings section says how many findings of the period trace back to our own
+    purchasing practices (in its sentences and its JSON figures)."""
+    from csrdesk.services.program_report import program_report
+
+    cap_id, items = _cap(db)
+    record_answer(db, items[0], root_cause=LATE_CHANGE, preventive_action="1. Procedure: capacity check.",
+                  project_leader="Mr Zhao", cause_category="purchasing")
+    report = program_report(db, date(2026, 1, 1), date(2026, 6, 30), today=date(2026, 7, 1))
+    section = next(s for s in report.sections if s.key == "repeats")
+    assert section.figures["from_purchasing"] == 1 and section.figures["repeats_from_purchasing"] == 0
+    assert "1 finding of the period traces back to our own purchasing practices." in section.sentences
