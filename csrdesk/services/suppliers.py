@@ -65,7 +65,7 @@ class SupplierInput:
     os_id: str = ""
     sourcing_owner: str = ""
     sourcing_owner_email: str = ""
-    other_brands: str = ""
+    other_brands: Optional[str] = None  # brands sharing the factory as one line ('Acme (30%), Brandy'); None: as is
     latitude: Optional[float] = None
     longitude: Optional[float] = None
     notes: str = ""
@@ -213,9 +213,12 @@ def apply_supplier_input(s: Session, supplier: Supplier, data: SupplierInput) ->
         setattr(supplier, name, _clean(getattr(data, name)))
     supplier.address = (data.address or "").strip()
     supplier.region = normalise_region(data.region) or guess_region(supplier.country, supplier.address)
-    supplier.other_brands = (data.other_brands or "").strip()
     supplier.notes = data.notes or ""
     supplier.latitude, supplier.longitude = data.latitude, data.longitude
+    if data.other_brands is not None:
+        from csrdesk.services.brand_collab import sync_brands_from_text
+
+        sync_brands_from_text(s, supplier, data.other_brands)
     if data.contacts is not None:
         supplier.contacts.clear()
         for c in data.contacts:
@@ -532,11 +535,12 @@ def supplier_detail(db: Database, code_or_id, today: Optional[date] = None) -> S
         screens = s.scalar(select(func.count(VettingScreen.id)).where(VettingScreen.supplier_id == supplier.id))
         complaints = s.scalar(select(func.count(Complaint.id)).where(Complaint.supplier_id == supplier.id))
         from csrdesk.domain.lifecycle import SUPPLIER_TRANSITIONS
+        from csrdesk.services.brand_collab import brands_text_of
 
         return SupplierDetail(
             row=row, address=supplier.address, supplier_type=supplier.supplier_type, sector=supplier.sector,
             os_id=supplier.os_id, sourcing_owner=supplier.sourcing_owner,
-            sourcing_owner_email=supplier.sourcing_owner_email, other_brands=supplier.other_brands,
+            sourcing_owner_email=supplier.sourcing_owner_email, other_brands=brands_text_of(s, supplier.id),
             latitude=supplier.latitude, longitude=supplier.longitude, notes=supplier.notes,
             contacts=tuple(ContactInfo(c.id, c.role, c.name, c.email, c.phone, c.language) for c in supplier.contacts),
             certifications=tuple(

@@ -41,7 +41,6 @@ class Supplier(Base):
     os_id: Mapped[str] = mapped_column(String(40), default="")
     sourcing_owner: Mapped[str] = mapped_column(String(200), default="")
     sourcing_owner_email: Mapped[str] = mapped_column(String(200), default="")
-    other_brands: Mapped[str] = mapped_column(Text, default="")
     latitude: Mapped[Optional[float]] = mapped_column(default=None)
     longitude: Mapped[Optional[float]] = mapped_column(default=None)
     notes: Mapped[str] = mapped_column(Text, default="")
@@ -150,6 +149,7 @@ class Cap(Base):
     closed_date: Mapped[Optional[date]] = mapped_column(Date, default=None)
     progress_category: Mapped[Optional[int]] = mapped_column(Integer, default=None)
     review_notes: Mapped[str] = mapped_column(Text, default="")
+    meeting_sourcing: Mapped[str] = mapped_column(Text, default="", server_default="")  # who from sourcing attended
     created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
 
     assessment: Mapped[Assessment] = relationship(back_populates="cap")
@@ -263,6 +263,9 @@ class EscalationRecord(Base):
     reason: Mapped[str] = mapped_column(Text, default="")
     source: Mapped[str] = mapped_column(String(60), default="app")
     user: Mapped[str] = mapped_column(String(200), default="")
+    # The sourcing owner copied on the step, and who from sourcing attended an escalation meeting.
+    copied_to: Mapped[str] = mapped_column(Text, default="", server_default="")
+    sourcing_attended: Mapped[str] = mapped_column(Text, default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
 
 
@@ -508,3 +511,74 @@ class Setting(Base):
 
     key: Mapped[str] = mapped_column(String(80), primary_key=True)
     value: Mapped[Optional[Any]] = mapped_column(JSON, default=None)
+
+
+class Partner(Base):
+    """Someone who helps remediation from outside the factory: a consultant, an audit firm, a civil society
+    organisation, a government agency or another brand (domain.partners)."""
+
+    __tablename__ = "partners"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20), index=True)
+    name: Mapped[str] = mapped_column(String(300))
+    country: Mapped[str] = mapped_column(String(80), default="")
+    topics: Mapped[list[Any]] = mapped_column(default=list)  # finding category keys
+    cso_type: Mapped[str] = mapped_column(String(60), default="")  # for civil society organisations
+    contact: Mapped[str] = mapped_column(Text, default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    vetting_screen_id: Mapped[Optional[int]] = mapped_column(
+        ForeignKey("vetting_screens.id", ondelete="SET NULL"), default=None)
+    created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
+
+
+class CapPartner(Base):
+    """A partner's part in a CAP or one of its items: a consultant assigned, a CSO consulted, a brand leading or
+    joining a collaboration; with dates and what they did."""
+
+    __tablename__ = "cap_partners"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cap_id: Mapped[int] = mapped_column(ForeignKey("caps.id", ondelete="CASCADE"), index=True)
+    cap_item_id: Mapped[Optional[int]] = mapped_column(ForeignKey("cap_items.id", ondelete="CASCADE"), default=None)
+    partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(60))
+    start_date: Mapped[Optional[date]] = mapped_column(Date, default=None)
+    end_date: Mapped[Optional[date]] = mapped_column(Date, default=None)
+    what_done: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
+
+
+class BrandAction(Base):
+    """An action for the brand's own team when a root cause lies in its purchasing practices; never sent to the
+    factory."""
+
+    __tablename__ = "brand_actions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    supplier_id: Mapped[int] = mapped_column(ForeignKey("suppliers.id", ondelete="CASCADE"), index=True)
+    cap_item_id: Mapped[Optional[int]] = mapped_column(
+        ForeignKey("cap_items.id", ondelete="SET NULL"), index=True, default=None)
+    cause: Mapped[str] = mapped_column(Text, default="")
+    what: Mapped[str] = mapped_column(Text, default="")
+    owner: Mapped[str] = mapped_column(String(200), default="")
+    due_date: Mapped[Optional[date]] = mapped_column(Date, default=None)
+    status: Mapped[str] = mapped_column(String(20), default="open")
+    closed_date: Mapped[Optional[date]] = mapped_column(Date, default=None)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
+
+
+class SupplierBrand(Base):
+    """Another brand buying from the same factory."""
+
+    __tablename__ = "supplier_brands"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    supplier_id: Mapped[int] = mapped_column(ForeignKey("suppliers.id", ondelete="CASCADE"), index=True)
+    brand: Mapped[str] = mapped_column(String(200))
+    partner_id: Mapped[Optional[int]] = mapped_column(ForeignKey("partners.id", ondelete="SET NULL"), default=None)
+    contact: Mapped[str] = mapped_column(Text, default="")
+    share: Mapped[Optional[float]] = mapped_column(default=None)  # percent of the factory's production
+    accepts_shared_audit: Mapped[Optional[bool]] = mapped_column(Boolean, default=None)
+    position: Mapped[int] = mapped_column(Integer, default=0)

@@ -146,6 +146,12 @@ def _library_page(ctx):
     return LibraryPage(ctx)
 
 
+def _partners_page(ctx):
+    from csrdesk.ui.pages.partners import PartnersPage
+
+    return PartnersPage(ctx)
+
+
 class MainWindow(QMainWindow):
     """Pages in a stack, chosen from the list on the left; the supplier page opens from lists and search."""
 
@@ -171,6 +177,7 @@ class MainWindow(QMainWindow):
             ("assessments", "Assessments", _assessments_page), ("caps", "CAPs", _caps_page),
             ("vetting", "Vetting", _vetting_page), ("verification", "Verification", _verification_page),
             ("complaints", "Complaints", _complaints_page), ("library", "Library", _library_page),
+            ("partners", "Partners", _partners_page),
         ]
 
         self.stack = _PageStack()

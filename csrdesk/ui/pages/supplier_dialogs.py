@@ -220,7 +220,7 @@ class SupplierDialog(QDialog):
         self.os_id_edit.setText(data.os_id)
         self.owner_edit.setText(data.sourcing_owner)
         self.owner_email_edit.setText(data.sourcing_owner_email)
-        self.brands_edit.setText(data.other_brands)
+        self.brands_edit.setText(data.other_brands or "")
         self.notes_edit.setPlainText(data.notes)
         for c in data.contacts or []:
             self.contacts.add_row((c.role, c.name, c.email, c.phone, c.language))

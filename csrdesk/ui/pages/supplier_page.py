@@ -380,6 +380,9 @@ class SupplierPage(Page):
         layout.addLayout(head)
         layout.addWidget(self.block_banner)
         layout.addWidget(self.tabs, 1)
+        from csrdesk.ui.pages.supplier_brand_side import attach_to
+
+        self.brand_side = attach_to(self)  # purchasing practices, brand actions, brands sharing the factory
 
     # -- loading ----------------------------------------------------------------------------------------------------
     def show_supplier(self, supplier_id: int) -> None:

@@ -151,6 +151,9 @@ class CapsPage(CapFilters, CapStatusMoves, Page):
         self.panel.save_requested.connect(self._save_item)
         self.panel.attach_requested.connect(self._attach)
         self.panel.navigate_requested.connect(self.navigate_requested)
+        from csrdesk.ui.pages.cap_partners import attach_to
+
+        self.cap_partners = attach_to(self)  # the Partners tab: consultants, CSOs, brands, brand actions
         self.restore_state()
 
     def _read_library(self) -> None:
