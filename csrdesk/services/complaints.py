@@ -6,7 +6,6 @@ when and why before it answers.
 """
 from __future__ import annotations
 
-import getpass
 import logging
 from collections import Counter
 from dataclasses import asdict, dataclass, field
@@ -28,7 +27,8 @@ from csrdesk.domain.scoring import Severity
 from csrdesk.errors import NotFound, UserError
 from csrdesk.services import identity_key
 from csrdesk.services.caps import move_cap_status
-from csrdesk.services.history import record_change
+from csrdesk.services.concurrency import check_version
+from csrdesk.services.history import record_change, who as _who
 from csrdesk.storage.db import Database
 from csrdesk.storage.models import (
     Assessment, Cap, CapItem, ChangeRecord, Complaint, ComplaintStep, Finding, FindingCategory, Setting, Supplier,
@@ -123,6 +123,7 @@ class ComplaintDetail:
     timeline: tuple[TimelineEntry, ...]
     reveals: tuple[TimelineEntry, ...]
     warnings: tuple[str, ...] = ()
+    version: int = 0  # the row version shown: handed back with a save (update_complaint's seen_version)
 
     @property
     def id(self) -> int:
@@ -288,17 +289,6 @@ def _refresh_status(s: Session, c: Complaint, source: str) -> None:
         c.status = new
 
 
-def _who(s: Session) -> str:
-    row = s.get(Setting, "preferences")
-    name = str(((row.value or {}) if row else {}).get("user_name") or "").strip()
-    if name:
-        return name
-    try:
-        return getpass.getuser()
-    except Exception:  # no login name (some services, containers)
-        return "unknown user"
-
-
 def _next_reference(s: Session, on: date) -> str:
     prefix = f"GRV-{on.year}-"
     numbers = [0]
@@ -371,7 +361,7 @@ def add_complaint(db: Database, data: ComplaintInput, *, source: str = "app",
 
 
 def update_complaint(db: Database, complaint_id: int, *, source: str = "app", today: Optional[date] = None,
-                     **changes: Any) -> ComplaintDetail:
+                     seen_version: Optional[int] = None, **changes: Any) -> ComplaintDetail:
     """Changes the summary, provision, channel, retaliation risk or the worker's agreement, each change recorded."""
     allowed = {"summary", "provision", "channel", "retaliation_risk", "worker_agrees_factory_told"}
     unknown = set(changes) - allowed
@@ -379,6 +369,7 @@ def update_complaint(db: Database, complaint_id: int, *, source: str = "app", to
         raise UserError("These complaint fields cannot be changed here: " + ", ".join(sorted(unknown)))
     with db.transaction() as s:
         c = _get(s, complaint_id)
+        check_version(s, c, seen_version, "complaint", f"Complaint {c.reference}")
         values: dict[str, Any] = {}
         if "summary" in changes:
             values["description"] = (changes["summary"] or "").strip()
@@ -590,7 +581,7 @@ def complaint_detail(db: Database, complaint_id: int, today: Optional[date] = No
             compliance_checked_date=c.compliance_checked_date, closed_date=c.closed_date,
             retaliation_found_date=c.retaliation_found_date, identity_key_id=c.identity_key_id, cap_id=cap_id,
             timeline=tuple(sorted(timeline + reveals, key=lambda e: e.on)),
-            reveals=tuple(reveals), warnings=tuple(warnings),
+            reveals=tuple(reveals), warnings=tuple(warnings), version=c.row_version,
         )
 
 

@@ -16,14 +16,14 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from csrdesk import paths
-from csrdesk.errors import DatabaseError, NewerDatabaseError, UserError  # noqa: F401  (raised here, caught above)
+from csrdesk.errors import ConcurrentEdit, DatabaseError, NewerDatabaseError, UserError  # noqa: F401  (raised here, caught above)
 
 log = logging.getLogger(__name__)
 
 DB_ENV = "CSRDESK_DB"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # The newest schema this version of csrdesk knows; a test checks it against the Alembic scripts.
-SCHEMA_HEAD = "0006_laws"
+SCHEMA_HEAD = "0008_team"
 
 
 def database_url(explicit: Optional[str] = None) -> str:
@@ -80,6 +80,8 @@ def sqlite_path(url: str) -> Optional[Path]:
 BUSY_TIMEOUT_MS = 10_000
 # The execution option that marks a session's transaction as one that writes (BEGIN IMMEDIATE on SQLite).
 WRITES = "csrdesk_writes"
+# The session.info key of the person's display name (see Database.person).
+PERSON = "csrdesk_person"
 
 BUSY_MESSAGE = "The database is busy in another csrdesk; try again in a moment."
 CONFLICT_MESSAGE = ("Another csrdesk changed the same records at the same time; nothing was saved from this change; "
@@ -91,10 +93,16 @@ def read_only_message(path: Optional[Path]) -> str:
     return f"The database file is read-only{where}: csrdesk can show it but not change it."
 
 
-def database_trouble(exc: BaseException, path: Optional[Path] = None) -> Optional[DatabaseError]:
+def database_trouble(exc: BaseException, path: Optional[Path] = None) -> Optional[UserError]:
     """The user's one line for a database that is busy, read-only, full or gone; None when exc is not that."""
     from sqlalchemy.exc import DBAPIError
 
+    from sqlalchemy.orm.exc import StaleDataError
+
+    if isinstance(exc, StaleDataError):
+        # Another connection saved the same row between this one's read and write (the row version moved).
+        return ConcurrentEdit("Someone else saved the same record at the same moment; nothing was saved from this "
+                              "change: reload it and try again.")
     original = exc.orig if isinstance(exc, DBAPIError) else exc
     if not isinstance(original, Exception) or original.__class__.__module__.split(".")[0] not in (
             "sqlite3", "psycopg", "psycopg2"):
@@ -327,6 +335,8 @@ class Database:
     engine: Engine
     sessions: sessionmaker
     read_only: bool = False
+    # The person's display name for the change history (team mode: set on this computer); "" for the default.
+    person: str = ""
 
     @property
     def path(self) -> Optional[Path]:
@@ -339,7 +349,7 @@ class Database:
             return str(path)
         return make_url(self.url).render_as_string(hide_password=True)
 
-    def _translated(self, exc: BaseException) -> Optional[DatabaseError]:
+    def _translated(self, exc: BaseException) -> Optional[UserError]:
         if self.read_only and "readonly" in str(exc).lower():
             return DatabaseError(read_only_message(self.path))
         return database_trouble(exc, self.path)
@@ -359,7 +369,7 @@ class Database:
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         with self._told_plainly():
-            session: Session = self.sessions()
+            session: Session = self.sessions(info={PERSON: self.person})
             try:
                 if self.read_only:
                     raise DatabaseError(read_only_message(self.path))
@@ -382,7 +392,7 @@ class Database:
     @contextmanager
     def reading(self) -> Iterator[Session]:
         with self._told_plainly():
-            session: Session = self.sessions()
+            session: Session = self.sessions(info={PERSON: self.person})
             try:
                 yield session
             finally:

@@ -17,8 +17,9 @@ from csrdesk.domain.scoring import Rating
 from csrdesk.services import assessment_list, assessments, complaints, laws, library
 from csrdesk.services.assessment_list import AssessmentFilters, AssessmentListRow, SupplierChoice
 from csrdesk.services.assessments import ASSESSMENT_TYPES, AssessmentDetail, AssessmentInput
-from csrdesk.errors import UserError
+from csrdesk.errors import ConcurrentEdit, UserError
 from csrdesk.ui import theme
+from csrdesk.ui.dialogs.concurrent import offer_reload
 from csrdesk.ui.pages.base import Page, page_header
 from csrdesk.ui.tables import Column, FilterBox, RowTableModel, TableView, count_text
 from csrdesk.ui.widgets.buttons import primary_button
@@ -68,6 +69,7 @@ class AssessmentEditor(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.assessment_id: Optional[int] = None
+        self._seen_version: Optional[int] = None  # the row version of the assessment shown, handed back on save
         self.cap_id: Optional[int] = None
         self._saved_input: Optional[AssessmentInput] = None
         self._library: dict[str, library.ViolationTypeInfo] = {}
@@ -409,6 +411,7 @@ class AssessmentEditor(QWidget):
         self._loading = True
         try:
             self.assessment_id = None
+            self._seen_version = None
             self.cap_id = None
             self.supplier_box.setEnabled(True)
             with QSignalBlocker(self.supplier_box):
@@ -464,6 +467,7 @@ class AssessmentEditor(QWidget):
         self._loading = True
         try:
             self.assessment_id = detail.id
+            self._seen_version = detail.version
             self.cap_id = detail.cap_id
             if self.supplier_box.findData(detail.supplier_code) < 0:
                 self.supplier_box.addItem(f"{detail.supplier_code} · {detail.supplier_name}", detail.supplier_code)
@@ -518,6 +522,7 @@ class AssessmentEditor(QWidget):
             denied=self.denied_box.isChecked(),
             notes=self.notes_edit.text().strip(),
             findings=[d.to_input() for d in self.model.drafts()],
+            seen_version=self._seen_version,
         )
 
     def is_dirty(self) -> bool:
@@ -912,7 +917,11 @@ class AssessmentEditor(QWidget):
         self._set_message("Not saved: " + text, error=True)
         self._changed()
         self._restore_focus()
-        if not isinstance(exc, UserError):
+        if isinstance(exc, ConcurrentEdit) and self.assessment_id is not None:
+            shown = self.assessment_id
+            offer_reload(self, exc, lambda: self.load(shown, then=lambda: self._set_message(
+                "Reloaded: this is the assessment as saved now.")))
+        elif not isinstance(exc, UserError):
             self.ctx.show_error(self, exc)
 
     def revert(self) -> None:

@@ -20,8 +20,9 @@ from csrdesk.domain.lifecycle import ITEM_TRANSITIONS, ItemStatus
 from csrdesk.services import caps as cap_service
 from csrdesk.services import library
 from csrdesk.services.caps import CapDetail, CapItemDetail, CapItemRow
-from csrdesk.errors import UserError
+from csrdesk.errors import ConcurrentEdit, UserError
 from csrdesk.ui import theme
+from csrdesk.ui.dialogs.concurrent import offer_reload
 from csrdesk.ui.pages.base import Page, page_header
 from csrdesk.ui.tables import Column, FilterBox, RowTableModel, TableView, build_search_texts, count_text
 from csrdesk.ui.widgets.evidence_list import EvidenceList
@@ -809,7 +810,7 @@ class CapsPage(Page):
             if then is not None:
                 then()
 
-        self.ctx.run(cap_service.update_item, self.ctx.db, detail.row.id, **changes,
+        self.ctx.run(cap_service.update_item, self.ctx.db, detail.row.id, **changes, seen_version=detail.version,
                      on_done=saved, on_error=self._item_failed, label="Saving the CAP item…", parent=self)
 
     def _item_saved(self, detail: CapItemDetail) -> None:
@@ -825,7 +826,10 @@ class CapsPage(Page):
         text = " ".join(str(exc).split())
         self.last_error = text
         self.panel.set_message("Not saved: " + text, error=True)
-        if not isinstance(exc, UserError):
+        if isinstance(exc, ConcurrentEdit):
+            shown = self.panel.detail.row.id if self.panel.detail is not None else None
+            offer_reload(self, exc, lambda: self._show_item(shown))
+        elif not isinstance(exc, UserError):
             self.ctx.show_error(self, exc)
 
     def _attach(self, paths: list) -> None:

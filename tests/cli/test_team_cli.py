@@ -1,0 +1,40 @@
+"""The command line in a team: a change someone else made between the command's read and its save is refused
+with one line and exit 2, never silently undone."""
+from dataclasses import replace
+
+from csrdesk.cli import main
+
+
+def test_supplier_update_crossed_by_another_person_exits_2(capsys, tmp_path, monkeypatch):
+    """`suppliers update` reads the supplier, someone else saves a note on it, then the command saves: refused
+    with exit 2 and one line naming the other person; their note stays."""
+    from csrdesk.services import suppliers
+    from csrdesk.services.startup import open_workspace
+
+    dbfile = str(tmp_path / "cli.sqlite3")
+    assert main(["--db", dbfile, "suppliers", "add", "Karachi Denim", "--code", "PK-0001", "--country",
+                 "Pakistan"]) == 0
+    capsys.readouterr()
+    colleague = open_workspace(dbfile)
+    colleague.person = "Ayşe Demir"
+    real_detail = suppliers.supplier_detail
+    crossed = []
+
+    def read_then_colleague_saves(db, code, today=None):
+        seen = real_detail(db, code, today)
+        if crossed:
+            return seen
+        crossed.append(True)
+        theirs = suppliers.supplier_input_from_detail(real_detail(colleague, code))
+        suppliers.update_supplier(colleague, code, replace(theirs, notes="Visit booked for May."))
+        return seen
+
+    monkeypatch.setattr(suppliers, "supplier_detail", read_then_colleague_saves)
+    code = main(["--db", dbfile, "suppliers", "update", "PK-0001", "--name", "Karachi Denim Mills"])
+    out, err = capsys.readouterr()
+    assert code == 2 and out == "" and err.count("\n") == 1
+    assert "changed by someone else" in err and "Ayşe Demir changed the notes" in err
+    monkeypatch.setattr(suppliers, "supplier_detail", real_detail)
+    after = real_detail(colleague, "PK-0001")
+    assert (after.row.name, after.notes) == ("Karachi Denim", "Visit booked for May.")
+    colleague.dispose()
