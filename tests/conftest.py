@@ -97,6 +97,22 @@ def db(request, tmp_path, pristine_database, csrdesk_home):
 
 
 @pytest.fixture
+def pg_db(request, csrdesk_home):
+    """The suite's PostgreSQL schema, fresh, for tests of what only a server database has (pg_dump, roles)."""
+    if not PG_URL:
+        pytest.skip("no PostgreSQL test server (set CSRDESK_TEST_PG_URL; CI sets it)")
+    from pg_suite import reset_suite_schema
+
+    from csrdesk.services.startup import open_workspace
+
+    url, reset_sql = request.getfixturevalue("pristine_postgres")
+    reset_suite_schema(url, reset_sql)
+    database = open_workspace(url)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
 def supplier(db):
     """One supplier in vetting, with a compliance contact."""
     from csrdesk.services.suppliers import ContactInput, SupplierInput, create_supplier

@@ -13,10 +13,11 @@ AUTOMATIC_PREFIX = "csrdesk-"
 
 
 def backup_database(db: Database, target: Optional[Path] = None, reason: str = "manual") -> Optional[Path]:
-    """Copies the SQLite file (online, consistent); for PostgreSQL, says to use pg_dump. Returns the copy."""
+    """Copies the SQLite file (online, consistent), or dumps a shared PostgreSQL database with pg_dump (refused
+    with what to install where pg_dump is missing). Returns the copy."""
     source = db.path
     if source is None:
-        raise UserError("This is a shared PostgreSQL database: back it up with pg_dump on the server.")
+        return _dump_server(db, target, reason)
     if target is None:
         target = backup_path(reason)
     else:
@@ -31,6 +32,29 @@ def backup_database(db: Database, target: Optional[Path] = None, reason: str = "
 
         prune_backups(load_preferences(db).backup_retention)
     return result
+
+
+def _dump_server(db: Database, target: Optional[Path], reason: str) -> Path:
+    from csrdesk.storage import pg_backup
+
+    if target is None:
+        target = backup_path(reason).with_suffix(".pgdump")
+    else:
+        target = Path(target)
+        if target.is_dir():
+            target = backup_path(reason, target).with_suffix(".pgdump")
+    return pg_backup.dump(db.url, target)
+
+
+def restore_server_backup(db: Database, source: Path) -> None:
+    """Puts a `csrdesk backup` dump of a shared PostgreSQL database back into it (pg_restore, all or nothing).
+    A SQLite file is restored by copying the backup file over it while csrdesk is closed."""
+    if db.path is not None:
+        raise UserError(f"This database is the file {db.path}: to restore it, close csrdesk and copy the backup "
+                        "file over it (keep the current file aside until you have checked the restored one).")
+    from csrdesk.storage import pg_backup
+
+    pg_backup.restore(db.url, Path(source))
 
 
 def before_bulk_change(db: Database, what: str) -> Optional[Path]:

@@ -142,11 +142,11 @@ def test_a_database_whose_key_is_missing_opens_and_says_so(db, supplier, tmp_pat
     c = intake(db, complainant_name="Trịnh Hồng Nhung", contact="+84 912 345 678")
     copy, ids = identity_key.export_keys(tmp_path / "recovery" / "csrdesk-key.json")
     assert oct(copy.stat().st_mode & 0o777) == "0o600" and len(ids) == 1
-    path = db.path
+    url = db.url
     db.dispose()
     monkeypatch.setenv("CSRDESK_HOME", str(tmp_path / "other-computer"))
     identity_key.forget_cache()
-    other = open_workspace(str(path))
+    other = open_workspace(url)
     try:
         status = svc.identity_status(other)
         assert status.sealed == 1 and status.unavailable == 1 and status.missing_key_ids == ids

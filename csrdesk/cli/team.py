@@ -1,0 +1,29 @@
+"""Command line for a team on one PostgreSQL database: restoring a server backup, and the members' roles."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from csrdesk.cli.common import CliError, emit_json, open_db
+
+
+def register(sub) -> None:
+    p = sub.add_parser("restore", help="put a `csrdesk backup` dump back into the shared PostgreSQL database "
+                                       "(replaces every csrdesk table; a SQLite file is restored by copying)")
+    p.add_argument("path", type=Path, help="the .pgdump file `csrdesk backup` wrote")
+    p.add_argument("--yes", action="store_true", help="confirm: the database's current content is replaced")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=restore)
+
+
+def restore(args) -> int:
+    from csrdesk.services.backup import restore_server_backup
+
+    if not args.yes:
+        raise CliError("restoring replaces everything in the database with the backup; add --yes to go ahead")
+    db = open_db(args)
+    restore_server_backup(db, args.path)
+    if args.json:
+        emit_json({"restored": args.path, "database": db.display_name})
+    else:
+        print(f"restored {args.path} into {db.display_name}")
+    return 0
