@@ -26,6 +26,7 @@ from typing import Callable, Optional, Sequence
 # Each part's measurements, registered in this order when imported: the demo generation first.
 from csrdesk.bench import foundation, letters, trackers, verification, window  # noqa: F401
 from csrdesk.bench import complaints  # noqa: F401,I001  (after the demo generation it builds on)
+from csrdesk.bench import team  # noqa: F401,I001  (after the SQLite rows it compares with)
 from csrdesk.bench.registry import MEASUREMENTS, BenchContext, Measurement, Row
 
 

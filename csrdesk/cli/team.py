@@ -13,6 +13,7 @@ def register(sub) -> None:
     p.add_argument("--yes", action="store_true", help="confirm: the database's current content is replaced")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=restore)
+    register_team(sub)
 
 
 def restore(args) -> int:
@@ -26,4 +27,25 @@ def restore(args) -> int:
         emit_json({"restored": args.path, "database": db.display_name})
     else:
         print(f"restored {args.path} into {db.display_name}")
+    return 0
+
+
+def register_team(sub) -> None:
+    sp = sub.add_parser("team", help="working as a team on one PostgreSQL database")
+    tsub = sp.add_subparsers(dest="action", metavar="ACTION", required=True)
+    p = tsub.add_parser("name", help="your name in the change history on this computer (empty: the database "
+                                     "role on PostgreSQL, the name in Settings on a file)")
+    p.add_argument("name", nargs="?", default=None, help="the name to show; omit to see the current one")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=team_name)
+
+
+def team_name(args) -> int:
+    from csrdesk.services.team import display_name, set_display_name
+
+    name = display_name() if args.name is None else set_display_name(args.name)
+    if args.json:
+        emit_json({"display_name": name})
+    else:
+        print(name or "(not set: the history shows your database role, or the name in Settings)")
     return 0

@@ -38,3 +38,30 @@ def test_supplier_update_crossed_by_another_person_exits_2(capsys, tmp_path, mon
     after = real_detail(colleague, "PK-0001")
     assert (after.row.name, after.notes) == ("Karachi Denim", "Visit booked for May.")
     colleague.dispose()
+
+
+def test_team_name_goes_into_every_change_record(capsys, tmp_path):
+    """`csrdesk team name "Li Na"` is kept on this computer (not in the shared database) and every change made
+    afterwards names her in the history; clearing it falls back to the name in Settings."""
+    import json
+
+    from csrdesk.services.history import history_for
+    from csrdesk.services.startup import open_workspace
+    from csrdesk.services.team import display_name
+
+    dbfile = str(tmp_path / "cli.sqlite3")
+    assert main(["--db", dbfile, "team", "name", "Li  Na", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == {"display_name": "Li Na"} and display_name() == "Li Na"
+    assert main(["--db", dbfile, "suppliers", "add", "Karachi Denim", "--code", "PK-0001", "--country",
+                 "Pakistan"]) == 0
+    assert main(["--db", dbfile, "settings", "set", "user_name", "Maria Lopez"]) == 0
+    assert main(["--db", dbfile, "team", "name", ""]) == 0
+    assert main(["--db", dbfile, "suppliers", "update", "PK-0001", "--name", "Karachi Denim Mills"]) == 0
+    capsys.readouterr()
+    db = open_workspace(dbfile)
+    try:
+        sup_id = next(h.entity_id for h in history_for(db, "supplier", 1))
+        users = [(h.field, h.user) for h in reversed(history_for(db, "supplier", sup_id))]
+    finally:
+        db.dispose()
+    assert users == [("status", "Li Na"), ("name", "Maria Lopez")]

@@ -45,3 +45,22 @@ def test_supplier_dialog_offers_reload_after_a_colleagues_save(qtbot, ctx, db, s
     qtbot.mouseClick(reload_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.notes_edit.toPlainText() == "Visit booked for May.", timeout=10000)
     assert dialog.detail.version > supplier.version and dialog.sector_edit.text() == ""
+
+
+def test_settings_sets_the_name_the_history_shows(qtbot, ctx, db):
+    """Settings has "Name in the history": saved on this computer, used by the open database at once."""
+    from csrdesk.services.team import display_name
+    from csrdesk.ui.settings_dialog import SettingsDialog
+
+    dialog = SettingsDialog(ctx)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.save_button.isEnabled(), timeout=10000)
+    assert dialog.history_name_edit.text() == ""
+    dialog.history_name_edit.setText("Li Na (Shanghai office)")
+    shot = os.environ.get("CSRDESK_SCREENSHOT_DIR")
+    if shot:
+        dialog.grab().save(os.path.join(shot, "settings-history-name.png"))
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=10000)
+    assert display_name() == "Li Na (Shanghai office)" and db.person == "Li Na (Shanghai office)"
