@@ -38,6 +38,12 @@ def register_team(sub) -> None:
     p.add_argument("name", nargs="?", default=None, help="the name to show; omit to see the current one")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=team_name)
+    p = tsub.add_parser("move-to", help="copy this workspace (--db or the default file) into an empty shared "
+                                        "PostgreSQL database; the local file is kept as it is")
+    p.add_argument("url", help="postgresql+psycopg://user@host/database (the password from ~/.pgpass or "
+                               "PGPASSWORD, never typed here)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=team_move)
 
 
 def team_name(args) -> int:
@@ -48,4 +54,18 @@ def team_name(args) -> int:
         emit_json({"display_name": name})
     else:
         print(name or "(not set: the history shows your database role, or the name in Settings)")
+    return 0
+
+
+def team_move(args) -> int:
+    from csrdesk.services.team_move import move_workspace
+    from csrdesk.storage.db import checked_url
+
+    result = move_workspace(open_db(args), checked_url(args.url))
+    if args.json:
+        emit_json({"target": result.target, "rows": result.rows, "tables": result.tables,
+                   "kept_file": result.kept_file})
+    else:
+        print(f"copied {result.rows:,} rows into {result.target}; counts checked for every table; "
+              f"{result.kept_file} is unchanged")
     return 0
