@@ -38,6 +38,12 @@ def register_team(sub) -> None:
     p.add_argument("name", nargs="?", default=None, help="the name to show; omit to see the current one")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=team_name)
+    p = tsub.add_parser("grant", help="give a member's database role its rights: an editor (default) or, with "
+                                      "--read-only, a reader who sees everything but complainants' identities")
+    p.add_argument("user", help="the member's PostgreSQL role (create it first: createuser --pwprompt USER)")
+    p.add_argument("--read-only", action="store_true", help="reads everything but identities; changes nothing")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=team_grant)
     p = tsub.add_parser("move-to", help="copy this workspace (--db or the default file) into an empty shared "
                                         "PostgreSQL database; the local file is kept as it is")
     p.add_argument("url", help="postgresql+psycopg://user@host/database (the password from ~/.pgpass or "
@@ -59,13 +65,25 @@ def team_name(args) -> int:
 
 def team_move(args) -> int:
     from csrdesk.services.team_move import move_workspace
-    from csrdesk.storage.db import checked_url
 
-    result = move_workspace(open_db(args), checked_url(args.url))
+    result = move_workspace(open_db(args), args.url)
     if args.json:
         emit_json({"target": result.target, "rows": result.rows, "tables": result.tables,
                    "kept_file": result.kept_file})
     else:
         print(f"copied {result.rows:,} rows into {result.target}; counts checked for every table; "
               f"{result.kept_file} is unchanged")
+    return 0
+
+
+def team_grant(args) -> int:
+    from csrdesk.services.team import grant_member
+
+    result = grant_member(open_db(args), args.user, read_only=args.read_only)
+    if args.json:
+        emit_json(result)
+    else:
+        what = ("reads everything but complainants' identities and changes nothing" if result["read_only"]
+                else "reads and changes everything")
+        print(f"{result['role']} {what} (schema {result['schema']})")
     return 0

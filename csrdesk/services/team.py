@@ -74,3 +74,12 @@ def save_settings(db: Database, prefs, history_name: str):
     saved = save_preferences(db, prefs)
     set_display_name(history_name, db)
     return saved
+
+
+def grant_member(db: Database, role: str, *, read_only: bool) -> dict:
+    """Sets a member's rights on the shared database with PostgreSQL grants (run by the team's manager)."""
+    from csrdesk.storage.roles import grant
+
+    if db.read_only:
+        raise UserError(db.read_only_reason or "This database can only be read here: grant roles as its owner.")
+    return grant(db.engine, role, read_only=read_only)

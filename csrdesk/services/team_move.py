@@ -9,7 +9,7 @@ from typing import Callable, Optional
 
 from csrdesk.errors import UserError
 from csrdesk.storage.copying import copy_everything
-from csrdesk.storage.db import Database, open_database, sqlite_path
+from csrdesk.storage.db import Database, checked_url, open_database, sqlite_path
 
 
 @dataclass(frozen=True)
@@ -26,7 +26,7 @@ def move_workspace(local: Database, target_url: str,
     if local.path is None:
         raise UserError("Only a local workspace file can be moved into a shared database; this one is already on "
                         "a server.")
-    if sqlite_path(target_url if "://" in target_url else "sqlite:///x") is not None:
+    if "://" not in target_url or sqlite_path(checked_url(target_url)) is not None:
         raise UserError("Give the URL of the shared PostgreSQL database, such as "
                         "postgresql+psycopg://li.na@db.example.com/csrdesk.")
     shared = open_database(target_url)  # creates the schema on an empty database; refuses a newer one

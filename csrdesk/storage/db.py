@@ -88,6 +88,15 @@ CONFLICT_MESSAGE = ("Another csrdesk changed the same records at the same time; 
                     "try again.")
 
 
+PRIVILEGE_MESSAGE = ("Your database role may not do this on the shared database (a read-only member reads everything "
+                     "but complainants' identities and changes nothing); ask your team's manager.")
+
+
+def role_read_only_message(role: str) -> str:
+    return (f"You are a read-only member of this shared database (role {role}): csrdesk shows everything but "
+            "complainants' identities and cannot change anything. Ask your team's manager for editing rights.")
+
+
 def read_only_message(path: Optional[Path]) -> str:
     where = f" ({path})" if path is not None else ""
     return f"The database file is read-only{where}: csrdesk can show it but not change it."
@@ -337,6 +346,8 @@ class Database:
     read_only: bool = False
     # The person's display name for the change history (team mode: set on this computer); "" for the default.
     person: str = ""
+    # Why a database that can only be read is so, when it is not the file (a read-only member's role).
+    read_only_reason: str = ""
 
     @property
     def path(self) -> Optional[Path]:
@@ -351,7 +362,9 @@ class Database:
 
     def _translated(self, exc: BaseException) -> Optional[UserError]:
         if self.read_only and "readonly" in str(exc).lower():
-            return DatabaseError(read_only_message(self.path))
+            return DatabaseError(self.read_only_reason or read_only_message(self.path))
+        if "insufficientprivilege" in type(getattr(exc, "orig", exc)).__name__.lower():
+            return DatabaseError(self.read_only_reason or PRIVILEGE_MESSAGE)
         return database_trouble(exc, self.path)
 
     @contextmanager
@@ -372,7 +385,7 @@ class Database:
             session: Session = self.sessions(info={PERSON: self.person})
             try:
                 if self.read_only:
-                    raise DatabaseError(read_only_message(self.path))
+                    raise DatabaseError(self.read_only_reason or read_only_message(self.path))
                 session.connection(execution_options=self._write_options())
                 yield session
                 session.commit()
@@ -526,5 +539,12 @@ def open_database(url: Optional[str] = None, *, migrate_schema: bool = True,
             shown = str(path) if path is not None else make_url(resolved).render_as_string(hide_password=True)
             raise DatabaseError(f"Could not open the database {shown}: {first}.") from None
         raise
-    return Database(url=resolved, engine=engine, sessions=sessionmaker(engine, expire_on_commit=False),
-                    read_only=read_only)
+    database = Database(url=resolved, engine=engine, sessions=sessionmaker(engine, expire_on_commit=False),
+                        read_only=read_only)
+    if path is None:
+        from csrdesk.storage.roles import may_change, role_name
+
+        if not may_change(engine):
+            database.read_only = True
+            database.read_only_reason = role_read_only_message(role_name(engine))
+    return database

@@ -341,8 +341,10 @@ class Complaint(Versioned, Base):
     description: Mapped[str] = mapped_column(Text, default="")  # the summary
     # Confidential: the complainant's name and contact sealed with a key kept outside the database (see
     # services/identity_key.py); only the token and the key's fingerprint are stored, never the text.
-    identity_token: Mapped[Optional[str]] = mapped_column(Text, default=None)
-    identity_key_id: Mapped[str] = mapped_column(String(32), default="")
+    # Deferred: loaded only when asked for, so a read-only member (no right to these columns, storage.roles)
+    # can still read the rest of a complaint.
+    identity_token: Mapped[Optional[str]] = mapped_column(Text, default=None, deferred=True)
+    identity_key_id: Mapped[str] = mapped_column(String(32), default="", deferred=True)
     anonymous: Mapped[bool] = mapped_column(Boolean, default=False)
     worker_agrees_factory_told: Mapped[bool] = mapped_column(Boolean, default=False)
     retaliation_risk: Mapped[str] = mapped_column(String(20), default="low")
