@@ -43,7 +43,12 @@ def _dump_server(db: Database, target: Optional[Path], reason: str) -> Path:
         target = Path(target)
         if target.is_dir():
             target = backup_path(reason, target).with_suffix(".pgdump")
-    return pg_backup.dump(db.url, target)
+    result = pg_backup.dump(db.url, target)
+    if result.parent == paths.backups_dir():
+        from csrdesk.services.settings import load_preferences
+
+        prune_backups(load_preferences(db).backup_retention)
+    return result
 
 
 def restore_server_backup(db: Database, source: Path) -> None:
@@ -81,9 +86,10 @@ def prune_backups(keep: Optional[int] = None) -> int:
     if keep is None:
         keep = 20
     folder = paths.backups_dir()
-    files = sorted(folder.glob(f"{AUTOMATIC_PREFIX}*.sqlite3"), key=lambda p: p.stat().st_mtime, reverse=True)
     removed = 0
-    for old in files[keep:]:
-        old.unlink(missing_ok=True)
-        removed += 1
+    for pattern in ("*.sqlite3", "*.pgdump"):  # file copies and server dumps are kept apart, `keep` of each
+        files = sorted(folder.glob(f"{AUTOMATIC_PREFIX}{pattern}"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in files[keep:]:
+            old.unlink(missing_ok=True)
+            removed += 1
     return removed

@@ -122,7 +122,9 @@ def database_trouble(exc: BaseException, path: Optional[Path] = None) -> Optiona
         return DatabaseError(BUSY_MESSAGE)
     if "readonly database" in text or "read-only" in text and "transaction" in text:
         return DatabaseError(read_only_message(path))
-    if name in ("SerializationFailure", "DeadlockDetected", "LockNotAvailable") or "could not serialize" in text:
+    if name == "LockNotAvailable" or "lock timeout" in text:
+        return DatabaseError(BUSY_MESSAGE)
+    if name in ("SerializationFailure", "DeadlockDetected") or "could not serialize" in text:
         return DatabaseError(CONFLICT_MESSAGE)
     if "disk is full" in text or "database or disk is full" in text:
         return DatabaseError("The disk holding the database is full; nothing was saved. Free some space and try again.")
@@ -386,7 +388,13 @@ class Database:
             try:
                 if self.read_only:
                     raise DatabaseError(self.read_only_reason or read_only_message(self.path))
-                session.connection(execution_options=self._write_options())
+                connection = session.connection(execution_options=self._write_options())
+                if self.engine.dialect.name == "postgresql":
+                    # One csrdesk writer at a time per database, as SQLite's BEGIN IMMEDIATE: what a change reads
+                    # (the state it checks, the history's old value) cannot change under it before it writes, and
+                    # two people's changes never fail each other half-way. Reads never wait for it.
+                    connection.exec_driver_sql(f"SET LOCAL lock_timeout = {int(BUSY_TIMEOUT_MS)}")
+                    connection.exec_driver_sql("SELECT pg_advisory_xact_lock(hashtext('csrdesk:' || current_schema()))")
                 yield session
                 session.commit()
             except BaseException:
@@ -397,9 +405,9 @@ class Database:
 
     def _write_options(self) -> dict:
         if self.engine.dialect.name == "postgresql":
-            # Reads and writes of one change see one snapshot; a change that crossed another's is refused
-            # (serialization failure) rather than recording an old value that was already gone.
-            return {"isolation_level": "REPEATABLE READ"}
+            # READ COMMITTED under the writer lock taken in transaction(): each statement sees every change committed
+            # before the lock was granted (a snapshot taken before the wait would be stale).
+            return {"isolation_level": "READ COMMITTED"}
         return {WRITES: True}
 
     @contextmanager
