@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Iterator, Optional
+from typing import Callable, Iterator, Optional
 from urllib.parse import quote
 
 from sqlalchemy import create_engine, event, inspect, text
@@ -183,7 +183,20 @@ def make_engine(url: str, *, read_only: bool = False) -> Engine:
         event.listen(engine, "connect", _sqlite_connect_pragmas(read_only))
         event.listen(engine, "begin", _begin)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    connect_args = {}
+    parsed = make_url(url)
+    if parsed.password is None and password_lookup is not None:
+        # The password kept outside the URL (this session's memory, the OS keyring): never in a settings file
+        # or the log, which see the URL only.
+        password = password_lookup(parsed.render_as_string(hide_password=True))
+        if password:
+            connect_args["password"] = password
+    return create_engine(url, pool_pre_ping=True, connect_args=connect_args)
+
+
+# Set by the services (team_connect): the password of a server URL without one, or None (then libpq's own
+# ~/.pgpass and PGPASSWORD apply).
+password_lookup: Optional[Callable[[str], Optional[str]]] = None
 
 
 def _read_only_uri(path: Path) -> str:
