@@ -1,6 +1,7 @@
 """Backups of the database file: on demand, before a migration and before any bulk change; old ones pruned."""
 from __future__ import annotations
 
+import logging
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator, Optional
@@ -10,6 +11,7 @@ from csrdesk.errors import UserError
 from csrdesk.storage.db import Database, backup_path, backup_sqlite
 
 AUTOMATIC_PREFIX = "csrdesk-"
+log = logging.getLogger(__name__)
 
 
 def backup_database(db: Database, target: Optional[Path] = None, reason: str = "manual") -> Optional[Path]:
@@ -63,9 +65,14 @@ def restore_server_backup(db: Database, source: Path) -> None:
 
 
 def before_bulk_change(db: Database, what: str) -> Optional[Path]:
-    """The automatic backup taken before an import or any bulk change (none for PostgreSQL)."""
+    """The automatic backup taken before an import or any bulk change: a copy of the file, or a pg_dump of a
+    shared database (none where pg_dump is not installed: the change goes ahead, the log says so)."""
     if db.path is None:
-        return None
+        from csrdesk.storage import pg_backup
+
+        if pg_backup.tool("pg_dump") is None:
+            log.warning("no backup before %s: pg_dump is not installed on this computer", what)
+            return None
     return backup_database(db, reason=f"before-{what}")
 
 

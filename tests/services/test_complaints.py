@@ -110,12 +110,11 @@ def test_the_steps_build_a_timeline_and_refusals_change_nothing(db, supplier):
 
 
 def test_reveal_needs_a_reason_and_is_recorded(db, supplier, monkeypatch):
-    """The identity comes back only with a reason; who, when and why go into the history (the name does not)."""
-    from csrdesk.services.settings import load_preferences, save_preferences
+    """The identity comes back only with a reason; who (the person's name in the history), when and why go into
+    the history (the name revealed does not)."""
+    from csrdesk.services.team import set_display_name
 
-    prefs = load_preferences(db)
-    prefs.user_name = "Mia Keller"
-    save_preferences(db, prefs)
+    set_display_name("Mia Keller", db)
     c = intake(db, complainant_name="王秀英", contact="+86 139 2468 1357")
     with pytest.raises(UserError, match="Give the reason"):
         svc.reveal_identity(db, c.id, "  ")
