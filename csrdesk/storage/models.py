@@ -10,6 +10,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from csrdesk.storage.versioning import Versioned
+
 NAMING = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -24,7 +26,7 @@ class Base(DeclarativeBase):
     type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
 
 
-class Supplier(Base):
+class Supplier(Versioned, Base):
     __tablename__ = "suppliers"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -81,7 +83,7 @@ class Certification(Base):
     supplier: Mapped[Supplier] = relationship(back_populates="certifications")
 
 
-class Assessment(Base):
+class Assessment(Versioned, Base):
     __tablename__ = "assessments"
     __table_args__ = (Index("ix_assessments_supplier_date", "supplier_id", "date"),)
 
@@ -110,7 +112,7 @@ class Assessment(Base):
     cap: Mapped[Optional["Cap"]] = relationship(back_populates="assessment", cascade="all, delete-orphan")
 
 
-class Finding(Base):
+class Finding(Versioned, Base):
     __tablename__ = "findings"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -136,7 +138,7 @@ class Finding(Base):
     cap_item: Mapped[Optional["CapItem"]] = relationship(back_populates="finding", cascade="all, delete-orphan")
 
 
-class Cap(Base):
+class Cap(Versioned, Base):
     __tablename__ = "caps"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -158,7 +160,7 @@ class Cap(Base):
     )
 
 
-class CapItem(Base):
+class CapItem(Versioned, Base):
     __tablename__ = "cap_items"
     # Covers the open and overdue counts of the supplier list (status, due date, CAP), read from the index alone.
     __table_args__ = (Index("ix_cap_items_status_due_cap", "status", "due_date", "cap_id"),)
@@ -210,7 +212,7 @@ class EvidenceFile(Base):
     item: Mapped[CapItem] = relationship(back_populates="evidence")
 
 
-class VerificationVisit(Base):
+class VerificationVisit(Versioned, Base):
     """A remediation verification visit: booked (a date, who attends), then done (verdicts per CAP item)."""
 
     __tablename__ = "verification_visits"
@@ -283,7 +285,7 @@ class ChecklistTemplate(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
 
 
-class VettingScreen(Base):
+class VettingScreen(Versioned, Base):
     __tablename__ = "vetting_screens"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -332,7 +334,7 @@ class VettingCondition(Base):
     screen: Mapped[VettingScreen] = relationship(back_populates="conditions")
 
 
-class Complaint(Base):
+class Complaint(Versioned, Base):
     __tablename__ = "complaints"
     __table_args__ = (Index("ix_complaints_status_received", "status", "received_date"),)
 
@@ -348,8 +350,10 @@ class Complaint(Base):
     description: Mapped[str] = mapped_column(Text, default="")  # the summary
     # Confidential: the complainant's name and contact sealed with a key kept outside the database (see
     # services/identity_key.py); only the token and the key's fingerprint are stored, never the text.
-    identity_token: Mapped[Optional[str]] = mapped_column(Text, default=None)
-    identity_key_id: Mapped[str] = mapped_column(String(32), default="")
+    # Deferred: loaded only when asked for, so a read-only member (no right to these columns, storage.roles)
+    # can still read the rest of a complaint.
+    identity_token: Mapped[Optional[str]] = mapped_column(Text, default=None, deferred=True)
+    identity_key_id: Mapped[str] = mapped_column(String(32), default="", deferred=True)
     anonymous: Mapped[bool] = mapped_column(Boolean, default=False)
     worker_agrees_factory_told: Mapped[bool] = mapped_column(Boolean, default=False)
     retaliation_risk: Mapped[str] = mapped_column(String(20), default="low")
@@ -404,7 +408,7 @@ class UnsealedIdentity(Base):
     contact: Mapped[str] = mapped_column(String(200), default="")
 
 
-class LawReference(Base):
+class LawReference(Versioned, Base):
     """A country's legal requirement on one topic (see domain.laws); region '' holds for the whole country."""
 
     __tablename__ = "law_references"

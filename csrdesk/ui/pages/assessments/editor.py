@@ -14,8 +14,9 @@ from PySide6.QtWidgets import (
 from csrdesk.services import assessment_list, assessments, laws, library
 from csrdesk.services.assessment_list import SupplierChoice
 from csrdesk.services.assessments import AssessmentDetail, AssessmentInput
-from csrdesk.errors import UserError
+from csrdesk.errors import ConcurrentEdit, UserError
 from csrdesk.ui import theme
+from csrdesk.ui.dialogs.concurrent import offer_reload
 from csrdesk.ui.widgets.audit_report_bar import AuditReportBar
 from csrdesk.ui.widgets.buttons import primary_button
 from csrdesk.ui.widgets.findings_grid import (
@@ -42,6 +43,7 @@ class AssessmentEditor(HeaderSection, FindingsSection, QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.assessment_id: Optional[int] = None
+        self._seen_version: Optional[int] = None  # the row version of the assessment shown, handed back on save
         self.cap_id: Optional[int] = None
         self._saved_input: Optional[AssessmentInput] = None
         self._library: dict[str, library.ViolationTypeInfo] = {}
@@ -221,6 +223,7 @@ class AssessmentEditor(HeaderSection, FindingsSection, QWidget):
         self._loading = True
         try:
             self.assessment_id = None
+            self._seen_version = None
             self.cap_id = None
             self.report_bar.set_assessment(None)
             self.supplier_box.setEnabled(True)
@@ -277,6 +280,7 @@ class AssessmentEditor(HeaderSection, FindingsSection, QWidget):
         self._loading = True
         try:
             self.assessment_id = detail.id
+            self._seen_version = detail.version
             self.cap_id = detail.cap_id
             self.report_bar.set_assessment(detail.id)
             if self.supplier_box.findData(detail.supplier_code) < 0:
@@ -332,6 +336,7 @@ class AssessmentEditor(HeaderSection, FindingsSection, QWidget):
             denied=self.denied_box.isChecked(),
             notes=self.notes_edit.text().strip(),
             findings=[d.to_input() for d in self.model.drafts()],
+            seen_version=self._seen_version,
         )
 
     def is_dirty(self) -> bool:
@@ -479,7 +484,11 @@ class AssessmentEditor(HeaderSection, FindingsSection, QWidget):
         self._set_message("Not saved: " + text, error=True)
         self._changed()
         self._restore_focus()
-        if not isinstance(exc, UserError):
+        if isinstance(exc, ConcurrentEdit) and self.assessment_id is not None:
+            shown = self.assessment_id
+            offer_reload(self, exc, lambda: self.load(shown, then=lambda: self._set_message(
+                "Reloaded: this is the assessment as saved now.")))
+        elif not isinstance(exc, UserError):
             self.ctx.show_error(self, exc)
 
     def revert(self) -> None:

@@ -16,8 +16,9 @@ from csrdesk.domain.lifecycle import ItemStatus
 from csrdesk.services import caps as cap_service
 from csrdesk.services import library
 from csrdesk.services.caps import CapDetail, CapItemDetail, CapItemRow
-from csrdesk.errors import UserError
+from csrdesk.errors import ConcurrentEdit, UserError
 from csrdesk.ui import theme
+from csrdesk.ui.dialogs.concurrent import offer_reload
 from csrdesk.ui.pages.base import Page, page_header
 from csrdesk.ui.pages.caps.columns import (
     OVERDUE_BG, SHOW_ALL, SHOW_DUE_SOON, SHOW_OPEN, SHOW_OVERDUE, Categories, cap_columns, item_summary,
@@ -389,7 +390,7 @@ class CapsPage(CapFilters, CapStatusMoves, Page):
             if then is not None:
                 then()
 
-        self.ctx.run(cap_service.update_item, self.ctx.db, detail.row.id, **changes,
+        self.ctx.run(cap_service.update_item, self.ctx.db, detail.row.id, **changes, seen_version=detail.version,
                      on_done=saved, on_error=self._item_failed, label="Saving the CAP item…", parent=self)
 
     def _item_saved(self, detail: CapItemDetail) -> None:
@@ -405,7 +406,10 @@ class CapsPage(CapFilters, CapStatusMoves, Page):
         text = " ".join(str(exc).split())
         self.last_error = text
         self.panel.set_message("Not saved: " + text, error=True)
-        if not isinstance(exc, UserError):
+        if isinstance(exc, ConcurrentEdit):
+            shown = self.panel.detail.row.id if self.panel.detail is not None else None
+            offer_reload(self, exc, lambda: self._show_item(shown))
+        elif not isinstance(exc, UserError):
             self.ctx.show_error(self, exc)
 
     def _attach(self, paths: list) -> None:
