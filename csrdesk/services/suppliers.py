@@ -20,6 +20,7 @@ from csrdesk.domain.lifecycle import (
 )
 from csrdesk.domain.text import language_code
 from csrdesk.errors import NotFound, UserError
+from csrdesk.services.brand_collab import brands_text_of, sync_brands_from_text
 from csrdesk.services.concurrency import check_version
 from csrdesk.services.history import record_change
 from csrdesk.services.ratings import NOT_ASSESSED, standing, standings
@@ -220,7 +221,6 @@ def apply_supplier_input(s: Session, supplier: Supplier, data: SupplierInput) ->
     supplier.notes = data.notes or ""
     supplier.latitude, supplier.longitude = data.latitude, data.longitude
     if data.other_brands is not None:
-        from csrdesk.services.brand_collab import sync_brands_from_text
 
         sync_brands_from_text(s, supplier, data.other_brands)
     if data.contacts is not None:
@@ -281,7 +281,7 @@ def create_supplier(db: Database, data: SupplierInput, *, status: str = "prospec
 
 # The supplier's own fields whose edits the history keeps (who changed what and when, for a team).
 _HISTORY_FIELDS = ("code", "name", "local_name", "country", "region", "address", "supplier_type", "sector", "os_id",
-                   "sourcing_owner", "sourcing_owner_email", "other_brands", "notes")
+                   "sourcing_owner", "sourcing_owner_email", "notes")
 
 
 def update_supplier(db: Database, code: str, data: SupplierInput, *, source: str = "app") -> SupplierDetail:
@@ -294,6 +294,7 @@ def update_supplier(db: Database, code: str, data: SupplierInput, *, source: str
         if new_code != supplier.code and s.scalar(select(Supplier.id).where(Supplier.code == new_code)) is not None:
             raise UserError(f"The supplier code {new_code} is already in use.")
         certs_before = _certificate_texts(supplier)
+        brands_before = brands_text_of(s, supplier.id)  # other brands are records of their own (partners)
         fields_before = {name: getattr(supplier, name) for name in _HISTORY_FIELDS}
         supplier.code = new_code
         apply_supplier_input(s, supplier, data)
@@ -302,6 +303,10 @@ def update_supplier(db: Database, code: str, data: SupplierInput, *, source: str
         for name, old in fields_before.items():
             record_change(s, "supplier", supplier.id, name, old, getattr(supplier, name), supplier_id=supplier.id,
                           source=source)
+        brands_after = brands_text_of(s, supplier.id)
+        if brands_after != brands_before:
+            record_change(s, "supplier", supplier.id, "other_brands", brands_before or None, brands_after or None,
+                          supplier_id=supplier.id, source=source)
         certs_after = _certificate_texts(supplier)
         if certs_after != certs_before:
             # A certificate can stand in for an assessment: its change is part of why the rating may move.
@@ -552,7 +557,6 @@ def supplier_detail(db: Database, code_or_id, today: Optional[date] = None) -> S
         screens = s.scalar(select(func.count(VettingScreen.id)).where(VettingScreen.supplier_id == supplier.id))
         complaints = s.scalar(select(func.count(Complaint.id)).where(Complaint.supplier_id == supplier.id))
         from csrdesk.domain.lifecycle import SUPPLIER_TRANSITIONS
-        from csrdesk.services.brand_collab import brands_text_of
 
         return SupplierDetail(
             row=row, address=supplier.address, supplier_type=supplier.supplier_type, sector=supplier.sector,
