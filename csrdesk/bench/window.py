@@ -44,7 +44,7 @@ while time.monotonic() < deadline:
 app.processEvents()
 window.repaint()
 ready = time.perf_counter()
-heavy = sorted(m for m in ("matplotlib", "openpyxl", "docxtpl") if m in sys.modules)
+heavy = sorted(m for m in ("matplotlib", "openpyxl", "docxtpl", "cryptography") if m in sys.modules)
 print("READY " + json.dumps({"cpu": time.process_time(), "imports": imported - started, "database": opened - imported,
                              "window": built - opened, "data": ready - built, "heavy": heavy,
                              "page": type(page).__name__}), flush=True)

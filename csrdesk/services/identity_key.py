@@ -24,8 +24,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Optional
 
-from cryptography.fernet import Fernet, InvalidToken
-
 from csrdesk import paths
 from csrdesk.errors import UserError
 
@@ -204,6 +202,13 @@ def key_info() -> KeyInfo:
     return KeyInfo(store["current"], tuple(sorted(store["keys"])), store_name())
 
 
+def _fernet():
+    """The Fernet class, imported when an identity is sealed or opened (not while the window starts)."""
+    from cryptography.fernet import Fernet
+
+    return Fernet
+
+
 def _current(create: bool) -> tuple[Optional[str], Optional[bytes]]:
     with _lock:
         store = _load()
@@ -213,7 +218,7 @@ def _current(create: bool) -> tuple[Optional[str], Optional[bytes]]:
         if current is None:
             if not create:
                 return None, None
-            key = Fernet.generate_key()
+            key = _fernet().generate_key()
             current = key_id_of(key)
             store["keys"][current] = key.decode("ascii")
             store["current"] = current
@@ -230,7 +235,7 @@ def known_key_ids() -> set[str]:
 def seal(payload: dict[str, Any]) -> tuple[str, str]:
     """Encrypts payload (JSON-able) with the current key, made on first use. Returns (token, key id)."""
     key_id, key = _current(create=True)
-    token = Fernet(key).encrypt(json.dumps(payload, ensure_ascii=False).encode("utf-8"))
+    token = _fernet()(key).encrypt(json.dumps(payload, ensure_ascii=False).encode("utf-8"))
     return token.decode("ascii"), key_id
 
 
@@ -240,8 +245,10 @@ def open_sealed(token: str, key_id: str) -> dict[str, Any]:
         key = _load()["keys"].get(key_id)
     if key is None:
         raise KeyMissing(key_id)
+    from cryptography.fernet import InvalidToken
+
     try:
-        return json.loads(Fernet(key.encode("ascii")).decrypt(token.encode("ascii")).decode("utf-8"))
+        return json.loads(_fernet()(key.encode("ascii")).decrypt(token.encode("ascii")).decode("utf-8"))
     except (InvalidToken, ValueError):
         raise UserError(f"A sealed identity does not open with key {key_id}: the stored token is damaged.") from None
 

@@ -132,6 +132,7 @@ class SearchBox(QLineEdit):
                 self.index = None  # another database: the old index is no use at all
                 self._index_seq += 1  # and a read of it under way is dropped
                 self._index_task = None
+                QTimer.singleShot(WARM_UP_DELAY_MS, self, self.prepare)  # read the new one in the background
 
     def showEvent(self, event) -> None:  # noqa: N802
         super().showEvent(event)

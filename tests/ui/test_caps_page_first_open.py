@@ -51,6 +51,7 @@ def test_first_items_show_before_the_rest_is_read(qtbot, ctx, items, monkeypatch
         titles = [r.finding for r in page.model.visible_rows()]
         assert titles == [f"Finding {i:02d}" for i in range(5)]
         assert "reading the rest" in page.count_label.text()
+        assert page.supplier_box.currentText() == "Any supplier" and page.subtitle.text().startswith("Reading")
         qtbot.wait(caps_page_delay())  # longer than a progress dialog waits before it shows
         assert not [w for w in page.findChildren(QProgressDialog) if w.isVisible()]
         # The page answers while the rest is read: the filter narrows what is shown.

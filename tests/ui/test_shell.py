@@ -250,7 +250,8 @@ def test_a_newer_database_is_refused_with_a_message_and_exit_code_2(tmp_path, mo
 
 
 def test_start_up_does_not_load_heavy_libraries(tmp_path):
-    """Opening the window imports neither matplotlib nor openpyxl nor docxtpl (they load when first needed)."""
+    """Opening the window imports neither matplotlib nor openpyxl nor docxtpl nor cryptography (they load when first
+    needed)."""
     script = textwrap.dedent(f"""
         import os, sys
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
@@ -263,7 +264,7 @@ def test_start_up_does_not_load_heavy_libraries(tmp_path):
         app.processEvents()
         ctx.wait_idle()
         app.processEvents()
-        print(sorted(m for m in ("matplotlib", "openpyxl", "docxtpl") if m in sys.modules))
+        print(sorted(m for m in ("matplotlib", "openpyxl", "docxtpl", "cryptography") if m in sys.modules))
     """)
     result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr[-2000:]

@@ -87,6 +87,7 @@ class CapsPage(CapFilters, CapStatusMoves, Page):
         self.supplier_box.completer().setFilterMode(Qt.MatchFlag.MatchContains)
         self.supplier_box.completer().setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         self.supplier_box.setMinimumWidth(200)
+        self.supplier_box.addItem("Any supplier", None)  # the suppliers come with the items
         self.category_box = QComboBox(self)
         self.category_box.addItem("Any category", None)
         self.cap_chip = QToolButton(self)
@@ -243,6 +244,8 @@ class CapsPage(CapFilters, CapStatusMoves, Page):
         self.model.set_predicate(self._predicate())
         self._push_rows()
         self._first_shown = True
+        if not self.subtitle.text():
+            self.subtitle.setText("Reading the items and counting them…")
         self.count_label.setText(f"The first {len(rows):,} items; reading the rest…" if len(rows) >= FIRST_ROWS
                                  else self.count_label.text())
 
