@@ -348,6 +348,7 @@ class MainWindow(QMainWindow):
                 self.show_supplier(item_id)
             return
         target = {"assessment": "assessments", "finding": "assessments", "cap": "caps", "cap_item": "caps",
+                  "new_assessment": "assessments", "follow_up_assessment": "assessments", "new_screen": "vetting",
                   "violation_type": "library", "vetting_screen": "vetting",
                   "verification_visit": "verification", "complaint": "complaints"}.get(kind)
         page = self.pages.get(target) if target else None
