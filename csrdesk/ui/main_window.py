@@ -259,7 +259,7 @@ class MainWindow(QMainWindow):
             self.page_actions.append(action)
         view_menu.addSeparator()
         view_menu.addAction(self._action("Search…", self.focus_search, "Ctrl+K",
-                                         "Find suppliers, findings and CAP items"))
+                                         "Find suppliers, assessments, vetting screens, findings and CAP items"))
         view_menu.addAction(self._action("Filter this list", self.focus_filter, "Ctrl+F"))
         view_menu.addAction(self._action("Refresh", self.refresh_page, "F5"))
         view_menu.addAction(self._action("Back", self.back, "Alt+Left"))
@@ -366,8 +366,8 @@ class MainWindow(QMainWindow):
         """Opens a search result: the supplier's page, the CAP item on the CAPs page, the finding's assessment."""
         if hit.kind == "supplier":
             self.show_supplier(hit.id)
-        elif hit.kind == "verification_visit":
-            self.open_item("verification_visit", hit.id)
+        elif hit.kind in ("verification_visit", "assessment", "vetting_screen"):
+            self.open_item(hit.kind, hit.id)
         elif hit.kind == "cap_item" and self.pages.get("caps") is not None:
             self.open_item("cap_item", hit.id)
         elif hit.kind in ("finding", "cap_item") and hit.assessment_id is not None and self.pages.get("assessments"):
@@ -566,7 +566,8 @@ class MainWindow(QMainWindow):
                      parent=self)
 
     def show_shortcuts(self) -> None:
-        rows = [("Ctrl+K", "Search suppliers, findings and CAP items"), ("Ctrl+F", "Filter the list on this page"),
+        rows = [("Ctrl+K", "Search suppliers, assessments, vetting screens, findings and CAP items"),
+                ("Ctrl+F", "Filter the list on this page"),
                 ("Ctrl+N", "New entry on this page (a supplier, an assessment…)"), ("Ctrl+Shift+N", "New supplier"),
                 ("F5", "Refresh this page"), ("Alt+Left", "Back to the suppliers list"), ("F1", "The guide"),
                 ("Ctrl+O", "Open another database"), ("Ctrl+Shift+B", "Back up the database")]
