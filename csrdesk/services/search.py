@@ -18,10 +18,11 @@ from csrdesk.domain.lifecycle import ItemStatus
 from csrdesk.services.ratings import standings
 from csrdesk.storage.db import Database
 from csrdesk.storage.models import (
-    Assessment, Cap, CapItem, ChangeRecord, Finding, Supplier, VerificationVisit,
+    Assessment, Cap, CapItem, ChangeRecord, ChecklistTemplate, Finding, Supplier, VerificationVisit, VettingScreen,
 )
 
-KINDS = ("supplier", "verification_visit", "cap_item", "finding")
+KINDS = ("supplier", "verification_visit", "assessment", "vetting_screen", "cap_item", "finding")
+RECORDS_PER_SUPPLIER = 3  # a supplier found brings its newest assessments and vetting screens with it
 VISITS_PER_SUPPLIER = 3  # a supplier found brings its newest verification visits with it
 _OPEN = tuple(s.value for s in ItemStatus if s.is_open)
 
@@ -110,6 +111,67 @@ def visit_hits(db: Database, text: str, supplier_ids: list[int], limit: int) -> 
     return hits[:limit]
 
 
+def _screen_number(text: str) -> Optional[int]:
+    """The vetting screen a search names: 'screen 12'."""
+    words = (text or "").lower().split()
+    if len(words) == 2 and words[0] == "screen" and words[1].isdigit():
+        return int(words[1])
+    return None
+
+
+def record_hits(db: Database, text: str, supplier_ids: list[int], limit: int) -> list[SearchHit]:
+    """Assessments and vetting screens the search finds: those of the suppliers found (newest first), and those whose
+    audit firm, auditor, standard, type, checklist or firm screened the words name ('SMETA', 'Bureau Veritas',
+    'pre-production', 'screen 12')."""
+    words = _words(text)
+    if limit <= 0 or not words:
+        return []
+    ids = supplier_ids[:20]
+    hits: list[SearchHit] = []
+    per_supplier: dict[tuple[str, int], int] = {}
+    with db.reading() as s:
+        own = _matches([Assessment.audit_firm, Assessment.auditor, Assessment.standard, Assessment.assessment_type],
+                       words)
+        rows = s.execute(
+            select(Assessment.id, Assessment.date, Assessment.assessment_type, Assessment.rating, Assessment.score,
+                   Assessment.audit_firm, Supplier.id, Supplier.code, Supplier.name)
+            .join(Supplier, Supplier.id == Assessment.supplier_id)
+            .where(or_(Supplier.id.in_(ids or [-1]), own))
+            .order_by(Assessment.date.desc(), Assessment.id.desc()).limit(limit * RECORDS_PER_SUPPLIER)
+        ).all()
+        for aid, adate, kind, rating, score, firm, sid, code, name in rows:
+            if per_supplier.get(("a", sid), 0) >= RECORDS_PER_SUPPLIER:
+                continue
+            per_supplier[("a", sid)] = per_supplier.get(("a", sid), 0) + 1
+            detail = " · ".join(p for p in (f"{code} {name}", f"{rating}, score {score}", firm) if p)
+            hits.append(SearchHit("assessment", aid, f"{kind.capitalize()} assessment of {adate.isoformat()}",
+                                  detail, sid, code, assessment_id=aid))
+        number = _screen_number(text)
+        conditions = [Supplier.id.in_(ids or [-1]),
+                      _matches([VettingScreen.subject, ChecklistTemplate.title], words)]
+        if number is not None:
+            conditions.append(VettingScreen.id == number)
+        screens = s.execute(
+            select(VettingScreen.id, VettingScreen.status, VettingScreen.decision, VettingScreen.suggested_decision,
+                   VettingScreen.subject, ChecklistTemplate.title, Supplier.id, Supplier.code, Supplier.name)
+            .join(ChecklistTemplate, ChecklistTemplate.id == VettingScreen.template_id)
+            .outerjoin(Supplier, Supplier.id == VettingScreen.supplier_id)
+            .where(or_(*conditions)).order_by(VettingScreen.id.desc()).limit(limit * RECORDS_PER_SUPPLIER)
+        ).all()
+        for vid, status, decision, suggested, subject, template, sid, code, name in screens:
+            key = ("v", sid or 0)
+            if vid != number and sid is not None and per_supplier.get(key, 0) >= RECORDS_PER_SUPPLIER:
+                continue
+            per_supplier[key] = per_supplier.get(key, 0) + 1
+            who = f"{code} {name}" if code else subject
+            verdict = decision or (f"suggested: {suggested}" if suggested else "")
+            detail = " · ".join(p for p in (who, status, verdict) if p)
+            hits.append(SearchHit("vetting_screen", vid, f"Vetting screen {vid}: {template}", detail, sid or 0,
+                                  code or ""))
+    hits.sort(key=lambda h: not (h.kind == "vetting_screen" and h.id == number))
+    return hits[:limit]
+
+
 def search(db: Database, text: str, limit: int = 50, today: Optional[date] = None) -> list[SearchHit]:
     """Suppliers first (code, names, OS ID, country), then open CAP items, then other findings.
 
@@ -136,6 +198,7 @@ def search(db: Database, text: str, limit: int = 50, today: Optional[date] = Non
             hits.append(SearchHit("supplier", sid, title, _supplier_detail(local, country, status, sid in blocked),
                                   sid, code))
     hits.extend(visit_hits(db, text, [h.id for h in hits], min(10, limit - len(hits))))
+    hits.extend(record_hits(db, text, [h.id for h in hits if h.kind == "supplier"], min(10, limit - len(hits))))
     with db.reading() as s:
         remaining = limit - len(hits)
         if remaining <= 0:
@@ -258,6 +321,7 @@ class SearchIndex:
                           _supplier_detail(s.local_name, s.country, s.status, s.id in blocked), s.id, s.code)
                 for s in suppliers]
         hits.extend(visit_hits(db, text, [s.id for s in suppliers], min(10, limit - len(hits))))
+        hits.extend(record_hits(db, text, [s.id for s in suppliers], min(10, limit - len(hits))))
         if not positions:
             return hits
         ids = [self.finding_ids[p] for p in positions]

@@ -292,6 +292,9 @@ class MainWindow(QMainWindow):
         self.suppliers.supplier_requested.connect(self.show_supplier)
         self.supplier_page.back_requested.connect(lambda: self.go("suppliers"))
         self.supplier_page.navigate.connect(self.open_item)
+        self.dashboard.first_start.details_requested.connect(lambda: self.open_settings())
+        self.dashboard.first_start.import_requested.connect(lambda: self.import_suppliers())
+        self.dashboard.first_start.demo_requested.connect(lambda: self.load_demo())
         for page in self.pages.built():
             self._connect_page(page)
 
@@ -378,12 +381,13 @@ class MainWindow(QMainWindow):
             self.page_actions.append(action)
         view_menu.addSeparator()
         view_menu.addAction(self._action("Search…", self.focus_search, "Ctrl+K",
-                                         "Find suppliers, findings and CAP items"))
+                                         "Find suppliers, assessments, vetting screens, findings and CAP items"))
         view_menu.addAction(self._action("Filter this list", self.focus_filter, "Ctrl+F"))
         view_menu.addAction(self._action("Refresh", self.refresh_page, "F5"))
         view_menu.addAction(self._action("Back", self.back, "Alt+Left"))
 
         help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self._action("Guide", self.open_guide, "F1", "How to use csrdesk, step by step"))
         help_menu.addAction(self._action("Keyboard shortcuts", self.show_shortcuts))
         help_menu.addAction(self._action("Open log folder", self.open_log_folder))
         help_menu.addAction(self._action("Open data folder", self.open_data_folder))
@@ -470,6 +474,7 @@ class MainWindow(QMainWindow):
                 self.show_supplier(item_id)
             return
         target = {"assessment": "assessments", "finding": "assessments", "cap": "caps", "cap_item": "caps",
+                  "new_assessment": "assessments", "follow_up_assessment": "assessments", "new_screen": "vetting",
                   "violation_type": "library", "vetting_screen": "vetting",
                   "verification_visit": "verification", "complaint": "complaints"}.get(kind)
         page = self.pages.get(target) if target else None
@@ -483,8 +488,8 @@ class MainWindow(QMainWindow):
         """Opens a search result: the supplier's page, the CAP item on the CAPs page, the finding's assessment."""
         if hit.kind == "supplier":
             self.show_supplier(hit.id)
-        elif hit.kind == "verification_visit":
-            self.open_item("verification_visit", hit.id)
+        elif hit.kind in ("verification_visit", "assessment", "vetting_screen"):
+            self.open_item(hit.kind, hit.id)
         elif hit.kind == "cap_item" and self.pages.get("caps") is not None:
             self.open_item("cap_item", hit.id)
         elif hit.kind in ("finding", "cap_item") and hit.assessment_id is not None and self.pages.get("assessments"):
@@ -682,10 +687,30 @@ class MainWindow(QMainWindow):
     def open_data_folder(self) -> None:
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(paths.data_dir())))
 
+    def guide_path(self) -> Path:
+        """The guide bundled with the app (resources/help/guide.html)."""
+        return paths.resource("help", "guide.html")
+
+    def open_guide(self) -> bool:
+        """F1: the guide, in the system's browser."""
+        return QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.guide_path())))
+
+    def load_demo(self) -> None:
+        """The first start's "load demo data": invented suppliers with three years of work, to look around."""
+        from csrdesk.services.demo import generate_demo
+
+        def done(result) -> None:
+            self.ctx.notify("all")
+            self.statusBar().showMessage(result.summary(), 10000)
+
+        self.ctx.run(generate_demo, self.ctx.db, on_done=done, label="Adding demo data…", cancellable=True,
+                     parent=self)
+
     def show_shortcuts(self) -> None:
-        rows = [("Ctrl+K", "Search suppliers, findings and CAP items"), ("Ctrl+F", "Filter the list on this page"),
+        rows = [("Ctrl+K", "Search suppliers, assessments, vetting screens, findings and CAP items"),
+                ("Ctrl+F", "Filter the list on this page"),
                 ("Ctrl+N", "New entry on this page (a supplier, an assessment…)"), ("Ctrl+Shift+N", "New supplier"),
-                ("F5", "Refresh this page"), ("Alt+Left", "Back to the suppliers list"),
+                ("F5", "Refresh this page"), ("Alt+Left", "Back to the suppliers list"), ("F1", "The guide"),
                 ("Ctrl+O", "Open another database"), ("Ctrl+Shift+B", "Back up the database")]
         rows += [(f"Ctrl+{i + 1}", self.navigation.item(i).text()) for i in range(min(9, self.navigation.count()))]
         table = "".join(f"<tr><td style='padding-right:18px'><b>{k}</b></td><td>{v}</td></tr>" for k, v in rows)

@@ -156,3 +156,38 @@ def test_every_dialog_shows_its_text_whole(qtbot, window, demo, ui_db):
         dialog.reject()
         dialog.deleteLater()
     assert not found, "\n".join(sorted(set(found)))
+
+
+def test_the_walk_sees_what_is_cut(qtbot, ui_app):
+    """The measure itself: a label narrower than its text, a squeezed wrapped label, a button too narrow for its
+    text and a column narrower than its title are reported; a label that ends in … on purpose is not."""
+    from PySide6.QtGui import QStandardItemModel
+    from PySide6.QtWidgets import QLabel, QPushButton, QTableView, QWidget
+
+    from csrdesk.ui.widgets.elided_label import ElidedLabel
+
+    root = QWidget()
+    qtbot.addWidget(root)
+    root.resize(600, 400)
+    cut = QLabel("Pending conditions of the approval", root)
+    cut.setGeometry(0, 0, 60, 30)
+    wrapped = QLabel("Approval needs a pre-production assessment rated Satisfactory. " * 3, root)
+    wrapped.setWordWrap(True)
+    wrapped.setGeometry(0, 40, 200, 20)
+    elided = ElidedLabel("", root)
+    elided.set_full_text("Shapla Fashions and Knitwear Industries Ltd.")
+    elided.setGeometry(0, 70, 60, 30)
+    button = QPushButton("Change status…", root)
+    button.setGeometry(0, 110, 40, 30)
+    table = QTableView(root)
+    model = QStandardItemModel(1, 1, table)
+    model.setHorizontalHeaderLabels(["Compliance contact"])
+    table.setModel(model)
+    table.setColumnWidth(0, 30)
+    table.setGeometry(0, 150, 300, 100)
+    root.show()
+    qtbot.waitExposed(root)
+    found = "\n".join(problems(root, "test"))
+    assert "Pending conditions" in found and "Approval needs" in found and "Change status" in found
+    assert "Compliance contact" in found
+    assert "Shapla" not in found

@@ -7,7 +7,7 @@ from typing import Optional, Sequence
 
 from PySide6.QtCore import QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFontMetrics, QPainter
-from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QGridLayout, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
 
 from csrdesk.reports.charts import NOT_ASSESSED_COLOUR  # the reports' palette: the same grey in every chart
 from csrdesk.services.complaint_reports import ComplaintsTile, complaints_tile
@@ -17,6 +17,7 @@ from csrdesk.ui import theme
 from csrdesk.ui.context import AppContext
 from csrdesk.ui.pages.base import Card, Page, button, muted, page_header, section_title
 from csrdesk.ui.pages.laws_tab import StaleLawsPanel
+from csrdesk.ui.widgets.first_start import FirstStartPanel
 from csrdesk.ui.tables import Column, RowTableModel, TableView
 
 
@@ -120,12 +121,18 @@ class DashboardPage(Page):
         self.card_recent = Card("Assessments in the last 90 days")
         self.card_visits = Card("Verification visits overdue")
         self.card_complaints = Card("Open worker complaints")
-        cards = QHBoxLayout()
-        cards.setSpacing(12)
-        for card in (self.card_suppliers, self.card_overdue, self.card_due, self.card_follow, self.card_visits,
-                     self.card_recent, self.card_complaints):
+        # Seven cards in two rows (four and three): in one row at 1360 px each was too narrow for its note.
+        cards = QGridLayout()
+        cards.setHorizontalSpacing(12)
+        cards.setVerticalSpacing(12)
+        for i, card in enumerate((self.card_suppliers, self.card_overdue, self.card_due, self.card_follow,
+                                  self.card_visits, self.card_recent, self.card_complaints)):
             card.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-            cards.addWidget(card)
+            cards.addWidget(card, i // 4, i % 4)
+        for column in range(4):
+            cards.setColumnStretch(column, 1)
+        self.first_start = FirstStartPanel()  # an empty workspace: a short start instead of zeros
+        self.first_start.setVisible(False)
 
         self.ratings = BarList()
         self.statuses = BarList()
@@ -199,6 +206,7 @@ class DashboardPage(Page):
         layout.setContentsMargins(24, 18, 24, 18)
         layout.setSpacing(14)
         layout.addWidget(header)
+        layout.addWidget(self.first_start)
         layout.addLayout(cards)
         layout.addWidget(self.blocked_panel)
         layout.addLayout(grid)
@@ -265,6 +273,7 @@ class DashboardPage(Page):
 
     def _show(self, summary: DashboardSummary) -> None:
         self.summary = summary
+        self.first_start.setVisible(summary.suppliers == 0)
         self.subtitle.setText(f"Where the program stands on {summary.today:%d %B %Y}")
         assessed = summary.suppliers - dict(summary.by_rating).get(NOT_ASSESSED, 0)
         self.card_suppliers.set(f"{summary.suppliers:,}", f"{assessed:,} assessed")

@@ -179,6 +179,17 @@ class SupplierPage(Page):
         self.status_button = button("Change status…")
         self.edit_button.clicked.connect(self.edit)
         self.status_button.clicked.connect(self.change_status)
+        # Next steps with this supplier.
+        self._next: tuple[str, str, Optional[date]] = ("", "", None)  # code, status, follow-up due
+        self.assess_button = button("New assessment", tooltip="Record an assessment of this supplier (pre-production "
+                                    "while it is a prospect or in vetting)")
+        self.vetting_button = button("Start vetting", tooltip="Start a vetting screen of this supplier")
+        self.follow_up_button = button("Schedule follow-up", tooltip="A follow-up assessment, dated on the day the "
+                                       "follow-up is due")
+        self.assess_button.clicked.connect(lambda: self.navigate.emit("new_assessment", self._next[0]))
+        self.vetting_button.clicked.connect(lambda: self.navigate.emit("new_screen", self._next[0]))
+        self.follow_up_button.clicked.connect(
+            lambda: self.navigate.emit("follow_up_assessment", (self._next[0], self._next[2])))
 
         self.title_label.setWordWrap(True)
         head = QHBoxLayout()
@@ -193,6 +204,9 @@ class SupplierPage(Page):
         info_row.addWidget(self.subtitle, 1)
         text.addLayout(info_row)
         head.addLayout(text, 1)
+        for next_step in (self.assess_button, self.vetting_button, self.follow_up_button):
+            head.addWidget(next_step, 0, Qt.AlignmentFlag.AlignBottom)
+        head.addSpacing(12)
         head.addWidget(self.status_button, 0, Qt.AlignmentFlag.AlignBottom)
         head.addWidget(self.edit_button, 0, Qt.AlignmentFlag.AlignBottom)
 
@@ -271,7 +285,8 @@ class SupplierPage(Page):
             Column("Rating", lambda a: a.rating, width=140, colour=lambda a: theme.rating_text_colour(a.rating),
                    background=lambda a: theme.rating_background(a.rating), bold=lambda a: True,
                    tooltip=lambda a: rating_note(a) or a.rating),
-            Column("Why", lambda a: rating_note(a), width=340, searchable=False, tooltip=lambda a: rating_note(a) or None),
+            Column("Why", lambda a: rating_note(a), width=340, searchable=False,
+                   tooltip=lambda a: rating_note(a) or None),
             Column("Findings", lambda a: a.findings, width=80),
             Column("Access denied", lambda a: a.denied, fmt=lambda v: "denied" if v else "", width=110),
         ], self)
@@ -416,6 +431,9 @@ class SupplierPage(Page):
         else:
             self.chips.addWidget(chip("not assessed", QColor("#9aa5b1")))
         self.status_button.setEnabled(bool(d.allowed_statuses))
+        self._next = (r.code, r.status, r.follow_up_due)
+        self.vetting_button.setVisible(r.status in ("prospect", "vetting"))
+        self.follow_up_button.setVisible(r.follow_up_due is not None)
         self.block_banner.setVisible(not r.production_allowed)
         self.block_label.setText(r.production_block_reason or "")
         self.suspend_button.setVisible(r.propose_suspension and "suspended" in d.allowed_statuses)

@@ -217,7 +217,13 @@ class AssessmentEditor(HeaderSection, FindingsSection, QWidget):
         self._schedule_preview()
 
     # --- opening -----------------------------------------------------------------------------------------------
-    def new_assessment(self, supplier_code: Optional[str] = None) -> None:
+    def default_type(self, supplier_code: Optional[str]) -> str:
+        """Pre-production for a supplier not yet approved (a prospect, or in vetting); periodic otherwise."""
+        status = next((s.status for s in self._suppliers if s.code == supplier_code), None)
+        return "pre-production" if status in ("prospect", "vetting") else "periodic"
+
+    def new_assessment(self, supplier_code: Optional[str] = None, assessment_type: Optional[str] = None,
+                       on: Optional[date] = None) -> None:
         self._open_seq += 1  # an assessment still being read must not replace the new one
         self.loading_assessment = None
         self._loading = True
@@ -229,8 +235,8 @@ class AssessmentEditor(HeaderSection, FindingsSection, QWidget):
             self.supplier_box.setEnabled(True)
             with QSignalBlocker(self.supplier_box):
                 self._select_supplier(supplier_code)
-            self.type_box.setCurrentText("periodic")
-            self.date_edit.setDate(QDate.currentDate())
+            self.type_box.setCurrentText(assessment_type or self.default_type(supplier_code))
+            self.date_edit.setDate(QDate(on.year, on.month, on.day) if on else QDate.currentDate())
             for edit in (self.firm_edit, self.auditor_edit, self.standard_edit, self.notes_edit):
                 edit.clear()
             self.denied_box.setChecked(False)

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit, QPushButton, QSplitter, QTableView, QVBoxLayout, QWidget,
 )
 
-from csrdesk.ui.tables import keep_fitted
+from csrdesk.ui.table_fit import keep_fitted
 from csrdesk.ui.widgets.elided_label import ElidedLabel
 from csrdesk.ui.widgets.finding_picker import FindingPicker
 from csrdesk.ui.widgets.findings_grid import (

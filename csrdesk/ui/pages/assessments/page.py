@@ -1,6 +1,7 @@
 """The Assessments page: every assessment with filters, and the editor beside the list."""
 from __future__ import annotations
 
+from datetime import date
 from typing import Any, Callable, Optional
 
 from PySide6.QtCore import QSignalBlocker, Qt
@@ -175,11 +176,13 @@ class AssessmentsPage(Page):
         self.leave(lambda: (self.editor.load(chosen), self._select_in_list(chosen)))
 
     # --- navigation --------------------------------------------------------------------------------------------
-    def new_assessment(self, supplier_code: Optional[str] = None) -> bool:
-        """Starts a new assessment (once unsaved edits are saved or thrown away); False when the user stayed."""
+    def new_assessment(self, supplier_code: Optional[str] = None, assessment_type: Optional[str] = None,
+                       on: Optional[date] = None) -> bool:
+        """Starts a new assessment (once unsaved edits are saved or thrown away); False when the user stayed. Its
+        type is pre-production for a supplier not yet approved, unless given."""
         def start() -> None:
             self.editor.ensure_reference()
-            self.editor.new_assessment(supplier_code)
+            self.editor.new_assessment(supplier_code, assessment_type, on)
             self._select_in_list(None)
             self.editor.supplier_box.setFocus()
 
@@ -200,8 +203,11 @@ class AssessmentsPage(Page):
             return True
         if kind == "assessment":
             return self._open_assessment(int(item_id))
-        if kind == "supplier":
+        if kind in ("supplier", "new_assessment"):
             return self.new_assessment(str(item_id))
+        if kind == "follow_up_assessment":  # (supplier code, the date the follow-up is due, or None)
+            code, due = item_id
+            return self.new_assessment(str(code), "follow-up", due)
         return False
 
     def _open_assessment(self, assessment_id: int, select_finding: Optional[int] = None) -> bool:

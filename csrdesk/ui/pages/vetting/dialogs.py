@@ -4,9 +4,10 @@ from __future__ import annotations
 import html
 from typing import Callable, Optional
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QListWidget, QVBoxLayout,
+    QComboBox, QCompleter, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QListWidget, QVBoxLayout,
     QWidget,
 )
 
@@ -93,13 +94,20 @@ class NewScreenDialog(QDialog):
         self.template_combo = QComboBox()
         for t in templates:
             self.template_combo.addItem(f"{t.title} (v{t.version})", t.key)
+        # A supplier checklist first: screening a supplier is the usual case, a consultant's the exception.
+        first_supplier = next((i for i, t in enumerate(templates) if t.kind == "supplier"), 0)
+        self.template_combo.setCurrentIndex(first_supplier)
         self.supplier_combo = QComboBox()
         self.supplier_combo.setEditable(True)
         self.supplier_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         for s in suppliers:
             self.supplier_combo.addItem(f"{s.code}  {s.name}", s.code)
-        if supplier_code:
-            self.supplier_combo.setCurrentIndex(max(0, self.supplier_combo.findData(supplier_code)))
+        # Typing finds a supplier by any part of its code or name.
+        self.supplier_combo.completer().setFilterMode(Qt.MatchFlag.MatchContains)
+        self.supplier_combo.completer().setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        self.supplier_combo.lineEdit().setPlaceholderText("Supplier code or name")
+        self.suppliers = list(suppliers)
+        self.supplier_combo.setCurrentIndex(self.supplier_combo.findData(supplier_code) if supplier_code else -1)
         self.subject_edit = QLineEdit()
         self.subject_edit.setPlaceholderText("name of the consultant or audit firm")
         form = QFormLayout(self)
@@ -134,6 +142,20 @@ class NewScreenDialog(QDialog):
         index = self.supplier_combo.currentIndex()
         if index >= 0 and text == self.supplier_combo.itemText(index):
             return key, self.supplier_combo.currentData(), ""
-        return key, text.split()[0] if text else "", ""
+        return key, self.match_supplier(text), ""
+
+    def match_supplier(self, text: str) -> str:
+        """The code of the supplier the typed text names: its code, its name, or the one supplier whose code or name
+        contains it; otherwise the first word as typed (the service says if no supplier has it)."""
+        folded = text.casefold()
+        if not folded:
+            return ""
+        for s in self.suppliers:
+            if folded in (s.code.casefold(), s.name.casefold(), f"{s.code}  {s.name}".casefold()):
+                return s.code
+        hits = [s for s in self.suppliers if folded in s.code.casefold() or folded in s.name.casefold()]
+        if len(hits) == 1:
+            return hits[0].code
+        return text.split()[0]
 
 

@@ -81,7 +81,7 @@ class VettingPage(Page):
         self.loading = False
 
         new_button = primary_button("New screen…")
-        new_button.clicked.connect(self.new_screen)
+        new_button.clicked.connect(lambda: self.new_screen())
         import_button = QPushButton("Import answers…")
         import_button.setToolTip("Read a returned questionnaire (it names its own screen)")
         import_button.clicked.connect(self.import_any)
@@ -262,6 +262,9 @@ class VettingPage(Page):
         elif kind == "supplier":
             self.tabs.setCurrentIndex(0)
             self.show_supplier(int(item_id))
+        elif kind == "new_screen":  # a new screen of this supplier (its code)
+            self.tabs.setCurrentIndex(0)
+            self.leave(lambda: self.new_screen(str(item_id)))
         elif kind in ("checklist", "checklist_template"):
             self.tabs.setCurrentIndex(2)
             self.leave(lambda: self.editor.reload(str(item_id)))
@@ -286,11 +289,16 @@ class VettingPage(Page):
         if self.editor.dirty:
             self.editor.discard()
 
-    def new_screen(self) -> None:
-        preset = ""
-        if self._supplier_filter is not None:
+    def new_screen(self, supplier_code: Optional[str] = None) -> None:
+        """Asks for the checklist and who it is for: the supplier given, else the one whose screens are shown or
+        whose screen is selected (not simply the first supplier of the list)."""
+        preset = supplier_code or ""
+        if not preset and self._supplier_filter is not None:
             rows = [r for r in self.model.all_rows() if r.supplier_id == self._supplier_filter]
             preset = rows[0].supplier_code if rows else ""
+        if not preset:
+            selected = self.table.selected_rows()
+            preset = (selected[0].supplier_code or "") if selected else ""
 
         def ask(choices: service.ScreenChoices) -> None:
             dialog = NewScreenDialog(choices.templates, choices.suppliers, self, supplier_code=preset)

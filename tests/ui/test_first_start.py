@@ -1,0 +1,45 @@
+"""First start: an empty workspace shows a short start (your details, your suppliers, or demo data to look around)
+instead of a dashboard of zeros; F1 opens the guide bundled with the app."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QDesktopServices
+
+from tests.ui.conftest import wait_idle
+
+
+def test_empty_workspace_offers_a_start_and_demo_data_fills_it(qtbot, window, monkeypatch):
+    window.go("dashboard")
+    page = window.dashboard
+    page.refresh()
+    wait_idle(qtbot, window.ctx)
+    panel = page.first_start
+    assert panel.isVisible()
+    assert [b.text() for b in (panel.details_button, panel.import_button, panel.demo_button)] == [
+        "Your name, company and signature…", "Import your supplier list…", "Load demo data to look around"]
+    opened = []
+    monkeypatch.setattr(window, "open_settings", lambda: opened.append("settings"))
+    qtbot.mouseClick(panel.details_button, Qt.MouseButton.LeftButton)
+    assert opened == ["settings"]
+    qtbot.mouseClick(panel.demo_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.summary is not None and page.summary.suppliers > 0, timeout=60000)
+    wait_idle(qtbot, window.ctx)
+    assert not panel.isVisible()
+    assert page.card_suppliers.isVisible()
+
+
+def test_f1_opens_the_guide(qtbot, window, monkeypatch):
+    urls = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", staticmethod(lambda url: urls.append(url) or True))
+    window.activateWindow()
+    qtbot.keyClick(window, Qt.Key.Key_F1)
+    if not urls:  # offscreen windows may not be active: the menu entry is the same action
+        action = next(a for a in window.findChildren(type(window.menuBar().actions()[0])) if a.text() == "Guide")
+        assert action.shortcut().toString() == "F1"
+        action.trigger()
+    assert len(urls) == 1
+    guide = Path(urls[0].toLocalFile())
+    text = guide.read_text(encoding="utf-8")
+    assert guide.name == "guide.html" and "First steps" in text and "Ctrl</kbd>+<kbd>K" in text

@@ -1,0 +1,82 @@
+"""A supplier's page offers the next steps: a new assessment (pre-production for a prospect), a vetting screen (for
+this supplier, on a supplier checklist), a follow-up when one is owed; the new-screen dialog finds suppliers by name."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication
+
+from csrdesk.services import vetting
+from csrdesk.services.assessments import AssessmentInput, FindingInput, record_assessment
+from csrdesk.services.suppliers import SupplierInput, create_supplier
+from csrdesk.ui.pages.vetting.dialogs import NewScreenDialog
+from tests.ui.conftest import wait_idle
+
+
+def test_new_assessment_of_a_prospect_is_pre_production(qtbot, window, ui_db):
+    detail = create_supplier(ui_db, SupplierInput(name="Next Step Knitwear", code="NS-001", country="Bangladesh"))
+    window.ctx.notify("suppliers")
+    window.show_supplier(detail.row.id)
+    wait_idle(qtbot, window.ctx)
+    page = window.supplier_page
+    assert page.assess_button.isVisible() and page.vetting_button.isVisible()
+    assert not page.follow_up_button.isVisible()  # nothing owed
+    qtbot.mouseClick(page.assess_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.current_page() is window.assessments)
+    editor = window.assessments.editor
+    assert editor.supplier_code() == "NS-001"
+    assert editor.type_box.currentText() == "pre-production"
+
+
+def test_start_vetting_opens_a_supplier_checklist_for_this_supplier(qtbot, window, ui_db):
+    detail = create_supplier(ui_db, SupplierInput(name="Vet Me Garments", code="NS-002", country="India"))
+    window.ctx.notify("suppliers")
+    window.show_supplier(detail.row.id)
+    wait_idle(qtbot, window.ctx)
+    seen = {}
+
+    def look() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, NewScreenDialog):
+            QTimer.singleShot(50, look)
+            return
+        seen["supplier"] = dialog.supplier_combo.currentData()
+        seen["kind"] = dialog.kind()
+        dialog.reject()
+
+    QTimer.singleShot(50, look)
+    qtbot.mouseClick(window.supplier_page.vetting_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "kind" in seen, timeout=10000)
+    assert seen == {"supplier": "NS-002", "kind": "supplier"}
+
+
+def test_follow_up_owed_is_one_click(qtbot, window, ui_db):
+    detail = create_supplier(ui_db, SupplierInput(name="Follow Up Textiles", code="NS-003", country="India"),
+                             status="active")
+    record_assessment(ui_db, AssessmentInput(supplier_code="NS-003", date=date.today() - timedelta(days=20),
+                                             findings=[FindingInput(title="No fire drills", severity="critical"),
+                                                       FindingInput(title="Wages late", severity="major")]))
+    window.ctx.notify("suppliers")
+    window.show_supplier(detail.row.id)
+    wait_idle(qtbot, window.ctx)
+    page = window.supplier_page
+    due = page._next[2]
+    assert due is not None and page.follow_up_button.isVisible()
+    assert not page.vetting_button.isVisible()  # an active supplier is not vetted again from here
+    qtbot.mouseClick(page.follow_up_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.current_page() is window.assessments)
+    editor = window.assessments.editor
+    assert editor.type_box.currentText() == "follow-up" and editor.date_edit.date().toPython() == due
+
+
+def test_new_screen_dialog_finds_a_supplier_by_name(qtbot, ui_app, db):
+    create_supplier(db, SupplierInput(name="Alpha Apparel", code="AA-001", country="India"))
+    create_supplier(db, SupplierInput(name="Lotus Denim Mills", code="LD-002", country="India"))
+    choices = vetting.screen_choices(db)
+    dialog = NewScreenDialog(choices.templates, choices.suppliers)
+    qtbot.addWidget(dialog)
+    assert dialog.kind() == "supplier"
+    assert dialog.supplier_combo.currentIndex() == -1  # not simply the first supplier of the list
+    dialog.supplier_combo.setEditText("lotus denim")
+    assert dialog.choice()[1] == "LD-002"

@@ -1,0 +1,47 @@
+"""Ctrl+K finds assessments and vetting screens too: a supplier's code brings its newest assessments and screens,
+a standard or audit firm finds the assessments it names, 'screen N' finds that screen; choosing one opens it."""
+from __future__ import annotations
+
+from datetime import date
+
+from csrdesk.services.assessments import AssessmentInput, FindingInput, record_assessment
+from csrdesk.services.search import search
+from csrdesk.services.suppliers import SupplierInput, create_supplier
+from csrdesk.services.vetting import screen_choices, start_screen
+from tests.ui.conftest import wait_idle
+
+
+def _seed(db):
+    create_supplier(db, SupplierInput(name="Search Me Textiles", code="SR-001", country="India"))
+    detail = record_assessment(db, AssessmentInput(
+        supplier_code="SR-001", date=date(2026, 3, 2), assessment_type="pre-production", audit_firm="Quill Audits",
+        standard="SMETA 6.1", findings=[FindingInput(title="No fire drill records", severity="major")]))
+    template = next(t for t in screen_choices(db).templates if t.kind == "supplier")
+    screen = start_screen(db, template.key, supplier_code="SR-001")
+    return detail, screen
+
+
+def test_search_finds_assessments_and_screens(db):
+    assessment, screen = _seed(db)
+    by_code = search(db, "SR-001")
+    kinds = [h.kind for h in by_code]
+    assert "assessment" in kinds and "vetting_screen" in kinds
+    assert any(h.kind == "assessment" and h.id == assessment.id and "Pre-production" in h.title for h in by_code)
+    assert any(h.kind == "assessment" and h.id == assessment.id for h in search(db, "quill audits"))
+    assert search(db, f"screen {screen.id}")[0].kind == "vetting_screen"
+
+
+def test_ctrl_k_opens_a_vetting_screen(qtbot, window, ui_db):
+    _assessment, screen = _seed(ui_db)
+    window.ctx.notify("all")
+    wait_idle(qtbot, window.ctx)
+    box = window.search_box
+    window.focus_search()
+    box.setText(f"screen {screen.id}")
+    box.search_now()
+    qtbot.waitUntil(lambda: any(h.kind == "vetting_screen" for h in box.hits), timeout=10000)
+    position = next(i for i, h in enumerate(box.hits) if h.kind == "vetting_screen" and h.id == screen.id)
+    box.choose(position)
+    page = window.pages["vetting"]
+    qtbot.waitUntil(lambda: window.current_page() is page and page.form.detail is not None
+                    and page.form.detail.id == screen.id, timeout=10000)
