@@ -20,7 +20,7 @@ FOUNDATION_ROWS = {
     "open items, all suppliers (CAPs page)",
 }
 # The rows of this part; other parts' rows (letters, trackers) work at fixed sizes and are tested by those parts.
-ONLY = ("--only", "supplier", "--only", "items, all suppliers")
+ONLY = ("--only", "supplier list", "--only", "supplier's detail", "--only", "items, all suppliers")
 
 
 def _run(tmp_path, *args):

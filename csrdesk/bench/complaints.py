@@ -103,7 +103,7 @@ def filter_keystroke(ctx: BenchContext) -> str:
 
 @measure("complaints report, 10,000 complaints", target=0.5)
 def report(ctx: BenchContext) -> str:
-    from csrdesk.services.complaints import complaints_report
+    from csrdesk.services.complaint_reports import complaints_report
 
     _ensure_complaints(ctx)
     r = complaints_report(ctx.db, today=ctx.today)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, Callable, Optional
+from typing import Any, Callable, NamedTuple, Optional, Union
 
 
 @dataclass
@@ -24,7 +24,7 @@ class BenchContext:
 @dataclass(frozen=True)
 class Measurement:
     name: str
-    fn: Callable[[BenchContext], Optional[str]]
+    fn: Callable[[BenchContext], Union[None, str, "Timed"]]
     target: Optional[float]  # seconds; None: measured and reported, no target
     repeat: int
 
@@ -38,6 +38,15 @@ class Row:
     detail: str = ""
     runs: list[float] = field(default_factory=list)
     cpu: Optional[float] = None  # median CPU seconds of this process: the work itself, whatever else the machine runs
+
+
+class Timed(NamedTuple):
+    """What a measurement returns when the time that counts is not the whole call: a part of a longer run (a window
+    tour in another process) or a moment inside it. `seconds` replaces the call's wall clock in the row."""
+
+    seconds: float
+    detail: str = ""
+    cpu: Optional[float] = None  # CPU seconds of that part, when known (the call's own CPU time would mislead)
 
 
 MEASUREMENTS: list[Measurement] = []

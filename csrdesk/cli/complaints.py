@@ -312,7 +312,7 @@ def focus(args) -> int:
 
 
 def report(args) -> int:
-    from csrdesk.services.complaints import complaints_report, write_report
+    from csrdesk.services.complaint_reports import complaints_report, write_report
 
     db = open_db(args)
     try:
@@ -340,7 +340,7 @@ def report(args) -> int:
 
 
 def public(args) -> int:
-    from csrdesk.services.complaints import publishable_list, write_publishable_list
+    from csrdesk.services.complaint_reports import publishable_list, write_publishable_list
 
     if args.output and not args.reviewed:
         raise CliError("the publishable list leaves only after review: run without -o to read it, leave out what "

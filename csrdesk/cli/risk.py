@@ -10,7 +10,7 @@ report_actions = None  # the `report` subcommand group, for other command module
 
 def register(sub) -> None:
     global report_actions
-    rp = sub.add_parser("report", help="reports of the program (risk map)")
+    rp = sub.add_parser("report", help="reports of the program: program report, supplier scorecard, public summary, risk map")
     rsub = rp.add_subparsers(dest="action", metavar="REPORT", required=True)
     report_actions = rsub
     p = rsub.add_parser("risk", help="countries x finding categories: share of assessments with a finding, "
@@ -24,6 +24,9 @@ def register(sub) -> None:
     p.add_argument("text", nargs="?", default="")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=report_risk_note)
+    from csrdesk.cli import reports_cli
+
+    reports_cli.register(rsub)
 
 
 def report_risk(args) -> int:

@@ -233,9 +233,8 @@ def _vetting(ctx: Context) -> str:
     from openpyxl import load_workbook
 
     from csrdesk.services.suppliers import SupplierInput, approval_gate, create_supplier
-    from csrdesk.services.vetting import (
-        decide_screen, export_for_supplier, import_questionnaire, list_checklists,
-    )
+    from csrdesk.services.checklists import list_checklists
+    from csrdesk.services.vetting import decide_screen, export_for_supplier, import_questionnaire
 
     assert len(list_checklists(ctx.db)) >= 4, "the built-in checklists were not loaded"
     create_supplier(ctx.db, SupplierInput(name="Self-test Vetting Factory", code="ST-VET"), status="vetting")

@@ -366,7 +366,7 @@ def verify_report(args) -> int:
 
 
 def verify_trends(args) -> int:
-    from csrdesk.services.verification import verification_trends
+    from csrdesk.services.verification_trends import verification_trends
 
     t = verification_trends(open_db(args))
     if args.json:

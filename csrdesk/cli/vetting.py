@@ -77,7 +77,7 @@ def register(sub) -> None:
 
 
 def templates(args) -> int:
-    from csrdesk.services.vetting import list_checklists
+    from csrdesk.services.checklists import list_checklists
 
     rows = list_checklists(open_db(args), all_versions=args.all_versions)
     if args.json:

@@ -19,9 +19,10 @@ import sys
 import threading
 import time
 from collections import OrderedDict
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Optional
+from typing import Any, Iterable, Iterator, Mapping, Optional
 
 from docxtpl import DocxTemplate
 from jinja2 import Environment, StrictUndefined, Template, Undefined, nodes
@@ -808,14 +809,8 @@ def render_docx(template: TemplateFile, context: Mapping[str, Any], out_path: Pa
     if sample_context is not None:
         check_template(template, sample_context)
     doc = _Docx(io.BytesIO(template.data))
-    try:
+    with _refused_as(template):
         doc.render(dict(context), jinja_env=DOCX_ENV, autoescape=True)
-    except RenderLimit as exc:
-        raise TemplateRefused(f"Template {template.name!r} was stopped: {exc}.") from None
-    except SecurityError as exc:
-        raise TemplateRefused(f"Template {template.name!r}: the sandbox refused it ({exc}).") from None
-    except TemplateError as exc:
-        raise TemplateRefused(f"Template {template.name!r} failed: {exc}.") from None
     return write_atomically(Path(out_path), doc.save)
 
 
@@ -825,8 +820,16 @@ def render_text(template: TemplateFile, context: Mapping[str, Any],
     if sample_context is not None:
         check_template(template, sample_context)
     text = template.data.decode("utf-8-sig")
-    try:
+    with _refused_as(template):
         return TEXT_ENV.from_string(text).render(dict(context))
+
+
+@contextmanager
+def _refused_as(template: TemplateFile) -> Iterator[None]:
+    """A render stopped by a limit, refused by the sandbox or failing in the template is a TemplateRefused that
+    names the template: the user's file is at fault, not csrdesk."""
+    try:
+        yield
     except RenderLimit as exc:
         raise TemplateRefused(f"Template {template.name!r} was stopped: {exc}.") from None
     except SecurityError as exc:

@@ -51,13 +51,8 @@ def _force_text(cell, text: str) -> None:
     cell.quotePrefix = True
 
 
-def write_text(ws, row: int, col: int, value: Any, **style: Any):
-    """Writes value into ws at (row, col) of a normal worksheet; outside text can never become a formula.
-
-    Keyword arguments set cell styles (font=..., alignment=..., fill=..., number_format=...). Returns the cell.
-    """
-    cell = ws.cell(row=row, column=col)
-    value = text_cell_value(value)
+def _fill(cell, value: Any, style: dict[str, Any]):
+    """Puts an already cleaned value into a cell, formula-like text as plain text, and applies the styles."""
     if isinstance(value, str) and looks_like_formula(value):
         _force_text(cell, value)
     else:
@@ -65,6 +60,14 @@ def write_text(ws, row: int, col: int, value: Any, **style: Any):
     for name, setting in style.items():
         setattr(cell, name, setting)
     return cell
+
+
+def write_text(ws, row: int, col: int, value: Any, **style: Any):
+    """Writes value into ws at (row, col) of a normal worksheet; outside text can never become a formula.
+
+    Keyword arguments set cell styles (font=..., alignment=..., fill=..., number_format=...). Returns the cell.
+    """
+    return _fill(ws.cell(row=row, column=col), text_cell_value(value), style)
 
 
 def safe_cell(ws, value: Any, **style: Any) -> Any:
@@ -77,14 +80,7 @@ def safe_cell(ws, value: Any, **style: Any) -> Any:
     risky = isinstance(value, str) and looks_like_formula(value)
     if not risky and not style:
         return value
-    cell = WriteOnlyCell(ws)
-    if risky:
-        _force_text(cell, value)
-    else:
-        cell.value = value
-    for name, setting in style.items():
-        setattr(cell, name, setting)
-    return cell
+    return _fill(WriteOnlyCell(ws), value, style)
 
 
 def safe_row(ws, values: Iterable[Any]) -> list[Any]:

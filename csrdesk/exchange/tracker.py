@@ -381,16 +381,7 @@ def _write_items(ws, data: TrackerData) -> None:
     ws.auto_filter.ref = f"A{HEADER_ROW}:{last_letter}{last_item_row}"
     ws.sheet_view.zoomScale = 90
 
-    ws.protection.sheet = True  # no password, on purpose (see the module docstring)
-    # What a factory may still do on the protected sheet: select, filter, sort, resize, insert rows.
-    ws.protection.selectLockedCells = False
-    ws.protection.selectUnlockedCells = False
-    ws.protection.autoFilter = False
-    ws.protection.sort = False
-    ws.protection.formatRows = False
-    ws.protection.formatColumns = False
-    ws.protection.formatCells = False
-    ws.protection.insertRows = False
+    protect_for_factory(ws, format_cells=True, insert_rows=True)
 
     print_setup(ws, f"{HEADER_ROW - 1}:{HEADER_ROW}")
     ws.oddFooter.left.text = _footer_text(f"{data.supplier_code} · CAP {data.cap_id}")
@@ -430,6 +421,18 @@ def _style_item_cell(cell, col: Column, finished: bool, red: bool, cache: dict) 
             c.alignment = CENTER_TOP
 
     _style_cached(cell, (col.key, finished, red and col.key == "severity"), cache, apply)
+
+
+def protect_for_factory(ws, *, format_cells: bool = False, insert_rows: bool = False) -> None:
+    """Locks the sheet with no password, on purpose (see the module docstring): a guard against slips, not a lock.
+    What a factory may still do: select, filter, sort, resize rows and columns, and where asked format cells and
+    insert rows."""
+    p = ws.protection
+    p.sheet = True
+    # In openpyxl's protection model False means "allowed".
+    p.selectLockedCells = p.selectUnlockedCells = p.autoFilter = p.sort = p.formatRows = p.formatColumns = False
+    p.formatCells = not format_cells
+    p.insertRows = not insert_rows
 
 
 def print_setup(ws, title_rows: Optional[str]) -> None:

@@ -33,7 +33,7 @@ from csrdesk.exchange.safe_cells import write_text
 from csrdesk.exchange.tracker import (
     ANSWER_FILL, Column, BODY_FONT, BOLD, BOX, BRAND_GROUP, BRAND_HEAD, CENTER_TOP, DATE_FORMAT, FACTORY_GROUP, FACTORY_HEAD,
     GREY_FILL, HEAD_ALIGN, HEAD_FONT, HEADING_FONT, LOCKED, NAVY, OPEN, RED_BOLD, WRAP_TOP, canonical_text, checksum,
-    print_setup, row_height, write_data_sheet,
+    print_setup, protect_for_factory, row_height, write_data_sheet,
 )
 from csrdesk.exchange.tracker_import import split_data_sheet
 
@@ -199,13 +199,7 @@ def _write_items(ws, data: VisitSheetData) -> None:
     ws.add_data_validation(dv)
     ws.freeze_panes = ws.cell(FIRST_ROW, 2)
     ws.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(last)}{last_row}"
-    ws.protection.sheet = True  # no password, on purpose (see the module docstring)
-    ws.protection.selectLockedCells = False
-    ws.protection.selectUnlockedCells = False
-    ws.protection.autoFilter = False
-    ws.protection.sort = False
-    ws.protection.formatRows = False
-    ws.protection.formatColumns = False
+    protect_for_factory(ws)
     print_setup(ws, f"{HEADER_ROW}:{HEADER_ROW}")
     ws.oddFooter.center.text = "&P / &N"
     ws.print_area = f"A1:{get_column_letter(last)}{last_row}"

@@ -7,21 +7,34 @@ from __future__ import annotations
 import os
 from datetime import date
 from pathlib import Path
-from typing import Mapping, Sequence
+from typing import Mapping, Optional, Sequence
 
 from csrdesk.domain.scoring import BANDS, RATING_COLOURS, Rating
 
 RATING_ORDER = (Rating.SATISFACTORY, Rating.NEEDS_IMPROVEMENT, Rating.UNSATISFACTORY, Rating.ZERO_TOLERANCE,
                 Rating.DENIED)
+# The one palette of every chart: the five ratings in their colours (domain.scoring), "not assessed" in grey, and
+# the colour of plain counts.
+NOT_ASSESSED_COLOUR = "#9aa5b1"
+COUNT_COLOUR = "#1565c0"
+SERIES_COLOURS = ("#1565c0", "#00897b", "#8e24aa", "#6d4c41", "#546e7a", "#c0ca33")
 
 
-def _figure(width: float = 6.4, height: float = 3.6):
+def rating_colour(name: str, default: str = NOT_ASSESSED_COLOUR) -> str:
+    """The colour of a rating by its name ("Zero Tolerance"); grey for anything else (not assessed)."""
+    try:
+        return RATING_COLOURS[Rating(name)]
+    except ValueError:
+        return default
+
+
+def _figure(width: float = 6.4, height: float = 3.6, layout: Optional[str] = "constrained"):
     from csrdesk import paths
 
     os.environ.setdefault("MPLCONFIGDIR", str(paths.cache_dir() / "matplotlib"))
     from matplotlib.figure import Figure
 
-    fig = Figure(figsize=(width, height), dpi=100, layout="constrained")
+    fig = Figure(figsize=(width, height), dpi=100, layout=layout)
     fig.patch.set_facecolor("white")
     return fig
 
@@ -51,9 +64,10 @@ def rating_distribution(counts: Mapping[str, int], title: str = "Suppliers by cu
     return fig
 
 
-def score_history(points: Sequence[tuple[date, int, str]], title: str = "Assessment score over time"):
+def score_history(points: Sequence[tuple[date, int, str]], title: str = "Assessment score over time",
+                  width: float = 6.4, height: float = 3.6):
     """Scores of one supplier's assessments over time on a symmetric-log scale, with the rating bands shaded."""
-    fig = _figure()
+    fig = _figure(width, height)
     ax = fig.add_subplot()
     ordered = sorted(points)
     top = max([s for _, s, _ in ordered] + [1000])
@@ -66,7 +80,7 @@ def score_history(points: Sequence[tuple[date, int, str]], title: str = "Assessm
         xs = [d for d, _, _ in ordered]
         ys = [s for _, s, _ in ordered]
         ax.plot(xs, ys, color="#455a64", linewidth=1.2, zorder=2)
-        ax.scatter(xs, ys, c=[RATING_COLOURS.get(Rating(r), "#455a64") for _, _, r in ordered], s=40, zorder=3,
+        ax.scatter(xs, ys, c=[rating_colour(r, "#455a64") for _, _, r in ordered], s=40, zorder=3,
                    edgecolors="white", linewidths=0.8)
     else:
         ax.text(0.5, 0.5, "No assessments yet", transform=ax.transAxes, ha="center", va="center", color="#777")

@@ -171,8 +171,11 @@ def list_items(
     statuses: Optional[Iterable[str]] = None,
     supplier_id: Optional[int] = None,
     category: Optional[str] = None,
+    limit: Optional[int] = None,
 ) -> list[CapItemRow]:
-    """CAP items across suppliers, filtered in SQL; the list the CAPs page and the overdue report show."""
+    """CAP items across suppliers, filtered in SQL; the list the CAPs page and the overdue report show.
+
+    `limit`: only the first items by due date (the CAPs page shows them while it reads the rest)."""
     today = today or date.today()
     q = (
         select(CapItem.id, CapItem.cap_id, Supplier.id, Supplier.code, Supplier.name, Finding.title,
@@ -198,6 +201,8 @@ def list_items(
     if category:
         q = q.where(Finding.category == category)
     q = q.order_by(CapItem.due_date, CapItem.id)
+    if limit is not None:
+        q = q.limit(limit)
     open_set = frozenset(open_values)
     rows: list[CapItemRow] = []
     append = rows.append

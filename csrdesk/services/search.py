@@ -12,12 +12,14 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Optional
 
-from sqlalchemy import and_, case, or_, select
+from sqlalchemy import and_, case, func, or_, select
 
 from csrdesk.domain.lifecycle import ItemStatus
 from csrdesk.services.ratings import standings
 from csrdesk.storage.db import Database
-from csrdesk.storage.models import Assessment, Cap, CapItem, Finding, Supplier, VerificationVisit
+from csrdesk.storage.models import (
+    Assessment, Cap, CapItem, ChangeRecord, Finding, Supplier, VerificationVisit,
+)
 
 KINDS = ("supplier", "verification_visit", "cap_item", "finding")
 VISITS_PER_SUPPLIER = 3  # a supplier found brings its newest verification visits with it
@@ -195,7 +197,8 @@ class SearchIndex:
     database, so a keystroke costs one pass over a list of strings and one small query."""
 
     def __init__(self, suppliers: list[_SupplierEntry], finding_ids: array, supplier_ids: array, texts: list[str],
-                 open_count: int) -> None:
+                 open_count: int, fingerprint: Optional[tuple] = None) -> None:
+        self.fingerprint = fingerprint  # search_fingerprint when the index was read (None: not checked)
         self.suppliers = suppliers
         self.finding_ids = finding_ids
         self.supplier_ids = supplier_ids
@@ -236,6 +239,14 @@ class SearchIndex:
             if not candidates:
                 break
         return suppliers, (candidates or [])[:room]
+
+    def search_current(self, db: Database, text: str, limit: int = 50,
+                       today: Optional[date] = None) -> Optional[list[SearchHit]]:
+        """The hits for `text`, or None when the workspace changed since the index was read (by the command line,
+        another window, a script): then the index is read again first."""
+        if self.fingerprint is not None and search_fingerprint(db) != self.fingerprint:
+            return None
+        return self.search(db, text, limit, today)
 
     def search(self, db: Database, text: str, limit: int = 50, today: Optional[date] = None) -> list[SearchHit]:
         """The hits for `text`, as `search(db, text)` gives them, from the index."""
@@ -279,8 +290,35 @@ class SearchIndex:
         return hits
 
 
-def build_search_index(db: Database) -> SearchIndex:
-    """Reads the searchable text of the whole workspace (about a second for 130,000 findings)."""
+INDEX_PART_FINDINGS = 25_000  # findings read per call when the window reads the index in parts
+
+
+@dataclass
+class SearchIndexParts:
+    """The index while it is read in parts (the window reads one part per worker call, so other work is never
+    kept waiting for the whole read): the suppliers, the findings read so far, and where the next part starts."""
+
+    suppliers: list[_SupplierEntry]
+    open_rows: list[tuple]
+    other_rows: list[tuple]
+    last_finding_id: int = 0
+    done: bool = False
+    fingerprint: Optional[tuple] = None
+
+
+def search_fingerprint(db: Database) -> tuple:
+    """What changes when a supplier or finding is added or removed or a recorded field changes (a few
+    milliseconds): compared before a search, so an index read earlier is not used after a change made elsewhere."""
+    with db.reading() as s:
+        suppliers = tuple(s.execute(select(func.count(Supplier.id), func.max(Supplier.id))).one())
+        findings = tuple(s.execute(select(func.count(Finding.id), func.max(Finding.id))).one())
+        history = s.scalar(select(func.max(ChangeRecord.id)))
+    return suppliers + findings + (history,)
+
+
+def start_search_index(db: Database) -> SearchIndexParts:
+    """The first part of the index: every supplier's searchable text."""
+    fingerprint = search_fingerprint(db)
     with db.reading() as s:
         suppliers = [
             _SupplierEntry(sid, code, name, local or "", country or "", status,
@@ -289,24 +327,51 @@ def build_search_index(db: Database) -> SearchIndex:
                 select(Supplier.id, Supplier.code, Supplier.name, Supplier.local_name, Supplier.os_id,
                        Supplier.country, Supplier.status).order_by(Supplier.code))
         ]
+    return SearchIndexParts(suppliers, [], [], 0, fingerprint=fingerprint)
+
+
+def read_search_index_part(db: Database, parts: SearchIndexParts, limit: Optional[int] = None) -> SearchIndexParts:
+    """The next `limit` findings (INDEX_PART_FINDINGS; by id) into `parts`; `parts.done` once all are read."""
+    limit = limit or INDEX_PART_FINDINGS
+    with db.reading() as s:
         result = s.execute(
             select(Finding.id, Assessment.supplier_id, CapItem.status, CapItem.due_date, Assessment.date,
                    Finding.title, Finding.category, Finding.violation_type, Finding.description, CapItem.root_cause,
                    CapItem.preventive_action, CapItem.project_leader)
             .join(Assessment, Assessment.id == Finding.assessment_id)
             .outerjoin(CapItem, CapItem.finding_id == Finding.id)
-        )
-        open_rows, other_rows = [], []
-        for fid, sid, status, due, adate, title, category, vtype, description, cause, action, leader in result:
-            text = " ".join((title or "", category or "", vtype or "", (description or "")[:DESCRIPTION_CHARS],
-                             cause or "", action or "", leader or "")).casefold()
-            if status in _OPEN:
-                open_rows.append((due is None, due or date.max, fid, sid, text))
-            else:
-                other_rows.append((adate, fid, sid, text))
+            .where(Finding.id > parts.last_finding_id)
+            .order_by(Finding.id)
+            .limit(limit)
+        ).all()
+    open_rows, other_rows = parts.open_rows, parts.other_rows
+    for fid, sid, status, due, adate, title, category, vtype, description, cause, action, leader in result:
+        text = " ".join((title or "", category or "", vtype or "", (description or "")[:DESCRIPTION_CHARS],
+                         cause or "", action or "", leader or "")).casefold()
+        if status in _OPEN:
+            open_rows.append((due is None, due or date.max, fid, sid, text))
+        else:
+            other_rows.append((adate, fid, sid, text))
+    if result:
+        parts.last_finding_id = result[-1][0]
+    parts.done = len(result) < limit
+    return parts
+
+
+def finish_search_index(parts: SearchIndexParts) -> SearchIndex:
+    """The index from its parts, in result order: open CAP items by due date, then other findings newest first."""
+    open_rows, other_rows = parts.open_rows, parts.other_rows
     open_rows.sort(key=lambda e: e[:3])
     other_rows.sort(key=lambda e: (e[0], -e[1]), reverse=True)
     finding_ids = array("q", [e[2] for e in open_rows] + [e[1] for e in other_rows])
     supplier_ids = array("q", [e[3] for e in open_rows] + [e[2] for e in other_rows])
     texts = [e[4] for e in open_rows] + [e[3] for e in other_rows]
-    return SearchIndex(suppliers, finding_ids, supplier_ids, texts, len(open_rows))
+    return SearchIndex(parts.suppliers, finding_ids, supplier_ids, texts, len(open_rows), parts.fingerprint)
+
+
+def build_search_index(db: Database) -> SearchIndex:
+    """Reads the searchable text of the whole workspace (about a second for 130,000 findings)."""
+    parts = start_search_index(db)
+    while not parts.done:
+        read_search_index_part(db, parts)
+    return finish_search_index(parts)

@@ -8,7 +8,7 @@ from typing import Optional
 from csrdesk.services.complaints import seal_old_identities
 from csrdesk.services.laws import ensure_law_library
 from csrdesk.services.library import ensure_library
-from csrdesk.services.vetting import ensure_checklists
+from csrdesk.services.checklists import ensure_checklists
 from csrdesk.storage.db import DB_ENV, SCHEMA_HEAD, Database, current_revision, open_database, sqlite_path
 
 

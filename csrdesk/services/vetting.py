@@ -1,16 +1,10 @@
-"""Vetting: checklist templates and their versions, screens filled for suppliers or firms, decisions and conditions.
-
-A template is never changed in place: saving makes a new version, and a screen keeps the version it was started
-with, so its answers always mean what they meant when they were given. The built-in templates in
-resources/checklists are loaded at start (cheaply: a hash of the files is kept in the settings table).
+"""Vetting: screens filled for suppliers or firms on a checklist (services.checklists), decisions and conditions.
 
 A screen goes to a supplier as an Excel questionnaire (exchange.questionnaire writes and reads the file) and comes
 back: import_questionnaire shows what the file changes, and with apply stores it all or nothing after a backup.
 """
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 import uuid
 from dataclasses import dataclass, field, replace
@@ -21,45 +15,26 @@ from typing import TYPE_CHECKING, Any, Mapping, Optional, Sequence
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from csrdesk import paths
 from csrdesk.domain.vetting import (
-    Answer, AnswerError, Decision, Evaluation, StoredVersion, Template, TemplateError, answer_label,
-    builtin_version_to_store, check_decision, content_of, evaluate, next_version, parse_answer, parse_template,
-    template_to_dict,
+    Answer, AnswerError, Decision, Evaluation, Template, answer_label, check_decision, evaluate, parse_answer,
 )
 from csrdesk.domain.vetting_screen import AnswerInput, ConditionInput
 from csrdesk.errors import NotFound, UserError
+from csrdesk.services.checklists import ChecklistInfo, list_checklists, row_template, template_row
 from csrdesk.services.history import record_change
 from csrdesk.storage.db import Database
-from csrdesk.storage.models import ChecklistTemplate, Setting, Supplier, VettingAnswer, VettingCondition, VettingScreen
+from csrdesk.storage.models import ChecklistTemplate, Supplier, VettingAnswer, VettingCondition, VettingScreen
 
 if TYPE_CHECKING:  # the workbook code (and openpyxl) is loaded when a questionnaire is first written or read
     from csrdesk.exchange.questionnaire import AnswerChange, ReturnedQuestionnaire
 
 log = logging.getLogger(__name__)
 
-CHECKLISTS_DIR = "checklists"
-HASH_SETTING = "checklists_hash"
 CONDITION_STATUSES = ("open", "closed", "withdrawn")
 SCREEN_STATUSES = ("draft", "decided")
 
 
 # -- plain data handed to the UI and the command line ---------------------------------------------------------
-
-@dataclass(frozen=True)
-class ChecklistInfo:
-    """One version of a vetting checklist (letter templates are services.letters.TemplateInfo)."""
-
-    id: int
-    key: str
-    version: int
-    title: str
-    title_zh: str
-    kind: str
-    builtin: bool
-    questions: int
-    created_at: Optional[datetime]
-
 
 @dataclass(frozen=True)
 class ConditionInfo:
@@ -135,153 +110,6 @@ class ScreenDetail:
         return f"{self.supplier_code} {self.supplier_name}".strip() if self.supplier_code else self.subject
 
 
-# -- built-in templates -------------------------------------------------------------------------------------------
-
-def _builtin_files() -> list:
-    folder = paths.resource(CHECKLISTS_DIR)
-    return sorted(folder.glob("*.json")) if folder.is_dir() else []
-
-
-def ensure_checklists(db: Database) -> bool:
-    """Stores the shipped checklists as template versions on first start and after an upgrade.
-
-    Cheap when nothing changed (one hash compare). A user's own version of a template is never replaced.
-    Returns True when the files were read.
-    """
-    files = _builtin_files()
-    digest = hashlib.sha256()
-    for f in files:
-        digest.update(f.name.encode("utf-8") + b"\0" + f.read_bytes() + b"\0")
-    value = digest.hexdigest()
-    with db.reading() as s:  # most starts: nothing to load, and no write lock taken for it
-        marker = s.get(Setting, HASH_SETTING)
-        if marker is not None and marker.value == value:
-            return False
-    with db.transaction() as s:
-        marker = s.get(Setting, HASH_SETTING)
-        if marker is not None and marker.value == value:
-            return False
-        broken = False
-        for f in files:
-            try:
-                template = parse_template(json.loads(f.read_text(encoding="utf-8")))
-            except (TemplateError, ValueError) as exc:
-                log.error("built-in checklist %s is broken and was skipped: %s", f.name, exc)
-                broken = True
-                continue
-            _store_builtin(s, template)
-        if broken:
-            return True  # no marker: the next start tries again
-        if marker is None:
-            s.add(Setting(key=HASH_SETTING, value=value))
-        else:
-            marker.value = value
-    return True
-
-
-def _stored_versions(s: Session, key: str) -> list[ChecklistTemplate]:
-    return list(s.scalars(select(ChecklistTemplate).where(ChecklistTemplate.key == key)
-                          .order_by(ChecklistTemplate.version)))
-
-
-def _row_template(row: ChecklistTemplate) -> Template:
-    try:
-        return parse_template(row.definition)
-    except TemplateError as exc:
-        raise UserError(f"The stored checklist {row.key} version {row.version} is damaged: {exc}") from None
-
-
-def _store_builtin(s: Session, template: Template) -> None:
-    rows = _stored_versions(s, template.key)
-    stored = [StoredVersion(r.version, r.builtin, content_of(_row_template(r)),
-                            (r.definition or {}).get("builtin_version")) for r in rows]
-    version = builtin_version_to_store(template, stored)
-    if version is None:
-        return
-    stored_template = replace(template, version=version, builtin_version=template.version)
-    s.add(ChecklistTemplate(key=template.key, version=version, title=template.title, kind=template.kind,
-                            definition=template_to_dict(stored_template), builtin=True))
-    log.info("loaded built-in checklist %s as version %s", template.key, version)
-
-
-# -- templates ----------------------------------------------------------------------------------------------------
-
-def _info(row: ChecklistTemplate) -> ChecklistInfo:
-    definition = row.definition or {}
-    count = sum(len(sec.get("questions", [])) for sec in definition.get("sections", []) if isinstance(sec, dict))
-    return ChecklistInfo(row.id, row.key, row.version, row.title, str(definition.get("title_zh", "")), row.kind,
-                        row.builtin, count, row.created_at)
-
-
-def list_checklists(db: Database, *, all_versions: bool = False, kind: Optional[str] = None) -> list[ChecklistInfo]:
-    """The templates, newest version of each (or every version), by title."""
-    with db.reading() as s:
-        q = select(ChecklistTemplate)
-        if not all_versions:
-            latest = (select(ChecklistTemplate.key, func.max(ChecklistTemplate.version).label("v"))
-                      .group_by(ChecklistTemplate.key).subquery())
-            q = q.join(latest, (latest.c.key == ChecklistTemplate.key) & (latest.c.v == ChecklistTemplate.version))
-        if kind:
-            q = q.where(ChecklistTemplate.kind == kind)
-        rows = s.scalars(q.order_by(ChecklistTemplate.title, ChecklistTemplate.key, ChecklistTemplate.version.desc()))
-        return [_info(r) for r in rows]
-
-
-def _template_row(s: Session, key: str, version: Optional[int] = None) -> ChecklistTemplate:
-    q = select(ChecklistTemplate).where(ChecklistTemplate.key == (key or "").strip())
-    q = q.where(ChecklistTemplate.version == version) if version is not None else q.order_by(
-        ChecklistTemplate.version.desc())
-    row = s.scalars(q.limit(1)).first()
-    if row is None:
-        known = ", ".join(sorted(set(s.scalars(select(ChecklistTemplate.key))))) or "none"
-        what = f"{key!r} version {version}" if version is not None else repr(key)
-        raise NotFound(f"No checklist template {what}; the templates are: {known}.")
-    return row
-
-
-def get_template(db: Database, key: str, version: Optional[int] = None) -> Template:
-    """A template (its newest version unless one is asked for)."""
-    with db.reading() as s:
-        return _row_template(_template_row(s, key, version))
-
-
-def checklist_versions(db: Database, key: str) -> list[ChecklistInfo]:
-    with db.reading() as s:
-        rows = _stored_versions(s, key)
-        if not rows:
-            raise NotFound(f"No checklist template {key!r}.")
-        return [_info(r) for r in reversed(rows)]
-
-
-def save_template(db: Database, template: Template | Mapping[str, Any], *, source: str = "app",
-                  user: str = "") -> ChecklistInfo:
-    """Saves an edited (or new) template as a new version; screens already filled keep their own version."""
-    try:
-        checked = parse_template(template if isinstance(template, Mapping) else template_to_dict(template))
-    except TemplateError as exc:
-        raise UserError(str(exc)) from None
-    with db.transaction() as s:
-        rows = _stored_versions(s, checked.key)
-        if rows:
-            latest = rows[-1]
-            if content_of(_row_template(latest)) == content_of(checked):
-                raise UserError(f"Nothing changed since version {latest.version} of {checked.title}; nothing was saved.")
-            if latest.kind != checked.kind and s.scalar(
-                    select(func.count(VettingScreen.id)).join(ChecklistTemplate)
-                    .where(ChecklistTemplate.key == checked.key)):
-                raise UserError(f"{checked.title} has screens as a {latest.kind} checklist; its kind cannot change. "
-                                "Save it under a new key instead.")
-        version = next_version(r.version for r in rows)
-        stored = replace(checked, version=version, builtin_version=None)
-        row = ChecklistTemplate(key=checked.key, version=version, title=checked.title, kind=checked.kind,
-                                definition=template_to_dict(stored), builtin=False)
-        s.add(row)
-        s.flush()
-        record_change(s, "checklist_template", row.id, "version", rows[-1].version if rows else None, version,
-                      source=source, user=user)
-        return _info(row)
-
-
 # -- screens ------------------------------------------------------------------------------------------------------
 
 def _supplier(s: Session, code: str) -> Supplier:
@@ -305,7 +133,7 @@ def start_screen_in(s: Session, template_key: str, supplier: Optional[Supplier],
     """Starts a screen inside the caller's transaction (so that another change, such as an escalation to a
     responsible exit, and the screen are saved together or not at all)."""
     subject = " ".join((subject or "").split())
-    row = _template_row(s, template_key)
+    row = template_row(s, template_key)
     if row.kind in ("supplier", "exit") and supplier is None:
         raise UserError(f"{row.title} is filled for a supplier: choose the supplier.")
     if supplier is None and not subject:
@@ -314,7 +142,7 @@ def start_screen_in(s: Session, template_key: str, supplier: Optional[Supplier],
                            subject=subject, status="draft")
     s.add(screen)
     s.flush()
-    template = _row_template(row)
+    template = row_template(row)
     e = evaluate(template, {})
     screen.score, screen.suggested_decision = e.score, e.suggested.value
     record_change(s, "vetting_screen", screen.id, "started", None, f"{row.key} v{row.version}",
@@ -357,7 +185,7 @@ def screen_detail(db: Database, screen_id: int, today: Optional[date] = None) ->
     with db.reading() as s:
         screen = _load_screen(s, screen_id)
         row = s.get(ChecklistTemplate, screen.template_id)
-        template = _row_template(row)
+        template = row_template(row)
         latest = s.scalar(select(func.max(ChecklistTemplate.version)).where(ChecklistTemplate.key == row.key))
         supplier = s.get(Supplier, screen.supplier_id) if screen.supplier_id else None
         answers = _answers(screen)
@@ -500,7 +328,7 @@ def _save_answers_in(s: Session, screen_id: int, answers: Mapping[str, AnswerInp
                      user: str) -> None:
     screen = _load_screen(s, screen_id)
     _refuse_if_decided(screen)
-    template = _row_template(s.get(ChecklistTemplate, screen.template_id))
+    template = row_template(s.get(ChecklistTemplate, screen.template_id))
     parsed, problems = parse_answers(template, answers)
     if problems:
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
@@ -537,7 +365,7 @@ def _decide_in(s: Session, screen_id: int, chosen: Decision, reviewer: str, deci
                user: str) -> None:
     screen = _load_screen(s, screen_id)
     _refuse_if_decided(screen)
-    template = _row_template(s.get(ChecklistTemplate, screen.template_id))
+    template = row_template(s.get(ChecklistTemplate, screen.template_id))
     evaluation = evaluate(template, _answers(screen), decided_on)
     if chosen is Decision.CONDITIONS and conditions is None:
         conditions = [ConditionInput(c.text, decided_on + timedelta(days=c.days)) for c in evaluation.conditions]
@@ -869,7 +697,7 @@ def _compare_returned(s: Session, returned: ReturnedQuestionnaire, name: str):
     if screen.decision:
         raise UserError(prefix + f"screen {screen.id} was decided ({screen.decision}); reopen it to take in "
                                  "new answers.")
-    template = _row_template(row)
+    template = row_template(row)
     changes, problems, after, notes = compare_questionnaire(template, _answers(screen), returned)
     return screen, template, supplier, changes, problems, after, notes
 

@@ -151,9 +151,14 @@ def show_exception_dialog(parent: Optional[QWidget], exc: BaseException) -> Opti
     log.error("unexpected error: %s", exc, exc_info=(type(exc), exc, exc.__traceback__))
     if QApplication.instance() is None:
         return None
+    _forget_closed_dialogs()
     if _open_dialogs:
         return _open_dialogs[0]
-    dialog = ErrorDialog(exc, parent)
+    # On the widget's window, not the widget: a dialog or panel that closes must not take the report with it.
+    from shiboken6 import isValid
+
+    owner = parent.window() if parent is not None and isValid(parent) else QApplication.activeWindow()
+    dialog = ErrorDialog(exc, owner)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     _open_dialogs.append(dialog)
     dialog.finished.connect(lambda _result, d=dialog: _open_dialogs.remove(d) if d in _open_dialogs else None)
@@ -161,7 +166,15 @@ def show_exception_dialog(parent: Optional[QWidget], exc: BaseException) -> Opti
     return dialog
 
 
+def _forget_closed_dialogs() -> None:
+    """Drops dialogs Qt has already deleted (their window went first), so a later error is never swallowed."""
+    from shiboken6 import isValid
+
+    _open_dialogs[:] = [d for d in _open_dialogs if isValid(d)]
+
+
 def current_error_dialog() -> Optional[ErrorDialog]:
+    _forget_closed_dialogs()
     return _open_dialogs[0] if _open_dialogs else None
 
 

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
 from csrdesk import __version__, paths
 from csrdesk.ui import theme
 from csrdesk.ui.context import AppContext, show_error, window_settings
-from csrdesk.ui.pages.complaints import ComplaintsPage
 from csrdesk.ui.pages.dashboard import DashboardPage
 from csrdesk.ui.pages.supplier_page import SupplierPage
 from csrdesk.ui.pages.suppliers import SuppliersPage
@@ -53,6 +52,100 @@ class _PageStack(QStackedWidget):
         return page.sizeHint() if page is not None else super().sizeHint()
 
 
+class _LazyPages(dict):
+    """The window's pages by key. A page given as a factory is built the first time it is asked for (by key, by
+    get, or by values() and items(), which build every page); `built()` gives only the pages built so far."""
+
+    def __init__(self, on_built) -> None:
+        super().__init__()
+        self._factories: dict[str, object] = {}
+        self._on_built = on_built
+
+    def add_factory(self, key: str, factory) -> None:
+        self._factories[key] = factory
+
+    def __missing__(self, key: str):
+        factory = self._factories.pop(key, None)
+        if factory is None:
+            raise KeyError(key)
+        page = factory()
+        dict.__setitem__(self, key, page)
+        self._on_built(key, page)
+        return page
+
+    def get(self, key, default=None):
+        try:
+            return self[key]
+        except KeyError:
+            return default
+
+    def __contains__(self, key) -> bool:
+        return dict.__contains__(self, key) or key in self._factories
+
+    def __iter__(self):
+        return iter(list(dict.keys(self)) + list(self._factories))
+
+    def __len__(self) -> int:
+        return dict.__len__(self) + len(self._factories)
+
+    def keys(self):
+        return list(self)
+
+    def _build_all(self) -> None:
+        for key in list(self._factories):
+            self[key]
+
+    def values(self):
+        self._build_all()
+        return dict.values(self)
+
+    def items(self):
+        self._build_all()
+        return dict.items(self)
+
+    def built(self) -> list:
+        return list(dict.values(self))
+
+    def built_items(self) -> list:
+        return list(dict.items(self))
+
+
+def _assessments_page(ctx):
+    from csrdesk.ui.pages.assessments import AssessmentsPage
+
+    return AssessmentsPage(ctx)
+
+
+def _caps_page(ctx):
+    from csrdesk.ui.pages.caps import CapsPage
+
+    return CapsPage(ctx)
+
+
+def _vetting_page(ctx):
+    from csrdesk.ui.pages.vetting import VettingPage
+
+    return VettingPage(ctx)
+
+
+def _verification_page(ctx):
+    from csrdesk.ui.pages.verification import VerificationPage
+
+    return VerificationPage(ctx)
+
+
+def _complaints_page(ctx):
+    from csrdesk.ui.pages.complaints import ComplaintsPage
+
+    return ComplaintsPage(ctx)
+
+
+def _library_page(ctx):
+    from csrdesk.ui.pages.library import LibraryPage
+
+    return LibraryPage(ctx)
+
+
 class MainWindow(QMainWindow):
     """Pages in a stack, chosen from the list on the left; the supplier page opens from lists and search."""
 
@@ -64,33 +157,21 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         self.setWindowIcon(app_icon())
         self.setMinimumSize(960, 600)
-        self.pages: dict[str, QWidget] = {}
+        self.pages = _LazyPages(self._page_built)
         self._nav_keys: list[str] = []
 
-        # Pages: every one that exists in this build, in the order of the work.
+        # Pages: every one that exists in this build, in the order of the work. The first page and the supplier
+        # page are built now; the others (and the modules behind them) the first time they are shown, so the
+        # window is quick to start.
         self.dashboard = DashboardPage(ctx)
         self.suppliers = SuppliersPage(ctx)
         self.supplier_page = SupplierPage(ctx)
-        entries: list[tuple[str, str, QWidget]] = [("dashboard", "Dashboard", self.dashboard),
-                                                    ("suppliers", "Suppliers", self.suppliers)]
-        from csrdesk.ui.pages.assessments import AssessmentsPage
-        from csrdesk.ui.pages.caps import CapsPage
-        from csrdesk.ui.pages.library import LibraryPage
-        from csrdesk.ui.pages.verification import VerificationPage
-        from csrdesk.ui.pages.vetting import VettingPage
-
-        self.assessments = AssessmentsPage(ctx)
-        self.caps = CapsPage(ctx)
-        self.vetting = VettingPage(ctx)
-        self.verification = VerificationPage(ctx)
-        entries.append(("assessments", "Assessments", self.assessments))
-        entries.append(("caps", "CAPs", self.caps))
-        entries.append(("vetting", "Vetting", self.vetting))
-        entries.append(("verification", "Verification", self.verification))
-        self.complaints = ComplaintsPage(ctx)
-        entries.append(("complaints", "Complaints", self.complaints))
-        self.library = LibraryPage(ctx)
-        entries.append(("library", "Library", self.library))
+        entries: list[tuple[str, str, object]] = [
+            ("dashboard", "Dashboard", self.dashboard), ("suppliers", "Suppliers", self.suppliers),
+            ("assessments", "Assessments", _assessments_page), ("caps", "CAPs", _caps_page),
+            ("vetting", "Vetting", _vetting_page), ("verification", "Verification", _verification_page),
+            ("complaints", "Complaints", _complaints_page), ("library", "Library", _library_page),
+        ]
 
         self.stack = _PageStack()
         self.navigation = QListWidget()
@@ -98,14 +179,17 @@ class MainWindow(QMainWindow):
         self.navigation.setIconSize(QSize(18, 18))
         self.navigation.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         for i, (key, title, page) in enumerate(entries):
-            self.pages[key] = page
             self._nav_keys.append(key)
-            self.stack.addWidget(page)
+            if isinstance(page, QWidget):
+                dict.__setitem__(self.pages, key, page)
+                self.stack.addWidget(page)
+            else:
+                self.pages.add_factory(key, lambda factory=page: factory(ctx))
             item = QListWidgetItem(title)
             item.setData(Qt.ItemDataRole.UserRole, key)
             item.setToolTip(f"{title}  (Ctrl+{i + 1})" if i < 9 else title)
             self.navigation.addItem(item)
-        self.pages["supplier"] = self.supplier_page
+        dict.__setitem__(self.pages, "supplier", self.supplier_page)
         self.stack.addWidget(self.supplier_page)
         self.navigation.currentRowChanged.connect(self._nav_changed)
         self.stack.currentChanged.connect(self._page_changed)
@@ -184,22 +268,49 @@ class MainWindow(QMainWindow):
             self.navigation.setCurrentRow(0)
 
     # -- wiring -----------------------------------------------------------------------------------------------------
+    # Pages built later, by the key they are shown under (the window's attributes read them through self.pages).
+    assessments = property(lambda self: self.pages["assessments"])
+    caps = property(lambda self: self.pages["caps"])
+    vetting = property(lambda self: self.pages["vetting"])
+    verification = property(lambda self: self.pages["verification"])
+    complaints = property(lambda self: self.pages["complaints"])
+    library = property(lambda self: self.pages["library"])
+
     def _connect_pages(self) -> None:
+        from csrdesk.ui.dashboard_links import connect_dashboard
+
+        connect_dashboard(self)  # a dashboard bar or tile opens the suppliers or items behind it
         self.dashboard.supplier_requested.connect(self.show_supplier)
         self.suppliers.supplier_requested.connect(self.show_supplier)
         self.supplier_page.back_requested.connect(lambda: self.go("suppliers"))
         self.supplier_page.navigate.connect(self.open_item)
-        for page in self.pages.values():
-            for signal_name in ("navigate_requested", "navigate"):
-                signal = getattr(page, signal_name, None)
-                if signal is not None and page is not self.supplier_page:
-                    try:
-                        signal.connect(self.open_item)
-                    except (TypeError, RuntimeError):
-                        pass
-            signal = getattr(page, "supplier_requested", None)
-            if signal is not None and page not in (self.dashboard, self.suppliers):
-                signal.connect(self.show_supplier)
+        for page in self.pages.built():
+            self._connect_page(page)
+
+    def _connect_page(self, page: QWidget) -> None:
+        for signal_name in ("navigate_requested", "navigate"):
+            signal = getattr(page, signal_name, None)
+            if signal is not None and page is not self.supplier_page:
+                try:
+                    signal.connect(self.open_item)
+                except (TypeError, RuntimeError):
+                    pass
+        signal = getattr(page, "supplier_requested", None)
+        if signal is not None and page not in (self.dashboard, self.suppliers):
+            signal.connect(self.show_supplier)
+
+    def _page_built(self, key: str, page: QWidget) -> None:
+        """A page built on first use joins the stack, styled and wired as the pages built at start were, with its
+        splitters as the user left them."""
+        self.stack.addWidget(page)
+        theme.decorate(page)
+        self._connect_page(page)
+        settings = window_settings()
+        for splitter_widget in page.findChildren(QSplitter):
+            name = splitter_widget.objectName()
+            value = settings.value(f"splitters/{name}") if name else None
+            if isinstance(value, (QByteArray, bytes)):
+                splitter_widget.restoreState(QByteArray(value))
 
     def _action(self, text: str, slot, shortcut=None, tip: str = "") -> QAction:
         action = QAction(text, self)
@@ -239,6 +350,8 @@ class MainWindow(QMainWindow):
                                          tip="All suppliers, all open items, ratings and progress in one workbook"))
         file_menu.addAction(self._action("Letters and e-mail drafts…", self.open_letters, "Ctrl+L",
                                          "CAP letters, trackers and e-mail drafts for the chosen CAPs"))
+        file_menu.addAction(self._action("Reports…", self.open_reports, "Ctrl+Shift+R",
+                                         "Program report, supplier scorecard, public summary"))
         file_menu.addSeparator()
         file_menu.addAction(self._action("Settings…", self.open_settings, QKeySequence.StandardKey.Preferences))
         file_menu.addSeparator()
@@ -310,7 +423,7 @@ class MainWindow(QMainWindow):
         self._leave(lambda: self._show_page(page))
 
     def _key_of(self, page: QWidget) -> Optional[str]:
-        for key, p in self.pages.items():
+        for key, p in self.pages.built_items():
             if p is page:
                 return key
         return None
@@ -446,6 +559,13 @@ class MainWindow(QMainWindow):
         from csrdesk.ui.dialogs.tracker_import import export_master_flow
 
         export_master_flow(self.ctx, self)
+
+    def open_reports(self) -> None:
+        from csrdesk.ui.dialogs.reports import open_report_dialog
+
+        code = self.supplier_page.bundle.detail.row.code if (
+            self.current_page() is self.supplier_page and getattr(self.supplier_page, "bundle", None)) else ""
+        self._reports_dialog = open_report_dialog(self.ctx, self, code)
 
     def open_letters(self) -> None:
         from csrdesk.ui.dialogs.letters import LettersDialog
@@ -630,7 +750,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event) -> None:  # noqa: N802
         # A page with unsaved edits is shown and asked; once its edits are saved (or thrown away) the window tries
         # to close again, so each page is asked in turn; Cancel, or a failed save, keeps the window open.
-        for page in self.pages.values():
+        for page in self.pages.built():  # a page never shown has nothing unsaved
             unsaved = getattr(page, "has_unsaved_changes", None)
             if callable(unsaved) and unsaved():
                 event.ignore()

@@ -11,7 +11,9 @@ from PySide6.QtWidgets import (
     QLineEdit, QListWidget, QListWidgetItem, QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget,
 )
 
-from csrdesk.services.search import SearchHit, SearchIndex, build_search_index
+from csrdesk.services.search import (
+    SearchHit, SearchIndex, SearchIndexParts, finish_search_index, read_search_index_part, start_search_index,
+)
 from csrdesk.ui import theme
 from csrdesk.ui.context import AppContext
 from csrdesk.ui.widgets.suggestion_panel import SuggestionPanel
@@ -21,6 +23,9 @@ KIND_LABELS = {"supplier": "Supplier", "cap_item": "CAP item", "finding": "Findi
 # Changes after which the search index is read again.
 INDEX_TOPICS = ("suppliers", "assessments", "caps", "all")
 INDEX_MAX_AGE_S = 300
+# After the window shows, the index is read in the background (the first page's data goes first), so the first
+# Ctrl+K finds it ready.
+WARM_UP_DELAY_MS = 150
 
 
 class _HitDelegate(QStyledItemDelegate):
@@ -108,11 +113,15 @@ class SearchBox(QLineEdit):
         self.textEdited.connect(self._edited)
         self.textChanged.connect(self._maybe_hide)
         window.installEventFilter(self)
-        # The index is read when the box is first used, and again after a change, on the worker.
+        # The index is read right after the window shows, and again after a change when the box is used, on the
+        # worker, in parts (one worker call each), so a page opened meanwhile waits for one part at most.
         self.index: Optional[SearchIndex] = None
         self._index_stale = True
         self._index_task = None
+        self._index_seq = 0
         self._index_time = 0.0
+        self._warmed = False
+        self.index_reads = 0  # how many times the index was read whole (tests and the benchmark read it)
         ctx.changed.connect(self._data_changed)
 
     # -- the index --------------------------------------------------------------------------------------------------
@@ -121,11 +130,19 @@ class SearchBox(QLineEdit):
             self._index_stale = True
             if what == "all":
                 self.index = None  # another database: the old index is no use at all
+                self._index_seq += 1  # and a read of it under way is dropped
+                self._index_task = None
+
+    def showEvent(self, event) -> None:  # noqa: N802
+        super().showEvent(event)
+        if not self._warmed:
+            self._warmed = True
+            QTimer.singleShot(WARM_UP_DELAY_MS, self, self.prepare)
 
     def prepare(self) -> None:
-        """Starts reading the index if it is missing or out of date (on Ctrl+K and on typing, not at start-up, so
-        the worker is free while the window opens). Changes made elsewhere (the command line) are picked up once
-        the index is a few minutes old."""
+        """Starts reading the index if it is missing or out of date: right after the window shows, then on Ctrl+K
+        and on typing. Changes made elsewhere (the command line) are picked up once the index is a few minutes
+        old."""
         if self._index_task is not None:
             return
         if self.index is not None and time.monotonic() - self._index_time > INDEX_MAX_AGE_S:
@@ -133,12 +150,34 @@ class SearchBox(QLineEdit):
         if self.index is not None and not self._index_stale:
             return
         self._index_stale = False
-        self._index_task = self.ctx.run(build_search_index, self.ctx.db, on_done=self._index_ready,
-                                        on_error=self._index_failed, parent=self.window_)
+        self._index_seq += 1
+        seq, db = self._index_seq, self.ctx.db
+
+        def step(parts: SearchIndexParts) -> None:
+            if seq != self._index_seq:
+                return
+            if parts.done:
+                self._index_task = self.ctx.run(finish_search_index, parts, on_done=lambda index: finished(index),
+                                                on_error=failed, parent=self.window_)
+            else:
+                self._index_task = self.ctx.run(read_search_index_part, db, parts, on_done=step, on_error=failed,
+                                                parent=self.window_)
+
+        def finished(index: SearchIndex) -> None:
+            if seq == self._index_seq:
+                self._index_ready(index)
+
+        def failed(exc: BaseException) -> None:
+            if seq == self._index_seq:
+                self._index_failed(exc)
+
+        self._index_task = self.ctx.run(start_search_index, db, on_done=step, on_error=failed,
+                                        parent=self.window_)
 
     def _index_ready(self, index: SearchIndex) -> None:
         self._index_task = None
         self.index = index
+        self.index_reads += 1
         self._index_time = time.monotonic()
         # Search only when a search waits for the index ("Preparing the search…"); a refresh of the index after
         # the user chose a result must not open the list again.
@@ -182,8 +221,20 @@ class SearchBox(QLineEdit):
             self._awaiting_index = True
             self._show_note("Preparing the search…")
             return
-        self.ctx.run(self.index.search, self.ctx.db, text, 50,
-                     on_done=lambda hits: self._show(sequence, text, hits), parent=self.window_)
+        self.ctx.run(self.index.search_current, self.ctx.db, text, 50,
+                     on_done=lambda hits: self._searched(sequence, text, hits), parent=self.window_)
+
+    def _searched(self, sequence: int, text: str, hits: Optional[list[SearchHit]]) -> None:
+        if hits is not None:
+            self._show(sequence, text, hits)
+            return
+        if sequence != self._sequence:
+            return
+        # The workspace changed elsewhere since the index was read: read it again and search then.
+        self._index_stale = True
+        self.prepare()
+        self._awaiting_index = True
+        self._show_note("Preparing the search…")
 
     def _show_note(self, note: str) -> None:
         self.results.list.clear()

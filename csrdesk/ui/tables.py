@@ -22,6 +22,7 @@ IdRole = Qt.ItemDataRole.UserRole + 2  # row.id
 SortKeyRole = Qt.ItemDataRole.UserRole + 3  # the column's sort key for that row
 
 FETCH_CHUNK = 400
+FIT_SAMPLE_ROWS = 150  # rows fit_columns measures per column
 
 _LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
@@ -549,15 +550,40 @@ class TableView(QTableView):
         if model is None:
             return
         header = self.horizontalHeader()
-        padding = 2 * self.style().pixelMetric(self.style().PixelMetric.PM_FocusFrameHMargin, None, self) + 10
+        margin = self.style().pixelMetric(self.style().PixelMetric.PM_FocusFrameHMargin, None, self)
+        padding = 2 * margin + 10
         for i in range(model.columnCount()):
             if header.isSectionHidden(i) or i == stretch:
                 continue
-            width = max(header.sectionSizeHint(i), self.sizeHintForColumn(i) + padding)
+            if isinstance(model, RowTableModel):
+                content = self._sampled_width(model, i) + 2 * (margin + 1) + (1 if self.showGrid() else 0)
+            else:
+                content = self.sizeHintForColumn(i)
+            width = max(header.sectionSizeHint(i), content + padding)
             self.setColumnWidth(i, min(width, cap))
         if stretch is not None:
             header.setStretchLastSection(False)
             header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+
+    def _sampled_width(self, model: "RowTableModel", column: int) -> int:
+        """The widest text of the column among the first FIT_SAMPLE_ROWS rows, bold where the row shows it bold.
+        (Qt's sizeHintForColumn asks every fetched row for every role: a second for a page of long tables.)"""
+        col = model.columns[column]
+        plain = self.fontMetrics()
+        bold = plain
+        if col.bold is not None:
+            font = QFont(self.font())
+            font.setBold(True)
+            bold = QFontMetrics(font)
+        widest = 0
+        for position in range(min(FIT_SAMPLE_ROWS, model.visible_count)):
+            row = model.row_at(position)
+            text = col.text(row)
+            if not text:
+                continue
+            metrics = bold if col.bold is not None and col.bold(row) else plain
+            widest = max(widest, max(metrics.horizontalAdvance(line) for line in text.split("\n")))
+        return widest
 
     def ensure_column_fits(self, column: int, texts: Iterable[str], *, bold: bool = False) -> None:
         """Widens a column (never narrows it) so that each of these texts shows whole, e.g. every rating name."""

@@ -11,9 +11,12 @@ import pytest
 
 from csrdesk import paths
 from csrdesk.domain.vetting import (
-    NA, Answer, AnswerError, Decision, Question, Section, StoredVersion, TemplateError, add_question,
-    answer_label, builtin_version_to_store, check_decision, content_of, evaluate, move_question, new_question_id,
-    next_version, parse_answer, parse_template, remove_question, replace_question, template_to_dict, validate,
+    NA, Answer, AnswerError, Decision, Question, StoredVersion, TemplateError, answer_label,
+    builtin_version_to_store, check_decision, content_of, evaluate, next_version, parse_answer, parse_template,
+    template_to_dict,
+)
+from csrdesk.domain.vetting_editing import (
+    add_question, move_question, new_question_id, remove_question, replace_question, validate,
 )
 
 TODAY = date(2024, 6, 1)

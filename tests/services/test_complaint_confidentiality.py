@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from csrdesk.services import complaint_reports as figures
 from csrdesk.services import complaints as svc
 
 LATIN_NAME, LATIN_PHONE = "Trịnh Hồng Nhung", "+84 912 345 678"
@@ -92,8 +93,8 @@ def test_identities_never_leave_except_by_a_recorded_reveal(db, supplier, tmp_pa
         export_master(db, out / "master.xlsx"),
         render_cap_letter(db, a.cap_id, out / "letter.docx"),
         make_email_draft(db, a.cap_id, out / "draft.eml"),
-        svc.write_report(db, out / "report.xlsx"),
-        svc.write_publishable_list(svc.publishable_list(db), out / "public.xlsx"),
+        figures.write_report(db, out / "report.xlsx"),
+        figures.write_publishable_list(figures.publishable_list(db), out / "public.xlsx"),
     ]
     for path in files:
         assert path.exists()

@@ -9,9 +9,10 @@ from csrdesk.services.assessments import AssessmentInput, FindingInput, record_a
 from csrdesk.services.escalations import escalate, escalation_history, escalation_list, supplier_escalation
 from csrdesk.services.history import history_for
 from csrdesk.services.suppliers import supplier_detail
+from csrdesk.services.verification_trends import verification_trends
 from csrdesk.services.verification import (
     VerdictInput, book_visit, confirm_category, list_visits, preview_visit, record_visit, set_meeting_date,
-    set_plan_approval, verification_trends, visit_detail, visit_plan, visit_summary,
+    set_plan_approval, visit_detail, visit_plan, visit_summary,
 )
 
 TODAY = date(2026, 6, 1)

@@ -6,16 +6,20 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from csrdesk.domain.vetting import NA, Question, add_question, template_to_dict
+from csrdesk.domain.vetting import NA, Question, template_to_dict
+from csrdesk.domain.vetting_editing import add_question
 from csrdesk.services.assessments import AssessmentInput, FindingInput, record_assessment
 from csrdesk.errors import UserError
 from csrdesk.services.history import history_for
 from csrdesk.services.settings import load_preferences, save_preferences
 from csrdesk.services.suppliers import approval_gate, change_status, supplier_detail
+from csrdesk.services.checklists import (
+    checklist_versions, ensure_checklists, get_template, list_checklists, save_template,
+)
 from csrdesk.services.vetting import (
-    AnswerInput, ConditionInput, decide_screen, delete_screen, ensure_checklists, get_template, list_conditions,
-    list_screens, list_checklists, reopen_screen, save_and_decide, save_answers, save_template, screen_detail,
-    screen_summary, set_condition_status, set_conditions_status, start_screen, checklist_versions, vetting_letter_context,
+    AnswerInput, ConditionInput, decide_screen, delete_screen, list_conditions, list_screens, reopen_screen,
+    save_and_decide, save_answers, screen_detail, screen_summary, set_condition_status, set_conditions_status,
+    start_screen, vetting_letter_context,
 )
 from csrdesk.storage.models import ChecklistTemplate
 

@@ -69,7 +69,7 @@ def test_saving_records_the_assessment_and_its_draft_cap(qtbot, page, ctx):
     ctx.changed.connect(notices.append)
     editor.setFocus()
     qtbot.keyClick(editor.grid, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: editor.assessment_id is not None, timeout=5000)
+    qtbot.waitUntil(lambda: editor.assessment_id is not None, timeout=30000)
     assert not editor.is_dirty()
     assert editor.cap_id is not None
     cap = cap_detail(ctx.db, editor.cap_id)
@@ -275,7 +275,7 @@ def test_one_pick_from_the_suggestions_adds_one_finding(qtbot, page, ctx):
     assert [d.violation_type for d in editor.model.drafts()] == ["HSF-007"]
     assert editor.picker.text() == "" and not editor.picker.suggestions_visible()
     editor.save()
-    qtbot.waitUntil(lambda: editor.assessment_id is not None, timeout=5000)
+    qtbot.waitUntil(lambda: editor.assessment_id is not None, timeout=30000)
     saved = list_assessments(ctx.db)[0]
     assert (saved.findings, saved.score) == (1, 800)
 
@@ -329,7 +329,7 @@ def test_free_text_needs_a_severity_chosen_by_the_user(qtbot, page, ctx):
     assert editor.model.setData(editor.model.index(0, COL_SEVERITY), "critical")
     qtbot.waitUntil(lambda: editor.reasons.badge.score == 30)
     editor.save()
-    qtbot.waitUntil(lambda: editor.assessment_id is not None, timeout=5000)
+    qtbot.waitUntil(lambda: editor.assessment_id is not None, timeout=30000)
     assert list_assessments(ctx.db)[0].score == 30
 
 
@@ -380,7 +380,7 @@ def test_focus_stays_in_the_editor_after_saving(qtbot, page):
     editor.save_button.setFocus()
     qtbot.waitUntil(editor.save_button.hasFocus)
     qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: editor.assessment_id is not None, timeout=5000)
+    qtbot.waitUntil(lambda: editor.assessment_id is not None, timeout=30000)
     qtbot.wait(20)
     focus = QApplication.focusWidget()
     assert focus is not None and editor.isAncestorOf(focus), focus
@@ -443,7 +443,7 @@ def test_live_rating_and_opening_read_off_the_gui_thread(qtbot, page, ctx, monke
     qtbot.waitUntil(lambda: not ctx.busy)
     assert shown == [9]  # the answer for one finding came after two were typed: dropped
     editor.save()
-    qtbot.waitUntil(lambda: editor.assessment_id is not None, timeout=5000)
+    qtbot.waitUntil(lambda: editor.assessment_id is not None, timeout=30000)
     saved_id = editor.assessment_id
     page.new_assessment("CN-0001")
     assert page.open_item("assessment", saved_id)

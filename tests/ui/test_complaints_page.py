@@ -8,11 +8,13 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QInputDialog, QMessageBox
 
+from csrdesk.services import complaint_reports as figures
 from csrdesk.services import complaints as svc
 from csrdesk.services import identity_key
 from csrdesk.services.history import history_for
 from csrdesk.services.suppliers import SupplierInput, create_supplier
-from csrdesk.ui.pages.complaints import MASK, NewComplaintDialog, StepDialog
+from csrdesk.ui.pages.complaint_dialogs import NewComplaintDialog, StepDialog
+from csrdesk.ui.pages.complaints import MASK
 from tests.ui.conftest import wait_idle
 
 TODAY = date.today()
@@ -219,7 +221,7 @@ def test_supplier_page_tab_and_dashboard_tile(qtbot, window, ui_db, factory):
     window.go("dashboard")
     window.dashboard.refresh()
     wait_idle(qtbot, window.ctx)
-    tile = svc.complaints_tile(ui_db)
+    tile = figures.complaints_tile(ui_db)
     assert window.dashboard.card_complaints.value_label.text() == f"{tile.open:,}"
     assert "high retaliation risk" in window.dashboard.card_complaints.note.text()
 

@@ -249,3 +249,28 @@ def test_a_page_skips_only_its_own_echo(qtbot, ctx):
     ctx.notify("suppliers")
     assert page.seen[1:] == [[form], [None]]
     assert not page.changed_only_by(form)  # outside reload() no change is being answered
+
+
+def test_an_error_in_a_closed_panel_never_silences_the_next_one(qtbot, ui_app):
+    """A bug reported from a panel that is then closed keeps its report on the window, and once that report is
+    gone the next bug opens a report of its own (before, a dialog deleted with its panel stayed 'open' for ever and
+    every later error was only logged)."""
+    from PySide6.QtWidgets import QWidget
+
+    window = QWidget()
+    qtbot.addWidget(window)
+    panel = QWidget(window)
+    first = ui_errors.show_exception_dialog(panel, RuntimeError("first"))
+    assert first is not None and first.parent() is window
+    panel.deleteLater()
+    qtbot.waitUntil(lambda: ui_errors.current_error_dialog() is first)
+    # The window itself goes (a dialog closed with its report still up): the report goes with it...
+    window.deleteLater()
+    qtbot.waitUntil(lambda: ui_errors.current_error_dialog() is None)
+    # ...and the next bug is shown, not swallowed.
+    second = ui_errors.show_exception_dialog(None, ValueError("second"))
+    try:
+        assert second is not None and "second" in second.details
+    finally:
+        second.close()
+        qtbot.waitUntil(lambda: ui_errors.current_error_dialog() is None)

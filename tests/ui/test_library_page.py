@@ -10,7 +10,8 @@ from csrdesk.domain.scoring import Severity
 from csrdesk.services.assessment_list import list_assessments
 from csrdesk.services.assessments import AssessmentInput, FindingInput, record_assessment
 from csrdesk.services.library import get_matrix, get_violation_type
-from csrdesk.ui.pages.library import ImpactDialog, LibraryPage
+from csrdesk.ui.pages.library import LibraryPage
+from csrdesk.ui.pages.library_matrix import ImpactDialog
 
 
 @pytest.fixture

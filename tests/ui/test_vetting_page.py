@@ -7,9 +7,8 @@ import pytest
 from PySide6.QtCore import Qt
 
 from csrdesk.services.assessments import AssessmentInput, record_assessment
-from csrdesk.services.vetting import (
-    AnswerInput, get_template, list_screens, save_answers, screen_detail, start_screen, checklist_versions,
-)
+from csrdesk.services.checklists import checklist_versions, get_template
+from csrdesk.services.vetting import AnswerInput, list_screens, save_answers, screen_detail, start_screen
 from csrdesk.ui.pages.vetting import VettingPage
 
 SCREENING = "new_supplier_screening"

@@ -1,4 +1,6 @@
-"""The dashboard: where the program stands today, at a glance (plain figures and bars, no chart library)."""
+"""The dashboard: where the program stands today, at a glance (plain figures and bars, no chart library).
+
+A click on a bar or a tile opens what is behind it (ui.dashboard_links); a right click copies or saves a chart."""
 from __future__ import annotations
 
 from typing import Optional, Sequence
@@ -7,7 +9,8 @@ from PySide6.QtCore import QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFontMetrics, QPainter
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
 
-from csrdesk.services.complaints import ComplaintsTile, complaints_tile
+from csrdesk.reports.charts import NOT_ASSESSED_COLOUR  # the reports' palette: the same grey in every chart
+from csrdesk.services.complaint_reports import ComplaintsTile, complaints_tile
 from csrdesk.services.dashboard import NOT_ASSESSED, DashboardSummary, dashboard_summary
 from csrdesk.services.verification_overview import VerificationCounts, verification_counts
 from csrdesk.ui import theme
@@ -18,12 +21,21 @@ from csrdesk.ui.tables import Column, RowTableModel, TableView
 
 
 class BarList(QWidget):
-    """Labelled horizontal bars with their counts; each bar may have its own colour."""
+    """Labelled horizontal bars with their counts; each bar may have its own colour. A click on a row emits its
+    index (bar_clicked)."""
+
+    bar_clicked = Signal(int)
 
     def __init__(self, parent: Optional[QWidget] = None) -> None:
         super().__init__(parent)
         self._items: list[tuple[str, int, QColor]] = []
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+
+    def mouseReleaseEvent(self, event) -> None:  # noqa: N802
+        row = int(event.position().y() - 2) // self._row_height()
+        if event.button() == Qt.MouseButton.LeftButton and 0 <= row < len(self._items):
+            self.bar_clicked.emit(row)
+        super().mouseReleaseEvent(event)
 
     def set_items(self, items: Sequence[tuple[str, int, Optional[QColor]]]) -> None:
         self._items = [(label, count, colour or QColor(theme.ACCENT)) for label, count, colour in items]
@@ -92,6 +104,7 @@ class DashboardPage(Page):
     topics = ("suppliers", "assessments", "caps", "library", "vetting", "complaints", "verification", "laws")
     supplier_requested = Signal(int)
     caps_requested = Signal(str)  # "overdue" or "due soon"
+    open_requested = Signal(str, str, str)  # page key, filter kind, value: what a clicked bar or tile stands for
 
     def __init__(self, ctx: AppContext, parent: Optional[QWidget] = None) -> None:
         super().__init__(ctx, parent)
@@ -117,6 +130,7 @@ class DashboardPage(Page):
         self.ratings = BarList()
         self.statuses = BarList()
         self.caps = BarList()
+        self._link_charts()
         self.follow_model = RowTableModel([
             Column("Supplier", lambda r: r.supplier_code, width=90),
             Column("Name", lambda r: r.supplier_name, width=220),
@@ -198,6 +212,33 @@ class DashboardPage(Page):
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(scroll)
 
+    def _link_charts(self) -> None:
+        from csrdesk.ui.dashboard_links import make_clickable
+        from csrdesk.ui.widgets.chart_view import add_widget_image_menu
+
+        for bars, name, kind, page in ((self.ratings, "suppliers by rating", "rating", "suppliers"),
+                                       (self.statuses, "suppliers by status", "status", "suppliers"),
+                                       (self.caps, "CAPs by status", "cap_status", "caps")):
+            bars.setCursor(Qt.CursorShape.PointingHandCursor)
+            bars.setToolTip("Click a bar to see what is behind it; right-click to copy or save the chart.")
+            bars.bar_clicked.connect(lambda row, b=bars, k=kind, p=page: self._bar_clicked(b, k, p, row))
+            add_widget_image_menu(bars, name)
+        for card, page, kind, value, tip in (
+                (self.card_suppliers, "suppliers", "status", "", "Show the suppliers"),
+                (self.card_overdue, "caps", "show", "overdue", "Show the overdue CAP items"),
+                (self.card_due, "caps", "show", "due soon", "Show the CAP items due soon"),
+                (self.card_visits, "verification", "", "", "Open the verification plan"),
+                (self.card_recent, "assessments", "", "", "Show the assessments"),
+                (self.card_complaints, "complaints", "", "", "Show the worker complaints")):
+            make_clickable(card, lambda p=page, k=kind, v=value: self.open_requested.emit(p, k, v), tip)
+
+    def _bar_clicked(self, bars: BarList, kind: str, page: str, row: int) -> None:
+        keys = {"rating": [r for r, _n in self.summary.by_rating] if self.summary else [],
+                "status": [st for st, _n in self.summary.by_status] if self.summary else [],
+                "cap_status": [st for st, _n in self.summary.caps_by_status] if self.summary else []}[kind]
+        if 0 <= row < len(keys):
+            self.open_requested.emit(page, kind, keys[row])
+
     def reload(self) -> None:
         self.ctx.run(dashboard_summary, self.ctx.db, on_done=self._show, parent=self)
         self.ctx.run(verification_counts, self.ctx.db, on_done=self._show_verification, parent=self)
@@ -236,7 +277,8 @@ class DashboardPage(Page):
                              theme.OVERDUE if late else None)
         self.card_recent.set(f"{summary.assessments_last_90_days:,}", "recorded audits")
         self.ratings.set_items([
-            (label, count, theme.rating_colour(label) or QColor("#9aa5b1")) for label, count in summary.by_rating
+            (label, count, theme.rating_colour(label) or QColor(NOT_ASSESSED_COLOUR))
+            for label, count in summary.by_rating
         ])
         self.statuses.set_items([
             (label.capitalize(), count, theme.status_colour(label)) for label, count in summary.by_status

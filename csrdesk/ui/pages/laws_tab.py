@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 from typing import Optional, Sequence
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
@@ -21,29 +21,11 @@ from csrdesk.services.laws import LawChange, LawInput, LawsImportPreview, Outdat
 from csrdesk.ui import theme
 from csrdesk.ui.tables import Column, FilterBox, RowTableModel, TableView, count_text
 from csrdesk.ui.widgets.buttons import primary_button
+from csrdesk.ui.widgets.wheel_guard import wheel_only_with_focus
 
 log = logging.getLogger(__name__)
 TOPIC = "laws"  # the change notice of the law library
 ANY = "Any"
-
-
-class _WheelNeedsFocus(QObject):
-    """Scrolling the page over a combo box must not change its choice unless the box has the focus."""
-
-    def eventFilter(self, obj, event) -> bool:  # noqa: N802
-        if event.type() == QEvent.Type.Wheel and isinstance(obj, QWidget) and not obj.hasFocus():
-            event.ignore()
-            return True
-        return False
-
-
-_WHEEL_GUARD = _WheelNeedsFocus()
-
-
-def guard_wheel(*widgets: QWidget) -> None:
-    for w in widgets:
-        w.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        w.installEventFilter(_WHEEL_GUARD)
 
 
 def _day(text: str, what: str) -> Optional[date]:
@@ -159,7 +141,7 @@ class LawEditor(QWidget):
         outer.addLayout(buttons)
         self.save_button.clicked.connect(lambda: self._save())
         self.revert_button.clicked.connect(lambda: self.show_entry(self.entry))
-        guard_wheel(self.country, self.topic)
+        wheel_only_with_focus(self.country, self.topic)
         self.show_entry(None)
 
     def set_countries(self, countries: Sequence[str]) -> None:
@@ -321,7 +303,7 @@ class LawsTab(QWidget):
         self.splitter.setStretchFactor(1, 2)
         self.splitter.setSizes([820, 520])
         layout.addWidget(self.splitter, 1)
-        guard_wheel(self.country_filter, self.topic_filter)
+        wheel_only_with_focus(self.country_filter, self.topic_filter)
 
         self.model.filtered.connect(self._update_count)
         self.country_filter.currentIndexChanged.connect(self._apply_predicate)

@@ -14,7 +14,7 @@ from csrdesk.domain.risk import FEW_ASSESSMENTS, RiskMap
 from csrdesk.errors import UserError
 from csrdesk.services import risk
 from csrdesk.ui import theme
-from csrdesk.ui.pages.laws_tab import guard_wheel
+from csrdesk.ui.widgets.wheel_guard import wheel_only_with_focus
 from csrdesk.ui.tables import Column, TableView, RowTableModel
 
 PERIODS = (("All assessments", None), ("Last 12 months", 365), ("Last 24 months", 730), ("Last 36 months", 1095))
@@ -66,7 +66,7 @@ class RiskMapTab(QWidget):
         self.period = QComboBox()
         for label, days in PERIODS:
             self.period.addItem(label, days)
-        guard_wheel(self.period)
+        wheel_only_with_focus(self.period)
         top.addWidget(self.explain, 1)
         top.addWidget(self.period)
         layout.addLayout(top)

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import (
     QFormLayout, QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QSplitter, QTabWidget, QVBoxLayout, QWidget,
 )
 
-from csrdesk.domain.scoring import Rating, band_for, band_rule
+from csrdesk.domain.scoring import band_for, band_rule
 from csrdesk.services.caps import CapItemRow, list_items
 from csrdesk.services.complaints import ComplaintRow, list_complaints
 from csrdesk.services.history import ChangeRow, history_for_supplier
@@ -23,6 +23,7 @@ from csrdesk.ui.pages.base import Page, button, muted, section_title
 from csrdesk.ui.pages.verification import step_label
 from csrdesk.ui.pages.supplier_dialogs import open_status_dialog, open_supplier_dialog
 from csrdesk.ui.tables import Column, RowTableModel, TableView, percent
+from csrdesk.ui.widgets.chart_view import ChartView
 
 
 @dataclass(frozen=True)
@@ -130,52 +131,20 @@ class _Facts(QWidget):
             self.form.addRow(key, text)
 
 
-class _ScoreChart(QWidget):
-    """Score over time on a log scale with the rating bands; matplotlib is imported only when first shown."""
+class _ScoreChart(ChartView):
+    """Score over time on a log scale with the rating bands (reports.charts, the reports' own chart), at a readable
+    height; matplotlib is imported only when first shown. Right click copies or saves it."""
 
     def __init__(self, parent: Optional[QWidget] = None) -> None:
-        super().__init__(parent)
-        self._layout = QVBoxLayout(self)
-        self._layout.setContentsMargins(0, 0, 0, 0)
-        self._canvas = None
+        super().__init__("score history", parent=parent)
         self._figure = None
 
     def plot(self, assessments) -> None:
-        from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
-        from matplotlib.figure import Figure
+        from csrdesk.reports.charts import score_history
 
-        if self._canvas is None:
-            self._figure = Figure(figsize=(6, 2.4), dpi=100, layout="constrained")
-            self._canvas = FigureCanvasQTAgg(self._figure)
-            self._layout.addWidget(self._canvas)
-        fig = self._figure
-        fig.clear()
-        ax = fig.add_subplot(111)
-        ordered = sorted(assessments, key=lambda a: (a.date, a.id))
-        bands = ((0.5, 8, Rating.SATISFACTORY), (8, 30, Rating.NEEDS_IMPROVEMENT), (30, 800, Rating.UNSATISFACTORY),
-                 (800, 3000, Rating.ZERO_TOLERANCE))
-        for low, high, rating in bands:
-            ax.axhspan(low, high, color=rating.colour, alpha=0.10, linewidth=0)
-        if ordered:
-            xs = [a.date for a in ordered]
-            ys = [max(a.score, 0) + 1 for a in ordered]  # +1 so a zero score shows on the log scale
-            ax.plot(xs, ys, color="#5f6b7a", linewidth=1.2, zorder=2)
-            for a, x, y in zip(ordered, xs, ys):
-                try:
-                    colour = Rating(a.rating).colour
-                except ValueError:
-                    colour = "#5f6b7a"
-                ax.scatter([x], [y], color=colour, s=36, zorder=3, edgecolors="white", linewidths=0.8)
-        ax.set_yscale("log")
-        ax.set_ylim(0.8, 3000)
-        ax.set_yticks([1, 9, 31, 801])
-        ax.set_yticklabels(["0", "8", "30", "800"])
-        ax.set_ylabel("score")
-        for side in ("top", "right"):
-            ax.spines[side].set_visible(False)
-        ax.tick_params(labelsize=8)
-        fig.autofmt_xdate()
-        self._canvas.draw_idle()
+        points = [(a.date, a.score, a.rating) for a in sorted(assessments, key=lambda a: (a.date, a.id))]
+        self._figure = score_history(points, "Assessment score over time", 6.4, 2.8)
+        self.set_figure(self._figure)
 
 
 class SupplierPage(Page):
@@ -325,6 +294,7 @@ class SupplierPage(Page):
         self.assess_splitter.setObjectName("supplierAssessmentsSplitter")
         self.assess_splitter.addWidget(self.assessments_view)
         self.assess_splitter.addWidget(self.chart)
+        self.assess_splitter.setCollapsible(1, False)  # never a strip too thin to read
         assess_layout.addWidget(self.assess_splitter, 1)
 
         # Open CAP items.
@@ -534,6 +504,11 @@ class SupplierPage(Page):
     def _toggle_chart(self, on: bool) -> None:
         self.chart.setVisible(on)
         self.chart_button.setText("Hide score chart" if on else "Show score chart")
+        sizes = self.assess_splitter.sizes()
+        if on and sizes[1] < self.chart.minimumHeight():
+            total = sum(sizes)
+            chart = max(self.chart.minimumHeight(), total * 2 // 5)
+            self.assess_splitter.setSizes([max(0, total - chart), chart])
         if on and self.bundle is not None:
             self.chart.plot(self.bundle.detail.assessments)
 

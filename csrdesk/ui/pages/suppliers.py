@@ -171,6 +171,19 @@ class SuppliersPage(Page):
             b.setEnabled(one)
 
     # -- actions ----------------------------------------------------------------------------------------------------
+    def show_filtered(self, kind: str, value: Optional[str]) -> None:
+        """Shows the suppliers a dashboard bar stands for: kind 'rating' or 'status' (value '' shows them all)."""
+        self.filter_box.clear()
+        for combo in (self.status_filter, self.country_filter, self.rating_filter):
+            combo.setCurrentIndex(0)
+        if kind == "rating" and value:
+            combo, data = self.rating_filter, (NOT_ASSESSED if value == "Not assessed" else value)
+        elif kind == "status" and value:
+            combo, data = self.status_filter, value
+        else:
+            return
+        combo.setCurrentIndex(max(0, combo.findData(data)))
+
     def focus_filter(self) -> None:
         self.filter_box.setFocus()
         self.filter_box.selectAll()

@@ -21,7 +21,8 @@ from csrdesk.services.verification_overview import VerificationOverview, verific
 from csrdesk.ui import theme
 from csrdesk.ui.context import AppContext
 from csrdesk.ui.pages.base import Card, Page, button, muted, page_header
-from csrdesk.ui.pages.visit_screen import VisitDialog, guard_wheel
+from csrdesk.ui.pages.visit_screen import VisitDialog
+from csrdesk.ui.widgets.wheel_guard import wheel_only_with_focus
 from csrdesk.ui.tables import Column, RowTableModel, TableView, percent
 
 STATE_COLOURS = {"overdue": theme.OVERDUE, "due": theme.WARNING, "booked": theme.ACCENT}
@@ -54,7 +55,7 @@ class BookDialog(QDialog):
         self.date = QDateEdit(_qdate(day))
         self.date.setCalendarPopup(True)
         self.date.setDisplayFormat("yyyy-MM-dd")
-        guard_wheel(self.date)
+        wheel_only_with_focus(self.date)
         form = QFormLayout(self)
         form.addRow("Visit date", self.date)
         self.people: dict[str, tuple[QCheckBox, QLineEdit]] = {}
@@ -307,7 +308,7 @@ class VerificationPage(Page):
         day = QDateEdit(QDate.currentDate())
         day.setCalendarPopup(True)
         day.setDisplayFormat("yyyy-MM-dd")
-        guard_wheel(cap, day)
+        wheel_only_with_focus(cap, day)
         form = QFormLayout(dialog)
         form.addRow("CAP", cap)
         form.addRow("Meeting date", day)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Optional
 
-from PySide6.QtCore import QDate, QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QDate, QEvent, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QComboBox, QDateEdit, QDialog, QFileDialog, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit,
@@ -27,6 +27,7 @@ from csrdesk.services.verification import (
 from csrdesk.ui import theme
 from csrdesk.ui.context import AppContext, is_user_error, show_error
 from csrdesk.ui.tables import Column, RowTableModel, TableView
+from csrdesk.ui.widgets.wheel_guard import wheel_only_with_focus
 
 VERDICT_COLOURS = {Verdict.DONE_CORRECTLY: theme.OK, Verdict.DONE_WITH_ERRORS: theme.WARNING,
                    Verdict.NOT_DONE: theme.OVERDUE, Verdict.NOT_CHECKED: theme.MUTED}
@@ -43,23 +44,6 @@ class Entry:
     @property
     def id(self) -> int:
         return self.item.item_id
-
-
-class NoWheelUnlessFocused(QObject):
-    """Combo and date boxes ignore the mouse wheel unless they have the focus (scrolling a page never changes them)."""
-
-    def eventFilter(self, obj, event) -> bool:  # noqa: N802
-        if event.type() == QEvent.Type.Wheel and isinstance(obj, QWidget) and not obj.hasFocus():
-            event.ignore()
-            return True
-        return False
-
-
-def guard_wheel(*widgets: QWidget) -> None:
-    guard = NoWheelUnlessFocused(widgets[0])
-    for w in widgets:
-        w.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        w.installEventFilter(guard)
 
 
 class VisitDialog(QDialog):
@@ -93,7 +77,7 @@ class VisitDialog(QDialog):
         self.category.addItem("Take the suggestion for now", None)
         for number, (text, _zh) in PROGRESS_CATEGORIES.items():
             self.category.addItem(f"{number}: {text}", number)
-        guard_wheel(self.visit_date, self.evidence, self.category)
+        wheel_only_with_focus(self.visit_date, self.evidence, self.category)
         self.visit_date.setMinimumWidth(self.visit_date.fontMetrics().horizontalAdvance("2026-12-31") + 60)
         form = QHBoxLayout()
         for label, widget, stretch in (("Visit date", self.visit_date, 0), ("Verifier", self.verifier, 1),

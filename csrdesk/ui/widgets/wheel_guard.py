@@ -10,7 +10,9 @@ class WheelGuard(QObject):
     """An event filter on the application; one instance, parented to the QApplication."""
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802
-        if event.type() != QEvent.Type.Wheel or not isinstance(obj, (QComboBox, QAbstractSpinBox)):
+        # Every event of the app passes here: the type test first (a C check), the event's type (a Python enum
+        # made per call) only for the boxes.
+        if not isinstance(obj, (QComboBox, QAbstractSpinBox)) or event.type() != QEvent.Type.Wheel:
             return False
         if obj.hasFocus():
             return False
@@ -30,6 +32,7 @@ def install_wheel_guard(app: QApplication) -> None:
         app._csrdesk_wheel_guard = guard
 
 
-def wheel_only_with_focus(widget: QWidget) -> None:
-    """A box that takes focus by click or Tab (not by the wheel), so the guard decides what the wheel does."""
-    widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+def wheel_only_with_focus(*widgets: QWidget) -> None:
+    """Boxes that take focus by click or Tab (not by the wheel), so the guard decides what the wheel does."""
+    for widget in widgets:
+        widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)

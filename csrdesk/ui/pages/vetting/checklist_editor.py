@@ -12,10 +12,12 @@ from PySide6.QtWidgets import (
 )
 
 from csrdesk.domain.vetting import (
-    KIND_LABELS, QUESTION_TYPES, TYPE_LABELS, YES, Option, Question, Section, Template, TemplateError, Thresholds, add_question,
-    add_section, move_question, new_question_id, remove_question, replace_question, validate,
+    KIND_LABELS, QUESTION_TYPES, TYPE_LABELS, YES, Option, Question, Section, Template, TemplateError, Thresholds,
 )
-from csrdesk.services import vetting as service
+from csrdesk.domain.vetting_editing import (
+    add_question, add_section, move_question, new_question_id, remove_question, replace_question, validate,
+)
+from csrdesk.services import checklists as service
 from csrdesk.errors import UserError
 from csrdesk.ui import theme
 from csrdesk.ui.pages.base import muted

@@ -1,0 +1,79 @@
+"""Report templates: the built-in ones, and the user's copies in the templates folder (beside the letters'), which
+are used instead of a built-in one with the same name. Copy one, edit it in Word, and the next report uses it."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Optional
+
+from csrdesk import paths
+from csrdesk.errors import UserError
+from csrdesk.exchange.report_template import LANGUAGES, REPORT_KINDS, default_template, kind_of, template_name
+
+
+@dataclass(frozen=True)
+class ReportTemplateInfo:
+    name: str
+    kind: str
+    source: str  # 'default' or 'user'
+    path: Optional[Path]  # None for a built-in template (made when used)
+
+
+def list_report_templates() -> list[ReportTemplateInfo]:
+    """The built-in templates (unless a user copy has their name) and every user copy."""
+    folder = paths.user_templates_dir()
+    users = {p.name: p for p in folder.iterdir() if p.is_file() and p.suffix.lower() == ".docx"
+             and not p.name.startswith((".", "~$")) and kind_of(p.name)} if folder.is_dir() else {}
+    out = [ReportTemplateInfo(name, kind_of(name), "user", path) for name, path in sorted(users.items())]
+    for kind in REPORT_KINDS:
+        for lang in LANGUAGES:
+            name = template_name(kind, lang)
+            if name not in users:
+                out.append(ReportTemplateInfo(name, kind, "default", None))
+    return out
+
+
+def template_for(kind: str, lang: str, name: Optional[str] = None) -> tuple[bytes, str]:
+    """The template's bytes and name: the one named (a user copy or a file path), else the user's copy of the
+    default name, else the built-in one."""
+    if name:
+        text = name.strip()
+        candidate = Path(text).expanduser()
+        if candidate.suffix.lower() != ".docx":
+            candidate = candidate.with_name(candidate.name + ".docx")
+        path = candidate if ("/" in text or "\\" in text) else paths.user_templates_dir() / candidate.name
+        if path.is_file():
+            if kind_of(path.name) not in (None, kind):
+                raise UserError(f"The template {path.name} is for a {kind_of(path.name).replace('_', ' ')}, not a "
+                                f"{kind.replace('_', ' ')}.")
+            return path.read_bytes(), path.name
+        if candidate.name in {template_name(kind, lg) for lg in LANGUAGES}:
+            return default_template(kind, candidate.name[len(kind) + 1:-5]), candidate.name
+        names = ", ".join(t.name for t in list_report_templates() if t.kind == kind)
+        raise UserError(f"No report template named {text!r}. Available: {names}.")
+    user = paths.user_templates_dir() / template_name(kind, lang)
+    if user.is_file():
+        return user.read_bytes(), user.name
+    return default_template(kind, lang), template_name(kind, lang)
+
+
+def copy_report_template(name: str, new_name: Optional[str] = None) -> Path:
+    """Writes a built-in report template into the user's templates folder, to edit in Word."""
+    stem = name.strip().removesuffix(".docx")
+    kind = kind_of(stem)
+    lang = stem[len(kind) + 1:] if kind else ""
+    if kind is None or lang not in LANGUAGES:
+        names = ", ".join(template_name(k, lg) for k in REPORT_KINDS for lg in LANGUAGES)
+        raise UserError(f"No built-in report template named {name!r}. Built-in: {names}.")
+    target_name = (new_name or template_name(kind, lang)).strip()
+    if not target_name.lower().endswith(".docx"):
+        target_name += ".docx"
+    if Path(target_name).name != target_name or target_name.startswith("."):
+        raise UserError(f"{target_name!r} is not a plain file name.")
+    if kind_of(target_name) != kind:
+        raise UserError(f"The copy's name must start with {kind} so it is used for the same reports.")
+    target = paths.user_templates_dir() / target_name
+    if target.exists():
+        raise UserError(f"There is already a template {target_name} in {target.parent}; edit that one.")
+    target.write_bytes(default_template(kind, lang))
+    return target
