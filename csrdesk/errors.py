@@ -15,3 +15,14 @@ class DatabaseError(UserError):
 
 class NewerDatabaseError(DatabaseError):
     """A database written by a newer csrdesk: refused and left untouched."""
+
+
+class ConcurrentEdit(UserError):
+    """A save of a record someone else changed since it was opened: refused, nothing saved; the window offers to
+    reload. `changes` lists (who, what, when) from the change history, newest first."""
+
+    def __init__(self, message: str, *, entity: str = "", entity_id: int = 0, changes: tuple = ()):
+        super().__init__(message)
+        self.entity = entity
+        self.entity_id = entity_id
+        self.changes = changes

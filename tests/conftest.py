@@ -36,16 +36,78 @@ def pristine_database(tmp_path_factory):
     return folder / "pristine.sqlite3"
 
 
+PG_URL = os.environ.get("CSRDESK_TEST_PG_URL")
+# The folders whose tests run on both engines (the services and the file exchange).
+BOTH_ENGINES = ("services", "exchange")
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "sqlite_only(reason): about the SQLite file itself (its copy, its path, its "
+                                       "locks); runs on SQLite only")
+
+
+def pytest_generate_tests(metafunc):
+    """The `db` fixture: SQLite always; PostgreSQL too for the services and exchange tests where
+    CSRDESK_TEST_PG_URL names a server, unless the test is marked sqlite_only."""
+    if "db" not in metafunc.fixturenames:
+        return
+    engines = ["sqlite"]
+    folder = Path(str(metafunc.definition.fspath)).parent.name
+    if PG_URL and folder in BOTH_ENGINES and metafunc.definition.get_closest_marker("sqlite_only") is None:
+        engines.append("postgresql")
+    metafunc.parametrize("db", engines, indirect=True)
+
+
+@pytest.fixture(scope="session")
+def pristine_postgres(tmp_path_factory):
+    """The suite's schema on the test server, migrated and loaded once; a snapshot of its rows kept beside it.
+    Returns (URL of the suite schema, SQL that puts the schema back to the snapshot)."""
+    from pg_suite import drop_suite_schema, prepare_suite_schema
+
+    folder = tmp_path_factory.mktemp("pristine-pg")
+    os.environ["CSRDESK_HOME"] = str(folder / "home")
+    try:
+        prepared = prepare_suite_schema(PG_URL)
+    finally:
+        os.environ.pop("CSRDESK_HOME", None)
+    yield prepared
+    drop_suite_schema(PG_URL)
+
+
 @pytest.fixture
-def db(tmp_path, pristine_database, csrdesk_home):
-    """A fresh, migrated workspace with the built-in library, private to the test."""
+def db(request, tmp_path, pristine_database, csrdesk_home):
+    """A fresh, migrated workspace with the built-in library, private to the test: a copy of a SQLite file, or the
+    suite's PostgreSQL schema put back to its snapshot (a truncate and a copy, a few tens of milliseconds)."""
     import shutil
 
     from csrdesk.services.startup import open_workspace
 
-    path = tmp_path / "test.sqlite3"
-    shutil.copy(pristine_database, path)
-    database = open_workspace(str(path))
+    if getattr(request, "param", "sqlite") == "postgresql":
+        from pg_suite import reset_suite_schema
+
+        url, reset_sql = request.getfixturevalue("pristine_postgres")
+        reset_suite_schema(url, reset_sql)
+        database = open_workspace(url)
+    else:
+        path = tmp_path / "test.sqlite3"
+        shutil.copy(pristine_database, path)
+        database = open_workspace(str(path))
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def pg_db(request, csrdesk_home):
+    """The suite's PostgreSQL schema, fresh, for tests of what only a server database has (pg_dump, roles)."""
+    if not PG_URL:
+        pytest.skip("no PostgreSQL test server (set CSRDESK_TEST_PG_URL; CI sets it)")
+    from pg_suite import reset_suite_schema
+
+    from csrdesk.services.startup import open_workspace
+
+    url, reset_sql = request.getfixturevalue("pristine_postgres")
+    reset_suite_schema(url, reset_sql)
+    database = open_workspace(url)
     yield database
     database.dispose()
 

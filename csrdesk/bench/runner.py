@@ -27,7 +27,9 @@ from typing import Callable, Optional, Sequence
 from csrdesk.bench import foundation, letters, trackers, verification, window  # noqa: F401
 from csrdesk.bench import complaints  # noqa: F401,I001  (after the demo generation it builds on)
 from csrdesk.bench import reports  # noqa: F401,I001  (the report and chart rows)
+from csrdesk.bench import partners  # noqa: F401,I001  (the brand's side: partners tab, brand actions, shared pack)
 from csrdesk.bench import pages  # noqa: F401,I001  (the window tour: every page's first open, Ctrl+K, memory)
+from csrdesk.bench import team  # noqa: F401,I001  (after the SQLite rows it compares with)
 from csrdesk.bench.registry import MEASUREMENTS, BenchContext, Measurement, Row, Timed
 
 

@@ -16,7 +16,9 @@ log = logging.getLogger("csrdesk.cli")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from csrdesk.cli import complaints, core, exchange, laws, letters, review, risk, settings, verify, vetting
+    from csrdesk.cli import (
+        complaints, core, exchange, laws, letters, partners, review, risk, settings, team, verify, vetting,
+    )
 
     parser = Parser(prog="csrdesk", description="csrdesk: suppliers, audits, CAPs and remediation for CSR teams.")
     parser.add_argument("--version", action="version", version=f"csrdesk {__version__}")
@@ -25,7 +27,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="make the folder of a new --db file if it does not exist (else a missing folder is "
                              "refused as a likely typo)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
-    for module in (core, exchange, letters, review, verify, vetting, complaints, laws, risk, settings):
+    for module in (core, exchange, letters, review, verify, vetting, complaints, laws, risk, settings, partners,
+                   team):
         module.register(sub)
     return parser
 

@@ -137,7 +137,8 @@ def register(sub) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=demo)
 
-    p = sub.add_parser("backup", help="copy the database file (default: into the backups folder)")
+    p = sub.add_parser("backup", help="copy the database file, or dump a shared PostgreSQL database with pg_dump "
+                                      "(default: into the backups folder)")
     p.add_argument("path", nargs="?", type=Path)
     p.add_argument("--force", action="store_true", help="replace PATH if it exists")
     p.add_argument("--json", action="store_true")

@@ -44,6 +44,9 @@ def register(sub) -> None:
     p.add_argument("--project-leader", required=True)
     p.add_argument("--planned-date", type=parse_date, help="planned completion, YYYY-MM-DD")
     p.add_argument("--note", default="")
+    p.add_argument("--cause-category", metavar="KEY",
+                   help="the main cause category (policy, procedure, training, responsibility, monitoring, "
+                        "communication, resources, purchasing, external); purchasing opens a brand action")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=caps_update)
 
@@ -130,17 +133,29 @@ def caps_check(args) -> int:
 def caps_update(args) -> int:
     from csrdesk.services.review import record_answer
 
+    db = open_db(args)
     item = record_answer(
-        open_db(args), args.item, cap_id=args.id, root_cause=args.root_cause,
+        db, args.item, cap_id=args.id, root_cause=args.root_cause,
         preventive_action=args.preventive_action, project_leader=args.project_leader,
-        planned_date=args.planned_date, source=SOURCE, note=args.note,
+        planned_date=args.planned_date, source=SOURCE, note=args.note, cause_category=args.cause_category,
     )
+    from csrdesk.services.brand_actions import purchasing_state
+
+    action_id, suggested = purchasing_state(db, item.id, item.root_cause)
     if args.json:
-        emit_json(item_answer_json(item))
+        out = item_answer_json(item)
+        out.update({"cause_category": args.cause_category, "brand_action": action_id,
+                    "brand_action_suggested": suggested})
+        emit_json(out)
     else:
         print(f"item {item.id} of CAP {item.cap_id} updated; "
               f"{len(item.open_warnings)} open warning(s)")
         _print_warnings(item)
+        if action_id:
+            print(f"  brand action {action_id} is open for the brand's own purchasing practices")
+        elif suggested:
+            print("  the root cause names buyer purchasing practices: confirm with --cause-category purchasing "
+                  f"(or `csrdesk brand-actions add --item {item.id}`) to open a brand action")
     return 0
 
 

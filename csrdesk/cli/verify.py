@@ -41,6 +41,7 @@ def register(sub) -> None:
     p = csub.add_parser("meeting", help="record the CAP meeting's date (the verification visit falls due after it)")
     p.add_argument("id", type=int, metavar="CAP")
     p.add_argument("--date", required=True, type=parse_date)
+    p.add_argument("--sourcing", metavar="NAMES", help="who from the brand's sourcing team attended (comma-separated)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=caps_meeting)
     p = csub.add_parser("approval", help="mark a CAP item as needing plans or drawings approved, record the approval")
@@ -133,6 +134,8 @@ def register(sub) -> None:
                         "responsible_exit, or resolved")
     p.add_argument("--reason", required=True)
     p.add_argument("--date", type=parse_date, help="the step's date (default: today)")
+    p.add_argument("--sourcing", metavar="NAMES", default="",
+                   help="who from the brand's sourcing team attended (an escalation meeting)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=escalations_step)
     p = esub.add_parser("history", help="every step taken for a supplier")
@@ -153,10 +156,10 @@ def register(sub) -> None:
 def caps_meeting(args) -> int:
     from csrdesk.services.verification import set_meeting_date
 
-    info = set_meeting_date(open_db(args), args.id, args.date, source=SOURCE)
+    info = set_meeting_date(open_db(args), args.id, args.date, source=SOURCE, sourcing=args.sourcing)
     if args.json:
         emit_json({"cap_id": info.cap_id, "supplier": info.supplier, "meeting_date": info.meeting_date,
-                   "visit_due": info.visit_due})
+                   "visit_due": info.visit_due, "sourcing": info.sourcing})
     else:
         print(f"CAP {info.cap_id} ({info.supplier}): meeting {info.meeting_date}, verification visit due "
               f"{info.visit_due}")
@@ -411,7 +414,8 @@ def escalations_list(args) -> int:
 def escalations_step(args) -> int:
     from csrdesk.services.escalations import escalate, escalation_summary
 
-    row = escalate(open_db(args), args.supplier, args.to, args.reason, on=args.date, source=SOURCE)
+    row = escalate(open_db(args), args.supplier, args.to, args.reason, on=args.date, source=SOURCE,
+                   sourcing_attended=args.sourcing)
     if args.json:
         emit_json(escalation_summary(row))
     else:
@@ -424,7 +428,8 @@ def escalations_history(args) -> int:
 
     rows = escalation_history(open_db(args), args.supplier)
     if args.json:
-        emit_json([{"step": r.step, "date": r.date, "reason": r.reason, "source": r.source} for r in rows])
+        emit_json([{"step": r.step, "date": r.date, "reason": r.reason, "source": r.source,
+                    "copied_to": r.copied_to, "sourcing_attended": r.sourcing_attended} for r in rows])
     else:
         for r in rows:
             print(f"{r.date}  {r.step:<26} {r.reason}")

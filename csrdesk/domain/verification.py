@@ -266,14 +266,14 @@ def plan_state(visit_due_on: Optional[date], booked_on: Optional[date], visited_
     return PlanState.LATER
 
 
-ATTENDEE_ROLES = ("brand", "verifier", "worker representative", "union", "factory management")
+ATTENDEE_ROLES = ("brand", "verifier", "worker representative", "union", "factory management", "sourcing")
 
 
 def attendee_role(text: str) -> str:
     key = _key(text)
     aliases = {"worker rep": "worker representative", "workers": "worker representative",
                "worker": "worker representative", "management": "factory management", "factory": "factory management",
-               "trade union": "union"}
+               "trade union": "union", "buyer": "sourcing", "merchandiser": "sourcing"}
     key = aliases.get(key, key)
     if key not in ATTENDEE_ROLES:
         raise VerdictError(f"unknown attendee role {text!r}; use one of {', '.join(ATTENDEE_ROLES)}")

@@ -7,11 +7,13 @@ from typing import Iterable, Optional
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.attributes import flag_modified
 
 from csrdesk.domain.caps import PastFinding, due_date, is_repeat, item_start
 from csrdesk.domain.ratings import ASSESSMENT_TYPES, AssessmentFacts, follow_up_due_after, is_denied_access
 from csrdesk.domain.scoring import ScoredFinding, ScoringMatrix, Severity, rate_assessment
 from csrdesk.errors import NotFound, UserError
+from csrdesk.services.concurrency import check_version
 from csrdesk.services.history import record_change
 from csrdesk.services.laws import fill_for_supplier
 from csrdesk.services.ratings import apply_rating, follow_up_days, load_matrix, rate
@@ -58,6 +60,8 @@ class AssessmentInput:
     denied: bool = False
     notes: str = ""
     findings: list[FindingInput] = field(default_factory=list)
+    # The row version the editor was filled from: a save of an assessment someone changed since is refused.
+    seen_version: Optional[int] = None
 
 
 @dataclass(frozen=True)
@@ -96,6 +100,7 @@ class AssessmentDetail:
     cap_id: Optional[int]
     follow_up_due: Optional[date]
     messages: tuple[str, ...] = ()  # what saving did that the user did not type (access refused recorded as Denied)
+    version: int = 0  # the row version shown: handed back with a save (AssessmentInput.seen_version)
 
 
 def _supplier_by_code(s: Session, code: str) -> Supplier:
@@ -185,7 +190,9 @@ def update_assessment(db: Database, assessment_id: int, data: AssessmentInput, *
         assessment = s.get(Assessment, assessment_id)
         if assessment is None:
             raise NotFound(f"No assessment {assessment_id}.")
+        check_version(s, assessment, data.seen_version, "assessment", f"The assessment of {assessment.date}")
         _fill_header(assessment, data)
+        flag_modified(assessment, "notes")  # a save of findings alone is a new version of the assessment too
         _replace_findings(s, assessment, data.findings, source)
     return replace(assessment_detail(db, assessment_id), messages=messages)
 
@@ -325,7 +332,7 @@ def assessment_detail(db: Database, assessment_id: int) -> AssessmentDetail:
                 for f in a.findings
             ),
             cap_id=a.cap.id if a.cap else None,
-            follow_up_due=follow_up,
+            follow_up_due=follow_up, version=a.row_version,
         )
 
 

@@ -1,6 +1,7 @@
 """Backups of the database file: on demand, before a migration and before any bulk change; old ones pruned."""
 from __future__ import annotations
 
+import logging
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator, Optional
@@ -10,13 +11,15 @@ from csrdesk.errors import UserError
 from csrdesk.storage.db import Database, backup_path, backup_sqlite
 
 AUTOMATIC_PREFIX = "csrdesk-"
+log = logging.getLogger(__name__)
 
 
 def backup_database(db: Database, target: Optional[Path] = None, reason: str = "manual") -> Optional[Path]:
-    """Copies the SQLite file (online, consistent); for PostgreSQL, says to use pg_dump. Returns the copy."""
+    """Copies the SQLite file (online, consistent), or dumps a shared PostgreSQL database with pg_dump (refused
+    with what to install where pg_dump is missing). Returns the copy."""
     source = db.path
     if source is None:
-        raise UserError("This is a shared PostgreSQL database: back it up with pg_dump on the server.")
+        return _dump_server(db, target, reason)
     if target is None:
         target = backup_path(reason)
     else:
@@ -33,10 +36,43 @@ def backup_database(db: Database, target: Optional[Path] = None, reason: str = "
     return result
 
 
+def _dump_server(db: Database, target: Optional[Path], reason: str) -> Path:
+    from csrdesk.storage import pg_backup
+
+    if target is None:
+        target = backup_path(reason).with_suffix(".pgdump")
+    else:
+        target = Path(target)
+        if target.is_dir():
+            target = backup_path(reason, target).with_suffix(".pgdump")
+    result = pg_backup.dump(db.url, target)
+    if result.parent == paths.backups_dir():
+        from csrdesk.services.settings import load_preferences
+
+        prune_backups(load_preferences(db).backup_retention)
+    return result
+
+
+def restore_server_backup(db: Database, source: Path) -> None:
+    """Puts a `csrdesk backup` dump of a shared PostgreSQL database back into it (pg_restore, all or nothing).
+    A SQLite file is restored by copying the backup file over it while csrdesk is closed."""
+    if db.path is not None:
+        raise UserError(f"This database is the file {db.path}: to restore it, close csrdesk and copy the backup "
+                        "file over it (keep the current file aside until you have checked the restored one).")
+    from csrdesk.storage import pg_backup
+
+    pg_backup.restore(db.url, Path(source))
+
+
 def before_bulk_change(db: Database, what: str) -> Optional[Path]:
-    """The automatic backup taken before an import or any bulk change (none for PostgreSQL)."""
+    """The automatic backup taken before an import or any bulk change: a copy of the file, or a pg_dump of a
+    shared database (none where pg_dump is not installed: the change goes ahead, the log says so)."""
     if db.path is None:
-        return None
+        from csrdesk.storage import pg_backup
+
+        if pg_backup.tool("pg_dump") is None:
+            log.warning("no backup before %s: pg_dump is not installed on this computer", what)
+            return None
     return backup_database(db, reason=f"before-{what}")
 
 
@@ -57,9 +93,10 @@ def prune_backups(keep: Optional[int] = None) -> int:
     if keep is None:
         keep = 20
     folder = paths.backups_dir()
-    files = sorted(folder.glob(f"{AUTOMATIC_PREFIX}*.sqlite3"), key=lambda p: p.stat().st_mtime, reverse=True)
     removed = 0
-    for old in files[keep:]:
-        old.unlink(missing_ok=True)
-        removed += 1
+    for pattern in ("*.sqlite3", "*.pgdump"):  # file copies and server dumps are kept apart, `keep` of each
+        files = sorted(folder.glob(f"{AUTOMATIC_PREFIX}{pattern}"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in files[keep:]:
+            old.unlink(missing_ok=True)
+            removed += 1
     return removed

@@ -20,6 +20,7 @@ from csrdesk.domain.lifecycle import (
 )
 from csrdesk.errors import NotFound, UserError
 from csrdesk.services.backup import bulk_change
+from csrdesk.services.concurrency import check_version
 from csrdesk.services.history import record_change
 from csrdesk.storage.db import Database
 from csrdesk.storage.models import Assessment, Cap, CapItem, EvidenceFile, Finding, Supplier
@@ -76,6 +77,7 @@ class CapItemDetail:
     analysis: Optional[dict]
     evidence: tuple[EvidenceInfo, ...]
     allowed_statuses: tuple[str, ...]
+    version: int = 0  # the row version shown: handed back with a save (update_item's seen_version)
 
 
 @dataclass(frozen=True)
@@ -122,7 +124,7 @@ def _item_detail(i: CapItem, sup: Supplier, today: date) -> CapItemDetail:
         suggested_remediation=i.suggested_remediation, days_allowed=i.days_allowed, evidence_notes=i.evidence_notes,
         verification_notes=i.verification_notes, verification_date=i.verification_date, closed_date=i.closed_date,
         review_comment=i.review_comment, analysis=i.analysis, evidence=tuple(_evidence(e) for e in i.evidence),
-        allowed_statuses=tuple(s.value for s in ITEM_TRANSITIONS[ItemStatus(i.status)]),
+        allowed_statuses=tuple(s.value for s in ITEM_TRANSITIONS[ItemStatus(i.status)]), version=i.row_version,
     )
 
 
@@ -279,8 +281,10 @@ def _move_items(db: Database, ids: list[int], target: ItemStatus, *, note: str, 
     return len(ids)
 
 
-def update_item(db: Database, item_id: int, *, source: str = "app", **changes) -> CapItemDetail:
-    """Records the factory's answer or the brand's notes on an item, keeping every change in the history."""
+def update_item(db: Database, item_id: int, *, source: str = "app", seen_version: Optional[int] = None,
+                **changes) -> CapItemDetail:
+    """Records the factory's answer or the brand's notes on an item, keeping every change in the history. With
+    seen_version (the version the form showed), a save of an item someone changed since is refused."""
     allowed = set(ANSWER_FIELDS) | {"suggested_remediation", "days_allowed", "verification_notes", "review_comment",
                                     "analysis", "due_date"}
     unknown = set(changes) - allowed
@@ -290,6 +294,7 @@ def update_item(db: Database, item_id: int, *, source: str = "app", **changes) -
         item = s.get(CapItem, item_id)
         if item is None:
             raise NotFound(f"No CAP item {item_id}.")
+        check_version(s, item, seen_version, "cap_item", f"CAP item {item_id}")
         if "planned_date" in changes and changes["planned_date"] is not None and not isinstance(changes["planned_date"], date):
             raise UserError("The planned date must be a date (YYYY-MM-DD).")
         for name in ("planned_date", "due_date"):

@@ -6,13 +6,12 @@ when and why before it answers.
 """
 from __future__ import annotations
 
-import getpass
 import logging
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Optional
 
-from sqlalchemy import String, func, select, type_coerce
+from sqlalchemy import String, func, literal, select, type_coerce
 from sqlalchemy.orm import Session
 
 from csrdesk.domain.caps import due_date, item_start
@@ -26,10 +25,12 @@ from csrdesk.domain.scoring import Severity
 from csrdesk.errors import NotFound, UserError
 from csrdesk.services import identity_key
 from csrdesk.services.caps import move_cap_status
-from csrdesk.services.history import record_change
+from csrdesk.services.concurrency import check_version
+from csrdesk.services.history import record_change, who as _who
 from csrdesk.storage.db import Database
+from csrdesk.storage.roles import identities_readable
 from csrdesk.storage.models import (
-    Assessment, Cap, CapItem, ChangeRecord, Complaint, ComplaintStep, Finding, FindingCategory, Setting, Supplier,
+    Assessment, Cap, CapItem, ChangeRecord, Complaint, ComplaintStep, Finding, FindingCategory, Supplier,
     UnsealedIdentity, ViolationType,
 )
 
@@ -121,6 +122,7 @@ class ComplaintDetail:
     timeline: tuple[TimelineEntry, ...]
     reveals: tuple[TimelineEntry, ...]
     warnings: tuple[str, ...] = ()
+    version: int = 0  # the row version shown: handed back with a save (update_complaint's seen_version)
 
     @property
     def id(self) -> int:
@@ -237,17 +239,6 @@ def _refresh_status(s: Session, c: Complaint, source: str) -> None:
         c.status = new
 
 
-def _who(s: Session) -> str:
-    row = s.get(Setting, "preferences")
-    name = str(((row.value or {}) if row else {}).get("user_name") or "").strip()
-    if name:
-        return name
-    try:
-        return getpass.getuser()
-    except Exception:  # no login name (some services, containers)
-        return "unknown user"
-
-
 def _next_reference(s: Session, on: date) -> str:
     prefix = f"GRV-{on.year}-"
     numbers = [0]
@@ -320,7 +311,7 @@ def add_complaint(db: Database, data: ComplaintInput, *, source: str = "app",
 
 
 def update_complaint(db: Database, complaint_id: int, *, source: str = "app", today: Optional[date] = None,
-                     **changes: Any) -> ComplaintDetail:
+                     seen_version: Optional[int] = None, **changes: Any) -> ComplaintDetail:
     """Changes the summary, provision, channel, retaliation risk or the worker's agreement, each change recorded."""
     allowed = {"summary", "provision", "channel", "retaliation_risk", "worker_agrees_factory_told"}
     unknown = set(changes) - allowed
@@ -328,6 +319,7 @@ def update_complaint(db: Database, complaint_id: int, *, source: str = "app", to
         raise UserError("These complaint fields cannot be changed here: " + ", ".join(sorted(unknown)))
     with db.transaction() as s:
         c = _get(s, complaint_id)
+        check_version(s, c, seen_version, "complaint", f"Complaint {c.reference}")
         values: dict[str, Any] = {}
         if "summary" in changes:
             values["description"] = (changes["summary"] or "").strip()
@@ -466,26 +458,30 @@ def list_complaints(db: Database, *, open_only: bool = False, supplier_id: Optio
     # SQLite date conversion was most of the time at 10,000 complaints.
     received_, ack_, resolved_, closed_ = (type_coerce(c, String) for c in (
         Complaint.received_date, Complaint.acknowledged_date, Complaint.resolved_date, Complaint.closed_date))
-    q = (
-        select(Complaint.id, Complaint.reference, received_, Complaint.supplier_id, Supplier.code,
-               Supplier.name, Complaint.factory_name, Complaint.provision, Complaint.channel,
-               Complaint.retaliation_risk, Complaint.retaliation_found_date.is_not(None), Complaint.status,
-               Complaint.outcome, ack_, resolved_, closed_, Complaint.description,
-               Complaint.identity_token.is_not(None), Complaint.identity_key_id, Complaint.cap_item_id)
-        .outerjoin(Supplier, Supplier.id == Complaint.supplier_id)
-    )  # sorted below in Python: SQLite's sort of the wide rows cost more than sorting the finished list
-    if open_only:
-        q = q.where(Complaint.status != ComplaintStatus.CLOSED.value)
-    if supplier_id is not None:
-        q = q.where(Complaint.supplier_id == supplier_id)
     rows: list[ComplaintRow] = []
     append = rows.append
     fromiso = date.fromisoformat
     with db.reading() as s:
+        readable = identities_readable(s)
+        # A read-only member may not read the identity columns: every identity then reads "hidden".
+        sealed_, key_ = ((Complaint.identity_token.is_not(None), Complaint.identity_key_id) if readable
+                         else (literal(True), literal("")))
+        q = (
+            select(Complaint.id, Complaint.reference, received_, Complaint.supplier_id, Supplier.code,
+                   Supplier.name, Complaint.factory_name, Complaint.provision, Complaint.channel,
+                   Complaint.retaliation_risk, Complaint.retaliation_found_date.is_not(None), Complaint.status,
+                   Complaint.outcome, ack_, resolved_, closed_, Complaint.description, sealed_, key_,
+                   Complaint.cap_item_id)
+            .outerjoin(Supplier, Supplier.id == Complaint.supplier_id)
+        )  # sorted below in Python: SQLite's sort of the wide rows cost more than sorting the finished list
+        if open_only:
+            q = q.where(Complaint.status != ComplaintStatus.CLOSED.value)
+        if supplier_id is not None:
+            q = q.where(Complaint.supplier_id == supplier_id)
         titles = category_titles(s)
         for (cid, ref, received, sid, code, sname, factory, provision, channel, risk, retaliation, status, outcome,
              ack, resolved, closed, summary, sealed, key_id, item_id) in s.connection().execute(q).all():
-            identity = (HIDDEN if key_id in known else UNAVAILABLE) if sealed else ANONYMOUS
+            identity = ((HIDDEN if key_id in known else UNAVAILABLE) if sealed else ANONYMOUS) if readable else HIDDEN
             received = received if received.__class__ is date else fromiso(received)
             closed = _day(closed)
             append(ComplaintRow(
@@ -505,7 +501,8 @@ def _row(s: Session, c: Complaint, today: date, known: set[str]) -> ComplaintRow
         sup.code if sup else "", sup.name if sup else c.factory_name, c.provision,
         titles.get(c.provision, c.provision), c.channel, c.retaliation_risk, c.retaliation_found_date is not None,
         c.status, c.outcome, c.acknowledged_date, c.resolved_date, c.description,
-        _identity_state(c.identity_token, c.identity_key_id, known), c.cap_item_id,
+        _identity_state(c.identity_token, c.identity_key_id, known) if identities_readable(s) else HIDDEN,
+        c.cap_item_id,
     )
 
 
@@ -537,9 +534,10 @@ def complaint_detail(db: Database, complaint_id: int, today: Optional[date] = No
             row=row, worker_agrees_factory_told=c.worker_agrees_factory_told, factory_decision=c.factory_decision,
             factory_decision_note=c.factory_decision_note, remedy=c.resolution,
             compliance_checked_date=c.compliance_checked_date, closed_date=c.closed_date,
-            retaliation_found_date=c.retaliation_found_date, identity_key_id=c.identity_key_id, cap_id=cap_id,
+            retaliation_found_date=c.retaliation_found_date,
+            identity_key_id=c.identity_key_id if identities_readable(s) else "", cap_id=cap_id,
             timeline=tuple(sorted(timeline + reveals, key=lambda e: e.on)),
-            reveals=tuple(reveals), warnings=tuple(warnings),
+            reveals=tuple(reveals), warnings=tuple(warnings), version=c.row_version,
         )
 
 
@@ -566,6 +564,8 @@ def reveal_identity(db: Database, complaint_id: int, reason: str, *, user: str =
         raise UserError("Give the reason for revealing the complainant's identity; it is recorded in the history.")
     with db.transaction() as s:
         c = _get(s, complaint_id)
+        if not identities_readable(s):
+            raise UserError("Complainants' identities are not shown to read-only members of the team.")
         if not c.identity_token:
             raise UserError(f"Complaint {c.reference} is anonymous: there is no identity to reveal.")
         payload = identity_key.open_sealed(c.identity_token, c.identity_key_id)
@@ -590,7 +590,7 @@ def identity_status(db: Database) -> IdentityStatus:
         counts = dict(s.execute(
             select(Complaint.identity_key_id, func.count(Complaint.id))
             .where(Complaint.identity_token.is_not(None)).group_by(Complaint.identity_key_id)
-        ).all())
+        ).all()) if identities_readable(s) else {}
     sealed = sum(counts.values())
     missing = tuple(sorted(k for k in counts if k not in known))
     unavailable = sum(n for k, n in counts.items() if k not in known)

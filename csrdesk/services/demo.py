@@ -68,7 +68,7 @@ from csrdesk.services.demo_plan import (
 from csrdesk.progress import Progress
 from csrdesk.storage.db import Database
 from csrdesk.storage.models import (
-    Assessment, Cap, CapItem, Certification, ChangeRecord, Contact, EscalationRecord, Finding, Supplier,
+    Assessment, Cap, CapItem, Certification, ChangeRecord, Contact, EscalationRecord, Finding, Supplier, SupplierBrand,
     VerificationResult, VerificationVisit, VettingAnswer, VettingCondition, VettingScreen,
 )
 
@@ -148,11 +148,14 @@ class _Generator:
         address = f"{street}, {country.name}"
         if country.code == "CN":
             address += f"\n{CN_PROVINCES[city.region]}省{city.local}市工业路{number}号"
+        os_id = self._os_id(country.code)  # drawn before the brands, as ever: the same seed gives the same data
+        brands = rng.sample(OTHER_BRANDS, rng.choice((0, 0, 1, 1, 2, 3)))
+        self.rows.shared_brands.extend(dict(supplier_id=supplier_id, brand=b, contact="", position=i)
+                                       for i, b in enumerate(brands))
         self.rows.suppliers.append(dict(
             id=supplier_id, code=plan.code, name=name, local_name=local, country=country.name, address=address,
-            supplier_type=kind, sector=sector, status="prospect", os_id=self._os_id(country.code),
+            supplier_type=kind, sector=sector, status="prospect", os_id=os_id,
             sourcing_owner=owner[0], sourcing_owner_email=owner[1],
-            other_brands=", ".join(rng.sample(OTHER_BRANDS, rng.choice((0, 0, 1, 1, 2, 3)))),
             latitude=round(city.lat + rng.uniform(-0.08, 0.08), 5), longitude=round(city.lon + rng.uniform(-0.08, 0.08), 5),
             notes="",
         ))
@@ -700,7 +703,7 @@ def generate_demo(
     today = today or date.today()
     rng = random.Random(seed)
     plans = plan_suppliers(rng, suppliers, seed)
-    steps = suppliers + 14
+    steps = suppliers + 15
     with db.transaction() as s:
         codes = [p.code for p in plans]
         taken = []
@@ -723,7 +726,8 @@ def generate_demo(
         done = suppliers
         written = []
         for model, batch, label in (
-            (Supplier, rows.suppliers, "suppliers"), (Contact, rows.contacts, "contacts"),
+            (Supplier, rows.suppliers, "suppliers"), (SupplierBrand, rows.shared_brands, "brands sharing factories"),
+            (Contact, rows.contacts, "contacts"),
             (Certification, rows.certifications, "certifications"), (Assessment, rows.assessments, "assessments"),
             (Finding, rows.findings, "findings"), (Cap, rows.caps, "CAPs"), (CapItem, rows.cap_items, "CAP items"),
             (VerificationVisit, rows.visits, "verification visits"),

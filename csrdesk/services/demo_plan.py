@@ -222,6 +222,7 @@ class SupplierPlan:
 class Rows:
     suppliers: list[dict] = field(default_factory=list)
     contacts: list[dict] = field(default_factory=list)
+    shared_brands: list[dict] = field(default_factory=list)  # other brands sharing a factory
     certifications: list[dict] = field(default_factory=list)
     assessments: list[dict] = field(default_factory=list)
     findings: list[dict] = field(default_factory=list)

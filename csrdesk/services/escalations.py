@@ -58,6 +58,8 @@ class StepRecord:
     reason: str
     source: str
     user: str
+    copied_to: str = ""  # the sourcing owner copied on the step
+    sourcing_attended: str = ""  # who from sourcing attended (an escalation meeting)
 
 
 def current_steps(s: Session, supplier_id: Optional[int] = None) -> dict[int, tuple[EscalationStep, date]]:
@@ -158,7 +160,7 @@ def supplier_escalation(db: Database, code: str, today: Optional[date] = None) -
 
 
 def escalate(db: Database, supplier_code: str, to: str, reason: str, *, on: Optional[date] = None,
-             source: str = "app", user: str = "") -> EscalationRow:
+             source: str = "app", user: str = "", sourcing_attended: str = "") -> EscalationRow:
     """Moves a supplier one step along the escalation ladder (or back down, or resolved), with its date and reason.
 
     Suspension and responsible exit move the supplier's status through its lifecycle (refused, with the lifecycle's
@@ -202,8 +204,12 @@ def escalate(db: Database, supplier_code: str, to: str, reason: str, *, on: Opti
                        VettingScreen.decision.is_(None)).limit(1))
             if open_exit is None:
                 start_screen_in(s, EXIT_CHECKLIST, supplier, source=source, user=user)
+        owner = supplier.sourcing_owner or ""
+        copied = f"{owner} <{supplier.sourcing_owner_email}>" if owner and supplier.sourcing_owner_email else (
+            owner or supplier.sourcing_owner_email or "")
+        attended = ", ".join(p.strip() for p in (sourcing_attended or "").split(",") if p.strip())
         s.add(EscalationRecord(supplier_id=supplier.id, step=target.value, date=on, reason=reason.strip(),
-                               source=source, user=user))
+                               source=source, user=user, copied_to=copied, sourcing_attended=attended))
         record_change(s, "supplier", supplier.id, "escalation", current[0].value if current else None, target.value,
                       supplier_id=supplier.id, source=source, note=reason.strip(), user=user)
         code = supplier.code
@@ -222,7 +228,8 @@ def escalation_history(db: Database, supplier_code: str) -> list[StepRecord]:
         sid = s.scalar(select(Supplier.id).where(Supplier.code == supplier_code))
         if sid is None:
             raise NotFound(f"No supplier with code {supplier_code!r}.")
-        return [StepRecord(r.id, supplier_code, r.step, r.date, r.reason, r.source, r.user) for r in s.scalars(
+        return [StepRecord(r.id, supplier_code, r.step, r.date, r.reason, r.source, r.user, r.copied_to or "",
+                           r.sourcing_attended or "") for r in s.scalars(
             select(EscalationRecord).where(EscalationRecord.supplier_id == sid)
             .order_by(EscalationRecord.date, EscalationRecord.id))]
 

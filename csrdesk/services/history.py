@@ -5,11 +5,37 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Optional
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from csrdesk.storage.db import Database
-from csrdesk.storage.models import ChangeRecord
+from csrdesk.storage.db import PERSON, Database
+from csrdesk.storage.models import ChangeRecord, Setting
+
+_WHO = "csrdesk_who"
+
+
+def who(s: Session) -> str:
+    """The person making this change, as the history names them: the display name set on this computer; else, on a
+    shared PostgreSQL database, the database role they signed in as; else (a SQLite file of one person) the name
+    in Settings, else the login name of the computer."""
+    name = s.info.get(_WHO)
+    if name:
+        return name
+    name = str(s.info.get(PERSON) or "").strip()
+    if not name and s.get_bind().dialect.name == "postgresql":
+        name = str(s.scalar(text("SELECT current_user")) or "")
+    if not name:
+        row = s.get(Setting, "preferences")
+        name = str(((row.value or {}) if row else {}).get("user_name") or "").strip()
+    if not name:
+        import getpass
+
+        try:
+            name = getpass.getuser()
+        except Exception:  # no login name (some services, containers)
+            name = "unknown user"
+    s.info[_WHO] = name
+    return name
 
 
 def _text(value: Any) -> Optional[str]:
@@ -42,7 +68,7 @@ def record_change(
     session.add(
         ChangeRecord(
             at=datetime.now(), entity=entity, entity_id=entity_id, supplier_id=supplier_id, field=field,
-            old=old_text, new=new_text, source=source, note=note, user=user,
+            old=old_text, new=new_text, source=source, note=note, user=user or who(session),
         )
     )
 

@@ -84,7 +84,30 @@ def program_report(db: Database, date_from: Optional[date] = None, date_to: Opti
         return ProgramReport(date_from, date_to, as_of, 0, True, ())
     builders = (_suppliers, _blocked, _assessments, _caps, _repeats, _verification, _escalations, _vetting,
                 _complaints, _finding_types, _countries)
-    return ProgramReport(date_from, date_to, as_of, in_program, False, tuple(b(data) for b in builders))
+    sections = tuple(b(data) for b in builders)
+    return ProgramReport(date_from, date_to, as_of, in_program, False,
+                         _with_purchasing(db, sections, date_from, date_to))
+
+
+def _with_purchasing(db: Database, sections: tuple, date_from: date, date_to: date) -> tuple:
+    """The repeat-findings section also says how many findings trace back to our own purchasing practices."""
+    from dataclasses import replace
+
+    from csrdesk.services.brand_actions import purchasing_counts
+
+    with db.reading() as s:
+        traced, repeats = purchasing_counts(s, date_from, date_to)
+    out = []
+    for section in sections:
+        if section.key == "repeats":
+            verb = "traces" if traced == 1 else "trace"
+            sentence = (f"{rp.plural(traced, 'finding')} of the period {verb} back to our own purchasing practices"
+                        + (f", {repeats:,} of them repeat findings." if repeats else "."))
+            section = replace(section, sentences=section.sentences + (sentence,),
+                              figures={**section.figures, "from_purchasing": traced,
+                                       "repeats_from_purchasing": repeats})
+        out.append(section)
+    return tuple(out)
 
 
 def load_complaints(db: Database, date_from: date, date_to: date, as_of: date):

@@ -237,6 +237,9 @@ class _Loader:
             {v.key: v for v in s.scalars(select(ViolationType).where(ViolationType.key.in_(keys)))} if keys else {}
         )
         self._earlier: dict[tuple[int, date], dict[str, list[EarlierAnswer]]] = {}
+        from csrdesk.services.partners import victim_services_consulted
+
+        self.consulted = victim_services_consulted(s, [i.id for i in items])
 
     def facts(self, item: CapItem) -> FindingFacts:
         f = item.finding
@@ -247,6 +250,7 @@ class _Loader:
             category=f.category or (vt.category if vt else ""),
             violation_type=f.violation_type, severity=f.severity, repeat=f.repeat,
             victim_protection=bool(vt.victim_protection) if vt else False, due_date=_item_due(item),
+            victim_services_consulted=item.id in self.consulted,
         )
 
     def earlier(self, item: CapItem) -> list[EarlierAnswer]:
@@ -463,6 +467,7 @@ def save_guided_entry(db: Database, item_id: int, analysis: RootCauseAnalysis, *
         _write_answer(s, item, analysis, rc.render_root_cause(analysis), rc.render_preventive_action(analysis),
                       source=source, user=user, note=note)
         _plan_if_complete(s, item, source=source, user=user)
+        _open_brand_action_if_purchasing(s, item, analysis, source=source, user=user)
     return check_item(db, item_id)
 
 
@@ -477,11 +482,27 @@ def _plan_if_complete(s: Session, item: CapItem, *, source: str, user: str) -> N
         item.status = target.value
 
 
+def _open_brand_action_if_purchasing(s: Session, item: CapItem, analysis: RootCauseAnalysis, *, source: str,
+                                     user: str, confirmed: bool = False) -> None:
+    """A confirmed purchasing-practices cause (chosen in the guided entry or given as the cause category) opens a
+    brand action for the brand's own team; words alone only suggest it."""
+    from csrdesk.domain.partners import PURCHASING
+    from csrdesk.services.brand_actions import open_for_item_in
+
+    if (analysis.guided or confirmed) and PURCHASING in analysis.categories:
+        open_for_item_in(s, item, item.root_cause, source=source, user=user)
+
+
 def record_answer(db: Database, item_id: int, *, root_cause: str, preventive_action: str, project_leader: str,
                   planned_date: Optional[date] = None, cap_id: Optional[int] = None, source: str = "app",
-                  user: Optional[str] = None, note: str = "") -> ItemCheck:
+                  user: Optional[str] = None, note: str = "", cause_category: Optional[str] = None) -> ItemCheck:
     """Records a factory's free-text answer (from an e-mail, a tracker, the command line) through the same
-    validation as the guided entry; a guided entry whose texts are unchanged is kept."""
+    validation as the guided entry; a guided entry whose texts are unchanged is kept.
+
+    `cause_category` (a key of the guided entry's cause categories) is confirmed as the main cause; buyer
+    purchasing practices open a brand action."""
+    if cause_category is not None and cause_category not in CATEGORY_BY_KEY:
+        raise UserError(f"{cause_category!r} is not a cause category; use one of {', '.join(CATEGORY_BY_KEY)}.")
     if planned_date is not None and not isinstance(planned_date, date):
         raise UserError("The planned date must be a date (YYYY-MM-DD).")
     problems = rc.validate_text_answer(root_cause, preventive_action, project_leader, planned_date)
@@ -496,7 +517,12 @@ def record_answer(db: Database, item_id: int, *, root_cause: str, preventive_act
             raise UserError(f"CAP item {item_id} does not belong to CAP {cap_id} (it is in CAP {item.cap_id}).")
         _refuse_if_closed(item)
         analysis = rc.current_analysis(root_text, action_text, project_leader, planned_date, item.analysis)
+        if cause_category is not None:
+            analysis = replace(analysis, categories=[cause_category] + [
+                c for c in analysis.categories if c != cause_category])
         _write_answer(s, item, analysis, root_text, action_text, source=source, user=user, note=note)
+        if cause_category is not None:
+            _open_brand_action_if_purchasing(s, item, analysis, source=source, user=user, confirmed=True)
     return check_item(db, item_id)
 
 

@@ -9,6 +9,8 @@ from csrdesk.services.complaints import seal_old_identities
 from csrdesk.services.laws import ensure_law_library
 from csrdesk.services.library import ensure_library
 from csrdesk.services.checklists import ensure_checklists
+from csrdesk.services.team import apply_person
+from csrdesk.services.team_connect import install_password_lookup
 from csrdesk.storage.db import DB_ENV, SCHEMA_HEAD, Database, current_revision, open_database, sqlite_path
 
 
@@ -17,7 +19,9 @@ def open_workspace(url: Optional[str] = None, *, create_folder: bool = False) ->
 
     A database that can only be read (a read-only file, folder or mount) opens for reading as it is.
     """
+    install_password_lookup()  # a server password remembered in the keyring is found without being in the URL
     db = open_database(url, create_folder=create_folder)
+    apply_person(db)
     if not db.read_only:
         ensure_library(db)
         ensure_law_library(db)

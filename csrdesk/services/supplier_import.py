@@ -228,7 +228,7 @@ def _supplier_input(row: TableRow, table: Table, warn):
     return SupplierInput(
         name=name, code=row.get("code"), local_name=local_name, country=country, address=row.get("address"),
         supplier_type=supplier_type, sector=sector, os_id=row.get("os_id").upper(),
-        sourcing_owner=row.get("sourcing_owner")[:200], other_brands=row.get("other_brands"),
+        sourcing_owner=row.get("sourcing_owner")[:200], other_brands=row.get("other_brands") or None,
         latitude=lat, longitude=lng, notes=row.get("notes"), contacts=contacts,
     )
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Optional
 
 from sqlalchemy import and_, case, func, select
@@ -20,6 +20,7 @@ from csrdesk.domain.lifecycle import (
 )
 from csrdesk.domain.text import language_code
 from csrdesk.errors import NotFound, UserError
+from csrdesk.services.concurrency import check_version
 from csrdesk.services.history import record_change
 from csrdesk.services.ratings import NOT_ASSESSED, standing, standings
 from csrdesk.services.settings import preferences_in
@@ -65,12 +66,14 @@ class SupplierInput:
     os_id: str = ""
     sourcing_owner: str = ""
     sourcing_owner_email: str = ""
-    other_brands: str = ""
+    other_brands: Optional[str] = None  # brands sharing the factory as one line ('Acme (30%), Brandy'); None: as is
     latitude: Optional[float] = None
     longitude: Optional[float] = None
     notes: str = ""
     contacts: Optional[list[ContactInput]] = None  # None leaves contacts as they are
     certifications: Optional[list[CertificationInput]] = None
+    # The row version the form was filled from: a save of a supplier someone changed since is refused.
+    seen_version: Optional[int] = None
 
 
 @dataclass(frozen=True)
@@ -162,6 +165,7 @@ class SupplierDetail:
     complaints: int
     allowed_statuses: tuple[str, ...]
     region: str = ""
+    version: int = 0  # the row version shown: handed back with a save (SupplierInput.seen_version)
 
 
 def _clean(text: Optional[str]) -> str:
@@ -213,9 +217,12 @@ def apply_supplier_input(s: Session, supplier: Supplier, data: SupplierInput) ->
         setattr(supplier, name, _clean(getattr(data, name)))
     supplier.address = (data.address or "").strip()
     supplier.region = normalise_region(data.region) or guess_region(supplier.country, supplier.address)
-    supplier.other_brands = (data.other_brands or "").strip()
     supplier.notes = data.notes or ""
     supplier.latitude, supplier.longitude = data.latitude, data.longitude
+    if data.other_brands is not None:
+        from csrdesk.services.brand_collab import sync_brands_from_text
+
+        sync_brands_from_text(s, supplier, data.other_brands)
     if data.contacts is not None:
         supplier.contacts.clear()
         for c in data.contacts:
@@ -272,18 +279,29 @@ def create_supplier(db: Database, data: SupplierInput, *, status: str = "prospec
     return supplier_detail(db, supplier_id)
 
 
+# The supplier's own fields whose edits the history keeps (who changed what and when, for a team).
+_HISTORY_FIELDS = ("code", "name", "local_name", "country", "region", "address", "supplier_type", "sector", "os_id",
+                   "sourcing_owner", "sourcing_owner_email", "other_brands", "notes")
+
+
 def update_supplier(db: Database, code: str, data: SupplierInput, *, source: str = "app") -> SupplierDetail:
     validate_supplier(data)
     data.country = normalise_country(data.country)
     with db.transaction() as s:
         supplier = _get(s, code)
+        check_version(s, supplier, data.seen_version, "supplier", f"Supplier {supplier.code}")
         new_code = _clean(data.code) or supplier.code
         if new_code != supplier.code and s.scalar(select(Supplier.id).where(Supplier.code == new_code)) is not None:
             raise UserError(f"The supplier code {new_code} is already in use.")
         certs_before = _certificate_texts(supplier)
+        fields_before = {name: getattr(supplier, name) for name in _HISTORY_FIELDS}
         supplier.code = new_code
         apply_supplier_input(s, supplier, data)
+        supplier.updated_at = datetime.now()  # a save of contacts or certificates alone is a new version too
         s.flush()
+        for name, old in fields_before.items():
+            record_change(s, "supplier", supplier.id, name, old, getattr(supplier, name), supplier_id=supplier.id,
+                          source=source)
         certs_after = _certificate_texts(supplier)
         if certs_after != certs_before:
             # A certificate can stand in for an assessment: its change is part of why the rating may move.
@@ -357,7 +375,8 @@ def supplier_facts(s: Session, supplier: Supplier, today: Optional[date] = None)
                          certified=None if cert is None else st.current.reason)
 
 
-def change_status(db: Database, code: str, new_status: str, *, note: str = "", source: str = "app") -> SupplierDetail:
+def change_status(db: Database, code: str, new_status: str, *, note: str = "", source: str = "app",
+                  seen_version: Optional[int] = None) -> SupplierDetail:
     """Moves a supplier along its lifecycle; a refused move raises UserError with the reason."""
     try:
         target = SupplierStatus(status_words(new_status))
@@ -367,6 +386,7 @@ def change_status(db: Database, code: str, new_status: str, *, note: str = "", s
         ) from None
     with db.transaction() as s:
         supplier = _get(s, code)
+        check_version(s, supplier, seen_version, "supplier", f"Supplier {supplier.code}")
         try:
             check_supplier_transition(SupplierStatus(supplier.status), target, supplier_facts(s, supplier))
         except TransitionRefused as exc:
@@ -396,7 +416,9 @@ def approval_gate(db: Database, code: str) -> list[str]:
             conditional = facts.vetting_decision == "approve with conditions"
             target = SupplierStatus.CONDITIONALLY_APPROVED if conditional else SupplierStatus.APPROVED
         else:
-            return [f"A supplier is approved from vetting; this one is {current.value} (move it to vetting first)."]
+            state = "still a prospect" if current is SupplierStatus.PROSPECT else current.value
+            return [f"This supplier is {state}: move it to vetting and record a vetting decision before "
+                    "approving it."]
         try:
             check_supplier_transition(current, target, facts)
         except TransitionRefused as exc:
@@ -462,6 +484,8 @@ def _rows(s: Session, today: date, supplier_id: Optional[int] = None) -> list[Su
         cap = latest_cap.get(sid)
         total = totals.get(cap[1], 0) if cap else 0
         done = total - open_by_cap.get(cap[1], 0) if cap else 0
+        # Items still open from earlier CAPs count as not done: "100%" never stands beside open items.
+        total += open_items.get(sid, 0) - (open_by_cap.get(cap[1], 0) if cap else 0)
         cert = st.current.certificate
         rows.append(SupplierRow(
             id=sid, code=code, name=name, local_name=local_name, country=country, status=status,
@@ -528,11 +552,12 @@ def supplier_detail(db: Database, code_or_id, today: Optional[date] = None) -> S
         screens = s.scalar(select(func.count(VettingScreen.id)).where(VettingScreen.supplier_id == supplier.id))
         complaints = s.scalar(select(func.count(Complaint.id)).where(Complaint.supplier_id == supplier.id))
         from csrdesk.domain.lifecycle import SUPPLIER_TRANSITIONS
+        from csrdesk.services.brand_collab import brands_text_of
 
         return SupplierDetail(
             row=row, address=supplier.address, supplier_type=supplier.supplier_type, sector=supplier.sector,
             os_id=supplier.os_id, sourcing_owner=supplier.sourcing_owner,
-            sourcing_owner_email=supplier.sourcing_owner_email, other_brands=supplier.other_brands,
+            sourcing_owner_email=supplier.sourcing_owner_email, other_brands=brands_text_of(s, supplier.id),
             latitude=supplier.latitude, longitude=supplier.longitude, notes=supplier.notes,
             contacts=tuple(ContactInfo(c.id, c.role, c.name, c.email, c.phone, c.language) for c in supplier.contacts),
             certifications=tuple(
@@ -550,6 +575,7 @@ def supplier_detail(db: Database, code_or_id, today: Optional[date] = None) -> S
             complaints=int(complaints or 0),
             allowed_statuses=tuple(t.value for t in SUPPLIER_TRANSITIONS[SupplierStatus(supplier.status)]),
             region=supplier.region or "",
+            version=supplier.row_version,
         )
 
 
@@ -562,4 +588,5 @@ def supplier_input_from_detail(detail: SupplierDetail) -> SupplierInput:
         other_brands=detail.other_brands, latitude=detail.latitude, longitude=detail.longitude, notes=detail.notes,
         contacts=[ContactInput(c.role, c.name, c.email, c.phone, c.language) for c in detail.contacts],
         certifications=[CertificationInput(c.scheme, c.reference, c.issued, c.expires) for c in detail.certifications],
+        seen_version=detail.version,
     )

@@ -212,9 +212,11 @@ class MeetingInfo:
     supplier: str
     meeting_date: Optional[date]
     visit_due: Optional[date]
+    sourcing: str = ""  # who from sourcing attended the CAP meeting
 
 
-def set_meeting_date(db: Database, cap_id: int, meeting: Optional[date], *, source: str = "app") -> MeetingInfo:
+def set_meeting_date(db: Database, cap_id: int, meeting: Optional[date], *, source: str = "app",
+                     sourcing: Optional[str] = None) -> MeetingInfo:
     """Records the CAP meeting's date; the verification visit falls due the set number of days later."""
     prefs = load_preferences(db)
     if meeting is not None and not isinstance(meeting, date):
@@ -227,8 +229,14 @@ def set_meeting_date(db: Database, cap_id: int, meeting: Optional[date], *, sour
         record_change(s, "cap", cap.id, "meeting_date", cap.meeting_date, meeting, supplier_id=cap.supplier_id,
                       source=source)
         cap.meeting_date = meeting
+        if sourcing is not None:  # who from the brand's sourcing team attended
+            attended = ", ".join(p.strip() for p in sourcing.split(",") if p.strip())
+            record_change(s, "cap", cap.id, "meeting_sourcing", cap.meeting_sourcing, attended,
+                          supplier_id=cap.supplier_id, source=source)
+            cap.meeting_sourcing = attended
         code = s.scalar(select(Supplier.code).where(Supplier.id == cap.supplier_id))
-    return MeetingInfo(cap_id, code, meeting, visit_due(meeting, prefs.visit_due_days))
+        attended = cap.meeting_sourcing
+    return MeetingInfo(cap_id, code, meeting, visit_due(meeting, prefs.visit_due_days), attended)
 
 
 @dataclass(frozen=True)

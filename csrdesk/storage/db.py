@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Iterator, Optional
+from typing import Callable, Iterator, Optional
 from urllib.parse import quote
 
 from sqlalchemy import create_engine, event, inspect, text
@@ -16,7 +16,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from csrdesk import paths
-from csrdesk.errors import DatabaseError, NewerDatabaseError, UserError  # noqa: F401  (raised here, caught above)
+from csrdesk.errors import ConcurrentEdit, DatabaseError, NewerDatabaseError, UserError  # noqa: F401  (raised here, caught above)
 
 log = logging.getLogger(__name__)
 
@@ -80,10 +80,21 @@ def sqlite_path(url: str) -> Optional[Path]:
 BUSY_TIMEOUT_MS = 10_000
 # The execution option that marks a session's transaction as one that writes (BEGIN IMMEDIATE on SQLite).
 WRITES = "csrdesk_writes"
+# The session.info key of the person's display name (see Database.person).
+PERSON = "csrdesk_person"
 
 BUSY_MESSAGE = "The database is busy in another csrdesk; try again in a moment."
 CONFLICT_MESSAGE = ("Another csrdesk changed the same records at the same time; nothing was saved from this change; "
                     "try again.")
+
+
+PRIVILEGE_MESSAGE = ("Your database role may not do this on the shared database (a read-only member reads everything "
+                     "but complainants' identities and changes nothing); ask your team's manager.")
+
+
+def role_read_only_message(role: str) -> str:
+    return (f"You are a read-only member of this shared database (role {role}): csrdesk shows everything but "
+            "complainants' identities and cannot change anything. Ask your team's manager for editing rights.")
 
 
 def read_only_message(path: Optional[Path]) -> str:
@@ -91,10 +102,16 @@ def read_only_message(path: Optional[Path]) -> str:
     return f"The database file is read-only{where}: csrdesk can show it but not change it."
 
 
-def database_trouble(exc: BaseException, path: Optional[Path] = None) -> Optional[DatabaseError]:
+def database_trouble(exc: BaseException, path: Optional[Path] = None) -> Optional[UserError]:
     """The user's one line for a database that is busy, read-only, full or gone; None when exc is not that."""
     from sqlalchemy.exc import DBAPIError
 
+    from sqlalchemy.orm.exc import StaleDataError
+
+    if isinstance(exc, StaleDataError):
+        # Another connection saved the same row between this one's read and write (the row version moved).
+        return ConcurrentEdit("Someone else saved the same record at the same moment; nothing was saved from this "
+                              "change: reload it and try again.")
     original = exc.orig if isinstance(exc, DBAPIError) else exc
     if not isinstance(original, Exception) or original.__class__.__module__.split(".")[0] not in (
             "sqlite3", "psycopg", "psycopg2"):
@@ -105,7 +122,9 @@ def database_trouble(exc: BaseException, path: Optional[Path] = None) -> Optiona
         return DatabaseError(BUSY_MESSAGE)
     if "readonly database" in text or "read-only" in text and "transaction" in text:
         return DatabaseError(read_only_message(path))
-    if name in ("SerializationFailure", "DeadlockDetected", "LockNotAvailable") or "could not serialize" in text:
+    if name == "LockNotAvailable" or "lock timeout" in text:
+        return DatabaseError(BUSY_MESSAGE)
+    if name in ("SerializationFailure", "DeadlockDetected") or "could not serialize" in text:
         return DatabaseError(CONFLICT_MESSAGE)
     if "disk is full" in text or "database or disk is full" in text:
         return DatabaseError("The disk holding the database is full; nothing was saved. Free some space and try again.")
@@ -164,7 +183,20 @@ def make_engine(url: str, *, read_only: bool = False) -> Engine:
         event.listen(engine, "connect", _sqlite_connect_pragmas(read_only))
         event.listen(engine, "begin", _begin)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    connect_args = {}
+    parsed = make_url(url)
+    if parsed.password is None and password_lookup is not None:
+        # The password kept outside the URL (this session's memory, the OS keyring): never in a settings file
+        # or the log, which see the URL only.
+        password = password_lookup(parsed.render_as_string(hide_password=True))
+        if password:
+            connect_args["password"] = password
+    return create_engine(url, pool_pre_ping=True, connect_args=connect_args)
+
+
+# Set by the services (team_connect): the password of a server URL without one, or None (then libpq's own
+# ~/.pgpass and PGPASSWORD apply).
+password_lookup: Optional[Callable[[str], Optional[str]]] = None
 
 
 def _read_only_uri(path: Path) -> str:
@@ -327,6 +359,10 @@ class Database:
     engine: Engine
     sessions: sessionmaker
     read_only: bool = False
+    # The person's display name for the change history (team mode: set on this computer); "" for the default.
+    person: str = ""
+    # Why a database that can only be read is so, when it is not the file (a read-only member's role).
+    read_only_reason: str = ""
 
     @property
     def path(self) -> Optional[Path]:
@@ -339,9 +375,11 @@ class Database:
             return str(path)
         return make_url(self.url).render_as_string(hide_password=True)
 
-    def _translated(self, exc: BaseException) -> Optional[DatabaseError]:
+    def _translated(self, exc: BaseException) -> Optional[UserError]:
         if self.read_only and "readonly" in str(exc).lower():
-            return DatabaseError(read_only_message(self.path))
+            return DatabaseError(self.read_only_reason or read_only_message(self.path))
+        if "insufficientprivilege" in type(getattr(exc, "orig", exc)).__name__.lower():
+            return DatabaseError(self.read_only_reason or PRIVILEGE_MESSAGE)
         return database_trouble(exc, self.path)
 
     @contextmanager
@@ -359,11 +397,17 @@ class Database:
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         with self._told_plainly():
-            session: Session = self.sessions()
+            session: Session = self.sessions(info={PERSON: self.person})
             try:
                 if self.read_only:
-                    raise DatabaseError(read_only_message(self.path))
-                session.connection(execution_options=self._write_options())
+                    raise DatabaseError(self.read_only_reason or read_only_message(self.path))
+                connection = session.connection(execution_options=self._write_options())
+                if self.engine.dialect.name == "postgresql":
+                    # One csrdesk writer at a time per database, as SQLite's BEGIN IMMEDIATE: what a change reads
+                    # (the state it checks, the history's old value) cannot change under it before it writes, and
+                    # two people's changes never fail each other half-way. Reads never wait for it.
+                    connection.exec_driver_sql(f"SET LOCAL lock_timeout = {int(BUSY_TIMEOUT_MS)}")
+                    connection.exec_driver_sql("SELECT pg_advisory_xact_lock(hashtext('csrdesk:' || current_schema()))")
                 yield session
                 session.commit()
             except BaseException:
@@ -374,15 +418,15 @@ class Database:
 
     def _write_options(self) -> dict:
         if self.engine.dialect.name == "postgresql":
-            # Reads and writes of one change see one snapshot; a change that crossed another's is refused
-            # (serialization failure) rather than recording an old value that was already gone.
-            return {"isolation_level": "REPEATABLE READ"}
+            # READ COMMITTED under the writer lock taken in transaction(): each statement sees every change committed
+            # before the lock was granted (a snapshot taken before the wait would be stale).
+            return {"isolation_level": "READ COMMITTED"}
         return {WRITES: True}
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
         with self._told_plainly():
-            session: Session = self.sessions()
+            session: Session = self.sessions(info={PERSON: self.person})
             try:
                 yield session
             finally:
@@ -516,5 +560,12 @@ def open_database(url: Optional[str] = None, *, migrate_schema: bool = True,
             shown = str(path) if path is not None else make_url(resolved).render_as_string(hide_password=True)
             raise DatabaseError(f"Could not open the database {shown}: {first}.") from None
         raise
-    return Database(url=resolved, engine=engine, sessions=sessionmaker(engine, expire_on_commit=False),
-                    read_only=read_only)
+    database = Database(url=resolved, engine=engine, sessions=sessionmaker(engine, expire_on_commit=False),
+                        read_only=read_only)
+    if path is None:
+        from csrdesk.storage.roles import may_change, role_name
+
+        if not may_change(engine):
+            database.read_only = True
+            database.read_only_reason = role_read_only_message(role_name(engine))
+    return database

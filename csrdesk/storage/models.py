@@ -10,6 +10,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from csrdesk.storage.versioning import Versioned
+
 NAMING = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -24,7 +26,7 @@ class Base(DeclarativeBase):
     type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
 
 
-class Supplier(Base):
+class Supplier(Versioned, Base):
     __tablename__ = "suppliers"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -41,7 +43,6 @@ class Supplier(Base):
     os_id: Mapped[str] = mapped_column(String(40), default="")
     sourcing_owner: Mapped[str] = mapped_column(String(200), default="")
     sourcing_owner_email: Mapped[str] = mapped_column(String(200), default="")
-    other_brands: Mapped[str] = mapped_column(Text, default="")
     latitude: Mapped[Optional[float]] = mapped_column(default=None)
     longitude: Mapped[Optional[float]] = mapped_column(default=None)
     notes: Mapped[str] = mapped_column(Text, default="")
@@ -82,7 +83,7 @@ class Certification(Base):
     supplier: Mapped[Supplier] = relationship(back_populates="certifications")
 
 
-class Assessment(Base):
+class Assessment(Versioned, Base):
     __tablename__ = "assessments"
     __table_args__ = (Index("ix_assessments_supplier_date", "supplier_id", "date"),)
 
@@ -111,7 +112,7 @@ class Assessment(Base):
     cap: Mapped[Optional["Cap"]] = relationship(back_populates="assessment", cascade="all, delete-orphan")
 
 
-class Finding(Base):
+class Finding(Versioned, Base):
     __tablename__ = "findings"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -137,7 +138,7 @@ class Finding(Base):
     cap_item: Mapped[Optional["CapItem"]] = relationship(back_populates="finding", cascade="all, delete-orphan")
 
 
-class Cap(Base):
+class Cap(Versioned, Base):
     __tablename__ = "caps"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -150,6 +151,7 @@ class Cap(Base):
     closed_date: Mapped[Optional[date]] = mapped_column(Date, default=None)
     progress_category: Mapped[Optional[int]] = mapped_column(Integer, default=None)
     review_notes: Mapped[str] = mapped_column(Text, default="")
+    meeting_sourcing: Mapped[str] = mapped_column(Text, default="", server_default="")  # who from sourcing attended
     created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
 
     assessment: Mapped[Assessment] = relationship(back_populates="cap")
@@ -158,7 +160,7 @@ class Cap(Base):
     )
 
 
-class CapItem(Base):
+class CapItem(Versioned, Base):
     __tablename__ = "cap_items"
     # Covers the open and overdue counts of the supplier list (status, due date, CAP), read from the index alone.
     __table_args__ = (Index("ix_cap_items_status_due_cap", "status", "due_date", "cap_id"),)
@@ -210,7 +212,7 @@ class EvidenceFile(Base):
     item: Mapped[CapItem] = relationship(back_populates="evidence")
 
 
-class VerificationVisit(Base):
+class VerificationVisit(Versioned, Base):
     """A remediation verification visit: booked (a date, who attends), then done (verdicts per CAP item)."""
 
     __tablename__ = "verification_visits"
@@ -263,6 +265,9 @@ class EscalationRecord(Base):
     reason: Mapped[str] = mapped_column(Text, default="")
     source: Mapped[str] = mapped_column(String(60), default="app")
     user: Mapped[str] = mapped_column(String(200), default="")
+    # The sourcing owner copied on the step, and who from sourcing attended an escalation meeting.
+    copied_to: Mapped[str] = mapped_column(Text, default="", server_default="")
+    sourcing_attended: Mapped[str] = mapped_column(Text, default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
 
 
@@ -280,7 +285,7 @@ class ChecklistTemplate(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
 
 
-class VettingScreen(Base):
+class VettingScreen(Versioned, Base):
     __tablename__ = "vetting_screens"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -329,7 +334,7 @@ class VettingCondition(Base):
     screen: Mapped[VettingScreen] = relationship(back_populates="conditions")
 
 
-class Complaint(Base):
+class Complaint(Versioned, Base):
     __tablename__ = "complaints"
     __table_args__ = (Index("ix_complaints_status_received", "status", "received_date"),)
 
@@ -345,8 +350,10 @@ class Complaint(Base):
     description: Mapped[str] = mapped_column(Text, default="")  # the summary
     # Confidential: the complainant's name and contact sealed with a key kept outside the database (see
     # services/identity_key.py); only the token and the key's fingerprint are stored, never the text.
-    identity_token: Mapped[Optional[str]] = mapped_column(Text, default=None)
-    identity_key_id: Mapped[str] = mapped_column(String(32), default="")
+    # Deferred: loaded only when asked for, so a read-only member (no right to these columns, storage.roles)
+    # can still read the rest of a complaint.
+    identity_token: Mapped[Optional[str]] = mapped_column(Text, default=None, deferred=True)
+    identity_key_id: Mapped[str] = mapped_column(String(32), default="", deferred=True)
     anonymous: Mapped[bool] = mapped_column(Boolean, default=False)
     worker_agrees_factory_told: Mapped[bool] = mapped_column(Boolean, default=False)
     retaliation_risk: Mapped[str] = mapped_column(String(20), default="low")
@@ -401,7 +408,7 @@ class UnsealedIdentity(Base):
     contact: Mapped[str] = mapped_column(String(200), default="")
 
 
-class LawReference(Base):
+class LawReference(Versioned, Base):
     """A country's legal requirement on one topic (see domain.laws); region '' holds for the whole country."""
 
     __tablename__ = "law_references"
@@ -508,3 +515,74 @@ class Setting(Base):
 
     key: Mapped[str] = mapped_column(String(80), primary_key=True)
     value: Mapped[Optional[Any]] = mapped_column(JSON, default=None)
+
+
+class Partner(Base):
+    """Someone who helps remediation from outside the factory: a consultant, an audit firm, a civil society
+    organisation, a government agency or another brand (domain.partners)."""
+
+    __tablename__ = "partners"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20), index=True)
+    name: Mapped[str] = mapped_column(String(300))
+    country: Mapped[str] = mapped_column(String(80), default="")
+    topics: Mapped[list[Any]] = mapped_column(default=list)  # finding category keys
+    cso_type: Mapped[str] = mapped_column(String(60), default="")  # for civil society organisations
+    contact: Mapped[str] = mapped_column(Text, default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    vetting_screen_id: Mapped[Optional[int]] = mapped_column(
+        ForeignKey("vetting_screens.id", ondelete="SET NULL"), default=None)
+    created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
+
+
+class CapPartner(Base):
+    """A partner's part in a CAP or one of its items: a consultant assigned, a CSO consulted, a brand leading or
+    joining a collaboration; with dates and what they did."""
+
+    __tablename__ = "cap_partners"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cap_id: Mapped[int] = mapped_column(ForeignKey("caps.id", ondelete="CASCADE"), index=True)
+    cap_item_id: Mapped[Optional[int]] = mapped_column(ForeignKey("cap_items.id", ondelete="CASCADE"), default=None)
+    partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(60))
+    start_date: Mapped[Optional[date]] = mapped_column(Date, default=None)
+    end_date: Mapped[Optional[date]] = mapped_column(Date, default=None)
+    what_done: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
+
+
+class BrandAction(Base):
+    """An action for the brand's own team when a root cause lies in its purchasing practices; never sent to the
+    factory."""
+
+    __tablename__ = "brand_actions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    supplier_id: Mapped[int] = mapped_column(ForeignKey("suppliers.id", ondelete="CASCADE"), index=True)
+    cap_item_id: Mapped[Optional[int]] = mapped_column(
+        ForeignKey("cap_items.id", ondelete="SET NULL"), index=True, default=None)
+    cause: Mapped[str] = mapped_column(Text, default="")
+    what: Mapped[str] = mapped_column(Text, default="")
+    owner: Mapped[str] = mapped_column(String(200), default="")
+    due_date: Mapped[Optional[date]] = mapped_column(Date, default=None)
+    status: Mapped[str] = mapped_column(String(20), default="open")
+    closed_date: Mapped[Optional[date]] = mapped_column(Date, default=None)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
+
+
+class SupplierBrand(Base):
+    """Another brand buying from the same factory."""
+
+    __tablename__ = "supplier_brands"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    supplier_id: Mapped[int] = mapped_column(ForeignKey("suppliers.id", ondelete="CASCADE"), index=True)
+    brand: Mapped[str] = mapped_column(String(200))
+    partner_id: Mapped[Optional[int]] = mapped_column(ForeignKey("partners.id", ondelete="SET NULL"), default=None)
+    contact: Mapped[str] = mapped_column(Text, default="")
+    share: Mapped[Optional[float]] = mapped_column(default=None)  # percent of the factory's production
+    accepts_shared_audit: Mapped[Optional[bool]] = mapped_column(Boolean, default=None)
+    position: Mapped[int] = mapped_column(Integer, default=0)

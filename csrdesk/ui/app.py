@@ -125,6 +125,9 @@ def ensure_application(argv: Optional[list[str]] = None):
     from csrdesk.ui.widgets.wheel_guard import install_wheel_guard
 
     install_wheel_guard(app)
+    from csrdesk.ui.widgets.dialog_keys import install_dialog_keys
+
+    install_dialog_keys(app)
     return app
 
 

@@ -24,7 +24,8 @@ from csrdesk.ui.errors import is_user_error, show_error  # noqa: F401  (pages ta
 log = logging.getLogger(__name__)
 
 # The topics a screen may be told about through AppContext.changed.
-TOPICS = ("suppliers", "assessments", "caps", "library", "settings", "vetting", "verification", "complaints", "all")
+TOPICS = ("suppliers", "assessments", "caps", "library", "settings", "vetting", "verification", "complaints", "all",
+          "partners")
 
 PROGRESS_DELAY_MS = 300
 # Progress from the worker reaches the GUI at most this often, so a tight loop cannot flood the event queue.

@@ -146,6 +146,12 @@ def _library_page(ctx):
     return LibraryPage(ctx)
 
 
+def _partners_page(ctx):
+    from csrdesk.ui.pages.partners import PartnersPage
+
+    return PartnersPage(ctx)
+
+
 class MainWindow(QMainWindow):
     """Pages in a stack, chosen from the list on the left; the supplier page opens from lists and search."""
 
@@ -171,6 +177,7 @@ class MainWindow(QMainWindow):
             ("assessments", "Assessments", _assessments_page), ("caps", "CAPs", _caps_page),
             ("vetting", "Vetting", _vetting_page), ("verification", "Verification", _verification_page),
             ("complaints", "Complaints", _complaints_page), ("library", "Library", _library_page),
+            ("partners", "Partners", _partners_page),
         ]
 
         self.stack = _PageStack()
@@ -192,6 +199,7 @@ class MainWindow(QMainWindow):
         dict.__setitem__(self.pages, "supplier", self.supplier_page)
         self.stack.addWidget(self.supplier_page)
         self.navigation.currentRowChanged.connect(self._nav_changed)
+        self.navigation.itemClicked.connect(self._nav_clicked)
         self.stack.currentChanged.connect(self._page_changed)
 
         # Sidebar: the app's name above the navigation.
@@ -335,6 +343,8 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(self._action("New database…", self.new_database, tip="Create an empty database file"))
         file_menu.addAction(self._action("Open database…", self.open_database, "Ctrl+O", "Open another database"))
+        file_menu.addAction(self._action("Connect to a shared database…", self.connect_shared_database,
+                                         tip="Work on the team's PostgreSQL database"))
         file_menu.addAction(self._action("Back up database…", self.backup_database, "Ctrl+Shift+B",
                                          "Copy the database file"))
         file_menu.addSeparator()
@@ -421,6 +431,11 @@ class MainWindow(QMainWindow):
             return
         self._select_nav(self._key_of(self.current_page()))  # the entry follows once the page is left
         self._leave(lambda: self._show_page(page))
+
+    def _nav_clicked(self, item: QListWidgetItem) -> None:
+        """Suppliers clicked while a supplier's page is shown (its entry is already marked): back to the list."""
+        if item.data(Qt.ItemDataRole.UserRole) == "suppliers" and self.current_page() is self.supplier_page:
+            self._leave(lambda: self._show_page(self.suppliers))
 
     def _key_of(self, page: QWidget) -> Optional[str]:
         for key, p in self.pages.built_items():
@@ -619,6 +634,20 @@ class MainWindow(QMainWindow):
         if path:
             self.switch_database(path)
 
+    def connect_shared_database(self) -> None:
+        from csrdesk.ui.dialogs.connect import ConnectDialog
+
+        dialog = ConnectDialog(self.ctx, self)
+
+        def chosen() -> None:
+            if dialog.chosen_url:
+                self.switch_database(dialog.chosen_url)
+                if dialog.told:
+                    self.statusBar().showMessage(dialog.told, 10000)
+
+        dialog.accepted.connect(chosen)
+        dialog.open()
+
     def switch_database(self, url: str) -> None:
         """Opens (creating or upgrading) another database on the worker, then every page reloads from it."""
         from csrdesk.services.startup import open_workspace
@@ -637,12 +666,10 @@ class MainWindow(QMainWindow):
     def backup_database(self) -> None:
         from csrdesk.services.backup import backup_database
 
-        if self.ctx.db.path is None:
-            show_error(self, _user_error("This is a shared PostgreSQL database: back it up with pg_dump on the "
-                                         "server."))
-            return
-        default = paths.backups_dir() / f"csrdesk-backup-{date.today():%Y-%m-%d}.sqlite3"
-        path, _ = QFileDialog.getSaveFileName(self, "Back up database", str(default), DATABASE_FILES)
+        server = self.ctx.db.path is None  # a shared database: a pg_dump file
+        default = paths.backups_dir() / f"csrdesk-backup-{date.today():%Y-%m-%d}.{'pgdump' if server else 'sqlite3'}"
+        path, _ = QFileDialog.getSaveFileName(self, "Back up database", str(default),
+                                              "PostgreSQL dump (*.pgdump)" if server else DATABASE_FILES)
         if not path:
             return
         self.ctx.run(backup_database, self.ctx.db, Path(path),
@@ -684,6 +711,8 @@ class MainWindow(QMainWindow):
         db = self.ctx.db
         name = db.display_name
         kind = "SQLite file" if db.path is not None else "shared database"
+        if db.read_only:
+            kind += ", read only" if db.path is not None else ", read-only member"
         self.db_label.setText(f"Database: {name}  ({kind})")
         self.db_label.setToolTip(name)
         short = db.path.name if db.path is not None else name
@@ -760,9 +789,3 @@ class MainWindow(QMainWindow):
         self.save_state()
         self.search_box.results.hide()
         super().closeEvent(event)
-
-
-def _user_error(message: str):
-    from csrdesk.errors import UserError
-
-    return UserError(message)

@@ -10,7 +10,8 @@ from PySide6.QtWidgets import (
     QSpinBox, QVBoxLayout, QWidget,
 )
 
-from csrdesk.services.settings import LANGUAGES, Preferences, load_preferences, save_preferences
+from csrdesk.services.settings import LANGUAGES, Preferences, load_preferences
+from csrdesk.services.team import display_name, save_settings
 from csrdesk.ui import theme
 from csrdesk.ui.context import AppContext, is_user_error, show_error
 
@@ -28,6 +29,10 @@ class SettingsDialog(QDialog):
         self.setMinimumWidth(580)
 
         self.name_edit = QLineEdit()
+        self.history_name_edit = QLineEdit()
+        self.history_name_edit.setPlaceholderText("empty: your database sign-in on a server, else Your name")
+        self.history_name_edit.setToolTip("How the change history names you. Kept on this computer, not in the "
+                                          "shared database, so each member of a team is told apart.")
         self.title_edit = QLineEdit()
         self.email_edit = QLineEdit()
         self.company_edit = QLineEdit()
@@ -59,6 +64,7 @@ class SettingsDialog(QDialog):
         you = QGroupBox("You and your company")
         you_form = QFormLayout(you)
         you_form.addRow("Your name", self.name_edit)
+        you_form.addRow("Name in the history", self.history_name_edit)
         you_form.addRow("Job title", self.title_edit)
         you_form.addRow("E-mail", self.email_edit)
         you_form.addRow("Company", self.company_edit)
@@ -97,6 +103,7 @@ class SettingsDialog(QDialog):
     def _fill(self, prefs: Preferences) -> None:
         self.prefs = prefs
         self.name_edit.setText(prefs.user_name)
+        self.history_name_edit.setText(display_name())
         self.title_edit.setText(prefs.user_title)
         self.email_edit.setText(prefs.user_email)
         self.company_edit.setText(prefs.company)
@@ -124,8 +131,8 @@ class SettingsDialog(QDialog):
 
     def save(self) -> None:
         self.save_button.setEnabled(False)
-        self.ctx.run(save_preferences, self.ctx.db, self.collect(), on_done=self._saved, on_error=self._failed,
-                     parent=self)
+        self.ctx.run(save_settings, self.ctx.db, self.collect(), self.history_name_edit.text(), on_done=self._saved,
+                     on_error=self._failed, parent=self)
 
     def _saved(self, prefs: Preferences) -> None:
         self.prefs = prefs

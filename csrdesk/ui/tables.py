@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Callable, Iterable, Optional, Sequence
 
-from PySide6.QtCore import QAbstractTableModel, QByteArray, QModelIndex, QTimer, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QByteArray, QEvent, QModelIndex, QObject, QTimer, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLineEdit, QTableView, QWidget
 
@@ -23,6 +23,7 @@ SortKeyRole = Qt.ItemDataRole.UserRole + 3  # the column's sort key for that row
 
 FETCH_CHUNK = 400
 FIT_SAMPLE_ROWS = 150  # rows fit_columns measures per column
+LONG_TEXT_PX = 130  # a column whose texts are wider may end in … to fit the table's width
 
 _LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
@@ -66,6 +67,7 @@ class Column:
     bold: Optional[Callable[[Any], bool]] = None  # row -> bold text
     searchable: bool = True  # part of the type-to-filter text
     width: Optional[int] = None  # initial width in pixels, before the user resizes
+    hidden: bool = False  # hidden until the user shows it (right-click on the column titles)
 
     def text(self, row: Any) -> str:
         value = self.getter(row)
@@ -384,6 +386,92 @@ class RowTableModel(QAbstractTableModel):
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
 
+def fit_to_width(view: QTableView) -> None:
+    """Shrinks the columns of `view` so that all of them fit its viewport (no sideways scroll bar): a column of
+    short values (dates, codes, statuses, ratings) down to its widest value, a column of long text (names,
+    findings) down to its title (its texts end in …, whole in the tooltip). A table too narrow even for that keeps
+    its columns and scrolls."""
+    header = view.horizontalHeader()
+    available = view.viewport().width()
+    if available <= 50 or view.model() is None or not view.isVisible():
+        return
+    sections = [i for i in range(header.count()) if not header.isSectionHidden(i)]
+    if not sections:
+        return
+    stretched = {i for i in sections if header.sectionResizeMode(i) == QHeaderView.ResizeMode.Stretch}
+    last = header.logicalIndex(max(header.visualIndex(i) for i in sections))
+    if header.stretchLastSection():
+        stretched.add(last)
+    floor = _column_floors(view, sections)
+    for i in stretched:
+        floor[i] = max(floor[i], int(view.property("stretch_min") or 0))
+    for i in sections:  # a short value that came with new rows shows whole again
+        if i not in stretched and header.sectionSize(i) < floor[i]:
+            header.resizeSection(i, floor[i])
+    others = sum(header.sectionSize(i) for i in sections if i not in stretched)
+    excess = others + sum(floor[i] for i in stretched) - available
+    if excess > 0:
+        room = {i: header.sectionSize(i) - floor[i] for i in sections
+                if i not in stretched and header.sectionSize(i) > floor[i]}
+        total = sum(room.values())
+        if total > 0:
+            share = min(1.0, excess / total)
+            for i, spare in room.items():
+                header.resizeSection(i, header.sectionSize(i) - int(spare * share + 0.999))
+            others = sum(header.sectionSize(i) for i in sections if i not in stretched)
+    if header.stretchLastSection() and header.length() > available and last in stretched:
+        # The stretching last column keeps its first width when the others leave it less: give it what is left.
+        header.resizeSection(last, max(floor[last], available - others))
+    view.updateGeometries()  # the sideways scroll bar goes now, not after the next layout pass
+
+
+def _column_floors(view: QTableView, sections: list[int]) -> dict[int, int]:
+    """How narrow each column may get: its title, and for short values the widest of the first rows."""
+    header = view.horizontalHeader()
+    model = view.model()
+    rows = min(model.rowCount(), 30)
+    plain = view.fontMetrics()
+    bold_font = QFont(view.font())
+    bold_font.setBold(True)
+    bold = QFontMetrics(bold_font)
+    padding = 14
+    floors = {}
+    for i in sections:
+        floor = max(header.sectionSizeHint(i), header.minimumSectionSize())
+        if rows:
+            texts = []
+            for row in range(rows):
+                index = model.index(row, i)
+                value = model.data(index, Qt.ItemDataRole.DisplayRole)
+                font = model.data(index, Qt.ItemDataRole.FontRole)
+                texts.append(("" if value is None else str(value), bool(font is not None and font.bold())))
+            widest = max((bold if b else plain).horizontalAdvance(t) for t, b in texts) + padding
+            if widest <= LONG_TEXT_PX:
+                floor = max(floor, widest)
+        floors[i] = max(floor, getattr(view, "column_floors", {}).get(i, 0))
+    return floors
+
+
+class _FitOnResize(QObject):
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.Resize:
+            QTimer.singleShot(0, obj, lambda: fit_to_width(obj))
+        return False
+
+
+def keep_fitted(view: QTableView, stretch_min: int = 0) -> None:
+    """For a plain QTableView: its columns shrink to fit its width whenever it is resized (see fit_to_width); the
+    stretching column keeps at least `stretch_min` pixels."""
+    view.setProperty("stretch_min", stretch_min)
+    fitter = _FitOnResize(view)
+    view.installEventFilter(fitter)
+    view._fit_on_resize = fitter
+    model = view.model()
+    if model is not None:
+        for signal in (model.rowsInserted, model.modelReset, model.dataChanged):
+            signal.connect(lambda *_: QTimer.singleShot(0, view, lambda: fit_to_width(view)))
+
+
 class TableView(QTableView):
     """A QTableView with the defaults csrdesk tables share.
 
@@ -432,10 +520,18 @@ class TableView(QTableView):
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         header.setMinimumSectionSize(40)
         header.sortIndicatorChanged.connect(self._sort_requested)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._column_menu)
         self._save_timer = QTimer(self)
         self._save_timer.setSingleShot(True)
         self._save_timer.setInterval(400)
         self._save_timer.timeout.connect(self.save_state)
+        self.column_floors: dict[int, int] = {}  # column -> narrowest width (every value of it shows whole)
+        self._fit_timer = QTimer(self)
+        self._fit_timer.setSingleShot(True)
+        self._fit_timer.setInterval(0)
+        self._fit_timer.timeout.connect(self.fit_to_width)
+        header.sectionCountChanged.connect(lambda *_: self._fit_timer.start())
         header.sectionResized.connect(self._schedule_save)
         header.sectionMoved.connect(self._schedule_save)
         self.doubleClicked.connect(self._activated)
@@ -450,9 +546,11 @@ class TableView(QTableView):
         if isinstance(model, RowTableModel):
             model.modelAboutToBeReset.connect(self._remember_selection)
             model.modelReset.connect(self._restore_selection)
+            model.modelReset.connect(self._fit_timer.start)
             for i, column in enumerate(model.columns):
                 if column.width:
                     self.setColumnWidth(i, column.width)
+                self.setColumnHidden(i, column.hidden)
         if self.selectionModel() is not None:
             self.selectionModel().selectionChanged.connect(self._emit_selection)
         self.restore_state()
@@ -564,6 +662,7 @@ class TableView(QTableView):
         if stretch is not None:
             header.setStretchLastSection(False)
             header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+        self._fit_timer.start()
 
     def _sampled_width(self, model: "RowTableModel", column: int) -> int:
         """The widest text of the column among the first FIT_SAMPLE_ROWS rows, bold where the row shows it bold.
@@ -592,6 +691,7 @@ class TableView(QTableView):
         metrics = QFontMetrics(font)
         needed = max((metrics.horizontalAdvance(t) for t in texts), default=0) + 22
         needed = max(needed, self.horizontalHeader().sectionSizeHint(column))
+        self.column_floors[column] = needed  # fitting the table's width keeps this too
         if self.columnWidth(column) < needed:
             self.setColumnWidth(column, needed)
 
@@ -641,6 +741,39 @@ class TableView(QTableView):
         super().hideEvent(event)
 
     # -- empty table message ----------------------------------------------------------------------------------------
+    def _column_menu(self, pos) -> None:
+        """Right-click on the column titles: show or hide columns (remembered with the widths)."""
+        from PySide6.QtWidgets import QMenu
+
+        model = self.model()
+        if model is None:
+            return
+        menu = QMenu(self)
+        header = self.horizontalHeader()
+        shown = [i for i in range(model.columnCount()) if not header.isSectionHidden(i)]
+        for i in range(model.columnCount()):
+            title = model.headerData(i, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole)
+            action = menu.addAction(str(title))
+            action.setCheckable(True)
+            action.setChecked(i in shown)
+            action.setEnabled(not (i in shown and len(shown) == 1))
+            action.toggled.connect(lambda on, i=i: (self.setColumnHidden(i, not on), self._schedule_save(),
+                                                    self._fit_timer.start()))
+        menu.popup(header.mapToGlobal(pos))
+
+    def showEvent(self, event) -> None:  # noqa: N802
+        super().showEvent(event)
+        self._fit_timer.start()  # resized while hidden: fit now
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._fit_timer.start()
+
+    def fit_to_width(self) -> None:
+        """No sideways scrolling: when the columns are wider than the table, the columns wider than their title
+        give up room in proportion (their long texts end in …, whole in the tooltip), never below the title."""
+        fit_to_width(self)
+
     def paintEvent(self, event) -> None:  # noqa: N802
         super().paintEvent(event)
         model = self.model()

@@ -83,7 +83,7 @@ def test_an_ambiguous_questionnaire_date_is_read_day_first_with_a_note(db, sent,
     preview = import_questionnaire(db, returned)
     assert [c.new_answer for c in preview.changes] == ["2027-06-05"]
     assert len(preview.notes) == 1 and "read day first, as 2027-06-05" in preview.notes[0]
-    assert main(["--db", str(db.path), "vetting", "import", str(returned)]) == 0
+    assert main(["--db", db.url, "vetting", "import", str(returned)]) == 0
     assert "note: Question" in capsys.readouterr().out
 
 

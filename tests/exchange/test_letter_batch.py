@@ -98,7 +98,7 @@ def test_command_line_batch(db, three_caps, tmp_path, capsys):
 
     from csrdesk.cli import main
 
-    code = main(["--db", str(db.path), "letters", "--all-open", "--drafts", "-o", str(tmp_path / "out"), "--json"])
+    code = main(["--db", db.url, "letters", "--all-open", "--drafts", "-o", str(tmp_path / "out"), "--json"])
     report = json.loads(capsys.readouterr().out)
     assert code == 2  # one factory has no e-mail address
     assert report["total"] == 3 and len(report["files"]) == 2

@@ -332,14 +332,14 @@ def test_command_line_letter_and_email(db, cap, tmp_path, capsys):
     from csrdesk.cli import main
 
     out = tmp_path / "cli letter.docx"
-    assert main(["--db", str(db.path), "letter", str(cap), "-o", str(out), "--lang", "zh-en", "--json"]) == 0
+    assert main(["--db", db.url, "letter", str(cap), "-o", str(out), "--lang", "zh-en", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["path"] == str(out.resolve())
     assert "评估结果" in docx_text(out)
     eml = tmp_path / "draft.eml"
-    assert main(["--db", str(db.path), "email", str(cap), "-o", str(eml), "--json"]) == 0
+    assert main(["--db", db.url, "email", str(cap), "-o", str(eml), "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["to"] == "factory@example.com" and len(report["attachments"]) == 2 and eml.is_file()
-    assert main(["--db", str(db.path), "letter", "999", "-o", str(tmp_path / "x.docx")]) == 2
+    assert main(["--db", db.url, "letter", "999", "-o", str(tmp_path / "x.docx")]) == 2
     assert "No CAP 999" in capsys.readouterr().err
 
 

@@ -259,28 +259,28 @@ def test_consultant_questionnaire_has_the_firm_name(db, tmp_path):
 def test_cli_export_import_show(db, supplier, tmp_path, capsys):
     """export, import (preview then --apply) and show print the contract keys; a wrong file is one line, exit 2."""
     out = tmp_path / "q.xlsx"
-    assert main(["--db", str(db.path), "vetting", "export", "CN-0001", "--template", SCREENING, "-o", str(out),
+    assert main(["--db", db.url, "vetting", "export", "CN-0001", "--template", SCREENING, "-o", str(out),
                  "--json"]) == 0
     screen_id = json.loads(capsys.readouterr().out)["screen_id"]
     returned = SupplierEdit(out).set("deposits", "Yes / 是").set("code_signed", "yes").save(tmp_path / "r.xlsx")
-    assert main(["--db", str(db.path), "vetting", "import", str(returned), "--json"]) == 0
+    assert main(["--db", db.url, "vetting", "import", str(returned), "--json"]) == 0
     preview = json.loads(capsys.readouterr().out)
     assert {"screen_id", "score", "decision", "knockouts"} <= set(preview)
     assert preview["screen_id"] == screen_id and preview["decision"] == "reject" and not preview["applied"]
     assert preview["knockouts"] == ["Must workers pay a deposit, or have part of their wages held back, when they "
                                     "start work?"]
-    assert main(["--db", str(db.path), "vetting", "import", str(returned), "--apply", "--json"]) == 0
+    assert main(["--db", db.url, "vetting", "import", str(returned), "--apply", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["applied"] is True
-    assert main(["--db", str(db.path), "vetting", "show", str(screen_id), "--json"]) == 0
+    assert main(["--db", db.url, "vetting", "show", str(screen_id), "--json"]) == 0
     shown = json.loads(capsys.readouterr().out)
     assert (shown["screen_id"], shown["decision"], shown["knockouts"]) == (screen_id, "reject", preview["knockouts"])
     assert shown["score"] == preview["score"]
-    assert main(["--db", str(db.path), "vetting", "templates", "--json"]) == 0
+    assert main(["--db", db.url, "vetting", "templates", "--json"]) == 0
     listed = json.loads(capsys.readouterr().out)
     assert {"key": SCREENING, "title": "New supplier social and environmental screening", "version": 1}.items() <= \
         next(t for t in listed if t["key"] == SCREENING).items()
     (tmp_path / "bad.xlsx").write_bytes(b"PK\x03\x04 broken")
-    assert main(["--db", str(db.path), "vetting", "import", str(tmp_path / "bad.xlsx"), "--apply"]) == 2
+    assert main(["--db", db.url, "vetting", "import", str(tmp_path / "bad.xlsx"), "--apply"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "nothing was changed" in err
 
@@ -294,7 +294,7 @@ def test_cli_decide_with_conditions(db, supplier, tmp_path, capsys):
         value = q.options[0].value if q.type == "choice" else simple[q.type]
         answers[q.id] = AnswerInput(value, evidence="e.pdf")
     save_answers(db, detail.id, answers)
-    code = main(["--db", str(db.path), "vetting", "decide", str(detail.id), "--decision", "approve with conditions",
+    code = main(["--db", db.url, "vetting", "decide", str(detail.id), "--decision", "approve with conditions",
                  "--reviewer", "Mei Chen", "--condition", "Send the fire drill record@2099-01-31", "--json"])
     assert code == 0
     out = json.loads(capsys.readouterr().out)

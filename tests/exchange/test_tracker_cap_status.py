@@ -95,17 +95,17 @@ def test_cli_import_json_gives_the_cap_status_and_keeps_every_key(db, supplier, 
     ids = item_ids(db, cap_id)
     returned = _answered(export_tracker(db, cap_id, tmp_path / "tracker.xlsx"), ids, tmp_path / "returned.xlsx")
     before = dump(db)
-    assert main(["--db", str(db.path), "tracker", "import", str(returned), "--json"]) == 0
+    assert main(["--db", db.url, "tracker", "import", str(returned), "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert set(out) == OLD_KEYS | {"cap_status"} and out["cap_status"] == "sent" and out["applied"] is False
     assert dump(db) == before
 
-    assert main(["--db", str(db.path), "tracker", "import", str(returned), "--apply", "--json"]) == 0
+    assert main(["--db", db.url, "tracker", "import", str(returned), "--apply", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert set(out) == OLD_KEYS | {"cap_status"}
     assert out["applied"] is True and out["cap_status"] == "response received"
 
-    code = main(["--db", str(db.path), "caps", "review", str(cap_id), "--approve"])
+    code = main(["--db", db.url, "caps", "review", str(cap_id), "--approve"])
     err = capsys.readouterr().err
     assert "only a CAP whose response came back" not in err, err
     assert code in (0, 2)
@@ -116,14 +116,14 @@ def test_cli_import_text_names_the_draft_and_the_status_move(db, supplier, tmp_p
     draft = make_cap(db, sent=False)
     returned = _answered(export_tracker(db, draft, tmp_path / "draft.xlsx"), item_ids(db, draft),
                          tmp_path / "draft-returned.xlsx")
-    assert main(["--db", str(db.path), "tracker", "import", str(returned), "--apply"]) == 0
+    assert main(["--db", db.url, "tracker", "import", str(returned), "--apply"]) == 0
     out = capsys.readouterr().out
     assert "never sent" in out and "is now" not in out
 
     sent = make_cap(db, on=date(2026, 2, 10))  # a second assessment of the supplier, its CAP sent
     returned = _answered(export_tracker(db, sent, tmp_path / "sent.xlsx"), item_ids(db, sent),
                          tmp_path / "sent-returned.xlsx")
-    assert main(["--db", str(db.path), "tracker", "import", str(returned), "--apply"]) == 0
+    assert main(["--db", db.url, "tracker", "import", str(returned), "--apply"]) == 0
     assert f"CAP {sent} is now response received (was sent)" in capsys.readouterr().out
 
 

@@ -175,10 +175,10 @@ def test_cli_export(db, supplier, tmp_path, capsys):
     """`csrdesk tracker export CAP_ID -o FILE.xlsx` writes the tracker; a wrong CAP is a one-line error, exit 2."""
     cap_id = make_cap(db)
     out = tmp_path / "cli.xlsx"
-    assert main(["--db", str(db.path), "tracker", "export", str(cap_id), "-o", str(out), "--json"]) == 0
+    assert main(["--db", db.url, "tracker", "export", str(cap_id), "-o", str(out), "--json"]) == 0
     printed = json.loads(capsys.readouterr().out)
     assert printed["cap_id"] == cap_id and load_workbook(out)[ITEMS_SHEET].cell(FIRST_ITEM_ROW, 1).value
-    assert main(["--db", str(db.path), "tracker", "export", "4242", "-o", str(out)]) == 2
+    assert main(["--db", db.url, "tracker", "export", "4242", "-o", str(out)]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "No CAP 4242" in err
 

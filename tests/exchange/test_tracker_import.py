@@ -403,14 +403,14 @@ def test_cli_import_json_contract(db, cap, tmp_path, capsys):
     cap_id, path, ids = cap
     returned = factory_answers(path, ids, tmp_path / "returned.xlsx")
     before = dump(db)
-    assert main(["--db", str(db.path), "tracker", "import", str(returned), "--json"]) == 0
+    assert main(["--db", db.url, "tracker", "import", str(returned), "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["cap_id"] == cap_id and out["applied"] is False and out["conflicts"] == []
     assert all(set(c) == {"item_id", "field", "old", "new"} for c in out["changes"])
     assert {(c["item_id"], c["field"]) for c in out["changes"]} == {(i, f) for i, f, _o, _n in EXPECTED(ids)}
     assert {"item_id": ids[0], "field": "planned_date", "old": None, "new": "2026-03-05"} in out["changes"]
     assert dump(db) == before
-    assert main(["--db", str(db.path), "tracker", "import", str(returned), "--apply", "--json"]) == 0
+    assert main(["--db", db.url, "tracker", "import", str(returned), "--apply", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["applied"] is True and len(out["changes"]) == len(EXPECTED(ids))
     assert item_detail(db, ids[0]).row.status == "action planned"
@@ -423,19 +423,19 @@ def test_cli_import_conflict_keys_and_refusal(db, cap, tmp_path, capsys):
     f = FactoryEdit(path)
     f.set(ids[0], "project_leader", "Mr Chen")
     returned = f.save(tmp_path / "returned.xlsx")
-    assert main(["--db", str(db.path), "tracker", "import", str(returned), "--json"]) == 0
+    assert main(["--db", db.url, "tracker", "import", str(returned), "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["conflicts"] == [{"item_id": ids[0], "field": "project_leader", "exported": "", "current": "Ms Zhou",
                                  "returned": "Mr Chen"}]
     shutil.copy(path, tmp_path / "copy.xlsx")
     (tmp_path / "broken.xlsx").write_bytes(b"PK\x03\x04 broken")
-    assert main(["--db", str(db.path), "tracker", "import", str(tmp_path / "broken.xlsx"), "--apply"]) == 2
+    assert main(["--db", db.url, "tracker", "import", str(tmp_path / "broken.xlsx"), "--apply"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "nothing was changed" in err
 
 
 def _cli_json(db, capsys, *args):
-    code = main(["--db", str(db.path), "tracker", "import", *map(str, args), "--json"])
+    code = main(["--db", db.url, "tracker", "import", *map(str, args), "--json"])
     captured = capsys.readouterr()
     return code, (json.loads(captured.out) if code == 0 else captured.err)
 

@@ -95,7 +95,7 @@ def test_master_progress_and_cancel(db, program, tmp_path):
 def test_cli_master(db, program, tmp_path, capsys):
     """`csrdesk tracker master -o FILE.xlsx` writes the master tracker."""
     out = tmp_path / "m.xlsx"
-    assert main(["--db", str(db.path), "tracker", "master", "-o", str(out)]) == 0
+    assert main(["--db", db.url, "tracker", "master", "-o", str(out)]) == 0
     assert "wrote the master tracker" in capsys.readouterr().out
     assert len(list(load_workbook(out, read_only=True)["Open items"].iter_rows(values_only=True))) == 2 + 4
 

@@ -81,6 +81,7 @@ def _status(label: str) -> str:
     return parse_status(label)
 
 
+@pytest.mark.sqlite_only  # each example starts from a copy of the workspace file
 def test_random_factory_edits_are_reported_exactly(db, supplier, tmp_path):
     """Random edits of the factory columns: preview lists exactly them, and applying stores exactly them."""
     cap_id = make_cap(db)

@@ -49,10 +49,10 @@ def test_only_a_letter_with_no_signer_at_all_is_warned_about(prefs, warned):
 def test_letter_command_warns_on_stderr_and_still_writes(db, unsigned_cap, tmp_path, capsys):
     """`csrdesk letter` writes the unsigned letter, exits 0 and prints exactly one warning line on stderr."""
     out = tmp_path / "letter.docx"
-    assert main(["--db", str(db.path), "letter", str(unsigned_cap), "-o", str(out)]) == 0
+    assert main(["--db", db.url, "letter", str(unsigned_cap), "-o", str(out)]) == 0
     captured = capsys.readouterr()
     assert out.is_file() and captured.err.splitlines() == [WARNING_LINE]
-    assert main(["--db", str(db.path), "letter", str(unsigned_cap), "-o", str(out), "--json"]) == 0
+    assert main(["--db", db.url, "letter", str(unsigned_cap), "-o", str(out), "--json"]) == 0
     captured = capsys.readouterr()
     assert json.loads(captured.out)["warnings"] == [UNSIGNED_WARNING]
     assert captured.err.splitlines() == [WARNING_LINE]
@@ -67,7 +67,7 @@ def test_batch_result_carries_the_warning_once(db, unsigned_cap, tmp_path, capsy
     trackers_only = run_batch(db, [unsigned_cap], tmp_path / "trackers", letters=False, trackers=True)
     assert trackers_only.warnings == []
 
-    code = main(["--db", str(db.path), "letters", "-o", str(tmp_path / "cli"), "--caps", str(unsigned_cap),
+    code = main(["--db", db.url, "letters", "-o", str(tmp_path / "cli"), "--caps", str(unsigned_cap),
                  str(second), "--json"])
     captured = capsys.readouterr()
     assert code == 0 and captured.err.splitlines() == [WARNING_LINE]
@@ -79,7 +79,7 @@ def test_signed_letters_give_no_warning(db, unsigned_cap, tmp_path, capsys):
     """Once Settings name the user and company, neither the service nor the command line warns."""
     brand_settings(db)
     assert letter_warnings(db) == []
-    assert main(["--db", str(db.path), "letter", str(unsigned_cap), "-o", str(tmp_path / "l.docx")]) == 0
+    assert main(["--db", db.url, "letter", str(unsigned_cap), "-o", str(tmp_path / "l.docx")]) == 0
     assert capsys.readouterr().err == ""
     assert run_batch(db, [unsigned_cap], tmp_path / "out").warnings == []
     save_preferences(db, Preferences(user_name="", company="", signature=""))
@@ -93,5 +93,5 @@ def test_vetting_letter_command_warns_too(db, supplier, tmp_path, capsys):
     screen = start_screen(db, "new_supplier_screening", supplier_code="CN-0001")
     decide_screen(db, screen.id, "reject", "Mei Chen")
     out = tmp_path / "decision.docx"
-    assert main(["--db", str(db.path), "vetting", "letter", str(screen.id), "-o", str(out)]) == 0
+    assert main(["--db", db.url, "vetting", "letter", str(screen.id), "-o", str(out)]) == 0
     assert out.is_file() and capsys.readouterr().err.splitlines() == [WARNING_LINE]

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import sqlite3
 import subprocess
 from datetime import date
 from pathlib import Path
@@ -46,11 +45,16 @@ def item_ids(db, cap_id: int) -> list[int]:
 
 def dump(db) -> str:
     """Every row of every table, to show that a refused import changed nothing at all."""
-    conn = sqlite3.connect(str(db.path))
-    try:
-        return "\n".join(conn.iterdump())
-    finally:
-        conn.close()
+    from sqlalchemy import select
+
+    from csrdesk.storage.models import Base
+
+    lines = []
+    with db.engine.connect() as conn:
+        for table in Base.metadata.sorted_tables:
+            order = list(table.primary_key.columns) or list(table.columns)
+            lines += [f"{table.name}: {tuple(row)!r}" for row in conn.execute(select(table).order_by(*order))]
+    return "\n".join(lines)
 
 
 class FactoryEdit:

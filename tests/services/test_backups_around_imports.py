@@ -8,7 +8,8 @@ from csrdesk.errors import UserError
 
 
 def _backups():
-    return sorted(p.name for p in paths.backups_dir().glob("*.sqlite3"))
+    # File copies (SQLite) and pg_dump files (PostgreSQL) alike.
+    return sorted(p.name for p in paths.backups_dir().glob("csrdesk-*") if not p.name.endswith(".part"))
 
 
 def _findings(tmp_path):

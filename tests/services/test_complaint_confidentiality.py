@@ -63,6 +63,7 @@ def log_file(tmp_path):
     root.setLevel(old_level)
 
 
+@pytest.mark.sqlite_only  # reads the bytes of the database file and its write-ahead log
 def test_identities_never_leave_except_by_a_recorded_reveal(db, supplier, tmp_path, log_file):
     from csrdesk.services.assessments import AssessmentInput, FindingInput, record_assessment
     from csrdesk.services.history import history_for
@@ -160,6 +161,7 @@ def test_old_plaintext_is_sealed_when_the_database_is_first_opened(tmp_path):
     assert_no_secret(path)
 
 
+@pytest.mark.sqlite_only  # reads the bytes of the database file and its write-ahead log
 def test_demo_identities_are_sealed(db):
     """The demo's complainants (with Chinese and Vietnamese names) are sealed like real ones."""
     from csrdesk.services.demo import generate_demo

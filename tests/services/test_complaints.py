@@ -111,12 +111,11 @@ def test_the_steps_build_a_timeline_and_refusals_change_nothing(db, supplier):
 
 
 def test_reveal_needs_a_reason_and_is_recorded(db, supplier, monkeypatch):
-    """The identity comes back only with a reason; who, when and why go into the history (the name does not)."""
-    from csrdesk.services.settings import load_preferences, save_preferences
+    """The identity comes back only with a reason; who (the person's name in the history), when and why go into
+    the history (the name revealed does not)."""
+    from csrdesk.services.team import set_display_name
 
-    prefs = load_preferences(db)
-    prefs.user_name = "Mia Keller"
-    save_preferences(db, prefs)
+    set_display_name("Mia Keller", db)
     c = intake(db, complainant_name="王秀英", contact="+86 139 2468 1357")
     with pytest.raises(UserError, match="Give the reason"):
         svc.reveal_identity(db, c.id, "  ")
@@ -143,11 +142,11 @@ def test_a_database_whose_key_is_missing_opens_and_says_so(db, supplier, tmp_pat
     c = intake(db, complainant_name="Trịnh Hồng Nhung", contact="+84 912 345 678")
     copy, ids = identity_key.export_keys(tmp_path / "recovery" / "csrdesk-key.json")
     assert oct(copy.stat().st_mode & 0o777) == "0o600" and len(ids) == 1
-    path = db.path
+    url = db.url
     db.dispose()
     monkeypatch.setenv("CSRDESK_HOME", str(tmp_path / "other-computer"))
     identity_key.forget_cache()
-    other = open_workspace(str(path))
+    other = open_workspace(url)
     try:
         status = svc.identity_status(other)
         assert status.sealed == 1 and status.unavailable == 1 and status.missing_key_ids == ids

@@ -47,13 +47,14 @@ def test_migrate_and_rate_on_postgres(pg_db):
     assert supplier_detail(pg_db, "TR-0001").follow_up_due == date(2025, 4, 10)
 
 
-def test_backup_of_postgres_explains_pg_dump(pg_db):
-    """Backing up a shared PostgreSQL database says to use pg_dump rather than failing obscurely."""
+def test_backup_of_postgres_is_a_pg_dump_in_the_backups_folder(pg_db):
+    """`csrdesk backup` of a shared PostgreSQL database writes a pg_dump file into the backups folder."""
+    from csrdesk import paths
     from csrdesk.services.backup import backup_database
-    from csrdesk.errors import UserError
 
-    with pytest.raises(UserError, match="pg_dump"):
-        backup_database(pg_db)
+    path = backup_database(pg_db)
+    assert path.parent == paths.backups_dir() and path.suffix == ".pgdump"
+    assert path.read_bytes()[:5] == b"PGDMP"
 
 
 def test_verification_on_postgres(pg_db):

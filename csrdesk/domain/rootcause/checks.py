@@ -257,6 +257,8 @@ def _raw_checks(finding: FindingFacts, a: RootCauseAnalysis, earlier: Sequence[E
     if needs_victim_protection(finding):
         present = {k for k, v in a.victim_measures.items() if clean(v)}
         present |= infer_victim_measures(" ".join([render_preventive_action(a)]))
+        if finding.victim_services_consulted:
+            present.add("victim_services")
         missing = [m for m in VICTIM_MEASURES if m.key not in present]
         if missing:
             found.append((Check.VICTIM_PROTECTION_MISSING,

@@ -371,6 +371,8 @@ class FindingFacts:
     repeat: bool = False
     victim_protection: bool = False  # the library flags the violation type
     due_date: Optional[date] = None
+    # A victim-service organisation's consultation is recorded on the CAP or the item (services.partners).
+    victim_services_consulted: bool = False
 
     def texts(self) -> tuple[str, ...]:
         return (self.title, self.description, self.title_zh, self.library_title)

@@ -49,6 +49,7 @@ class LettersDialog(QDialog):
         self.settings_dialog = None
         self.setWindowTitle("Letters, trackers and e-mail drafts")
         self.resize(900, 760)
+        self.setMinimumWidth(900)  # the CAP list shows its columns whole
         layout = QVBoxLayout(self)
 
         top = QHBoxLayout()

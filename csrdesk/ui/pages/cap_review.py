@@ -9,8 +9,8 @@ from typing import Callable, Optional
 from PySide6.QtCore import QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QButtonGroup, QDialog, QFileDialog, QFrame, QHBoxLayout, QInputDialog, QLabel, QMessageBox, QPlainTextEdit,
-    QPushButton, QRadioButton, QScrollArea, QSplitter, QTabWidget, QTextBrowser, QVBoxLayout, QWidget,
+    QButtonGroup, QDialog, QFileDialog, QFrame, QHBoxLayout, QLabel, QMessageBox, QPlainTextEdit, QPushButton,
+    QRadioButton, QScrollArea, QSplitter, QTabWidget, QTextBrowser, QVBoxLayout, QWidget,
 )
 
 from csrdesk.domain.lifecycle import CapStatus
@@ -19,6 +19,7 @@ from csrdesk.errors import UserError
 from csrdesk.ui import theme
 from csrdesk.ui.tables import Column, RowTableModel, TableView
 from csrdesk.ui.widgets.buttons import primary_button
+from csrdesk.ui.widgets.dialog_keys import ask_text
 
 log = logging.getLogger(__name__)
 
@@ -130,6 +131,7 @@ class CapReviewDialog(QDialog):
         self.loads = 0
         self.setWindowTitle(f"Review CAP {cap_id}")
         self.resize(1200, 760)
+        self.setMinimumSize(1200, 640)  # the items table whole beside the answer (fits the 1360 px window)
         self._build()
         self.reload()
 
@@ -390,7 +392,7 @@ class CapReviewDialog(QDialog):
 
     # -- actions ----------------------------------------------------------------------------------------------------
     def _ask_reason(self, message: str) -> Optional[str]:
-        text, ok = QInputDialog.getMultiLineText(self, "Override the warning", message)
+        text, ok = ask_text(self, "Override the warning", message)
         return text if ok else None
 
     def _confirm(self, message: str) -> bool:

@@ -37,7 +37,7 @@ def complaint_columns() -> list[Column]:
 
     return [
         Column("Reference", lambda r: r.reference, width=120),
-        Column("Received", lambda r: r.received_date, width=95),
+        Column("Received", lambda r: r.received_date, width=95, hidden=True),
         Column("Age", lambda r: r.age_days, fmt=lambda v: f"{v} d", width=60, searchable=False,
                tooltip=lambda r: "Days since it was received" if r.is_open else "Days from receipt to closure"),
         Column("Retaliation risk", lambda r: risk_text(r.retaliation_risk) + (" · found" if r.retaliation_found
@@ -45,11 +45,11 @@ def complaint_columns() -> list[Column]:
                width=120, colour=risk_colour, bold=lambda r: r.retaliation_risk == "high" or r.retaliation_found,
                sort_key=lambda r: (r.retaliation_found, r.risk_rank)),
         Column("Factory", lambda r: f"{r.supplier_code}  {r.factory}" if r.supplier_code else r.factory, width=230),
-        Column("Provision", lambda r: r.provision_title, width=170),
+        Column("Provision", lambda r: r.provision_title, width=170, hidden=True),
         Column("Status", lambda r: r.status, width=100,
                sort_key=lambda r: [s.value for s in ComplaintStatus].index(r.status)
                if r.status in {s.value for s in ComplaintStatus} else 9),
-        Column("Outcome", lambda r: r.outcome.replace("_", " "), width=130),
+        Column("Outcome", lambda r: r.outcome.replace("_", " "), width=130, hidden=True),
         Column("Summary", lambda r: r.summary),
     ]
 

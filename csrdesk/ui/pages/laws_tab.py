@@ -50,7 +50,7 @@ def outdated_text(outdated: Sequence[OutdatedCitation]) -> str:
 
 LAW_COLUMNS = (
     Column("Country", lambda e: e.country, width=90),
-    Column("Region", lambda e: e.region, width=130),
+    Column("Region", lambda e: e.region, width=130, hidden=True),
     Column("Topic", lambda e: e.topic, width=120),
     Column("Figure", lambda e: e.figure(), width=130, align="right"),
     Column("Effective", lambda e: e.effective, width=90),

@@ -58,7 +58,7 @@ TYPE_COLUMNS = [
            bold=lambda v: v.key in _Matrix.current.overrides,
            tooltip=lambda v: "Points set for this type in the scoring matrix" if v.key in _Matrix.current.overrides
            else "The matrix default for its severity"),
-    Column("Days", lambda v: v.days_allowed, width=48, searchable=False),
+    Column("Days", lambda v: v.days_allowed, width=48, searchable=False, hidden=True),
     Column("Source", lambda v: "yours" if not v.builtin else ("edited" if v.user_modified else "built in"),
            width=80, colour=lambda v: QColor(theme.ACCENT) if (not v.builtin or v.user_modified) else None),
 ]
@@ -349,7 +349,7 @@ class LibraryPage(Page):
         self.splitter.addWidget(self.editor)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
-        self.splitter.setSizes([920, 480])
+        self.splitter.setSizes([660, 600])  # the editor's fields whole at the default window size
         t_layout.addWidget(self.splitter, 1)
         self.tabs.addTab(types_tab, "Finding library")
 

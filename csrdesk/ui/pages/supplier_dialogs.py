@@ -14,10 +14,12 @@ from PySide6.QtWidgets import (
 from csrdesk.domain.laws import guess_region
 from csrdesk.services.suppliers import (
     SUPPLIER_TYPES, CertificationInput, ContactInput, SupplierDetail, SupplierInput, change_status, create_supplier,
-    supplier_input_from_detail, update_supplier,
+    supplier_detail, supplier_input_from_detail, update_supplier,
 )
+from csrdesk.errors import ConcurrentEdit
 from csrdesk.ui import theme
 from csrdesk.ui.context import AppContext, is_user_error, show_error
+from csrdesk.ui.dialogs.concurrent import offer_reload
 
 SOURCING_COUNTRIES = (
     "Bangladesh", "Brazil", "Cambodia", "China", "Egypt", "El Salvador", "Ethiopia", "Guatemala", "Honduras", "India",
@@ -220,7 +222,7 @@ class SupplierDialog(QDialog):
         self.os_id_edit.setText(data.os_id)
         self.owner_edit.setText(data.sourcing_owner)
         self.owner_email_edit.setText(data.sourcing_owner_email)
-        self.brands_edit.setText(data.other_brands)
+        self.brands_edit.setText(data.other_brands or "")
         self.notes_edit.setPlainText(data.notes)
         for c in data.contacts or []:
             self.contacts.add_row((c.role, c.name, c.email, c.phone, c.language))
@@ -276,6 +278,7 @@ class SupplierDialog(QDialog):
             latitude=self.detail.latitude if self.detail else None,
             longitude=self.detail.longitude if self.detail else None,
             notes=self.notes_edit.toPlainText(), contacts=contacts, certifications=certifications,
+            seen_version=self.detail.version if self.detail else None,
         )
 
     def show_error(self, message: str) -> None:
@@ -307,8 +310,22 @@ class SupplierDialog(QDialog):
         self.save_button.setEnabled(True)
         if is_user_error(exc):
             self.show_error(" ".join(str(exc).split()))
+            if isinstance(exc, ConcurrentEdit):
+                offer_reload(self, exc, self.reload)
         else:
             show_error(self, exc)
+
+    def reload(self) -> None:
+        """Shows the supplier as saved now (after someone else changed it); the person's edits are dropped."""
+        if self.detail is None:
+            return
+
+        def done(detail: SupplierDetail) -> None:
+            self.detail = detail
+            self._fill(detail)
+            self.show_error("Reloaded: this is the supplier as saved now.")
+
+        self.ctx.run(supplier_detail, self.ctx.db, self.detail.row.id, on_done=done, parent=self)
 
 
 class StatusDialog(QDialog):

@@ -8,7 +8,7 @@ from typing import Optional
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QFormLayout, QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QSplitter, QTabWidget, QVBoxLayout, QWidget,
+    QFormLayout, QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QScrollArea, QSplitter, QTabWidget, QVBoxLayout, QWidget,
 )
 
 from csrdesk.domain.scoring import band_for, band_rule
@@ -127,6 +127,8 @@ class _Facts(QWidget):
             text.setWordWrap(True)
             text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             text.setTextFormat(Qt.TextFormat.PlainText)
+            for part in (key, text):  # a short window scrolls the overview; it never squeezes a line
+                part.setMinimumHeight(part.fontMetrics().lineSpacing() + 2)
             self.values[label] = text
             self.form.addRow(key, text)
 
@@ -269,7 +271,7 @@ class SupplierPage(Page):
             Column("Rating", lambda a: a.rating, width=140, colour=lambda a: theme.rating_text_colour(a.rating),
                    background=lambda a: theme.rating_background(a.rating), bold=lambda a: True,
                    tooltip=lambda a: rating_note(a) or a.rating),
-            Column("Why", lambda a: rating_note(a), width=260, searchable=False),
+            Column("Why", lambda a: rating_note(a), width=340, searchable=False, tooltip=lambda a: rating_note(a) or None),
             Column("Findings", lambda a: a.findings, width=80),
             Column("Access denied", lambda a: a.denied, fmt=lambda v: "denied" if v else "", width=110),
         ], self)
@@ -361,7 +363,12 @@ class SupplierPage(Page):
 
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(False)
-        self.tabs.addTab(overview, "Overview")
+        overview_scroll = QScrollArea()
+        overview_scroll.setWidgetResizable(True)
+        overview_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        overview_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        overview_scroll.setWidget(overview)
+        self.tabs.addTab(overview_scroll, "Overview")
         self.tabs.addTab(assess_tab, "Assessments")
         self.tabs.addTab(items_tab, "Open CAP items")
         self.tabs.addTab(complaints_tab, "Complaints")
@@ -373,6 +380,9 @@ class SupplierPage(Page):
         layout.addLayout(head)
         layout.addWidget(self.block_banner)
         layout.addWidget(self.tabs, 1)
+        from csrdesk.ui.pages.supplier_brand_side import attach_to
+
+        self.brand_side = attach_to(self)  # purchasing practices, brand actions, brands sharing the factory
 
     # -- loading ----------------------------------------------------------------------------------------------------
     def show_supplier(self, supplier_id: int) -> None:

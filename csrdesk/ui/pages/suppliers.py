@@ -45,7 +45,8 @@ def supplier_columns() -> list[Column]:
                colour=lambda r: QColor(theme.OVERDUE) if r.overdue_items else QColor("#9aa5b1"),
                bold=lambda r: r.overdue_items > 0),
         Column("Progress", lambda r: r.progress, fmt=percent, align="right", width=70, searchable=False,
-               tooltip=lambda r: "Share of the latest CAP's items verified or closed"),
+               tooltip=lambda r: "Share of the CAP items verified or closed: the latest CAP's, and any still open from "
+                                         "earlier CAPs"),
     ]
 
 

@@ -24,6 +24,7 @@ from csrdesk.ui.pages.base import Card, Page, button, muted, page_header
 from csrdesk.ui.pages.visit_screen import VisitDialog
 from csrdesk.ui.widgets.wheel_guard import wheel_only_with_focus
 from csrdesk.ui.tables import Column, RowTableModel, TableView, percent
+from csrdesk.ui.widgets.dialog_keys import ask_text
 
 STATE_COLOURS = {"overdue": theme.OVERDUE, "due": theme.WARNING, "booked": theme.ACCENT}
 
@@ -118,14 +119,14 @@ class VerificationPage(Page):
         self.plan_model = RowTableModel([
             Column("CAP", lambda r: r.cap_id, width=60),
             Column("Supplier", lambda r: r.supplier, width=90),
-            Column("Name", lambda r: r.supplier_name, width=240),
+            Column("Name", lambda r: r.supplier_name, width=240, hidden=True),
             Column("State", lambda r: r.state, width=80, bold=lambda r: r.state == "overdue",
                    colour=lambda r: QColor(STATE_COLOURS[r.state]) if r.state in STATE_COLOURS else None),
             Column("CAP meeting", lambda r: r.meeting_date, width=100),
             Column("Visit due", lambda r: r.visit_due, width=100),
             Column("Booked", lambda r: r.booked_date, width=100),
             Column("Items due", lambda r: r.items_due, width=80),
-            Column("Evidence", lambda r: r.evidence_received, width=80),
+            Column("Evidence", lambda r: r.evidence_received, width=80, hidden=True),
             Column("Attendees", lambda r: ", ".join(a.role for a in r.attendees)),
         ], self, id_getter=lambda r: r.cap_id)
         self.plan_view = TableView(settings_key="verification.plan", placeholder="No visit is due: record CAP meetings "
@@ -375,8 +376,8 @@ class VerificationPage(Page):
         if target is None:
             self.subtitle.setText(f"{row.supplier} is at the top of the ladder or no longer lags.")
             return
-        reason, ok = QInputDialog.getText(self, step_label(target), f"Why {row.supplier} goes to "
-                                          f"{step_label(target).lower()}:", text="; ".join(row.reasons))
+        reason, ok = ask_text(self, step_label(target), f"Why {row.supplier} goes to {step_label(target).lower()}:",
+                              text="; ".join(row.reasons), multiline=False)
         if ok:
             self.ctx.run(escalate, self.ctx.db, row.supplier, target, reason,
                          on_done=lambda _r: (self.ctx.notify("verification"), self.ctx.notify("suppliers")),

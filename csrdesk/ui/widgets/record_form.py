@@ -13,12 +13,12 @@ from typing import Any, Optional
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractButton, QComboBox, QDateEdit, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QSpinBox,
+    QAbstractButton, QComboBox, QDateEdit, QHBoxLayout, QLineEdit, QPlainTextEdit, QPushButton, QSpinBox,
     QTextEdit,
 )
 
-from csrdesk.ui import theme
 from csrdesk.ui.widgets.buttons import primary_button
+from csrdesk.ui.widgets.status_line import StatusLine
 
 UNSAVED_MARK = "● Unsaved changes"
 
@@ -45,8 +45,7 @@ class RecordFormMixin:
     def save_bar(self, save_text: str, tooltip: str) -> QHBoxLayout:
         """The message line with Revert and Save beside it, wired to revert() and _save(); Ctrl+S saves too."""
         bar = QHBoxLayout()
-        self.message = QLabel("")
-        self.message.setWordWrap(True)
+        self.message = StatusLine()
         self.revert_button = QPushButton("Revert")
         self.save_button = primary_button(save_text)
         self.save_button.setToolTip(tooltip)
@@ -104,6 +103,4 @@ class RecordFormMixin:
             self.set_message("")
 
     def set_message(self, text: str, *, error: bool = False, warning: bool = False) -> None:
-        self.message.setText(text)
-        colour = theme.OVERDUE if error else (theme.WARNING if warning else theme.OK)
-        self.message.setStyleSheet(f"color: {colour}; font-weight: 600;")
+        self.message.show_message(text, error=error, warning=warning)

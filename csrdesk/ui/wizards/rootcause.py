@@ -14,7 +14,7 @@ from typing import Callable, Optional
 from PySide6.QtCore import QDate, QSignalBlocker, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QCompleter, QDateEdit, QDialog, QFormLayout, QFrame, QGridLayout, QGroupBox, QHBoxLayout,
-    QInputDialog, QLabel, QLineEdit, QListWidget, QListWidgetItem, QPlainTextEdit, QPushButton, QScrollArea,
+    QLabel, QLineEdit, QListWidget, QListWidgetItem, QPlainTextEdit, QPushButton, QScrollArea,
     QSplitter, QStackedWidget, QToolButton, QVBoxLayout, QWidget,
 )
 
@@ -25,6 +25,8 @@ from csrdesk.domain.rootcause_flow import STEP_TITLES, RootCauseFlow, Step, Step
 from csrdesk.services import review
 from csrdesk.ui import theme
 from csrdesk.ui.widgets.buttons import primary_button
+from csrdesk.ui.widgets.dialog_keys import ask_text
+from csrdesk.ui.widgets.date_edit import OptionalDateEdit
 
 log = logging.getLogger(__name__)
 
@@ -39,14 +41,9 @@ def _from_qdate(q: QDate) -> Optional[date]:
     return None if q <= NO_DATE else date(q.year(), q.month(), q.day())
 
 
-def date_box(parent: Optional[QWidget] = None) -> QDateEdit:
-    box = QDateEdit(parent)
-    box.setCalendarPopup(True)
-    box.setDisplayFormat("yyyy-MM-dd")
-    box.setMinimumDate(NO_DATE)
-    box.setSpecialValueText("not set")
-    box.setDate(NO_DATE)
-    return box
+def date_box(parent: Optional[QWidget] = None, open_on=None) -> QDateEdit:
+    """A "not set" date box whose calendar opens on `open_on` (the item's due date) or today."""
+    return OptionalDateEdit(parent, open_on=open_on)
 
 
 def _muted(text: str = "") -> QLabel:
@@ -339,7 +336,7 @@ class ActionRow(QFrame):
         self.what.setPlaceholderText("What will be done")
         self.who = QLineEdit()
         self.who.setPlaceholderText("Who")
-        self.by_when = date_box()
+        self.by_when = date_box(open_on=lambda: flow.due_date)
         self.verification = QLineEdit()
         self.verification.setPlaceholderText("How it will be verified (records, evidence)")
         self.element = QComboBox()
@@ -461,7 +458,7 @@ class LeaderPage(_Page):
             self.leader.setCompleter(QCompleter(leaders, self.leader))
         self.leader.textEdited.connect(self.flow.set_project_leader)
         form.addRow("Project leader:", self.leader)
-        self.planned = date_box()
+        self.planned = date_box(open_on=lambda: flow.due_date)
         self.planned.dateChanged.connect(lambda q: self.flow.set_planned_date(_from_qdate(q)))
         form.addRow("Planned completion:", self.planned)
         due = flow.due_date
@@ -557,7 +554,7 @@ class ReviewPage(_Page):
         self.change_buttons: list[QPushButton] = []
 
     def _ask_reason(self, message: str) -> Optional[str]:
-        text, ok = QInputDialog.getMultiLineText(self, "Override the warning", message)
+        text, ok = ask_text(self, "Override the warning", message)
         return text if ok else None
 
     def override(self, code: str) -> None:

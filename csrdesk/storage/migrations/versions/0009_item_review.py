@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0009_item_review"
-down_revision = "0006_laws"
+down_revision = "0008_team"
 branch_labels = None
 depends_on = None
 

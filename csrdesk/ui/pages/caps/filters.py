@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Callable, Optional, Sequence
 
-from PySide6.QtCore import QModelIndex, QSignalBlocker
+from PySide6.QtCore import QModelIndex, QSignalBlocker, Qt
 
 from csrdesk.domain.caps import due_soon_window
 from csrdesk.domain.lifecycle import ItemStatus
@@ -123,6 +123,14 @@ class CapFilters:
             self.set_show(value)
         elif kind == "cap_status":
             self.set_show(SHOW_ALL if value == "closed" else SHOW_OPEN)
+
+    def clear_cap_filter(self) -> None:
+        """Back from one CAP to the work list: open items, most urgent (earliest due) first."""
+        self.set_cap_filter(None)
+        self.set_show(SHOW_OPEN)
+        due = [c.title for c in self.columns].index("Due")
+        self.table.horizontalHeader().setSortIndicator(due, Qt.SortOrder.AscendingOrder)
+        self.table.scrollToTop()
 
     def set_cap_filter(self, cap_id: Optional[int]) -> None:
         self._cap_filter = cap_id

@@ -7,8 +7,8 @@ from typing import Any, Optional
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QDateEdit, QFormLayout, QFrame, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QScrollArea,
-    QTabWidget, QVBoxLayout, QWidget,
+    QFormLayout, QFrame, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QScrollArea, QTabWidget,
+    QVBoxLayout, QWidget,
 )
 
 from csrdesk.domain.lifecycle import ItemStatus
@@ -19,6 +19,7 @@ from csrdesk.ui.pages.caps.columns import NO_DATE, STATUS_COLOURS
 from csrdesk.ui.widgets.evidence_list import EvidenceList
 from csrdesk.ui.widgets.findings_grid import SEVERITY_COLOURS
 from csrdesk.ui.widgets.rating_badge import RatingBadge
+from csrdesk.ui.widgets.date_edit import OptionalDateEdit
 from csrdesk.ui.widgets.record_form import RecordFormMixin
 
 
@@ -116,11 +117,7 @@ class ItemPanel(RecordFormMixin, QWidget):
         self.preventive_hint.setWordWrap(True)
         self.leader = QLineEdit()
         self.leader.setPlaceholderText("The factory employee responsible")
-        self.planned = QDateEdit()
-        self.planned.setCalendarPopup(True)
-        self.planned.setDisplayFormat("yyyy-MM-dd")
-        self.planned.setMinimumDate(NO_DATE)
-        self.planned.setSpecialValueText("not set")
+        self.planned = OptionalDateEdit(open_on=lambda: self.detail.row.due_date if self.detail else None)
         self.evidence_notes = QPlainTextEdit()
         self.evidence_notes.setPlaceholderText("What the factory sent as evidence")
         for edit in (self.root_cause, self.preventive, self.evidence_notes):
@@ -188,6 +185,8 @@ class ItemPanel(RecordFormMixin, QWidget):
 
     # --- showing -----------------------------------------------------------------------------------------------
     def show_item(self, detail: Optional[CapItemDetail], cap: Optional[CapDetail]) -> None:
+        if (detail and detail.row.id) != (self.detail and self.detail.row.id):
+            self.message.clear_passing()  # "Saved." was about the item shown before
         self.detail, self.cap = detail, cap
         self._loading = True
         try:

@@ -16,8 +16,9 @@ from csrdesk.domain.lifecycle import ItemStatus
 from csrdesk.services import caps as cap_service
 from csrdesk.services import library
 from csrdesk.services.caps import CapDetail, CapItemDetail, CapItemRow
-from csrdesk.errors import UserError
+from csrdesk.errors import ConcurrentEdit, UserError
 from csrdesk.ui import theme
+from csrdesk.ui.dialogs.concurrent import offer_reload
 from csrdesk.ui.pages.base import Page, page_header
 from csrdesk.ui.pages.caps.columns import (
     OVERDUE_BG, SHOW_ALL, SHOW_DUE_SOON, SHOW_OPEN, SHOW_OVERDUE, Categories, cap_columns, item_summary,
@@ -26,6 +27,7 @@ from csrdesk.ui.pages.caps.filters import CapFilters, supplier_choices
 from csrdesk.ui.pages.caps.item_panel import ItemPanel
 from csrdesk.ui.pages.caps.status_moves import CapStatusMoves
 from csrdesk.ui.tables import FilterBox, RowTableModel, TableView, build_search_texts, count_text
+from csrdesk.ui.widgets.status_line import StatusLine
 
 log = logging.getLogger(__name__)
 
@@ -114,8 +116,7 @@ class CapsPage(CapFilters, CapStatusMoves, Page):
         self.status_menu = QMenu(self.status_button)
         self.status_menu.aboutToShow.connect(self._fill_status_menu)
         self.status_button.setMenu(self.status_menu)
-        self.message = QLabel("")
-        self.message.setWordWrap(True)
+        self.message = StatusLine()
         bar.addWidget(self.count_label)
         bar.addSpacing(12)
         bar.addWidget(self.message, 1)
@@ -143,7 +144,7 @@ class CapsPage(CapFilters, CapStatusMoves, Page):
         self.supplier_box.lineEdit().editingFinished.connect(self._supplier_text_done)
         self.category_box.currentIndexChanged.connect(self.apply_filters)
         self.filter_box.textChanged.connect(self._filters_changed)  # after the box filtered the model
-        self.cap_chip.clicked.connect(lambda: self.set_cap_filter(None))
+        self.cap_chip.clicked.connect(lambda: self.clear_cap_filter())
         self.model.filtered.connect(self._update_counts)
         self.table.selection_changed_rows.connect(self._selection_changed)
         self.panel.status_requested.connect(lambda s: self.change_status(s, self._panel_ids()))
@@ -151,6 +152,9 @@ class CapsPage(CapFilters, CapStatusMoves, Page):
         self.panel.save_requested.connect(self._save_item)
         self.panel.attach_requested.connect(self._attach)
         self.panel.navigate_requested.connect(self.navigate_requested)
+        from csrdesk.ui.pages.cap_partners import attach_to
+
+        self.cap_partners = attach_to(self)  # the Partners tab: consultants, CSOs, brands, brand actions
         self.restore_state()
 
     def _read_library(self) -> None:
@@ -199,6 +203,8 @@ class CapsPage(CapFilters, CapStatusMoves, Page):
         count under the list says the rest is on its way. Answers of an older reload are dropped."""
         if self.changed_topics() & {"library", "all"}:
             self._read_library()
+        if self.changes and not self.changed_only_by(self, self.panel):
+            self.message.clear_passing()  # changed elsewhere: "CAP #140 is now sent" may no longer be true
         self._loading = True
         self.today = date.today()
         if not self._library_read:
@@ -384,7 +390,7 @@ class CapsPage(CapFilters, CapStatusMoves, Page):
             if then is not None:
                 then()
 
-        self.ctx.run(cap_service.update_item, self.ctx.db, detail.row.id, **changes,
+        self.ctx.run(cap_service.update_item, self.ctx.db, detail.row.id, **changes, seen_version=detail.version,
                      on_done=saved, on_error=self._item_failed, label="Saving the CAP item…", parent=self)
 
     def _item_saved(self, detail: CapItemDetail) -> None:
@@ -400,7 +406,10 @@ class CapsPage(CapFilters, CapStatusMoves, Page):
         text = " ".join(str(exc).split())
         self.last_error = text
         self.panel.set_message("Not saved: " + text, error=True)
-        if not isinstance(exc, UserError):
+        if isinstance(exc, ConcurrentEdit):
+            shown = self.panel.detail.row.id if self.panel.detail is not None else None
+            offer_reload(self, exc, lambda: self._show_item(shown))
+        elif not isinstance(exc, UserError):
             self.ctx.show_error(self, exc)
 
     def _attach(self, paths: list) -> None:
@@ -484,6 +493,7 @@ class CapsPage(CapFilters, CapStatusMoves, Page):
             self._set_message("Choose a CAP item first.", error=True)
             return
         from csrdesk.ui.wizards.rootcause import open_root_cause_wizard
+
         from csrdesk.ui.wizards.rootcause import saved_message
 
         before = detail.row.status

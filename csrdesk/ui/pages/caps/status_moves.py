@@ -4,14 +4,14 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Optional, Sequence
 
-from PySide6.QtWidgets import QInputDialog, QMessageBox
+from PySide6.QtWidgets import QMessageBox
 
 from csrdesk.domain.caps import days_overdue, is_overdue
 from csrdesk.domain.lifecycle import ITEM_TRANSITIONS, ItemStatus
 from csrdesk.services import caps as cap_service
 from csrdesk.services.caps import CapDetail, CapItemRow
-from csrdesk.ui import theme
 from csrdesk.ui.tables import build_search_texts
+from csrdesk.ui.widgets.dialog_keys import ask_text
 
 
 class CapStatusMoves:
@@ -43,7 +43,7 @@ class CapStatusMoves:
             self.status_menu.addAction(label, lambda t=target: self.change_status(t, [r.id for r in rows]))
 
     def ask_verification_notes(self, count: int) -> Optional[str]:
-        text, ok = QInputDialog.getMultiLineText(
+        text, ok = ask_text(
             self, "Verification notes",
             f"What was checked, and how? (saved on {'the item' if count == 1 else f'all {count} items'})",
         )
@@ -135,6 +135,5 @@ class CapStatusMoves:
         self._update_subtitle()
 
     def _set_message(self, text: str, *, error: bool = False) -> None:
-        self.message.setText(text)
-        self.message.setStyleSheet(f"color: {theme.OVERDUE if error else theme.OK}; font-weight: 600;")
+        self.message.show_message(text, error=error)
 

@@ -27,6 +27,16 @@ from csrdesk.ui.widgets.buttons import primary_button
 _DECISION_Q = {k: QColor(v) for k, v in DECISION_COLOURS.items()}
 
 
+
+def decision_tip(r) -> str:
+    """The Decision column's tooltip: a decision in full, or what "(approve with conditions)" in brackets means."""
+    if r.decision:
+        return f"Decided: {r.decision}" + (f" on {r.decision_date}" if r.decision_date else "")
+    if r.suggested_decision:
+        return (f"Not decided yet. In brackets: the decision the score suggests ({r.suggested_decision}); the "
+                "reviewer records the decision on the screen.")
+    return "Not decided yet."
+
 def screen_columns() -> list[Column]:
     def decision_colour(r: ScreenRow) -> Optional[QColor]:
         return _DECISION_Q.get(r.decision or r.suggested_decision or "")
@@ -34,12 +44,13 @@ def screen_columns() -> list[Column]:
     return [
         Column("Screen", lambda r: r.id, width=60),
         Column("Who", lambda r: r.name, width=200, tooltip=lambda r: r.name),
-        Column("Checklist", lambda r: f"{r.template_title} v{r.template_version}", width=200),
+        Column("Checklist", lambda r: f"{r.template_title} v{r.template_version}", width=200, hidden=True,
+               tooltip=lambda r: f"{r.template_title} v{r.template_version}"),
         Column("Score", lambda r: r.score, fmt=lambda v: "" if v is None else f"{v:g}", width=56, searchable=False),
         Column("Decision", lambda r: r.decision or f"({r.suggested_decision or ''})", colour=decision_colour,
-               bold=lambda r: bool(r.decision), width=150),
-        Column("Decided", lambda r: r.decision_date, width=92),
-        Column("Open conditions", lambda r: r.open_conditions or None, width=70, searchable=False),
+               bold=lambda r: bool(r.decision), width=150, tooltip=decision_tip),
+        Column("Decided", lambda r: r.decision_date, width=92, hidden=True),
+        Column("Open conditions", lambda r: r.open_conditions or None, width=70, searchable=False, hidden=True),
     ]
 
 
@@ -170,7 +181,8 @@ class VettingPage(Page):
         if empty:
             left = min(needed, total - 240)
         else:
-            left = min(max(360, min(needed, total - 780)), total - 420)
+            form = self.form.minimumSizeHint().width()  # the open screen first: its questions and decision whole
+            left = max(220, min(needed, total - max(form, 780)))
         self.split.setSizes([max(left, 200), total - max(left, 200)])
 
     def showEvent(self, event) -> None:  # noqa: N802

@@ -13,7 +13,7 @@ from PySide6.QtCore import QDate, QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView, QComboBox, QDateEdit, QFileDialog, QFormLayout, QFrame, QGroupBox, QHBoxLayout,
-    QHeaderView, QInputDialog, QLabel, QLineEdit, QMessageBox, QPlainTextEdit, QProgressBar, QPushButton, QScrollArea,
+    QHeaderView, QLabel, QLineEdit, QMessageBox, QPlainTextEdit, QProgressBar, QPushButton, QScrollArea,
     QSplitter, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
@@ -29,6 +29,7 @@ from csrdesk.ui.pages.vetting.dialogs import DECISION_COLOURS, esc, run_import
 from csrdesk.ui.pages.base import muted, section_title
 from csrdesk.ui.widgets.buttons import primary_button
 from csrdesk.ui.widgets.elided_label import ElidedLabel
+from csrdesk.ui.widgets.dialog_keys import ask_text
 
 
 class QuestionRow(QFrame):
@@ -272,10 +273,13 @@ class ScreenForm(QWidget):
         side_scroll.setWidgetResizable(True)
         side_scroll.setWidget(side)
         side_scroll.setFrameShape(QFrame.Shape.NoFrame)
-        side_scroll.setMinimumWidth(320)
-        side_scroll.setMaximumWidth(430)
+        # The decision panel and the questions are never cut on the right: each is as wide as its content needs.
+        side_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        side_scroll.setMinimumWidth(side.minimumSizeHint().width() + side_scroll.verticalScrollBar().sizeHint().width()
+                                    + 4)
+        side_scroll.setMaximumWidth(max(430, side_scroll.minimumWidth()))
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setMinimumWidth(420)
+        scroll.setMinimumWidth(460)
 
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(scroll)
@@ -304,7 +308,9 @@ class ScreenForm(QWidget):
         self.date_edit.setDate(QDate.currentDate())
         self.date_edit.setMaximumDate(QDate.currentDate())
         self.conditions_table = QTableWidget(0, 2)
-        self.conditions_table.setHorizontalHeaderLabels(["Condition", "Due (YYYY-MM-DD)"])
+        self.conditions_table.setHorizontalHeaderLabels(["Condition", "Due"])
+        self.conditions_table.horizontalHeaderItem(1).setToolTip("Due date, as YYYY-MM-DD")
+        self.conditions_table.setColumnWidth(1, self.fontMetrics().horizontalAdvance("0000-00-00") + 28)
         self.conditions_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.conditions_table.verticalHeader().setVisible(False)
         self.conditions_table.setMinimumHeight(110)
@@ -621,8 +627,8 @@ class ScreenForm(QWidget):
     def reopen(self) -> None:
         if self.detail is None:
             return
-        note, ok = QInputDialog.getText(self, "Reopen screen",
-                                        "Why is the decision taken back? (kept in the history)")
+        note, ok = ask_text(self, "Reopen screen", "Why is the decision taken back? (kept in the history)",
+                             multiline=False)
         if not ok:
             return
         screen_id = self.detail.id

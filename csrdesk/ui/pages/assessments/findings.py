@@ -1,0 +1,271 @@
+"""The assessment editor's findings: the picker, the grid, the selected finding's text, adding free-text
+findings and asking for their category and severity."""
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QItemSelectionModel, QSignalBlocker, Qt, QTimer
+from PySide6.QtWidgets import (
+    QAbstractItemDelegate, QAbstractItemView, QComboBox, QFormLayout, QFrame, QHBoxLayout, QHeaderView, QLabel,
+    QPlainTextEdit, QPushButton, QSplitter, QTableView, QVBoxLayout, QWidget,
+)
+
+from csrdesk.ui.tables import keep_fitted
+from csrdesk.ui.widgets.elided_label import ElidedLabel
+from csrdesk.ui.widgets.finding_picker import FindingPicker
+from csrdesk.ui.widgets.findings_grid import (
+    COL_CATEGORY, COL_POINTS, COL_SEVERITY, COL_TITLE, COLUMNS, SEVERITIES, CategoryDelegate, FindingDraft,
+    PointsDelegate, SeverityDelegate,
+)
+
+
+class FindingsSection:
+    """Mixin of AssessmentEditor: the findings pane (left of the rating) and its actions."""
+
+    def _build_findings(self, body: QSplitter) -> QWidget:
+        left = QWidget(body)
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 6, 6, 0)
+        add_row = QHBoxLayout()
+        self.picker = FindingPicker(left)
+        self.free_severity = QComboBox(left)
+        self.free_severity.addItem("Severity…", "")
+        for s in SEVERITIES:
+            self.free_severity.addItem(s, s)
+        self.free_severity.setToolTip("Severity of the next free-text finding, if you know it already (library "
+                                      "findings bring their own; otherwise you are asked after adding)")
+        self.add_button = QPushButton("Add", left)
+        self.add_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # a click keeps the box and its suggestions
+        self.add_button.setToolTip("Add the highlighted suggestion, or your text as a free-text finding (Enter); "
+                                   "Ctrl+Enter adds your own text even when suggestions are shown")
+        add_row.addWidget(self.picker, 1)
+        add_row.addWidget(self.free_severity)
+        add_row.addWidget(self.add_button)
+        left_layout.addLayout(add_row)
+
+        self.grid = QTableView(left)
+        self.grid.setModel(self.model)
+        self.grid.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.grid.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.grid.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked | QAbstractItemView.EditTrigger.EditKeyPressed
+            | QAbstractItemView.EditTrigger.AnyKeyPressed
+        )
+        self.grid.verticalHeader().setVisible(False)
+        self.grid.setAlternatingRowColors(True)
+        self.grid.setWordWrap(False)
+        self.grid.setItemDelegateForColumn(COL_SEVERITY, SeverityDelegate(self.grid))
+        self.grid.setItemDelegateForColumn(COL_POINTS, PointsDelegate(self.grid))
+        self.grid.setItemDelegateForColumn(COL_CATEGORY, CategoryDelegate(lambda: self._categories, self.grid))
+        for i, c in enumerate(COLUMNS):
+            self.grid.setColumnWidth(i, c.width)
+        self.grid.horizontalHeader().setSectionResizeMode(COL_TITLE, QHeaderView.ResizeMode.Stretch)
+        keep_fitted(self.grid, stretch_min=120)  # the finding's title keeps room; the other columns give way
+        self.grid.horizontalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        left_layout.addWidget(self.grid, 3)
+
+        self.empty_hint = QLabel(
+            "No findings yet. Type in the box above: a library key (HRS-001), words of the title in English or "
+            "Chinese, or your own text; Enter adds it. An assessment with no findings is rated Satisfactory."
+        )
+        self.empty_hint.setWordWrap(True)
+        self.empty_hint.setObjectName("muted")
+        left_layout.addWidget(self.empty_hint)
+
+        detail = QFrame(left)
+        detail.setObjectName("card")
+        form = QFormLayout(detail)
+        form.setContentsMargins(10, 8, 10, 8)
+        self.detail_title = QLabel("Select a finding to describe what the auditor saw.")
+        self.detail_title.setWordWrap(True)
+        self.detail_title.setStyleSheet("font-weight: 600;")
+        # The library's wording of the selected finding's type, as a guide (a label, not a placeholder: a
+        # placeholder is not repainted when only its text changes, so it could show another finding's text).
+        self.library_hint = ElidedLabel("")
+        self.library_hint.setObjectName("muted")
+        self.description_edit = QPlainTextEdit(detail)
+        self.description_edit.setPlaceholderText("What the auditor saw: facts, numbers, where")
+        self.legal_edit = QPlainTextEdit(detail)
+        self.legal_edit.setPlaceholderText("The law it breaks (article, requirement)")
+        self.code_edit = QPlainTextEdit(detail)
+        self.code_edit.setPlaceholderText("The code of conduct requirement")
+        for edit in (self.description_edit, self.legal_edit, self.code_edit):
+            edit.setTabChangesFocus(True)
+            edit.setFixedHeight(52)
+        form.addRow(self.detail_title)
+        form.addRow(self.library_hint)
+        form.addRow("Description", self.description_edit)
+        form.addRow("Legal requirement", self.legal_edit)
+        form.addRow("Code requirement", self.code_edit)
+        left_layout.addWidget(detail, 2)
+
+        grid_buttons = QHBoxLayout()
+        self.remove_button = QPushButton("Remove finding", left)
+        self.remove_button.setToolTip("Remove the selected findings (Delete)")
+        self.undo_button = QPushButton("Undo", left)
+        self.redo_button = QPushButton("Redo", left)
+        self.count_label = QLabel("")
+        self.count_label.setObjectName("muted")
+        grid_buttons.addWidget(self.remove_button)
+        grid_buttons.addWidget(self.undo_button)
+        grid_buttons.addWidget(self.redo_button)
+        grid_buttons.addStretch(1)
+        grid_buttons.addWidget(self.count_label)
+        left_layout.addLayout(grid_buttons)
+        return left
+
+    # --- adding and removing findings --------------------------------------------------------------------------
+    def add_from_picker(self) -> None:
+        """The Add button: the highlighted suggestion, else the text as a free-text finding."""
+        if self.picker.text().strip():
+            self.picker.submit()
+        else:
+            self.picker.setFocus()
+
+    def add_own_text(self) -> None:
+        """Ctrl+Enter: the typed words themselves, even when the library suggests entries."""
+        if self.picker.text().strip():
+            self.picker.submit_free()
+        else:
+            self.picker.setFocus()
+
+    def add_library_finding(self, key: str) -> None:
+        v = self._library.get(key)
+        if v is None:
+            self._set_message(f"{key} is not in the finding library.", error=True)
+            return
+        qd = self.date_edit.date()
+        fill = self._laws.fill(v.legal_topic, date(qd.year(), qd.month(), qd.day())) if self._laws else None
+        draft = FindingDraft(
+            title=v.title, severity=v.severity, violation_type=v.key, category=v.category,
+            code_requirement=v.code_requirement, legal_requirement=fill.text if fill else "",
+            law_reference_id=fill.entry.id if fill else None,
+        )
+        self._add(draft, f"Add {v.key}")
+
+    def add_free_finding(self, text: str) -> None:
+        """A finding the library does not have: its severity is the one chosen beside the box, or none yet, and
+        the user is asked for its category and severity (it is not scored, nor saved, without a severity)."""
+        severity = self.free_severity.currentData() or ""
+        self.free_severity.setCurrentIndex(0)  # chosen for one finding, not silently for the next ones
+        self._add(FindingDraft(title=text, severity=severity), "Add free-text finding")
+        need = " and severity" if not severity else ""
+        # The choices are not opened here: keys typed for the next finding would land in them. Enter in the empty
+        # box (or a double-click in the grid) opens them.
+        self._set_message(f"“{text}” is not in the library: choose its category{need} (Enter in the empty box, "
+                          "or in the grid)" + (", Save needs a severity." if not severity else "."),
+                          error=not severity)
+
+    def prompt_next_unclassified(self) -> None:
+        """Asks for the category and severity of the first free-text finding still without them."""
+        rows = [i for i, d in enumerate(self.model.drafts()) if not d.severity or not d.category]
+        if rows:
+            self.prompt_classification(rows[0])
+
+    def prompt_classification(self, row: int) -> None:
+        """Opens the category choice of a free-text finding in the grid; the severity choice follows, then the
+        keyboard goes back to the box for the next finding. Escape ends the prompts."""
+        if not self.grid.isVisible() or not 0 <= row < self.model.rowCount():
+            return
+        self._prompting = row
+        self._edit_cell(row, COL_CATEGORY)
+
+    def _edit_cell(self, row: int, column: int) -> None:
+        index = self.model.index(row, column)
+        self.grid.setFocus()
+        self.grid.setCurrentIndex(index)
+        self.grid.edit(index)
+
+    def _category_editor_closed(self, _editor, hint=None) -> None:
+        row, self._prompting = self._prompting, None
+        if row is None:
+            return
+        if hint == QAbstractItemDelegate.EndEditHint.RevertModelCache:  # Escape: no more questions
+            return
+
+        def next_step() -> None:
+            if not 0 <= row < self.model.rowCount():
+                return
+            if not self.model.draft(row).severity:
+                self._prompting = row
+                self._edit_cell(row, COL_SEVERITY)
+            else:
+                self._prompt_done()
+
+        QTimer.singleShot(0, self, next_step)
+
+    def _severity_editor_closed(self, _editor, hint=None) -> None:
+        row, self._prompting = self._prompting, None
+        if row is None or hint == QAbstractItemDelegate.EndEditHint.RevertModelCache:
+            return
+        if 0 <= row < self.model.rowCount() and self.model.draft(row).severity:
+            QTimer.singleShot(0, self, self._prompt_done)
+
+    def _prompt_done(self) -> None:
+        if not self.model.unclassified() and self.message.text().startswith("“"):
+            self._set_message("")
+        self.picker.setFocus()
+
+    def _add(self, draft: FindingDraft, label: str) -> int:
+        row = self.model.add([draft], label)
+        self.select_finding(row)
+        self.grid.scrollTo(self.model.index(row, 0))
+        self._set_message("")
+        self.picker.setFocus()
+        return row
+
+    def select_finding(self, row: int) -> None:
+        """Makes one finding the selection and the current row (QTableView.selectRow would add to it)."""
+        index = self.model.index(row, 0)
+        if not index.isValid():
+            return
+        flags = QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+        self.grid.selectionModel().setCurrentIndex(index, flags)
+        self.grid.scrollTo(index)
+
+    def selected_rows(self) -> list[int]:
+        return sorted({i.row() for i in self.grid.selectionModel().selectedRows()})
+
+    def remove_selected(self) -> None:
+        rows = self.selected_rows()
+        if not rows and self.grid.currentIndex().isValid():
+            rows = [self.grid.currentIndex().row()]
+        if rows:
+            self.model.remove(rows)
+            if self.model.rowCount():
+                self.select_finding(min(rows[0], self.model.rowCount() - 1))
+
+    def _selection_changed(self, *_args) -> None:
+        self.remove_button.setEnabled(bool(self.grid.selectionModel().selectedRows()))
+
+    # --- the selected finding's text ---------------------------------------------------------------------------
+    def _show_detail(self, *_args) -> None:
+        index = self.grid.currentIndex()
+        has = index.isValid()
+        for edit in (self.description_edit, self.legal_edit, self.code_edit):
+            edit.setEnabled(has)
+        if not has or index.row() >= self.model.rowCount():
+            self.detail_title.setText("Select a finding to describe what the auditor saw.")
+            self.library_hint.set_full_text("")
+            self.library_hint.setVisible(False)
+            for edit in (self.description_edit, self.legal_edit, self.code_edit):
+                with QSignalBlocker(edit):
+                    edit.setPlainText("")
+            return
+        d = self.model.draft(index.row())
+        lib = self._library.get(d.violation_type or "")
+        self.detail_title.setText(f"{index.row() + 1}. {d.title}")
+        hint = f"Library ({lib.key}): {lib.description}" if lib and lib.description else ""
+        self.library_hint.set_full_text(hint)
+        self.library_hint.setVisible(bool(hint))
+        for edit, value in ((self.description_edit, d.description), (self.legal_edit, d.legal_requirement),
+                            (self.code_edit, d.code_requirement)):
+            if edit.toPlainText() != value:
+                with QSignalBlocker(edit):
+                    edit.setPlainText(value)
+
+    def _detail_edited(self, field: str, edit: QPlainTextEdit) -> None:
+        index = self.grid.currentIndex()
+        if not index.isValid():
+            return
+        self.model.set_fields(index.row(), "Edit " + field.replace("_", " "), **{field: edit.toPlainText()})

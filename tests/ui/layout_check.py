@@ -1,0 +1,137 @@
+"""Measures what a user would see cut off in a widget tree, with the widgets' own fonts (whatever fonts the machine
+has): labels whose text is wider (or, wrapped, taller) than the label, buttons whose text does not fit, table headers
+narrower than their title, and sideways scroll bars. Used by the layout walk over every page and dialog."""
+from __future__ import annotations
+
+import re
+from html import unescape
+
+from PySide6 import QtGui
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractButton, QAbstractItemView, QAbstractScrollArea, QCheckBox, QHeaderView, QLabel, QPushButton, QRadioButton,
+    QScrollArea, QStyle, QTableView, QWidget,
+)
+
+from csrdesk.ui.widgets.elided_label import ElidedLabel
+
+SLACK = 2  # pixels of rounding allowed
+
+
+def _shown(w: QWidget, root: QWidget) -> bool:
+    if not w.isVisibleTo(root) or not w.isVisible() or w.width() <= 1 or w.height() <= 1:
+        return False
+    return True
+
+
+def _plain(label: QLabel) -> list[str]:
+    text = label.text()
+    if QtGui.Qt.mightBeRichText(text) or label.textFormat() == Qt.TextFormat.RichText:
+        text = re.sub(r"<br\s*/?>", "\n", text, flags=re.I)
+        text = re.sub(r"</(p|div|tr|li|h\d)>", "\n", text, flags=re.I)
+        text = unescape(re.sub(r"<[^>]+>", "", text))
+    return [line for line in text.split("\n") if line.strip()]
+
+
+def _label_problem(label: QLabel) -> str | None:
+    if isinstance(label, ElidedLabel) or label.pixmap() is not None and not label.pixmap().isNull():
+        return None
+    lines = _plain(label)
+    if not lines:
+        return None
+    rect = label.contentsRect()
+    margin = label.margin() * 2 + max(label.indent(), 0)
+    width = rect.width() - margin
+    metrics = label.fontMetrics()
+    rich = QtGui.Qt.mightBeRichText(label.text()) or label.textFormat() == Qt.TextFormat.RichText
+    if label.wordWrap():
+        needed_height = label.heightForWidth(label.width())
+        if needed_height > label.height() + SLACK:
+            return f"wrapped text needs {needed_height} px of height, has {label.height()}"
+        return None
+    if rich:  # bold parts and chips: measure the laid-out document
+        needed = label.minimumSizeHint().width()
+        if needed > label.width() + SLACK:
+            return f"needs {needed} px, has {label.width()}"
+        return None
+    needed = max(metrics.horizontalAdvance(line) for line in lines)
+    if needed > width + SLACK:
+        return f"needs {needed} px, has {width}"
+    if metrics.height() * len(lines) > rect.height() + SLACK + 2:
+        return f"needs {metrics.height() * len(lines)} px of height, has {rect.height()}"
+    return None
+
+
+def _button_problem(button: QAbstractButton) -> str | None:
+    text = button.text().replace("&&", "\0").replace("&", "").replace("\0", "&")
+    if not text.strip():
+        return None
+    metrics = button.fontMetrics()
+    needed = metrics.horizontalAdvance(text)
+    if isinstance(button, (QCheckBox, QRadioButton)):
+        indicator = button.style().pixelMetric(QStyle.PixelMetric.PM_IndicatorWidth, None, button)
+        needed += indicator + 4
+    elif not button.icon().isNull():
+        needed += button.iconSize().width() + 4
+    if needed > button.contentsRect().width() + SLACK:
+        return f"needs {needed} px, has {button.contentsRect().width()}"
+    return None
+
+
+def _header_problems(view: QTableView) -> list[str]:
+    header = view.horizontalHeader()
+    model = view.model()
+    if model is None or not header.isVisible():
+        return []
+    out = []
+    metrics = header.fontMetrics()
+    margin = header.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMargin, None, header)
+    for i in range(model.columnCount()):
+        if header.isSectionHidden(i):
+            continue
+        title = model.headerData(i, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole)
+        if not title:
+            continue
+        needed = metrics.horizontalAdvance(str(title)) + 2 * margin
+        if header.sectionSize(i) + SLACK < needed:
+            out.append(f"header '{title}' needs {needed} px, has {header.sectionSize(i)}")
+    return out
+
+
+def problems(root: QWidget, where: str) -> list[str]:
+    """Everything cut off or scrolling sideways under `root` (only what is shown)."""
+    found: list[str] = []
+
+    def name(w: QWidget) -> str:
+        text = getattr(w, "text", None)
+        shown = text() if callable(text) else ""
+        return f"{where}: {type(w).__name__} {w.objectName() or ''} {shown[:50]!r}"
+
+    for label in root.findChildren(QLabel):
+        if _shown(label, root) and not label.parent().inherits("QAbstractSpinBox"):
+            problem = _label_problem(label)
+            if problem:
+                found.append(f"{name(label)}: {problem}")
+    for button in root.findChildren(QAbstractButton):
+        if _shown(button, root) and isinstance(button, (QPushButton, QCheckBox, QRadioButton)) \
+                and not isinstance(button.parent(), QHeaderView):
+            problem = _button_problem(button)
+            if problem:
+                found.append(f"{name(button)}: {problem}")
+    for view in root.findChildren(QTableView):
+        if _shown(view, root):
+            found += [f"{where}: {type(view).__name__} {view.objectName()}: {p}" for p in _header_problems(view)]
+    for area in root.findChildren(QScrollArea):
+        inner = area.widget()
+        if _shown(area, root) and inner is not None and inner.width() > area.viewport().width() + SLACK:
+            found.append(f"{where}: QScrollArea {area.objectName()}: its content is {inner.width()} px wide, "
+                         f"{area.viewport().width()} px show (cut on the right)")
+    for area in root.findChildren(QAbstractScrollArea):
+        if _shown(area, root) and area.horizontalScrollBar().isVisible() \
+                and area.horizontalScrollBarPolicy() != Qt.ScrollBarPolicy.ScrollBarAlwaysOn:
+            if isinstance(area, QTableView):
+                extra = f" (columns {area.horizontalHeader().length()} px, room {area.viewport().width()} px)"
+            else:
+                extra = ""
+            found.append(f"{where}: {type(area).__name__} {area.objectName()} scrolls sideways{extra}")
+    return found

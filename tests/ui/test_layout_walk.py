@@ -1,0 +1,158 @@
+"""At the default 1360x840 window, with demo data, every page (each of its tabs, with an item open) and every dialog
+shows its texts whole: no label wider than its room (unless it ends in … on purpose), no button text cut, no column
+title cut, no sideways scroll bar, no dialog wider than the screen. Measured with the widgets' own fonts, so it holds
+whatever fonts the machine has."""
+from __future__ import annotations
+
+import os
+from datetime import date
+import re
+
+import pytest
+from PySide6.QtWidgets import QApplication, QDialog, QTabWidget
+
+from tests.ui.conftest import wait_idle
+from tests.ui.layout_check import problems
+
+WIDTH, HEIGHT = 1360, 840
+
+
+@pytest.fixture(scope="module")
+def demo(ui_db):
+    from csrdesk.services.demo import generate_demo
+
+    return generate_demo(ui_db, suppliers=14, findings_per_assessment=12, seed=7)
+
+
+def _settle(qtbot, window) -> None:
+    wait_idle(qtbot, window.ctx)
+    qtbot.wait(30)  # queued layout passes (column fitting, scroll bar ranges)
+    wait_idle(qtbot, window.ctx)
+    qtbot.wait(30)
+
+
+def _shot(window, where: str) -> None:
+    folder = os.environ.get("CSRDESK_LAYOUT_SHOTS")  # to look at the pages: a folder for PNGs
+    if folder:
+        window.grab().save(os.path.join(folder, re.sub(r"[^A-Za-z0-9]+", "_", where) + ".png"))
+
+
+def _walk_tabs(qtbot, window, root, where: str) -> list[str]:
+    found = problems(root, where)
+    _shot(root.window(), where)
+    for tabs in root.findChildren(QTabWidget):
+        if not tabs.isVisible():
+            continue
+        current = tabs.currentIndex()
+        for i in range(tabs.count()):
+            if i == current or not tabs.isTabEnabled(i):
+                continue
+            tabs.setCurrentIndex(i)
+            _settle(qtbot, window)
+            found += problems(tabs.widget(i), f"{where} / tab {tabs.tabText(i)}")
+            _shot(root.window(), f"{where} / tab {tabs.tabText(i)}")
+        tabs.setCurrentIndex(current)
+    return found
+
+
+def _first_id(model):
+    return model.row_at(0).id if model.rowCount() else None
+
+
+def test_every_page_shows_its_text_whole(qtbot, window, demo):
+    window.resize(WIDTH, HEIGHT)
+    found: list[str] = []
+    for key in [k for k in window.pages if k != "supplier"]:
+        window.go(key)
+        page = window.pages[key]
+        page.refresh()
+        _settle(qtbot, window)
+        found += _walk_tabs(qtbot, window, page, key)
+        # With an item open, as the user works on it.
+        model = getattr(page, "model", None) or getattr(page, "list_model", None)
+        opener = getattr(page, "open_item", None)
+        kind = {"assessments": "assessment", "caps": "cap_item", "vetting": "vetting_screen",
+                "complaints": "complaint", "verification": "verification_visit"}.get(key)
+        if model is not None and callable(opener) and kind and model.rowCount():
+            opener(kind, _first_id(model))
+            _settle(qtbot, window)
+            qtbot.wait(50)
+            found += _walk_tabs(qtbot, window, page, f"{key} (item open)")
+        assert window.width() <= WIDTH, f"{key} widens the window to {window.width()}"
+    suppliers = window.suppliers.model
+    for position in range(min(3, suppliers.rowCount())):
+        window.show_supplier(suppliers.row_at(position).id)
+        _settle(qtbot, window)
+        found += _walk_tabs(qtbot, window, window.supplier_page, f"supplier {suppliers.row_at(position).code}")
+    assert not found, "\n".join(sorted(set(found)))
+
+
+def _dialogs(window, db):
+    """Every dialog of the app, built as the pages build them, over the demo data."""
+    from csrdesk.services import review, vetting
+    from csrdesk.services.caps import list_items
+    from csrdesk.services.suppliers import list_suppliers, supplier_detail
+    from csrdesk.ui.dialogs.letters import LettersDialog
+    from csrdesk.ui.import_dialogs import ImportFindingsDialog
+    from csrdesk.ui.pages.cap_review import CapReviewDialog
+    from csrdesk.ui.pages.complaints import NewComplaintDialog
+    from csrdesk.ui.pages.library import NewTypeDialog
+    from csrdesk.ui.pages.supplier_dialogs import StatusDialog, SupplierDialog
+    from csrdesk.ui.pages.verification import BookDialog
+    from csrdesk.ui.pages.visit_screen import VisitDialog
+    from csrdesk.ui.pages.vetting.dialogs import NewScreenDialog
+    from csrdesk.ui.settings_dialog import SettingsDialog
+    from csrdesk.ui.widgets.dialog_keys import TextPrompt
+    from csrdesk.ui.wizards.rootcause import RootCauseWizard
+
+    ctx = window.ctx
+    suppliers = list_suppliers(db)
+    prospect = next((s for s in suppliers if s.status in ("prospect", "vetting")), suppliers[0])
+    detail = supplier_detail(db, prospect.code)
+    items = [i for i in list_items(db) if i.due_date is not None]
+    item = items[0]
+    choices = vetting.screen_choices(db)
+    yield "settings", SettingsDialog(ctx, window)
+    yield "new supplier", SupplierDialog(ctx, None, countries=["Bangladesh", "China"], parent=window)
+    yield "edit supplier", SupplierDialog(ctx, detail, countries=["Bangladesh", "China"], parent=window)
+    yield "change status", StatusDialog(ctx, detail, window)
+    yield "letters", LettersDialog(ctx, [item.cap_id], window)
+    yield "import findings", ImportFindingsDialog(ctx, [], window)
+    yield "CAP review", CapReviewDialog(ctx, item.cap_id, window)
+    yield "root cause", RootCauseWizard(ctx, review.guided_context(db, item.id), window, user="Anna")
+    yield "new complaint", NewComplaintDialog(ctx, [(s.code, s.name) for s in suppliers], [], window)
+    yield "new finding type", NewTypeDialog([("HSF", "Health and safety")], window)
+    yield "book visit", BookDialog(item.cap_id, date.today(), window)
+    yield "visit", VisitDialog(ctx, item.cap_id, window)
+    yield "new vetting screen", NewScreenDialog(choices.templates, choices.suppliers, window)
+    yield "override", TextPrompt(window, "Override the warning", "The root cause names a person, not the system "
+                                 "that let it happen. " * 5)
+
+
+def test_every_dialog_shows_its_text_whole(qtbot, window, demo, ui_db):
+    window.resize(WIDTH, HEIGHT)
+    found: list[str] = []
+    for name, dialog in _dialogs(window, ui_db):
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        _settle(qtbot, window)
+        pages = getattr(dialog, "stack", None)
+        steps = range(pages.count()) if pages is not None else [None]
+        for step in steps:
+            if step is not None:
+                pages.setCurrentIndex(step)
+                _settle(qtbot, window)
+            where = f"dialog {name}" + (f" step {step + 1}" if step is not None else "")
+            found += _walk_tabs(qtbot, window, dialog, where)
+            if dialog.width() > WIDTH or dialog.height() > HEIGHT:
+                found.append(f"{where}: {dialog.width()}x{dialog.height()} px, larger than the window")
+            # At its smallest size (what a user who shrinks it, or a larger font, gets) nothing overlaps either.
+            natural = dialog.size()
+            dialog.resize(dialog.minimumSizeHint().expandedTo(dialog.minimumSize()))
+            _settle(qtbot, window)
+            found += problems(dialog, where + " (smallest)")
+            _shot(dialog, where + " smallest")
+            dialog.resize(natural)
+        dialog.reject()
+        dialog.deleteLater()
+    assert not found, "\n".join(sorted(set(found)))
