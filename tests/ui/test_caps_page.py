@@ -306,3 +306,29 @@ def test_item_details_are_read_off_the_gui_thread_and_late_answers_dropped(qtbot
     assert threads and all(t is not threading.main_thread() for t in threads)
     assert shown == [rows[4].finding]
     assert page.panel.detail.row.id == rows[4].id
+
+
+def test_guided_root_cause_saved_from_the_caps_page_says_the_item_is_planned(qtbot, page, ctx, db):
+    """Saving a complete guided entry from the CAPs page moves the open item to action planned and the page says
+    so (it used to close without a word, the item still open)."""
+    from csrdesk.domain.rootcause import PreventiveAction
+    from csrdesk.domain.rootcause_flow import Step
+
+    _select(qtbot, page, "Fire extinguishers not inspected")
+    qtbot.waitUntil(lambda: page.panel.detail is not None
+                    and page.panel.detail.row.finding == "Fire extinguishers not inspected")
+    item_id = page.panel.detail.row.id
+    page.open_guided_root_cause()
+    qtbot.waitUntil(lambda: getattr(page.root_cause_task, "wizard", None) is not None, timeout=5000)
+    wizard = page.root_cause_task.wizard
+    flow = wizard.flow
+    flow.data.whys = ["No one is named to check the extinguishers each month"]
+    flow.data.categories = ["responsibility"]
+    flow.data.actions = [PreventiveAction("Safety officer named to inspect every extinguisher monthly",
+                                          "HR manager", None, "Inspection tags", "responsibility")]
+    flow.data.project_leader = "Nguyen Van An"
+    while flow.step is not Step.REVIEW:
+        flow.next()
+    qtbot.mouseClick(wizard.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "saved and is now action planned" in page.message.text(), timeout=5000)
+    assert item_detail(db, item_id).row.status == "action planned"

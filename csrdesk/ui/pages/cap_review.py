@@ -103,8 +103,6 @@ def item_columns() -> list[Column]:
         Column("Root cause", lambda r: r.root_cause, width=240, tooltip=lambda r: r.root_cause or None),
         Column("Project leader", lambda r: r.project_leader, width=120),
         Column("Planned", lambda r: r.planned_date, width=90),
-        Column("Last review", lambda r: r.review_decision, width=96,
-               tooltip=lambda r: r.review_comment or None),
     ]
 
 
@@ -332,7 +330,10 @@ class CapReviewDialog(QDialog):
             self.warnings_layout.addWidget(ok)
             ok.show()
         self.warnings_layout.addStretch(1)
-        self.last_comment.setText(f"Last review comment: {item.review_comment}" if item.review_comment else "")
+        last = f"Last review: {item.review_decision}" if item.review_decision else ""
+        if item.review_comment:
+            last = (last + ", comment: " if last else "Last review comment: ") + item.review_comment
+        self.last_comment.setText(last)
         with QSignalBlocker(self.comment):
             self.comment.setPlainText(self.comments.get(item_id, ""))
         self._show_decision()

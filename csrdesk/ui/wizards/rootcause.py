@@ -724,7 +724,8 @@ class RootCauseWizard(QDialog):
         self.saved = check
         self.confirmation = saved_message(check, self.guided.item.status)
         self.saved_entry.emit(check)
-        self.ctx.notify("caps")
+        # the page that opened the wizard made this change: it keeps the confirmation it just showed
+        self.ctx.notify("caps", origin=self.parentWidget())
         self.accept()
 
     def _failed(self, exc: BaseException) -> None:
