@@ -65,9 +65,13 @@ def rating_distribution(counts: Mapping[str, int], title: str = "Suppliers by cu
 
 
 def score_history(points: Sequence[tuple[date, int, str]], title: str = "Assessment score over time",
-                  width: float = 6.4, height: float = 3.6):
-    """Scores of one supplier's assessments over time on a symmetric-log scale, with the rating bands shaded."""
-    fig = _figure(width, height)
+                  width: float = 6.4, height: float = 3.6, fixed_margins: bool = False):
+    """Scores of one supplier's assessments over time on a symmetric-log scale, with the rating bands shaded.
+
+    fixed_margins: set the margins once (for a file) instead of the constrained layout the window needs to resize."""
+    fig = _figure(width, height, layout=None if fixed_margins else "constrained")
+    if fixed_margins:
+        fig.subplots_adjust(left=0.7 / width, right=1 - 0.15 / width, top=1 - 0.4 / height, bottom=0.75 / height)
     ax = fig.add_subplot()
     ordered = sorted(points)
     top = max([s for _, s, _ in ordered] + [1000])

@@ -25,7 +25,7 @@ def draw_chart(chart: ChartData, width: float = WIDTH, height: Optional[float] =
 
         points = [(date.fromisoformat(d), int(v), r) for d, v, r in zip(chart.labels, chart.series[0][1],
                                                                          chart.ratings)]
-        return score_history(points, chart.title, width, height or 2.8)
+        return score_history(points, chart.title, width, height or 2.8, fixed_margins=True)
     labels = [textwrap.fill(str(label), 36) for label in chart.labels]
     if chart.kind == BARH:  # each bar as tall as its label's lines
         height = height or max(2.2, sum(0.2 + 0.14 * (label.count("\n") + 1) for label in labels) + 1.0)
