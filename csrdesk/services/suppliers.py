@@ -279,9 +279,10 @@ def create_supplier(db: Database, data: SupplierInput, *, status: str = "prospec
     return supplier_detail(db, supplier_id)
 
 
-# The supplier's own fields whose edits the history keeps (who changed what and when, for a team).
+# The supplier's own fields whose edits the history keeps (who changed what and when, for a team). Brands sharing
+# the factory are records of their own; services.brand_collab keeps their history ("other brands").
 _HISTORY_FIELDS = ("code", "name", "local_name", "country", "region", "address", "supplier_type", "sector", "os_id",
-                   "sourcing_owner", "sourcing_owner_email", "other_brands", "notes")
+                   "sourcing_owner", "sourcing_owner_email", "notes")
 
 
 def update_supplier(db: Database, code: str, data: SupplierInput, *, source: str = "app") -> SupplierDetail:
