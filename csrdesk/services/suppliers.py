@@ -279,7 +279,8 @@ def create_supplier(db: Database, data: SupplierInput, *, status: str = "prospec
     return supplier_detail(db, supplier_id)
 
 
-# The supplier's own fields whose edits the history keeps (who changed what and when, for a team).
+# The supplier's own fields whose edits the history keeps (who changed what and when, for a team). Brands sharing
+# the factory are records of their own; services.brand_collab keeps their history ("other brands").
 _HISTORY_FIELDS = ("code", "name", "local_name", "country", "region", "address", "supplier_type", "sector", "os_id",
                    "sourcing_owner", "sourcing_owner_email", "notes")
 
