@@ -348,6 +348,8 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self._action("Open database…", self.open_database, "Ctrl+O", "Open another database"))
         file_menu.addAction(self._action("Connect to a shared database…", self.connect_shared_database,
                                          tip="Work on the team's PostgreSQL database"))
+        file_menu.addAction(self._action("Move this workspace to a shared database…", self.move_to_shared_database,
+                                         tip="Copy everything into an empty PostgreSQL database; this file is kept"))
         file_menu.addAction(self._action("Back up database…", self.backup_database, "Ctrl+Shift+B",
                                          "Copy the database file"))
         file_menu.addSeparator()
@@ -649,6 +651,38 @@ class MainWindow(QMainWindow):
                 self.switch_database(dialog.chosen_url)
                 if dialog.told:
                     self.statusBar().showMessage(dialog.told, 10000)
+
+        dialog.accepted.connect(chosen)
+        dialog.open()
+
+    def move_to_shared_database(self) -> None:
+        """Copies this workspace into an empty shared database (chosen and tested in the connect dialog), reports
+        the counts checked, and offers to open it; the local file stays as it is."""
+        from csrdesk.services.team_move import move_workspace
+        from csrdesk.ui.dialogs.connect import ConnectDialog
+
+        if self.ctx.db.path is None:
+            QMessageBox.information(self, "csrdesk", "This is already a shared database.")
+            return
+        dialog = ConnectDialog(self.ctx, self)
+        dialog.setWindowTitle("Move this workspace to a shared database")
+
+        def moved(result) -> None:
+            box = QMessageBox(QMessageBox.Icon.Question, "Workspace moved",
+                              f"{result.rows:,} rows were copied into {result.target} and checked table by table. "
+                              f"Your file {result.kept_file} is unchanged.\n\nOpen the shared database now?",
+                              QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
+            box.buttonClicked.connect(lambda button: self.switch_database(url_of[0])
+                                      if box.standardButton(button) == QMessageBox.StandardButton.Yes else None)
+            box.open()
+
+        url_of: list[str] = []
+
+        def chosen() -> None:
+            if dialog.chosen_url:
+                url_of.append(dialog.chosen_url)
+                self.ctx.run(move_workspace, self.ctx.db, dialog.chosen_url, on_done=moved,
+                             label="Copying the workspace to the shared database…", parent=self)
 
         dialog.accepted.connect(chosen)
         dialog.open()

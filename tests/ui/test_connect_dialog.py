@@ -65,3 +65,48 @@ def test_test_then_connect_sets_up_an_empty_database(qtbot, ctx, empty_database)
     finally:
         db.dispose()
         team_connect._this_session.clear()
+
+
+def test_move_this_workspace_from_the_window(qtbot, ui_app, tmp_path, empty_database):
+    """File > Move this workspace to a shared database: the dialog tests the empty database, the workspace is
+    copied, the counts are told and the shared database can be opened at once; the local file stays."""
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from csrdesk.services import team_connect
+    from csrdesk.services.demo import generate_demo
+    from csrdesk.services.startup import open_workspace
+    from csrdesk.services.suppliers import list_suppliers
+    from csrdesk.ui.app import close_window, open_window
+    from csrdesk.ui.dialogs.connect import ConnectDialog
+
+    local = open_workspace(str(tmp_path / "mine.sqlite3"))
+    generate_demo(local, suppliers=4, findings_per_assessment=3, seed=4)
+    ctx, win = open_window(local, install_hooks=False)
+    try:
+        win.show()
+        win.move_to_shared_database()
+        dialog = next(w for w in QApplication.topLevelWidgets() if isinstance(w, ConnectDialog) and w.isVisible())
+        server = make_url(PG_URL)
+        dialog.host_edit.setText(server.host)
+        dialog.database_edit.setText(empty_database)
+        dialog.user_edit.setText(server.username)
+        dialog.password_edit.setText(server.password)
+        dialog.remember_check.setChecked(False)
+        qtbot.mouseClick(dialog.test_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: dialog.connect_button.isEnabled(), timeout=20000)
+        qtbot.mouseClick(dialog.connect_button, Qt.MouseButton.LeftButton)
+
+        def question():
+            return next((w for w in QApplication.topLevelWidgets()
+                         if isinstance(w, QMessageBox) and w.isVisible() and "rows were copied" in w.text()), None)
+
+        qtbot.waitUntil(lambda: question() is not None, timeout=60000)
+        box = question()
+        assert "unchanged" in box.text()
+        box.button(QMessageBox.StandardButton.Yes).click()
+        qtbot.waitUntil(lambda: ctx.db.path is None, timeout=30000)
+        assert "shared database" in win.db_label.text()
+        assert len(list_suppliers(ctx.db)) == 4 and (tmp_path / "mine.sqlite3").exists()
+    finally:
+        close_window(ctx, win)
+        team_connect._this_session.clear()
