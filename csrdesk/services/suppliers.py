@@ -295,7 +295,6 @@ def update_supplier(db: Database, code: str, data: SupplierInput, *, source: str
         if new_code != supplier.code and s.scalar(select(Supplier.id).where(Supplier.code == new_code)) is not None:
             raise UserError(f"The supplier code {new_code} is already in use.")
         certs_before = _certificate_texts(supplier)
-        brands_before = brands_text_of(s, supplier.id)  # other brands are records of their own (partners)
         fields_before = {name: getattr(supplier, name) for name in _HISTORY_FIELDS}
         supplier.code = new_code
         apply_supplier_input(s, supplier, data)
@@ -304,10 +303,6 @@ def update_supplier(db: Database, code: str, data: SupplierInput, *, source: str
         for name, old in fields_before.items():
             record_change(s, "supplier", supplier.id, name, old, getattr(supplier, name), supplier_id=supplier.id,
                           source=source)
-        brands_after = brands_text_of(s, supplier.id)
-        if brands_after != brands_before:
-            record_change(s, "supplier", supplier.id, "other_brands", brands_before or None, brands_after or None,
-                          supplier_id=supplier.id, source=source)
         certs_after = _certificate_texts(supplier)
         if certs_after != certs_before:
             # A certificate can stand in for an assessment: its change is part of why the rating may move.
