@@ -441,7 +441,7 @@ class ComplaintsPage(Page):
         self.splitter.addWidget(self.panel)
         self.splitter.setStretchFactor(0, 5)
         self.splitter.setStretchFactor(1, 4)
-        self.splitter.setSizes([520, 600])
+        self.splitter.setSizes([600, 520])  # the register whole beside an open complaint at 1360x840
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 18, 24, 12)
