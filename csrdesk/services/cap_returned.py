@@ -52,7 +52,7 @@ def make_cap_returned_email(db: Database, cap_id: int, out_path_or_folder: Path,
     from csrdesk.exchange.email_draft import DOCX_MIME, XLSX_MIME, Attachment, build_draft, split_subject, write_draft
     from csrdesk.exchange.letters import render_text
     from csrdesk.services.trackers import export_tracker
-    from csrdesk.services.verification_letters import _eml_target
+    from csrdesk.services.verification_letters import eml_target
 
     job = LetterJob.prepare(db)
     with db.reading() as s:
@@ -64,7 +64,7 @@ def make_cap_returned_email(db: Database, cap_id: int, out_path_or_folder: Path,
     ctx = cap_returned_context(db, cap_id, lang=letter_lang, today=today, job=job)
     letter_name = letter_file_name(sup.code, WHAT)
     tracker_name = letter_file_name(sup.code, "CAP tracker", ".xlsx")
-    target = _eml_target(out_path_or_folder, sup.code, WHAT)
+    target = eml_target(out_path_or_folder, sup.code, WHAT)
     with tempfile.TemporaryDirectory(prefix="csrdesk-mail-") as tmp:
         letter = render_docx(resolve_template("cap_returned", None, ctx["letter"]["language"]), ctx,
                              Path(tmp) / letter_name)

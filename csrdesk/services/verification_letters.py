@@ -90,7 +90,7 @@ def _draft(kind: str, ctx: dict, letter_path: Path, letter_name: str, target: Pa
                        attachments=(letter_name,), tracker_attached=False)
 
 
-def _eml_target(target: Path, code: str, what: str) -> Path:
+def eml_target(target: Path, code: str, what: str) -> Path:
     target = Path(target)
     if target.is_dir():
         return target / letter_file_name(code, what, ".eml")
@@ -115,7 +115,7 @@ def make_evidence_request_email(db: Database, cap_id: int, out_path_or_folder: P
         letter = render_docx(resolve_template("evidence_request", None, ctx["letter"]["language"]), ctx,
                              Path(tmp) / name)
         return _draft("email_evidence_request", ctx, letter, name,
-                      _eml_target(out_path_or_folder, sup.code, "Evidence request"), sup, email_lang, False)
+                      eml_target(out_path_or_folder, sup.code, "Evidence request"), sup, email_lang, False)
 
 
 # ---------------------------------------------------------------- the onsite report
@@ -201,5 +201,5 @@ def make_escalation_email(db: Database, supplier_code: str, out_path_or_folder: 
     with tempfile.TemporaryDirectory(prefix="csrdesk-mail-") as tmp:
         letter = render_docx(resolve_template("escalation_letter", None, ctx["letter"]["language"]), ctx,
                              Path(tmp) / name)
-        return _draft("email_escalation", ctx, letter, name, _eml_target(out_path_or_folder, sup.code, title), sup,
+        return _draft("email_escalation", ctx, letter, name, eml_target(out_path_or_folder, sup.code, title), sup,
                       email_lang, True)
