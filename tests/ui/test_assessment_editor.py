@@ -298,6 +298,19 @@ def test_enter_takes_the_first_suggestion_in_any_word_order_and_chinese(qtbot, p
     qtbot.waitUntil(lambda: editor.reasons.badge.rating == "Zero Tolerance")
 
 
+def test_every_suggestion_says_its_severity_before_enter_adds_it(qtbot, page):
+    """Typing 'overtime' lists a zero-tolerance entry (forced overtime) among ordinary overtime findings: each row
+    names its severity, so a new user sees 'zero tolerance' before Enter records a finding that blocks production."""
+    editor = page.editor
+    page.new_assessment("CN-0001")
+    picker = editor.picker
+    _picker_keys(qtbot, picker, "overtime")
+    lst = picker._ensure_panel().list
+    rows = [lst.item(i).text() for i in range(lst.count())]
+    assert rows and all(any(s in row for s in ("minor", "major", "critical", "zero tolerance")) for row in rows)
+    assert any("FRC-006" in row and "zero tolerance" in row for row in rows)
+
+
 def test_free_text_needs_a_severity_chosen_by_the_user(qtbot, page, ctx):
     """Text no library entry matches (nor comes close to) becomes a finding with no severity: the keyboard stays in
     the box, Enter in the empty box asks for the category, the rating waits, and Save is refused naming the finding

@@ -219,7 +219,7 @@ class FindingPicker(QLineEdit):
         if not keys:
             self.hide_suggestions()
             return
-        self._fill(keys[:MAX_SUGGESTIONS])
+        self._fill(keys[:MAX_SUGGESTIONS], severity=True)  # "zero tolerance" seen before Enter adds it
         more = f" (first {MAX_SUGGESTIONS} of {len(keys)})" if len(keys) > MAX_SUGGESTIONS else ""
         self._panel.note.setText(f"{len(keys)} in the library{more} · ↑↓ choose · Enter adds · "
                                  "Ctrl+Enter adds your own text")
