@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -27,13 +28,24 @@ def pristine_database(tmp_path_factory):
     from csrdesk.services.startup import open_workspace
 
     folder = tmp_path_factory.mktemp("pristine")
-    os.environ["CSRDESK_HOME"] = str(folder / "home")
-    try:
+    with _home(folder / "home"):
         database = open_workspace(str(folder / "pristine.sqlite3"))
         database.dispose()  # the last connection folds the WAL back into the file
-    finally:
-        os.environ.pop("CSRDESK_HOME", None)
     return folder / "pristine.sqlite3"
+
+
+@contextmanager
+def _home(folder: Path):
+    """CSRDESK_HOME set to folder for a while, then put back as it was (the test's own home, set before)."""
+    before = os.environ.get("CSRDESK_HOME")
+    os.environ["CSRDESK_HOME"] = str(folder)
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop("CSRDESK_HOME", None)
+        else:
+            os.environ["CSRDESK_HOME"] = before
 
 
 PG_URL = os.environ.get("CSRDESK_TEST_PG_URL")
@@ -65,11 +77,8 @@ def pristine_postgres(tmp_path_factory):
     from pg_suite import drop_suite_schema, prepare_suite_schema
 
     folder = tmp_path_factory.mktemp("pristine-pg")
-    os.environ["CSRDESK_HOME"] = str(folder / "home")
-    try:
+    with _home(folder / "home"):
         prepared = prepare_suite_schema(PG_URL)
-    finally:
-        os.environ.pop("CSRDESK_HOME", None)
     yield prepared
     drop_suite_schema(PG_URL)
 

@@ -81,6 +81,19 @@ def open_db(args):
     return db
 
 
+def open_shared_db(args):
+    """The database when it is a shared team one (from --db or CSRDESK_DB), opened; None for a local workspace,
+    which a command that only reads this computer's files need not open."""
+    import os
+
+    from csrdesk.services.startup import database_file
+
+    url = getattr(args, "db", None) or os.environ.get("CSRDESK_DB")
+    if not url or database_file(url) is not None:
+        return None
+    return open_db(args)
+
+
 def close_databases() -> None:
     while opened:
         opened.pop().dispose()

@@ -4,7 +4,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from csrdesk.cli.common import CliError, emit_json, open_db, parse_date
+from csrdesk.cli.common import CliError, emit_json, open_db, open_shared_db, parse_date
 
 
 def register(sub) -> None:
@@ -44,6 +44,16 @@ def register(sub) -> None:
     p.add_argument("name", help="template name or file")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=templates_check)
+    p = tsub.add_parser("share", help="shared team database: check one of your templates (letter, e-mail or report) "
+                                      "and keep it in the database for every member")
+    p.add_argument("name", help="a template of your templates folder")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=templates_share)
+    p = tsub.add_parser("unshare", help="shared team database: stop sharing a template (members fall back to the "
+                                        "default of its name)")
+    p.add_argument("name")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=templates_unshare)
 
     p = sub.add_parser("letters", help="letters, trackers and e-mail drafts for many CAPs at once")
     p.add_argument("-o", "--output", required=True, type=Path, metavar="FOLDER")
@@ -111,14 +121,37 @@ def templates_list(args) -> int:
     from csrdesk import paths
     from csrdesk.services.letters import list_templates
 
+    open_shared_db(args)  # a team's database: its shared templates are listed too
     rows = list_templates()
     if args.json:
         emit_json([_template_json(t) for t in rows])
         return 0
     for t in rows:
-        note = " (overrides the default)" if t.overrides_default else ("" if t.in_use else " (overridden by your copy)")
+        note = " (overrides the default)" if t.overrides_default else ("" if t.in_use else " (overridden by a copy)")
         print(f"{t.source:<8} {t.kind:<20} {t.name}{note}")
     print(f"your templates folder: {paths.user_templates_dir()}")
+    return 0
+
+
+def templates_share(args) -> int:
+    from csrdesk.services.shared_templates import share_template
+
+    info = share_template(open_db(args), args.name)
+    if args.json:
+        emit_json({"name": info.name, "size": info.size, "shared_at": info.shared_at, "shared_by": info.shared_by})
+    else:
+        print(f"shared {info.name} with the team ({info.size:,} bytes); every member's letters use it from now on")
+    return 0
+
+
+def templates_unshare(args) -> int:
+    from csrdesk.services.shared_templates import unshare_template
+
+    name = unshare_template(open_db(args), args.name)
+    if args.json:
+        emit_json({"name": name, "shared": False})
+    else:
+        print(f"{name} is no longer shared; members use their own copy or the default of its name")
     return 0
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from csrdesk.cli.common import emit_json, open_db, parse_date, whole_number
+from csrdesk.cli.common import emit_json, open_db, open_shared_db, parse_date, whole_number
 
 
 def register(rsub) -> None:
@@ -113,6 +113,7 @@ def report_public(args) -> int:
 def report_templates(args) -> int:
     from csrdesk.services.report_templates import list_report_templates
 
+    open_shared_db(args)  # a team's database: its shared templates are listed too
     rows = list_report_templates()
     if args.json:
         emit_json([{"name": t.name, "kind": t.kind, "source": t.source, "path": t.path} for t in rows])

@@ -69,10 +69,15 @@ def team_move(args) -> int:
     result = move_workspace(open_db(args), args.url)
     if args.json:
         emit_json({"target": result.target, "rows": result.rows, "tables": result.tables,
-                   "kept_file": result.kept_file})
+                   "kept_file": result.kept_file, "files": result.files, "files_missing": list(result.files_missing),
+                   "templates": list(result.templates)})
     else:
         print(f"copied {result.rows:,} rows into {result.target}; counts checked for every table; "
               f"{result.kept_file} is unchanged")
+        print(f"{result.files:,} evidence files and audit reports are now kept in the shared database"
+              + (f"; shared templates: {', '.join(result.templates)}" if result.templates else ""))
+        if result.files_missing:
+            print(f"not in this computer's data folder (attach them again): {', '.join(result.files_missing)}")
     return 0
 
 

@@ -6,9 +6,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
-from csrdesk import paths
 from csrdesk.errors import NotFound, UserError
-from csrdesk.services.caps import evidence_name, store_in_evidence_folder
+from csrdesk.services.shared_files import evidence_name, human_size, keep_file, kept_location, local_copy
 from csrdesk.services.history import record_change
 from csrdesk.storage.db import Database
 from csrdesk.storage.models import Assessment
@@ -35,8 +34,8 @@ def check_report_file(source: Path) -> None:
     if size == 0:
         raise UserError(f"{source.name} is empty; no report was attached.")
     if size > MAX_REPORT_BYTES:
-        raise UserError(f"{source.name} is {_size(size)}, more than the {_size(MAX_REPORT_BYTES)} an audit report may "
-                        "have; no report was attached.")
+        raise UserError(f"{source.name} is {human_size(size)}, more than the {human_size(MAX_REPORT_BYTES)} an audit "
+                        "report may have; no report was attached.")
     with open(source, "rb") as handle:
         head = handle.read(1024)
     if _PDF_MAGIC not in head:
@@ -44,15 +43,15 @@ def check_report_file(source: Path) -> None:
                         "no report was attached.")
 
 
-def _size(n: int) -> str:
-    return f"{n / 1024 / 1024:.0f} MB" if n >= 1024 * 1024 else f"{max(1, round(n / 1024))} KB"
+def _sha(stored_name: str) -> str:
+    return Path(stored_name).name.split(".")[0]
 
 
-def _report(a: Assessment) -> Optional[AuditReport]:
+def _report(s, a: Assessment) -> Optional[AuditReport]:
     if not a.report_stored_name:
         return None
-    path = paths.evidence_dir() / a.report_stored_name
-    return AuditReport(a.id, a.report_name, path, a.report_size, path.exists())
+    path, exists = kept_location(s, a.report_stored_name, _sha(a.report_stored_name))
+    return AuditReport(a.id, a.report_name, path, a.report_size, exists)
 
 
 def audit_report(db: Database, assessment_id: int) -> Optional[AuditReport]:
@@ -61,7 +60,7 @@ def audit_report(db: Database, assessment_id: int) -> Optional[AuditReport]:
         a = s.get(Assessment, assessment_id)
         if a is None:
             raise NotFound(f"No assessment {assessment_id}.")
-        return _report(a)
+        return _report(s, a)
 
 
 def attach_audit_report(db: Database, assessment_id: int, source: Path, *, source_label: str = "app") -> AuditReport:
@@ -75,13 +74,25 @@ def attach_audit_report(db: Database, assessment_id: int, source: Path, *, sourc
             a = s.get(Assessment, assessment_id)
             if a is None:
                 raise NotFound(f"No assessment {assessment_id}.")
-            created = store_in_evidence_folder(source, stored_name)
+            created = keep_file(s, source, sha, stored_name)
             record_change(s, "assessment", a.id, "audit report", a.report_name or None, source.name,
                           supplier_id=a.supplier_id, source=source_label)
             a.report_name, a.report_stored_name, a.report_size = source.name, stored_name, source.stat().st_size
             s.flush()
-            return _report(a)
+            return _report(s, a)
     except BaseException:
         if created is not None:
             created.unlink(missing_ok=True)
         raise
+
+
+def audit_report_copy(db: Database, assessment_id: int) -> Path:
+    """The assessment's audit report as a file on this computer, to open (downloaded once from a shared database)."""
+    with db.reading() as s:
+        a = s.get(Assessment, assessment_id)
+        if a is None:
+            raise NotFound(f"No assessment {assessment_id}.")
+        if not a.report_stored_name:
+            raise UserError("No audit report is attached to this assessment.")
+        stored_name, name = a.report_stored_name, a.report_name
+    return local_copy(db, stored_name, _sha(stored_name), f"The audit report {name}")

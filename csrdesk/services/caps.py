@@ -1,8 +1,6 @@
 """CAPs and CAP items: the cross-supplier item list, status changes, the factory's answers, evidence files."""
 from __future__ import annotations
 
-import hashlib
-import shutil
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -11,7 +9,6 @@ from typing import Iterable, Optional, Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from csrdesk import paths
 from csrdesk.domain.caps import days_overdue, due_date, is_overdue, item_start, progress_rate
 from csrdesk.domain.limits import implausible_date
 from csrdesk.domain.lifecycle import (
@@ -22,6 +19,9 @@ from csrdesk.errors import NotFound, UserError
 from csrdesk.services.backup import bulk_change
 from csrdesk.services.concurrency import check_version
 from csrdesk.services.history import record_change
+from csrdesk.services.shared_files import (
+    check_evidence_file, evidence_name, files_in_database, keep_file, kept_files, kept_location, local_copy,
+)
 from csrdesk.storage.db import Database
 from csrdesk.storage.models import Assessment, Cap, CapItem, EvidenceFile, Finding, Supplier
 
@@ -111,19 +111,27 @@ def _item_row(i: CapItem, f: Finding, sup: Supplier, today: date) -> CapItemRow:
     )
 
 
-def _evidence(e: EvidenceFile) -> EvidenceInfo:
-    path = paths.evidence_dir() / e.stored_name
-    return EvidenceInfo(e.id, e.original_name, path, e.size, e.note, path.exists())
+def _evidence(s: Session, e: EvidenceFile, held: Optional[set[str]] = None) -> EvidenceInfo:
+    path, exists = kept_location(s, e.stored_name, e.sha256, held)
+    return EvidenceInfo(e.id, e.original_name, path, e.size, e.note, exists)
 
 
-def _item_detail(i: CapItem, sup: Supplier, today: date) -> CapItemDetail:
+def _held(s: Session, items: Iterable[CapItem]) -> Optional[set[str]]:
+    """The evidence contents a shared database holds, read once for all these items (None: a local workspace)."""
+    if not files_in_database(s):
+        return None
+    return kept_files(s, [e.sha256 for i in items for e in i.evidence])
+
+
+def _item_detail(s: Session, i: CapItem, sup: Supplier, today: date,
+                 held: Optional[set[str]] = None) -> CapItemDetail:
     f = i.finding
     return CapItemDetail(
         row=_item_row(i, f, sup, today), description=f.description, legal_requirement=f.legal_requirement,
         code_requirement=f.code_requirement, violation_type=f.violation_type,
         suggested_remediation=i.suggested_remediation, days_allowed=i.days_allowed, evidence_notes=i.evidence_notes,
         verification_notes=i.verification_notes, verification_date=i.verification_date, closed_date=i.closed_date,
-        review_comment=i.review_comment, analysis=i.analysis, evidence=tuple(_evidence(e) for e in i.evidence),
+        review_comment=i.review_comment, analysis=i.analysis, evidence=tuple(_evidence(s, e, held) for e in i.evidence),
         allowed_statuses=tuple(s.value for s in ITEM_TRANSITIONS[ItemStatus(i.status)]), version=i.row_version,
     )
 
@@ -142,6 +150,7 @@ def cap_detail(db: Database, cap_id: int, today: Optional[date] = None) -> CapDe
             raise NotFound(f"No CAP {cap_id}.")
         a = cap.assessment
         sup = a.supplier
+        held = _held(s, cap.items)
         done = sum(1 for i in cap.items if not ItemStatus(i.status).is_open)
         return CapDetail(
             id=cap.id, assessment_id=a.id, assessment_date=a.date, assessment_type=a.assessment_type,
@@ -149,7 +158,7 @@ def cap_detail(db: Database, cap_id: int, today: Optional[date] = None) -> CapDe
             status=cap.status, issued_date=cap.issued_date, response_due=cap.response_due,
             meeting_date=cap.meeting_date, closed_date=cap.closed_date,
             progress=progress_rate(len(cap.items), done),
-            items=tuple(_item_detail(i, sup, today) for i in cap.items),
+            items=tuple(_item_detail(s, i, sup, today, held) for i in cap.items),
             allowed_statuses=tuple(s.value for s in CAP_TRANSITIONS[CapStatus(cap.status)]),
         )
 
@@ -160,7 +169,7 @@ def item_detail(db: Database, item_id: int, today: Optional[date] = None) -> Cap
         item = s.get(CapItem, item_id)
         if item is None:
             raise NotFound(f"No CAP item {item_id}.")
-        return _item_detail(item, item.cap.assessment.supplier, today)
+        return _item_detail(s, item, item.cap.assessment.supplier, today)
 
 
 def list_items(
@@ -363,46 +372,18 @@ def move_cap_status(s: Session, cap: Cap, target: CapStatus, *, source: str = "a
 
 
 def attach_evidence(db: Database, item_id: int, source_file: Path, note: str = "") -> EvidenceInfo:
-    """Copies an evidence file into the data folder, so it is never lost when the original moves."""
+    """Keeps an evidence file with the item (a copy, so it is never lost when the original moves)."""
     return attach_evidence_files(db, item_id, [source_file], note)[0]
 
 
-def _file_digest(source_file: Path) -> str:
-    digest = hashlib.sha256()
-    with open(source_file, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def evidence_name(source_file: Path) -> tuple[str, str]:
-    """(sha256, the name a file is kept under in the evidence folder): by content, so a file is stored once."""
-    sha = _file_digest(source_file)
-    return sha, f"{sha[:2]}/{sha}{Path(source_file).suffix.lower()}"
-
-
-def store_in_evidence_folder(source: Path, stored_name: str) -> Optional[Path]:
-    """Copies a file into the evidence folder under its stored name (whole or not at all); the copy made, or None
-    when the same content was already there."""
-    target = paths.evidence_dir() / stored_name
-    if target.exists():
-        return None
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_suffix(target.suffix + ".part")
-    shutil.copy2(source, tmp)
-    tmp.replace(target)
-    return target
-
-
 def attach_evidence_files(db: Database, item_id: int, source_files: Sequence[Path], note: str = "") -> list[EvidenceInfo]:
-    """Copies evidence files into the data folder and attaches them to the item, all or none: a file that cannot be
-    read attaches nothing, and the copies made for a failed attachment are removed again."""
+    """Keeps evidence files with the item, all or none: in the data folder (local workspace) or in the shared
+    database (team). A file that cannot be attached (missing, empty, too large) attaches nothing, and the copies
+    made for a failed attachment are removed again."""
     sources = [Path(f) for f in source_files]
     for source in sources:
-        if not source.is_file():
-            raise UserError(f"{source} is not a file; nothing was attached.")
-    stored = [(source, sha, f"{sha[:2]}/{sha}{source.suffix.lower()}") for source in sources
-              for sha in (_file_digest(source),)]
+        check_evidence_file(source)
+    stored = [(source, *evidence_name(source)) for source in sources]
     created: list[Path] = []
     try:
         with db.transaction() as s:
@@ -411,7 +392,7 @@ def attach_evidence_files(db: Database, item_id: int, source_files: Sequence[Pat
                 raise NotFound(f"No CAP item {item_id}.")
             added = []
             for source, sha, stored_name in stored:
-                target = store_in_evidence_folder(source, stored_name)
+                target = keep_file(s, source, sha, stored_name)
                 if target is not None:
                     created.append(target)
                 e = EvidenceFile(cap_item_id=item.id, original_name=source.name, stored_name=stored_name, sha256=sha,
@@ -420,8 +401,19 @@ def attach_evidence_files(db: Database, item_id: int, source_files: Sequence[Pat
                 record_change(s, "cap_item", item.id, "evidence", None, source.name, supplier_id=item.cap.supplier_id)
                 added.append(e)
             s.flush()
-            return [_evidence(e) for e in added]
+            return [_evidence(s, e) for e in added]
     except BaseException:
         for target in created:
             target.unlink(missing_ok=True)
         raise
+
+
+def evidence_copy(db: Database, evidence_id: int) -> Path:
+    """An evidence file as a file on this computer, to open with the system's viewer (a shared database's file is
+    downloaded once into this computer's cache)."""
+    with db.reading() as s:
+        e = s.get(EvidenceFile, evidence_id)
+        if e is None:
+            raise NotFound(f"No evidence file {evidence_id}.")
+        stored_name, sha, name = e.stored_name, e.sha256, e.original_name
+    return local_copy(db, stored_name, sha, f"The evidence file {name}")

@@ -38,6 +38,7 @@ from csrdesk.progress import NO_PROGRESS, Cancelled, Progress
 from csrdesk.services.ratings import rate, standing
 from csrdesk.services.settings import LANGUAGES, Preferences, load_preferences
 from csrdesk.services.trackers import export_tracker
+from csrdesk.services.team_folder import team_templates_folder
 from csrdesk.services.vetting import vetting_letter_context
 from csrdesk.storage.db import Database
 from csrdesk.storage.models import (
@@ -58,31 +59,45 @@ class TemplateInfo:
     name: str
     kind: str
     path: Path
-    source: str  # 'default' or 'user'
-    overrides_default: bool  # a user copy with a default's name, used instead of it
-    in_use: bool  # False for a default hidden by a user copy of the same name
+    source: str  # 'default', 'team' (shared by the team's database) or 'user' (this computer's templates folder)
+    overrides_default: bool  # a copy with a default's (or the team's) name, used instead of it
+    in_use: bool  # False for a template hidden by a copy of the same name (user over team over default)
 
 
 def default_templates_dir() -> Path:
     return paths.resource("templates")
 
 
+def template_folders() -> list[Path]:
+    """Where templates are looked for, first found wins: this computer's templates folder, the team's shared
+    templates (a shared database), the defaults."""
+    team = team_templates_folder()
+    return [paths.user_templates_dir()] + ([team] if team else []) + [default_templates_dir()]
+
+
 def list_templates(kind: Optional[str] = None) -> list[TemplateInfo]:
     """Every template, defaults and the user's copies; a user copy with a default's name overrides it."""
     defaults = {p.name: p for p in _template_files(default_templates_dir())}
     users = {p.name: p for p in _template_files(paths.user_templates_dir())}
+    team_folder = team_templates_folder()
+    team = {p.name: p for p in _template_files(team_folder)} if team_folder else {}
     out = []
     for name, path in sorted(users.items()):
         k = kind_of(name)
         if k:
-            out.append(TemplateInfo(name, k, path, "user", name in defaults, True))
+            out.append(TemplateInfo(name, k, path, "user", name in defaults or name in team, True))
+    for name, path in sorted(team.items()):
+        k = kind_of(name)
+        if k:
+            out.append(TemplateInfo(name, k, path, "team", name in defaults, name not in users))
     for name, path in sorted(defaults.items()):
         k = kind_of(name)
         if k:
-            out.append(TemplateInfo(name, k, path, "default", False, name not in users))
+            out.append(TemplateInfo(name, k, path, "default", False, name not in users and name not in team))
     if kind:
         out = [t for t in out if t.kind == kind]
-    return sorted(out, key=lambda t: (KINDS.index(t.kind), t.name, t.source != "user"))
+    order = {"user": 0, "team": 1, "default": 2}
+    return sorted(out, key=lambda t: (KINDS.index(t.kind), t.name, order[t.source]))
 
 
 def _template_files(folder: Path) -> list[Path]:
@@ -103,7 +118,7 @@ def find_template(name: str, kind: Optional[str] = None) -> Path:
     if "/" in text or "\\" in text:
         raise UserError(f"The template file {text} does not exist.")
     names = [text] if Path(text).suffix.lower() in TEMPLATE_SUFFIXES else [text + s for s in TEMPLATE_SUFFIXES]
-    for folder in (paths.user_templates_dir(), default_templates_dir()):
+    for folder in template_folders():
         for n in names:
             path = folder / n
             if path.is_file():
@@ -140,9 +155,11 @@ def check_template_file(name_or_path: str) -> TemplateInfo:
     path = find_template(name_or_path)
     template = load_template(path)
     check_template(template, lc.sample_context(template.kind, _sample_lang(template)))
-    is_user = paths.user_templates_dir() in path.parents
-    return TemplateInfo(path.name, template.kind, path, "user" if is_user else "default",
-                        is_user and (default_templates_dir() / path.name).is_file(), True)
+    team = team_templates_folder()
+    source = "user" if paths.user_templates_dir() in path.parents else \
+        "team" if team is not None and team in path.parents else "default"
+    return TemplateInfo(path.name, template.kind, path, source,
+                        source != "default" and (default_templates_dir() / path.name).is_file(), True)
 
 
 def _sample_lang(template: TemplateFile) -> str:

@@ -9,28 +9,45 @@ from typing import Optional
 from csrdesk import paths
 from csrdesk.errors import UserError
 from csrdesk.exchange.report_template import LANGUAGES, REPORT_KINDS, default_template, kind_of, template_name
+from csrdesk.services.team_folder import team_templates_folder
 
 
 @dataclass(frozen=True)
 class ReportTemplateInfo:
     name: str
     kind: str
-    source: str  # 'default' or 'user'
+    source: str  # 'default', 'team' (shared by the team's database) or 'user' (this computer's templates folder)
     path: Optional[Path]  # None for a built-in template (made when used)
 
 
+def _report_files(folder: Optional[Path]) -> dict[str, Path]:
+    if folder is None or not folder.is_dir():
+        return {}
+    return {p.name: p for p in folder.iterdir() if p.is_file() and p.suffix.lower() == ".docx"
+            and not p.name.startswith((".", "~$")) and kind_of(p.name)}
+
+
 def list_report_templates() -> list[ReportTemplateInfo]:
-    """The built-in templates (unless a user copy has their name) and every user copy."""
-    folder = paths.user_templates_dir()
-    users = {p.name: p for p in folder.iterdir() if p.is_file() and p.suffix.lower() == ".docx"
-             and not p.name.startswith((".", "~$")) and kind_of(p.name)} if folder.is_dir() else {}
+    """The built-in templates (unless a copy has their name), the team's shared ones (a shared database) unless this
+    computer has a copy of the same name, and every copy of this computer's."""
+    users = _report_files(paths.user_templates_dir())
+    team = {n: p for n, p in _report_files(team_templates_folder()).items() if n not in users}
     out = [ReportTemplateInfo(name, kind_of(name), "user", path) for name, path in sorted(users.items())]
+    out += [ReportTemplateInfo(name, kind_of(name), "team", path) for name, path in sorted(team.items())]
     for kind in REPORT_KINDS:
         for lang in LANGUAGES:
             name = template_name(kind, lang)
-            if name not in users:
+            if name not in users and name not in team:
                 out.append(ReportTemplateInfo(name, kind, "default", None))
     return out
+
+
+def _copy_named(name: str) -> Optional[Path]:
+    """This computer's copy of a template name, else the team's."""
+    for folder in (paths.user_templates_dir(), team_templates_folder()):
+        if folder is not None and (folder / name).is_file():
+            return folder / name
+    return None
 
 
 def template_for(kind: str, lang: str, name: Optional[str] = None) -> tuple[bytes, str]:
@@ -41,8 +58,8 @@ def template_for(kind: str, lang: str, name: Optional[str] = None) -> tuple[byte
         candidate = Path(text).expanduser()
         if candidate.suffix.lower() != ".docx":
             candidate = candidate.with_name(candidate.name + ".docx")
-        path = candidate if ("/" in text or "\\" in text) else paths.user_templates_dir() / candidate.name
-        if path.is_file():
+        path = candidate if ("/" in text or "\\" in text) else _copy_named(candidate.name)
+        if path is not None and path.is_file():
             if kind_of(path.name) not in (None, kind):
                 raise UserError(f"The template {path.name} is for a {kind_of(path.name).replace('_', ' ')}, not a "
                                 f"{kind.replace('_', ' ')}.")
@@ -51,9 +68,9 @@ def template_for(kind: str, lang: str, name: Optional[str] = None) -> tuple[byte
             return default_template(kind, candidate.name[len(kind) + 1:-5]), candidate.name
         names = ", ".join(t.name for t in list_report_templates() if t.kind == kind)
         raise UserError(f"No report template named {text!r}. Available: {names}.")
-    user = paths.user_templates_dir() / template_name(kind, lang)
-    if user.is_file():
-        return user.read_bytes(), user.name
+    copy = _copy_named(template_name(kind, lang))
+    if copy is not None:
+        return copy.read_bytes(), copy.name
     return default_template(kind, lang), template_name(kind, lang)
 
 

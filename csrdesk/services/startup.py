@@ -1,17 +1,22 @@
 """Opening the user's workspace: the database (migrated, backed up first) and the built-in library."""
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 from typing import Optional
 
+from csrdesk.errors import UserError
 from csrdesk.services.complaints import seal_old_identities
 from csrdesk.services.laws import ensure_law_library
 from csrdesk.services.library import ensure_library
 from csrdesk.services.checklists import ensure_checklists
+from csrdesk.services.shared_templates import sync_team_templates
 from csrdesk.services.team import apply_person
 from csrdesk.services.team_connect import install_password_lookup
 from csrdesk.storage.db import DB_ENV, SCHEMA_HEAD, Database, current_revision, open_database, sqlite_path
+
+log = logging.getLogger(__name__)
 
 
 def open_workspace(url: Optional[str] = None, *, create_folder: bool = False) -> Database:
@@ -22,6 +27,10 @@ def open_workspace(url: Optional[str] = None, *, create_folder: bool = False) ->
     install_password_lookup()  # a server password remembered in the keyring is found without being in the URL
     db = open_database(url, create_folder=create_folder)
     apply_person(db)
+    try:  # the team's shared templates (a shared database), in step before any letter is written
+        sync_team_templates(db)
+    except UserError as exc:  # the letters say so when they need one; opening goes on
+        log.warning("the team's shared templates could not be brought in step: %s", exc)
     if not db.read_only:
         ensure_library(db)
         ensure_law_library(db)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Callable, Optional
 
 from sqlalchemy import func, insert, select, text
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from csrdesk.errors import UserError
 from csrdesk.storage.models import Base
@@ -30,9 +30,11 @@ def row_counts(engine: Engine) -> dict[str, int]:
 
 
 def copy_everything(source: Engine, target: Engine,
-                    progress: Optional[Callable[[str, int], None]] = None) -> CopyCounts:
+                    progress: Optional[Callable[[str, int], None]] = None,
+                    also: Optional[Callable[[Connection], None]] = None) -> CopyCounts:
     """Copies every row of every csrdesk table from source into target, whose tables must be empty. All or nothing:
-    the counts of each table are compared inside the transaction and a difference rolls everything back."""
+    the counts of each table are compared inside the transaction and a difference rolls everything back. `also`
+    adds what is not in the source's tables (its files) in the same transaction, after the counts are checked."""
     filled = {name: n for name, n in row_counts(target).items() if n}
     if filled:
         raise UserError("The shared database already holds csrdesk data (" + ", ".join(
@@ -56,6 +58,8 @@ def copy_everything(source: Engine, target: Engine,
             wrong = [f"{name}: {copied[name]:,} of {expected[name]:,}" for name in expected
                      if copied[name] != expected[name]]
             raise UserError("The copy does not match the workspace (" + "; ".join(wrong) + "); nothing was kept.")
+        if also is not None:
+            also(dst)
         if dst.dialect.name == "postgresql":
             # Rows went in with their ids: each id sequence moves past them for the rows people add next.
             for table in Base.metadata.sorted_tables:

@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 DB_ENV = "CSRDESK_DB"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # The newest schema this version of csrdesk knows; a test checks it against the Alembic scripts.
-SCHEMA_HEAD = "0009_item_review"
+SCHEMA_HEAD = "0010_shared_files"
 
 
 def database_url(explicit: Optional[str] = None) -> str:

@@ -5,8 +5,8 @@ from datetime import date, datetime
 from typing import Any, Optional
 
 from sqlalchemy import (
-    JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, MetaData, String, Text, UniqueConstraint, false, func,
-    text,
+    JSON, BigInteger, Boolean, Date, DateTime, ForeignKey, Index, Integer, LargeBinary, MetaData, String, Text,
+    UniqueConstraint, false, func, text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -586,3 +586,30 @@ class SupplierBrand(Base):
     share: Mapped[Optional[float]] = mapped_column(default=None)  # percent of the factory's production
     accepts_shared_audit: Mapped[Optional[bool]] = mapped_column(Boolean, default=None)
     position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class StoredFile(Base):
+    """A file's content kept in a shared (team) database, once per content: evidence files and audit reports,
+    which a local workspace keeps in its data folder instead. Named by its SHA-256, as in the data folder."""
+
+    __tablename__ = "stored_files"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    size: Mapped[int] = mapped_column(BigInteger, default=0)
+    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    added_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
+    added_by: Mapped[str] = mapped_column(String(200), default="")
+
+
+class SharedTemplate(Base):
+    """A letter or report template the team shares (team database only): used by every member who has no copy of
+    their own with its name."""
+
+    __tablename__ = "shared_templates"
+
+    name: Mapped[str] = mapped_column(String(200), primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(Integer, default=0)
+    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    shared_at: Mapped[datetime] = mapped_column(DateTime)
+    shared_by: Mapped[str] = mapped_column(String(200), default="")

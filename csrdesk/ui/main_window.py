@@ -669,8 +669,13 @@ class MainWindow(QMainWindow):
 
         def moved(result) -> None:
             box = QMessageBox(QMessageBox.Icon.Question, "Workspace moved",
-                              f"{result.rows:,} rows were copied into {result.target} and checked table by table. "
-                              f"Your file {result.kept_file} is unchanged.\n\nOpen the shared database now?",
+                              f"{result.rows:,} rows were copied into {result.target} and checked table by table; "
+                              f"{result.files:,} evidence files and audit reports"
+                              + (f" and {len(result.templates)} templates" if result.templates else "")
+                              + " are now kept in it for every member. "
+                              + (f"Not found on this computer (attach them again): {', '.join(result.files_missing)}. "
+                                 if result.files_missing else "")
+                              + f"Your file {result.kept_file} is unchanged.\n\nOpen the shared database now?",
                               QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
             box.buttonClicked.connect(lambda button: self.switch_database(url_of[0])
                                       if box.standardButton(button) == QMessageBox.StandardButton.Yes else None)

@@ -27,7 +27,11 @@ def test_attach_keeps_a_copy_and_finds_it_again(db, assessment, tmp_path):
     first.unlink()
     again = audit_report.audit_report(db, assessment)
     assert again == report and again.exists and again.name == "SMETA report 2026-03.pdf"
-    assert again.path.read_bytes() == PDF and paths.evidence_dir() in again.path.parents
+    # Kept where everyone who opens this database reaches it: the data folder of a local workspace, the shared
+    # database itself for a team (brought into this computer's cache when opened).
+    copy = audit_report.audit_report_copy(db, assessment)
+    assert copy == again.path and copy.read_bytes() == PDF
+    assert (paths.evidence_dir() in copy.parents) == (db.engine.dialect.name == "sqlite")
     second = tmp_path / "corrected.pdf"
     second.write_bytes(PDF + b"% corrected\n")
     assert audit_report.attach_audit_report(db, assessment, second).name == "corrected.pdf"

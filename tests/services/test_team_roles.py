@@ -40,7 +40,7 @@ def _complaint(db):
                                             contact="+880 1711 000000"))
 
 
-def test_read_only_member_sees_all_but_identities_and_changes_nothing(pg_db, member, capsys):
+def test_read_only_member_sees_all_but_identities_and_changes_nothing(pg_db, member, capsys, tmp_path):
     """`csrdesk team grant USER --read-only`: the member's csrdesk opens read-only, lists suppliers and
     complaints (identity "hidden"), is refused a change with one clear line; the server itself refuses the
     identity column to any program the member might use."""
@@ -48,8 +48,15 @@ def test_read_only_member_sees_all_but_identities_and_changes_nothing(pg_db, mem
     from csrdesk.services.startup import open_workspace
     from csrdesk.services.suppliers import SupplierInput, create_supplier, list_suppliers
 
+    from csrdesk.services.assessments import AssessmentInput, record_assessment
+    from csrdesk.services.audit_report import attach_audit_report, audit_report_copy
+
     role, url = member
     c = _complaint(pg_db)
+    audit = record_assessment(pg_db, AssessmentInput("BD-0001", date(2026, 3, 2), "periodic"))
+    report = tmp_path / "audit.pdf"
+    report.write_bytes(b"%PDF-1.4\n%%EOF\n")
+    attach_audit_report(pg_db, audit.id, report)
     assert main(["--db", pg_db.url, "team", "grant", role, "--read-only", "--json"]) == 0
     assert '"read_only": true' in capsys.readouterr().out
     reader = open_workspace(url)
@@ -60,6 +67,7 @@ def test_read_only_member_sees_all_but_identities_and_changes_nothing(pg_db, mem
         assert [(r.reference, r.identity, r.summary) for r in rows] == [(c.row.reference, "hidden",
                                                                          "Overtime unpaid for March.")]
         assert complaint_detail(reader, c.id).identity_key_id == ""
+        assert audit_report_copy(reader, audit.id).read_bytes() == report.read_bytes()  # the team's files: read too
         with pytest.raises(DatabaseError, match="read-only member"):
             create_supplier(reader, SupplierInput(name="Meghna Denim Ltd", code="BD-0002", country="Bangladesh"))
         with pytest.raises(UserError):

@@ -332,3 +332,37 @@ def test_guided_root_cause_saved_from_the_caps_page_says_the_item_is_planned(qtb
     qtbot.mouseClick(wizard.save_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "saved and is now action planned" in page.message.text(), timeout=5000)
     assert item_detail(db, item_id).row.status == "action planned"
+
+
+def test_evidence_a_shared_database_holds_is_brought_then_opened(qtbot, page, tmp_path, monkeypatch):
+    """In a team database an evidence file is not on this computer until it is opened: a double-click brings it on
+    the database worker (not the GUI thread) and then opens the copy; one already here opens at once."""
+    import dataclasses
+    import threading
+
+    from csrdesk.services import caps as cap_service
+
+    _select(qtbot, page, "Weekly working hours exceed the legal limit")
+    panel = page.panel
+    photo = tmp_path / "timesheet.jpg"
+    photo.write_bytes(b"\xff\xd8\xff timesheet")
+    panel.attach_requested.emit([photo])
+    qtbot.waitUntil(lambda: len(panel.detail.evidence) == 1)
+    kept = panel.detail.evidence[0]
+    remote = dataclasses.replace(kept, path=tmp_path / "cache" / "not-here-yet.jpg")  # held by the server only
+    panel.evidence.set_files([remote])
+    brought, opened = [], []
+
+    def bring(db, evidence_id):
+        brought.append((evidence_id, threading.current_thread() is threading.main_thread()))
+        return photo
+
+    monkeypatch.setattr(cap_service, "evidence_copy", bring)
+    panel.evidence.opener = opened.append
+    panel.evidence.list.setCurrentRow(0)
+    panel.evidence.open_button.click()
+    qtbot.waitUntil(lambda: opened == [photo])
+    assert brought == [(kept.id, False)]
+    panel.evidence.set_files([kept])
+    panel.evidence.open_button.click()
+    assert opened == [photo, kept.path] and len(brought) == 1

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout, QWidget,
 )
 
+from csrdesk.services.shared_files import files_in_database
 from csrdesk.ui.context import AppContext, show_error
 
 LANGUAGE_CHOICES = (("The factory contact's language", None), ("English", "en"),
@@ -94,6 +95,14 @@ class LettersDialog(QDialog):
         folder_button = QPushButton("Templates folder")
         folder_button.clicked.connect(self.open_templates_folder)
         template_row.addWidget(folder_button)
+        # A shared team database keeps templates for everyone: a member shares the copy they edited.
+        self.share_button = QPushButton("Share with the team")
+        self.share_button.setToolTip("Check your copy of the chosen template and keep it in the shared database, "
+                                     "so every member's letters use it")
+        self.share_button.clicked.connect(lambda: self.share_template())
+        self.share_button.setVisible(files_in_database(ctx.db))
+        template_row.addWidget(self.share_button)
+        self.template.currentIndexChanged.connect(lambda _i: self._update_share())
         form.addRow("Template", template_row)
         self.language = QComboBox()
         for label, value in LANGUAGE_CHOICES:
@@ -143,6 +152,10 @@ class LettersDialog(QDialog):
         layout.addLayout(buttons)
 
         self._fill_templates()
+        if files_in_database(ctx.db):  # what other members shared since this database was opened
+            from csrdesk.services.shared_templates import sync_team_templates
+
+            ctx.run(sync_team_templates, ctx.db, on_done=lambda _folder: self._fill_templates(), parent=self)
         self.load_caps()
         self.read_preferences()
 
@@ -233,9 +246,37 @@ class LettersDialog(QDialog):
         for t in list_templates(kind):
             if not t.in_use:
                 continue
-            label = t.name + ("  (your copy, replaces the default)" if t.overrides_default else
-                              "  (your template)" if t.source == "user" else "")
+            label = t.name + ("  (the team's, replaces the default)" if t.source == "team" and t.overrides_default
+                              else "  (the team's template)" if t.source == "team"
+                              else "  (your copy, replaces the default)" if t.overrides_default
+                              else "  (your template)" if t.source == "user" else "")
             self.template.addItem(label, t.name)
+            self.template.setItemData(self.template.count() - 1, t.source, Qt.ItemDataRole.UserRole + 1)
+        self._update_share()
+
+    def _update_share(self) -> None:
+        source = self.template.currentData(Qt.ItemDataRole.UserRole + 1)
+        self.share_button.setEnabled(source == "user")
+        if source != "user":
+            self.share_button.setToolTip("Choose one of your own templates (copy a default and edit it) to share it")
+        else:
+            self.share_button.setToolTip("Check your copy of the chosen template and keep it in the shared database, "
+                                         "so every member's letters use it")
+
+    def share_template(self) -> None:
+        from csrdesk.services.shared_templates import share_template
+
+        name = self.template.currentData()
+        if not name:
+            return
+
+        def done(info) -> None:
+            self._fill_templates()
+            QMessageBox.information(self, "Template shared",
+                                    f"{info.name} is shared with the team: every member's letters use it from now on "
+                                    "(unless they keep their own copy of that name).")
+
+        self.ctx.run(share_template, self.ctx.db, name, on_done=done, parent=self, label="Sharing the template…")
 
     def copy_template(self) -> None:
         from csrdesk.services.letters import copy_default_template, list_templates

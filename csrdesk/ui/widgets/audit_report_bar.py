@@ -75,8 +75,15 @@ class AuditReportBar(QWidget):
         self.attach_button.setText("Replace report…" if r is not None else "Attach report…")
 
     def open_report(self) -> None:
-        if self.report is not None and self.report.exists:
-            self.opener(self.report.path)
+        r = self.report
+        if r is None or not r.exists:
+            return
+        if r.path.is_file():
+            self.opener(r.path)
+            return
+        # A shared database's report this computer has not opened yet: brought on the worker, then opened.
+        self.ctx.run(service.audit_report_copy, self.ctx.db, r.assessment_id, on_done=self.opener,
+                     on_error=self._failed, label=f"Opening {r.name}…", parent=self)
 
     def attach(self, path: Optional[str] = None) -> None:
         if self.assessment_id is None:

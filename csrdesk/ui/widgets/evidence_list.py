@@ -15,6 +15,10 @@ from csrdesk.services.caps import EvidenceInfo
 INFO_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
+def open_file(path: Path) -> bool:
+    return QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+
 def human_size(size: int) -> str:
     value = float(size)
     for unit in ("bytes", "KB", "MB", "GB"):
@@ -25,12 +29,16 @@ def human_size(size: int) -> str:
 
 
 class EvidenceList(QWidget):
-    """Lists evidence files. `attach_requested(paths)` asks the page to copy files in; opening is done here."""
+    """Lists evidence files. `attach_requested(paths)` asks the page to copy files in. A file on this computer opens
+    here; one a shared database holds and this computer has not opened yet is asked for by `fetch_requested(info)`
+    (the page brings it on the database worker, then calls `open_path`)."""
 
     attach_requested = Signal(list)
+    fetch_requested = Signal(object)
 
     def __init__(self, parent: Optional[QWidget] = None) -> None:
         super().__init__(parent)
+        self.opener = open_file  # tests replace it
         self.setAcceptDrops(True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -64,7 +72,7 @@ class EvidenceList(QWidget):
                 label += "  [missing from the data folder]"
             item = QListWidgetItem(label)
             item.setData(INFO_ROLE, e)
-            item.setToolTip(str(e.path))
+            item.setToolTip(str(e.path) if e.path.exists() else f"{e.original_name}: double-click to open")
             if not e.exists:
                 item.setForeground(QBrush(QColor("#c62828")))
             self.list.addItem(item)
@@ -87,8 +95,15 @@ class EvidenceList(QWidget):
 
     def _open_item(self, item: QListWidgetItem) -> None:
         info: EvidenceInfo = item.data(INFO_ROLE)
-        if info.exists:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(info.path)))
+        if not info.exists:
+            return
+        if info.path.is_file():
+            self.opener(info.path)
+        else:
+            self.fetch_requested.emit(info)
+
+    def open_path(self, path: Path) -> None:
+        self.opener(Path(path))
 
     def dragEnterEvent(self, event) -> None:  # noqa: N802
         if event.mimeData().hasUrls() and self.isEnabled():

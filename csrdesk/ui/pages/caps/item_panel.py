@@ -50,6 +50,7 @@ class ItemPanel(RecordFormMixin, QWidget):
     cap_status_requested = Signal(int, str)
     save_requested = Signal(dict)  # changed fields for update_item
     attach_requested = Signal(list)
+    fetch_requested = Signal(object)  # an evidence file the shared database holds, to bring and open
     navigate_requested = Signal(str, object)
 
     def __init__(self, parent: Optional[QWidget] = None) -> None:
@@ -137,6 +138,7 @@ class ItemPanel(RecordFormMixin, QWidget):
         v_layout = QVBoxLayout(verify)
         self.evidence = EvidenceList(verify)
         self.evidence.attach_requested.connect(self.attach_requested)
+        self.evidence.fetch_requested.connect(self.fetch_requested)
         self.verification_notes = QPlainTextEdit()
         self.verification_notes.setPlaceholderText("What was checked, how, by whom")
         self.verification_notes.setTabChangesFocus(True)

@@ -16,6 +16,7 @@ from csrdesk.domain.lifecycle import ItemStatus
 from csrdesk.services import caps as cap_service
 from csrdesk.services import library
 from csrdesk.services.caps import CapDetail, CapItemDetail, CapItemRow
+from csrdesk.services.shared_files import files_in_database
 from csrdesk.errors import ConcurrentEdit, UserError
 from csrdesk.ui import theme
 from csrdesk.ui.dialogs.concurrent import offer_reload
@@ -152,6 +153,7 @@ class CapsPage(CapFilters, CapStatusMoves, Page):
         self.panel.cap_status_requested.connect(self.change_cap_status)
         self.panel.save_requested.connect(self._save_item)
         self.panel.attach_requested.connect(self._attach)
+        self.panel.fetch_requested.connect(self._open_evidence)
         self.panel.navigate_requested.connect(self.navigate_requested)
         from csrdesk.ui.pages.cap_partners import attach_to
 
@@ -424,12 +426,17 @@ class CapsPage(CapFilters, CapStatusMoves, Page):
         def done(_infos):
             self._cap_cache.clear()
             self._show_item(item_id)
-            self.panel.set_message(f"Attached {len(paths)} file{'s' if len(paths) != 1 else ''}; "
-                                   "copied into the data folder.")
+            where = "kept in the shared database" if files_in_database(db) else "copied into the data folder"
+            self.panel.set_message(f"Attached {len(paths)} file{'s' if len(paths) != 1 else ''}; {where}.")
             self._notify()
 
         self.ctx.run(cap_service.attach_evidence_files, db, item_id, [Path(p) for p in paths], on_done=done,
                      on_error=self._item_failed, label="Copying evidence files…", parent=self)
+
+    def _open_evidence(self, info) -> None:
+        """Brings an evidence file the shared database holds onto this computer (on the worker), then opens it."""
+        self.ctx.run(cap_service.evidence_copy, self.ctx.db, info.id, on_done=self.panel.evidence.open_path,
+                     on_error=self._item_failed, label=f"Opening {info.original_name}…", parent=self)
 
     # --- status changes ----------------------------------------------------------------------------------------
     # --- navigation and change notices ---------------------------------------------------------------------------
