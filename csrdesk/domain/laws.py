@@ -48,6 +48,7 @@ class LawEntry:
     notes: str = ""
     builtin_key: Optional[str] = None
     user_edited: bool = False
+    version: int = field(default=1, compare=False)  # the record's version as read (a save hands it back)
 
     @property
     def builtin(self) -> bool:

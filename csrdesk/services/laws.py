@@ -22,6 +22,8 @@ from csrdesk.domain.laws import (
 from csrdesk.domain.lifecycle import ItemStatus
 from csrdesk.errors import NotFound, UserError
 from csrdesk.services.backup import before_bulk_change
+from csrdesk.services.concurrency import check_version
+from csrdesk.services.history import record_change
 from csrdesk.storage.db import Database
 from csrdesk.storage.models import Assessment, CapItem, Finding, LawReference, Setting, Supplier
 
@@ -66,7 +68,7 @@ def to_entry(r: LawReference) -> LawEntry:
         id=r.id, country=r.country, region=r.region or "", topic=r.topic, requirement=r.requirement,
         value=r.value, unit=r.unit or "", currency=r.currency or "", effective=r.effective, source=r.source or "",
         link=r.link or "", checked=r.last_checked, notes=r.notes or "", builtin_key=r.builtin_key,
-        user_edited=bool(r.user_edited),
+        user_edited=bool(r.user_edited), version=int(r.row_version or 1),
     )
 
 
@@ -224,8 +226,9 @@ def _slot_words(e: LawEntry) -> str:
 
 
 def save_law(db: Database, data: LawInput, law_id: Optional[int] = None, *,
-             today: Optional[date] = None) -> LawChange:
-    """Adds an entry (law_id None) or saves an edit; says which open findings now cite an out-of-date figure."""
+             today: Optional[date] = None, seen_version: Optional[int] = None) -> LawChange:
+    """Adds an entry (law_id None) or saves an edit; says which open findings now cite an out-of-date figure. With
+    seen_version (the version the editor showed), an entry someone else saved since is refused (ConcurrentEdit)."""
     entry = validate_law(data)
     with db.transaction() as s:
         before = all_entries(s)
@@ -236,13 +239,19 @@ def save_law(db: Database, data: LawInput, law_id: Optional[int] = None, *,
             row = s.get(LawReference, law_id)
             if row is None:
                 raise NotFound(f"No law reference {law_id}.")
+            check_version(s, row, seen_version, "law_reference", f"The law reference {law_id}")
         clash = next((e for e in before if e.id != law_id and _same_slot(e, entry)), None)
         if clash is not None:
             raise UserError(f"There is already an entry for {_slot_words(clash)} (number {clash.id}); edit that one.")
+        old = to_entry(row) if law_id is not None else None
         if row.builtin_key is not None and _differs(to_entry(row), entry):
             row.user_edited = True  # an upgrade of the starter data leaves it alone from now on
         _assign(row, entry)
         s.flush()
+        for name in _COMPARED:  # who changed what, for the history and for a colleague's refused save
+            before_value = getattr(old, name) if old is not None else None
+            if before_value != getattr(entry, name) and (old is not None or getattr(entry, name) not in (None, "")):
+                record_change(s, "law_reference", row.id, name, before_value, getattr(entry, name))
         saved = to_entry(row)
         outdated = _outdated(s, before, all_entries(s), today)
     return LawChange(saved, outdated)

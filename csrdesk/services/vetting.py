@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Mapping, Optional, Sequence
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.attributes import flag_modified
 
 from csrdesk.domain.vetting import (
     Answer, AnswerError, Decision, Evaluation, Template, answer_label, check_decision, evaluate, parse_answer,
@@ -21,6 +22,7 @@ from csrdesk.domain.vetting import (
 from csrdesk.domain.vetting_screen import AnswerInput, ConditionInput
 from csrdesk.errors import NotFound, UserError
 from csrdesk.services.checklists import ChecklistInfo, list_checklists, row_template, template_row
+from csrdesk.services.concurrency import check_version
 from csrdesk.services.history import record_change
 from csrdesk.storage.db import Database
 from csrdesk.storage.models import ChecklistTemplate, Supplier, VettingAnswer, VettingCondition, VettingScreen
@@ -95,6 +97,7 @@ class ScreenDetail:
     conditions: tuple[ConditionInfo, ...]
     created_at: Optional[datetime]
     latest_version: int  # the newest version of the template (the screen may use an older one)
+    version: int = 1  # the screen's row version as read: handed back with a save (someone else's save is refused)
 
     @property
     def decided(self) -> bool:
@@ -200,7 +203,7 @@ def screen_detail(db: Database, screen_id: int, today: Optional[date] = None) ->
             decision_date=screen.decision_date, notes=screen.notes,
             conditions=tuple(_condition_info(c, today, code, screen.subject)
                              for c in sorted(screen.conditions, key=lambda c: (c.due_date or date.max, c.id))),
-            created_at=screen.created_at, latest_version=int(latest or row.version),
+            created_at=screen.created_at, latest_version=int(latest or row.version), version=screen.row_version,
         )
 
 
@@ -315,6 +318,8 @@ def _write_answers(s: Session, screen: VettingScreen, template: Template, answer
             row.value, row.evidence, row.comment = new.value, new.evidence, new.comment
     e = evaluate(template, {**_answers(screen)}, date.today())
     screen.score, screen.suggested_decision = e.score, e.suggested.value
+    if changed:
+        flag_modified(screen, "score")  # the screen's version counts a save of its answers too
     return changed
 
 
@@ -324,9 +329,14 @@ def _refuse_if_decided(screen: VettingScreen) -> None:
                         "reopen it to change its answers.")
 
 
+def _seen(s: Session, screen: VettingScreen, seen_version: Optional[int]) -> None:
+    check_version(s, screen, seen_version, "vetting_screen", f"Vetting screen {screen.id}")
+
+
 def _save_answers_in(s: Session, screen_id: int, answers: Mapping[str, AnswerInput | Answer], *, source: str,
-                     user: str) -> None:
+                     user: str, seen_version: Optional[int] = None) -> None:
     screen = _load_screen(s, screen_id)
+    _seen(s, screen, seen_version)
     _refuse_if_decided(screen)
     template = row_template(s.get(ChecklistTemplate, screen.template_id))
     parsed, problems = parse_answers(template, answers)
@@ -338,10 +348,11 @@ def _save_answers_in(s: Session, screen_id: int, answers: Mapping[str, AnswerInp
 
 
 def save_answers(db: Database, screen_id: int, answers: Mapping[str, AnswerInput | Answer], *,
-                 source: str = "app", user: str = "") -> ScreenDetail:
-    """Saves answers to some or all questions, all or nothing: one answer that does not fit changes nothing."""
+                 source: str = "app", user: str = "", seen_version: Optional[int] = None) -> ScreenDetail:
+    """Saves answers to some or all questions, all or nothing: one answer that does not fit changes nothing. With
+    seen_version (the version the form showed), a screen someone else saved since is refused (ConcurrentEdit)."""
     with db.transaction() as s:
-        _save_answers_in(s, screen_id, answers, source=source, user=user)
+        _save_answers_in(s, screen_id, answers, source=source, user=user, seen_version=seen_version)
     return screen_detail(db, screen_id)
 
 
@@ -362,8 +373,9 @@ def _decision_checked(decision: str, reviewer: str, decided_on: Optional[date]) 
 
 def _decide_in(s: Session, screen_id: int, chosen: Decision, reviewer: str, decided_on: date,
                conditions: Optional[Sequence[ConditionInput]], notes: Optional[str], *, source: str,
-               user: str) -> None:
+               user: str, seen_version: Optional[int] = None) -> None:
     screen = _load_screen(s, screen_id)
+    _seen(s, screen, seen_version)
     _refuse_if_decided(screen)
     template = row_template(s.get(ChecklistTemplate, screen.template_id))
     evaluation = evaluate(template, _answers(screen), decided_on)
@@ -409,21 +421,26 @@ def decide_screen(db: Database, screen_id: int, decision: str, reviewer: str, *,
 def save_and_decide(db: Database, screen_id: int, answers: Optional[Mapping[str, AnswerInput | Answer]],
                     decision: str, reviewer: str, *, decided_on: Optional[date] = None,
                     conditions: Optional[Sequence[ConditionInput]] = None, notes: Optional[str] = None,
-                    source: str = "app", user: str = "") -> ScreenDetail:
+                    source: str = "app", user: str = "", seen_version: Optional[int] = None) -> ScreenDetail:
     """Saves the answers still being edited and records the decision on them, in one transaction: a decision that
-    is refused leaves the answers unsaved too (the form still holds them)."""
+    is refused leaves the answers unsaved too (the form still holds them). With seen_version, a screen someone else
+    saved since the form showed it is refused whole (ConcurrentEdit)."""
     chosen, reviewer, decided_on = _decision_checked(decision, reviewer, decided_on)
     with db.transaction() as s:
+        screen = _load_screen(s, screen_id)
+        _seen(s, screen, seen_version)
         if answers:
             _save_answers_in(s, screen_id, answers, source=source, user=user)
         _decide_in(s, screen_id, chosen, reviewer, decided_on, conditions, notes, source=source, user=user)
     return screen_detail(db, screen_id)
 
 
-def reopen_screen(db: Database, screen_id: int, *, note: str = "", source: str = "app", user: str = "") -> ScreenDetail:
+def reopen_screen(db: Database, screen_id: int, *, note: str = "", source: str = "app", user: str = "",
+                  seen_version: Optional[int] = None) -> ScreenDetail:
     """Takes back a decision so the answers can change; its open conditions are withdrawn (kept in the history)."""
     with db.transaction() as s:
         screen = _load_screen(s, screen_id)
+        _seen(s, screen, seen_version)
         if not screen.decision:
             raise UserError(f"Vetting screen {screen_id} has no decision to take back.")
         for name in ("decision", "reviewer", "decision_date"):

@@ -179,3 +179,36 @@ def test_every_change_record_names_the_person(db, other, supplier):
         with db.engine.connect() as c:
             expected = c.execute(text("SELECT current_user")).scalar()
     assert users["project_leader"] == expected
+
+
+def test_vetting_screen_and_law_reference_saves_check_the_version_seen(db, other, supplier):
+    """Two people on one vetting screen: the second save of answers, and a decision recorded on the version both
+    opened, are refused naming the first person; the first person's answer stays. The same for a law reference
+    two people edit (before, the second save silently put the first one's figure back)."""
+    from csrdesk.errors import ConcurrentEdit
+    from csrdesk.services import laws
+    from csrdesk.services.laws import LawInput
+    from csrdesk.services.vetting import AnswerInput, save_and_decide, save_answers, screen_detail, start_screen
+
+    screen = start_screen(db, "new_supplier_screening", supplier_code=supplier.row.code)
+    seen = screen_detail(db, screen.id)
+    first, second = [q.id for q in seen.template.questions() if q.type == "yesno"][:2]
+    save_answers(other, screen.id, {first: AnswerInput(True, comment="checked on site")}, seen_version=seen.version)
+    with pytest.raises(ConcurrentEdit, match="Ayşe Demir changed the answer"):
+        save_answers(db, screen.id, {first: AnswerInput(False)}, seen_version=seen.version)
+    with pytest.raises(ConcurrentEdit):
+        save_and_decide(db, screen.id, {second: AnswerInput(True)}, "reject", "Li Na", seen_version=seen.version)
+    after = screen_detail(db, screen.id)
+    assert after.answers[first].value == "yes" and second not in after.answers and not after.decided
+    save_answers(db, screen.id, {second: AnswerInput(True)}, seen_version=after.version)  # reloaded: goes through
+
+    entry = laws.save_law(db, LawInput(country="Viet Nam", region="Region I", topic="minimum wage",
+                                       requirement="Pay at least the regional minimum.", value=4960000,
+                                       unit="VND/month", effective=date(2027, 1, 1))).entry
+    edit = LawInput(country="Viet Nam", region="Region I", topic="minimum wage", requirement=entry.requirement,
+                    value=4960000, unit="VND/month", effective=date(2027, 1, 1))
+    laws.save_law(other, replace(edit, notes="Decree 293/2025 checked"), entry.id, seen_version=entry.version)
+    with pytest.raises(ConcurrentEdit, match="Ayşe Demir changed the notes"):
+        laws.save_law(db, replace(edit, value=5000000), entry.id, seen_version=entry.version)
+    kept = next(e for e in laws.list_laws(db) if e.id == entry.id)
+    assert kept.value == 4960000 and kept.notes == "Decree 293/2025 checked"

@@ -15,10 +15,11 @@ from PySide6.QtWidgets import (
 )
 
 from csrdesk.domain.laws import TOPICS, VERIFY_NOTE, LawEntry, is_stale, review_due
-from csrdesk.errors import UserError
+from csrdesk.errors import ConcurrentEdit, UserError
 from csrdesk.services import laws
 from csrdesk.services.laws import LawChange, LawInput, LawsImportPreview, OutdatedCitation
 from csrdesk.ui import theme
+from csrdesk.ui.dialogs.concurrent import offer_reload
 from csrdesk.ui.tables import Column, FilterBox, RowTableModel, TableView, count_text
 from csrdesk.ui.widgets.buttons import primary_button
 from csrdesk.ui.widgets.wheel_guard import wheel_only_with_focus
@@ -370,12 +371,17 @@ class LawsTab(QWidget):
             self._changed(change, "Saved.")
 
         def failed(exc: BaseException) -> None:
-            if isinstance(exc, UserError):
+            if isinstance(exc, ConcurrentEdit):  # a colleague saved it since: reload, then make the change again
+                self.editor.show_message("Not saved: " + str(exc), error=True)
+                offer_reload(self, exc, self.reload)
+            elif isinstance(exc, UserError):
                 self.editor.show_message(str(exc), error=True)
             else:
                 self.ctx.show_error(self, exc)
 
-        self.ctx.run(laws.save_law, self.ctx.db, data, law_id, on_done=done, on_error=failed, parent=self)
+        seen = self.editor.entry.version if law_id is not None and self.editor.entry is not None else None
+        self.ctx.run(laws.save_law, self.ctx.db, data, law_id, seen_version=seen, on_done=done, on_error=failed,
+                     parent=self)
 
     def delete_selected(self) -> None:
         rows = self.table.selected_rows()

@@ -22,9 +22,10 @@ from csrdesk.domain.vetting import (
 )
 from csrdesk.domain.vetting_screen import Mark, ScreenState
 from csrdesk.services import vetting as service
-from csrdesk.errors import UserError
+from csrdesk.errors import ConcurrentEdit, UserError
 from csrdesk.services.vetting import AnswerInput, ScreenDetail, ScreenToEdit
 from csrdesk.ui import theme
+from csrdesk.ui.dialogs.concurrent import offer_reload
 from csrdesk.ui.pages.vetting.dialogs import DECISION_COLOURS, esc, run_import
 from csrdesk.ui.pages.base import muted, section_title
 from csrdesk.ui.widgets.buttons import primary_button
@@ -584,8 +585,17 @@ class ScreenForm(QWidget):
             self.changed.emit()
             self.load(screen_id, then)
 
-        self.ctx.run(service.save_answers, self.ctx.db, screen_id, answers, on_done=done, label="Saving answers…",
-                     parent=self)
+        self.ctx.run(service.save_answers, self.ctx.db, screen_id, answers, seen_version=self.detail.version,
+                     on_done=done, on_error=self._save_failed, label="Saving answers…", parent=self)
+
+    def _save_failed(self, exc: BaseException) -> None:
+        """A colleague saved this screen since it was shown: say who and offer to reload (the edits stay in the
+        form until then); other errors as usual."""
+        if isinstance(exc, ConcurrentEdit) and self.detail is not None:
+            shown = self.detail.id
+            offer_reload(self, exc, lambda: self.load(shown))
+        else:
+            self.ctx.show_error(self, exc)
 
     def load(self, screen_id: int, then: Optional[Callable[[], None]] = None) -> None:
         def shown(result: ScreenToEdit) -> None:
@@ -622,7 +632,8 @@ class ScreenForm(QWidget):
 
         self.ctx.run(service.save_and_decide, self.ctx.db, screen_id, request.answers, request.decision,
                      request.reviewer, decided_on=request.decided_on, conditions=request.conditions,
-                     notes=request.notes, on_done=done, label="Recording the decision…", parent=self)
+                     notes=request.notes, seen_version=self.detail.version, on_done=done,
+                     on_error=self._save_failed, label="Recording the decision…", parent=self)
 
     def reopen(self) -> None:
         if self.detail is None:
@@ -632,8 +643,9 @@ class ScreenForm(QWidget):
         if not ok:
             return
         screen_id = self.detail.id
-        self.ctx.run(service.reopen_screen, self.ctx.db, screen_id, note=note,
-                     on_done=lambda _d: (self.changed.emit(), self.load(screen_id)), parent=self)
+        self.ctx.run(service.reopen_screen, self.ctx.db, screen_id, note=note, seen_version=self.detail.version,
+                     on_done=lambda _d: (self.changed.emit(), self.load(screen_id)), on_error=self._save_failed,
+                     parent=self)
 
     def _condition_status(self, status: str) -> None:
         rows = {i.row() for i in self.decided_conditions.selectedIndexes()}
