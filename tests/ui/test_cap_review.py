@@ -159,3 +159,36 @@ def test_accept_one_item_return_the_other_then_write_the_letter(qtbot, ctx, db, 
     assert "Say why nobody checks the exits" in cells and "Fire exit blocked by cartons" in cells
     assert (tmp_path / "returned.eml").is_file()
     assert "e-mail draft returned.eml (to li.wei@example.cn)" in dialog.message.text()
+
+
+def _left_edge_colour(button):
+    """The colour of the button's face beside its text (what the eye takes as selected/default or not)."""
+    image = button.grab().toImage()
+    return image.pixelColor(5, image.height() // 2).name()
+
+
+def test_a_disabled_approve_neither_is_nor_looks_the_default(qtbot, ctx, answered_cap):
+    """With an open warning Approve is disabled: it is not the default button and does not wear the primary colour;
+    Return to factory is the default (Enter returns) and looks it; why Approve is off is said on the dialog's line
+    and in Approve's tooltip. Once the warning is overridden, Approve is the default and looks it."""
+    from csrdesk.ui import theme
+
+    cap_id, items = answered_cap
+    dialog = open_dialog(qtbot, ctx, cap_id, reasons=["The daily exit check addresses the missing supervision"])
+    qtbot.waitUntil(lambda: not ctx.busy)
+    approve, back = dialog.approve_button, dialog.return_button
+    assert not approve.isEnabled() and not approve.isDefault()
+    assert back.isEnabled() and back.isDefault()
+    plain = _left_edge_colour(dialog.close_button)
+    assert _left_edge_colour(back) == theme.ACCENT.lower()
+    assert _left_edge_colour(approve) != theme.ACCENT.lower()
+    assert _left_edge_colour(approve).lower() in (plain, dialog.palette().button().color().name()) \
+        or abs(dialog.palette().button().color().lightness() - approve.grab().toImage().pixelColor(
+            5, approve.height() // 2).lightness()) < 20  # a plain (greyed) face, not the blue of the default
+    assert "open warning" in dialog.message.text() and "open warning" in approve.toolTip()
+
+    dialog.select_item(items[1])
+    qtbot.mouseClick(dialog.warning_buttons["root_cause_restates_finding"], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.loads >= 2, timeout=5000)
+    assert approve.isEnabled() and approve.isDefault() and not back.isDefault()
+    assert _left_edge_colour(approve) == theme.ACCENT.lower() and _left_edge_colour(back) != theme.ACCENT.lower()

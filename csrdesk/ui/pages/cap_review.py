@@ -18,7 +18,6 @@ from csrdesk.services import review
 from csrdesk.errors import UserError
 from csrdesk.ui import theme
 from csrdesk.ui.tables import Column, RowTableModel, TableView
-from csrdesk.ui.widgets.buttons import primary_button
 from csrdesk.ui.widgets.dialog_keys import ask_text
 
 log = logging.getLogger(__name__)
@@ -227,7 +226,7 @@ class CapReviewDialog(QDialog):
         self.letter_button.clicked.connect(lambda: self.write_returned_letter())
         self.return_button = QPushButton("Return to factory")
         self.return_button.setToolTip("Send the CAP back (status: sent) with the comments per item")
-        self.approve_button = primary_button("Approve")
+        self.approve_button = QPushButton("Approve")
         self.close_button = QPushButton("Close")
         bottom.addWidget(self.return_button)
         bottom.addWidget(self.approve_button)
@@ -270,6 +269,10 @@ class CapReviewDialog(QDialog):
         reviewable = c is not None and c.status in REVIEWABLE and self.decision is None
         self.approve_button.setEnabled(bool(reviewable and c.open_warning_count == 0))
         self.return_button.setEnabled(bool(reviewable))
+        self.approve_button.setToolTip(self._approve_reason() or
+                                       "Approve the CAP: items with a complete plan become action planned")
+        self._make_default(next(b for b in (self.approve_button, self.return_button, self.close_button)
+                                if b.isEnabled()))
         if c is not None and c.status not in REVIEWABLE and self.decision is None:
             self._say(f"The CAP is {c.status}: a review decision is possible once the factory's response is in.")
         elif c is not None and reviewable and c.open_warning_count:
@@ -283,6 +286,29 @@ class CapReviewDialog(QDialog):
                                       "Return items to the factory first: the letter lists them with your comments")
         for b in (self.accept_item, self.return_item):
             b.setEnabled(bool(reviewable) and self._current is not None)
+
+    def _approve_reason(self) -> str:
+        """Why Approve is off, in words ("" when it is on)."""
+        c = self.check
+        if c is None:
+            return "Reading the CAP…"
+        if self.decision is not None:
+            return f"The review is recorded: the CAP is {self.decision.cap.status}."
+        if c.status not in REVIEWABLE:
+            return f"The CAP is {c.status}: it can be approved once the factory's response is in."
+        if c.open_warning_count:
+            return (f"{c.open_warning_count} open warning(s): override each with a reason, or return the CAP to "
+                    "the factory.")
+        return ""
+
+    def _make_default(self, button: QPushButton) -> None:
+        """Enter presses `button`, and only it wears the primary colour: never a disabled button (a disabled
+        Approve drawn as the default looked chosen)."""
+        for b in (self.return_button, self.approve_button, self.close_button):
+            chosen = b is button
+            b.setDefault(chosen)
+            b.setObjectName("primary" if chosen else "")
+            b.setStyleSheet(theme.PRIMARY_SHEET if chosen else "")
 
     def _say(self, text: str, *, error: bool = False, warning: bool = False) -> None:
         colour = theme.OVERDUE if error else (theme.WARNING if warning else theme.OK)
