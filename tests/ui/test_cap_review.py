@@ -192,3 +192,32 @@ def test_a_disabled_approve_neither_is_nor_looks_the_default(qtbot, ctx, answere
     qtbot.waitUntil(lambda: dialog.loads >= 2, timeout=5000)
     assert approve.isEnabled() and approve.isDefault() and not back.isDefault()
     assert _left_edge_colour(approve) == theme.ACCENT.lower() and _left_edge_colour(back) != theme.ACCENT.lower()
+
+
+def test_the_finding_column_is_readable_and_the_items_fit_without_sideways_scroll(qtbot, ctx, answered_cap):
+    """At its size in the 1360x840 window, the review's table needs no sideways scroll; the finding takes the room
+    (about 30 characters of the table's own font, or its whole text) with the whole text in its tooltip; severity,
+    status and planned date show whole and no column title is cut. Measured with the fonts this machine has."""
+    from PySide6.QtCore import Qt as _Qt
+
+    from tests.ui.layout_check import problems
+
+    cap_id, items = answered_cap
+    dialog = open_dialog(qtbot, ctx, cap_id)
+    dialog.resize(1200, 760)
+    qtbot.waitUntil(lambda: not ctx.busy)
+    qtbot.wait(30)
+    table, model = dialog.table, dialog.model
+    metrics = table.fontMetrics()
+    header = table.horizontalHeader()
+    titles = [c.title for c in model.columns]
+    assert not table.horizontalScrollBar().isVisible() and header.length() <= table.viewport().width() + 1
+    finding = titles.index("Finding")
+    longest = max(metrics.horizontalAdvance(r.finding) for r in model.all_rows())
+    assert table.columnWidth(finding) >= min(longest, metrics.averageCharWidth() * 30)
+    assert model.data(model.index(0, finding), _Qt.ItemDataRole.ToolTipRole) == model.row_at(0).finding
+    for title in ("Severity", "Status", "Planned"):
+        column = titles.index(title)
+        widest = max(metrics.horizontalAdvance(model.data(model.index(r, column)) or "") for r in range(2))
+        assert table.columnWidth(column) >= widest + 8, title
+    assert not problems(table, "review table")
