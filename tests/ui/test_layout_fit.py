@@ -101,3 +101,21 @@ def test_vetting_list_needs_no_sideways_scroll_and_titles_fit_one_line(qtbot, wi
     title.resize(metrics.horizontalAdvance(full) // 2, title.height())
     assert title.text().endswith("…") and title.toolTip() == full
     assert metrics.horizontalAdvance(title.text()) <= title.contentsRect().width()
+
+
+def test_the_cap_item_panel_shows_every_tab_title_without_scroll_arrows(qtbot, window, seeded):
+    """At 1360x840 with a CAP item open, the item panel's tab titles all show: no scroll arrows on its tab bar,
+    every tab inside the bar (measured by the tab bar with its own font); the table beside it scrolls not sideways."""
+    from tests.ui.layout_check import tab_bar_problem
+
+    window.resize(1360, 840)
+    window.go("caps")
+    page = window.pages["caps"]
+    qtbot.waitUntil(lambda: page.first_rows_shown() and not window.ctx.busy)
+    page.table.selectRow(0)
+    qtbot.waitUntil(lambda: page.panel.detail is not None and not window.ctx.busy)
+    qtbot.wait(30)
+    bar = page.panel.tabs.tabBar()
+    assert tab_bar_problem(bar) is None
+    assert sum(bar.tabRect(i).width() for i in range(bar.count())) <= bar.width()
+    assert not page.table.horizontalScrollBar().isVisible()
