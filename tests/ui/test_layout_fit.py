@@ -119,3 +119,39 @@ def test_the_cap_item_panel_shows_every_tab_title_without_scroll_arrows(qtbot, w
     assert tab_bar_problem(bar) is None
     assert sum(bar.tabRect(i).width() for i in range(bar.count())) <= bar.width()
     assert not page.table.horizontalScrollBar().isVisible()
+
+
+@pytest.fixture
+def wider_font(ui_app):
+    """The machine's own font a tenth larger (as on a machine whose UI font runs wider, e.g. Noto Sans 9.5 where
+    the tests get DejaVu 9): what fits must fit by measure, not by the fonts of the machine the test runs on."""
+    from PySide6.QtWidgets import QApplication
+
+    before = QFont(QApplication.font())
+    font = QFont(before)
+    font.setPointSizeF(before.pointSizeF() * 1.1)
+    QApplication.setFont(font)
+    yield font
+    QApplication.setFont(before)
+
+
+def test_the_vetting_list_needs_no_sideways_scroll_beside_an_open_screen(qtbot, window, seeded, wider_font):
+    """At 1360x840 with an undecided screen open beside it (the decision form showing), the screens list shows its
+    columns without a sideways scroll bar: the list keeps its narrowest measured columns, the screen its measured
+    minimum (its questions and decision panel whole, nothing cut on the right)."""
+    from tests.ui.layout_check import problems
+
+    window.resize(1360, 840)
+    window.go("vetting")
+    page = window.pages["vetting"]
+    qtbot.waitUntil(lambda: not page.loading and not window.ctx.busy)
+    qtbot.waitUntil(lambda: page.model.rowCount() > 0)
+    row = next(r for r in page.model.all_rows() if not r.decision)
+    page.open_item("vetting_screen", row.id)
+    qtbot.waitUntil(lambda: page.form.detail is not None and not window.ctx.busy)
+    qtbot.wait(60)
+    assert page.form.decision_box.isVisible()
+    table = page.table
+    assert not table.horizontalScrollBar().isVisible()
+    assert table.horizontalHeader().length() <= table.viewport().width() + 1
+    assert not [p for p in problems(page, "vetting") if "scrolls sideways" in p or "cut on the right" in p]
