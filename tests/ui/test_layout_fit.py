@@ -155,3 +155,43 @@ def test_the_vetting_list_needs_no_sideways_scroll_beside_an_open_screen(qtbot, 
     assert not table.horizontalScrollBar().isVisible()
     assert table.horizontalHeader().length() <= table.viewport().width() + 1
     assert not [p for p in problems(page, "vetting") if "scrolls sideways" in p or "cut on the right" in p]
+
+
+@pytest.mark.parametrize("scale", ["as installed", "a tenth wider"])
+def test_the_library_table_and_its_editor_fit_side_by_side(qtbot, window, seeded, ui_app, scale):
+    """At 1360x840 with a finding type open, the library table needs no sideways scroll (the finding title
+    stretches, the other columns are measured) and the editor's form is whole: not wider than the room it shows in,
+    every field inside it, the long victim-protection option shortened (its whole text in the tooltip), the long
+    title showing its beginning. With the fonts installed and with a font a tenth wider."""
+    from PySide6.QtWidgets import QApplication
+
+    from tests.ui.layout_check import problems
+
+    before = QFont(QApplication.font())
+    if scale != "as installed":
+        font = QFont(before)
+        font.setPointSizeF(before.pointSizeF() * 1.1)
+        QApplication.setFont(font)
+    try:
+        window.resize(1360, 840)
+        window.go("library")
+        page = window.pages["library"]
+        page.tabs.setCurrentIndex(0)
+        qtbot.waitUntil(lambda: page.model.rowCount() > 0 and not window.ctx.busy)
+        page.table.selectRow(0)
+        qtbot.waitUntil(lambda: page.editor.info is not None)
+        qtbot.wait(60)
+        table, editor = page.table, page.editor
+        assert not table.horizontalScrollBar().isVisible()
+        assert table.horizontalHeader().length() <= table.viewport().width() + 1
+        form = editor.form_scroll.widget()
+        assert form.width() <= editor.form_scroll.viewport().width() + 1
+        for field in (editor.title, editor.category, editor.severity, editor.description, editor.victim):
+            right = field.mapTo(editor, field.rect().topRight()).x()
+            assert right <= editor.form_scroll.geometry().right(), field
+        assert editor.title.cursorPosition() == 0
+        assert "forced labour" in editor.victim.toolTip()
+        found = [p for p in problems(page, "library") if "sideways" in p or "cut on the right" in p]
+        assert not found, found
+    finally:
+        QApplication.setFont(before)
