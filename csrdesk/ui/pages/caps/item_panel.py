@@ -131,7 +131,12 @@ class ItemPanel(RecordFormMixin, QWidget):
         a_form.addRow("Project leader", self.leader)
         a_form.addRow("Planned date", self.planned)
         a_form.addRow("Evidence notes", self.evidence_notes)
-        self.tabs.addTab(answer, "Answer")
+        answer_scroll = QScrollArea()  # with a larger font the examples under the fields need more height than fits
+        answer_scroll.setWidgetResizable(True)
+        answer_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        answer_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        answer_scroll.setWidget(answer)
+        self.tabs.addTab(answer_scroll, "Answer")
         self.tabs.setTabToolTip(self.tabs.count() - 1, "The factory's answer: root cause, preventive action, leader")
 
         # Evidence and verification.
