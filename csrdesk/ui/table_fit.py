@@ -26,7 +26,7 @@ def fit_to_width(view: QTableView) -> None:
     last = header.logicalIndex(max(header.visualIndex(i) for i in sections))
     if header.stretchLastSection():
         stretched.add(last)
-    floor = _column_floors(view, sections)
+    floor = column_floors(view, sections)
     for i in stretched:
         floor[i] = max(floor[i], int(view.property("stretch_min") or 0))
     for i in sections:  # a short value that came with new rows shows whole again
@@ -49,7 +49,7 @@ def fit_to_width(view: QTableView) -> None:
     view.updateGeometries()  # the sideways scroll bar goes now, not after the next layout pass
 
 
-def _column_floors(view: QTableView, sections: list[int]) -> dict[int, int]:
+def column_floors(view: QTableView, sections: list[int]) -> dict[int, int]:
     """How narrow each column may get: its title, and for short values the widest of the first rows."""
     header = view.horizontalHeader()
     model = view.model()
@@ -94,3 +94,4 @@ def keep_fitted(view: QTableView, stretch_min: int = 0) -> None:
     if model is not None:
         for signal in (model.rowsInserted, model.modelReset, model.dataChanged):
             signal.connect(lambda *_: QTimer.singleShot(0, view, lambda: fit_to_width(view)))
+

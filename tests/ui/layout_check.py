@@ -10,7 +10,7 @@ from PySide6 import QtGui
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractButton, QAbstractItemView, QAbstractScrollArea, QCheckBox, QHeaderView, QLabel, QPushButton, QRadioButton,
-    QScrollArea, QStyle, QTableView, QWidget,
+    QScrollArea, QStyle, QTabBar, QTableView, QToolButton, QWidget,
 )
 
 from csrdesk.ui.widgets.elided_label import ElidedLabel
@@ -98,6 +98,16 @@ def _header_problems(view: QTableView) -> list[str]:
     return out
 
 
+def tab_bar_problem(bar: QTabBar) -> str | None:
+    """Tab titles that do not all fit: the bar shows scroll arrows, or a tab reaches past its right edge."""
+    arrows = [b for b in bar.findChildren(QToolButton) if b.isVisible()]
+    right = max((bar.tabRect(i).right() for i in range(bar.count())), default=0)
+    if arrows or right > bar.width() + SLACK:
+        titles = ", ".join(repr(bar.tabText(i).replace("&&", "&")) for i in range(bar.count()))
+        return f"tabs {titles} need {bar.sizeHint().width()} px, have {bar.width()} (scroll arrows)"
+    return None
+
+
 def problems(root: QWidget, where: str) -> list[str]:
     """Everything cut off or scrolling sideways under `root` (only what is shown)."""
     found: list[str] = []
@@ -118,6 +128,11 @@ def problems(root: QWidget, where: str) -> list[str]:
             problem = _button_problem(button)
             if problem:
                 found.append(f"{name(button)}: {problem}")
+    for bar in root.findChildren(QTabBar):
+        if _shown(bar, root):
+            problem = tab_bar_problem(bar)
+            if problem:
+                found.append(f"{where}: QTabBar: {problem}")
     for view in root.findChildren(QTableView):
         if _shown(view, root):
             found += [f"{where}: {type(view).__name__} {view.objectName()}: {p}" for p in _header_problems(view)]

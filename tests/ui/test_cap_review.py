@@ -159,3 +159,63 @@ def test_accept_one_item_return_the_other_then_write_the_letter(qtbot, ctx, db, 
     assert "Say why nobody checks the exits" in cells and "Fire exit blocked by cartons" in cells
     assert (tmp_path / "returned.eml").is_file()
     assert "e-mail draft returned.eml (to li.wei@example.cn)" in dialog.message.text()
+
+
+def _left_edge_colour(button):
+    """The colour of the button's face beside its text (what the eye takes as selected/default or not)."""
+    image = button.grab().toImage()
+    return image.pixelColor(5, image.height() // 2).name()
+
+
+def test_a_disabled_approve_neither_is_nor_looks_the_default(qtbot, ctx, answered_cap):
+    """With an open warning Approve is disabled: it is not the default button and does not wear the primary colour;
+    Return to factory is the default (Enter returns) and looks it; why Approve is off is said on the dialog's line
+    and in Approve's tooltip. Once the warning is overridden, Approve is the default and looks it."""
+    from csrdesk.ui import theme
+
+    cap_id, items = answered_cap
+    dialog = open_dialog(qtbot, ctx, cap_id, reasons=["The daily exit check addresses the missing supervision"])
+    qtbot.waitUntil(lambda: not ctx.busy)
+    approve, back = dialog.approve_button, dialog.return_button
+    assert not approve.isEnabled() and not approve.isDefault()
+    assert back.isEnabled() and back.isDefault()
+    assert _left_edge_colour(back) == theme.ACCENT.lower()
+    face = approve.grab().toImage().pixelColor(5, approve.height() // 2)
+    assert face.name() not in (theme.ACCENT.lower(), "#9db5d3", "#b9c9dc")  # none of the primary blues
+    assert face.hsvSaturation() < 40  # a plain greyed face
+    assert "open warning" in dialog.message.text() and "open warning" in approve.toolTip()
+
+    dialog.select_item(items[1])
+    qtbot.mouseClick(dialog.warning_buttons["root_cause_restates_finding"], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.loads >= 2, timeout=5000)
+    assert approve.isEnabled() and approve.isDefault() and not back.isDefault()
+    assert _left_edge_colour(approve) == theme.ACCENT.lower() and _left_edge_colour(back) != theme.ACCENT.lower()
+
+
+def test_the_finding_column_is_readable_and_the_items_fit_without_sideways_scroll(qtbot, ctx, answered_cap):
+    """At its size in the 1360x840 window, the review's table needs no sideways scroll; the finding takes the room
+    (about 30 characters of the table's own font, or its whole text) with the whole text in its tooltip; severity,
+    status and planned date show whole and no column title is cut. Measured with the fonts this machine has."""
+    from PySide6.QtCore import Qt as _Qt
+
+    from tests.ui.layout_check import problems
+
+    cap_id, items = answered_cap
+    dialog = open_dialog(qtbot, ctx, cap_id)
+    dialog.resize(1200, 760)
+    qtbot.waitUntil(lambda: not ctx.busy)
+    qtbot.wait(30)
+    table, model = dialog.table, dialog.model
+    metrics = table.fontMetrics()
+    header = table.horizontalHeader()
+    titles = [c.title for c in model.columns]
+    assert not table.horizontalScrollBar().isVisible() and header.length() <= table.viewport().width() + 1
+    finding = titles.index("Finding")
+    longest = max(metrics.horizontalAdvance(r.finding) for r in model.all_rows())
+    assert table.columnWidth(finding) >= min(longest, metrics.averageCharWidth() * 30)
+    assert model.data(model.index(0, finding), _Qt.ItemDataRole.ToolTipRole) == model.row_at(0).finding
+    for title in ("Severity", "Status", "Planned"):
+        column = titles.index(title)
+        widest = max(metrics.horizontalAdvance(model.data(model.index(r, column)) or "") for r in range(2))
+        assert table.columnWidth(column) >= widest + 8, title
+    assert not problems(table, "review table")

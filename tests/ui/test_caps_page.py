@@ -366,3 +366,34 @@ def test_evidence_a_shared_database_holds_is_brought_then_opened(qtbot, page, tm
     panel.evidence.set_files([kept])
     panel.evidence.open_button.click()
     assert opened == [photo, kept.path] and len(brought) == 1
+
+
+def test_a_refused_move_is_told_once_beside_the_button_used(qtbot, page, ctx, caps):
+    """A move the rules refuse (no root cause yet) from the item panel's "action planned" button is told once, on
+    the panel's message line under it: no dialog on top. From the list's menu it is told on the list's line. A
+    refused CAP move on the CAP tab is told on the panel's line, once, too."""
+    item_id = _select(qtbot, page, "Weekly working hours exceed the legal limit")
+    button = next(b for b in page.panel.findChildren(type(page.panel.save_button)) if b.text() == "action planned")
+    button.click()
+    qtbot.waitUntil(lambda: page.last_error is not None)
+    qtbot.waitUntil(lambda: not ctx.busy)
+    assert ctx.errors == []  # no dialog
+    assert page.panel.message.text().startswith("Not changed:") and "root cause" in page.panel.message.text()
+    assert "Not changed" not in page.message.text()
+    assert item_detail(ctx.db, item_id).row.status == "open"
+
+    page.last_error = None
+    page._fill_status_menu()
+    page.status_menu.actions()[0].trigger()  # "Move to action planned", from under the list
+    qtbot.waitUntil(lambda: page.last_error is not None)
+    qtbot.waitUntil(lambda: not ctx.busy)
+    assert ctx.errors == []
+    assert page.message.text().startswith("Not changed:")
+    assert not page.panel.message.text().startswith("Not changed:")  # the older telling went
+
+    old, _recent = caps
+    page.last_error = None
+    page.panel.cap_status_requested.emit(old.cap_id, "closed")
+    qtbot.waitUntil(lambda: page.last_error is not None)
+    qtbot.waitUntil(lambda: not ctx.busy)
+    assert ctx.errors == [] and "cannot become closed" in page.panel.message.text()

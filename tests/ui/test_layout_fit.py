@@ -101,3 +101,97 @@ def test_vetting_list_needs_no_sideways_scroll_and_titles_fit_one_line(qtbot, wi
     title.resize(metrics.horizontalAdvance(full) // 2, title.height())
     assert title.text().endswith("…") and title.toolTip() == full
     assert metrics.horizontalAdvance(title.text()) <= title.contentsRect().width()
+
+
+def test_the_cap_item_panel_shows_every_tab_title_without_scroll_arrows(qtbot, window, seeded):
+    """At 1360x840 with a CAP item open, the item panel's tab titles all show: no scroll arrows on its tab bar,
+    every tab inside the bar (measured by the tab bar with its own font); the table beside it scrolls not sideways."""
+    from tests.ui.layout_check import tab_bar_problem
+
+    window.resize(1360, 840)
+    window.go("caps")
+    page = window.pages["caps"]
+    qtbot.waitUntil(lambda: page.first_rows_shown() and not window.ctx.busy)
+    page.table.selectRow(0)
+    qtbot.waitUntil(lambda: page.panel.detail is not None and not window.ctx.busy)
+    qtbot.wait(30)
+    bar = page.panel.tabs.tabBar()
+    assert tab_bar_problem(bar) is None
+    assert sum(bar.tabRect(i).width() for i in range(bar.count())) <= bar.width()
+    assert not page.table.horizontalScrollBar().isVisible()
+
+
+@pytest.fixture
+def wider_font(ui_app):
+    """The machine's own font a tenth larger (as on a machine whose UI font runs wider, e.g. Noto Sans 9.5 where
+    the tests get DejaVu 9): what fits must fit by measure, not by the fonts of the machine the test runs on."""
+    from PySide6.QtWidgets import QApplication
+
+    before = QFont(QApplication.font())
+    font = QFont(before)
+    font.setPointSizeF(before.pointSizeF() * 1.1)
+    QApplication.setFont(font)
+    yield font
+    QApplication.setFont(before)
+
+
+def test_the_vetting_list_needs_no_sideways_scroll_beside_an_open_screen(qtbot, window, seeded, wider_font):
+    """At 1360x840 with an undecided screen open beside it (the decision form showing), the screens list shows its
+    columns without a sideways scroll bar: the list keeps its narrowest measured columns, the screen its measured
+    minimum (its questions and decision panel whole, nothing cut on the right)."""
+    from tests.ui.layout_check import problems
+
+    window.resize(1360, 840)
+    window.go("vetting")
+    page = window.pages["vetting"]
+    qtbot.waitUntil(lambda: not page.loading and not window.ctx.busy)
+    qtbot.waitUntil(lambda: page.model.rowCount() > 0)
+    row = next(r for r in page.model.all_rows() if not r.decision)
+    page.open_item("vetting_screen", row.id)
+    qtbot.waitUntil(lambda: page.form.detail is not None and not window.ctx.busy)
+    qtbot.wait(60)
+    assert page.form.decision_box.isVisible()
+    table = page.table
+    assert not table.horizontalScrollBar().isVisible()
+    assert table.horizontalHeader().length() <= table.viewport().width() + 1
+    assert not [p for p in problems(page, "vetting") if "scrolls sideways" in p or "cut on the right" in p]
+
+
+@pytest.mark.parametrize("scale", ["as installed", "a tenth wider"])
+def test_the_library_table_and_its_editor_fit_side_by_side(qtbot, window, seeded, ui_app, scale):
+    """At 1360x840 with a finding type open, the library table needs no sideways scroll (the finding title
+    stretches, the other columns are measured) and the editor's form is whole: not wider than the room it shows in,
+    every field inside it, the long victim-protection option shortened (its whole text in the tooltip), the long
+    title showing its beginning. With the fonts installed and with a font a tenth wider."""
+    from PySide6.QtWidgets import QApplication
+
+    from tests.ui.layout_check import problems
+
+    before = QFont(QApplication.font())
+    if scale != "as installed":
+        font = QFont(before)
+        font.setPointSizeF(before.pointSizeF() * 1.1)
+        QApplication.setFont(font)
+    try:
+        window.resize(1360, 840)
+        window.go("library")
+        page = window.pages["library"]
+        page.tabs.setCurrentIndex(0)
+        qtbot.waitUntil(lambda: page.model.rowCount() > 0 and not window.ctx.busy)
+        page.table.selectRow(0)
+        qtbot.waitUntil(lambda: page.editor.info is not None)
+        qtbot.wait(60)
+        table, editor = page.table, page.editor
+        assert not table.horizontalScrollBar().isVisible()
+        assert table.horizontalHeader().length() <= table.viewport().width() + 1
+        form = editor.form_scroll.widget()
+        assert form.width() <= editor.form_scroll.viewport().width() + 1
+        for field in (editor.title, editor.category, editor.severity, editor.description, editor.victim):
+            right = field.mapTo(editor, field.rect().topRight()).x()
+            assert right <= editor.form_scroll.geometry().right(), field
+        assert editor.title.cursorPosition() == 0
+        assert "forced labour" in editor.victim.toolTip()
+        found = [p for p in problems(page, "library") if "sideways" in p or "cut on the right" in p]
+        assert not found, found
+    finally:
+        QApplication.setFont(before)

@@ -191,3 +191,48 @@ def test_the_walk_sees_what_is_cut(qtbot, ui_app):
     assert "Pending conditions" in found and "Approval needs" in found and "Change status" in found
     assert "Compliance contact" in found
     assert "Shapla" not in found
+
+
+def test_caps_library_vetting_and_the_cap_review_fit_a_font_a_tenth_wider(qtbot, window, demo, ui_db):
+    """The pages of the week's CAP work, with an item open, and the CAP review dialog, at 1360x840 with the
+    machine's font a tenth larger (a machine whose UI font runs wider than the one the tests have): nothing cut,
+    no sideways scroll, no tab arrows. Measured, so it holds whatever fonts the machine has."""
+    from PySide6.QtGui import QFont
+
+    from csrdesk.services.caps import list_items
+    from csrdesk.ui.pages.cap_review import CapReviewDialog
+
+    before = QFont(QApplication.font())
+    wider = QFont(before)
+    wider.setPointSizeF(before.pointSizeF() * 1.1)
+    QApplication.setFont(wider)
+    found: list[str] = []
+    try:
+        window.resize(WIDTH, HEIGHT)
+        for key, kind in (("caps", "cap_item"), ("vetting", "vetting_screen")):
+            window.go(key)
+            page = window.pages[key]
+            page.refresh()
+            _settle(qtbot, window)
+            page.open_item(kind, _first_id(page.model))
+            _settle(qtbot, window)
+            qtbot.wait(50)
+            found += _walk_tabs(qtbot, window, page, f"{key} (wider font)")
+        window.go("library")
+        library = window.pages["library"]
+        for tab in (0, 1):  # the finding library with a type open, the scoring matrix
+            library.tabs.setCurrentIndex(tab)
+            library.table.selectRow(0)
+            _settle(qtbot, window)
+            found += problems(library, f"library tab {library.tabs.tabText(tab)} (wider font)")
+        item = next(i for i in list_items(ui_db) if i.due_date is not None)
+        dialog = CapReviewDialog(window.ctx, item.cap_id, window)
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        _settle(qtbot, window)
+        found += _walk_tabs(qtbot, window, dialog, "CAP review (wider font)")
+        dialog.reject()
+        dialog.deleteLater()
+    finally:
+        QApplication.setFont(before)
+    assert not found, "\n".join(sorted(set(found)))

@@ -17,8 +17,8 @@ from csrdesk.domain.lifecycle import CapStatus
 from csrdesk.services import review
 from csrdesk.errors import UserError
 from csrdesk.ui import theme
+from csrdesk.ui.table_fit import column_floors
 from csrdesk.ui.tables import Column, RowTableModel, TableView
-from csrdesk.ui.widgets.buttons import primary_button
 from csrdesk.ui.widgets.dialog_keys import ask_text
 
 log = logging.getLogger(__name__)
@@ -92,18 +92,23 @@ def plan_html(plan: "review.ImprovementPlan") -> str:
 
 
 def item_columns() -> list[Column]:
+    """No fixed widths: the columns are measured with the table's font once the items are in (see _fit_table)."""
     return [
-        Column("#", lambda r: r.position + 1, width=36, searchable=False),
-        Column("Finding", lambda r: r.finding, width=260, tooltip=lambda r: r.finding),
-        Column("Severity", lambda r: r.severity, width=90),
-        Column("Status", lambda r: r.status, width=110),
-        Column("Warnings", lambda r: len(r.open_warnings), width=76,
+        Column("#", lambda r: r.position + 1, searchable=False),
+        Column("Finding", lambda r: r.finding, tooltip=lambda r: r.finding),
+        Column("Severity", lambda r: r.severity),
+        Column("Status", lambda r: r.status),
+        Column("Warnings", lambda r: len(r.open_warnings),
                fmt=lambda v: f"⚠ {v}" if v else "✓", colour=lambda r: _WARN if r.open_warnings else _OK,
                tooltip=lambda r: "\n".join(w.title for w in r.open_warnings) or None),
-        Column("Root cause", lambda r: r.root_cause, width=240, tooltip=lambda r: r.root_cause or None),
-        Column("Project leader", lambda r: r.project_leader, width=120),
-        Column("Planned", lambda r: r.planned_date, width=90),
+        Column("Root cause", lambda r: r.root_cause, tooltip=lambda r: r.root_cause or None),
+        Column("Project leader", lambda r: r.project_leader, tooltip=lambda r: r.project_leader or None),
+        Column("Planned", lambda r: r.planned_date),
     ]
+
+
+FINDING = 1  # the column that stretches
+FINDING_CHARS = 34  # the finding keeps room for about this many characters of the table's font before others give way
 
 
 class CapReviewDialog(QDialog):
@@ -150,12 +155,14 @@ class CapReviewDialog(QDialog):
 
         items_tab = QWidget()
         items_layout = QVBoxLayout(items_tab)
-        splitter = QSplitter(Qt.Orientation.Horizontal, items_tab)
+        splitter = self.splitter = QSplitter(Qt.Orientation.Horizontal, items_tab)
+        splitter.setChildrenCollapsible(False)
+        self._split_fitted = False
         self.model = RowTableModel(item_columns(), self)
         self.table = TableView(splitter, settings_key="cap_review", placeholder="This CAP has no items.")
         self.table.setModel(self.model)
         splitter.addWidget(self.table)
-        detail = QWidget()
+        detail = self.detail = QWidget()
         d = QVBoxLayout(detail)
         d.setContentsMargins(8, 0, 0, 0)
         self.item_title = QLabel("Choose an item.")
@@ -199,8 +206,9 @@ class CapReviewDialog(QDialog):
         self.decision_note.setWordWrap(True)
         decision_row.addWidget(self.accept_item)
         decision_row.addWidget(self.return_item)
-        decision_row.addWidget(self.decision_note, 1)
+        decision_row.addStretch(1)
         d.addLayout(decision_row)
+        d.addWidget(self.decision_note)  # under the choice: beside it, it wrapped into a narrow column
         d.addWidget(QLabel("Comment to the factory on this item:"))
         self.comment = QPlainTextEdit()
         self.comment.setMaximumHeight(90)
@@ -208,7 +216,7 @@ class CapReviewDialog(QDialog):
         self.comment.textChanged.connect(self._comment_edited)
         d.addWidget(self.comment)
         splitter.addWidget(detail)
-        splitter.setSizes([700, 480])
+        splitter.setStretchFactor(0, 1)  # a wider dialog widens the table first
         items_layout.addWidget(splitter, 1)
         self.tabs.addTab(items_tab, "Items")
 
@@ -227,7 +235,7 @@ class CapReviewDialog(QDialog):
         self.letter_button.clicked.connect(lambda: self.write_returned_letter())
         self.return_button = QPushButton("Return to factory")
         self.return_button.setToolTip("Send the CAP back (status: sent) with the comments per item")
-        self.approve_button = primary_button("Approve")
+        self.approve_button = QPushButton("Approve")
         self.close_button = QPushButton("Close")
         bottom.addWidget(self.return_button)
         bottom.addWidget(self.approve_button)
@@ -255,6 +263,7 @@ class CapReviewDialog(QDialog):
         self.quality.setToolTip(f"{good} of {len(c.items)} item(s) without open warnings")
         keep = self._current
         self.model.set_rows(list(c.items))
+        self._fit_table()
         self.plan_view.setHtml(plan_html(self.plan))
         if keep is not None and self.table.select_id(keep):
             self._show(keep)
@@ -265,11 +274,41 @@ class CapReviewDialog(QDialog):
             self._say(self._after_load)
             self._after_load = ""
 
+    def _fit_table(self) -> None:
+        """Columns measured with the table's own font: the short ones (#, severity, status, warnings, date) show
+        their values whole, the finding stretches and keeps room for about FINDING_CHARS characters (its whole text
+        in the tooltip and beside the table), root cause and leader give way down to their titles (tooltips). The
+        splitter gives the table the width this needs, the answer the rest (never less than its own minimum)."""
+        table = self.table
+        metrics = table.fontMetrics()
+        widest = max((metrics.horizontalAdvance(i.finding) for i in self.check.items), default=0)
+        table.setProperty("stretch_min", min(widest, metrics.averageCharWidth() * FINDING_CHARS) + 14)
+        table.fit_columns(stretch=FINDING)
+        if self._split_fitted or not self.isVisible():
+            return
+        self._split_fitted = True
+        total = sum(self.splitter.sizes())
+        header = table.horizontalHeader()
+        floors = column_floors(table, [i for i in range(header.count()) if not header.isSectionHidden(i)])
+        wanted = (sum(w for i, w in floors.items() if i != FINDING) + int(table.property("stretch_min"))
+                  + table.verticalScrollBar().sizeHint().width() + 2 * table.frameWidth() + 4)
+        detail = max(self.detail.minimumSizeHint().width(), total - wanted)
+        self.splitter.setSizes([total - detail, detail])
+
+    def showEvent(self, event) -> None:  # noqa: N802 - the split is measured at the size shown
+        super().showEvent(event)
+        if self.check is not None and not self._split_fitted:
+            self._fit_table()
+
     def _set_enabled(self) -> None:
         c = self.check
         reviewable = c is not None and c.status in REVIEWABLE and self.decision is None
         self.approve_button.setEnabled(bool(reviewable and c.open_warning_count == 0))
         self.return_button.setEnabled(bool(reviewable))
+        self.approve_button.setToolTip(self._approve_reason() or
+                                       "Approve the CAP: items with a complete plan become action planned")
+        self._make_default(next(b for b in (self.approve_button, self.return_button, self.close_button)
+                                if b.isEnabled()))
         if c is not None and c.status not in REVIEWABLE and self.decision is None:
             self._say(f"The CAP is {c.status}: a review decision is possible once the factory's response is in.")
         elif c is not None and reviewable and c.open_warning_count:
@@ -283,6 +322,29 @@ class CapReviewDialog(QDialog):
                                       "Return items to the factory first: the letter lists them with your comments")
         for b in (self.accept_item, self.return_item):
             b.setEnabled(bool(reviewable) and self._current is not None)
+
+    def _approve_reason(self) -> str:
+        """Why Approve is off, in words ("" when it is on)."""
+        c = self.check
+        if c is None:
+            return "Reading the CAP…"
+        if self.decision is not None:
+            return f"The review is recorded: the CAP is {self.decision.cap.status}."
+        if c.status not in REVIEWABLE:
+            return f"The CAP is {c.status}: it can be approved once the factory's response is in."
+        if c.open_warning_count:
+            return (f"{c.open_warning_count} open warning(s): override each with a reason, or return the CAP to "
+                    "the factory.")
+        return ""
+
+    def _make_default(self, button: QPushButton) -> None:
+        """Enter presses `button`, and only it wears the primary colour: never a disabled button (a disabled
+        Approve drawn as the default looked chosen)."""
+        for b in (self.return_button, self.approve_button, self.close_button):
+            chosen = b is button
+            b.setDefault(chosen)
+            b.setObjectName("primary" if chosen else "")
+            b.setStyleSheet(theme.PRIMARY_SHEET if chosen else "")
 
     def _say(self, text: str, *, error: bool = False, warning: bool = False) -> None:
         colour = theme.OVERDUE if error else (theme.WARNING if warning else theme.OK)

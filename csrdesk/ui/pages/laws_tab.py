@@ -371,8 +371,7 @@ class LawsTab(QWidget):
             self._changed(change, "Saved.")
 
         def failed(exc: BaseException) -> None:
-            if isinstance(exc, ConcurrentEdit):  # a colleague saved it since: reload, then make the change again
-                self.editor.show_message("Not saved: " + str(exc), error=True)
+            if isinstance(exc, ConcurrentEdit):  # told once, by the question that offers to reload
                 offer_reload(self, exc, self.reload)
             elif isinstance(exc, UserError):
                 self.editor.show_message(str(exc), error=True)

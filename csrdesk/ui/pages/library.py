@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Callable, Any, Optional, Sequence
 
-from PySide6.QtCore import QSignalBlocker, Qt, Signal
+from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QFrame, QHBoxLayout, QLabel, QLineEdit, QMessageBox,
@@ -21,6 +21,7 @@ from csrdesk.ui.pages.base import Page, page_header
 from csrdesk.ui.pages.laws_tab import LawsTab
 from csrdesk.ui.pages.library_matrix import ImpactDialog, MatrixEditor
 from csrdesk.ui.pages.risk_map import RiskMapTab
+from csrdesk.ui.table_fit import column_floors
 from csrdesk.ui.tables import Column, FilterBox, RowTableModel, TableView, count_text
 from csrdesk.ui.widgets.buttons import primary_button
 from csrdesk.ui.widgets.findings_grid import SEVERITY_COLOURS
@@ -46,11 +47,14 @@ def _points_of(v: ViolationTypeInfo) -> Optional[int]:
         return None
 
 
+FINDING_TYPE = 1  # the column that stretches
 TYPE_COLUMNS = [
     Column("Key", lambda v: v.key, width=80),
-    Column("Finding type", lambda v: v.title, width=270, tooltip=lambda v: v.description or None),
-    Column("中文", lambda v: v.title_zh, width=150),
-    Column("Category", lambda v: _Matrix.categories.get(v.category, v.category), width=150),
+    Column("Finding type", lambda v: v.title, width=270,
+           tooltip=lambda v: v.title + (f"\n\n{v.description}" if v.description else "")),
+    Column("中文", lambda v: v.title_zh, width=150, tooltip=lambda v: v.title_zh or None),
+    Column("Category", lambda v: _Matrix.categories.get(v.category, v.category), width=150,
+           tooltip=lambda v: _Matrix.categories.get(v.category, v.category)),
     Column("Severity", lambda v: v.severity, colour=lambda v: _SEVERITY_QCOLOURS.get(v.severity), width=106,
            sort_key=lambda v: [s.value for s in SEVERITIES].index(v.severity)
            if v.severity in [s.value for s in SEVERITIES] else -1),
@@ -110,7 +114,8 @@ class TypeEditor(RecordFormMixin, QWidget):
         self.root_causes.setToolTip("Shown to help whoever reviews a factory's root cause analysis")
         self.preventive = QPlainTextEdit()
         self.preventive.setPlaceholderText("Examples of preventive actions, one per line")
-        self.victim = QCheckBox("Needs victim-protection measures (forced labour, trafficking)")
+        self.victim = QCheckBox("Victim protection needed")  # short: the form is never wider than its half
+        self.victim.setToolTip("The finding needs victim-protection measures (forced labour, trafficking)")
         self.schemes = QLabel("")
         self.schemes.setWordWrap(True)
         self.schemes.setObjectName("muted")
@@ -124,13 +129,14 @@ class TypeEditor(RecordFormMixin, QWidget):
         self.points_button = QPushButton("Set points…")
         self.points_button.setToolTip("Give this finding type its own points in the scoring matrix")
         self.points_button.clicked.connect(lambda: self.info and self.points_requested.emit(self.info.key))
-        points_row.addWidget(self.points_label, 1)
         points_row.addWidget(self.points_button)
+        points_row.addStretch(1)
         form.addRow("Title", self.title)
         form.addRow("Title (Chinese)", self.title_zh)
         form.addRow("Category", self.category)
         form.addRow("Severity", self.severity)
-        form.addRow("Points", points_row)
+        form.addRow("Points", self.points_label)  # a field of its own: wrapped beside a button it was cut
+        form.addRow("", points_row)
         form.addRow("Time allowed", self.days)
         form.addRow("Legal topic", self.legal_topic)
         form.addRow("Description", self.description)
@@ -152,6 +158,14 @@ class TypeEditor(RecordFormMixin, QWidget):
                    self.remediation, self.root_causes, self.preventive, self.category, self.severity, self.days,
                    self.victim)
         self.show_type(None)
+
+    def minimumSizeHint(self):  # noqa: N802 - the splitter never cuts the form's fields on the right
+        hint = super().minimumSizeHint()
+        margins = self.layout().contentsMargins()
+        needed = (self.form_scroll.widget().minimumSizeHint().width() + margins.left() + margins.right()
+                  + self.form_scroll.verticalScrollBar().sizeHint().width() + 2)
+        hint.setWidth(max(hint.width(), needed))
+        return hint
 
     def set_categories(self, categories: Sequence[tuple[str, str]]) -> None:
         with QSignalBlocker(self.category):
@@ -188,6 +202,8 @@ class TypeEditor(RecordFormMixin, QWidget):
             self.remediation.setPlainText(info.suggested_remediation)
             self.root_causes.setPlainText("\n".join(info.root_cause_examples))
             self.preventive.setPlainText("\n".join(info.preventive_action_examples))
+            for edit in (self.title, self.title_zh, self.legal_topic):
+                edit.setCursorPosition(0)  # a long title shows its beginning, not its end
             self.victim.setChecked(info.victim_protection)
             self.schemes.setText(" · ".join(f"{k.upper()}: {v}" for k, v in info.schemes.items()) or "—")
             self.update_points()
@@ -349,7 +365,7 @@ class LibraryPage(Page):
         self.splitter.addWidget(self.editor)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
-        self.splitter.setSizes([660, 600])  # the editor's fields whole at the default window size
+        self.splitter.setSizes([660, 600])  # measured again once the types are read (see _fit_split)
         t_layout.addWidget(self.splitter, 1)
         self.tabs.addTab(types_tab, "Finding library")
 
@@ -422,6 +438,7 @@ class LibraryPage(Page):
         else:
             self.matrix.saved = matrix
         self.model.set_rows(types)
+        self._fit_split()
         self._update_count()
         d = matrix.default_points
         self.subtitle.setText(
@@ -435,6 +452,32 @@ class LibraryPage(Page):
             match = next((t for t in types if t.key == self._shown_key), None)
             self.editor.show_type(match)
             self.table.select_id(self._shown_key)
+
+    def _fit_split(self) -> None:
+        """The finding title stretches and the other columns are measured (short values whole, long texts down to
+        their titles, whole in tooltips); the splitter then gives the table at least what those columns need and the
+        editor at least what its fields need, sharing what is left 3:2. A remembered split that still gives both
+        their needs is kept."""
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(FINDING_TYPE, header.ResizeMode.Stretch)
+        total = sum(self.splitter.sizes())
+        if total <= 0 or not self.model.rowCount():
+            return
+        shown = [i for i in range(header.count()) if not header.isSectionHidden(i)]
+        table = (sum(column_floors(self.table, shown).values()) + self.table.frameWidth() * 2
+                 + self.table.verticalScrollBar().sizeHint().width() + 2)
+        editor = self.editor.minimumSizeHint().width()
+        left, right = self.splitter.sizes()
+        if left >= table and right >= editor or table + editor > total:
+            return
+        spare = total - table - editor
+        left = table + spare * 3 // 5
+        self.splitter.setSizes([left, total - left])
+
+    def showEvent(self, event) -> None:  # noqa: N802
+        super().showEvent(event)
+        QTimer.singleShot(0, self, self._fit_split)  # once the splitter has its real width
 
     def _load_failed(self, exc: BaseException) -> None:
         self._loading = False

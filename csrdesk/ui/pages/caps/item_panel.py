@@ -102,6 +102,7 @@ class ItemPanel(RecordFormMixin, QWidget):
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(finding)
         self.tabs.addTab(scroll, "Finding")
+        self.tabs.setTabToolTip(self.tabs.count() - 1, "The finding and its requirements")
 
         # The factory's answer.
         answer = QWidget()
@@ -131,7 +132,13 @@ class ItemPanel(RecordFormMixin, QWidget):
         a_form.addRow("Project leader", self.leader)
         a_form.addRow("Planned date", self.planned)
         a_form.addRow("Evidence notes", self.evidence_notes)
-        self.tabs.addTab(answer, "Factory's answer")
+        answer_scroll = QScrollArea()  # with a larger font the examples under the fields need more height than fits
+        answer_scroll.setWidgetResizable(True)
+        answer_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        answer_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        answer_scroll.setWidget(answer)
+        self.tabs.addTab(answer_scroll, "Answer")
+        self.tabs.setTabToolTip(self.tabs.count() - 1, "The factory's answer: root cause, preventive action, leader")
 
         # Evidence and verification.
         verify = QWidget()
@@ -149,7 +156,8 @@ class ItemPanel(RecordFormMixin, QWidget):
         v_layout.addWidget(QLabel("Verification notes"))
         v_layout.addWidget(self.verification_notes, 1)
         v_layout.addWidget(self.verification_dates)
-        self.tabs.addTab(verify, "Evidence && verification")
+        self.tabs.addTab(verify, "Evidence")
+        self.tabs.setTabToolTip(self.tabs.count() - 1, "Evidence files and verification notes")
 
         # The CAP the item belongs to.
         cap = QWidget()
@@ -179,11 +187,20 @@ class ItemPanel(RecordFormMixin, QWidget):
         c_layout.addWidget(self.open_assessment)
         c_layout.addStretch(1)
         self.tabs.addTab(cap, "CAP")
+        self.tabs.setTabToolTip(self.tabs.count() - 1, "The CAP the item belongs to, and its status")
 
         layout.addLayout(self.save_bar("Save item", "Save the factory's answer and the notes (Ctrl+S)"))
         self.watch(self.root_cause, self.preventive, self.evidence_notes, self.verification_notes, self.leader,
                    self.planned)
         self.show_item(None, None)
+
+    def minimumSizeHint(self):  # noqa: N802 - the splitter never squeezes the tab titles behind scroll arrows
+        hint = super().minimumSizeHint()
+        margins = self.layout().contentsMargins()
+        frame = self.tabs.style().pixelMetric(self.tabs.style().PixelMetric.PM_DefaultFrameWidth, None, self.tabs)
+        needed = self.tabs.tabBar().sizeHint().width() + margins.left() + margins.right() + 2 * frame + 2
+        hint.setWidth(max(hint.width(), needed))
+        return hint
 
     # --- showing -----------------------------------------------------------------------------------------------
     def show_item(self, detail: Optional[CapItemDetail], cap: Optional[CapDetail]) -> None:

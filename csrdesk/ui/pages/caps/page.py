@@ -149,8 +149,8 @@ class CapsPage(CapFilters, CapStatusMoves, Page):
         self.cap_chip.clicked.connect(lambda: self.clear_cap_filter())
         self.model.filtered.connect(self._update_counts)
         self.table.selection_changed_rows.connect(self._selection_changed)
-        self.panel.status_requested.connect(lambda s: self.change_status(s, self._panel_ids()))
-        self.panel.cap_status_requested.connect(self.change_cap_status)
+        self.panel.status_requested.connect(lambda s: self.change_status(s, self._panel_ids(), from_panel=True))
+        self.panel.cap_status_requested.connect(lambda cap_id, s: self.change_cap_status(cap_id, s))
         self.panel.save_requested.connect(self._save_item)
         self.panel.attach_requested.connect(self._attach)
         self.panel.fetch_requested.connect(self._open_evidence)
@@ -358,8 +358,9 @@ class CapsPage(CapFilters, CapStatusMoves, Page):
             if seq != self._detail_seq:
                 return
             self.panel.show_item(None, None)
-            self.panel.set_message(" ".join(str(exc).split()), error=True)
-            if not isinstance(exc, UserError):
+            if isinstance(exc, UserError):  # told once: on the panel's line, or by the fault dialog
+                self.panel.set_message(" ".join(str(exc).split()), error=True)
+            else:
                 self.ctx.show_error(self, exc)
 
         self.ctx.run(read, on_done=done, on_error=failed, parent=self)
@@ -408,13 +409,16 @@ class CapsPage(CapFilters, CapStatusMoves, Page):
         self._notify()
 
     def _item_failed(self, exc: BaseException) -> None:
+        """Told once: a refusal on the panel's line by Save; someone else's change by the question that offers to
+        reload (the edits stay, marked unsaved); a fault by the error dialog."""
         text = " ".join(str(exc).split())
         self.last_error = text
-        self.panel.set_message("Not saved: " + text, error=True)
         if isinstance(exc, ConcurrentEdit):
             shown = self.panel.detail.row.id if self.panel.detail is not None else None
             offer_reload(self, exc, lambda: self._show_item(shown))
-        elif not isinstance(exc, UserError):
+        elif isinstance(exc, UserError):
+            self.panel.set_message("Not saved: " + text, error=True)
+        else:
             self.ctx.show_error(self, exc)
 
     def _attach(self, paths: list) -> None:

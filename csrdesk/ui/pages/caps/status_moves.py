@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from csrdesk.domain.caps import days_overdue, is_overdue
 from csrdesk.domain.lifecycle import ITEM_TRANSITIONS, ItemStatus
+from csrdesk.errors import UserError
 from csrdesk.services import caps as cap_service
 from csrdesk.services.caps import CapDetail, CapItemRow
 from csrdesk.ui.tables import build_search_texts
@@ -56,8 +57,9 @@ class CapStatusMoves:
         )
         return answer == QMessageBox.StandardButton.Yes
 
-    def change_status(self, target: str, ids: Sequence[int]) -> None:
-        """Moves the items along the lifecycle; the service refuses a wrong move and the reason is shown."""
+    def change_status(self, target: str, ids: Sequence[int], *, from_panel: bool = False) -> None:
+        """Moves the items along the lifecycle; the service refuses a wrong move and the reason is shown once, on
+        the message line beside the control used (the item panel's for its move buttons, the list's for the menu)."""
         ids = list(ids)
         if not ids:
             return
@@ -74,10 +76,10 @@ class CapStatusMoves:
         if len(ids) > 1 and not self.confirm_bulk(len(ids), target):
             return
         self.ctx.run(cap_service.change_item_status, self.ctx.db, ids, target, verification_notes=notes,
-                     today=self.today, on_done=lambda n: self._status_changed(ids, target, n),
-                     on_error=self._status_failed, label=f"Moving {len(ids):,} items to {target}…", parent=self)
+                     today=self.today, on_done=lambda n: self._status_changed(ids, target, n, from_panel),
+                     on_error=lambda exc: self._status_failed(exc, from_panel), label=f"Moving {len(ids):,} items to {target}…", parent=self)
 
-    def _status_changed(self, ids: list[int], target: str, count: int) -> None:
+    def _status_changed(self, ids: list[int], target: str, count: int, from_panel: bool = False) -> None:
         self.last_error = None
         self._cap_cache.clear()
         updated = []
@@ -91,26 +93,32 @@ class CapStatusMoves:
         self._update_rows(updated)
         gone = sum(1 for i in ids if self.model.position_of(i) is None)
         note = f" {gone:,} no longer match the filters and left the list." if gone else ""
-        self._set_message(f"{count:,} item{'s' if count != 1 else ''} moved to {target}.{note}")
+        self._tell(f"{count:,} item{'s' if count != 1 else ''} moved to {target}.{note}", from_panel=from_panel)
         if self._shown_item in ids:
             self._show_item(self._shown_item)
         self._notify()
 
-    def _status_failed(self, exc: BaseException) -> None:
+    def _status_failed(self, exc: BaseException, from_panel: bool = False) -> None:
+        """A refusal by the rules (a UserError) is told once, on the message line beside the control; anything
+        else is a fault, told once by the error dialog (with its details for a report)."""
         text = " ".join(str(exc).split())
         self.last_error = text
-        self._set_message("Not changed: " + text, error=True)
-        self.ctx.show_error(self, exc)
+        if isinstance(exc, UserError):
+            self._tell("Not changed: " + text, error=True, from_panel=from_panel)
+        else:
+            self.ctx.show_error(self, exc)
 
-    def change_cap_status(self, cap_id: int, target: str) -> None:
+    def change_cap_status(self, cap_id: int, target: str, *, from_panel: bool = True) -> None:
+        """Moves the CAP (its buttons are on the item panel's CAP tab, so what happens is told there)."""
         self.ctx.run(cap_service.change_cap_status, self.ctx.db, cap_id, target, today=self.today,
-                     on_done=self._cap_changed, on_error=self._status_failed, label="Changing the CAP status…",
+                     on_done=lambda cap: self._cap_changed(cap, from_panel),
+                     on_error=lambda exc: self._status_failed(exc, from_panel), label="Changing the CAP status…",
                      parent=self)
 
-    def _cap_changed(self, cap: CapDetail) -> None:
+    def _cap_changed(self, cap: CapDetail, from_panel: bool = True) -> None:
         self.last_error = None
         self._cap_cache.clear()
-        self._set_message(f"CAP #{cap.id} is now {cap.status}.")
+        self._tell(f"CAP #{cap.id} is now {cap.status}.", from_panel=from_panel)
         # Sending a CAP sets its items' due dates; read the list again.
         self._notify()
         self.reload()
@@ -136,4 +144,12 @@ class CapStatusMoves:
 
     def _set_message(self, text: str, *, error: bool = False) -> None:
         self.message.show_message(text, error=error)
+
+    def _tell(self, text: str, *, error: bool = False, from_panel: bool = False) -> None:
+        """Says what a move did on the message line by the control used; the other line's message about an earlier
+        move is cleared (it would tell the same story twice, or an old one)."""
+        here, there = (self.panel.message, self.message) if from_panel else (self.message, self.panel.message)
+        here.show_message(text, error=error)
+        if there.text().startswith(("Not changed:", "CAP #")) or " moved to " in there.text():
+            there.show_message("")
 

@@ -18,6 +18,7 @@ from csrdesk.ui.pages.vetting.checklist_editor import TemplateEditor
 from csrdesk.ui.pages.vetting.dialogs import DECISION_COLOURS, NewScreenDialog, run_import
 from csrdesk.ui.pages.vetting.screen_form import ScreenForm
 from csrdesk.ui.pages.base import Page, muted, page_header
+from csrdesk.ui.table_fit import column_floors
 from csrdesk.ui.tables import Column, FilterBox, RowTableModel, TableView, count_text
 from csrdesk.ui.widgets.buttons import primary_button
 
@@ -111,6 +112,7 @@ class VettingPage(Page):
 
         self.form = ScreenForm(ctx)
         self.form.changed.connect(self._form_changed)
+        self.form.shown.connect(lambda: QTimer.singleShot(0, self, self._fit_split))
         self.placeholder = muted("Choose a screen on the left, or start one with New screen….")
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.form_stack = QStackedWidget()
@@ -173,16 +175,22 @@ class VettingPage(Page):
         if total <= 0:
             return
         header = self.table.horizontalHeader()
-        needed = header.length() + self.table.frameWidth() * 2 + self.table.verticalScrollBar().sizeHint().width() + 4
+        shown = [i for i in range(header.count()) if not header.isSectionHidden(i)]
+        # The columns at their narrowest (titles whole, short values whole, long names ending in …), measured.
+        narrowest = sum(column_floors(self.table, shown).values()) if self.model.rowCount() else header.length()
+        frame = self.table.frameWidth() * 2 + self.table.verticalScrollBar().sizeHint().width() + 2
         empty = self.form_stack.currentWidget() is self.placeholder
+        needed = (header.length() if empty else narrowest) + frame
         # A hidden form must not hold the stack at its own minimum width while only the hint shows.
         self.form.setSizePolicy(QSizePolicy.Policy.Ignored if empty else QSizePolicy.Policy.Preferred,
                                 QSizePolicy.Policy.Preferred)
         if empty:
             left = min(needed, total - 240)
         else:
-            form = self.form.minimumSizeHint().width()  # the open screen first: its questions and decision whole
-            left = max(220, min(needed, total - max(form, 780)))
+            # The open screen keeps what its questions and decision need (measured); the list the rest, which is
+            # its narrowest columns' width whenever the window has it.
+            form = self.form.minimumSizeHint().width()
+            left = max(220, min(needed, total - form))
         self.split.setSizes([max(left, 200), total - max(left, 200)])
 
     def showEvent(self, event) -> None:  # noqa: N802

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, Callable, Optional
 
-from PySide6.QtCore import QDate, QSignalBlocker, Qt, Signal
+from PySide6.QtCore import QDate, QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView, QComboBox, QDateEdit, QFileDialog, QFormLayout, QFrame, QGroupBox, QHBoxLayout,
@@ -183,6 +183,7 @@ class ScreenForm(QWidget):
 
     changed = Signal()  # the database changed (saved, decided, reopened, imported)
     dirty_changed = Signal(bool)
+    shown = Signal()  # a screen is on the form (its minimum width may have changed)
 
     def __init__(self, ctx, parent: Optional[QWidget] = None) -> None:
         super().__init__(parent)
@@ -276,11 +277,9 @@ class ScreenForm(QWidget):
         side_scroll.setFrameShape(QFrame.Shape.NoFrame)
         # The decision panel and the questions are never cut on the right: each is as wide as its content needs.
         side_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        side_scroll.setMinimumWidth(side.minimumSizeHint().width() + side_scroll.verticalScrollBar().sizeHint().width()
-                                    + 4)
-        side_scroll.setMaximumWidth(max(430, side_scroll.minimumWidth()))
+        self.side, self.side_scroll = side, side_scroll
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setMinimumWidth(460)
+        self._fit_widths()
 
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(scroll)
@@ -293,6 +292,15 @@ class ScreenForm(QWidget):
         layout.addLayout(top)
         layout.addWidget(split, 1)
         self._update_buttons()
+
+    def _fit_widths(self) -> None:
+        """The questions and the decision panel each as wide as what they show needs (measured with the fonts
+        the machine has, for the boxes shown now: the decided box is narrower than the decision form), so neither
+        is cut on the right and the screens list beside the form keeps the rest."""
+        bar = self.side_scroll.verticalScrollBar().sizeHint().width()
+        self.side_scroll.setMinimumWidth(self.side.minimumSizeHint().width() + bar + 4)
+        self.side_scroll.setMaximumWidth(max(430, self.side_scroll.minimumWidth()))
+        self.scroll.setMinimumWidth(self.questions_box.minimumSizeHint().width() + bar + 2)
 
     def _build_decision_box(self) -> QGroupBox:
         box = QGroupBox("Reviewer's decision")
@@ -323,7 +331,7 @@ class ScreenForm(QWidget):
         propose.setToolTip("The conditions the checklist proposes for the answers that fell short")
         propose.clicked.connect(self.propose_conditions)
         buttons = QHBoxLayout()
-        for b in (add, remove, propose):
+        for b in (add, remove):
             buttons.addWidget(b)
         buttons.addStretch(1)
         self.conditions_widget = QWidget()
@@ -331,6 +339,9 @@ class ScreenForm(QWidget):
         cond_layout.setContentsMargins(0, 0, 0, 0)
         cond_layout.addWidget(self.conditions_table)
         cond_layout.addLayout(buttons)
+        # On a line of its own: beside Add and Remove the three made the panel (and so the screen) wider than the
+        # screens list could spare at 1360x840.
+        cond_layout.addWidget(propose, 0, Qt.AlignmentFlag.AlignLeft)
         self.notes_edit = QPlainTextEdit()
         self.notes_edit.setPlaceholderText("Notes for the record and the letter")
         self.notes_edit.setFixedHeight(60)
@@ -446,6 +457,11 @@ class ScreenForm(QWidget):
         self._show_decision(detail)
         self._dirty_maybe_changed()
         self.refresh_score()
+        QTimer.singleShot(0, self, self._after_shown)  # measured once the new rows are laid out
+
+    def _after_shown(self) -> None:
+        self._fit_widths()
+        self.shown.emit()
 
     def _show_decision(self, detail: ScreenDetail) -> None:
         self.decision_box.setVisible(not detail.decided)
