@@ -51,3 +51,20 @@ def test_every_unset_date_box_in_the_window_opens_near_today(qtbot, window):
             raise AssertionError(f"{box.objectName() or box} is a plain QDateEdit with an unset value")
         box.setDate(box.minimumDate())
         assert box.opening_date().year() >= QDate.currentDate().year() - 1
+
+
+def test_a_typed_date_is_read_or_refused_naming_what_it_was_for():
+    """Dates typed into text boxes (law entries, CAP partners, certificates) are read one way everywhere: empty is
+    no date; a typo is refused as a user error naming the box, never a traceback."""
+    from datetime import date
+
+    import pytest
+
+    from csrdesk.errors import UserError
+    from csrdesk.ui.widgets.date_edit import typed_date
+
+    assert typed_date("  ") is None and typed_date(" 2026-07-01 ", "effective date") == date(2026, 7, 1)
+    with pytest.raises(UserError, match="The expiry date '2026-13-01' is not a date in the form YYYY-MM-DD"):
+        typed_date("2026-13-01", "expiry date")
+    with pytest.raises(ValueError):  # forms that catch ValueError keep working
+        typed_date("1.7.2026")

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 from csrdesk.domain.partners import PARTNER_ROLES, PartnerKind
 from csrdesk.services import partners as partner_service
 from csrdesk.ui.tables import Column, RowTableModel, TableView
+from csrdesk.ui.widgets.date_edit import typed_date
 
 def _link_tip(r) -> str:
     lines = [f"{PartnerKind(r.kind).label}" + (f" ({r.cso_type})" if r.cso_type else "")]
@@ -52,15 +53,6 @@ def fit_to_width(table: TableView, stretch: int = 0) -> None:
         if i != stretch and column.width:
             table.setColumnWidth(i, column.width)
 
-
-def _parse_day(text: str) -> Optional[date]:
-    text = text.strip()
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise ValueError(f"{text!r} is not a date in the form YYYY-MM-DD") from None
 
 
 class AssignDialog(QDialog):
@@ -127,8 +119,8 @@ class AssignDialog(QDialog):
 
     def values(self) -> dict:
         return dict(partner_id=self.partner.currentData(), role=self.role.currentText().strip(),
-                    item_id=self.item.currentData(), start=_parse_day(self.start.text()),
-                    end=_parse_day(self.end.text()), what_done=self.what.toPlainText().strip())
+                    item_id=self.item.currentData(), start=typed_date(self.start.text(), "start date"),
+                    end=typed_date(self.end.text(), "end date"), what_done=self.what.toPlainText().strip())
 
     def _accept(self) -> None:
         if self.partner.currentData() is None:

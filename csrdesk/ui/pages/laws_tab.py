@@ -23,20 +23,12 @@ from csrdesk.ui.dialogs.concurrent import offer_reload
 from csrdesk.ui.tables import Column, FilterBox, RowTableModel, TableView, count_text
 from csrdesk.ui.widgets.buttons import primary_button
 from csrdesk.ui.widgets.wheel_guard import wheel_only_with_focus
+from csrdesk.ui.widgets.date_edit import typed_date
 
 log = logging.getLogger(__name__)
 TOPIC = "laws"  # the change notice of the law library
 ANY = "Any"
 
-
-def _day(text: str, what: str) -> Optional[date]:
-    text = text.strip()
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise UserError(f"The {what} {text!r} is not a date in the form YYYY-MM-DD.") from None
 
 
 def _where(e: LawEntry) -> str:
@@ -187,8 +179,8 @@ class LawEditor(QWidget):
         return LawInput(
             country=self.country.currentText(), region=self.region.text(), topic=self.topic.currentText(),
             requirement=self.requirement.toPlainText(), value=value, unit=self.unit.text(),
-            currency=self.currency.text(), effective=_day(self.effective.text(), "effective date"),
-            source=self.source.text(), link=self.link.text(), checked=_day(self.checked.text(), "checked date"),
+            currency=self.currency.text(), effective=typed_date(self.effective.text(), "effective date"),
+            source=self.source.text(), link=self.link.text(), checked=typed_date(self.checked.text(), "checked date"),
             notes=self.notes.toPlainText(),
         )
 

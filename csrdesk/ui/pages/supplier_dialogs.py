@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import re
-from datetime import date
 from typing import Callable, Optional, Sequence
 
 from PySide6.QtCore import Qt, Signal
@@ -20,6 +19,7 @@ from csrdesk.errors import ConcurrentEdit
 from csrdesk.ui import theme
 from csrdesk.ui.context import AppContext, is_user_error, show_error
 from csrdesk.ui.dialogs.concurrent import offer_reload
+from csrdesk.ui.widgets.date_edit import typed_date
 
 SOURCING_COUNTRIES = (
     "Bangladesh", "Brazil", "Cambodia", "China", "Egypt", "El Salvador", "Ethiopia", "Guatemala", "Honduras", "India",
@@ -41,15 +41,6 @@ def _error_label() -> QLabel:
     label.setVisible(False)
     return label
 
-
-def _parse_date(text: str, what: str) -> Optional[date]:
-    text = (text or "").strip()
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise ValueError(f"{what}: {text!r} is not a date in the form YYYY-MM-DD.") from None
 
 
 class _GridEditor(QWidget):
@@ -262,8 +253,8 @@ class SupplierDialog(QDialog):
                 continue
             try:
                 cert = CertificationInput(scheme=scheme, reference=reference,
-                                          issued=_parse_date(issued, f"{scheme or 'Certification'} issued"),
-                                          expires=_parse_date(expires, f"{scheme or 'Certification'} expires"))
+                                          issued=typed_date(issued, f"{scheme or 'certification'} issue date"),
+                                          expires=typed_date(expires, f"{scheme or 'certification'} expiry date"))
             except ValueError:
                 self.tabs.setCurrentIndex(2)
                 raise

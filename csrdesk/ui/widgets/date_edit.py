@@ -8,9 +8,26 @@ from typing import Callable, Optional, Union
 from PySide6.QtCore import QDate, QEvent, QSignalBlocker
 from PySide6.QtWidgets import QDateEdit, QWidget
 
+from csrdesk.errors import UserError
+
 NO_DATE = QDate(2000, 1, 1)  # the box's minimum: shown as "not set"
 
 OpenOn = Union[None, date, Callable[[], Optional[date]]]
+
+
+class TypedDateError(UserError, ValueError):
+    """A date typed into a text box that is not a date in the form YYYY-MM-DD."""
+
+
+def typed_date(text: str, what: str = "date") -> Optional[date]:
+    """The date typed into a text box (YYYY-MM-DD), None when it is empty; refused with what it was for."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise TypedDateError(f"The {what} {text!r} is not a date in the form YYYY-MM-DD.") from None
 
 
 def to_qdate(d: Optional[date]) -> QDate:
