@@ -579,3 +579,18 @@ def test_audit_report_attached_to_a_saved_assessment_and_opened_again(qtbot, pag
     assert not bar.open_button.isEnabled()
     editor.load(saved)
     qtbot.waitUntil(lambda: "BV audit 2026.pdf" in bar.label.full_text(), timeout=5000)
+
+
+def test_word_search_ranks_the_best_match_first_not_library_order(qtbot, page):
+    """'overtime' lists the plain excessive-overtime entries (HRS-006, HRS-002) before the forced-labour entry that
+    only mentions overtime (FRC-006, listed earlier in the library); Enter adds the first one."""
+    editor = page.editor
+    page.new_assessment("CN-0001")
+    picker = editor.picker
+    _picker_keys(qtbot, picker, "overtime")
+    shown = picker.suggestions()
+    assert shown[0] in ("HRS-002", "HRS-006"), shown
+    assert shown.index("HRS-002") < shown.index("FRC-006") and shown.index("HRS-006") < shown.index("FRC-006")
+    assert picker.matches("hrs-00")[0] == "HRS-001"  # a typed key still comes first
+    qtbot.keyClick(picker, Qt.Key.Key_Return)
+    assert editor.model.draft(0).violation_type == shown[0]
