@@ -594,3 +594,30 @@ def test_word_search_ranks_the_best_match_first_not_library_order(qtbot, page):
     assert picker.matches("hrs-00")[0] == "HRS-001"  # a typed key still comes first
     qtbot.keyClick(picker, Qt.Key.Key_Return)
     assert editor.model.draft(0).violation_type == shown[0]
+
+
+def test_reference_data_is_read_on_the_worker_and_a_new_assessment_waits_for_it(qtbot, ctx, supplier, monkeypatch):
+    """The library, categories, matrix and suppliers the editor offers are read on the database worker, not on the
+    GUI thread; a new assessment asked for before they arrive starts with its supplier chosen once they are there."""
+    import threading
+
+    from csrdesk.services import assessment_list as list_service
+    from csrdesk.services import library as library_service
+
+    threads = []
+    for module, name in ((library_service, "list_violation_types"), (library_service, "list_categories"),
+                         (library_service, "get_matrix"), (list_service, "supplier_choices")):
+        real = getattr(module, name)
+        monkeypatch.setattr(module, name, lambda *a, _real=real, _name=name, **k: threads.append(
+            (_name, threading.current_thread())) or _real(*a, **k))
+    widget = AssessmentsPage(ctx)
+    qtbot.addWidget(widget)
+    widget.resize(1360, 840)
+    assert widget.new_assessment("CN-0001")  # before the page was ever shown: nothing read yet
+    widget.show()
+    qtbot.waitUntil(lambda: widget.editor.reference_loaded and not ctx.busy)
+    assert {n for n, _t in threads} == {"list_violation_types", "list_categories", "get_matrix", "supplier_choices"}
+    assert all(t is not threading.main_thread() for _n, t in threads)
+    editor = widget.editor
+    assert editor.supplier_code() == "CN-0001"
+    assert editor.picker.matches("exits locked") == ["HSF-007"]

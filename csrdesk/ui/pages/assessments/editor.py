@@ -78,6 +78,9 @@ class AssessmentEditor(HeaderSection, FindingsSection, QWidget):
         self._preview_timer.setInterval(PREVIEW_DELAY_MS)
         self._preview_timer.timeout.connect(self.refresh_rating)
         self.reference_loaded = False
+        self._reference_reading = False
+        self._reference_seq = 0
+        self._reference_waiting: list[Callable[[], None]] = []
         self._build()
         self._connect()
         self.new_assessment()
@@ -191,25 +194,56 @@ class AssessmentEditor(HeaderSection, FindingsSection, QWidget):
         self.redo_button.setEnabled(False)
 
     # --- reference data ----------------------------------------------------------------------------------------
-    def ensure_reference(self) -> None:
-        """Reads the reference data the first time the editor is needed (not while the window starts)."""
-        if not self.reference_loaded:
+    def ensure_reference(self, then: Optional[Callable[[], None]] = None) -> None:
+        """Reads the reference data the first time the editor is needed (not while the window starts), on the
+        database worker; `then` runs once it is there (at once when it already is)."""
+        if then is not None:
+            self._reference_waiting.append(then)
+        if self.reference_loaded:
+            self._run_reference_waiting()
+        elif not self._reference_reading:
             self.reload_reference_data()
 
     def reload_reference_data(self) -> None:
-        """Suppliers, the finding library, categories and the matrix: read once, again after a change notice."""
+        """Suppliers, the finding library, categories and the matrix: read on the database worker once, and again
+        after a change notice; the editor stays usable meanwhile (with what it had)."""
+        self._reference_seq += 1
+        seq = self._reference_seq
+        self._reference_reading = True
+
+        def done(ref: assessment_list.EditorReference) -> None:
+            if seq != self._reference_seq:
+                return
+            self._reference_reading = False
+            self._apply_reference(ref)
+            self._run_reference_waiting()
+
+        def failed(exc: BaseException) -> None:
+            if seq != self._reference_seq:
+                return
+            self._reference_reading = False
+            self._reference_waiting.clear()
+            self.ctx.show_error(self, exc)
+
+        self.ctx.run(assessment_list.editor_reference, self.ctx.db, on_done=done, on_error=failed, parent=self)
+
+    def _run_reference_waiting(self) -> None:
+        waiting, self._reference_waiting = self._reference_waiting, []
+        for then in waiting:
+            then()
+
+    def _apply_reference(self, ref: assessment_list.EditorReference) -> None:
         self.reference_loaded = True
-        db = self.ctx.db
-        self._library = {v.key: v for v in library.list_violation_types(db)}
-        self._categories = [(c.key, c.title) for c in library.list_categories(db)]
+        self._library = {v.key: v for v in ref.violation_types}
+        self._categories = [(c.key, c.title) for c in ref.categories]
         self.model.set_category_titles(dict(self._categories))
-        self.model.set_matrix(library.get_matrix(db))
+        self.model.set_matrix(ref.matrix)
         self.picker.set_library(self._library.values())
-        self.set_suppliers(assessment_list.supplier_choices(db))
-        firms = QCompleter(assessment_list.audit_firms(db), self.firm_edit)
+        self.set_suppliers(ref.suppliers)
+        firms = QCompleter(ref.audit_firms, self.firm_edit)
         firms.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.firm_edit.setCompleter(firms)
-        standards = sorted(set(COMMON_STANDARDS) | set(assessment_list.standards(db)))
+        standards = sorted(set(COMMON_STANDARDS) | set(ref.standards))
         completer = QCompleter(standards, self.standard_edit)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
