@@ -621,3 +621,25 @@ def test_reference_data_is_read_on_the_worker_and_a_new_assessment_waits_for_it(
     editor = widget.editor
     assert editor.supplier_code() == "CN-0001"
     assert editor.picker.matches("exits locked") == ["HSF-007"]
+
+
+def test_saved_at_message_goes_when_the_user_edits_again_or_opens_another_assessment(qtbot, page, ctx):
+    """'Saved at 14:02' is true only of the assessment as saved: a new edit clears it, and so does opening another
+    assessment (it used to stay under both)."""
+    other = record_assessment(ctx.db, AssessmentInput(supplier_code="CN-0001", date=date.today() - timedelta(days=30),
+                                                      findings=[FindingInput(title="Blocked exit", severity="critical")]))
+    ctx.notify("assessments")
+    editor = page.editor
+    page.new_assessment("CN-0001")
+    editor.add_library_finding("MGT-001")
+    editor.save()
+    qtbot.waitUntil(lambda: editor.assessment_id is not None and not ctx.busy, timeout=30000)
+    assert editor.message.text().startswith("Saved at")
+    editor.add_library_finding("HRS-001")
+    assert "Saved at" not in editor.message.text() and editor.is_dirty()
+    editor.save()
+    qtbot.waitUntil(lambda: not editor.is_dirty() and not ctx.busy, timeout=30000)
+    assert editor.message.text().startswith("Saved at")
+    assert page.open_item("assessment", other.id)
+    qtbot.waitUntil(lambda: editor.assessment_id == other.id)
+    assert "Saved at" not in editor.message.text()

@@ -55,6 +55,7 @@ class AssessmentEditor(HeaderSection, FindingsSection, QWidget):
         self._after_save: Optional[Callable[[], None]] = None
         self._loading = False
         self.last_error: Optional[str] = None
+        self._message_until_edited = False
         # Reads run on the database worker; each carries a number, and a result that arrives after a newer
         # request (another assessment opened, more typing) is dropped.
         self._open_seq = 0
@@ -316,6 +317,8 @@ class AssessmentEditor(HeaderSection, FindingsSection, QWidget):
 
     def show_detail(self, detail: AssessmentDetail) -> None:
         self._open_seq += 1  # what is shown now is newer than any read still on its way
+        if detail.id != self.assessment_id or self._message_until_edited:
+            self._set_message("")  # a message about the assessment shown before is not about this one
         self.loading_assessment = None
         self._loading = True
         try:
@@ -389,6 +392,8 @@ class AssessmentEditor(HeaderSection, FindingsSection, QWidget):
         if self.assessment_id is None and not self.model.rowCount() and not self.supplier_code():
             dirty = dirty and bool(self.firm_edit.text() or self.auditor_edit.text() or self.standard_edit.text()
                                    or self.notes_edit.text())
+        if dirty and self._message_until_edited:
+            self._set_message("")  # "Saved at 14:02" is no longer true of what is shown
         if dirty != self._dirty:
             self._dirty = dirty
             self.dirty_changed.emit(dirty)
@@ -446,7 +451,10 @@ class AssessmentEditor(HeaderSection, FindingsSection, QWidget):
         self.ctx.run(assessments.preview_rating, self.ctx.db, data, on_done=done, on_error=failed, parent=self)
 
     # --- saving ------------------------------------------------------------------------------------------------
-    def _set_message(self, text: str, *, error: bool = False) -> None:
+    def _set_message(self, text: str, *, error: bool = False, until_edited: bool = False) -> None:
+        """The line by the Save button. A message `until_edited` ("Saved at 14:02", "Changes thrown away") says
+        what is true of the assessment as shown: it goes at the next edit, or when another assessment is shown."""
+        self._message_until_edited = until_edited
         self.message.setText(text)
         self.message.setStyleSheet(f"color: {theme.OVERDUE}; font-weight: 600;" if error else f"color: {theme.OK};")
 
@@ -499,7 +507,8 @@ class AssessmentEditor(HeaderSection, FindingsSection, QWidget):
         if 0 <= current < self.model.rowCount():
             self.select_finding(current)
         items = f" and its draft CAP #{detail.cap_id}" if detail.cap_id else ""
-        self._set_message(f"Saved at {datetime.now():%H:%M}: {detail.rating}, {detail.score} points{items}.")
+        self._set_message(f"Saved at {datetime.now():%H:%M}: {detail.rating}, {detail.score} points{items}.",
+                          until_edited=True)
         self._restore_focus()
         self.saved.emit(detail)
         then, self._after_save = self._after_save, None
@@ -527,13 +536,13 @@ class AssessmentEditor(HeaderSection, FindingsSection, QWidget):
         if isinstance(exc, ConcurrentEdit) and self.assessment_id is not None:
             shown = self.assessment_id
             offer_reload(self, exc, lambda: self.load(shown, then=lambda: self._set_message(
-                "Reloaded: this is the assessment as saved now.")))
+                "Reloaded: this is the assessment as saved now.", until_edited=True)))
         elif not isinstance(exc, UserError):
             self.ctx.show_error(self, exc)
 
     def revert(self) -> None:
         if self.assessment_id is None:
             self.new_assessment((self._saved_input.supplier_code if self._saved_input else "") or None)
-            self._set_message("Changes thrown away.")
+            self._set_message("Changes thrown away.", until_edited=True)
         else:
-            self.load(self.assessment_id, then=lambda: self._set_message("Changes thrown away."))
+            self.load(self.assessment_id, then=lambda: self._set_message("Changes thrown away.", until_edited=True))
