@@ -26,6 +26,7 @@ class LibraryText:
     other: str = ""  # description, legal topic, code requirement: weaker evidence than the title
     severity: str = ""
     topic: str = ""  # the legal topic: what the entry is about ("overtime limit")
+    category: str = ""
 
 
 def _fold(text: str) -> str:
@@ -129,3 +130,21 @@ def relevance(tokens: Sequence[str], typed: str, entry: LibraryText) -> tuple:
     latin = [w for w in words(entry.title) if not _CJK.search(w)]
     covered = sum(1 for w in latin if w in pieces) / len(latin) if latin else 0.0
     return (key_rank, -whole_share, -topic_share, starts, -covered)
+
+
+def guess_category(query: str, entries: Iterable[LibraryText]) -> str:
+    """The category a free-text finding most likely belongs to: that of the library entry sharing the most of its
+    words (a word in a title counts more than one in a description), library order breaking ties; "" when no typed
+    word is in the library at all. A default the user sees and can change, never a silent decision."""
+    typed = list(dict.fromkeys(words(query)))
+    best: tuple = (0,)
+    category = ""
+    for order, e in enumerate(entries):
+        if not e.category:
+            continue
+        title_words = words(" ".join((e.key, e.title, e.title_zh)))
+        other_words = words(" ".join((e.other, e.topic)))
+        score = sum(_weight(t, title_words, other_words) for t in typed)
+        if score and (score, -order) > best:
+            best, category = (score, -order), e.category
+    return category

@@ -322,11 +322,11 @@ def test_free_text_needs_a_severity_chosen_by_the_user(qtbot, page, ctx):
     qtbot.keyClick(editor.picker, Qt.Key.Key_Return)
     draft = editor.model.draft(0)
     assert (draft.title, draft.violation_type, draft.severity, draft.category) == (
-        "Dormitory roof leaking", None, "", "")
+        "Dormitory roof leaking", None, "", "health-safety")  # never without a category: the closest entries'
     assert editor.model.data(editor.model.index(0, COL_SEVERITY)) == "choose…"
     # No choice opens by itself (it would take the keys typed for the next finding)...
     assert editor.grid.state() != editor.grid.State.EditingState
-    assert "choose its category and severity" in editor.message.text()
+    assert "Choose its severity" in editor.picker_note.text() and "Health and safety" in editor.picker_note.text()
     # ...Enter in the empty box opens the category choice in the grid.
     qtbot.keyClick(editor.picker, Qt.Key.Key_Return)
     assert editor.grid.state() == editor.grid.State.EditingState
@@ -643,3 +643,52 @@ def test_saved_at_message_goes_when_the_user_edits_again_or_opens_another_assess
     assert page.open_item("assessment", other.id)
     qtbot.waitUntil(lambda: editor.assessment_id == other.id)
     assert "Saved at" not in editor.message.text()
+
+
+def test_add_button_does_what_enter_does_and_says_so_by_the_box(qtbot, page):
+    """'fire exit' then a click on Add (the keyboard having gone to the grid meanwhile) offers the close library
+    matches with their severity, keeps the keyboard in the box so ↑↓ and Enter choose, and says so by the box; Add
+    in the empty box says what to type."""
+    from csrdesk.ui.widgets.finding_picker import FREE_TEXT_ROLE  # noqa: F401  (the last row adds own text)
+
+    editor = page.editor
+    page.activateWindow()
+    qtbot.waitUntil(page.isActiveWindow)
+    page.new_assessment("CN-0001")
+    picker = editor.picker
+    _picker_keys(qtbot, picker, "fire exit")
+    editor.grid.setFocus()
+    qtbot.waitUntil(lambda: not picker.hasFocus())
+    qtbot.mouseClick(editor.add_button, Qt.MouseButton.LeftButton)
+    qtbot.wait(200)  # the box's focus-out timer has run
+    assert picker.offering_close_matches() and picker.suggestions()[0] == "HSF-007"
+    assert "zero tolerance" in picker._panel.list.item(0).text()
+    assert picker.hasFocus()
+    assert "did you mean" in editor.picker_note.text() and editor.picker_note.isVisible()
+    qtbot.keyClick(picker, Qt.Key.Key_Return)
+    assert [d.violation_type for d in editor.model.drafts()] == ["HSF-007"]
+    assert not editor.picker_note.isVisible()
+    qtbot.mouseClick(editor.add_button, Qt.MouseButton.LeftButton)
+    assert "Type a finding first" in editor.picker_note.text() and editor.model.rowCount() == 1
+
+
+def test_a_free_text_finding_always_has_a_category_and_save_needs_one(qtbot, page, ctx):
+    """A free-text finding gets the category of the closest library entries ('Wages paid late' under Wages and
+    benefits), said by the box and changeable; one whose category the user cleared is not saved, and the message
+    names it."""
+    editor = page.editor
+    page.new_assessment("CN-0001")
+    editor.free_severity.setCurrentText("major")
+    _picker_keys(qtbot, editor.picker, "Piece rates paid two weeks late")
+    qtbot.keyClick(editor.picker, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    d = editor.model.draft(0)
+    assert (d.violation_type, d.severity, d.category) == (None, "major", "wages")
+    assert "Wages and benefits" in editor.picker_note.text()
+    assert editor.model.data(editor.model.index(0, COL_CATEGORY)) == "Wages and benefits"
+    editor.add_free_finding("Zzyzx qwerty")  # no word in the library: the category of the finding above
+    assert editor.model.draft(1).category == "wages"
+    assert editor.model.setData(editor.model.index(1, COL_CATEGORY), "")
+    assert editor.model.setData(editor.model.index(1, COL_SEVERITY), "minor")
+    editor.save()
+    assert "Choose a category for “Zzyzx qwerty” (finding 2)" in editor.message.text()
+    assert list_assessments(ctx.db) == []

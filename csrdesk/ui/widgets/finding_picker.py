@@ -17,7 +17,7 @@ from typing import Iterable, Optional
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
 from PySide6.QtWidgets import QFrame, QLineEdit, QListWidgetItem, QWidget
 
-from csrdesk.domain.finding_match import LibraryText, close_matches, relevance
+from csrdesk.domain.finding_match import LibraryText, close_matches, guess_category, relevance
 from csrdesk.services.library import ViolationTypeInfo
 from csrdesk.ui.widgets.suggestion_panel import SuggestionPanel
 
@@ -126,7 +126,7 @@ class FindingPicker(QLineEdit):
                                         v.severity or ""))
             other = " ".join(x for x in (v.description, v.legal_topic, v.code_requirement) if x)
             self._texts.append(LibraryText(v.key, v.title, v.title_zh or "", other, v.severity or "",
-                                           v.legal_topic or ""))
+                                           v.legal_topic or "", v.category or ""))
             # A full key, title or Chinese title typed and added names the entry too.
             for name in (text, v.key, v.title, v.title_zh):
                 if name:
@@ -150,6 +150,10 @@ class FindingPicker(QLineEdit):
     def close_matches(self, text: str) -> list[str]:
         """The keys of the library entries close to text that matches none in full (the "did you mean" list)."""
         return close_matches(text, self._texts)
+
+    def guess_category(self, text: str) -> str:
+        """The category of the library entry closest to a free-text finding's words ("" when none is near)."""
+        return guess_category(text, self._texts)
 
     def completion_count(self, text: str) -> int:
         """How many entries match the text (what the list would show)."""

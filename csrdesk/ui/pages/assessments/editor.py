@@ -284,6 +284,7 @@ class AssessmentEditor(HeaderSection, FindingsSection, QWidget):
         self._saved_input = self.current_input()
         self.title.setText("New assessment")
         self._set_message("")
+        self._say_by_box("")
         self._update_cap_label(None)
         self._changed()
         self.refresh_rating()
@@ -319,6 +320,7 @@ class AssessmentEditor(HeaderSection, FindingsSection, QWidget):
         self._open_seq += 1  # what is shown now is newer than any read still on its way
         if detail.id != self.assessment_id or self._message_until_edited:
             self._set_message("")  # a message about the assessment shown before is not about this one
+            self._say_by_box("")
         self.loading_assessment = None
         self._loading = True
         try:
@@ -462,6 +464,9 @@ class AssessmentEditor(HeaderSection, FindingsSection, QWidget):
         if not data.supplier_code:
             return "Choose the supplier the assessment belongs to."
         for number, finding in enumerate(data.findings, start=1):
+            # A finding added now needs a category (one saved before the rule came is left as it was).
+            if not finding.category and not finding.violation_type and finding.finding_id is None:
+                return f"Choose a category for “{finding.title}” (finding {number}): it is not in the library."
             if not finding.severity:
                 return f"Choose a severity for “{finding.title}” (finding {number}): it is not in the library."
         return None
@@ -476,7 +481,8 @@ class AssessmentEditor(HeaderSection, FindingsSection, QWidget):
         problem = self._check(data)
         if problem:
             self._save_failed(UserError(problem))
-            missing = self.model.unclassified()
+            missing = [i for i, d in enumerate(self.model.drafts()) if not d.severity
+                       or (not d.category and not d.violation_type and d.finding_id is None)]
             if data.supplier_code and missing:
                 self.select_finding(missing[0])
             return
