@@ -110,7 +110,7 @@ class AssessmentEditor(HeaderSection, FindingsSection, QWidget):
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(6, 6, 0, 0)
         self.reasons = ReasonsPanel(right)
-        self.reasons.setMinimumWidth(220)
+        self.reasons.setMinimumWidth(195)
         right_layout.addWidget(self.reasons, 1)
         # What workers raised since the supplier's last assessment: where this assessment should look.
         self.focus_label = QLabel("", right)
@@ -130,7 +130,7 @@ class AssessmentEditor(HeaderSection, FindingsSection, QWidget):
         body.addWidget(right)
         body.setStretchFactor(0, 3)
         body.setStretchFactor(1, 1)
-        body.setSizes([720, 260])
+        body.setSizes([760, 220])
         self.body_splitter = body
         outer.addWidget(body, 1)
 

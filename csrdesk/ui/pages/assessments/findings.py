@@ -4,20 +4,92 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QItemSelectionModel, QSignalBlocker, Qt, QTimer
+from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, QSignalBlocker, Qt, QTimer
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemDelegate, QAbstractItemView, QComboBox, QFormLayout, QFrame, QHBoxLayout, QHeaderView, QLabel,
-    QPlainTextEdit, QPushButton, QSplitter, QTableView, QVBoxLayout, QWidget,
+    QPlainTextEdit, QPushButton, QSplitter, QStyle, QTableView, QVBoxLayout, QWidget,
 )
 
 from csrdesk.ui import theme
-from csrdesk.ui.table_fit import keep_fitted
 from csrdesk.ui.widgets.elided_label import ElidedLabel
 from csrdesk.ui.widgets.finding_picker import FindingPicker
 from csrdesk.ui.widgets.findings_grid import (
     COL_CATEGORY, COL_POINTS, COL_SEVERITY, COL_TITLE, COLUMNS, SEVERITIES, CategoryDelegate, FindingDraft,
     PointsDelegate, SeverityDelegate,
 )
+
+
+TITLE_MIN_CHARS = 22  # the finding's title keeps room for about this many average characters
+CELL_PADDING = 12  # the cell's margins around a text
+
+
+def fit_finding_columns(grid: QTableView) -> None:
+    """Sizes the findings grid to its width: the short columns (#, type, severity, points, repeat) to their widest
+    text and title, measured with the grid's own font (bold where the cell is bold); the category to its widest
+    title, giving way (its texts end in …, whole in the tooltip) so that the finding's title keeps room for about
+    TITLE_MIN_CHARS characters; the title takes the rest."""
+    model = grid.model()
+    header = grid.horizontalHeader()
+    available = grid.viewport().width()
+    if model is None or available <= 50:
+        return
+    plain = grid.fontMetrics()
+    bold_font = QFont(grid.font())
+    bold_font.setBold(True)
+    bold = QFontMetrics(bold_font)
+    rows = min(model.rowCount(), 300)
+    titles = header.fontMetrics()
+    margin = header.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMargin, None, header)
+
+    def title_width(col: int) -> int:  # the column's title, whole, with the header's margins
+        text = model.headerData(col, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole) or ""
+        return titles.horizontalAdvance(str(text)) + 2 * margin + 6
+
+    need: dict[int, int] = {}
+    for col in range(model.columnCount()):
+        if col == COL_TITLE:
+            continue
+        widest = title_width(col)
+        for row in range(rows):
+            index = model.index(row, col)
+            text = model.data(index, Qt.ItemDataRole.DisplayRole)
+            if not text:
+                continue
+            font = model.data(index, Qt.ItemDataRole.FontRole)
+            metrics = bold if font is not None and font.bold() else plain
+            widest = max(widest, metrics.horizontalAdvance(str(text)) + CELL_PADDING)
+        need[col] = widest
+    title_min = max(title_width(COL_TITLE), plain.averageCharWidth() * TITLE_MIN_CHARS)
+    short = sum(need.values())
+    over = short + title_min - available
+    if over > 0:  # the category gives way first, down to its own title
+        give = min(over, need[COL_CATEGORY] - title_width(COL_CATEGORY))
+        need[COL_CATEGORY] -= max(0, give)
+    for col, width in need.items():
+        if header.sectionSize(col) != width:
+            header.resizeSection(col, width)
+
+
+class _FitFindingColumns(QObject):
+    """Keeps the findings grid fitted (see fit_finding_columns) as its rows change and as it is resized."""
+
+    def __init__(self, grid: QTableView) -> None:
+        super().__init__(grid)
+        self._grid = grid
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(0)
+        self._timer.timeout.connect(lambda: fit_finding_columns(self._grid))
+        grid.installEventFilter(self)
+        model = grid.model()
+        for signal in (model.rowsInserted, model.rowsRemoved, model.modelReset, model.dataChanged):
+            signal.connect(lambda *_a: self._timer.start())
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802
+        if obj is self._grid and event.type() in (QEvent.Type.Resize, QEvent.Type.Show, QEvent.Type.FontChange):
+            self._timer.start()
+        return False
 
 
 class FindingsSection:
@@ -67,9 +139,14 @@ class FindingsSection:
         self.grid.setItemDelegateForColumn(COL_CATEGORY, CategoryDelegate(lambda: self._categories, self.grid))
         for i, c in enumerate(COLUMNS):
             self.grid.setColumnWidth(i, c.width)
-        self.grid.horizontalHeader().setSectionResizeMode(COL_TITLE, QHeaderView.ResizeMode.Stretch)
-        keep_fitted(self.grid, stretch_min=120)  # the finding's title keeps room; the other columns give way
-        self.grid.horizontalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        header = self.grid.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.setMinimumSectionSize(16)  # "#" needs only its digits
+        header.setSectionResizeMode(COL_TITLE, QHeaderView.ResizeMode.Stretch)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        self.grid.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # no sideways scrolling
+        self.grid.setTextElideMode(Qt.TextElideMode.ElideRight)  # a cut text ends in …, whole in its tooltip
+        self._column_fitter = _FitFindingColumns(self.grid)
         left_layout.addWidget(self.grid, 3)
 
         self.empty_hint = QLabel(

@@ -98,9 +98,11 @@ class AssessmentsPage(Page):
         self.editor = AssessmentEditor(self.ctx, self.splitter)
         self.splitter.addWidget(left)
         self.splitter.addWidget(self.editor)
-        self.splitter.setStretchFactor(0, 2)
+        # The editor is where the work is: at the default window its findings grid needs the room for the short
+        # columns and a readable title; the list keeps date, supplier and rating (the name ends in …).
+        self.splitter.setStretchFactor(0, 1)
         self.splitter.setStretchFactor(1, 3)
-        self.splitter.setSizes([460, 700])
+        self.splitter.setSizes([430, 730])
         layout.addWidget(self.splitter, 1)
 
         self.new_button.clicked.connect(lambda: self.new_assessment())
