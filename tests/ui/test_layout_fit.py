@@ -144,5 +144,7 @@ def test_assessment_findings_grid_fits_the_default_window(qtbot, window, seeded)
     assert title_width >= grid.fontMetrics().averageCharWidth() * 16, title_width
     assert long_title in model.data(model.index(1, COL_TITLE), 3)  # ToolTipRole
     assert model.data(model.index(1, COL_CATEGORY), 3) == "Freedom of association and worker voice"
+    # The supplier box shows the start of "BD-0301 · Shapla Fashions..." (its code), not the end of the name.
+    assert page.editor.supplier_box.lineEdit().cursorPosition() == 0
     # The list beside the editor keeps its columns without sideways scrolling too.
     assert page.table.horizontalHeader().length() <= page.table.viewport().width() + 1

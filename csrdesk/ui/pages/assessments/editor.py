@@ -340,8 +340,9 @@ class AssessmentEditor(HeaderSection, FindingsSection, QWidget):
             self.standard_edit.setText(detail.standard)
             self.denied_box.setChecked(detail.denied)
             self.notes_edit.setText(detail.notes)
-            for edit in (self.firm_edit, self.auditor_edit, self.standard_edit, self.notes_edit):
-                edit.setCursorPosition(0)  # show the start of a long value, not its end
+            for edit in (self.firm_edit, self.auditor_edit, self.standard_edit, self.notes_edit,
+                         self.supplier_box.lineEdit()):
+                edit.setCursorPosition(0)  # show the start of a long value (the supplier's code), not its end
             self.model.load([FindingDraft.from_row(f) for f in detail.findings])
             self.undo_stack.clear()
             self._past_for = None
