@@ -621,6 +621,14 @@ def test_reference_data_is_read_on_the_worker_and_a_new_assessment_waits_for_it(
     editor = widget.editor
     assert editor.supplier_code() == "CN-0001"
     assert editor.picker.matches("exits locked") == ["HSF-007"]
+    # A supplier added meanwhile: the new assessment waits for the suppliers read again, not the old list.
+    from csrdesk.services.suppliers import SupplierInput, create_supplier
+
+    create_supplier(ctx.db, SupplierInput(name="Late Arrival Knit", code="CN-0099", country="China"))
+    ctx.notify("suppliers")
+    assert widget.new_assessment("CN-0099")
+    qtbot.waitUntil(lambda: not ctx.busy)
+    assert editor.supplier_code() == "CN-0099"
 
 
 def test_saved_at_message_goes_when_the_user_edits_again_or_opens_another_assessment(qtbot, page, ctx):

@@ -197,12 +197,15 @@ class AssessmentEditor(HeaderSection, FindingsSection, QWidget):
     # --- reference data ----------------------------------------------------------------------------------------
     def ensure_reference(self, then: Optional[Callable[[], None]] = None) -> None:
         """Reads the reference data the first time the editor is needed (not while the window starts), on the
-        database worker; `then` runs once it is there (at once when it already is)."""
+        database worker; `then` runs once it is there: at once when it already is, after the read on its way when
+        one is (so a supplier just added is in the box)."""
         if then is not None:
             self._reference_waiting.append(then)
+        if self._reference_reading:
+            return  # a read is on its way (after a change notice, a new supplier): `then` waits for it
         if self.reference_loaded:
             self._run_reference_waiting()
-        elif not self._reference_reading:
+        else:
             self.reload_reference_data()
 
     def reload_reference_data(self) -> None:
