@@ -177,6 +177,11 @@ def _editor_pages(ctx: Context) -> str:
     app = ensure_application()  # Qt's messages go to the log, not to the self-test's output
     app_ctx = AppContext(ctx.db)
     page = AssessmentsPage(app_ctx)
+    page.editor.ensure_reference()  # the library and suppliers are read on the database worker, as the window does
+    deadline = time.monotonic() + 20
+    while not page.editor.reference_loaded and time.monotonic() < deadline:
+        time.sleep(0.02)
+        app.processEvents()
     page.new_assessment(ctx.supplier_code)
     page.editor.add_library_finding("HRS-001")
     page.editor.free_severity.setCurrentText("critical")

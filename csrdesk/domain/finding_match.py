@@ -25,6 +25,8 @@ class LibraryText:
     title_zh: str = ""
     other: str = ""  # description, legal topic, code requirement: weaker evidence than the title
     severity: str = ""
+    topic: str = ""  # the legal topic: what the entry is about ("overtime limit")
+    category: str = ""
 
 
 def _fold(text: str) -> str:
@@ -99,3 +101,50 @@ def close_matches(query: str, entries: Iterable[LibraryText], limit: int = 5) ->
         scored.append((-sum(weights), severity, order, e.key))
     scored.sort()
     return [key for *_rest, key in scored[:limit]]
+
+
+def relevance(tokens: Sequence[str], typed: str, entry: LibraryText) -> tuple:
+    """How well an entry that holds every typed piece answers the query, as a sort key (smaller is better):
+
+    a typed key (HRS-00) first; then the share of the typed words that are whole words of a title ("overtime" in
+    "Monthly overtime exceeds..." beats "overtimes"); then the share that name what the entry is about, its legal
+    topic ("overtime limit": the excessive-overtime entries before one that only mentions overtime); then a title
+    that starts with the typed text; then the share of the title the typed words cover (a title about little else
+    first). Library order is left to the caller as the last tie-break."""
+    typed = " ".join((typed or "").split()).casefold()
+    key = entry.key.casefold()
+    key_rank = 0 if typed and (key == typed or key.startswith(typed)) else 1
+    pieces = [t for t in dict.fromkeys(tokens) if t]
+    if not pieces:
+        return (key_rank, 0.0, 0.0, 1, 0.0)
+    title_words = set(words(entry.title))
+    zh = _fold(entry.title_zh)
+    topic_words = set(words(entry.topic))
+
+    def whole(t: str) -> bool:
+        return (t in zh) if _CJK.search(t) else t in title_words
+
+    whole_share = sum(1 for t in pieces if whole(t)) / len(pieces)
+    topic_share = sum(1 for t in pieces if t in topic_words) / len(pieces)
+    starts = 0 if typed and (_fold(entry.title).startswith(typed) or zh.startswith(typed)) else 1
+    latin = [w for w in words(entry.title) if not _CJK.search(w)]
+    covered = sum(1 for w in latin if w in pieces) / len(latin) if latin else 0.0
+    return (key_rank, -whole_share, -topic_share, starts, -covered)
+
+
+def guess_category(query: str, entries: Iterable[LibraryText]) -> str:
+    """The category a free-text finding most likely belongs to: that of the library entry sharing the most of its
+    words (a word in a title counts more than one in a description), library order breaking ties; "" when no typed
+    word is in the library at all. A default the user sees and can change, never a silent decision."""
+    typed = list(dict.fromkeys(words(query)))
+    best: tuple = (0,)
+    category = ""
+    for order, e in enumerate(entries):
+        if not e.category:
+            continue
+        title_words = words(" ".join((e.key, e.title, e.title_zh)))
+        other_words = words(" ".join((e.other, e.topic)))
+        score = sum(_weight(t, title_words, other_words) for t in typed)
+        if score and (score, -order) > best:
+            best, category = (score, -order), e.category
+    return category

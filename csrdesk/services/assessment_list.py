@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from csrdesk.domain.caps import PastFinding
 from csrdesk.domain.lifecycle import ItemStatus
 from csrdesk.errors import NotFound
+from csrdesk.services import library
 from csrdesk.storage.db import Database
 from csrdesk.storage.models import Assessment, Cap, CapItem, Finding, Supplier
 
@@ -151,3 +152,25 @@ def assessment_of_finding(db: Database, finding_id: int) -> int:
         if assessment_id is None:
             raise NotFound(f"No finding {finding_id}.")
         return assessment_id
+
+
+@dataclass(frozen=True)
+class EditorReference:
+    """What the assessment editor offers: the finding library, its categories and scoring matrix, the suppliers,
+    and the audit firms and standards already used. Read on the database worker when the editor is first needed
+    and after a change notice."""
+
+    violation_types: list
+    categories: list
+    matrix: object
+    suppliers: list[SupplierChoice]
+    audit_firms: list[str]
+    standards: list[str]
+
+
+def editor_reference(db: Database) -> EditorReference:
+    return EditorReference(
+        violation_types=library.list_violation_types(db), categories=library.list_categories(db),
+        matrix=library.get_matrix(db), suppliers=supplier_choices(db), audit_firms=audit_firms(db),
+        standards=standards(db),
+    )

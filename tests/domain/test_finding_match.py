@@ -32,3 +32,26 @@ def test_a_word_only_in_the_description_is_not_enough():
     """An entry is offered only when a typed word is in its key or title: the description alone does not do."""
     assert close_matches("extinguishers", LIBRARY) == []
     assert close_matches("fire extinguishers", LIBRARY) == ["HSF-008"]
+
+
+def _rank(query, entries):
+    from csrdesk.domain.finding_match import relevance
+
+    tokens = query.casefold().split()
+    held = [(i, e) for i, e in enumerate(entries)
+            if all(t in " ".join((e.key, e.title, e.title_zh)).casefold() for t in tokens)]
+    return [e.key for _i, e in sorted(held, key=lambda p: (relevance(tokens, query, p[1]), p[0]))]
+
+
+def test_relevance_puts_the_entry_about_the_words_before_one_that_only_mentions_them():
+    """'overtime': the excessive-overtime entries (their topic is overtime) come before the forced-labour entry
+    that only mentions overtime, though the library lists that one first; a word inside a longer word ('overtimes')
+    counts less than a whole word; a typed key still comes first."""
+    entries = [
+        LibraryText("FRC-006", "Overtime imposed under threat of penalty", "", "", "zero tolerance", "forced labour"),
+        LibraryText("XXX-001", "Overtimes", "", "", "minor", ""),
+        LibraryText("HRS-002", "Monthly overtime exceeds the legal limit", "", "", "major", "overtime limit"),
+        LibraryText("HRS-006", "Overtime not voluntary", "", "", "zero tolerance", "overtime limit"),
+    ]
+    assert _rank("overtime", entries) == ["HRS-006", "HRS-002", "FRC-006", "XXX-001"]
+    assert _rank("hrs-00", entries) == ["HRS-002", "HRS-006"]

@@ -322,11 +322,11 @@ def test_free_text_needs_a_severity_chosen_by_the_user(qtbot, page, ctx):
     qtbot.keyClick(editor.picker, Qt.Key.Key_Return)
     draft = editor.model.draft(0)
     assert (draft.title, draft.violation_type, draft.severity, draft.category) == (
-        "Dormitory roof leaking", None, "", "")
+        "Dormitory roof leaking", None, "", "health-safety")  # never without a category: the closest entries'
     assert editor.model.data(editor.model.index(0, COL_SEVERITY)) == "choose…"
     # No choice opens by itself (it would take the keys typed for the next finding)...
     assert editor.grid.state() != editor.grid.State.EditingState
-    assert "choose its category and severity" in editor.message.text()
+    assert "Choose its severity" in editor.picker_note.text() and "Health and safety" in editor.picker_note.text()
     # ...Enter in the empty box opens the category choice in the grid.
     qtbot.keyClick(editor.picker, Qt.Key.Key_Return)
     assert editor.grid.state() == editor.grid.State.EditingState
@@ -579,3 +579,124 @@ def test_audit_report_attached_to_a_saved_assessment_and_opened_again(qtbot, pag
     assert not bar.open_button.isEnabled()
     editor.load(saved)
     qtbot.waitUntil(lambda: "BV audit 2026.pdf" in bar.label.full_text(), timeout=5000)
+
+
+def test_word_search_ranks_the_best_match_first_not_library_order(qtbot, page):
+    """'overtime' lists the plain excessive-overtime entries (HRS-006, HRS-002) before the forced-labour entry that
+    only mentions overtime (FRC-006, listed earlier in the library); Enter adds the first one."""
+    editor = page.editor
+    page.new_assessment("CN-0001")
+    picker = editor.picker
+    _picker_keys(qtbot, picker, "overtime")
+    shown = picker.suggestions()
+    assert shown[0] in ("HRS-002", "HRS-006"), shown
+    assert shown.index("HRS-002") < shown.index("FRC-006") and shown.index("HRS-006") < shown.index("FRC-006")
+    assert picker.matches("hrs-00")[0] == "HRS-001"  # a typed key still comes first
+    qtbot.keyClick(picker, Qt.Key.Key_Return)
+    assert editor.model.draft(0).violation_type == shown[0]
+
+
+def test_reference_data_is_read_on_the_worker_and_a_new_assessment_waits_for_it(qtbot, ctx, supplier, monkeypatch):
+    """The library, categories, matrix and suppliers the editor offers are read on the database worker, not on the
+    GUI thread; a new assessment asked for before they arrive starts with its supplier chosen once they are there."""
+    import threading
+
+    from csrdesk.services import assessment_list as list_service
+    from csrdesk.services import library as library_service
+
+    threads = []
+    for module, name in ((library_service, "list_violation_types"), (library_service, "list_categories"),
+                         (library_service, "get_matrix"), (list_service, "supplier_choices")):
+        real = getattr(module, name)
+        monkeypatch.setattr(module, name, lambda *a, _real=real, _name=name, **k: threads.append(
+            (_name, threading.current_thread())) or _real(*a, **k))
+    widget = AssessmentsPage(ctx)
+    qtbot.addWidget(widget)
+    widget.resize(1360, 840)
+    assert widget.new_assessment("CN-0001")  # before the page was ever shown: nothing read yet
+    widget.show()
+    qtbot.waitUntil(lambda: widget.editor.reference_loaded and not ctx.busy)
+    assert {n for n, _t in threads} == {"list_violation_types", "list_categories", "get_matrix", "supplier_choices"}
+    assert all(t is not threading.main_thread() for _n, t in threads)
+    editor = widget.editor
+    assert editor.supplier_code() == "CN-0001"
+    assert editor.picker.matches("exits locked") == ["HSF-007"]
+    # A supplier added meanwhile: the new assessment waits for the suppliers read again, not the old list.
+    from csrdesk.services.suppliers import SupplierInput, create_supplier
+
+    create_supplier(ctx.db, SupplierInput(name="Late Arrival Knit", code="CN-0099", country="China"))
+    ctx.notify("suppliers")
+    assert widget.new_assessment("CN-0099")
+    qtbot.waitUntil(lambda: not ctx.busy)
+    assert editor.supplier_code() == "CN-0099"
+
+
+def test_saved_at_message_goes_when_the_user_edits_again_or_opens_another_assessment(qtbot, page, ctx):
+    """'Saved at 14:02' is true only of the assessment as saved: a new edit clears it, and so does opening another
+    assessment (it used to stay under both)."""
+    other = record_assessment(ctx.db, AssessmentInput(supplier_code="CN-0001", date=date.today() - timedelta(days=30),
+                                                      findings=[FindingInput(title="Blocked exit", severity="critical")]))
+    ctx.notify("assessments")
+    editor = page.editor
+    page.new_assessment("CN-0001")
+    editor.add_library_finding("MGT-001")
+    editor.save()
+    qtbot.waitUntil(lambda: editor.assessment_id is not None and not ctx.busy, timeout=30000)
+    assert editor.message.text().startswith("Saved at")
+    editor.add_library_finding("HRS-001")
+    assert "Saved at" not in editor.message.text() and editor.is_dirty()
+    editor.save()
+    qtbot.waitUntil(lambda: not editor.is_dirty() and not ctx.busy, timeout=30000)
+    assert editor.message.text().startswith("Saved at")
+    assert page.open_item("assessment", other.id)
+    qtbot.waitUntil(lambda: editor.assessment_id == other.id)
+    assert "Saved at" not in editor.message.text()
+
+
+def test_add_button_does_what_enter_does_and_says_so_by_the_box(qtbot, page):
+    """'fire exit' then a click on Add (the keyboard having gone to the grid meanwhile) offers the close library
+    matches with their severity, keeps the keyboard in the box so ↑↓ and Enter choose, and says so by the box; Add
+    in the empty box says what to type."""
+    from csrdesk.ui.widgets.finding_picker import FREE_TEXT_ROLE  # noqa: F401  (the last row adds own text)
+
+    editor = page.editor
+    page.activateWindow()
+    qtbot.waitUntil(page.isActiveWindow)
+    page.new_assessment("CN-0001")
+    picker = editor.picker
+    _picker_keys(qtbot, picker, "fire exit")
+    editor.grid.setFocus()
+    qtbot.waitUntil(lambda: not picker.hasFocus())
+    qtbot.mouseClick(editor.add_button, Qt.MouseButton.LeftButton)
+    qtbot.wait(200)  # the box's focus-out timer has run
+    assert picker.offering_close_matches() and picker.suggestions()[0] == "HSF-007"
+    assert "zero tolerance" in picker._panel.list.item(0).text()
+    assert picker.hasFocus()
+    assert "did you mean" in editor.picker_note.text() and editor.picker_note.isVisible()
+    qtbot.keyClick(picker, Qt.Key.Key_Return)
+    assert [d.violation_type for d in editor.model.drafts()] == ["HSF-007"]
+    assert not editor.picker_note.isVisible()
+    qtbot.mouseClick(editor.add_button, Qt.MouseButton.LeftButton)
+    assert "Type a finding first" in editor.picker_note.text() and editor.model.rowCount() == 1
+
+
+def test_a_free_text_finding_always_has_a_category_and_save_needs_one(qtbot, page, ctx):
+    """A free-text finding gets the category of the closest library entries ('Wages paid late' under Wages and
+    benefits), said by the box and changeable; one whose category the user cleared is not saved, and the message
+    names it."""
+    editor = page.editor
+    page.new_assessment("CN-0001")
+    editor.free_severity.setCurrentText("major")
+    _picker_keys(qtbot, editor.picker, "Piece rates paid two weeks late")
+    qtbot.keyClick(editor.picker, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    d = editor.model.draft(0)
+    assert (d.violation_type, d.severity, d.category) == (None, "major", "wages")
+    assert "Wages and benefits" in editor.picker_note.text()
+    assert editor.model.data(editor.model.index(0, COL_CATEGORY)) == "Wages and benefits"
+    editor.add_free_finding("Zzyzx qwerty")  # no word in the library: the category of the finding above
+    assert editor.model.draft(1).category == "wages"
+    assert editor.model.setData(editor.model.index(1, COL_CATEGORY), "")
+    assert editor.model.setData(editor.model.index(1, COL_SEVERITY), "minor")
+    editor.save()
+    assert "Choose a category for “Zzyzx qwerty” (finding 2)" in editor.message.text()
+    assert list_assessments(ctx.db) == []

@@ -195,3 +195,50 @@ def test_the_library_table_and_its_editor_fit_side_by_side(qtbot, window, seeded
         assert not found, found
     finally:
         QApplication.setFont(before)
+
+
+def test_assessment_findings_grid_fits_the_default_window(qtbot, window, seeded):
+    """At 1360x840 with an assessment open, the findings grid needs no sideways scroll; #, type, severity, points and
+    repeat show every value whole (measured with the grid's own font, bold where the cell is bold); the finding's
+    title is the widest column with room for a readable start (it was 42 px wide); and every title and category
+    cut short can be read whole in its tooltip."""
+    from csrdesk.ui.widgets.findings_grid import COL_CATEGORY, COL_POINTS, COL_REPEAT, COL_SEVERITY, COL_TITLE
+
+    long_title = "Fire doors on the second floor of the sewing building chained shut during working hours"
+    saved = record_assessment(window.ctx.db, AssessmentInput(
+        supplier_code="BD-0301", date=date.today() - timedelta(days=20), findings=[
+            FindingInput(title="Emergency exits locked or blocked", severity="zero tolerance",
+                         violation_type="HSF-007", category="health-safety"),
+            FindingInput(title=long_title, severity="critical", category="freedom-of-association"),
+            FindingInput(title="No overtime records", severity="major", category="hours")]))
+    window.ctx.notify("assessments")
+    window.resize(1360, 840)
+    window.go("assessments")
+    page = window.pages["assessments"]
+    wait_idle(qtbot, window.ctx)
+    assert page.open_item("assessment", saved.id)
+    qtbot.waitUntil(lambda: page.editor.assessment_id == saved.id)
+    wait_idle(qtbot, window.ctx)
+    qtbot.wait(30)  # the queued column fitting
+    grid = page.editor.grid
+    model = grid.model()
+    header = grid.horizontalHeader()
+    assert header.length() <= grid.viewport().width() + 1, (header.length(), grid.viewport().width())
+    bold_font = QFont(grid.font())
+    bold_font.setBold(True)
+    for col in (0, 1, COL_SEVERITY, COL_POINTS, COL_REPEAT):
+        for row in range(model.rowCount()):
+            index = model.index(row, col)
+            text = str(model.data(index) or "")
+            font = model.data(index, 6)  # FontRole
+            metrics = QFontMetrics(bold_font) if font is not None and font.bold() else grid.fontMetrics()
+            assert grid.columnWidth(col) >= metrics.horizontalAdvance(text) + 6, (col, text, grid.columnWidth(col))
+    title_width = grid.columnWidth(COL_TITLE)
+    assert title_width == max(grid.columnWidth(c) for c in range(model.columnCount()))
+    assert title_width >= grid.fontMetrics().averageCharWidth() * 16, title_width
+    assert long_title in model.data(model.index(1, COL_TITLE), 3)  # ToolTipRole
+    assert model.data(model.index(1, COL_CATEGORY), 3) == "Freedom of association and worker voice"
+    # The supplier box shows the start of "BD-0301 · Shapla Fashions..." (its code), not the end of the name.
+    assert page.editor.supplier_box.lineEdit().cursorPosition() == 0
+    # The list beside the editor keeps its columns without sideways scrolling too.
+    assert page.table.horizontalHeader().length() <= page.table.viewport().width() + 1

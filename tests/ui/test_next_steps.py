@@ -25,7 +25,8 @@ def test_new_assessment_of_a_prospect_is_pre_production(qtbot, window, ui_db):
     qtbot.mouseClick(page.assess_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.current_page() is window.assessments)
     editor = window.assessments.editor
-    assert editor.supplier_code() == "NS-001"
+    # The suppliers are read again on the worker (one was added): the new assessment starts with it once read.
+    qtbot.waitUntil(lambda: editor.supplier_code() == "NS-001")
     assert editor.type_box.currentText() == "pre-production"
 
 
@@ -67,6 +68,7 @@ def test_follow_up_owed_is_one_click(qtbot, window, ui_db):
     qtbot.mouseClick(page.follow_up_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.current_page() is window.assessments)
     editor = window.assessments.editor
+    qtbot.waitUntil(lambda: editor.supplier_code() == "NS-003")  # once the suppliers are read again (one was added)
     assert editor.type_box.currentText() == "follow-up" and editor.date_edit.date().toPython() == due
 
 

@@ -17,7 +17,7 @@ from typing import Iterable, Optional
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
 from PySide6.QtWidgets import QFrame, QLineEdit, QListWidgetItem, QWidget
 
-from csrdesk.domain.finding_match import LibraryText, close_matches
+from csrdesk.domain.finding_match import LibraryText, close_matches, guess_category, relevance
 from csrdesk.services.library import ViolationTypeInfo
 from csrdesk.ui.widgets.suggestion_panel import SuggestionPanel
 
@@ -125,7 +125,8 @@ class FindingPicker(QLineEdit):
             self._entries.append(_Entry(v.key, text, v.title, v.title_zh or "", v.description or "", haystack, order,
                                         v.severity or ""))
             other = " ".join(x for x in (v.description, v.legal_topic, v.code_requirement) if x)
-            self._texts.append(LibraryText(v.key, v.title, v.title_zh or "", other, v.severity or ""))
+            self._texts.append(LibraryText(v.key, v.title, v.title_zh or "", other, v.severity or "",
+                                           v.legal_topic or "", v.category or ""))
             # A full key, title or Chinese title typed and added names the entry too.
             for name in (text, v.key, v.title, v.title_zh):
                 if name:
@@ -134,28 +135,25 @@ class FindingPicker(QLineEdit):
             self._update_suggestions()
 
     def matches(self, text: str) -> list[str]:
-        """The keys of the entries matching the text, best first: key prefix, then title prefix, then the rest."""
+        """The keys of the entries holding every typed piece, most relevant first (see `relevance`: a typed key,
+        whole words of the title, the entry's topic, the start of the title), library order last."""
         tokens = query_tokens(text)
         if not tokens:
             return []
-        typed = " ".join(text.split()).casefold()
         found = []
-        for e in self._entries:
+        for e, lib in zip(self._entries, self._texts):
             if all(t in e.haystack for t in tokens):
-                key = e.key.casefold()
-                if key == typed or key.startswith(typed):
-                    rank = 0
-                elif e.title.casefold().startswith(typed) or e.title_zh.casefold().startswith(typed):
-                    rank = 1
-                else:
-                    rank = 2
-                found.append((rank, e.order, e))
-        found.sort(key=lambda t: (t[0], t[1]))
-        return [e.key for _r, _o, e in found]
+                found.append((relevance(tokens, text, lib), e.order, e.key))
+        found.sort()
+        return [key for _r, _o, key in found]
 
     def close_matches(self, text: str) -> list[str]:
         """The keys of the library entries close to text that matches none in full (the "did you mean" list)."""
         return close_matches(text, self._texts)
+
+    def guess_category(self, text: str) -> str:
+        """The category of the library entry closest to a free-text finding's words ("" when none is near)."""
+        return guess_category(text, self._texts)
 
     def completion_count(self, text: str) -> int:
         """How many entries match the text (what the list would show)."""

@@ -55,6 +55,7 @@ class AssessmentEditor(HeaderSection, FindingsSection, QWidget):
         self._after_save: Optional[Callable[[], None]] = None
         self._loading = False
         self.last_error: Optional[str] = None
+        self._message_until_edited = False
         # Reads run on the database worker; each carries a number, and a result that arrives after a newer
         # request (another assessment opened, more typing) is dropped.
         self._open_seq = 0
@@ -78,6 +79,9 @@ class AssessmentEditor(HeaderSection, FindingsSection, QWidget):
         self._preview_timer.setInterval(PREVIEW_DELAY_MS)
         self._preview_timer.timeout.connect(self.refresh_rating)
         self.reference_loaded = False
+        self._reference_reading = False
+        self._reference_seq = 0
+        self._reference_waiting: list[Callable[[], None]] = []
         self._build()
         self._connect()
         self.new_assessment()
@@ -106,7 +110,7 @@ class AssessmentEditor(HeaderSection, FindingsSection, QWidget):
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(6, 6, 0, 0)
         self.reasons = ReasonsPanel(right)
-        self.reasons.setMinimumWidth(220)
+        self.reasons.setMinimumWidth(195)
         right_layout.addWidget(self.reasons, 1)
         # What workers raised since the supplier's last assessment: where this assessment should look.
         self.focus_label = QLabel("", right)
@@ -126,7 +130,7 @@ class AssessmentEditor(HeaderSection, FindingsSection, QWidget):
         body.addWidget(right)
         body.setStretchFactor(0, 3)
         body.setStretchFactor(1, 1)
-        body.setSizes([720, 260])
+        body.setSizes([760, 220])
         self.body_splitter = body
         outer.addWidget(body, 1)
 
@@ -191,25 +195,59 @@ class AssessmentEditor(HeaderSection, FindingsSection, QWidget):
         self.redo_button.setEnabled(False)
 
     # --- reference data ----------------------------------------------------------------------------------------
-    def ensure_reference(self) -> None:
-        """Reads the reference data the first time the editor is needed (not while the window starts)."""
-        if not self.reference_loaded:
+    def ensure_reference(self, then: Optional[Callable[[], None]] = None) -> None:
+        """Reads the reference data the first time the editor is needed (not while the window starts), on the
+        database worker; `then` runs once it is there: at once when it already is, after the read on its way when
+        one is (so a supplier just added is in the box)."""
+        if then is not None:
+            self._reference_waiting.append(then)
+        if self._reference_reading:
+            return  # a read is on its way (after a change notice, a new supplier): `then` waits for it
+        if self.reference_loaded:
+            self._run_reference_waiting()
+        else:
             self.reload_reference_data()
 
     def reload_reference_data(self) -> None:
-        """Suppliers, the finding library, categories and the matrix: read once, again after a change notice."""
+        """Suppliers, the finding library, categories and the matrix: read on the database worker once, and again
+        after a change notice; the editor stays usable meanwhile (with what it had)."""
+        self._reference_seq += 1
+        seq = self._reference_seq
+        self._reference_reading = True
+
+        def done(ref: assessment_list.EditorReference) -> None:
+            if seq != self._reference_seq:
+                return
+            self._reference_reading = False
+            self._apply_reference(ref)
+            self._run_reference_waiting()
+
+        def failed(exc: BaseException) -> None:
+            if seq != self._reference_seq:
+                return
+            self._reference_reading = False
+            self._reference_waiting.clear()
+            self.ctx.show_error(self, exc)
+
+        self.ctx.run(assessment_list.editor_reference, self.ctx.db, on_done=done, on_error=failed, parent=self)
+
+    def _run_reference_waiting(self) -> None:
+        waiting, self._reference_waiting = self._reference_waiting, []
+        for then in waiting:
+            then()
+
+    def _apply_reference(self, ref: assessment_list.EditorReference) -> None:
         self.reference_loaded = True
-        db = self.ctx.db
-        self._library = {v.key: v for v in library.list_violation_types(db)}
-        self._categories = [(c.key, c.title) for c in library.list_categories(db)]
+        self._library = {v.key: v for v in ref.violation_types}
+        self._categories = [(c.key, c.title) for c in ref.categories]
         self.model.set_category_titles(dict(self._categories))
-        self.model.set_matrix(library.get_matrix(db))
+        self.model.set_matrix(ref.matrix)
         self.picker.set_library(self._library.values())
-        self.set_suppliers(assessment_list.supplier_choices(db))
-        firms = QCompleter(assessment_list.audit_firms(db), self.firm_edit)
+        self.set_suppliers(ref.suppliers)
+        firms = QCompleter(ref.audit_firms, self.firm_edit)
         firms.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.firm_edit.setCompleter(firms)
-        standards = sorted(set(COMMON_STANDARDS) | set(assessment_list.standards(db)))
+        standards = sorted(set(COMMON_STANDARDS) | set(ref.standards))
         completer = QCompleter(standards, self.standard_edit)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
@@ -249,6 +287,7 @@ class AssessmentEditor(HeaderSection, FindingsSection, QWidget):
         self._saved_input = self.current_input()
         self.title.setText("New assessment")
         self._set_message("")
+        self._say_by_box("")
         self._update_cap_label(None)
         self._changed()
         self.refresh_rating()
@@ -282,6 +321,9 @@ class AssessmentEditor(HeaderSection, FindingsSection, QWidget):
 
     def show_detail(self, detail: AssessmentDetail) -> None:
         self._open_seq += 1  # what is shown now is newer than any read still on its way
+        if detail.id != self.assessment_id or self._message_until_edited:
+            self._set_message("")  # a message about the assessment shown before is not about this one
+            self._say_by_box("")
         self.loading_assessment = None
         self._loading = True
         try:
@@ -301,8 +343,9 @@ class AssessmentEditor(HeaderSection, FindingsSection, QWidget):
             self.standard_edit.setText(detail.standard)
             self.denied_box.setChecked(detail.denied)
             self.notes_edit.setText(detail.notes)
-            for edit in (self.firm_edit, self.auditor_edit, self.standard_edit, self.notes_edit):
-                edit.setCursorPosition(0)  # show the start of a long value, not its end
+            for edit in (self.firm_edit, self.auditor_edit, self.standard_edit, self.notes_edit,
+                         self.supplier_box.lineEdit()):
+                edit.setCursorPosition(0)  # show the start of a long value (the supplier's code), not its end
             self.model.load([FindingDraft.from_row(f) for f in detail.findings])
             self.undo_stack.clear()
             self._past_for = None
@@ -355,6 +398,8 @@ class AssessmentEditor(HeaderSection, FindingsSection, QWidget):
         if self.assessment_id is None and not self.model.rowCount() and not self.supplier_code():
             dirty = dirty and bool(self.firm_edit.text() or self.auditor_edit.text() or self.standard_edit.text()
                                    or self.notes_edit.text())
+        if dirty and self._message_until_edited:
+            self._set_message("")  # "Saved at 14:02" is no longer true of what is shown
         if dirty != self._dirty:
             self._dirty = dirty
             self.dirty_changed.emit(dirty)
@@ -412,7 +457,10 @@ class AssessmentEditor(HeaderSection, FindingsSection, QWidget):
         self.ctx.run(assessments.preview_rating, self.ctx.db, data, on_done=done, on_error=failed, parent=self)
 
     # --- saving ------------------------------------------------------------------------------------------------
-    def _set_message(self, text: str, *, error: bool = False) -> None:
+    def _set_message(self, text: str, *, error: bool = False, until_edited: bool = False) -> None:
+        """The line by the Save button. A message `until_edited` ("Saved at 14:02", "Changes thrown away") says
+        what is true of the assessment as shown: it goes at the next edit, or when another assessment is shown."""
+        self._message_until_edited = until_edited
         self.message.setText(text)
         self.message.setStyleSheet(f"color: {theme.OVERDUE}; font-weight: 600;" if error else f"color: {theme.OK};")
 
@@ -420,6 +468,9 @@ class AssessmentEditor(HeaderSection, FindingsSection, QWidget):
         if not data.supplier_code:
             return "Choose the supplier the assessment belongs to."
         for number, finding in enumerate(data.findings, start=1):
+            # A finding added now needs a category (one saved before the rule came is left as it was).
+            if not finding.category and not finding.violation_type and finding.finding_id is None:
+                return f"Choose a category for “{finding.title}” (finding {number}): it is not in the library."
             if not finding.severity:
                 return f"Choose a severity for “{finding.title}” (finding {number}): it is not in the library."
         return None
@@ -434,7 +485,8 @@ class AssessmentEditor(HeaderSection, FindingsSection, QWidget):
         problem = self._check(data)
         if problem:
             self._save_failed(UserError(problem))
-            missing = self.model.unclassified()
+            missing = [i for i, d in enumerate(self.model.drafts()) if not d.severity
+                       or (not d.category and not d.violation_type and d.finding_id is None)]
             if data.supplier_code and missing:
                 self.select_finding(missing[0])
             return
@@ -465,7 +517,8 @@ class AssessmentEditor(HeaderSection, FindingsSection, QWidget):
         if 0 <= current < self.model.rowCount():
             self.select_finding(current)
         items = f" and its draft CAP #{detail.cap_id}" if detail.cap_id else ""
-        self._set_message(f"Saved at {datetime.now():%H:%M}: {detail.rating}, {detail.score} points{items}.")
+        self._set_message(f"Saved at {datetime.now():%H:%M}: {detail.rating}, {detail.score} points{items}.",
+                          until_edited=True)
         self._restore_focus()
         self.saved.emit(detail)
         then, self._after_save = self._after_save, None
@@ -493,13 +546,13 @@ class AssessmentEditor(HeaderSection, FindingsSection, QWidget):
         if isinstance(exc, ConcurrentEdit) and self.assessment_id is not None:
             shown = self.assessment_id
             offer_reload(self, exc, lambda: self.load(shown, then=lambda: self._set_message(
-                "Reloaded: this is the assessment as saved now.")))
+                "Reloaded: this is the assessment as saved now.", until_edited=True)))
         elif not isinstance(exc, UserError):
             self.ctx.show_error(self, exc)
 
     def revert(self) -> None:
         if self.assessment_id is None:
             self.new_assessment((self._saved_input.supplier_code if self._saved_input else "") or None)
-            self._set_message("Changes thrown away.")
+            self._set_message("Changes thrown away.", until_edited=True)
         else:
-            self.load(self.assessment_id, then=lambda: self._set_message("Changes thrown away."))
+            self.load(self.assessment_id, then=lambda: self._set_message("Changes thrown away.", until_edited=True))

@@ -4,19 +4,92 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QItemSelectionModel, QSignalBlocker, Qt, QTimer
+from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, QSignalBlocker, Qt, QTimer
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemDelegate, QAbstractItemView, QComboBox, QFormLayout, QFrame, QHBoxLayout, QHeaderView, QLabel,
-    QPlainTextEdit, QPushButton, QSplitter, QTableView, QVBoxLayout, QWidget,
+    QPlainTextEdit, QPushButton, QSplitter, QStyle, QTableView, QVBoxLayout, QWidget,
 )
 
-from csrdesk.ui.table_fit import keep_fitted
+from csrdesk.ui import theme
 from csrdesk.ui.widgets.elided_label import ElidedLabel
 from csrdesk.ui.widgets.finding_picker import FindingPicker
 from csrdesk.ui.widgets.findings_grid import (
     COL_CATEGORY, COL_POINTS, COL_SEVERITY, COL_TITLE, COLUMNS, SEVERITIES, CategoryDelegate, FindingDraft,
     PointsDelegate, SeverityDelegate,
 )
+
+
+TITLE_MIN_CHARS = 22  # the finding's title keeps room for about this many average characters
+CELL_PADDING = 12  # the cell's margins around a text
+
+
+def fit_finding_columns(grid: QTableView) -> None:
+    """Sizes the findings grid to its width: the short columns (#, type, severity, points, repeat) to their widest
+    text and title, measured with the grid's own font (bold where the cell is bold); the category to its widest
+    title, giving way (its texts end in …, whole in the tooltip) so that the finding's title keeps room for about
+    TITLE_MIN_CHARS characters; the title takes the rest."""
+    model = grid.model()
+    header = grid.horizontalHeader()
+    available = grid.viewport().width()
+    if model is None or available <= 50:
+        return
+    plain = grid.fontMetrics()
+    bold_font = QFont(grid.font())
+    bold_font.setBold(True)
+    bold = QFontMetrics(bold_font)
+    rows = min(model.rowCount(), 300)
+    titles = header.fontMetrics()
+    margin = header.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMargin, None, header)
+
+    def title_width(col: int) -> int:  # the column's title, whole, with the header's margins
+        text = model.headerData(col, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole) or ""
+        return titles.horizontalAdvance(str(text)) + 2 * margin + 6
+
+    need: dict[int, int] = {}
+    for col in range(model.columnCount()):
+        if col == COL_TITLE:
+            continue
+        widest = title_width(col)
+        for row in range(rows):
+            index = model.index(row, col)
+            text = model.data(index, Qt.ItemDataRole.DisplayRole)
+            if not text:
+                continue
+            font = model.data(index, Qt.ItemDataRole.FontRole)
+            metrics = bold if font is not None and font.bold() else plain
+            widest = max(widest, metrics.horizontalAdvance(str(text)) + CELL_PADDING)
+        need[col] = widest
+    title_min = max(title_width(COL_TITLE), plain.averageCharWidth() * TITLE_MIN_CHARS)
+    short = sum(need.values())
+    over = short + title_min - available
+    if over > 0:  # the category gives way first, down to its own title
+        give = min(over, need[COL_CATEGORY] - title_width(COL_CATEGORY))
+        need[COL_CATEGORY] -= max(0, give)
+    for col, width in need.items():
+        if header.sectionSize(col) != width:
+            header.resizeSection(col, width)
+
+
+class _FitFindingColumns(QObject):
+    """Keeps the findings grid fitted (see fit_finding_columns) as its rows change and as it is resized."""
+
+    def __init__(self, grid: QTableView) -> None:
+        super().__init__(grid)
+        self._grid = grid
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(0)
+        self._timer.timeout.connect(lambda: fit_finding_columns(self._grid))
+        grid.installEventFilter(self)
+        model = grid.model()
+        for signal in (model.rowsInserted, model.rowsRemoved, model.modelReset, model.dataChanged):
+            signal.connect(lambda *_a: self._timer.start())
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802
+        if obj is self._grid and event.type() in (QEvent.Type.Resize, QEvent.Type.Show, QEvent.Type.FontChange):
+            self._timer.start()
+        return False
 
 
 class FindingsSection:
@@ -42,6 +115,13 @@ class FindingsSection:
         add_row.addWidget(self.free_severity)
         add_row.addWidget(self.add_button)
         left_layout.addLayout(add_row)
+        # What the box just did, said by the box (not at the bottom of the editor, where a new user does not look).
+        self.picker_note = QLabel("", left)
+        self.picker_note.setObjectName("pickerNote")
+        self.picker_note.setWordWrap(True)
+        self.picker_note.setVisible(False)
+        left_layout.addWidget(self.picker_note)
+        self.picker.textEdited.connect(lambda _t: self._say_by_box(""))
 
         self.grid = QTableView(left)
         self.grid.setModel(self.model)
@@ -59,9 +139,14 @@ class FindingsSection:
         self.grid.setItemDelegateForColumn(COL_CATEGORY, CategoryDelegate(lambda: self._categories, self.grid))
         for i, c in enumerate(COLUMNS):
             self.grid.setColumnWidth(i, c.width)
-        self.grid.horizontalHeader().setSectionResizeMode(COL_TITLE, QHeaderView.ResizeMode.Stretch)
-        keep_fitted(self.grid, stretch_min=120)  # the finding's title keeps room; the other columns give way
-        self.grid.horizontalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        header = self.grid.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.setMinimumSectionSize(16)  # "#" needs only its digits
+        header.setSectionResizeMode(COL_TITLE, QHeaderView.ResizeMode.Stretch)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        self.grid.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # no sideways scrolling
+        self.grid.setTextElideMode(Qt.TextElideMode.ElideRight)  # a cut text ends in …, whole in its tooltip
+        self._column_fitter = _FitFindingColumns(self.grid)
         left_layout.addWidget(self.grid, 3)
 
         self.empty_hint = QLabel(
@@ -116,11 +201,29 @@ class FindingsSection:
 
     # --- adding and removing findings --------------------------------------------------------------------------
     def add_from_picker(self) -> None:
-        """The Add button: the highlighted suggestion, else the text as a free-text finding."""
-        if self.picker.text().strip():
-            self.picker.submit()
-        else:
-            self.picker.setFocus()
+        """The Add button does what Enter in the box does: the highlighted suggestion, else the library entry the
+        text names, else the close library matches to choose from ("did you mean"), else the text as a free-text
+        finding; the keyboard stays in the box and what happened is said by the box."""
+        self.picker.setFocus()
+        if not self.picker.text().strip():
+            if self.picker.suggestions_visible():
+                self.picker.submit()
+            elif any(not d.severity for d in self.model.drafts()):
+                self.prompt_next_unclassified()
+            else:
+                self._say_by_box("Type a finding first: a library key (HSF-007), words of its title, or your own "
+                                 "text.", error=True)
+            return
+        self.picker.submit()
+        if self.picker.offering_close_matches():
+            self._say_by_box("Not in the library as typed: did you mean one of the entries listed? ↑↓ and Enter (or "
+                             "Add) take one; the last row adds your own text.")
+
+    def _say_by_box(self, text: str, *, error: bool = False) -> None:
+        self.picker_note.setText(text)
+        colour = theme.OVERDUE if error else theme.TEXT
+        self.picker_note.setStyleSheet(f"color: {colour};" + (" font-weight: 600;" if error else ""))
+        self.picker_note.setVisible(bool(text))
 
     def add_own_text(self) -> None:
         """Ctrl+Enter: the typed words themselves, even when the library suggests entries."""
@@ -144,21 +247,35 @@ class FindingsSection:
         self._add(draft, f"Add {v.key}")
 
     def add_free_finding(self, text: str) -> None:
-        """A finding the library does not have: its severity is the one chosen beside the box, or none yet, and
-        the user is asked for its category and severity (it is not scored, nor saved, without a severity)."""
+        """A finding the library does not have. It is never without a category: it gets the category of the
+        library entry closest to its words (else that of the finding above it, else the first), said by the box
+        and changeable in the grid. Its severity is the one chosen beside the box, or none yet: it is not scored,
+        nor saved, until the user chooses one (Enter in the empty box asks)."""
         severity = self.free_severity.currentData() or ""
         self.free_severity.setCurrentIndex(0)  # chosen for one finding, not silently for the next ones
-        self._add(FindingDraft(title=text, severity=severity), "Add free-text finding")
-        need = " and severity" if not severity else ""
+        titles = dict(self._categories)
+        category = self.picker.guess_category(text)
+        guessed = bool(category)
+        if not category:
+            above = [d.category for d in self.model.drafts() if d.category]
+            category = above[-1] if above else (self._categories[0][0] if self._categories else "")
+        self._add(FindingDraft(title=text, severity=severity, category=category), "Add free-text finding")
+        where = titles.get(category, category)
+        why = "closest library entries" if guessed else "finding above" if self.model.rowCount() > 1 else "default"
         # The choices are not opened here: keys typed for the next finding would land in them. Enter in the empty
         # box (or a double-click in the grid) opens them.
-        self._set_message(f"“{text}” is not in the library: choose its category{need} (Enter in the empty box, "
-                          "or in the grid)" + (", Save needs a severity." if not severity else "."),
-                          error=not severity)
+        if severity:
+            self._say_by_box(f"“{text}” is not in the library: added as your own {severity} finding under {where} "
+                             f"(from the {why}; change it in the grid).")
+        else:
+            self._say_by_box(f"“{text}” is not in the library: added under {where} (from the {why}). Choose its "
+                             "severity, and check its category: Enter in the empty box, or in the grid. Save needs "
+                             "a severity.", error=True)
 
     def prompt_next_unclassified(self) -> None:
         """Asks for the category and severity of the first free-text finding still without them."""
-        rows = [i for i, d in enumerate(self.model.drafts()) if not d.severity or not d.category]
+        rows = [i for i, d in enumerate(self.model.drafts()) if not d.severity or (not d.category
+                                                                                   and not d.violation_type)]
         if rows:
             self.prompt_classification(rows[0])
 
@@ -202,8 +319,8 @@ class FindingsSection:
             QTimer.singleShot(0, self, self._prompt_done)
 
     def _prompt_done(self) -> None:
-        if not self.model.unclassified() and self.message.text().startswith("“"):
-            self._set_message("")
+        if not self.model.unclassified():
+            self._say_by_box("")
         self.picker.setFocus()
 
     def _add(self, draft: FindingDraft, label: str) -> int:
@@ -211,6 +328,7 @@ class FindingsSection:
         self.select_finding(row)
         self.grid.scrollTo(self.model.index(row, 0))
         self._set_message("")
+        self._say_by_box("")
         self.picker.setFocus()
         return row
 

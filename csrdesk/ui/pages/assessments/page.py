@@ -98,9 +98,11 @@ class AssessmentsPage(Page):
         self.editor = AssessmentEditor(self.ctx, self.splitter)
         self.splitter.addWidget(left)
         self.splitter.addWidget(self.editor)
-        self.splitter.setStretchFactor(0, 2)
+        # The editor is where the work is: at the default window its findings grid needs the room for the short
+        # columns and a readable title; the list keeps date, supplier and rating (the name ends in …).
+        self.splitter.setStretchFactor(0, 1)
         self.splitter.setStretchFactor(1, 3)
-        self.splitter.setSizes([460, 700])
+        self.splitter.setSizes([430, 730])
         layout.addWidget(self.splitter, 1)
 
         self.new_button.clicked.connect(lambda: self.new_assessment())
@@ -181,12 +183,13 @@ class AssessmentsPage(Page):
         """Starts a new assessment (once unsaved edits are saved or thrown away); False when the user stayed. Its
         type is pre-production for a supplier not yet approved, unless given."""
         def start() -> None:
-            self.editor.ensure_reference()
             self.editor.new_assessment(supplier_code, assessment_type, on)
             self._select_in_list(None)
             self.editor.supplier_box.setFocus()
 
-        return self.leave(start)
+        # The suppliers and the library are read on the worker the first time: the new assessment starts once
+        # they are there (at once when they already are).
+        return self.leave(lambda: self.editor.ensure_reference(start))
 
     def open_item(self, kind: str, item_id: Any) -> bool:
         """Shows an assessment (kind 'assessment'), a finding's assessment (kind 'finding') with the finding
