@@ -17,16 +17,15 @@ from sqlalchemy import select
 
 from csrdesk import paths
 from csrdesk.errors import NotFound, UserError
-from csrdesk.exchange import report_template
-from csrdesk.exchange.letters import kind_of as letter_kind
 from csrdesk.services.history import who
-from csrdesk.services.letters import TEMPLATE_SUFFIXES, check_template_file
 from csrdesk.services.shared_files import file_digest, files_in_database, human_size
 from csrdesk.services.team_folder import set_team_templates_folder
 from csrdesk.storage.db import Database
 from csrdesk.storage.models import SharedTemplate
 
 MAX_TEMPLATE_BYTES = 20 * 1024 * 1024  # a letterhead with a logo is a few hundred KB; more is not a template
+# The template renderers (docxtpl, python-docx) are imported where a template is checked, not when the database
+# opens and the team's templates are brought in step (the window's start stays light).
 
 
 @dataclass(frozen=True)
@@ -71,6 +70,8 @@ def sync_team_templates(db: Database) -> Optional[Path]:
 
 def _own_copy(name: str) -> Path:
     """The template of this computer's templates folder a member means by name (with or without its extension)."""
+    from csrdesk.services.letters import TEMPLATE_SUFFIXES
+
     text = (name or "").strip()
     if not text or Path(text).name != text or text.startswith("."):
         raise UserError("Give the name of a template in your templates folder (see `csrdesk templates list`).")
@@ -85,6 +86,10 @@ def _own_copy(name: str) -> Path:
 
 def _check(path: Path) -> None:
     """The checks a letter or report makes before it uses the template; a refused template is never shared."""
+    from csrdesk.exchange import report_template
+    from csrdesk.exchange.letters import kind_of as letter_kind
+    from csrdesk.services.letters import check_template_file
+
     size = path.stat().st_size
     if size == 0:
         raise UserError(f"{path.name} is empty; nothing was shared.")
@@ -128,6 +133,8 @@ def share_template(db: Database, name: str) -> SharedTemplateInfo:
 
 def unshare_template(db: Database, name: str) -> str:
     """Takes a template out of the team's shared ones; members' letters fall back to the default of its name."""
+    from csrdesk.services.letters import TEMPLATE_SUFFIXES
+
     text = (name or "").strip()
     with db.transaction() as s:
         names = [text] if Path(text).suffix.lower() in TEMPLATE_SUFFIXES else [text + x for x in TEMPLATE_SUFFIXES]
