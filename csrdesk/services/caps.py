@@ -241,7 +241,8 @@ def _set_item_status(s: Session, item: CapItem, target: ItemStatus, source: str,
     try:
         check_item_transition(ItemStatus(item.status), target, _facts(item))
     except TransitionRefused as exc:
-        raise UserError(f"Item {item.id}: {exc}") from None
+        # Named by its finding, as the user sees it in the list (the item's number is internal).
+        raise UserError(f"“{item.finding.title}”: {exc}") from None
     sup_id = item.cap.supplier_id
     record_change(s, "cap_item", item.id, "status", item.status, target.value, supplier_id=sup_id, source=source, note=note)
     item.status = target.value

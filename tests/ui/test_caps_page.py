@@ -162,7 +162,9 @@ def test_bulk_status_change_moves_every_selected_item_or_none(qtbot, page, ctx, 
 
     page.change_status("action planned", ids)  # the third has no answer yet
     qtbot.waitUntil(lambda: page.last_error is not None)
-    assert f"Item {ids[2]}" in page.last_error and "root cause" in page.last_error
+    third = next(r for r in _rows(page) if r.id == ids[2])
+    assert f"“{third.finding}”" in page.last_error and "root cause" in page.last_error
+    assert f"Item {ids[2]}" not in page.last_error  # named as the user sees it, not by an internal number
     assert {item_detail(ctx.db, i).row.status for i in ids} == {"open"}
 
     page.table.clearSelection()
