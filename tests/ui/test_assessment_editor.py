@@ -144,7 +144,8 @@ def test_type_ahead_finds_library_entries_in_english_chinese_and_by_key(qtbot, p
 
     editor.free_severity.setCurrentText("critical")
     qtbot.keyClicks(picker, "Blocked emergency exit on the second floor")
-    assert picker.suggestions() == []  # "second" and "floor" are in no library title
+    assert picker.matches(picker.text()) == []  # "second" and "floor" are in no library title...
+    assert picker.offering_close_matches() and picker.highlighted() is None  # ...close ones shown, none chosen
     qtbot.keyClick(picker, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     free = editor.model.draft(1)
     assert (free.title, free.violation_type, free.severity) == ("Blocked emergency exit on the second floor", None, "critical")
@@ -502,16 +503,19 @@ def test_a_save_that_fails_on_leaving_keeps_the_editor_with_the_reason(qtbot, pa
 
 
 def test_close_library_matches_are_offered_before_free_text(qtbot, page):
-    """"fire exit" matches no entry in full: Enter offers "did you mean HSF-007 Emergency exits locked or blocked,
-    zero tolerance?" first, and a second Enter adds that library finding, not an ungraded free-text one."""
+    """"fire exit" matches no entry in full: while typing, the list already offers "did you mean HSF-007 Emergency
+    exits locked or blocked, zero tolerance?" (and the other exit entries) with none chosen; the first Enter chooses
+    HSF-007, the second adds that library finding, not an ungraded free-text one."""
     editor = page.editor
     page.new_assessment("CN-0001")
     picker = editor.picker
     _picker_keys(qtbot, picker, "fire exit")
-    assert picker.suggestions() == []
+    assert picker.offering_close_matches()  # shown as the words are typed, before any Enter
+    assert picker.suggestions()[:1] == ["HSF-007"] and {"HSF-009", "HSF-012"} <= set(picker.suggestions())
+    assert picker.highlighted() is None and "Did you mean" in picker._panel.note.text()
     qtbot.keyClick(picker, Qt.Key.Key_Return)
     assert editor.model.rowCount() == 0 and picker.offering_close_matches()
-    assert picker.suggestions()[0] == "HSF-007"
+    assert picker.suggestions()[0] == "HSF-007" and picker.highlighted() == "HSF-007"
     first = picker._panel.list.item(0).text()
     assert first.startswith("HSF-007 — Emergency exits locked or blocked, zero tolerance")
     last = picker._panel.list.item(picker._panel.list.count() - 1).text()

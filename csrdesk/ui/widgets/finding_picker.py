@@ -2,10 +2,11 @@
 
 The suggestions are a list drawn over the window under the box (not a separate popup window), so every key stays
 in the box and one key press takes one path: Enter with suggestions shown adds the highlighted one (or the first)
-exactly once; Enter with none first offers the library's close matches ("did you mean HSF-007 Emergency exits locked
-or blocked, zero tolerance?", with "add as your own text" last), and only when there are none adds the text as a
-free-text finding; Ctrl+Enter adds the typed words as free text even when suggestions are shown (the editor's
-shortcut calls `submit_free`). Enter in the empty box asks for what the last free-text findings still need
+exactly once. When no entry holds every typed word, the library's close matches are listed while typing ("did you
+mean HSF-007 Emergency exits locked or blocked, zero tolerance?", with "add as your own text" last) with none
+chosen: the first Enter (or ↑↓) chooses the best one and the next adds it; with no close match either, Enter adds
+the text as a free-text finding. Ctrl+Enter adds the typed words as free text even when suggestions are shown (the
+editor's shortcut calls `submit_free`). Enter in the empty box asks for what the last free-text findings still need
 (`classify_requested`), so no prompt ever takes keys typed for the next finding.
 """
 from __future__ import annotations
@@ -25,6 +26,7 @@ KEY_ROLE = Qt.ItemDataRole.UserRole + 1
 FREE_TEXT_ROLE = Qt.ItemDataRole.UserRole + 2  # the "add as your own text" row of the close matches
 MAX_SUGGESTIONS = 40
 VISIBLE_ROWS = 10
+MIN_CLOSE_CHARS = 3  # close entries are offered while typing from this many letters on ("fi" would find too much)
 
 # Han, kana and Hangul: written without spaces, so they are matched by character pairs instead of words.
 _CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uac00-\ud7af\u3000-\u303f\uff00-\uffef]+")
@@ -186,13 +188,16 @@ class FindingPicker(QLineEdit):
         if not self.suggestions_visible():
             return []
         lst = self._panel.list
-        return [lst.item(i).data(KEY_ROLE) for i in range(lst.count())]
+        keys = (lst.item(i).data(KEY_ROLE) for i in range(lst.count()))
+        return [k for k in keys if k]  # not the "add as your own finding" row
 
     def highlighted(self) -> Optional[str]:
         """The key Enter would add now: the highlighted suggestion, or the first one."""
         if not self.suggestions_visible():
             return None
         lst = self._panel.list
+        if self._offering_close and lst.currentRow() < 0:
+            return None  # close entries shown while typing: nothing is chosen until Enter or ↑↓
         item = lst.currentItem() or (lst.item(0) if lst.count() else None)
         return item.data(KEY_ROLE) if item is not None else None
 
@@ -215,7 +220,10 @@ class FindingPicker(QLineEdit):
         text = self.text()
         keys = self.matches(text) if text.strip() else []
         if not keys:
-            self.hide_suggestions()
+            # Nothing holds every typed word: the close entries are shown while typing ("fire exit" lists HSF-007
+            # Emergency exits locked or blocked), none highlighted, so Enter first chooses and never adds unseen.
+            if len(text.strip()) < MIN_CLOSE_CHARS or not self.offer_close_matches(highlight=False):
+                self.hide_suggestions()
             return
         self._fill(keys[:MAX_SUGGESTIONS], severity=True)  # "zero tolerance" seen before Enter adds it
         more = f" (first {MAX_SUGGESTIONS} of {len(keys)})" if len(keys) > MAX_SUGGESTIONS else ""
@@ -245,9 +253,11 @@ class FindingPicker(QLineEdit):
         self._place()
         self._panel.show_over()
 
-    def offer_close_matches(self) -> bool:
+    def offer_close_matches(self, *, highlight: bool = True) -> bool:
         """Shows the library entries close to the typed text ("did you mean...?") with "add as your own text" as the
-        last row; False (nothing shown) when none is close."""
+        last row; False (nothing shown) when none is close. Without `highlight` (while typing) no row is chosen yet:
+        the first Enter highlights the best entry, the next adds it, so a free-text finding typed fast is never
+        turned into a library entry the user did not look at."""
         text = " ".join(self.text().split())
         keys = self.close_matches(text) if text else []
         if not keys:
@@ -256,11 +266,23 @@ class FindingPicker(QLineEdit):
         free = QListWidgetItem(f"Add “{text}” as your own finding (not in the library)")
         free.setData(FREE_TEXT_ROLE, True)
         self._panel.list.addItem(free)
-        self._panel.note.setText("Not in the library as typed. Did you mean…? · Enter adds · Ctrl+Enter: your text")
+        if not highlight:
+            self._panel.list.setCurrentRow(-1)
+        self._say_close(chosen=highlight)
         self._panel.note.setToolTip("No library entry has all these words; these come close. ↑↓ choose, Enter adds the "
                                     "highlighted one, Ctrl+Enter (or the last row) adds your own text.")
         self._show_panel(close=True)
         return True
+
+    def _say_close(self, *, chosen: bool) -> None:
+        if chosen:
+            self._panel.note.setText("Not in the library as typed. Did you mean…? · Enter adds · Ctrl+Enter: your text")
+        else:
+            self._panel.note.setText("Not in the library as typed. Did you mean…? · ↑↓ or Enter choose · "
+                                     "Ctrl+Enter: your text")
+
+    def _close_row_chosen(self) -> bool:
+        return self._panel is not None and self._panel.list.currentRow() >= 0
 
     def _place(self) -> None:
         panel, host = self._panel, self._host
@@ -281,6 +303,8 @@ class FindingPicker(QLineEdit):
 
     def _move(self, step: int) -> None:
         self._panel.move_current(step)
+        if self._offering_close and self._close_row_chosen():
+            self._say_close(chosen=True)
 
     def _item_clicked(self, item: QListWidgetItem) -> None:
         if item.data(FREE_TEXT_ROLE):
@@ -331,6 +355,10 @@ class FindingPicker(QLineEdit):
         names in full, else the close matches to choose from ("did you mean"), else a free-text finding; in the empty
         box, a request to grade the free-text findings (`classify_requested`)."""
         if self.suggestions_visible():
+            if self._offering_close and not self._close_row_chosen():
+                self._panel.list.setCurrentRow(0)  # the first Enter chooses the best close entry; the next adds it
+                self._say_close(chosen=True)
+                return
             if self._free_row_highlighted():
                 self.submit_free(library_names=True)
             else:
