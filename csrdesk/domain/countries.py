@@ -97,6 +97,36 @@ def normalise_country(text: str) -> str:
     return cleaned
 
 
+def known_country(text: str) -> Optional[str]:
+    """The canonical name of a country csrdesk knows, written any of the ways supplier lists write it ('cn',
+    'P.R. China' -> 'China'); None for anything else ('Chin', 'Ghana')."""
+    cleaned = clean_text(text or "").strip(" .,;:-")
+    return _COUNTRY_INDEX.get(_country_key(cleaned)) if cleaned else None
+
+
+def countries_like(text: str, limit: int = 3) -> list[str]:
+    """Known countries the text may have meant: those whose name (or another way of writing it) starts with it
+    ('Chin' -> China), else those one slip of typing away ('Chian' -> China, 'Bangladseh' -> Bangladesh)."""
+    key = _country_key(clean_text(text or ""))
+    if len(key) < 2:
+        return []
+    starts = [name for alias, name in _COUNTRY_INDEX.items() if len(alias) > 3 and alias.startswith(key)]
+    if not starts:
+        starts = [name for alias, name in _COUNTRY_INDEX.items()
+                  if len(alias) > 3 and abs(len(alias) - len(key)) <= 1 and _one_slip(alias, key)]
+    return list(dict.fromkeys(starts))[:limit]
+
+
+def _one_slip(a: str, b: str) -> bool:
+    """True when two words differ by one letter added, dropped or changed, or two neighbours swapped."""
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        return len(diff) == 1 or (len(diff) == 2 and diff[1] == diff[0] + 1
+                                  and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]])
+    longer, shorter = (a, b) if len(a) > len(b) else (b, a)
+    return any(longer[:i] + longer[i + 1:] == shorter for i in range(len(longer)))
+
+
 # Rough boxes (south, north, west, east) around the main sourcing countries, to catch coordinates that are surely
 # wrong (a factory "in China" placed in the ocean); coordinates inside the box are not proven right.
 COUNTRY_BOXES: dict[str, tuple[float, float, float, float]] = {

@@ -114,6 +114,38 @@ def test_a_supplier_without_a_name_is_refused_in_the_dialog(qtbot, window, suppl
     assert len(list_suppliers(window.ctx.db)) == before
 
 
+def test_a_half_typed_country_is_refused_once_with_a_guess_and_the_save_is_confirmed(qtbot, window, suppliers_page):
+    """'Chin' typed and saved is refused naming China (it used to be kept as typed, with a made-up SU- code and no
+    country laws); choosing China saves a CN- supplier and the status bar confirms it. A country csrdesk does not
+    know (Ghana) is kept when the user saves again."""
+    before = len(list_suppliers(window.ctx.db))
+    dialog = suppliers_page.new_supplier()
+    dialog.name_edit.setText("Half Typed Garments")
+    dialog.country_combo.setCurrentText("Chin")
+    dialog.save()
+    assert dialog.isVisible() and "Did you mean China" in dialog.error_label.text()
+    wait_idle(qtbot, window.ctx)
+    assert len(list_suppliers(window.ctx.db)) == before
+    dialog.country_combo.setCurrentText("China")
+    dialog.save()
+    qtbot.waitUntil(lambda: _dialog(SupplierDialog) is None, timeout=10000)
+    wait_idle(qtbot, window.ctx)
+    added = [r for r in list_suppliers(window.ctx.db) if r.name == "Half Typed Garments"]
+    assert len(added) == 1 and added[0].code.startswith("CN-") and added[0].country == "China"
+    assert f"Saved supplier {added[0].code}" in window.statusBar().currentMessage()
+
+    dialog = suppliers_page.new_supplier()
+    dialog.name_edit.setText("Accra Apparel")
+    dialog.country_combo.setCurrentText("Ghana")
+    dialog.save()
+    assert dialog.isVisible() and "not in the country list" in dialog.error_label.text()
+    dialog.save()  # saved again as typed: kept
+    qtbot.waitUntil(lambda: _dialog(SupplierDialog) is None, timeout=10000)
+    wait_idle(qtbot, window.ctx)
+    ghana = [r for r in list_suppliers(window.ctx.db) if r.name == "Accra Apparel"]
+    assert len(ghana) == 1 and ghana[0].country == "Ghana" and ghana[0].code.startswith("SU-")
+
+
 def test_a_duplicate_code_is_refused_with_the_service_reason(qtbot, window, suppliers_page):
     """The service's refusal (code in use) appears in the dialog, which stays open with the input kept."""
     dialog = suppliers_page.new_supplier()

@@ -21,6 +21,7 @@ from csrdesk.services import trackers
 from csrdesk.errors import UserError
 from csrdesk.ui import theme
 from csrdesk.ui.context import AppContext, show_error
+from csrdesk.ui.widgets.status_note import tell
 
 EXCEL_FILES = "Excel workbooks (*.xlsx);;All files (*)"
 FIELD_TITLES = {
@@ -304,10 +305,7 @@ class ChooseCapDialog(QDialog):
 # ---------------------------------------------------------------- the actions the window offers
 
 def _status(parent: Optional[QWidget], text: str) -> None:
-    window = parent.window() if parent is not None else None
-    bar = getattr(window, "statusBar", None)
-    if callable(bar):
-        bar().showMessage(text, 10000)
+    tell(parent, text)
 
 
 def export_tracker_flow(ctx: AppContext, parent: Optional[QWidget] = None, cap_id: Optional[int] = None) -> None:

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QLineEdit, QPlainTextEdit, QPushButton, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget,
 )
 
+from csrdesk.domain.countries import countries_like, known_country
 from csrdesk.domain.laws import guess_region
 from csrdesk.services.suppliers import (
     SUPPLIER_TYPES, CertificationInput, ContactInput, SupplierDetail, SupplierInput, change_status, create_supplier,
@@ -126,6 +127,7 @@ class SupplierDialog(QDialog):
         self.country_combo.setEditable(True)
         self.country_combo.addItems(sorted(set(SOURCING_COUNTRIES) | {c for c in countries if c}))
         self.country_combo.setCurrentText("")
+        self._country_confirmed = ""  # an unknown country the user chose to keep by saving again
         self.type_combo = QComboBox()
         self.type_combo.addItems(list(SUPPLIER_TYPES))
         self.sector_edit = QLineEdit()
@@ -238,6 +240,7 @@ class SupplierDialog(QDialog):
             self.tabs.setCurrentIndex(0)
             self.owner_email_edit.setFocus()
             raise ValueError(f"{owner_email!r} is not an e-mail address.")
+        country = self._checked_country()
         contacts = []
         for role, cname, email, phone, language in self.contacts.rows():
             if not (cname or email or phone):
@@ -261,7 +264,7 @@ class SupplierDialog(QDialog):
             certifications.append(cert)
         return SupplierInput(
             name=name, code=self.code_edit.text().strip(), local_name=self.local_name_edit.text().strip(),
-            country=self.country_combo.currentText().strip(), address=self.address_edit.toPlainText().strip(),
+            country=country, address=self.address_edit.toPlainText().strip(),
             region=self.region_edit.text().strip(),
             supplier_type=self.type_combo.currentText(), sector=self.sector_edit.text().strip(),
             os_id=self.os_id_edit.text().strip(), sourcing_owner=self.owner_edit.text().strip(),
@@ -271,6 +274,24 @@ class SupplierDialog(QDialog):
             notes=self.notes_edit.toPlainText(), contacts=contacts, certifications=certifications,
             seen_version=self.detail.version if self.detail else None,
         )
+
+    def _checked_country(self) -> str:
+        """The typed country, once it is one csrdesk knows, one already used in the workspace, or one the user
+        confirmed by saving again: 'Chin' is refused once with "did you mean China?" (it used to be kept as typed,
+        with a made-up SU- code and no country laws)."""
+        typed = " ".join(self.country_combo.currentText().split())
+        listed = {self.country_combo.itemText(i).casefold() for i in range(self.country_combo.count())}
+        if not typed or known_country(typed) or typed.casefold() in listed or typed == self._country_confirmed:
+            return typed
+        self._country_confirmed = typed  # saving again as it is keeps it
+        self.tabs.setCurrentIndex(0)
+        self.country_combo.setFocus()
+        self.country_combo.lineEdit().selectAll()
+        like = countries_like(typed)
+        guess = f" Did you mean {' or '.join(like)}?" if like else ""
+        raise ValueError(f"“{typed}” is not in the country list.{guess} Choose the country from the list, or Save "
+                         f"again to keep “{typed}” as typed (a country csrdesk does not know gets a code starting "
+                         "SU- and no country laws).")
 
     def show_error(self, message: str) -> None:
         self.error_label.setText(message)

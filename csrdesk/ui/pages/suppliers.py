@@ -15,6 +15,7 @@ from csrdesk.ui.context import AppContext
 from csrdesk.ui.pages.base import Page, button, page_header
 from csrdesk.ui.pages.supplier_dialogs import open_status_dialog, open_supplier_dialog
 from csrdesk.ui.tables import Column, FilterBox, RowTableModel, TableView, build_search_texts, count_text, percent
+from csrdesk.ui.widgets.status_note import tell
 
 ALL = "__all__"
 NOT_ASSESSED = "__none__"
@@ -197,6 +198,7 @@ class SuppliersPage(Page):
         return open_supplier_dialog(self.ctx, self, countries=self.countries(), on_saved=self._select_after_save)
 
     def _select_after_save(self, detail: SupplierDetail) -> None:
+        tell(self, f"Saved supplier {detail.row.code} {detail.row.name}")
         self._pending_select = detail.row.id
         self.ctx.run(_load, self.ctx.db, on_done=self._loaded_then_select, parent=self)
 

@@ -1,0 +1,22 @@
+"""A short confirmation in the window's status bar ("Supplier CN-0012 added"), gone after a few seconds so it never
+outlives its moment."""
+from __future__ import annotations
+
+from typing import Optional
+
+from PySide6.QtWidgets import QWidget
+
+STATUS_MS = 10000
+
+
+def tell(widget: Optional[QWidget], text: str, ms: int = STATUS_MS) -> None:
+    """Shows text in the status bar of the main window holding widget (nothing when it has none, e.g. a test)."""
+    if widget is None:
+        return
+    window = widget.window()
+    parent = window.parentWidget() if window is not None else None
+    for candidate in (window, parent.window() if parent is not None else None):
+        bar = getattr(candidate, "statusBar", None)
+        if callable(bar):
+            bar().showMessage(text, ms)
+            return
