@@ -43,3 +43,21 @@ def test_f1_opens_the_guide(qtbot, window, monkeypatch):
     guide = Path(urls[0].toLocalFile())
     text = guide.read_text(encoding="utf-8")
     assert guide.name == "guide.html" and "First steps" in text and "Ctrl</kbd>+<kbd>K" in text
+
+
+def test_suppliers_card_says_why_an_exited_supplier_is_not_counted(qtbot, ctx):
+    """Two suppliers added, one since exited: the card shows 1 and says '1 exited, not counted' (a new user who
+    added 40 and saw 39 had no way to tell why)."""
+    from csrdesk.services.suppliers import SupplierInput, create_supplier
+    from csrdesk.ui.pages.dashboard import DashboardPage
+
+    create_supplier(ctx.db, SupplierInput(name="Still Here Knit", code="CN-0901", country="China"), status="vetting")
+    create_supplier(ctx.db, SupplierInput(name="Gone Away Knit", code="CN-0902", country="China"), status="exited")
+    page = DashboardPage(ctx)
+    qtbot.addWidget(page)
+    page.resize(1360, 840)
+    page.show()
+    page.refresh()
+    qtbot.waitUntil(lambda: page.summary is not None and not ctx.busy, timeout=10000)
+    assert page.card_suppliers.value_label.text() == "1"
+    assert "1 exited, not counted" in page.card_suppliers.note.text()

@@ -9,6 +9,7 @@ from PySide6.QtCore import QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFontMetrics, QPainter
 from PySide6.QtWidgets import QFrame, QGridLayout, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
 
+from csrdesk.domain.lifecycle import SupplierStatus
 from csrdesk.reports.charts import NOT_ASSESSED_COLOUR  # the reports' palette: the same grey in every chart
 from csrdesk.services.complaint_reports import ComplaintsTile, complaints_tile
 from csrdesk.services.dashboard import NOT_ASSESSED, DashboardSummary, dashboard_summary
@@ -276,7 +277,9 @@ class DashboardPage(Page):
         self.first_start.setVisible(summary.suppliers == 0)
         self.subtitle.setText(f"Where the program stands on {summary.today:%d %B %Y}")
         assessed = summary.suppliers - dict(summary.by_rating).get(NOT_ASSESSED, 0)
-        self.card_suppliers.set(f"{summary.suppliers:,}", f"{assessed:,} assessed")
+        exited = dict(summary.by_status).get(SupplierStatus.EXITED.value, 0)
+        left = f" · {exited:,} exited, not counted" if exited else ""  # so 40 added and 39 shown is explained
+        self.card_suppliers.set(f"{summary.suppliers:,}", f"{assessed:,} assessed{left}")
         self.card_overdue.set(f"{summary.overdue_items:,}", f"of {summary.open_items:,} open items",
                               theme.OVERDUE if summary.overdue_items else theme.OK)
         self.card_due.set(f"{summary.due_soon_items:,}", "open, due within two weeks",
