@@ -60,13 +60,17 @@ def test_failing_factory_is_listed_and_drafts_opened(qtbot, dialog, tmp_path):
 
 
 def test_nothing_chosen_disables_write(qtbot, dialog):
-    """With no CAP ticked, or no kind of file, there is nothing to write."""
+    """With no CAP ticked, or no kind of file, there is nothing to write, and the greyed Write says what it waits
+    for (on the button and in the empty report box)."""
     dialog._check_all(False)
     assert not dialog.write_button.isEnabled()
+    assert "Tick the CAPs" in dialog.write_button.toolTip() and "Tick the CAPs" in dialog.report.placeholderText()
     dialog._check_all(True)
-    assert dialog.write_button.isEnabled()
+    assert dialog.write_button.isEnabled() and "Tick" not in dialog.report.placeholderText()
     dialog.write_letters.setChecked(False)
     assert not dialog.write_button.isEnabled()
+    if not (dialog.write_trackers.isChecked() or dialog.write_drafts.isChecked()):
+        assert "Tick what to write" in dialog.write_button.toolTip()
 
 
 def test_copy_default_to_edit_adds_the_users_copy(qtbot, dialog, monkeypatch):

@@ -311,7 +311,13 @@ class LettersDialog(QDialog):
 
     def _update_buttons(self) -> None:
         anything = any(b.isChecked() for b in (self.write_letters, self.write_trackers, self.write_drafts))
-        self.write_button.setEnabled(anything and bool(self.checked_caps()) and self.task is None)
+        caps = bool(self.checked_caps())
+        self.write_button.setEnabled(anything and caps and self.task is None)
+        # A greyed Write says what it waits for (a new user took it for a hidden dialog blocking it).
+        missing = ("Tick the CAPs to write for, in the list above." if not caps else
+                   "Tick what to write: letters, CAP trackers or e-mail drafts." if not anything else "")
+        self.write_button.setToolTip(missing or "Write the chosen files into the folder below (Enter)")
+        self.report.setPlaceholderText(f"{missing} The files written and any problem appear here.".strip())
         self.open_drafts.setEnabled(self.write_drafts.isChecked())
 
     def write(self) -> None:
