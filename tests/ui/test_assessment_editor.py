@@ -513,6 +513,8 @@ def test_close_library_matches_are_offered_before_free_text(qtbot, page):
     assert picker.offering_close_matches()  # shown as the words are typed, before any Enter
     assert picker.suggestions()[:1] == ["HSF-007"] and {"HSF-009", "HSF-012"} <= set(picker.suggestions())
     assert picker.highlighted() is None and "Did you mean" in picker._panel.note.text()
+    lst = picker._panel.list  # as tall as its rows: no blank band between the last row and the note
+    assert 0 <= lst.viewport().height() - lst.count() * lst.sizeHintForRow(0) < lst.sizeHintForRow(0)
     qtbot.keyClick(picker, Qt.Key.Key_Return)
     assert editor.model.rowCount() == 0 and picker.offering_close_matches()
     assert picker.suggestions()[0] == "HSF-007" and picker.highlighted() == "HSF-007"

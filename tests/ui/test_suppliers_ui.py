@@ -125,6 +125,9 @@ def test_a_half_typed_country_is_refused_once_with_a_guess_and_the_save_is_confi
     dialog.save()
     assert dialog.isVisible() and "Did you mean China" in dialog.error_label.text()
     wait_idle(qtbot, window.ctx)
+    qtbot.wait(50)  # the layout settles with the three-line message: the dialog grows, the fields do not overlap
+    assert dialog.address_edit.geometry().bottom() < dialog.region_edit.geometry().top()
+    assert dialog.error_label.height() >= dialog.error_label.heightForWidth(dialog.error_label.width())
     assert len(list_suppliers(window.ctx.db)) == before
     dialog.country_combo.setCurrentText("China")
     dialog.save()

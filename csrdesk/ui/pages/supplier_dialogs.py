@@ -103,6 +103,14 @@ class _GridEditor(QWidget):
         return [[self.value(r, c) for c in range(self.table.columnCount())] for r in range(self.table.rowCount())]
 
 
+def _say(label: QLabel, message: str, width: int) -> None:
+    """Shows a message under a form, tall enough for its wrapped lines: the dialog grows to fit it instead of
+    squeezing the fields above it into one another."""
+    label.setText(message)
+    label.setVisible(bool(message))
+    label.setMinimumHeight(label.heightForWidth(max(width, 200)) if message else 0)
+
+
 class SupplierDialog(QDialog):
     """Adds a supplier (detail None) or edits one. Saving runs on the worker; a refusal is shown in the dialog."""
 
@@ -115,7 +123,7 @@ class SupplierDialog(QDialog):
         self.detail = detail
         self.result_detail: Optional[SupplierDetail] = None
         self.setWindowTitle("Edit supplier" if detail else "New supplier")
-        self.setMinimumSize(620, 520)
+        self.setMinimumWidth(620)  # the height follows the layout, so a message shown below never squeezes the form
 
         self.code_edit = QLineEdit()
         self.code_edit.setPlaceholderText("left empty: assigned from the country, e.g. CN-0012")
@@ -197,6 +205,7 @@ class SupplierDialog(QDialog):
             self.contacts.add_row(("compliance contact", "", "", "", "en"))
         self._show_region_guess()
         theme.decorate(self)
+        self.resize(max(620, self.sizeHint().width()), max(520, self.sizeHint().height()))
 
     def _fill(self, detail: SupplierDetail) -> None:
         data = supplier_input_from_detail(detail)
@@ -294,8 +303,7 @@ class SupplierDialog(QDialog):
                          "SU- and no country laws).")
 
     def show_error(self, message: str) -> None:
-        self.error_label.setText(message)
-        self.error_label.setVisible(bool(message))
+        _say(self.error_label, message, self.tabs.width())
 
     def save(self) -> None:
         try:
@@ -398,8 +406,7 @@ class StatusDialog(QDialog):
     def _failed(self, exc: BaseException) -> None:
         self.apply_button.setEnabled(True)
         if is_user_error(exc):
-            self.error_label.setText(" ".join(str(exc).split()))
-            self.error_label.setVisible(True)
+            _say(self.error_label, " ".join(str(exc).split()), self.width() - 24)
         else:
             show_error(self, exc)
 

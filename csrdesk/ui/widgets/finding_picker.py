@@ -289,7 +289,8 @@ class FindingPicker(QLineEdit):
         if panel is None or host is None:
             return
         rows = max(1, min(panel.list.count(), VISIBLE_ROWS))
-        row_height = max(panel.list.sizeHintForRow(0), self.fontMetrics().height() + 6)
+        hinted = panel.list.sizeHintForRow(0)  # the row as the list draws it; before it is known, a line and a gap
+        row_height = hinted if hinted > 0 else self.fontMetrics().height() + 6
         height = rows * row_height + panel.note.sizeHint().height() + 6
         below = self.mapTo(host, QPoint(0, self.height() + 2)).y()
         above = self.mapTo(host, QPoint(0, 0)).y() - height - 2
