@@ -14,6 +14,7 @@ from csrdesk.services.settings import LANGUAGES, Preferences, load_preferences
 from csrdesk.services.team import display_name, save_settings
 from csrdesk.ui import theme
 from csrdesk.ui.context import AppContext, is_user_error, show_error
+from csrdesk.ui.widgets.message_label import MessageLabel
 
 LANGUAGE_NAMES = {"en": "English", "zh-en": "Chinese and English (bilingual)"}
 
@@ -81,8 +82,7 @@ class SettingsDialog(QDialog):
         rules_form.addRow("Items sent back at a visit due", self.reopen_spin)
         rules_form.addRow("Keep automatic backups", self.retention_spin)
 
-        self.error_label = QLabel()
-        self.error_label.setWordWrap(True)
+        self.error_label = MessageLabel()
         self.error_label.setStyleSheet(f"color: {theme.OVERDUE};")
         self.error_label.setVisible(False)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)

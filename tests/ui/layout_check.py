@@ -149,4 +149,15 @@ def problems(root: QWidget, where: str) -> list[str]:
             else:
                 extra = ""
             found.append(f"{where}: {type(area).__name__} {area.objectName()} scrolls sideways{extra}")
+    for box in [root, *root.findChildren(QWidget)]:
+        layout = box.layout()
+        if layout is None or not _shown(box, root) or box.parent() is None and box is not root:
+            continue
+        if isinstance(box.parent(), QAbstractScrollArea) or box.parent() is not None \
+                and isinstance(box.parent().parent(), QAbstractScrollArea):
+            continue  # a scrolled content is as tall as it wants: its viewport scrolls instead
+        need = layout.totalMinimumSize().height()
+        if box.height() + SLACK < need:
+            found.append(f"{where}: {type(box).__name__} {box.objectName()!r} is {box.height()} px high, its "
+                         f"fields need {need} (squeezed into one another)")
     return found

@@ -21,6 +21,7 @@ from csrdesk.ui import theme
 from csrdesk.ui.context import AppContext, is_user_error, show_error
 from csrdesk.ui.dialogs.concurrent import offer_reload
 from csrdesk.ui.widgets.date_edit import typed_date
+from csrdesk.ui.widgets.message_label import MessageLabel
 
 SOURCING_COUNTRIES = (
     "Bangladesh", "Brazil", "Cambodia", "China", "Egypt", "El Salvador", "Ethiopia", "Guatemala", "Honduras", "India",
@@ -35,9 +36,8 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 def _error_label() -> QLabel:
-    label = QLabel()
+    label = MessageLabel()
     label.setObjectName("formError")
-    label.setWordWrap(True)
     label.setStyleSheet(f"color: {theme.OVERDUE}; background: {theme.OVERDUE_BG}; border-radius: 5px; padding: 6px 8px;")
     label.setVisible(False)
     return label
@@ -103,12 +103,10 @@ class _GridEditor(QWidget):
         return [[self.value(r, c) for c in range(self.table.columnCount())] for r in range(self.table.rowCount())]
 
 
-def _say(label: QLabel, message: str, width: int) -> None:
-    """Shows a message under a form, tall enough for its wrapped lines: the dialog grows to fit it instead of
-    squeezing the fields above it into one another."""
+def _say(label: QLabel, message: str) -> None:
+    """Shows a message under a form (a MessageLabel: the dialog grows to fit its lines)."""
     label.setText(message)
     label.setVisible(bool(message))
-    label.setMinimumHeight(label.heightForWidth(max(width, 200)) if message else 0)
 
 
 class SupplierDialog(QDialog):
@@ -303,7 +301,7 @@ class SupplierDialog(QDialog):
                          "SU- and no country laws).")
 
     def show_error(self, message: str) -> None:
-        _say(self.error_label, message, self.tabs.width())
+        _say(self.error_label, message)
 
     def save(self) -> None:
         try:
@@ -406,7 +404,7 @@ class StatusDialog(QDialog):
     def _failed(self, exc: BaseException) -> None:
         self.apply_button.setEnabled(True)
         if is_user_error(exc):
-            _say(self.error_label, " ".join(str(exc).split()), self.width() - 24)
+            _say(self.error_label, " ".join(str(exc).split()))
         else:
             show_error(self, exc)
 

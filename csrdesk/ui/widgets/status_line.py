@@ -6,14 +6,15 @@ from __future__ import annotations
 from typing import Optional
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import QWidget
 
 from csrdesk.ui import theme
+from csrdesk.ui.widgets.message_label import MessageLabel
 
 PASSING_MS = 10_000
 
 
-class StatusLine(QLabel):
+class StatusLine(MessageLabel):
     def __init__(self, parent: Optional[QWidget] = None) -> None:
         super().__init__("", parent)
         self.setWordWrap(True)
