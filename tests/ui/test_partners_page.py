@@ -160,12 +160,15 @@ def test_supplier_page_shows_the_brand_side(qtbot, ctx, db, cap, settle):
     settle(ctx)
     widget = page.brand_side
     page.tabs.setCurrentWidget(widget)
-    assert "<b>1</b> finding(s)" in widget.summary.text()
+    assert "<b>1 finding</b> of this factory traces back" in widget.summary.text()
     assert "Maria Rossi" in widget.owner_title.text()
     assert [b.brand for b in widget.brands_model.visible_rows()] == ["Acme"]
     _shot(page, "supplier_brand_side")
     [action] = widget.actions_model.visible_rows()
+    widget.actions.clearSelection()
+    assert not widget.close_button.isEnabled() and "Select a brand action" in widget.close_button.toolTip()
     assert widget.actions.select_id(action.id)
+    assert widget.close_button.isEnabled() and widget.done_button.isEnabled()
     qtbot.mouseClick(widget.close_button, Qt.MouseButton.LeftButton)
     settle(ctx)
     settle(ctx)

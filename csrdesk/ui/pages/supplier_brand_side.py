@@ -8,6 +8,7 @@ from typing import Optional
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from csrdesk.domain.reporting import plural
 from csrdesk.services import brand_actions, brand_collab
 from csrdesk.ui import theme
 from csrdesk.ui.pages.base import section_title
@@ -60,7 +61,6 @@ class BrandSideWidget(QWidget):
         buttons = QHBoxLayout()
         self.done_button = QPushButton("Mark done")
         self.close_button = QPushButton("Close")
-        self.close_button.setToolTip("Close the selected brand action (checked and settled)")
         buttons.addStretch(1)
         buttons.addWidget(self.done_button)
         buttons.addWidget(self.close_button)
@@ -77,6 +77,17 @@ class BrandSideWidget(QWidget):
         layout.addWidget(self.brands, 1)
         self.done_button.clicked.connect(lambda: self.set_status("done"))
         self.close_button.clicked.connect(lambda: self.set_status("closed"))
+        self.actions.selection_changed_rows.connect(self._selection_changed)
+        self._selection_changed([])
+
+    def _selection_changed(self, rows: list) -> None:
+        """Mark done and Close act on the selected brand action: greyed, with the reason, until one is chosen."""
+        for b in (self.done_button, self.close_button):
+            b.setEnabled(bool(rows))
+        self.done_button.setToolTip("Mark the selected brand action done (the factory's side is unaffected)" if rows
+                                    else "Select a brand action in the list first")
+        self.close_button.setToolTip("Close the selected brand action (checked and settled)" if rows
+                                     else "Select a brand action in the list first")
 
     def show_code(self, code: str) -> None:
         self.code = code
@@ -88,9 +99,11 @@ class BrandSideWidget(QWidget):
         self.bundle = bundle
         side = bundle.side
         repeats = f", {side.repeats_from_purchasing} of them repeat findings" if side.repeats_from_purchasing else ""
-        self.summary.setText(
-            f"<b>{side.findings_from_purchasing}</b> finding(s) of this factory trace back to our own purchasing "
-            f"practices{repeats}. Brand actions stay with our team: they are never sent to the factory.")
+        n = side.findings_from_purchasing
+        traced = ("No finding of this factory traces back to our own purchasing practices" if n == 0 else
+                  f"<b>{plural(n, 'finding')}</b> of this factory {'traces' if n == 1 else 'trace'} back to our own "
+                  f"purchasing practices{repeats}")
+        self.summary.setText(f"{traced}. Brand actions stay with our team: they are never sent to the factory.")
         self.owner_title.setText(f"Open brand actions of {side.owner}" if side.owner
                                  else "Open brand actions (no sourcing owner named)")
         self.actions_model.set_rows(side.owner_open_actions)
