@@ -113,7 +113,7 @@ def test_drive_every_page_and_save(qtbot, ctx, db, overtime_item):
     assert leader.due.text() == "2026-05-09"
     qtbot.keyClicks(leader.leader, "Zhang Min")
     leader.planned.setDate(QDate(2026, 5, 20))
-    assert "11 day(s) past the due date" in leader.note.text()
+    assert "11 days past the due date" in leader.note.text()
     click(qtbot, w.next_button)
 
     page = w.pages[Step.REVIEW]
@@ -262,7 +262,7 @@ def test_an_action_planned_after_the_due_date_is_marked_and_warned(qtbot, ctx, d
     w.flow.add_action("Order acceptance procedure with a capacity check", who="Planning manager",
                       by_when=date.fromordinal(due.toordinal() + 21), element="procedure")
     row = w.pages[Step.ACTIONS].rows[0]
-    assert "21 day(s) past the item's due date" in row.by_when.toolTip()
+    assert "21 days past the item's due date" in row.by_when.toolTip()
     w.flow.next()
     qtbot.keyClicks(w.pages[Step.LEADER_AND_DATE].leader, "Zhang Min")
     w.flow.next()

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QPushButton, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget,
 )
 
+from csrdesk.domain.reporting import plural
 from csrdesk.services import trackers
 from csrdesk.errors import UserError
 from csrdesk.ui import theme
@@ -138,9 +139,9 @@ class TrackerImportDialog(QDialog):
         self.preview = preview
         self.title.setText(f"Tracker of CAP {preview.cap_id}: {preview.supplier_name} ({preview.supplier})")
         conflicts = len(preview.conflicts)
-        parts = [f"{len(preview.changes)} change(s) in {len(preview.item_ids)} item(s)"]
+        parts = [f"{plural(len(preview.changes), 'change')} in {plural(len(preview.item_ids), 'item')}"]
         if conflicts:
-            parts.append(f"{conflicts} conflict(s): fields also changed in csrdesk after the export, highlighted; "
+            parts.append(f"{plural(conflicts, 'conflict')}: fields also changed in csrdesk after the export, highlighted; "
                          "tick the item to take the factory's answer")
         parts.append(f"exported {preview.exported_at.replace('T', ' ')}")
         self.summary.setText("; ".join(parts) + ".")
@@ -227,10 +228,10 @@ class TrackerImportDialog(QDialog):
     def _update_count(self) -> None:
         chosen = self.accepted_items()
         blocked = [i for i in chosen if i in self._problem_items]
-        self.count_label.setText(f"{len(chosen)} of {len(self._item_nodes)} item(s) accepted")
+        self.count_label.setText(f"{len(chosen)} of {plural(len(self._item_nodes), 'item')} accepted")
         self.apply_button.setEnabled(bool(chosen) and not blocked and self.preview is not None)
         if blocked:
-            self.count_label.setText(self.count_label.text() + f"; untick item(s) {', '.join(map(str, blocked))}"
+            self.count_label.setText(self.count_label.text() + f"; untick {'item' if len(blocked) == 1 else 'items'} {', '.join(map(str, blocked))}"
                                                                " to apply")
 
     # -- applying ------------------------------------------------------------------------------------------------
@@ -360,7 +361,7 @@ def import_tracker_flow(ctx: AppContext, parent: Optional[QWidget] = None, *,
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
 
     def done(result: trackers.TrackerImportResult) -> None:
-        _status(parent, f"Applied {len(result.applied)} answer(s) from {Path(path).name}"
+        _status(parent, f"Applied {plural(len(result.applied), 'answer')} from {Path(path).name}"
                         + (f"; backup at {result.backup}" if result.backup else ""))
 
     dialog.applied.connect(done)

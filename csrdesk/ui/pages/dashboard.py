@@ -10,6 +10,7 @@ from PySide6.QtGui import QColor, QFontMetrics, QPainter
 from PySide6.QtWidgets import QFrame, QGridLayout, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
 
 from csrdesk.domain.lifecycle import SupplierStatus
+from csrdesk.domain.reporting import plural
 from csrdesk.reports.charts import NOT_ASSESSED_COLOUR  # the reports' palette: the same grey in every chart
 from csrdesk.services.complaint_reports import ComplaintsTile, complaints_tile
 from csrdesk.services.dashboard import NOT_ASSESSED, DashboardSummary, dashboard_summary
@@ -300,7 +301,7 @@ class DashboardPage(Page):
         self.blocked_panel.setVisible(bool(blocked))
         to_suspend = sum(1 for b in blocked if b.propose_suspension)
         self.blocked_note.setText(
-            f"{len(blocked):,} supplier(s) rated Zero Tolerance or Denied: no orders until a new assessment rates them "
+            f"{plural(len(blocked), 'supplier')} rated Zero Tolerance or Denied: no orders until a new assessment rates them "
             "better." + (f" {to_suspend:,} are still approved or active: suspend them (open the supplier, Change "
                          "status…)." if to_suspend else ""))
         self.blocked_model.set_rows(blocked)

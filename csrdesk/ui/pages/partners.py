@@ -255,7 +255,7 @@ class PartnersPage(Page):
     def _counts(self) -> None:
         vetted = [r for r in self.rows if r.vetting_state is not None]
         unvetted = sum(1 for r in vetted if r.vetting_state in ("not vetted", "in vetting"))
-        extra = f" · {unvetted} consultant(s) or audit firm(s) not yet vetted" if unvetted else ""
+        extra = f" · {unvetted} {'consultant or audit firm' if unvetted == 1 else 'consultants or audit firms'} not yet vetted" if unvetted else ""
         self.subtitle.setText(count_text(self.model, "partner") + extra)
 
     def focus_filter(self) -> None:

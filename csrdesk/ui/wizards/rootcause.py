@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QSplitter, QStackedWidget, QToolButton, QVBoxLayout, QWidget,
 )
 
+from csrdesk.domain.reporting import plural
 from csrdesk.domain.rootcause import (
     CAUSE_CATEGORIES, MAX_WHYS, NO_ELEMENT_TITLE, SYSTEM_ELEMENTS, VICTIM_MEASURES, RiskSource,
 )
@@ -380,7 +381,7 @@ class ActionRow(QFrame):
         due = self.flow.due_date
         late = a.by_when is not None and due is not None and a.by_when > due
         self.by_when.setStyleSheet(f"color: {theme.OVERDUE}; font-weight: 600;" if late else "")
-        self.by_when.setToolTip(f"{(a.by_when - due).days} day(s) past the item's due date {due.isoformat()}"
+        self.by_when.setToolTip(f"{plural((a.by_when - due).days, 'day')} past the item's due date {due.isoformat()}"
                                 if late else "By when this action is done")
         with QSignalBlocker(self.element):
             self.element.setCurrentIndex(max(0, self.element.findData(a.element)))
@@ -477,7 +478,7 @@ class LeaderPage(_Page):
             self.planned.setDate(_to_qdate(self.flow.data.planned_date))
         planned, due = self.flow.data.planned_date, self.flow.due_date
         if planned and due and planned > due:
-            self.note.setText(f"{(planned - due).days} day(s) past the due date.")
+            self.note.setText(f"{plural((planned - due).days, 'day')} past the due date.")
             self.note.setStyleSheet(f"color: {theme.OVERDUE};")
         else:
             self.note.setText("")
@@ -603,7 +604,7 @@ class ReviewPage(_Page):
         warnings = self.flow.warnings()
         open_count = sum(1 for w in warnings if w.is_open)
         if open_count:
-            self.verdict.setText(f"{open_count} open warning(s). Fix them with Change, or override each with a "
+            self.verdict.setText(f"{plural(open_count, 'open warning')}. Fix {'it' if open_count == 1 else 'them'} with Change, or override each with a "
                                  "reason; the entry can be saved either way and the CAP review sees them.")
             self.verdict.setStyleSheet(f"color: {theme.WARNING}; font-weight: 600;")
         else:
