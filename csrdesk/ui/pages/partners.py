@@ -66,7 +66,6 @@ class PartnerForm(QWidget):
         for t in CSO_TYPES:
             self.cso_type.addItem(t, t)
         self.topics = QListWidget(self)
-        self.topics.setMaximumHeight(150)
         self.contact = QLineEdit(self)
         self.contact.setPlaceholderText("name, e-mail, phone")
         self.notes = QPlainTextEdit(self)
@@ -107,6 +106,10 @@ class PartnerForm(QWidget):
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Checked if c.key in chosen else Qt.CheckState.Unchecked)
             self.topics.addItem(item)
+        # Every topic in view at once (the form has the room): no scrolling a short list to tick the last one.
+        rows = min(self.topics.count(), 14)
+        row = self.topics.sizeHintForRow(0) if self.topics.count() else self.fontMetrics().height()
+        self.topics.setFixedHeight(rows * row + 2 * self.topics.frameWidth() + 2)
 
     def chosen_topics(self) -> list[str]:
         return [self.topics.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.topics.count())
