@@ -179,6 +179,22 @@ def render(out: Path, suppliers: int = 40, width: int = 1440, height: int = 900,
     _wait(app, ctx)
     shot("13-settings", settings)
     settings.reject()
+    # The CAP review of a factory's answer: the CAP back from the factory with the most items answered.
+    from sqlalchemy import func, select
+
+    from csrdesk.storage.models import Cap, CapItem
+    from csrdesk.ui.pages.cap_review import CapReviewDialog
+
+    with db.reading() as s:
+        cap_id = s.scalar(select(Cap.id).join(CapItem, CapItem.cap_id == Cap.id)
+                          .where(Cap.status == "response received", CapItem.root_cause != "")
+                          .group_by(Cap.id).order_by(func.count(CapItem.id).desc(), Cap.id).limit(1))
+    if cap_id is not None:
+        review = CapReviewDialog(ctx, cap_id, window)
+        review.show()
+        _wait(app, ctx, settle=0.3)
+        shot("14-cap-review", review)
+        review.reject()
     theme  # noqa: B018 - imported for its side effects on the look
     ctx.wait_idle()
     window.close()
