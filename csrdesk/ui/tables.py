@@ -435,6 +435,7 @@ class TableView(QTableView):
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         header.setMinimumSectionSize(40)
         header.sortIndicatorChanged.connect(self._sort_requested)
+        header.sortIndicatorChanged.connect(lambda *_: self._fit_timer.start())  # the sorted title needs its arrow
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self._column_menu)
         self._save_timer = QTimer(self)

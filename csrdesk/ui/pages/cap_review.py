@@ -9,15 +9,15 @@ from typing import Callable, Optional
 from PySide6.QtCore import QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QButtonGroup, QDialog, QFileDialog, QFrame, QHBoxLayout, QLabel, QMessageBox, QPlainTextEdit, QPushButton,
-    QRadioButton, QScrollArea, QSplitter, QTabWidget, QTextBrowser, QVBoxLayout, QWidget,
+    QButtonGroup, QDialog, QFileDialog, QFrame, QHBoxLayout, QHeaderView, QLabel, QMessageBox, QPlainTextEdit,
+    QPushButton, QRadioButton, QScrollArea, QSplitter, QTabWidget, QTextBrowser, QVBoxLayout, QWidget,
 )
 
 from csrdesk.domain.lifecycle import CapStatus
 from csrdesk.services import review
 from csrdesk.errors import UserError
 from csrdesk.ui import theme
-from csrdesk.ui.table_fit import column_floors
+from csrdesk.ui.table_fit import column_widths
 from csrdesk.ui.tables import Column, RowTableModel, TableView
 from csrdesk.ui.widgets.dialog_keys import ask_text
 
@@ -107,8 +107,9 @@ def item_columns() -> list[Column]:
     ]
 
 
-FINDING = 1  # the column that stretches
-FINDING_CHARS = 34  # the finding keeps room for about this many characters of the table's font before others give way
+FINDING, ROOT_CAUSE, LEADER = 1, 5, 6  # the columns of long text
+FINDING_CHARS = 34  # the table gets room for about this many characters of the finding (the table's font)
+OTHER_CHARS = 16  # and for this many of the root cause and of the project leader
 
 
 class CapReviewDialog(QDialog):
@@ -275,22 +276,24 @@ class CapReviewDialog(QDialog):
             self._after_load = ""
 
     def _fit_table(self) -> None:
-        """Columns measured with the table's own font: the short ones (#, severity, status, warnings, date) show
-        their values whole, the finding stretches and keeps room for about FINDING_CHARS characters (its whole text
-        in the tooltip and beside the table), root cause and leader give way down to their titles (tooltips). The
-        splitter gives the table the width this needs, the answer the rest (never less than its own minimum)."""
+        """Columns measured with the table's own font (see table_fit.fit_to_width): the short ones (#, severity,
+        status, warnings, date) show their values whole; finding, root cause and leader share the rest, the finding
+        half as wide again as the others (their whole texts in the tooltips and beside the table). The splitter
+        gives the table the width for the finding's first FINDING_CHARS characters and the root cause's and
+        leader's first OTHER_CHARS, the answer the rest (never less than its own minimum)."""
         table = self.table
-        metrics = table.fontMetrics()
-        widest = max((metrics.horizontalAdvance(i.finding) for i in self.check.items), default=0)
-        table.setProperty("stretch_min", min(widest, metrics.averageCharWidth() * FINDING_CHARS) + 14)
-        table.fit_columns(stretch=FINDING)
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(FINDING, QHeaderView.ResizeMode.Interactive)
+        table.fit_to_width()
         if self._split_fitted or not self.isVisible():
             return
         self._split_fitted = True
         total = sum(self.splitter.sizes())
-        header = table.horizontalHeader()
-        floors = column_floors(table, [i for i in range(header.count()) if not header.isSectionHidden(i)])
-        wanted = (sum(w for i, w in floors.items() if i != FINDING) + int(table.property("stretch_min"))
+        shown = [i for i in range(header.count()) if not header.isSectionHidden(i)]
+        floors, wants = column_widths(table, shown)
+        chars = table.fontMetrics().averageCharWidth()
+        room = {FINDING: FINDING_CHARS * chars, ROOT_CAUSE: OTHER_CHARS * chars, LEADER: OTHER_CHARS * chars}
+        wanted = (sum(max(floors[i], min(wants[i], room[i] + 14)) if i in room else floors[i] for i in shown)
                   + table.verticalScrollBar().sizeHint().width() + 2 * table.frameWidth() + 4)
         detail = max(self.detail.minimumSizeHint().width(), total - wanted)
         self.splitter.setSizes([total - detail, detail])

@@ -35,6 +35,16 @@ log = logging.getLogger(__name__)
 FIRST_ROWS = 200  # more than a screenful: shown while the rest of the items is read
 
 
+class CountLabel(QLabel):
+    """'313 of 2,187 items': its least width is that of the longest count, whatever it says now, so that a filter
+    changing the count never moves the splitter the user placed (the list's least width stays the same)."""
+
+    def minimumSizeHint(self):  # noqa: N802
+        hint = super().minimumSizeHint()
+        hint.setWidth(self.fontMetrics().horizontalAdvance("888,888 of 888,888 items") + 4)
+        return hint
+
+
 class CapsPage(CapFilters, CapStatusMoves, Page):
     """Every CAP item across suppliers, filtered in Python (52,000 rows filter in milliseconds), with the detail."""
 
@@ -111,7 +121,7 @@ class CapsPage(CapFilters, CapStatusMoves, Page):
         self.table.setModel(self.model)
         left_layout.addWidget(self.table, 1)
         bar = QHBoxLayout()
-        self.count_label = QLabel("")
+        self.count_label = CountLabel("")
         self.count_label.setObjectName("muted")
         self.status_button = QPushButton("Change status…")
         self.status_button.setToolTip("Move the selected items to another status (one or many)")
