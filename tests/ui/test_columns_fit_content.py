@@ -183,3 +183,44 @@ def test_the_cut_cell_measure_sees_a_cut_name_beside_a_roomy_date(qtbot, ui_app)
     for i, width in enumerate(needs):
         table.setColumnWidth(i, width + 4)
     assert not _cell_problems(table)
+
+
+def _text_room(edit) -> int:
+    """The width a line edit has for its text: the style's contents rectangle less Qt's margins."""
+    from PySide6.QtWidgets import QStyleOptionFrame
+
+    option = QStyleOptionFrame()
+    edit.initStyleOption(option)
+    rect = edit.style().subElementRect(QStyle.SubElement.SE_LineEditContents, option, edit)
+    margins = edit.textMargins()
+    return rect.width() - margins.left() - margins.right() - 4
+
+
+@pytest.mark.parametrize("scale", [1.0, 1.1])
+def test_the_assessment_editor_shows_audit_firm_and_the_audit_report_line_whole(qtbot, window, demo, ui_app, scale):
+    """At 1360x840 with a new assessment (and with the machine's font a tenth larger) the 'Audit firm' box shows
+    its example 'e.g. Bureau Veritas' whole, and the audit report line says its whole sentence (it was 'Audit …')."""
+    from PySide6.QtGui import QFont
+    from PySide6.QtWidgets import QApplication
+
+    before = QFont(QApplication.font())
+    font = QFont(before)
+    font.setPointSizeF(before.pointSizeF() * scale)
+    QApplication.setFont(font)
+    try:
+        window.resize(WIDTH, HEIGHT)
+        window.go("assessments")
+        page = window.pages["assessments"]
+        _settle(qtbot, window)
+        page.new_assessment()
+        _settle(qtbot, window)
+        editor = page.editor
+        for edit in (editor.firm_edit, editor.standard_edit):
+            needed = edit.fontMetrics().horizontalAdvance(edit.placeholderText())
+            assert _text_room(edit) >= needed, (edit.placeholderText(), _text_room(edit), needed)
+        label = editor.report_bar.label
+        assert label.full_text().startswith("Audit report: ")
+        assert label.text() == label.full_text(), label.text()
+        assert label.fontMetrics().horizontalAdvance(label.text()) <= label.contentsRect().width()
+    finally:
+        QApplication.setFont(before)
