@@ -91,6 +91,36 @@ def plan_html(plan: "review.ImprovementPlan") -> str:
     return "".join(out)
 
 
+def state_sentence(status: str, returned: bool = False) -> str:
+    """Where a CAP that cannot be reviewed now stands, and what comes next, in plain words."""
+    if status == CapStatus.DRAFT.value:
+        return "This CAP is still a draft: it has not been sent to the factory, so there is no answer to review yet."
+    if status == CapStatus.SENT.value and returned:
+        return ("This CAP was returned to the factory: their corrected answer has not come in yet. Record it as "
+                "response received when it does, then review it here.")
+    if status == CapStatus.SENT.value:
+        return ("This CAP is with the factory: their answer has not come in yet. Record it as response received "
+                "when it does, then review it here.")
+    if status in (CapStatus.APPROVED.value, CapStatus.IN_REMEDIATION.value):
+        return ("The factory's answer was approved and the CAP is in remediation: the factory is carrying out its "
+                "actions. Nothing to review; follow the items on the CAPs page."
+                if status == CapStatus.IN_REMEDIATION.value else
+                "The factory's answer was approved: nothing to review. The items follow their plans on the CAPs "
+                "page.")
+    if status == CapStatus.CLOSED.value:
+        return "This CAP is closed: every item is done. Nothing to review."
+    return f"This CAP is {status}: nothing to review now."
+
+
+def unchosen_note(item, commented: bool) -> str:
+    """What happens to an item the reviewer leaves without Accept or Return when the CAP is returned."""
+    if commented or item.open_warnings:
+        why = "your comment" if commented else "its open warnings"
+        return f"Neither chosen: if you return the CAP, this item goes back to the factory too, because of {why}."
+    return ("Neither chosen: if you return the CAP, this item is accepted as it is (it has no open warning and "
+            "no comment from you).")
+
+
 def item_columns() -> list[Column]:
     """No fixed widths: the columns are measured with the table's font once the items are in (see _fit_table)."""
     return [
@@ -119,7 +149,7 @@ class CapReviewDialog(QDialog):
 
     def __init__(self, ctx, cap_id: int, parent: Optional[QWidget] = None, *,
                  ask_reason: Optional[Callable[[str], Optional[str]]] = None,
-                 confirm: Optional[Callable[[str], bool]] = None) -> None:
+                 confirm: Optional[Callable[[str], bool]] = None, item_id: Optional[int] = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.cap_id = cap_id
@@ -130,7 +160,7 @@ class CapReviewDialog(QDialog):
         self.decision: Optional[review.ReviewResult] = None
         self.comments: dict[int, str] = {}
         self.decisions: dict[int, str] = {}  # item -> "accept" or "return", chosen in this review
-        self._current: Optional[int] = None
+        self._current: Optional[int] = item_id  # the item to show first: the one chosen on the CAPs page
         self.warning_buttons: dict[str, QPushButton] = {}
         self.loads = 0
         self.setWindowTitle(f"Review CAP {cap_id}")
@@ -210,7 +240,8 @@ class CapReviewDialog(QDialog):
         decision_row.addStretch(1)
         d.addLayout(decision_row)
         d.addWidget(self.decision_note)  # under the choice: beside it, it wrapped into a narrow column
-        d.addWidget(QLabel("Comment to the factory on this item:"))
+        self.comment_label = QLabel("Comment to the factory on this item:")
+        d.addWidget(self.comment_label)
         self.comment = QPlainTextEdit()
         self.comment.setMaximumHeight(90)
         self.comment.setPlaceholderText("Left empty on a return, the open warnings are sent as the comment.")
@@ -313,7 +344,7 @@ class CapReviewDialog(QDialog):
         self._make_default(next(b for b in (self.approve_button, self.return_button, self.close_button)
                                 if b.isEnabled()))
         if c is not None and c.status not in REVIEWABLE and self.decision is None:
-            self._say(f"The CAP is {c.status}: a review decision is possible once the factory's response is in.")
+            self._say(state_sentence(c.status, any(i.review_decision == "returned" for i in c.items)), info=True)
         elif c is not None and reviewable and c.open_warning_count:
             self._say(f"{c.open_warning_count} open warning(s): override them with a reason to approve, or return "
                       "the CAP to the factory.", warning=True)
@@ -323,8 +354,11 @@ class CapReviewDialog(QDialog):
         self.letter_button.setEnabled(bool(returned))
         self.letter_button.setToolTip("Write the 'CAP returned' letter and its e-mail draft" if returned else
                                       "Return items to the factory first: the letter lists them with your comments")
-        for b in (self.accept_item, self.return_item):
-            b.setEnabled(bool(reviewable) and self._current is not None)
+        # The choice per item, its comment and the note about it go with Approve and Return: off when they are.
+        deciding = bool(reviewable) and self._current is not None
+        for widget in (self.accept_item, self.return_item, self.comment, self.comment_label):
+            widget.setEnabled(deciding)
+        self._show_decision()
 
     def _approve_reason(self) -> str:
         """Why Approve is off, in words ("" when it is on)."""
@@ -349,8 +383,10 @@ class CapReviewDialog(QDialog):
             b.setObjectName("primary" if chosen else "")
             b.setStyleSheet(theme.PRIMARY_SHEET if chosen else "")
 
-    def _say(self, text: str, *, error: bool = False, warning: bool = False) -> None:
-        colour = theme.OVERDUE if error else (theme.WARNING if warning else theme.OK)
+    def _say(self, text: str, *, error: bool = False, warning: bool = False, info: bool = False) -> None:
+        """A line under the table: red for an error, amber for a warning, grey for how things stand (info), green
+        for what was just done."""
+        colour = theme.OVERDUE if error else (theme.WARNING if warning else (theme.MUTED if info else theme.OK))
         self.message.setText(text)
         self.message.setStyleSheet(f"color: {colour}; font-weight: 600;")
 
@@ -412,11 +448,10 @@ class CapReviewDialog(QDialog):
             self.return_item.setChecked(choice == "return")
             self.decision_group.setExclusive(True)
         item = self.item(self._current) if self._current is not None else None
-        if choice is None and item is not None:
-            default = "returned" if (self.comments.get(item.id) or item.open_warnings) else "accepted"
-            self.decision_note.setText(f"Not chosen: {default} on a return (by its comment and warnings)")
-        else:
-            self.decision_note.setText("")
+        c = self.check
+        reviewable = c is not None and c.status in REVIEWABLE and self.decision is None
+        self.decision_note.setText(unchosen_note(item, bool(self.comments.get(item.id)))
+                                   if choice is None and item is not None and reviewable else "")
 
     def _item_decided(self, choice: str, on: bool) -> None:
         if on and self._current is not None:
@@ -455,6 +490,7 @@ class CapReviewDialog(QDialog):
                 self.comments[self._current] = text
             else:
                 self.comments.pop(self._current, None)
+            self._show_decision()  # a comment sends an unchosen item back: the note says so
 
     # -- actions ----------------------------------------------------------------------------------------------------
     def _ask_reason(self, message: str) -> Optional[str]:
@@ -557,8 +593,10 @@ class CapReviewDialog(QDialog):
             self.ctx.show_error(self, exc)
 
 
-def open_cap_review(ctx, cap_id: int, parent: Optional[QWidget] = None) -> CapReviewDialog:
-    dialog = CapReviewDialog(ctx, cap_id, parent)
+def open_cap_review(ctx, cap_id: int, parent: Optional[QWidget] = None,
+                    item_id: Optional[int] = None) -> CapReviewDialog:
+    """Opens the review of a CAP on the item `item_id` (the one chosen on the CAPs page), else on its first."""
+    dialog = CapReviewDialog(ctx, cap_id, parent, item_id=item_id)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.open()
     return dialog

@@ -532,4 +532,4 @@ class CapsPage(CapFilters, CapStatusMoves, Page):
             return
         from csrdesk.ui.pages.cap_review import open_cap_review
 
-        self.review_dialog = open_cap_review(self.ctx, detail.row.cap_id, self)
+        self.review_dialog = open_cap_review(self.ctx, detail.row.cap_id, self, item_id=detail.row.id)
