@@ -307,7 +307,9 @@ def _status(parent: Optional[QWidget], text: str) -> None:
     window = parent.window() if parent is not None else None
     bar = getattr(window, "statusBar", None)
     if callable(bar):
-        bar().showMessage(text, 10000)
+        from csrdesk.ui.widgets import status_line
+
+        bar().showMessage(text, status_line.PASSING_MS)  # goes after the while the pages' messages stay
 
 
 def export_tracker_flow(ctx: AppContext, parent: Optional[QWidget] = None, cap_id: Optional[int] = None) -> None:
