@@ -106,9 +106,9 @@ class _HeaderDrag(QObject):
 def watch_user_resizes(view: QTableView) -> None:
     """Remembers (in view._user_sized) the columns the user resizes by hand on the header, so that fitting leaves
     them be."""
-    if hasattr(view, "_user_sized"):
+    if hasattr(view, "_header_drag"):
         return
-    view._user_sized = set()
+    view._user_sized = getattr(view, "_user_sized", set())  # restored with the table's remembered widths
     view._fitting = False
     drag = _HeaderDrag(view)
     view.horizontalHeader().viewport().installEventFilter(drag)

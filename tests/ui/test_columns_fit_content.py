@@ -224,3 +224,47 @@ def test_the_assessment_editor_shows_audit_firm_and_the_audit_report_line_whole(
         assert label.fontMetrics().horizontalAdvance(label.text()) <= label.contentsRect().width()
     finally:
         QApplication.setFont(before)
+
+
+def test_a_column_the_user_widens_keeps_its_width_in_this_session_and_the_next(qtbot, ui_app, csrdesk_home):
+    """Fitting leaves alone a column the user dragged wider on the header: it keeps its width when the table is
+    resized and when it is opened again (remembered with the table's columns)."""
+    from dataclasses import dataclass
+
+    from PySide6.QtCore import QPoint
+
+    from csrdesk.ui.tables import Column, RowTableModel, TableView
+
+    @dataclass(frozen=True)
+    class Row:
+        id: int
+        name: str
+        due: str
+
+    def table() -> TableView:
+        model = RowTableModel([Column("Name", lambda r: r.name), Column("Due", lambda r: r.due)])
+        model.set_rows([Row(i, f"Factory number {i} Garments Ltd.", "2026-12-03") for i in range(5)])
+        view = TableView(settings_key="test.user_sized")
+        qtbot.addWidget(view)
+        view.setModel(model)
+        view.resize(700, 300)
+        view.show()
+        qtbot.waitExposed(view)
+        qtbot.wait(20)
+        return view
+
+    view = table()
+    header = view.horizontalHeader()
+    snug = view.columnWidth(1)
+    assert snug < 150
+    qtbot.mousePress(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(5, 5))
+    header.resizeSection(1, 260)  # as a drag of the column's edge does
+    qtbot.mouseRelease(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(5, 5))
+    view.resize(760, 300)
+    qtbot.wait(20)
+    assert view.columnWidth(1) == 260
+    assert header.length() <= view.viewport().width() + 1
+    view.save_state()
+
+    again = table()
+    assert again.columnWidth(1) == 260

@@ -1,6 +1,7 @@
 """At the default 1360x840 window, with demo data, every page (each of its tabs, with an item open) and every dialog
 shows its texts whole: no label wider than its room (unless it ends in … on purpose), no button text cut, no column
-title cut, no sideways scroll bar, no dialog wider than the screen. Measured with the widgets' own fonts, so it holds
+title cut, no table cell cut short while its table has room (a short value never; a long text only when no other
+column has room to spare), no sideways scroll bar, no dialog wider than the screen. Measured with the widgets' own fonts, so it holds
 whatever fonts the machine has."""
 from __future__ import annotations
 
@@ -201,12 +202,14 @@ def test_the_walk_sees_what_is_cut(qtbot, ui_app):
 
 
 def test_caps_library_vetting_and_the_cap_review_fit_a_font_a_tenth_wider(qtbot, window, demo, ui_db):
-    """The pages of the week's CAP work, with an item open, and the CAP review dialog, at 1360x840 with the
+    """The pages of the week's CAP work, with an item open, the suppliers list, the CAP review and the letters
+    dialog (their cells too: none cut while the table has room), at 1360x840 with the
     machine's font a tenth larger (a machine whose UI font runs wider than the one the tests have): nothing cut,
     no sideways scroll, no tab arrows. Measured, so it holds whatever fonts the machine has."""
     from PySide6.QtGui import QFont
 
     from csrdesk.services.caps import list_items
+    from csrdesk.ui.dialogs.letters import LettersDialog
     from csrdesk.ui.pages.cap_review import CapReviewDialog
 
     before = QFont(QApplication.font())
@@ -232,14 +235,19 @@ def test_caps_library_vetting_and_the_cap_review_fit_a_font_a_tenth_wider(qtbot,
             library.table.selectRow(0)
             _settle(qtbot, window)
             found += problems(library, f"library tab {library.tabs.tabText(tab)} (wider font)")
-        item = next(i for i in list_items(ui_db) if i.due_date is not None)
-        dialog = CapReviewDialog(window.ctx, item.cap_id, window)
-        dialog.show()
-        qtbot.waitExposed(dialog)
+        window.go("suppliers")  # the list whose names were cut beside roomy dates and counts
+        window.suppliers.refresh()
         _settle(qtbot, window)
-        found += _walk_tabs(qtbot, window, dialog, "CAP review (wider font)")
-        dialog.reject()
-        dialog.deleteLater()
+        found += problems(window.suppliers, "suppliers (wider font)")
+        item = next(i for i in list_items(ui_db) if i.due_date is not None)
+        for name, dialog in (("CAP review", CapReviewDialog(window.ctx, item.cap_id, window)),
+                             ("letters", LettersDialog(window.ctx, [item.cap_id], window))):
+            dialog.show()
+            qtbot.waitExposed(dialog)
+            _settle(qtbot, window)
+            found += _walk_tabs(qtbot, window, dialog, f"{name} (wider font)")
+            dialog.reject()
+            dialog.deleteLater()
     finally:
         QApplication.setFont(before)
     assert not found, "\n".join(sorted(set(found)))
