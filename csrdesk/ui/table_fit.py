@@ -9,6 +9,7 @@ from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QHeaderView, QTableView
 
 LONG_TEXT_PX = 130  # a column whose texts are wider may end in … to fit the table's width
+LONG_TEXT_CHARS = 24  # a column with texts longer than this (in average characters) holds names or findings
 PADDING = 14  # the item margins around a cell's text, and a little air
 
 
@@ -41,9 +42,10 @@ def fit_to_width(view: QTableView) -> None:
     total = sum(width.values())
     if total > room:  # the long texts give way, the narrower ones stay whole longest
         budget = room - sum(width[i] for i in flexible if i not in long)
-        width.update(_share(budget, {i: floor[i] for i in long}, {i: width[i] for i in long}, long[0]))
+        first = _first_text(view, long, width)
+        width.update(_share(budget, {i: floor[i] for i in long}, {i: width[i] for i in long}, first))
     elif not stretched and flexible:
-        text = long or [i for i in flexible if i != last and _is_text(view, i)]
+        text = [_first_text(view, long, width)] if long else [i for i in flexible if i != last and _is_text(view, i)]
         if text:  # the spare room goes to the name or the finding, not to a stretched column of numbers
             width[text[0]] += room - total
     view._fitting = True
@@ -76,6 +78,14 @@ def _share(budget: int, floor: dict[int, int], want: dict[int, int], first: int)
         else:
             high = middle
     return widths(low)
+
+
+def _first_text(view: QTableView, long: list[int], width: dict[int, int]) -> int:
+    """The column of long text that comes first for room: the first (from the left) whose texts are really long
+    (a name, a finding, a reason: over LONG_TEXT_CHARS characters of the table's font), not a status or a rating
+    a little wider than LONG_TEXT_PX."""
+    really = view.fontMetrics().averageCharWidth() * LONG_TEXT_CHARS + PADDING
+    return next((i for i in long if width[i] > really), long[0])
 
 
 def _is_text(view: QTableView, column: int) -> bool:

@@ -41,7 +41,8 @@ def _widest(view, column: int) -> int:
 def _title(view, column: int) -> int:
     header = view.horizontalHeader()
     margin = header.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMargin, None, header)
-    return header.fontMetrics().horizontalAdvance(str(view.model().headerData(column, Qt.Orientation.Horizontal))) + 2 * margin
+    title = str(view.model().headerData(column, Qt.Orientation.Horizontal))
+    return header.fontMetrics().horizontalAdvance(title) + 2 * margin
 
 
 def _snug(view, titles: list[str], slack: int = 30) -> None:
