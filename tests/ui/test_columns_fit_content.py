@@ -77,7 +77,8 @@ def test_the_suppliers_list_gives_its_room_to_the_names(qtbot, window, demo):
 
 
 def test_the_caps_list_shows_finding_and_status(qtbot, window, demo):
-    """Finding and Status are not cut while Due, Overdue and Repeat are wider than their values."""
+    """Finding and Status are not cut while Due, Overdue and Repeat are wider than their values: those are snug,
+    Status and Severity as wide as their longest value (on whatever row), the finding the widest column."""
     window.resize(WIDTH, HEIGHT)
     window.go("caps")
     page = window.pages["caps"]
@@ -87,7 +88,15 @@ def test_the_caps_list_shows_finding_and_status(qtbot, window, demo):
     view = page.table
     _no_sideways(view)
     assert not _cell_problems(view), _cell_problems(view)
-    _snug(view, ["Due", "Overdue", "Status", "Supplier", "Severity", "Repeat"])
+    _snug(view, ["Due", "Overdue", "Supplier", "Repeat"])
+    from csrdesk.domain.lifecycle import ItemStatus
+    from csrdesk.domain.scoring import Severity
+
+    metrics = view.fontMetrics()  # every status and severity whole, also on the rows further down
+    for title, values in (("Status", ItemStatus), ("Severity", Severity)):
+        needed = max(metrics.horizontalAdvance(v.value) for v in values) + 6
+        assert needed <= view.columnWidth(_column(view, title)) <= needed + 40, (title, view.columnWidth(
+            _column(view, title)), needed)
     finding = _column(view, "Finding")
     assert view.columnWidth(finding) == max(view.columnWidth(i) for i in range(view.model().columnCount()))
 

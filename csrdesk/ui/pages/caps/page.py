@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
 
 from csrdesk.domain.caps import DUE_SOON_DAYS
 from csrdesk.domain.lifecycle import ItemStatus
+from csrdesk.domain.scoring import Severity
 from csrdesk.services import caps as cap_service
 from csrdesk.services import library
 from csrdesk.services.caps import CapDetail, CapItemDetail, CapItemRow
@@ -119,6 +120,9 @@ class CapsPage(CapFilters, CapStatusMoves, Page):
         left_layout.setContentsMargins(0, 0, 0, 0)
         self.table = TableView(left, settings_key="caps", placeholder="No CAP items to show.", multi_select=True)
         self.table.setModel(self.model)
+        titles = [c.title for c in self.columns]  # every status and severity shows whole, on any row scrolled to
+        self.table.ensure_column_fits(titles.index("Status"), [s.value for s in ItemStatus])
+        self.table.ensure_column_fits(titles.index("Severity"), [s.value for s in Severity])
         left_layout.addWidget(self.table, 1)
         bar = QHBoxLayout()
         self.count_label = CountLabel("")
