@@ -40,11 +40,11 @@ def fit_to_width(view: QTableView) -> None:
     width = {i: max(want[i], floor[i]) for i in flexible}
     long = [i for i in flexible if width[i] > floor[i]]
     total = sum(width.values())
-    if total > room:  # the long texts give way, the narrower ones stay whole longest
+    if total > room and long:  # the long texts give way, the narrower ones stay whole longest
         budget = room - sum(width[i] for i in flexible if i not in long)
         first = _first_text(view, long, width)
         width.update(_share(budget, {i: floor[i] for i in long}, {i: width[i] for i in long}, first))
-    elif not stretched and flexible:
+    elif total <= room and not stretched and flexible:
         text = [_first_text(view, long, width)] if long else [i for i in flexible if i != last and _is_text(view, i)]
         if text:  # the spare room goes to the name or the finding, not to a stretched column of numbers
             width[text[0]] += room - total

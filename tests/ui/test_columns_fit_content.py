@@ -278,3 +278,25 @@ def test_a_column_the_user_widens_keeps_its_width_in_this_session_and_the_next(q
 
     again = table()
     assert again.columnWidth(1) == 260
+
+
+def test_a_table_too_narrow_for_its_short_values_keeps_them_whole(qtbot, ui_app):
+    """Dates and statuses only, in a table narrower than they need: each keeps its widest value (the table scrolls
+    sideways rather than cut a date), and fitting does not fail."""
+    from PySide6.QtGui import QStandardItem, QStandardItemModel
+    from PySide6.QtWidgets import QTableView
+
+    from csrdesk.ui.table_fit import fit_to_width
+
+    table = QTableView()
+    qtbot.addWidget(table)
+    model = QStandardItemModel(0, 4, table)
+    model.setHorizontalHeaderLabels(["Due", "Status", "Planned", "Booked"])
+    model.appendRow([QStandardItem(t) for t in ("2026-12-03", "action planned", "2026-12-10", "2026-12-24")])
+    table.setModel(model)
+    table.resize(160, 120)
+    table.show()
+    qtbot.waitExposed(table)
+    fit_to_width(table)
+    for i in range(4):
+        assert table.columnWidth(i) >= _cell_needs(table, 0, i), (i, table.columnWidth(i))
