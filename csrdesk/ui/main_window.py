@@ -22,6 +22,7 @@ from csrdesk.ui.pages.supplier_page import SupplierPage
 from csrdesk.ui.pages.suppliers import SuppliersPage
 from csrdesk.ui.search_box import SearchBox
 from csrdesk.ui.tables import TableView
+from csrdesk.ui.widgets import status_line
 
 log = logging.getLogger(__name__)
 
@@ -436,6 +437,7 @@ class MainWindow(QMainWindow):
         if page is self.current_page():
             return
         self._select_nav(self._key_of(self.current_page()))  # the entry follows once the page is left
+        self.statusBar().clearMessage()  # news of what was just done goes when the user moves on, as on the pages
         self._leave(lambda: self._show_page(page))
 
     def _nav_clicked(self, item: QListWidgetItem) -> None:
@@ -613,7 +615,7 @@ class MainWindow(QMainWindow):
             return
         rating = getattr(detail, "rating", "")
         self.statusBar().showMessage(f"Assessment recorded: {len(getattr(detail, 'findings', ()))} findings, "
-                                     f"score {getattr(detail, 'score', '?')}, {rating}.", 10000)
+                                     f"score {getattr(detail, 'score', '?')}, {rating}.", status_line.PASSING_MS)
         if self.pages.get("assessments") is not None and getattr(detail, "id", None) is not None:
             self.open_item("assessment", detail.id)
 
@@ -650,7 +652,7 @@ class MainWindow(QMainWindow):
             if dialog.chosen_url:
                 self.switch_database(dialog.chosen_url)
                 if dialog.told:
-                    self.statusBar().showMessage(dialog.told, 10000)
+                    self.statusBar().showMessage(dialog.told, status_line.PASSING_MS)
 
         dialog.accepted.connect(chosen)
         dialog.open()
@@ -701,7 +703,7 @@ class MainWindow(QMainWindow):
             self._show_database()
             settings = window_settings()
             settings.setValue("database/last", db.url)
-            self.statusBar().showMessage(f"Opened {db.display_name}", 8000)
+            self.statusBar().showMessage(f"Opened {db.display_name}", status_line.PASSING_MS)
             self.database_changed.emit(db.url)
 
         self._leave(lambda: self.ctx.run(open_workspace, url, on_done=opened, label="Opening the database…",
@@ -717,7 +719,8 @@ class MainWindow(QMainWindow):
         if not path:
             return
         self.ctx.run(backup_database, self.ctx.db, Path(path),
-                     on_done=lambda p: self.statusBar().showMessage(f"Backed up to {p}", 10000),
+                     on_done=lambda p: self.statusBar().showMessage(f"Backed up to {p}",
+                                                                    status_line.PASSING_MS),
                      label="Backing up the database…", parent=self)
 
     def open_log_folder(self) -> None:
@@ -740,7 +743,7 @@ class MainWindow(QMainWindow):
 
         def done(result) -> None:
             self.ctx.notify("all")
-            self.statusBar().showMessage(result.summary(), 10000)
+            self.statusBar().showMessage(result.summary(), status_line.PASSING_MS)
 
         self.ctx.run(generate_demo, self.ctx.db, on_done=done, label="Adding demo data…", cancellable=True,
                      parent=self)

@@ -435,6 +435,7 @@ class TableView(QTableView):
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         header.setMinimumSectionSize(40)
         header.sortIndicatorChanged.connect(self._sort_requested)
+        header.sortIndicatorChanged.connect(lambda *_: self._fit_timer.start())  # the sorted title needs its arrow
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self._column_menu)
         self._save_timer = QTimer(self)
@@ -623,6 +624,7 @@ class TableView(QTableView):
         settings = window_settings()
         settings.setValue(f"tables/{self.settings_key}/header", self.horizontalHeader().saveState())
         settings.setValue(f"tables/{self.settings_key}/columns", self.model().columnCount())
+        settings.setValue(f"tables/{self.settings_key}/user_sized", sorted(getattr(self, "_user_sized", ())))
 
     def restore_state(self) -> None:
         if not self.settings_key or self.model() is None:
@@ -643,6 +645,8 @@ class TableView(QTableView):
             ok = header.restoreState(QByteArray(state))
             header.blockSignals(False)
             if ok:
+                sized = settings.value(f"tables/{self.settings_key}/user_sized") or []
+                self._user_sized = {int(i) for i in (sized if isinstance(sized, list) else [sized])}
                 section, order = header.sortIndicatorSection(), header.sortIndicatorOrder()
                 model = self.row_model()
                 if model is not None and 0 <= section < model.columnCount():
@@ -674,6 +678,10 @@ class TableView(QTableView):
             action.setEnabled(not (i in shown and len(shown) == 1))
             action.toggled.connect(lambda on, i=i: (self.setColumnHidden(i, not on), self._schedule_save(),
                                                     self._fit_timer.start()))
+        if getattr(self, "_user_sized", None):
+            menu.addSeparator()
+            fit = menu.addAction("Fit the columns to their contents")
+            fit.triggered.connect(lambda: (self._user_sized.clear(), self._schedule_save(), self._fit_timer.start()))
         menu.popup(header.mapToGlobal(pos))
 
     def showEvent(self, event) -> None:  # noqa: N802

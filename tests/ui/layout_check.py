@@ -98,6 +98,67 @@ def _header_problems(view: QTableView) -> list[str]:
     return out
 
 
+SHORT_VALUE_PX = 130  # a column whose values are all this narrow (dates, codes, statuses) is never cut
+SPARE_PX = 16  # a column this much wider than its widest value and title has room to give
+
+
+def _cell_needs(view: QTableView, row: int, column: int) -> int:
+    """The width a cell needs to show whole: its text in its own font (bold where it is bold), the item margins,
+    a check box and an icon where it has them."""
+    model = view.model()
+    index = model.index(row, column)
+    text = model.data(index, Qt.ItemDataRole.DisplayRole)
+    text = "" if text is None else str(text)
+    font = model.data(index, Qt.ItemDataRole.FontRole)
+    metrics = QtGui.QFontMetrics(font if isinstance(font, QtGui.QFont) else view.font())
+    style = view.style()
+    needed = max((metrics.horizontalAdvance(line) for line in text.split("\n")), default=0) if text else 0
+    needed += 2 * (style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, view) + 1)
+    if model.data(index, Qt.ItemDataRole.CheckStateRole) is not None:
+        needed += style.pixelMetric(QStyle.PixelMetric.PM_IndicatorWidth, None, view) + 6
+    if model.data(index, Qt.ItemDataRole.DecorationRole) is not None:
+        needed += view.iconSize().width() + 4
+    return needed
+
+
+def _cell_problems(view: QTableView) -> list[str]:
+    """Cells cut short although the table has room: a column of short values (dates, statuses, counts) whose
+    values end in …, or a column of long text cut while another column is much wider than its values and title.
+    Measured over the first rows shown, with each cell's own font."""
+    model = view.model()
+    header = view.horizontalHeader()
+    if model is None or not header.isVisible() or model.rowCount() == 0:
+        return []
+    metrics = header.fontMetrics()
+    margin = header.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMargin, None, header)
+    first = max(0, view.rowAt(0))
+    rows = range(first, min(model.rowCount(), first + 30))
+    shown = [i for i in range(model.columnCount()) if not header.isSectionHidden(i)]
+    widest, title = {}, {}
+    for i in shown:
+        widest[i] = max(_cell_needs(view, r, i) for r in rows)
+        name = model.headerData(i, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole)
+        title[i] = metrics.horizontalAdvance(str(name or "")) + 2 * margin
+    sorted_ = header.sortIndicatorSection() if header.isSortIndicatorShown() else -1
+    # the sorted column's title has room for its arrow (Qt's measure); others have their title and margins
+    kept = getattr(view, "column_floors", {})  # room kept on purpose for values to come (e.g. every verdict's name)
+    spare = {i: header.sectionSize(i) - max(widest[i], title[i] + 8, header.minimumSectionSize(), kept.get(i, 0),
+                                            header.sectionSizeHint(i) if i == sorted_ else 0) for i in shown}
+    roomy = [i for i in shown if spare[i] > SPARE_PX]
+    out = []
+    for i in shown:
+        if widest[i] <= header.sectionSize(i) + SLACK:
+            continue
+        name = model.headerData(i, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole)
+        if widest[i] <= SHORT_VALUE_PX:
+            out.append(f"column '{name}' cuts its values: they need {widest[i]} px, it has {header.sectionSize(i)}")
+        elif roomy:
+            others = ", ".join(f"'{model.headerData(j, Qt.Orientation.Horizontal)}' {spare[j]} px" for j in roomy)
+            out.append(f"column '{name}' cuts its values ({widest[i]} px needed, {header.sectionSize(i)} shown) "
+                       f"while other columns have room to spare: {others}")
+    return out
+
+
 def tab_bar_problem(bar: QTabBar) -> str | None:
     """Tab titles that do not all fit: the bar shows scroll arrows, or a tab reaches past its right edge."""
     arrows = [b for b in bar.findChildren(QToolButton) if b.isVisible()]
@@ -108,8 +169,9 @@ def tab_bar_problem(bar: QTabBar) -> str | None:
     return None
 
 
-def problems(root: QWidget, where: str) -> list[str]:
-    """Everything cut off or scrolling sideways under `root` (only what is shown)."""
+def problems(root: QWidget, where: str, cells: bool = True) -> list[str]:
+    """Everything cut off or scrolling sideways under `root` (only what is shown); with `cells`, table cells cut
+    short while the table has room too."""
     found: list[str] = []
 
     def name(w: QWidget) -> str:
@@ -135,7 +197,8 @@ def problems(root: QWidget, where: str) -> list[str]:
                 found.append(f"{where}: QTabBar: {problem}")
     for view in root.findChildren(QTableView):
         if _shown(view, root):
-            found += [f"{where}: {type(view).__name__} {view.objectName()}: {p}" for p in _header_problems(view)]
+            found += [f"{where}: {type(view).__name__} {view.objectName()}: {p}"
+                      for p in _header_problems(view) + (_cell_problems(view) if cells else [])]
     for area in root.findChildren(QScrollArea):
         inner = area.widget()
         if _shown(area, root) and inner is not None and inner.width() > area.viewport().width() + SLACK:

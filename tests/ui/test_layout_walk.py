@@ -1,7 +1,8 @@
 """At the default 1360x840 window, with demo data, every page (each of its tabs, with an item open) and every dialog
 shows its texts whole: no label wider than its room (unless it ends in … on purpose), no button text cut, no column
-title cut, no sideways scroll bar, no dialog wider than the screen. Measured with the widgets' own fonts, so it holds
-whatever fonts the machine has."""
+title cut, no table cell cut short while its table has room (a short value never; a long text only when no other
+column has room to spare), no sideways scroll bar, no dialog wider than the screen. Measured with the widgets' own
+fonts, so it holds whatever fonts the machine has."""
 from __future__ import annotations
 
 import os
@@ -38,8 +39,15 @@ def _shot(window, where: str) -> None:
         window.grab().save(os.path.join(folder, re.sub(r"[^A-Za-z0-9]+", "_", where) + ".png"))
 
 
+# The supplier dialog's contacts table still gives every column the same width (its e-mail cut beside a roomy
+# role): it is being reworked with the new-supplier dialog (issue 16, another helper); its titles and labels are
+# checked here, its cells once that lands.
+CELLS_PENDING = ("dialog new supplier", "dialog edit supplier")
+
+
 def _walk_tabs(qtbot, window, root, where: str) -> list[str]:
-    found = problems(root, where)
+    cells = not where.startswith(CELLS_PENDING)
+    found = problems(root, where, cells)
     _shot(root.window(), where)
     for tabs in root.findChildren(QTabWidget):
         if not tabs.isVisible():
@@ -50,7 +58,7 @@ def _walk_tabs(qtbot, window, root, where: str) -> list[str]:
                 continue
             tabs.setCurrentIndex(i)
             _settle(qtbot, window)
-            found += problems(tabs.widget(i), f"{where} / tab {tabs.tabText(i)}")
+            found += problems(tabs.widget(i), f"{where} / tab {tabs.tabText(i)}", cells)
             _shot(root.window(), f"{where} / tab {tabs.tabText(i)}")
         tabs.setCurrentIndex(current)
     return found
@@ -151,7 +159,7 @@ def test_every_dialog_shows_its_text_whole(qtbot, window, demo, ui_db):
             natural = dialog.size()
             dialog.resize(dialog.minimumSizeHint().expandedTo(dialog.minimumSize()))
             _settle(qtbot, window)
-            found += problems(dialog, where + " (smallest)")
+            found += problems(dialog, where + " (smallest)", not where.startswith(CELLS_PENDING))
             _shot(dialog, where + " smallest")
             dialog.resize(natural)
         # A message shown under the form (a refusal, a warning) wraps to lines: the dialog makes room for them
@@ -205,12 +213,14 @@ def test_the_walk_sees_what_is_cut(qtbot, ui_app):
 
 
 def test_caps_library_vetting_and_the_cap_review_fit_a_font_a_tenth_wider(qtbot, window, demo, ui_db):
-    """The pages of the week's CAP work, with an item open, and the CAP review dialog, at 1360x840 with the
+    """The pages of the week's CAP work, with an item open, the suppliers list, the CAP review and the letters
+    dialog (their cells too: none cut while the table has room), at 1360x840 with the
     machine's font a tenth larger (a machine whose UI font runs wider than the one the tests have): nothing cut,
     no sideways scroll, no tab arrows. Measured, so it holds whatever fonts the machine has."""
     from PySide6.QtGui import QFont
 
     from csrdesk.services.caps import list_items
+    from csrdesk.ui.dialogs.letters import LettersDialog
     from csrdesk.ui.pages.cap_review import CapReviewDialog
 
     before = QFont(QApplication.font())
@@ -236,14 +246,19 @@ def test_caps_library_vetting_and_the_cap_review_fit_a_font_a_tenth_wider(qtbot,
             library.table.selectRow(0)
             _settle(qtbot, window)
             found += problems(library, f"library tab {library.tabs.tabText(tab)} (wider font)")
-        item = next(i for i in list_items(ui_db) if i.due_date is not None)
-        dialog = CapReviewDialog(window.ctx, item.cap_id, window)
-        dialog.show()
-        qtbot.waitExposed(dialog)
+        window.go("suppliers")  # the list whose names were cut beside roomy dates and counts
+        window.suppliers.refresh()
         _settle(qtbot, window)
-        found += _walk_tabs(qtbot, window, dialog, "CAP review (wider font)")
-        dialog.reject()
-        dialog.deleteLater()
+        found += problems(window.suppliers, "suppliers (wider font)")
+        item = next(i for i in list_items(ui_db) if i.due_date is not None)
+        for name, dialog in (("CAP review", CapReviewDialog(window.ctx, item.cap_id, window)),
+                             ("letters", LettersDialog(window.ctx, [item.cap_id], window))):
+            dialog.show()
+            qtbot.waitExposed(dialog)
+            _settle(qtbot, window)
+            found += _walk_tabs(qtbot, window, dialog, f"{name} (wider font)")
+            dialog.reject()
+            dialog.deleteLater()
     finally:
         QApplication.setFont(before)
     assert not found, "\n".join(sorted(set(found)))

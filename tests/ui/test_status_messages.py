@@ -68,3 +68,29 @@ def test_suppliers_in_the_navigation_goes_back_to_the_list(qtbot, window, ui_db)
     rect = window.navigation.visualItemRect(item)
     qtbot.mouseClick(window.navigation.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     qtbot.waitUntil(lambda: window.current_page() is window.suppliers)
+
+
+def test_the_demo_data_summary_goes_like_every_message_about_what_just_happened(qtbot, window, monkeypatch):
+    """After "load demo data" the window's status bar says what was added; the message goes when the user moves
+    to another page, and by itself after the while every passing message stays (the pages' PASSING_MS), so it
+    does not stand under the next screens as if it were news."""
+    from csrdesk.services import demo
+    from csrdesk.ui.widgets import status_line
+
+    class Added:
+        def summary(self) -> str:
+            return "Added 40 suppliers with 146 assessments."
+
+    monkeypatch.setattr(demo, "generate_demo", lambda db, **kwargs: Added())
+    bar = window.statusBar()
+    window.go("dashboard")
+    window.load_demo()
+    qtbot.waitUntil(lambda: bar.currentMessage() == "Added 40 suppliers with 146 assessments.")
+    window.navigation.setCurrentRow(window._nav_keys.index("suppliers"))  # the user clicks Suppliers
+    qtbot.waitUntil(lambda: window.current_page() is window.suppliers)
+    assert bar.currentMessage() == ""
+
+    monkeypatch.setattr(status_line, "PASSING_MS", 60)
+    window.load_demo()
+    qtbot.waitUntil(lambda: bar.currentMessage().startswith("Added"))
+    qtbot.waitUntil(lambda: bar.currentMessage() == "", timeout=2000)

@@ -15,12 +15,13 @@ from PySide6.QtCore import QStandardPaths, Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QAbstractItemView, QCheckBox, QComboBox, QDialog, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout,
-    QHeaderView, QLabel, QLineEdit, QMessageBox, QPlainTextEdit, QPushButton, QTableWidget, QTableWidgetItem,
+    QLabel, QLineEdit, QMessageBox, QPlainTextEdit, QPushButton, QTableWidget, QTableWidgetItem,
     QVBoxLayout, QWidget,
 )
 
 from csrdesk.services.shared_files import files_in_database
 from csrdesk.ui.context import AppContext, show_error
+from csrdesk.ui.table_fit import fit_to_width, keep_fitted
 
 LANGUAGE_CHOICES = (("The factory contact's language", None), ("English", "en"),
                     ("English and Simplified Chinese", "zh-en"))
@@ -72,7 +73,10 @@ class LettersDialog(QDialog):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        # Titles above their values (left), columns sized to their contents: the room left goes to the name, and a
+        # long name and e-mail address share the width (see table_fit.fit_to_width), never a sideways scroll.
+        self.table.horizontalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        keep_fitted(self.table, follow_model=False)
         self.table.itemChanged.connect(lambda _item: self._update_buttons())
         self.table.setMinimumHeight(12 * self.table.verticalHeader().defaultSectionSize())
         layout.addWidget(self.table, 5)  # the list takes the room the dialog has
@@ -220,7 +224,7 @@ class LettersDialog(QDialog):
                                         c.contact_email or "(none: no e-mail draft)"), start=1):
                 self.table.setItem(r, col, QTableWidgetItem(text))
         self.table.blockSignals(False)
-        self.table.resizeColumnsToContents()
+        fit_to_width(self.table)
         self.table.setEnabled(True)
         self._update_buttons()
 

@@ -9,15 +9,15 @@ from typing import Callable, Optional
 from PySide6.QtCore import QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QButtonGroup, QDialog, QFileDialog, QFrame, QHBoxLayout, QLabel, QMessageBox, QPlainTextEdit, QPushButton,
-    QRadioButton, QScrollArea, QSplitter, QTabWidget, QTextBrowser, QVBoxLayout, QWidget,
+    QButtonGroup, QDialog, QFileDialog, QFrame, QHBoxLayout, QHeaderView, QLabel, QMessageBox, QPlainTextEdit,
+    QPushButton, QRadioButton, QScrollArea, QSplitter, QTabWidget, QTextBrowser, QVBoxLayout, QWidget,
 )
 
 from csrdesk.domain.lifecycle import CapStatus
 from csrdesk.services import review
 from csrdesk.errors import UserError
 from csrdesk.ui import theme
-from csrdesk.ui.table_fit import column_floors
+from csrdesk.ui.table_fit import column_widths
 from csrdesk.ui.tables import Column, RowTableModel, TableView
 from csrdesk.ui.widgets.dialog_keys import ask_text
 
@@ -91,6 +91,36 @@ def plan_html(plan: "review.ImprovementPlan") -> str:
     return "".join(out)
 
 
+def state_sentence(status: str, returned: bool = False) -> str:
+    """Where a CAP that cannot be reviewed now stands, and what comes next, in plain words."""
+    if status == CapStatus.DRAFT.value:
+        return "This CAP is still a draft: it has not been sent to the factory, so there is no answer to review yet."
+    if status == CapStatus.SENT.value and returned:
+        return ("This CAP was returned to the factory: their corrected answer has not come in yet. Record it as "
+                "response received when it does, then review it here.")
+    if status == CapStatus.SENT.value:
+        return ("This CAP is with the factory: their answer has not come in yet. Record it as response received "
+                "when it does, then review it here.")
+    if status in (CapStatus.APPROVED.value, CapStatus.IN_REMEDIATION.value):
+        return ("The factory's answer was approved and the CAP is in remediation: the factory is carrying out its "
+                "actions. Nothing to review; follow the items on the CAPs page."
+                if status == CapStatus.IN_REMEDIATION.value else
+                "The factory's answer was approved: nothing to review. The items follow their plans on the CAPs "
+                "page.")
+    if status == CapStatus.CLOSED.value:
+        return "This CAP is closed: every item is done. Nothing to review."
+    return f"This CAP is {status}: nothing to review now."
+
+
+def unchosen_note(item, commented: bool) -> str:
+    """What happens to an item the reviewer leaves without Accept or Return when the CAP is returned."""
+    if commented or item.open_warnings:
+        why = "your comment" if commented else "its open warnings"
+        return f"Neither chosen: if you return the CAP, this item goes back to the factory too, because of {why}."
+    return ("Neither chosen: if you return the CAP, this item is accepted as it is (it has no open warning and "
+            "no comment from you).")
+
+
 def item_columns() -> list[Column]:
     """No fixed widths: the columns are measured with the table's font once the items are in (see _fit_table)."""
     return [
@@ -107,8 +137,9 @@ def item_columns() -> list[Column]:
     ]
 
 
-FINDING = 1  # the column that stretches
-FINDING_CHARS = 34  # the finding keeps room for about this many characters of the table's font before others give way
+FINDING, ROOT_CAUSE, LEADER = 1, 5, 6  # the columns of long text
+FINDING_CHARS = 34  # the table gets room for about this many characters of the finding (the table's font)
+OTHER_CHARS = 16  # and for this many of the root cause and of the project leader
 
 
 class CapReviewDialog(QDialog):
@@ -118,7 +149,7 @@ class CapReviewDialog(QDialog):
 
     def __init__(self, ctx, cap_id: int, parent: Optional[QWidget] = None, *,
                  ask_reason: Optional[Callable[[str], Optional[str]]] = None,
-                 confirm: Optional[Callable[[str], bool]] = None) -> None:
+                 confirm: Optional[Callable[[str], bool]] = None, item_id: Optional[int] = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.cap_id = cap_id
@@ -129,7 +160,7 @@ class CapReviewDialog(QDialog):
         self.decision: Optional[review.ReviewResult] = None
         self.comments: dict[int, str] = {}
         self.decisions: dict[int, str] = {}  # item -> "accept" or "return", chosen in this review
-        self._current: Optional[int] = None
+        self._current: Optional[int] = item_id  # the item to show first: the one chosen on the CAPs page
         self.warning_buttons: dict[str, QPushButton] = {}
         self.loads = 0
         self.setWindowTitle(f"Review CAP {cap_id}")
@@ -209,7 +240,8 @@ class CapReviewDialog(QDialog):
         decision_row.addStretch(1)
         d.addLayout(decision_row)
         d.addWidget(self.decision_note)  # under the choice: beside it, it wrapped into a narrow column
-        d.addWidget(QLabel("Comment to the factory on this item:"))
+        self.comment_label = QLabel("Comment to the factory on this item:")
+        d.addWidget(self.comment_label)
         self.comment = QPlainTextEdit()
         self.comment.setMaximumHeight(90)
         self.comment.setPlaceholderText("Left empty on a return, the open warnings are sent as the comment.")
@@ -275,22 +307,24 @@ class CapReviewDialog(QDialog):
             self._after_load = ""
 
     def _fit_table(self) -> None:
-        """Columns measured with the table's own font: the short ones (#, severity, status, warnings, date) show
-        their values whole, the finding stretches and keeps room for about FINDING_CHARS characters (its whole text
-        in the tooltip and beside the table), root cause and leader give way down to their titles (tooltips). The
-        splitter gives the table the width this needs, the answer the rest (never less than its own minimum)."""
+        """Columns measured with the table's own font (see table_fit.fit_to_width): the short ones (#, severity,
+        status, warnings, date) show their values whole; finding, root cause and leader share the rest, the finding
+        half as wide again as the others (their whole texts in the tooltips and beside the table). The splitter
+        gives the table the width for the finding's first FINDING_CHARS characters and the root cause's and
+        leader's first OTHER_CHARS, the answer the rest (never less than its own minimum)."""
         table = self.table
-        metrics = table.fontMetrics()
-        widest = max((metrics.horizontalAdvance(i.finding) for i in self.check.items), default=0)
-        table.setProperty("stretch_min", min(widest, metrics.averageCharWidth() * FINDING_CHARS) + 14)
-        table.fit_columns(stretch=FINDING)
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(FINDING, QHeaderView.ResizeMode.Interactive)
+        table.fit_to_width()
         if self._split_fitted or not self.isVisible():
             return
         self._split_fitted = True
         total = sum(self.splitter.sizes())
-        header = table.horizontalHeader()
-        floors = column_floors(table, [i for i in range(header.count()) if not header.isSectionHidden(i)])
-        wanted = (sum(w for i, w in floors.items() if i != FINDING) + int(table.property("stretch_min"))
+        shown = [i for i in range(header.count()) if not header.isSectionHidden(i)]
+        floors, wants = column_widths(table, shown)
+        chars = table.fontMetrics().averageCharWidth()
+        room = {FINDING: FINDING_CHARS * chars, ROOT_CAUSE: OTHER_CHARS * chars, LEADER: OTHER_CHARS * chars}
+        wanted = (sum(max(floors[i], min(wants[i], room[i] + 14)) if i in room else floors[i] for i in shown)
                   + table.verticalScrollBar().sizeHint().width() + 2 * table.frameWidth() + 4)
         detail = max(self.detail.minimumSizeHint().width(), total - wanted)
         self.splitter.setSizes([total - detail, detail])
@@ -310,7 +344,7 @@ class CapReviewDialog(QDialog):
         self._make_default(next(b for b in (self.approve_button, self.return_button, self.close_button)
                                 if b.isEnabled()))
         if c is not None and c.status not in REVIEWABLE and self.decision is None:
-            self._say(f"The CAP is {c.status}: a review decision is possible once the factory's response is in.")
+            self._say(state_sentence(c.status, any(i.review_decision == "returned" for i in c.items)), info=True)
         elif c is not None and reviewable and c.open_warning_count:
             self._say(f"{c.open_warning_count} open warning(s): override them with a reason to approve, or return "
                       "the CAP to the factory.", warning=True)
@@ -320,8 +354,11 @@ class CapReviewDialog(QDialog):
         self.letter_button.setEnabled(bool(returned))
         self.letter_button.setToolTip("Write the 'CAP returned' letter and its e-mail draft" if returned else
                                       "Return items to the factory first: the letter lists them with your comments")
-        for b in (self.accept_item, self.return_item):
-            b.setEnabled(bool(reviewable) and self._current is not None)
+        # The choice per item, its comment and the note about it go with Approve and Return: off when they are.
+        deciding = bool(reviewable) and self._current is not None
+        for widget in (self.accept_item, self.return_item, self.comment, self.comment_label):
+            widget.setEnabled(deciding)
+        self._show_decision()
 
     def _approve_reason(self) -> str:
         """Why Approve is off, in words ("" when it is on)."""
@@ -346,8 +383,10 @@ class CapReviewDialog(QDialog):
             b.setObjectName("primary" if chosen else "")
             b.setStyleSheet(theme.PRIMARY_SHEET if chosen else "")
 
-    def _say(self, text: str, *, error: bool = False, warning: bool = False) -> None:
-        colour = theme.OVERDUE if error else (theme.WARNING if warning else theme.OK)
+    def _say(self, text: str, *, error: bool = False, warning: bool = False, info: bool = False) -> None:
+        """A line under the table: red for an error, amber for a warning, grey for how things stand (info), green
+        for what was just done."""
+        colour = theme.OVERDUE if error else (theme.WARNING if warning else (theme.MUTED if info else theme.OK))
         self.message.setText(text)
         self.message.setStyleSheet(f"color: {colour}; font-weight: 600;")
 
@@ -409,11 +448,10 @@ class CapReviewDialog(QDialog):
             self.return_item.setChecked(choice == "return")
             self.decision_group.setExclusive(True)
         item = self.item(self._current) if self._current is not None else None
-        if choice is None and item is not None:
-            default = "returned" if (self.comments.get(item.id) or item.open_warnings) else "accepted"
-            self.decision_note.setText(f"Not chosen: {default} on a return (by its comment and warnings)")
-        else:
-            self.decision_note.setText("")
+        c = self.check
+        reviewable = c is not None and c.status in REVIEWABLE and self.decision is None
+        self.decision_note.setText(unchosen_note(item, bool(self.comments.get(item.id)))
+                                   if choice is None and item is not None and reviewable else "")
 
     def _item_decided(self, choice: str, on: bool) -> None:
         if on and self._current is not None:
@@ -452,6 +490,7 @@ class CapReviewDialog(QDialog):
                 self.comments[self._current] = text
             else:
                 self.comments.pop(self._current, None)
+            self._show_decision()  # a comment sends an unchosen item back: the note says so
 
     # -- actions ----------------------------------------------------------------------------------------------------
     def _ask_reason(self, message: str) -> Optional[str]:
@@ -554,8 +593,10 @@ class CapReviewDialog(QDialog):
             self.ctx.show_error(self, exc)
 
 
-def open_cap_review(ctx, cap_id: int, parent: Optional[QWidget] = None) -> CapReviewDialog:
-    dialog = CapReviewDialog(ctx, cap_id, parent)
+def open_cap_review(ctx, cap_id: int, parent: Optional[QWidget] = None,
+                    item_id: Optional[int] = None) -> CapReviewDialog:
+    """Opens the review of a CAP on the item `item_id` (the one chosen on the CAPs page), else on its first."""
+    dialog = CapReviewDialog(ctx, cap_id, parent, item_id=item_id)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.open()
     return dialog

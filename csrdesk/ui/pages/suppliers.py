@@ -110,6 +110,8 @@ class SuppliersPage(Page):
         self.view.setModel(self.model)
         rating_column = next(i for i, c in enumerate(self.model.columns) if c.title == "Rating")
         self.view.ensure_column_fits(rating_column, [r.value for r in Rating], bold=True)
+        status_column = next(i for i, c in enumerate(self.model.columns) if c.title == "Status")
+        self.view.ensure_column_fits(status_column, [s.value for s in SupplierStatus])  # on any row scrolled to
         self.view.row_activated.connect(lambda row: self.supplier_requested.emit(row.id))
         self.view.selection_changed_rows.connect(self._update_buttons)
         self._update_buttons([])

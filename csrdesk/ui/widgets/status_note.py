@@ -6,7 +6,7 @@ from typing import Optional
 
 from PySide6.QtWidgets import QWidget
 
-STATUS_MS = 10000
+from csrdesk.ui.widgets.status_line import PASSING_MS as STATUS_MS  # as long as the pages' own messages stay
 
 
 def tell(widget: Optional[QWidget], text: str, ms: int = STATUS_MS) -> None:

@@ -142,8 +142,10 @@ class AssessmentEditor(HeaderSection, FindingsSection, QWidget):
         self.save_button = primary_button("Save", self)
         self.save_button.setToolTip("Save the assessment and its draft CAP (Ctrl+S)")
         bottom.addWidget(self.message, 1)
-        self.report_bar = AuditReportBar(self.ctx, self)  # the auditor's PDF, kept with the assessment
-        bottom.addWidget(self.report_bar, 1)
+        # The auditor's PDF, kept with the assessment, on a line of its own: beside the message and the buttons
+        # its sentence was cut to "Audit …" at 1360x840.
+        self.report_bar = AuditReportBar(self.ctx, self)
+        outer.addWidget(self.report_bar)
         bottom.addWidget(self.revert_button)
         bottom.addWidget(self.save_button)
         outer.addLayout(bottom)

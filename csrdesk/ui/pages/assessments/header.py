@@ -8,7 +8,7 @@ from typing import Optional
 
 from PySide6.QtCore import QSignalBlocker, Qt
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QCompleter, QDateEdit, QFrame, QGridLayout, QLabel, QLineEdit,
+    QCheckBox, QComboBox, QCompleter, QDateEdit, QFrame, QGridLayout, QLabel, QLineEdit, QStyle,
 )
 
 from csrdesk.services import assessment_list, complaints, laws
@@ -17,6 +17,15 @@ from csrdesk.services.assessments import ASSESSMENT_TYPES
 from csrdesk.errors import UserError
 
 log = logging.getLogger(__name__)
+
+
+def placeholder_width(edit: QLineEdit) -> int:
+    """The width a line edit needs to show its placeholder whole, measured with its own font: the text, the
+    frame, Qt's two-pixel margin on each side and the text margins."""
+    frame = edit.style().pixelMetric(QStyle.PixelMetric.PM_DefaultFrameWidth, None, edit)
+    margins = edit.textMargins()
+    return (edit.fontMetrics().horizontalAdvance(edit.placeholderText()) + 2 * frame + 4 + margins.left()
+            + margins.right() + 6)
 
 
 class HeaderSection:
@@ -73,6 +82,8 @@ class HeaderSection:
         grid.addWidget(self.notes_edit, 2, 1, 1, 7)
         for col, stretch in ((1, 2), (3, 2), (5, 1)):
             grid.setColumnStretch(col, stretch)
+        for edit in (self.firm_edit, self.standard_edit):  # "e.g. Bureau Veritas" shows whole, whatever the font
+            edit.setMinimumWidth(placeholder_width(edit))
         return header
 
     def set_suppliers(self, suppliers: list[SupplierChoice]) -> None:

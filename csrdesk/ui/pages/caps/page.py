@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
 
 from csrdesk.domain.caps import DUE_SOON_DAYS
 from csrdesk.domain.lifecycle import ItemStatus
+from csrdesk.domain.scoring import Severity
 from csrdesk.services import caps as cap_service
 from csrdesk.services import library
 from csrdesk.services.caps import CapDetail, CapItemDetail, CapItemRow
@@ -33,6 +34,16 @@ from csrdesk.ui.widgets.status_line import StatusLine
 log = logging.getLogger(__name__)
 
 FIRST_ROWS = 200  # more than a screenful: shown while the rest of the items is read
+
+
+class CountLabel(QLabel):
+    """'313 of 2,187 items': its least width is that of the longest count, whatever it says now, so that a filter
+    changing the count never moves the splitter the user placed (the list's least width stays the same)."""
+
+    def minimumSizeHint(self):  # noqa: N802
+        hint = super().minimumSizeHint()
+        hint.setWidth(self.fontMetrics().horizontalAdvance("888,888 of 888,888 items") + 4)
+        return hint
 
 
 class CapsPage(CapFilters, CapStatusMoves, Page):
@@ -109,9 +120,12 @@ class CapsPage(CapFilters, CapStatusMoves, Page):
         left_layout.setContentsMargins(0, 0, 0, 0)
         self.table = TableView(left, settings_key="caps", placeholder="No CAP items to show.", multi_select=True)
         self.table.setModel(self.model)
+        titles = [c.title for c in self.columns]  # every status and severity shows whole, on any row scrolled to
+        self.table.ensure_column_fits(titles.index("Status"), [s.value for s in ItemStatus])
+        self.table.ensure_column_fits(titles.index("Severity"), [s.value for s in Severity])
         left_layout.addWidget(self.table, 1)
         bar = QHBoxLayout()
-        self.count_label = QLabel("")
+        self.count_label = CountLabel("")
         self.count_label.setObjectName("muted")
         self.status_button = QPushButton("Change status…")
         self.status_button.setToolTip("Move the selected items to another status (one or many)")
@@ -522,4 +536,4 @@ class CapsPage(CapFilters, CapStatusMoves, Page):
             return
         from csrdesk.ui.pages.cap_review import open_cap_review
 
-        self.review_dialog = open_cap_review(self.ctx, detail.row.cap_id, self)
+        self.review_dialog = open_cap_review(self.ctx, detail.row.cap_id, self, item_id=detail.row.id)
