@@ -199,8 +199,13 @@ class _FitOnResize(QObject):
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802
         if event.type() == QEvent.Type.Resize:
-            QTimer.singleShot(0, self.view, lambda: fit_to_width(self.view))
+            self.schedule()
         return False
+
+    def schedule(self, *_args) -> None:
+        """Fits the view once the event loop is back (a slot of this child of the view, so a model that outlives
+        the view, or one emitting while the view is being deleted, never reaches a deleted view)."""
+        QTimer.singleShot(0, self, lambda: fit_to_width(self.view))
 
 
 def keep_fitted(view: QTableView, stretch_min: int = 0, follow_model: bool = True) -> None:
@@ -215,5 +220,5 @@ def keep_fitted(view: QTableView, stretch_min: int = 0, follow_model: bool = Tru
     model = view.model()
     if model is not None and follow_model:
         for signal in (model.rowsInserted, model.modelReset, model.dataChanged):
-            signal.connect(lambda *_: QTimer.singleShot(0, view, lambda: fit_to_width(view)))
+            signal.connect(fitter.schedule)
 

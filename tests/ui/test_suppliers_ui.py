@@ -282,3 +282,27 @@ def test_import_suppliers_checks_first_then_imports(qtbot, window, suppliers_pag
     names = [r.name for r in suppliers_page.model.all_rows()]
     assert "Mekong Bags Co., Ltd" in names
     assert len(list_suppliers(window.ctx.db)) == before + 1
+
+
+def test_contacts_grid_fits_a_long_email_and_offers_roles_and_languages(qtbot, window, suppliers_page):
+    """The contacts grid gives a long e-mail address the room a short role does not need (every column had the same
+    width and the address was cut); the role is chosen from the roles in a combo box and kept as typed text."""
+    from PySide6.QtWidgets import QComboBox
+
+    dialog = suppliers_page.new_supplier()
+    qtbot.waitExposed(dialog)
+    dialog.tabs.setCurrentIndex(1)
+    table = dialog.contacts.table
+    table.item(0, 2).setText("farhana.begum@surma-textilemills.example")
+    qtbot.wait(50)
+    needed = table.fontMetrics().horizontalAdvance("farhana.begum@surma-textilemills.example")
+    assert table.columnWidth(2) > needed and table.columnWidth(2) > table.columnWidth(1)
+    assert table.horizontalHeader().length() <= table.viewport().width() + 2  # no sideways scroll
+    table.setCurrentCell(0, 0)
+    table.editItem(table.item(0, 0))
+    editor = table.findChild(QComboBox)
+    assert editor is not None and editor.findText("HR manager") >= 0
+    editor.setCurrentText("HR manager")
+    table.commitData(editor)
+    assert dialog.contacts.rows()[0][0] == "HR manager" and dialog.contacts.rows()[0][4] == "en"
+    dialog.reject()

@@ -6,8 +6,9 @@ from typing import Callable, Optional, Sequence
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QHeaderView, QLabel,
-    QLineEdit, QPlainTextEdit, QPushButton, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget,
+    QAbstractItemView, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel,
+    QLineEdit, QPlainTextEdit, QPushButton, QStyledItemDelegate, QTableWidget, QTableWidgetItem, QTabWidget,
+    QVBoxLayout, QWidget,
 )
 
 from csrdesk.domain.countries import countries_like, known_country
@@ -20,6 +21,7 @@ from csrdesk.errors import ConcurrentEdit
 from csrdesk.ui import theme
 from csrdesk.ui.context import AppContext, is_user_error, show_error
 from csrdesk.ui.dialogs.concurrent import offer_reload
+from csrdesk.ui.table_fit import keep_fitted
 from csrdesk.ui.widgets.date_edit import typed_date
 from csrdesk.ui.widgets.message_label import MessageLabel
 
@@ -44,8 +46,31 @@ def _error_label() -> QLabel:
 
 
 
+class _ChoiceDelegate(QStyledItemDelegate):
+    """Edits a cell with an editable combo box of suggestions (a contact's role, a language, a scheme); the cell
+    keeps plain text, so the table can measure it like any other."""
+
+    def __init__(self, choices: Sequence[str], parent: QWidget) -> None:
+        super().__init__(parent)
+        self.choices = list(choices)
+
+    def createEditor(self, parent, option, index):  # noqa: N802
+        combo = QComboBox(parent)
+        combo.setEditable(True)
+        combo.addItems(self.choices)
+        return combo
+
+    def setEditorData(self, editor, index) -> None:  # noqa: N802
+        editor.setCurrentText(str(index.data(Qt.ItemDataRole.EditRole) or ""))
+
+    def setModelData(self, editor, model, index) -> None:  # noqa: N802
+        model.setData(index, editor.currentText().strip(), Qt.ItemDataRole.EditRole)
+
+
 class _GridEditor(QWidget):
-    """A small editable table (contacts, certifications) with Add and Remove buttons."""
+    """A small editable table (contacts, certifications) with Add and Remove buttons. Its columns fit their
+    contents (a long e-mail address gets the room a short role does not need), a choice column as wide as its
+    longest choice."""
 
     def __init__(self, headers: Sequence[str], add_label: str, parent: Optional[QWidget] = None) -> None:
         super().__init__(parent)
@@ -53,8 +78,11 @@ class _GridEditor(QWidget):
         self.table.setHorizontalHeaderLabels(list(headers))
         self.table.verticalHeader().setVisible(False)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.horizontalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.AllEditTriggers)
+        self.table.column_floors = {}
+        keep_fitted(self.table)
         add = QPushButton(add_label)
         remove = QPushButton("Remove")
         add.clicked.connect(lambda: self.add_row())
@@ -70,22 +98,22 @@ class _GridEditor(QWidget):
         self._choices: dict[int, Sequence[str]] = {}
 
     def set_choices(self, column: int, choices: Sequence[str]) -> None:
-        """Column `column` gets an editable combo box with these suggestions."""
+        """Column `column` is edited with an editable combo box of these suggestions."""
         self._choices[column] = choices
+        self.table.setItemDelegateForColumn(column, _ChoiceDelegate(choices, self.table))
+        # As wide as its longest choice with the combo box's arrow, so a chosen value never shows cut.
+        arrow = self.style().pixelMetric(self.style().PixelMetric.PM_ScrollBarExtent) + 16
+        widest = max((self.table.fontMetrics().horizontalAdvance(c) for c in choices), default=0)
+        self.table.column_floors[column] = widest + arrow
 
     def add_row(self, values: Sequence[str] = ()) -> int:
         row = self.table.rowCount()
         self.table.insertRow(row)
         for col in range(self.table.columnCount()):
             value = values[col] if col < len(values) else ""
-            if col in self._choices:
-                combo = QComboBox()
-                combo.setEditable(True)
-                combo.addItems(list(self._choices[col]))
-                combo.setCurrentText(value or (self._choices[col][0] if self._choices[col] else ""))
-                self.table.setCellWidget(row, col, combo)
-            else:
-                self.table.setItem(row, col, QTableWidgetItem(value))
+            if not value and col in self._choices and self._choices[col]:
+                value = self._choices[col][0]
+            self.table.setItem(row, col, QTableWidgetItem(value))
         return row
 
     def remove_selected(self) -> None:
@@ -93,9 +121,6 @@ class _GridEditor(QWidget):
             self.table.removeRow(row)
 
     def value(self, row: int, col: int) -> str:
-        widget = self.table.cellWidget(row, col)
-        if isinstance(widget, QComboBox):
-            return widget.currentText().strip()
         item = self.table.item(row, col)
         return item.text().strip() if item else ""
 
@@ -203,7 +228,8 @@ class SupplierDialog(QDialog):
             self.contacts.add_row(("compliance contact", "", "", "", "en"))
         self._show_region_guess()
         theme.decorate(self)
-        self.resize(max(620, self.sizeHint().width()), max(520, self.sizeHint().height()))
+        # Wide enough for a contact's long e-mail address beside its role and phone (the window is 1360 px).
+        self.resize(max(780, self.sizeHint().width()), max(520, self.sizeHint().height()))
 
     def _fill(self, detail: SupplierDetail) -> None:
         data = supplier_input_from_detail(detail)
