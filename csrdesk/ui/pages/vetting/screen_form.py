@@ -33,6 +33,21 @@ from csrdesk.ui.widgets.elided_label import ElidedLabel
 from csrdesk.ui.widgets.dialog_keys import ask_text
 
 
+def wrap_condition_table(table: QTableWidget) -> None:
+    """A conditions table in the narrow decision panel shows each condition whole: the Condition column takes what
+    the short columns (due date, status) leave, long conditions wrap onto more lines, and nothing scrolls sideways
+    (the columns cut the text to "Ha…" and the header to "onditic" at 1360x840)."""
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+    for column in range(1, table.columnCount()):
+        header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+    header.setMinimumSectionSize(header.fontMetrics().horizontalAdvance("Condition") + 24)
+    table.setWordWrap(True)
+    table.setTextElideMode(Qt.TextElideMode.ElideNone)
+    table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+
+
 class QuestionRow(QFrame):
     """A question with its answer widget, evidence and comment boxes, and how the answer scores."""
 
@@ -323,6 +338,7 @@ class ScreenForm(QWidget):
         self.conditions_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.conditions_table.verticalHeader().setVisible(False)
         self.conditions_table.setMinimumHeight(110)
+        wrap_condition_table(self.conditions_table)
         add = QPushButton("Add")
         add.clicked.connect(lambda: self._add_condition("", date.today() + timedelta(days=30)))
         remove = QPushButton("Remove")
@@ -368,6 +384,7 @@ class ScreenForm(QWidget):
         self.decided_conditions.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.decided_conditions.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.decided_conditions.setMinimumHeight(100)
+        wrap_condition_table(self.decided_conditions)
         met = QPushButton("Mark met")
         met.clicked.connect(lambda: self._condition_status("closed"))
         reopen_condition = QPushButton("Open again")
@@ -477,6 +494,7 @@ class ScreenForm(QWidget):
                 r = self.decided_conditions.rowCount()
                 self.decided_conditions.insertRow(r)
                 item = QTableWidgetItem(c.text)
+                item.setToolTip(c.text)
                 item.setData(Qt.ItemDataRole.UserRole, c.id)
                 self.decided_conditions.setItem(r, 0, item)
                 self.decided_conditions.setItem(r, 1, QTableWidgetItem(str(c.due_date or "")))
@@ -560,7 +578,9 @@ class ScreenForm(QWidget):
     def _add_condition(self, text: str, due: Optional[date]) -> None:
         r = self.conditions_table.rowCount()
         self.conditions_table.insertRow(r)
-        self.conditions_table.setItem(r, 0, QTableWidgetItem(text))
+        item = QTableWidgetItem(text)
+        item.setToolTip(text)
+        self.conditions_table.setItem(r, 0, item)
         self.conditions_table.setItem(r, 1, QTableWidgetItem(due.isoformat() if due else ""))
 
     def _remove_condition(self) -> None:
