@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
 
 from csrdesk.ui import theme
 from csrdesk.ui.pages.base import section_title
+from csrdesk.ui.widgets.supplier_box import match_code
 
 
 
@@ -147,15 +148,6 @@ class NewScreenDialog(QDialog):
     def match_supplier(self, text: str) -> str:
         """The code of the supplier the typed text names: its code, its name, or the one supplier whose code or name
         contains it; otherwise the first word as typed (the service says if no supplier has it)."""
-        folded = text.casefold()
-        if not folded:
-            return ""
-        for s in self.suppliers:
-            if folded in (s.code.casefold(), s.name.casefold(), f"{s.code}  {s.name}".casefold()):
-                return s.code
-        hits = [s for s in self.suppliers if folded in s.code.casefold() or folded in s.name.casefold()]
-        if len(hits) == 1:
-            return hits[0].code
-        return text.split()[0]
+        return match_code([(s.code, s.name) for s in self.suppliers], text)
 
 
