@@ -656,6 +656,7 @@ class QuestionnaireImport:
     backup: Optional[Path] = None
     answers: dict[str, Answer] = field(default_factory=dict, repr=False)  # every answer once applied
     notes: tuple[str, ...] = ()  # how ambiguous answers were read (5/3/2027 day first)
+    template_title: str = ""  # the checklist as the user knows it ("New supplier social and environmental …")
 
     @property
     def empty(self) -> bool:
@@ -758,6 +759,7 @@ def import_questionnaire(db: Database, path: Path | str, *, screen_id: Optional[
             screen_id=screen.id, file=path, supplier_code=supplier.code if supplier else "", subject=screen.subject,
             template_key=template.key, template_version=template.version, changes=tuple(changes),
             problems=tuple(problems), evaluation=evaluate(template, after), answers=after, notes=tuple(notes),
+            template_title=template.title,
         )
     if not apply:
         return result

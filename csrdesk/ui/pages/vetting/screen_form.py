@@ -5,7 +5,7 @@ deciding, exporting and importing run on the database worker through the AppCont
 """
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Callable, Optional
 
@@ -156,6 +156,10 @@ class QuestionRow(QFrame):
                 self.input.setText("" if value is None else str(value))
         self.evidence.setText(a.evidence)
         self.comment.setText(a.comment)
+        # A stored answer longer than its box reads from its beginning ("Ayse Demir, HR manager…"), not its end.
+        for box in (self.input, self.evidence, self.comment):
+            if isinstance(box, QLineEdit):
+                box.setCursorPosition(0)
 
     def set_value(self, value: Any) -> None:
         """Sets the answer as a user would (tests and shortcuts), and tells the form."""
@@ -556,6 +560,7 @@ class ScreenForm(QWidget):
         if self.state is None:
             return
         self.state.edit(question_id, typed)
+        self.status.setText("")  # "Answers saved", "imported…" no longer describe the form once it is edited
         self._dirty_maybe_changed()
         self.refresh_score()
 
@@ -618,6 +623,7 @@ class ScreenForm(QWidget):
         screen_id = self.detail.id
 
         def done(_detail) -> None:
+            self.status.setText(f"Answers saved at {datetime.now():%H:%M}.")
             self.changed.emit()
             self.load(screen_id, then)
 
@@ -662,7 +668,10 @@ class ScreenForm(QWidget):
             return
         screen_id = self.detail.id
 
-        def done(_detail) -> None:
+        def done(detail) -> None:
+            # Said now, so the line never still shows what an earlier action did ("Answers imported from …").
+            self.status.setText(f"Decision recorded: {detail.decision}. Decision letter… writes it for the "
+                                "supplier." if detail.supplier_code else f"Decision recorded: {detail.decision}.")
             self.changed.emit()
             self.load(screen_id)
 
@@ -680,8 +689,9 @@ class ScreenForm(QWidget):
             return
         screen_id = self.detail.id
         self.ctx.run(service.reopen_screen, self.ctx.db, screen_id, note=note, seen_version=self.detail.version,
-                     on_done=lambda _d: (self.changed.emit(), self.load(screen_id)), on_error=self._save_failed,
-                     parent=self)
+                     on_done=lambda _d: (self.status.setText("Screen reopened: its answers can change again."),
+                                         self.changed.emit(), self.load(screen_id)),
+                     on_error=self._save_failed, parent=self)
 
     def _condition_status(self, status: str) -> None:
         rows = {i.row() for i in self.decided_conditions.selectedIndexes()}
