@@ -20,7 +20,7 @@ from csrdesk.ui.widgets.suggestion_panel import SuggestionPanel
 
 DEBOUNCE_MS = 120
 KIND_LABELS = {"supplier": "Supplier", "cap_item": "CAP item", "finding": "Finding", "assessment": "Assessment",
-               "vetting_screen": "Vetting screen", "verification_visit": "Visit"}
+               "vetting_screen": "Vetting screen", "verification_visit": "Visit", "complaint": "Complaint"}
 # Changes after which the search index is read again.
 INDEX_TOPICS = ("suppliers", "assessments", "caps", "all")
 INDEX_MAX_AGE_S = 300
@@ -271,7 +271,7 @@ class SearchBox(QLineEdit):
                 return
         n = len(hits)
         self.results.note.setText(
-            f"No supplier, assessment, vetting screen, finding or CAP item matches “{text}”." if not n else
+            f"No supplier, assessment, vetting screen, complaint, finding or CAP item matches “{text}”." if not n else
             f"{n} result{'s' if n != 1 else ''} · ↑↓ to choose, Enter to open, Esc to close"
             + (" · showing the first 50" if n >= 50 else ""))
         self._place()
