@@ -57,6 +57,10 @@ def test_conditions_show_whole_before_and_after_the_decision(qtbot, window, ui_d
     qtbot.waitUntil(lambda: form.detail.decided and not window.ctx.busy)
     qtbot.wait(50)
     decided = form.decided_conditions
+    header = decided.horizontalHeader()
+    right = max(header.sectionViewportPosition(i) + header.sectionSize(i) for i in range(decided.columnCount()))
+    assert right <= decided.viewport().width() + 2, "a column of the decided conditions is out of sight"
+    assert "open" in decided.item(0, 1).text()  # the status, under the due date
     decided_problems = [p for p in problems(form.decided_box, "decided") if "Condition" in p or "sideways" in p]
     assert not decided.horizontalScrollBar().isVisible()
     assert not decided_problems, decided_problems

@@ -41,7 +41,6 @@ def wrap_condition_table(table: QTableWidget) -> None:
     header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
     for column in range(1, table.columnCount()):
         header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-    header.setMinimumSectionSize(header.fontMetrics().horizontalAdvance("Condition") + 24)
     table.setWordWrap(True)
     table.setTextElideMode(Qt.TextElideMode.ElideNone)
     table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -381,8 +380,10 @@ class ScreenForm(QWidget):
         self.decided_label = QLabel()
         self.decided_label.setWordWrap(True)
         self.decided_label.setTextFormat(Qt.TextFormat.RichText)
-        self.decided_conditions = QTableWidget(0, 3)
-        self.decided_conditions.setHorizontalHeaderLabels(["Condition", "Due", "Status"])
+        # Two columns in the narrow panel: the condition, and its due date with its status under it (a third
+        # column pushed the status title out of sight at 1360x840).
+        self.decided_conditions = QTableWidget(0, 2)
+        self.decided_conditions.setHorizontalHeaderLabels(["Condition", "Due, status"])
         self.decided_conditions.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.decided_conditions.verticalHeader().setVisible(False)
         self.decided_conditions.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -501,11 +502,10 @@ class ScreenForm(QWidget):
                 item.setToolTip(c.text)
                 item.setData(Qt.ItemDataRole.UserRole, c.id)
                 self.decided_conditions.setItem(r, 0, item)
-                self.decided_conditions.setItem(r, 1, QTableWidgetItem(str(c.due_date or "")))
-                status = QTableWidgetItem(c.status + (" · overdue" if c.overdue else ""))
+                status = QTableWidgetItem(f"{c.due_date or 'no date'}\n{c.status}" + ("\noverdue" if c.overdue else ""))
                 if c.overdue:
                     status.setForeground(QColor(theme.OVERDUE))
-                self.decided_conditions.setItem(r, 2, status)
+                self.decided_conditions.setItem(r, 1, status)
             self.decided_conditions.setVisible(bool(detail.conditions))
         else:
             self.reviewer_edit.setText(detail.reviewer or self._default_reviewer)
