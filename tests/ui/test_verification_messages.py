@@ -64,3 +64,15 @@ def test_a_recorded_visit_is_told_after_the_page_reloads(qtbot, window, overdue_
     wait_idle(qtbot, window.ctx)
     assert "saved: 1 verified" in page.message.text()
     assert "CAPs planned" in page.subtitle.text()  # the summary is still the summary
+
+
+def test_record_visit_with_nothing_chosen_says_what_to_choose(qtbot, window, overdue_cap, monkeypatch):
+    """No CAP chosen: the page says where to choose one instead of asking for a CAP number (it offered CAP 1)."""
+    from PySide6.QtWidgets import QInputDialog
+
+    asked = []
+    monkeypatch.setattr(QInputDialog, "getInt", lambda *a, **k: asked.append(a) or (1, False))
+    page = _page(qtbot, window)
+    page.tabs.setCurrentIndex(2)  # the Escalations tab: no CAP chosen there
+    assert page.record_visit() is None
+    assert not asked and "Choose a CAP on the Visits due tab" in page.message.text()

@@ -54,6 +54,7 @@ class BookDialog(QDialog):
     def __init__(self, cap_id: int, day: date, parent: Optional[QWidget] = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"Book the visit of CAP {cap_id}")
+        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("m") * 34)  # room to type a name beside a role
         self.date = QDateEdit(_qdate(day))
         self.date.setCalendarPopup(True)
         self.date.setDisplayFormat("yyyy-MM-dd")
@@ -273,8 +274,10 @@ class VerificationPage(Page):
         if row is None and self.tabs.currentIndex() == 1 and self.visits_view.current_row() is not None:
             return self.visits_view.current_row().cap_id
         if row is None:
-            number, ok = QInputDialog.getInt(self, "Which CAP?", "CAP number", 1, 1, 10_000_000)
-            return number if ok else None
+            # Said where the user looks, rather than asking for a CAP number they do not know (it offered CAP 1).
+            self.message.show_message("Choose a CAP on the Visits due tab, or a visit on the Visits tab, to record "
+                                      "its visit.", warning=True)
+            return None
         return row.cap_id
 
     def record_visit(self, cap_id: Optional[int] = None) -> Optional[VisitDialog]:
