@@ -328,6 +328,13 @@ class PublicListDialog(QDialog):
         # Factory names can be long; the summary is what the reviewer reads, so it gets the room.
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
         self.table.setColumnWidth(1, 200)
+        # "Read every line": each summary and factory name whole, wrapped onto more lines, never cut with "…"
+        # (the reviewer could not read what was about to leave); rows as tall as their text.
+        self.table.setWordWrap(True)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        for r, row in enumerate(self.rows):
+            self.table.item(r, 1).setToolTip(row.factory)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.save_button = buttons.addButton("Save reviewed list…", QDialogButtonBox.ButtonRole.AcceptRole)
         self.save_button.setObjectName("primary")
