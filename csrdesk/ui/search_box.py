@@ -279,10 +279,20 @@ class SearchBox(QLineEdit):
 
     def _place(self) -> None:
         top = self.mapTo(self.window_, QPoint(0, self.height() + 4)).y()
-        rows = min(max(len(self.hits), 1), 9)
-        row_height = 2 * self.fontMetrics().height() + 14
-        height = min(rows * row_height + 44, max(120, self.window_.height() - top - 40))
-        self.results.place_under(self, self.window_, max(self.width(), 640), height, gap=4, flip=False)
+        shown = self.results.list.count()
+        width = max(self.width(), 640)
+        # With nothing to list the panel is the note alone: an empty row stood as a blank band above "No … matches".
+        self.results.list.setVisible(shown > 0)
+        if not shown:
+            note = self.results.note
+            margins = note.contentsMargins()
+            height = note.heightForWidth(width - 24) if note.wordWrap() else note.sizeHint().height()
+            height = max(height, note.fontMetrics().height()) + margins.top() + margins.bottom() + 16
+        else:
+            rows = min(shown, 9)
+            row_height = 2 * self.fontMetrics().height() + 14
+            height = min(rows * row_height + 44, max(120, self.window_.height() - top - 40))
+        self.results.place_under(self, self.window_, width, height, gap=4, flip=False)
 
     # -- keys and choosing ------------------------------------------------------------------------------------------
     def keyPressEvent(self, event) -> None:  # noqa: N802
