@@ -53,9 +53,11 @@ def write_report_xlsx(path: Path, report: Any, today: date) -> Path:
     ws.title = "Report"
     ws.column_dimensions["A"].width = 42
     ws.column_dimensions["B"].width = 14
-    period = (f"{report.date_from.isoformat() if report.date_from else 'the first complaint'} to "
-              f"{report.date_to.isoformat() if report.date_to else today.isoformat()}")
-    row = _heading(ws, 1, f"Worker complaints, received {period}")
+    end = (report.date_to or today).isoformat()
+    # "received 2026-01-01 to 2026-06-30", or "received up to 2026-12-03" for all of them (it read "received the
+    # first complaint to 2026-12-03").
+    period = f"{report.date_from.isoformat()} to {end}" if report.date_from else f"up to {end}"
+    row = _heading(ws, 1, f"Worker complaints received {period}")
     row = _table(ws, row, "Summary", ("Figure", "Value"), [
         ("Complaints received", report.complaints),
         ("Still open", report.open),

@@ -529,8 +529,10 @@ def vetting_context(brand: LetterBrand, sup: Optional[LetterSupplier], screen: V
     missing = [clean(m) for m in screen.still_missing]
     if missing and decision_key in ("approve", "approve with conditions"):
         # The screening is passed, but the app refuses approval until the rest is met: say so, promise nothing.
-        meaning = ("Your screening is passed. Approval for production is not complete yet: it still needs "
-                   + "; ".join(missing) + ". We will confirm approval in writing once it is met.")
+        # The gate's reasons are stated as what stands in the way ("no pre-production assessment has been
+        # recorded"), so they follow a colon, not "it still needs".
+        meaning = ("Your screening is passed, but approval for production is not complete yet: "
+                   + "; ".join(missing) + ". We will confirm approval in writing once this is resolved.")
     if sup is None:
         sup = LetterSupplier(id=0, code="", name=screen.subject)
     conditions = []

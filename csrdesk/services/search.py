@@ -18,10 +18,12 @@ from csrdesk.domain.lifecycle import ItemStatus
 from csrdesk.services.ratings import standings
 from csrdesk.storage.db import Database
 from csrdesk.storage.models import (
-    Assessment, Cap, CapItem, ChangeRecord, ChecklistTemplate, Finding, Supplier, VerificationVisit, VettingScreen,
+    Assessment, Cap, CapItem, ChangeRecord, ChecklistTemplate, Complaint, Finding, Supplier, VerificationVisit,
+    VettingScreen,
 )
 
-KINDS = ("supplier", "verification_visit", "assessment", "vetting_screen", "cap_item", "finding")
+KINDS = ("supplier", "verification_visit", "assessment", "vetting_screen", "complaint", "cap_item", "finding")
+COMPLAINT_HITS = 5
 RECORDS_PER_SUPPLIER = 3  # a supplier found brings its newest assessments and vetting screens with it
 VISITS_PER_SUPPLIER = 3  # a supplier found brings its newest verification visits with it
 _OPEN = tuple(s.value for s in ItemStatus if s.is_open)
@@ -172,6 +174,29 @@ def record_hits(db: Database, text: str, supplier_ids: list[int], limit: int) ->
     return hits[:limit]
 
 
+def complaint_hits(db: Database, text: str, limit: int) -> list[SearchHit]:
+    """Worker complaints the search names: by reference ('GRV-2026-0001'), or by words of their summary or of the
+    outside factory's name. Never by who complained: the sealed identity is not read, and the summary is written
+    without it."""
+    words = _words(text)
+    if limit <= 0 or not words:
+        return []
+    hits: list[SearchHit] = []
+    with db.reading() as s:
+        rows = s.execute(
+            select(Complaint.id, Complaint.reference, Complaint.received_date, Complaint.status, Complaint.factory_name,
+                   Supplier.id, Supplier.code, Supplier.name)
+            .outerjoin(Supplier, Supplier.id == Complaint.supplier_id)
+            .where(_matches([Complaint.reference, Complaint.description, Complaint.factory_name], words))
+            .order_by(Complaint.received_date.desc(), Complaint.id.desc()).limit(limit)
+        ).all()
+    for cid, reference, received, status, factory, sid, code, name in rows:
+        who = f"{code} {name}" if code else factory
+        detail = " · ".join(p for p in (who, status, f"received {received.isoformat()}") if p)
+        hits.append(SearchHit("complaint", cid, f"Worker complaint {reference}", detail, sid or 0, code or ""))
+    return hits
+
+
 def search(db: Database, text: str, limit: int = 50, today: Optional[date] = None) -> list[SearchHit]:
     """Suppliers first (code, names, OS ID, country), then open CAP items, then other findings.
 
@@ -199,6 +224,7 @@ def search(db: Database, text: str, limit: int = 50, today: Optional[date] = Non
                                   sid, code))
     hits.extend(visit_hits(db, text, [h.id for h in hits], min(10, limit - len(hits))))
     hits.extend(record_hits(db, text, [h.id for h in hits if h.kind == "supplier"], min(10, limit - len(hits))))
+    hits.extend(complaint_hits(db, text, min(COMPLAINT_HITS, limit - len(hits))))
     with db.reading() as s:
         remaining = limit - len(hits)
         if remaining <= 0:
@@ -322,6 +348,7 @@ class SearchIndex:
                 for s in suppliers]
         hits.extend(visit_hits(db, text, [s.id for s in suppliers], min(10, limit - len(hits))))
         hits.extend(record_hits(db, text, [s.id for s in suppliers], min(10, limit - len(hits))))
+        hits.extend(complaint_hits(db, text, min(COMPLAINT_HITS, limit - len(hits))))
         if not positions:
             return hits
         ids = [self.finding_ids[p] for p in positions]

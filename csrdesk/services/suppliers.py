@@ -414,17 +414,36 @@ def approval_gate(db: Database, code: str) -> list[str]:
         if current is SupplierStatus.CONDITIONALLY_APPROVED:
             target = SupplierStatus.APPROVED
         elif current is SupplierStatus.VETTING:
-            conditional = facts.vetting_decision == "approve with conditions"
-            target = SupplierStatus.CONDITIONALLY_APPROVED if conditional else SupplierStatus.APPROVED
+            target = _approval_target(facts)
         else:
-            state = "still a prospect" if current is SupplierStatus.PROSPECT else current.value
-            return [f"This supplier is {state}: move it to vetting and record a vetting decision before "
-                    "approving it."]
-        try:
-            check_supplier_transition(current, target, facts)
-        except TransitionRefused as exc:
-            return [str(exc)]
-        return []
+            if current is not SupplierStatus.PROSPECT:
+                return [f"This supplier is {current.value}: move it to vetting and record a vetting decision before "
+                        "approving it."]
+            # The status move first, then what approval from vetting would still need (a letter to the factory
+            # states only that: the status move is the app's own step).
+            return (["This supplier is still a prospect: move it to vetting before approving it."]
+                    + _missing_for_approval(SupplierStatus.VETTING, _approval_target(facts), facts))
+        return _missing_for_approval(current, target, facts)
+
+
+def _approval_target(facts: SupplierFacts) -> SupplierStatus:
+    conditional = facts.vetting_decision == "approve with conditions"
+    return SupplierStatus.CONDITIONALLY_APPROVED if conditional else SupplierStatus.APPROVED
+
+
+def _missing_for_approval(current: SupplierStatus, target: SupplierStatus, facts: SupplierFacts) -> list[str]:
+    try:
+        check_supplier_transition(current, target, facts)
+    except TransitionRefused as exc:
+        return [str(exc)]
+    return []
+
+
+def status_move_reason(text: str) -> bool:
+    """Whether an approval-gate line asks the user to move the supplier's status (the app's own step, which a letter
+    to the factory leaves out)."""
+    return text.startswith("This supplier is ") and " move it to vetting" in text
+
 
 def _rows(s: Session, today: date, supplier_id: Optional[int] = None) -> list[SupplierRow]:
     """Supplier rows (rating, open and overdue items, progress) from a few narrow queries joined in Python.

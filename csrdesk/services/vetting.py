@@ -150,6 +150,12 @@ def start_screen_in(s: Session, template_key: str, supplier: Optional[Supplier],
     screen.score, screen.suggested_decision = e.score, e.suggested.value
     record_change(s, "vetting_screen", screen.id, "started", None, f"{row.key} v{row.version}",
                   supplier_id=screen.supplier_id, source=source, user=user)
+    if row.kind == "supplier" and supplier is not None and supplier.status == "prospect":
+        # Screening a prospect is vetting it: the supplier moves on with the screen (recorded in its history), so
+        # the approval gate beside the screen and its decision letter speak of what is really missing.
+        record_change(s, "supplier", supplier.id, "status", supplier.status, "vetting", supplier_id=supplier.id,
+                      source=source, user=user, note=f"vetting screen {screen.id} started")
+        supplier.status = "vetting"
     return screen
 
 
@@ -592,9 +598,10 @@ def vetting_letter_context(db: Database, screen_id: int, today: Optional[date] =
     # A letter never promises what the app refuses: what still stands between the supplier and production.
     still_missing: tuple[str, ...] = ()
     if decision.is_positive and detail.supplier_code and detail.template.kind == "supplier":
-        from csrdesk.services.suppliers import approval_gate
+        from csrdesk.services.suppliers import approval_gate, status_move_reason
 
-        still_missing = tuple(_gate_reason(text) for text in approval_gate(db, detail.supplier_code))
+        still_missing = tuple(_gate_reason(text) for text in approval_gate(db, detail.supplier_code)
+                              if not status_move_reason(text))
     return {
         # the fields of exchange.letter_context.VettingFacts
         "screen_id": detail.id,
@@ -649,6 +656,7 @@ class QuestionnaireImport:
     backup: Optional[Path] = None
     answers: dict[str, Answer] = field(default_factory=dict, repr=False)  # every answer once applied
     notes: tuple[str, ...] = ()  # how ambiguous answers were read (5/3/2027 day first)
+    template_title: str = ""  # the checklist as the user knows it ("New supplier social and environmental …")
 
     @property
     def empty(self) -> bool:
@@ -751,6 +759,7 @@ def import_questionnaire(db: Database, path: Path | str, *, screen_id: Optional[
             screen_id=screen.id, file=path, supplier_code=supplier.code if supplier else "", subject=screen.subject,
             template_key=template.key, template_version=template.version, changes=tuple(changes),
             problems=tuple(problems), evaluation=evaluate(template, after), answers=after, notes=tuple(notes),
+            template_title=template.title,
         )
     if not apply:
         return result

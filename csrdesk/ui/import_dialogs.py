@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
 )
 
 from csrdesk.services import findings_import, supplier_import
+from csrdesk.ui.widgets.supplier_box import SupplierBox
 from csrdesk.ui import theme
 from csrdesk.ui.context import AppContext, is_user_error, show_error
 
@@ -212,12 +213,7 @@ class ImportFindingsDialog(QDialog):
         file_row = QHBoxLayout()
         file_row.addWidget(self.file_edit, 1)
         file_row.addWidget(browse)
-        self.supplier_combo = QComboBox()
-        self.supplier_combo.setEditable(True)
-        self.supplier_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        for row in suppliers:
-            self.supplier_combo.addItem(f"{row.code}  {row.name}", row.code)
-        self.supplier_combo.setCurrentIndex(-1)
+        self.supplier_combo = SupplierBox([(row.code, row.name) for row in suppliers])
         self.date_edit = QDateEdit(QDate.currentDate())
         self.date_edit.setCalendarPopup(True)
         self.date_edit.setDisplayFormat("yyyy-MM-dd")
@@ -255,11 +251,7 @@ class ImportFindingsDialog(QDialog):
             self.file_edit.setText(path)
 
     def _supplier_code(self) -> str:
-        data = self.supplier_combo.currentData()
-        if data and self.supplier_combo.currentText() == self.supplier_combo.itemText(self.supplier_combo.currentIndex()):
-            return data
-        text = self.supplier_combo.currentText().strip()
-        return text.split()[0] if text else ""
+        return self.supplier_combo.code()
 
     def _error(self, message: str) -> None:
         self.error_label.setText(message)

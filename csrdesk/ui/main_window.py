@@ -384,7 +384,7 @@ class MainWindow(QMainWindow):
             self.page_actions.append(action)
         view_menu.addSeparator()
         view_menu.addAction(self._action("Search…", self.focus_search, "Ctrl+K",
-                                         "Find suppliers, assessments, vetting screens, findings and CAP items"))
+                                         "Find suppliers, assessments, vetting screens, complaints, findings and CAP items"))
         view_menu.addAction(self._action("Filter this list", self.focus_filter, "Ctrl+F"))
         view_menu.addAction(self._action("Refresh", self.refresh_page, "F5"))
         view_menu.addAction(self._action("Back", self.back, "Alt+Left"))
@@ -492,7 +492,7 @@ class MainWindow(QMainWindow):
         """Opens a search result: the supplier's page, the CAP item on the CAPs page, the finding's assessment."""
         if hit.kind == "supplier":
             self.show_supplier(hit.id)
-        elif hit.kind in ("verification_visit", "assessment", "vetting_screen"):
+        elif hit.kind in ("verification_visit", "assessment", "vetting_screen", "complaint"):
             self.open_item(hit.kind, hit.id)
         elif hit.kind == "cap_item" and self.pages.get("caps") is not None:
             self.open_item("cap_item", hit.id)
@@ -749,7 +749,7 @@ class MainWindow(QMainWindow):
                      parent=self)
 
     def show_shortcuts(self) -> None:
-        rows = [("Ctrl+K", "Search suppliers, assessments, vetting screens, findings and CAP items"),
+        rows = [("Ctrl+K", "Search suppliers, assessments, vetting screens, complaints, findings and CAP items"),
                 ("Ctrl+F", "Filter the list on this page"),
                 ("Ctrl+N", "New entry on this page (a supplier, an assessment…)"), ("Ctrl+Shift+N", "New supplier"),
                 ("F5", "Refresh this page"), ("Alt+Left", "Back to the suppliers list"), ("F1", "The guide"),

@@ -20,7 +20,7 @@ from csrdesk.ui.widgets.suggestion_panel import SuggestionPanel
 
 DEBOUNCE_MS = 120
 KIND_LABELS = {"supplier": "Supplier", "cap_item": "CAP item", "finding": "Finding", "assessment": "Assessment",
-               "vetting_screen": "Vetting screen", "verification_visit": "Visit"}
+               "vetting_screen": "Vetting screen", "verification_visit": "Visit", "complaint": "Complaint"}
 # Changes after which the search index is read again.
 INDEX_TOPICS = ("suppliers", "assessments", "caps", "all")
 INDEX_MAX_AGE_S = 300
@@ -271,7 +271,7 @@ class SearchBox(QLineEdit):
                 return
         n = len(hits)
         self.results.note.setText(
-            f"No supplier, assessment, vetting screen, finding or CAP item matches “{text}”." if not n else
+            f"No supplier, assessment, vetting screen, complaint, finding or CAP item matches “{text}”." if not n else
             f"{n} result{'s' if n != 1 else ''} · ↑↓ to choose, Enter to open, Esc to close"
             + (" · showing the first 50" if n >= 50 else ""))
         self._place()
@@ -279,10 +279,20 @@ class SearchBox(QLineEdit):
 
     def _place(self) -> None:
         top = self.mapTo(self.window_, QPoint(0, self.height() + 4)).y()
-        rows = min(max(len(self.hits), 1), 9)
-        row_height = 2 * self.fontMetrics().height() + 14
-        height = min(rows * row_height + 44, max(120, self.window_.height() - top - 40))
-        self.results.place_under(self, self.window_, max(self.width(), 640), height, gap=4, flip=False)
+        shown = self.results.list.count()
+        width = max(self.width(), 640)
+        # With nothing to list the panel is the note alone: an empty row stood as a blank band above "No … matches".
+        self.results.list.setVisible(shown > 0)
+        if not shown:
+            note = self.results.note
+            margins = note.contentsMargins()
+            height = note.heightForWidth(width - 24) if note.wordWrap() else note.sizeHint().height()
+            height = max(height, note.fontMetrics().height()) + margins.top() + margins.bottom() + 16
+        else:
+            rows = min(shown, 9)
+            row_height = 2 * self.fontMetrics().height() + 14
+            height = min(rows * row_height + 44, max(120, self.window_.height() - top - 40))
+        self.results.place_under(self, self.window_, width, height, gap=4, flip=False)
 
     # -- keys and choosing ------------------------------------------------------------------------------------------
     def keyPressEvent(self, event) -> None:  # noqa: N802

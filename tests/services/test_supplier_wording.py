@@ -17,6 +17,9 @@ def test_progress_agrees_with_open_items(db):
 
 def test_a_prospect_is_told_how_to_get_approved(db):
     create_supplier(db, SupplierInput(name="Wording Knit", code="WK-001", country="India"))
-    (reason,) = approval_gate(db, "WK-001")
-    assert reason.startswith("This supplier is still a prospect: move it to vetting and record a vetting decision")
+    reason, *missing = approval_gate(db, "WK-001")
+    assert reason == "This supplier is still a prospect: move it to vetting before approving it."
     assert "approval is given from vetting" not in reason and "approved from vetting" not in reason
+    # and what approval from vetting would then still need
+    assert any("no vetting screen has a decision yet" in m for m in missing)
+    assert any("no pre-production assessment" in m for m in missing)

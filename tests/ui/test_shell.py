@@ -124,7 +124,11 @@ def test_search_says_when_nothing_matches(qtbot, window, data):
     box.search_now()
     qtbot.waitUntil(lambda: box.shown_text == "zzqx-nothing" and box.results.isVisible(), timeout=10000)
     assert box.hits == []
-    assert "No supplier, assessment, vetting screen, finding or CAP item matches" in box.results.note.text()
+    assert "No supplier, assessment, vetting screen, complaint, finding or CAP item matches" in box.results.note.text()
+    # the note alone, no blank band of an empty list above it
+    assert not box.results.list.isVisible()
+    assert box.results.height() < 2 * box.fontMetrics().height() + box.results.note.sizeHint().height() + 30
+    assert box.results.note.geometry().top() < box.fontMetrics().height()
     qtbot.keyClick(box, Qt.Key.Key_Escape)
     assert not box.results.isVisible()
     box.clear()

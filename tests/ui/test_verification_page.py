@@ -164,4 +164,4 @@ def test_sheet_and_onsite_report_are_written_from_the_page(qtbot, window, big_ca
     page.write_report()
     wait_idle(qtbot, window.ctx)
     text = "\n".join(p.text for p in Document(target["path"]).paragraphs)
-    assert "Onsite report of the verification visit" in text and page.subtitle.text().startswith("Wrote")
+    assert "Onsite report of the verification visit" in text and page.message.text().startswith("Wrote")

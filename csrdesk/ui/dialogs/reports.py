@@ -104,6 +104,11 @@ class ReportDialog(QDialog):
         layout.addWidget(self.status)
         layout.addWidget(buttons)
         self.kind.currentIndexChanged.connect(lambda _i: self._kind_changed())
+        # "Saved …/Program report….docx" is about the report made before: it goes once the next one is being set up.
+        for signal in (self.kind.currentIndexChanged, self.date_from.dateChanged, self.date_to.dateChanged,
+                       self.code.textEdited, self.year.valueChanged, self.lang.currentIndexChanged,
+                       self.path.textEdited):
+            signal.connect(lambda *_args: self.status.setText(""))
         if supplier_code:  # opened from a supplier's page: its scorecard
             self.kind.setCurrentIndex(self.kind.findData(SCORECARD))
         self._kind_changed()

@@ -20,6 +20,7 @@ from csrdesk.services import identity_key
 from csrdesk.ui import theme
 from csrdesk.ui.context import AppContext, is_user_error, show_error
 from csrdesk.ui.pages.base import button, muted, section_title
+from csrdesk.ui.widgets.supplier_box import SupplierBox
 
 
 class DateBox(QDateEdit):
@@ -151,13 +152,7 @@ class NewComplaintDialog(_SavingDialog):
         self.in_program = QRadioButton("A supplier")
         self.outside = QRadioButton("A factory outside the program")
         self.in_program.setChecked(True)
-        self.supplier = QComboBox()
-        self.supplier.setEditable(True)
-        self.supplier.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        for code, name in suppliers:
-            self.supplier.addItem(f"{code}  {name}", code)
-        self.supplier.setCurrentIndex(-1)
-        self.supplier.lineEdit().setPlaceholderText("Type a code or name")
+        self.supplier = SupplierBox(suppliers)  # a code or a name, or part of one
         self.factory_name = QLineEdit()
         self.factory_name.setPlaceholderText("The factory's name and town")
         self.factory_name.setEnabled(False)
@@ -165,6 +160,10 @@ class NewComplaintDialog(_SavingDialog):
         self.provision = QComboBox()
         for key, title in provisions:
             self.provision.addItem(title, key)
+        # None chosen until the user chooses: the first category as a default put complaints under "Management
+        # systems" in every report when it was not changed.
+        self.provision.setPlaceholderText("Choose the code provision it is about")
+        self.provision.setCurrentIndex(-1)
         self.summary = QPlainTextEdit()
         self.summary.setPlaceholderText("What the worker reports. Leave out anything that tells who they are "
                                         "(name, line, shift): the summary goes into reports.")
@@ -200,11 +199,7 @@ class NewComplaintDialog(_SavingDialog):
         self._lay_out("Record complaint", form, note)
 
     def _supplier_code(self) -> str:
-        text = self.supplier.currentText().strip()
-        index = self.supplier.findText(text)
-        if index >= 0:
-            return self.supplier.itemData(index)
-        return text.split()[0] if text else ""
+        return self.supplier.code()
 
     def data(self) -> svc.ComplaintInput:
         outside = self.outside.isChecked()
@@ -333,6 +328,13 @@ class PublicListDialog(QDialog):
         # Factory names can be long; the summary is what the reviewer reads, so it gets the room.
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
         self.table.setColumnWidth(1, 200)
+        # "Read every line": each summary and factory name whole, wrapped onto more lines, never cut with "…"
+        # (the reviewer could not read what was about to leave); rows as tall as their text.
+        self.table.setWordWrap(True)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        for r, row in enumerate(self.rows):
+            self.table.item(r, 1).setToolTip(row.factory)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.save_button = buttons.addButton("Save reviewed list…", QDialogButtonBox.ButtonRole.AcceptRole)
         self.save_button.setObjectName("primary")

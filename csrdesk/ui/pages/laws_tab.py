@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Optional, Sequence
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
     QMessageBox, QPlainTextEdit, QPushButton, QScrollArea, QSplitter, QVBoxLayout, QWidget,
@@ -133,6 +133,11 @@ class LawEditor(QWidget):
         buttons.addWidget(self.save_button)
         outer.addLayout(buttons)
         self.save_button.clicked.connect(lambda: self._save())
+        self.save_button.setToolTip("Save (Ctrl+S)")
+        # Ctrl+S saves from any box of the entry, as in the assessment editor.
+        save_keys = QShortcut(QKeySequence(QKeySequence.StandardKey.Save), self)
+        save_keys.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        save_keys.activated.connect(lambda: self._save())
         self.revert_button.clicked.connect(lambda: self.show_entry(self.entry))
         wheel_only_with_focus(self.country, self.topic)
         self.show_entry(None)

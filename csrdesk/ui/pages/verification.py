@@ -25,6 +25,7 @@ from csrdesk.ui.pages.visit_screen import VisitDialog
 from csrdesk.ui.widgets.wheel_guard import wheel_only_with_focus
 from csrdesk.ui.tables import Column, RowTableModel, TableView, percent
 from csrdesk.ui.widgets.dialog_keys import ask_text
+from csrdesk.ui.widgets.status_line import StatusLine
 
 STATE_COLOURS = {"overdue": theme.OVERDUE, "due": theme.WARNING, "booked": theme.ACCENT}
 
@@ -53,6 +54,7 @@ class BookDialog(QDialog):
     def __init__(self, cap_id: int, day: date, parent: Optional[QWidget] = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"Book the visit of CAP {cap_id}")
+        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("m") * 34)  # room to type a name beside a role
         self.date = QDateEdit(_qdate(day))
         self.date.setCalendarPopup(True)
         self.date.setDisplayFormat("yyyy-MM-dd")
@@ -64,10 +66,7 @@ class BookDialog(QDialog):
             check, name = QCheckBox(role.capitalize()), QLineEdit()
             name.setPlaceholderText("Name (optional)")
             check.setChecked(role in ("brand", "worker representative"))
-            row = QHBoxLayout()
-            row.addWidget(check)
-            row.addWidget(name, 1)
-            form.addRow(row)
+            form.addRow(check, name)  # the check box as the row's label: every name box starts at the same place
             self.people[role] = (check, name)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
@@ -212,7 +211,11 @@ class VerificationPage(Page):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 18, 24, 18)
         layout.setSpacing(12)
+        # What the last action did ("Visit 21 saved…", "Wrote …"), or what it needs: a line of its own, so the
+        # summary line above is never overwritten by it and a reload never wipes it.
+        self.message = StatusLine()
         layout.addWidget(header)
+        layout.addWidget(self.message)
         layout.addLayout(cards)
         layout.addWidget(self.tabs, 1)
         theme.decorate(self)
@@ -271,8 +274,10 @@ class VerificationPage(Page):
         if row is None and self.tabs.currentIndex() == 1 and self.visits_view.current_row() is not None:
             return self.visits_view.current_row().cap_id
         if row is None:
-            number, ok = QInputDialog.getInt(self, "Which CAP?", "CAP number", 1, 1, 10_000_000)
-            return number if ok else None
+            # Said where the user looks, rather than asking for a CAP number they do not know (it offered CAP 1).
+            self.message.show_message("Choose a CAP on the Visits due tab, or a visit on the Visits tab, to record "
+                                      "its visit.", warning=True)
+            return None
         return row.cap_id
 
     def record_visit(self, cap_id: Optional[int] = None) -> Optional[VisitDialog]:
@@ -281,9 +286,9 @@ class VerificationPage(Page):
             return None
         dialog = VisitDialog(self.ctx, cap_id, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.recorded.connect(lambda v: self.subtitle.setText(
+        dialog.recorded.connect(lambda v: self.message.show_message(
             f"Visit {v.id} saved: {v.items_verified} verified, {v.items_reopened} sent back, suggested category "
-            f"{v.suggested_category or '—'}"))
+            f"{v.suggested_category or '—'}."))
         self.visit_dialog = dialog
         dialog.open()
         return dialog
@@ -291,12 +296,19 @@ class VerificationPage(Page):
     def book(self) -> None:
         row = self.plan_view.current_row()
         if row is None:
-            self.subtitle.setText("Choose a CAP on the Visits due tab to book its visit.")
+            self.message.show_message("Choose a CAP on the Visits due tab to book its visit.", warning=True)
             return
-        dialog = BookDialog(row.cap_id, row.booked_date or row.visit_due, self)
+        # An overdue visit is booked from today on, not on its past due date.
+        dialog = BookDialog(row.cap_id, row.booked_date or max(row.visit_due, date.today()), self)
         if dialog.exec() == QDialog.DialogCode.Accepted:
-            self.ctx.run(book_visit, self.ctx.db, row.cap_id, _pydate(dialog.date.date()),
-                         attendees=dialog.attendees(), on_done=lambda _r: self.ctx.notify("verification"), parent=self)
+            day = _pydate(dialog.date.date())
+
+            def booked(_r) -> None:
+                self.ctx.notify("verification")
+                self.message.show_message(f"Visit of CAP {row.cap_id} ({row.supplier}) booked for {day.isoformat()}.")
+
+            self.ctx.run(book_visit, self.ctx.db, row.cap_id, day, attendees=dialog.attendees(), on_done=booked,
+                         parent=self)
 
     def meeting(self) -> None:
         dialog = QDialog(self)
@@ -324,12 +336,12 @@ class VerificationPage(Page):
     def _write_file(self, row, missing: str, title: str, name: str, kind: str, writer, *args) -> None:
         """Asks where to save, then writes the file on the worker and says where it went."""
         if row is None:
-            self.subtitle.setText(missing)
+            self.message.show_message(missing, warning=True)
             return
         path, _f = QFileDialog.getSaveFileName(self, title, name, kind)
         if path:
             self.ctx.run(writer, self.ctx.db, *args, Path(path),
-                         on_done=lambda p: self.subtitle.setText(f"Wrote {p}"), parent=self)
+                         on_done=lambda p: self.message.show_message(f"Wrote {p}"), parent=self)
 
     def write_sheet(self) -> None:
         row = self.plan_view.current_row()
@@ -348,7 +360,7 @@ class VerificationPage(Page):
     def confirm(self) -> None:
         visit = self.visits_view.current_row()
         if visit is None or visit.status != "done":
-            self.subtitle.setText("Choose a visit that was held on the Visits tab.")
+            self.message.show_message("Choose a visit that was held on the Visits tab.", warning=True)
             return
         items = [f"{n}: {text}" for n, (text, _zh) in PROGRESS_CATEGORIES.items()]
         current = (visit.category or visit.suggested_category or 1) - 1
@@ -370,11 +382,12 @@ class VerificationPage(Page):
     def escalate(self, to: Optional[str] = None) -> None:
         row = self.escalations_view.current_row()
         if row is None:
-            self.subtitle.setText("Choose a supplier on the Escalations tab.")
+            self.message.show_message("Choose a supplier on the Escalations tab.", warning=True)
             return
         target = to or row.suggested_step
         if target is None:
-            self.subtitle.setText(f"{row.supplier} is at the top of the ladder or no longer lags.")
+            self.message.show_message(f"{row.supplier} is at the top of the ladder or no longer lags.",
+                                      warning=True)
             return
         reason, ok = ask_text(self, step_label(target), f"Why {row.supplier} goes to {step_label(target).lower()}:",
                               text="; ".join(row.reasons), multiline=False)

@@ -141,6 +141,11 @@ class VisitDialog(QDialog):
         self.save_button.clicked.connect(lambda: self.save())
         cancel = QPushButton("Cancel")
         cancel.clicked.connect(self.reject)
+        # Enter in a box and Ctrl+Enter anywhere save the visit: Save is the default button and the others never
+        # take that role when focused (Load on-site sheet was the first button, so Ctrl+Enter opened a file picker).
+        for b in (self.load_sheet, cancel):
+            b.setAutoDefault(False)
+        self.save_button.setDefault(True)
         buttons = QHBoxLayout()
         buttons.addWidget(QLabel("Category"))
         buttons.addWidget(self.category, 1)
@@ -278,6 +283,16 @@ class VisitDialog(QDialog):
     def save(self) -> None:
         if not self.judged():
             self._show_problem("Give at least one item a verdict (keys 1-4) before saving.")
+            return
+        unexplained = next((e for e in self.judged() if e.verdict is Verdict.NOT_CHECKED and not e.note.strip()),
+                           None)
+        if unexplained is not None:
+            # Straight to the box that is missing, rather than a refusal that leaves the user to find the item.
+            self.table.select_id(unexplained.id)
+            self._show_note()
+            self.note.setFocus()
+            self._show_problem(f"Item {unexplained.id} ({unexplained.item.finding}) is not checked, so it needs a note "
+                               "saying why: write it in the box below; nothing was saved yet.")
             return
         qd = self.visit_date.date()
         self.save_button.setEnabled(False)

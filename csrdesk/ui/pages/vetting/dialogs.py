@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
 
 from csrdesk.ui import theme
 from csrdesk.ui.pages.base import section_title
+from csrdesk.ui.widgets.supplier_box import match_code
 
 
 
@@ -47,13 +48,22 @@ class ImportPreviewDialog(QDialog):
     def __init__(self, result, parent: Optional[QWidget] = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Import answers")
-        self.setMinimumWidth(640)
+        # Room for a question and its old and new answer on two or three lines; each change wraps rather than
+        # scrolling sideways (they were cut at "answer (none) → Ayse Demi" in a 640 px box).
+        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("m") * 62)
+        self.resize(self.minimumWidth(), self.fontMetrics().height() * 30)
         e = result.evaluation
         who = result.supplier_code or result.subject
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(f"<b>{esc(result.file.name)}</b>: screen {result.screen_id} ({esc(who)}), "
-                                f"{esc(result.template_key)} version {result.template_version}"))
-        changes = QListWidget()
+        checklist = result.template_title or result.template_key
+        title = QLabel(f"<b>{esc(result.file.name)}</b>: screen {result.screen_id} ({esc(who)}), "
+                       f"{esc(checklist)} version {result.template_version}")
+        title.setWordWrap(True)
+        layout.addWidget(title)
+        self.changes = changes = QListWidget()
+        changes.setWordWrap(True)
+        changes.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        changes.setTextElideMode(Qt.TextElideMode.ElideNone)
         for c in result.changes:
             changes.addItem(c.describe())
             if c.conflict:
@@ -62,6 +72,13 @@ class ImportPreviewDialog(QDialog):
             changes.addItem("No answer differs from what is saved.")
         layout.addWidget(section_title(f"Changes ({len(result.changes)})"))
         layout.addWidget(changes, 1)
+        if result.notes:  # how an ambiguous date such as 5/3/2027 was read: the user checks it before applying
+            layout.addWidget(section_title("Read as"))
+            notes = QLabel("<br>".join(esc(n) for n in result.notes))
+            notes.setTextFormat(Qt.TextFormat.RichText)
+            notes.setWordWrap(True)
+            notes.setStyleSheet(f"color: {theme.WARNING};")
+            layout.addWidget(notes)
         if result.problems:
             layout.addWidget(section_title(f"Problems ({len(result.problems)}): nothing can be applied"))
             problems = QListWidget()
@@ -147,15 +164,6 @@ class NewScreenDialog(QDialog):
     def match_supplier(self, text: str) -> str:
         """The code of the supplier the typed text names: its code, its name, or the one supplier whose code or name
         contains it; otherwise the first word as typed (the service says if no supplier has it)."""
-        folded = text.casefold()
-        if not folded:
-            return ""
-        for s in self.suppliers:
-            if folded in (s.code.casefold(), s.name.casefold(), f"{s.code}  {s.name}".casefold()):
-                return s.code
-        hits = [s for s in self.suppliers if folded in s.code.casefold() or folded in s.name.casefold()]
-        if len(hits) == 1:
-            return hits[0].code
-        return text.split()[0]
+        return match_code([(s.code, s.name) for s in self.suppliers], text)
 
 

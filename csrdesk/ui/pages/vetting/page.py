@@ -113,7 +113,7 @@ class VettingPage(Page):
         self.form = ScreenForm(ctx)
         self.form.changed.connect(self._form_changed)
         self.form.shown.connect(lambda: QTimer.singleShot(0, self, self._fit_split))
-        self.placeholder = muted("Choose a screen on the left, or start one with New screen….")
+        self.placeholder = muted("Choose a screen on the left, or start one with New screen…")
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.form_stack = QStackedWidget()
         self.form_stack.addWidget(self.placeholder)

@@ -5,12 +5,12 @@ deciding, exporting and importing run on the database worker through the AppCont
 """
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Callable, Optional
 
 from PySide6.QtCore import QDate, QSignalBlocker, Qt, QTimer, Signal
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView, QComboBox, QDateEdit, QFileDialog, QFormLayout, QFrame, QGroupBox, QHBoxLayout,
     QHeaderView, QLabel, QLineEdit, QMessageBox, QPlainTextEdit, QProgressBar, QPushButton, QScrollArea,
@@ -31,6 +31,20 @@ from csrdesk.ui.pages.base import muted, section_title
 from csrdesk.ui.widgets.buttons import primary_button
 from csrdesk.ui.widgets.elided_label import ElidedLabel
 from csrdesk.ui.widgets.dialog_keys import ask_text
+
+
+def wrap_condition_table(table: QTableWidget) -> None:
+    """A conditions table in the narrow decision panel shows each condition whole: the Condition column takes what
+    the short columns (due date, status) leave, long conditions wrap onto more lines, and nothing scrolls sideways
+    (the columns cut the text to "Ha…" and the header to "onditic" at 1360x840)."""
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+    for column in range(1, table.columnCount()):
+        header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+    table.setWordWrap(True)
+    table.setTextElideMode(Qt.TextElideMode.ElideNone)
+    table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
 
 
 class QuestionRow(QFrame):
@@ -141,6 +155,10 @@ class QuestionRow(QFrame):
                 self.input.setText("" if value is None else str(value))
         self.evidence.setText(a.evidence)
         self.comment.setText(a.comment)
+        # A stored answer longer than its box reads from its beginning ("Ayse Demir, HR manager…"), not its end.
+        for box in (self.input, self.evidence, self.comment):
+            if isinstance(box, QLineEdit):
+                box.setCursorPosition(0)
 
     def set_value(self, value: Any) -> None:
         """Sets the answer as a user would (tests and shortcuts), and tells the form."""
@@ -213,6 +231,11 @@ class ScreenForm(QWidget):
         self.revert_button.clicked.connect(self.revert)
         self.save_button = primary_button("Save answers")
         self.save_button.clicked.connect(lambda: self.save())
+        self.save_button.setToolTip("Save the answers (Ctrl+S)")
+        # Ctrl+S saves the answers from any box of the screen, as in the assessment editor.
+        save_keys = QShortcut(QKeySequence(QKeySequence.StandardKey.Save), self)
+        save_keys.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        save_keys.activated.connect(lambda: self.save() if self.save_button.isEnabled() else None)
         # The title and the screen's facts have the whole width (the title wrapped to three lines beside the
         # buttons); the buttons sit on the line under them, beside what the last action did.
         top = QVBoxLayout()
@@ -323,6 +346,7 @@ class ScreenForm(QWidget):
         self.conditions_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.conditions_table.verticalHeader().setVisible(False)
         self.conditions_table.setMinimumHeight(110)
+        wrap_condition_table(self.conditions_table)
         add = QPushButton("Add")
         add.clicked.connect(lambda: self._add_condition("", date.today() + timedelta(days=30)))
         remove = QPushButton("Remove")
@@ -361,13 +385,16 @@ class ScreenForm(QWidget):
         self.decided_label = QLabel()
         self.decided_label.setWordWrap(True)
         self.decided_label.setTextFormat(Qt.TextFormat.RichText)
-        self.decided_conditions = QTableWidget(0, 3)
-        self.decided_conditions.setHorizontalHeaderLabels(["Condition", "Due", "Status"])
+        # Two columns in the narrow panel: the condition, and its due date with its status under it (a third
+        # column pushed the status title out of sight at 1360x840).
+        self.decided_conditions = QTableWidget(0, 2)
+        self.decided_conditions.setHorizontalHeaderLabels(["Condition", "Due, status"])
         self.decided_conditions.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.decided_conditions.verticalHeader().setVisible(False)
         self.decided_conditions.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.decided_conditions.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.decided_conditions.setMinimumHeight(100)
+        wrap_condition_table(self.decided_conditions)
         met = QPushButton("Mark met")
         met.clicked.connect(lambda: self._condition_status("closed"))
         reopen_condition = QPushButton("Open again")
@@ -477,13 +504,13 @@ class ScreenForm(QWidget):
                 r = self.decided_conditions.rowCount()
                 self.decided_conditions.insertRow(r)
                 item = QTableWidgetItem(c.text)
+                item.setToolTip(c.text)
                 item.setData(Qt.ItemDataRole.UserRole, c.id)
                 self.decided_conditions.setItem(r, 0, item)
-                self.decided_conditions.setItem(r, 1, QTableWidgetItem(str(c.due_date or "")))
-                status = QTableWidgetItem(c.status + (" · overdue" if c.overdue else ""))
+                status = QTableWidgetItem(f"{c.due_date or 'no date'}\n{c.status}" + ("\noverdue" if c.overdue else ""))
                 if c.overdue:
                     status.setForeground(QColor(theme.OVERDUE))
-                self.decided_conditions.setItem(r, 2, status)
+                self.decided_conditions.setItem(r, 1, status)
             self.decided_conditions.setVisible(bool(detail.conditions))
         else:
             self.reviewer_edit.setText(detail.reviewer or self._default_reviewer)
@@ -538,6 +565,7 @@ class ScreenForm(QWidget):
         if self.state is None:
             return
         self.state.edit(question_id, typed)
+        self.status.setText("")  # "Answers saved", "imported…" no longer describe the form once it is edited
         self._dirty_maybe_changed()
         self.refresh_score()
 
@@ -560,7 +588,9 @@ class ScreenForm(QWidget):
     def _add_condition(self, text: str, due: Optional[date]) -> None:
         r = self.conditions_table.rowCount()
         self.conditions_table.insertRow(r)
-        self.conditions_table.setItem(r, 0, QTableWidgetItem(text))
+        item = QTableWidgetItem(text)
+        item.setToolTip(text)
+        self.conditions_table.setItem(r, 0, item)
         self.conditions_table.setItem(r, 1, QTableWidgetItem(due.isoformat() if due else ""))
 
     def _remove_condition(self) -> None:
@@ -598,6 +628,7 @@ class ScreenForm(QWidget):
         screen_id = self.detail.id
 
         def done(_detail) -> None:
+            self.status.setText(f"Answers saved at {datetime.now():%H:%M}.")
             self.changed.emit()
             self.load(screen_id, then)
 
@@ -642,7 +673,10 @@ class ScreenForm(QWidget):
             return
         screen_id = self.detail.id
 
-        def done(_detail) -> None:
+        def done(detail) -> None:
+            # Said now, so the line never still shows what an earlier action did ("Answers imported from …").
+            self.status.setText(f"Decision recorded: {detail.decision}. Decision letter… writes it for the "
+                                "supplier." if detail.supplier_code else f"Decision recorded: {detail.decision}.")
             self.changed.emit()
             self.load(screen_id)
 
@@ -660,8 +694,9 @@ class ScreenForm(QWidget):
             return
         screen_id = self.detail.id
         self.ctx.run(service.reopen_screen, self.ctx.db, screen_id, note=note, seen_version=self.detail.version,
-                     on_done=lambda _d: (self.changed.emit(), self.load(screen_id)), on_error=self._save_failed,
-                     parent=self)
+                     on_done=lambda _d: (self.status.setText("Screen reopened: its answers can change again."),
+                                         self.changed.emit(), self.load(screen_id)),
+                     on_error=self._save_failed, parent=self)
 
     def _condition_status(self, status: str) -> None:
         rows = {i.row() for i in self.decided_conditions.selectedIndexes()}
