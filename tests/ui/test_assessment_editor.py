@@ -706,3 +706,16 @@ def test_a_free_text_finding_always_has_a_category_and_save_needs_one(qtbot, pag
     editor.save()
     assert "Choose a category for “Zzyzx qwerty” (finding 2)" in editor.message.text()
     assert list_assessments(ctx.db) == []
+
+
+def test_editor_shortcuts_act_only_where_they_belong(qtbot, page):
+    """The editor's Ctrl+S and Ctrl+Enter act within the editor, Delete, Ctrl+Z and Ctrl+Y within the findings grid:
+    none is window-wide (PySide6 ignores QShortcut's context keyword, so they all were: Delete in any other part of
+    the window removed the selected finding)."""
+    from PySide6.QtGui import QShortcut
+
+    editor = page.editor
+    contexts = {sc.key().toString(): sc.context() for sc in editor.findChildren(QShortcut)}
+    assert contexts and Qt.ShortcutContext.WindowShortcut not in contexts.values()
+    grid = {sc.key().toString() for sc in editor.grid.findChildren(QShortcut)}
+    assert all(contexts[k] == Qt.ShortcutContext.WidgetShortcut for k in grid) and len(grid) >= 3

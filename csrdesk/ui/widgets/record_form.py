@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QAbstractButton, QComboBox, QDateEdit, QHBoxLayout, QLineEdit, QPlainTextEdit, QPushButton, QSpinBox,
     QTextEdit,
@@ -19,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from csrdesk.ui.widgets.buttons import primary_button
 from csrdesk.ui.widgets.status_line import StatusLine
+from csrdesk.ui.widgets.shortcuts import shortcut
 
 UNSAVED_MARK = "● Unsaved changes"
 
@@ -54,8 +54,7 @@ class RecordFormMixin:
         bar.addWidget(self.save_button)
         self.save_button.clicked.connect(lambda: self._save())
         self.revert_button.clicked.connect(lambda: self.revert())
-        QShortcut(QKeySequence.StandardKey.Save, self, lambda: self._save(),
-                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        shortcut(QKeySequence.StandardKey.Save, self, self._save)
         return bar
 
     def watch(self, *widgets) -> None:

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from typing import Callable, Optional
 
 from PySide6.QtCore import QDate, QSignalBlocker, Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut, QUndoStack
+from PySide6.QtGui import QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QApplication, QCompleter, QHBoxLayout, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget,
 )
@@ -25,6 +25,7 @@ from csrdesk.ui.widgets.findings_grid import (
 from csrdesk.ui.widgets.reasons_panel import ReasonsPanel
 from csrdesk.ui.pages.assessments.findings import FindingsSection
 from csrdesk.ui.pages.assessments.header import HeaderSection
+from csrdesk.ui.widgets.shortcuts import shortcut
 
 log = logging.getLogger(__name__)
 
@@ -150,14 +151,13 @@ class AssessmentEditor(HeaderSection, FindingsSection, QWidget):
         bottom.addWidget(self.save_button)
         outer.addLayout(bottom)
 
-        ctx_shortcut = Qt.ShortcutContext.WidgetWithChildrenShortcut
-        QShortcut(QKeySequence.StandardKey.Save, self, lambda: self.save(), context=ctx_shortcut)
+        shortcut(QKeySequence.StandardKey.Save, self, self.save)
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
-            QShortcut(QKeySequence(keys), self, self.add_own_text, context=ctx_shortcut)
-        QShortcut(QKeySequence.StandardKey.Delete, self.grid, self.remove_selected,
-                  context=Qt.ShortcutContext.WidgetShortcut)
-        QShortcut(QKeySequence.StandardKey.Undo, self.grid, self.undo_stack.undo, context=Qt.ShortcutContext.WidgetShortcut)
-        QShortcut(QKeySequence.StandardKey.Redo, self.grid, self.undo_stack.redo, context=Qt.ShortcutContext.WidgetShortcut)
+            shortcut(keys, self, self.add_own_text)
+        grid_only = Qt.ShortcutContext.WidgetShortcut
+        shortcut(QKeySequence.StandardKey.Delete, self.grid, self.remove_selected, grid_only)
+        shortcut(QKeySequence.StandardKey.Undo, self.grid, self.undo_stack.undo, grid_only)
+        shortcut(QKeySequence.StandardKey.Redo, self.grid, self.undo_stack.redo, grid_only)
 
     def _connect(self) -> None:
         self.model.edited.connect(self._changed)
