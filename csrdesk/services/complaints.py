@@ -123,6 +123,7 @@ class ComplaintDetail:
     reveals: tuple[TimelineEntry, ...]
     warnings: tuple[str, ...] = ()
     version: int = 0  # the row version shown: handed back with a save (update_complaint's seen_version)
+    cap_item_title: str = ""  # the CAP item's finding, as the CAPs page lists it ("" when none)
 
     @property
     def id(self) -> int:
@@ -160,6 +161,8 @@ class CapResult:
     supplier_code: str
     placed: str  # how the CAP was found: 'open CAP', 'new CAP on the latest assessment', 'reopened CAP'
     retaliation_item_id: Optional[int] = None
+    item_title: str = ""  # the item as the CAPs page lists it (its finding), for messages
+    retaliation_item_title: str = ""
 
 
 @dataclass(frozen=True)
@@ -524,7 +527,10 @@ def complaint_detail(db: Database, complaint_id: int, today: Optional[date] = No
                                   f"By {Channel.parse(c.channel).label.lower() if c.channel else 'an unknown channel'}")]
         timeline += [TimelineEntry(st.date, st.kind, STEP_LABELS.get(st.kind, st.kind), st.text) for st in c.steps]
         reveals = _reveals(s, c.id)
-        cap_id = s.scalar(select(CapItem.cap_id).where(CapItem.id == c.cap_item_id)) if c.cap_item_id else None
+        cap_id, cap_item_title = None, ""
+        if c.cap_item_id:
+            cap_id, cap_item_title = s.execute(select(CapItem.cap_id, Finding.title).join(
+                Finding, Finding.id == CapItem.finding_id).where(CapItem.id == c.cap_item_id)).one()
         warnings = []
         if row.identity == UNAVAILABLE:
             warnings.append(identity_key.missing_key_message(c.identity_key_id))
@@ -537,7 +543,7 @@ def complaint_detail(db: Database, complaint_id: int, today: Optional[date] = No
             retaliation_found_date=c.retaliation_found_date,
             identity_key_id=c.identity_key_id if identities_readable(s) else "", cap_id=cap_id,
             timeline=tuple(sorted(timeline + reveals, key=lambda e: e.on)),
-            reveals=tuple(reveals), warnings=tuple(warnings), version=c.row_version,
+            reveals=tuple(reveals), warnings=tuple(warnings), version=c.row_version, cap_item_title=cap_item_title,
         )
 
 
@@ -709,7 +715,8 @@ def to_cap(db: Database, complaint_id: int, *, violation_type: Optional[str] = N
             raise UserError(f"Complaint {c.reference} {state}: only a substantiated or partly substantiated "
                             "complaint becomes a CAP item.")
         if c.cap_item_id is not None:
-            raise UserError(f"Complaint {c.reference} is already CAP item {c.cap_item_id}.")
+            on_cap = s.scalar(select(CapItem.cap_id).where(CapItem.id == c.cap_item_id))
+            raise UserError(f"Complaint {c.reference} is already an item of CAP {on_cap}.")
         vt = None
         if violation_type:
             vt = s.scalar(select(ViolationType).where(ViolationType.key == violation_type.strip()))
@@ -730,7 +737,7 @@ def to_cap(db: Database, complaint_id: int, *, violation_type: Optional[str] = N
                          category=vt.category if vt else c.provision, vt=vt, severity=sev, remediation=c.resolution,
                          today=today, source=source)
         c.cap_item_id = item.id
-        retaliation_id = None
+        retaliation_id, retaliation_title = None, ""
         if c.retaliation_found_date is not None:
             rvt = s.scalar(select(ViolationType).where(ViolationType.key == RETALIATION_TYPE))
             notes = [st.text for st in c.steps if st.kind == "retaliation_found"]
@@ -740,11 +747,11 @@ def to_cap(db: Database, complaint_id: int, *, violation_type: Optional[str] = N
                 category=rvt.category if rvt else "freedom-of-association", vt=rvt,
                 severity=Severity(rvt.severity) if rvt else Severity.CRITICAL, remediation="", today=today,
                 source=source)
-            retaliation_id = r_item.id
-        _step(s, c, "to_cap", today, f"CAP {cap.id} item {item.id} ({placed})"
-              + (f"; retaliation item {retaliation_id}" if retaliation_id else ""))
+            retaliation_id, retaliation_title = r_item.id, r_item.finding.title
+        _step(s, c, "to_cap", today, f"CAP {cap.id} ({placed}): “{item.finding.title}”"
+              + (f"; and “{retaliation_title}”" if retaliation_id else ""))
         result = CapResult(c.id, cap.id, item.id, item.finding_id, cap.assessment_id, supplier.code, placed,
-                           retaliation_id)
+                           retaliation_id, item.finding.title, retaliation_title)
     return result
 
 

@@ -223,9 +223,13 @@ def test_a_substantiated_complaint_joins_the_open_cap_without_rescoring(db, supp
     assert item.suggested_remediation == "Back pay of the overtime premium to every worker."
     assert item.row.points == 0 and item.row.due_date is not None and item.row.status == "open"
     assert "王秀英" not in repr(item)
-    with pytest.raises(UserError, match="already CAP item"):
+    assert result.item_title == item.row.finding  # messages name the item as the CAPs page lists it
+    with pytest.raises(UserError, match=f"already an item of CAP {a.cap_id}"):
         svc.to_cap(db, c.id)
-    assert svc.complaint_detail(db, c.id).cap_id == a.cap_id
+    detail = svc.complaint_detail(db, c.id)
+    assert detail.cap_id == a.cap_id and detail.cap_item_title == item.row.finding
+    step = next(e for e in detail.timeline if e.kind == "to_cap")
+    assert f"item {result.item_id}" not in step.text and item.row.finding in step.text  # no internal number
 
 
 def test_to_cap_finds_or_makes_a_cap(db, supplier):

@@ -206,7 +206,9 @@ def test_make_cap_item_from_the_screen(qtbot, page, ui_db, monkeypatch):
     qtbot.waitUntil(lambda: page.panel.detail is not None and page.panel.detail.row.cap_item_id is not None,
                     timeout=5000)
     assert not page.panel.step_buttons["to_cap"].isEnabled()
-    assert "item" in page.panel.fact_labels["CAP item"].text()
+    shown = page.panel.fact_labels["CAP item"].text()  # the CAP and the item's finding, no internal item number
+    assert shown.startswith("CAP ") and "Worker complaint" in shown
+    assert f"item {page.panel.detail.row.cap_item_id}" not in shown
 
 
 def test_supplier_page_tab_and_dashboard_tile(qtbot, window, ui_db, factory):

@@ -239,7 +239,7 @@ class ComplaintPanel(QWidget):
         self.fact_labels["Worker's agreement"].setText(
             "agreed that the factory may be told" if detail.worker_agrees_factory_told else
             "has not agreed that the factory may be told")
-        self.fact_labels["CAP item"].setText(f"item {r.cap_item_id} on CAP {detail.cap_id}" if r.cap_item_id else "—")
+        self.fact_labels["CAP item"].setText(f"CAP {detail.cap_id}: {detail.cap_item_title}" if r.cap_item_id else "—")
         self.summary.setText(r.summary)
         self._show_identity()
         self.timeline_model.set_rows(list(detail.timeline))
@@ -363,9 +363,9 @@ class ComplaintPanel(QWidget):
     def _cap_made(self, result: svc.CapResult) -> None:
         self.ctx.notify("caps")
         self.ctx.notify("complaints")
-        note = f"CAP item {result.item_id} was added to CAP {result.cap_id} ({result.placed})."
+        note = f"Added to CAP {result.cap_id} ({result.placed}) as the item “{result.item_title}”."
         if result.retaliation_item_id:
-            note += f" The retaliation found is item {result.retaliation_item_id}."
+            note += f" The retaliation found is a second item, “{result.retaliation_item_title}”."
         QMessageBox.information(self, "CAP item made", note)
 
 
