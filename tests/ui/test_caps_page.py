@@ -110,6 +110,9 @@ def test_an_item_moves_through_its_states_only_when_its_facts_allow(qtbot, page,
     panel.preventive.setPlainText("Capacity planning procedure with weekly review of hours by the HR manager")
     panel.leader.setText("Zhang Min")
     assert panel.save_button.isEnabled()
+    page.activateWindow()  # Ctrl+S where the user types: the item's form, not the whole window
+    qtbot.waitUntil(page.isActiveWindow)
+    panel.root_cause.setFocus()
     qtbot.keyClick(panel.root_cause, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: "Saved" in panel.message.text())
     assert item_detail(ctx.db, item_id).row.project_leader == "Zhang Min"

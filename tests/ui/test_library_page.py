@@ -56,6 +56,9 @@ def test_editing_a_finding_type_saves_it_and_marks_it_edited(qtbot, page, ctx):
     editor.root_causes.setPlainText("No capacity planning\n\nPiece rates push workers to stay late\n")
     assert editor.changes() == {"days_allowed": 45,
                                 "root_cause_examples": ["No capacity planning", "Piece rates push workers to stay late"]}
+    page.activateWindow()  # Ctrl+S in the box being edited: the editor's own shortcut
+    qtbot.waitUntil(page.isActiveWindow)
+    editor.days.setFocus()
     qtbot.keyClick(editor.days, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: "Saved" in editor.message.text())
     saved = get_violation_type(ctx.db, "HRS-001")
