@@ -5,6 +5,8 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Mapping, Optional
 
+from csrdesk.domain.reporting import plural
+
 
 # Approval of a new supplier needs a positive vetting decision unless the user switches it off (Settings).
 DEFAULT_REQUIRE_VETTING = True
@@ -159,10 +161,10 @@ def check_cap_transition(current: CapStatus, target: CapStatus, facts: CapFacts 
     if target is CapStatus.APPROVED and facts.items_with_plan < facts.item_count:
         missing = facts.item_count - facts.items_with_plan
         raise TransitionRefused(
-            f"{missing} item(s) have no root cause and preventive action yet; the CAP cannot be approved."
+            f"{plural(missing, 'item')} {'has' if missing == 1 else 'have'} no root cause and preventive action yet; the CAP cannot be approved."
         )
     if target is CapStatus.CLOSED and facts.open_items:
-        raise TransitionRefused(f"{facts.open_items} item(s) are still open; verify or close them before closing the CAP.")
+        raise TransitionRefused(f"{plural(facts.open_items, 'item')} {'is' if facts.open_items == 1 else 'are'} still open; verify or close them before closing the CAP.")
 
 
 @dataclass(frozen=True)
@@ -215,6 +217,6 @@ def check_supplier_transition(current: SupplierStatus, target: SupplierStatus, f
             raise TransitionRefused("The supplier cannot be approved: " + "; ".join(problems) + ".")
     if current is SupplierStatus.CONDITIONALLY_APPROVED and target is SupplierStatus.APPROVED and facts.open_conditions:
         raise TransitionRefused(
-            f"{facts.open_conditions} condition(s) of the vetting decision are still open; "
+            f"{plural(facts.open_conditions, 'condition')} of the vetting decision {'is' if facts.open_conditions == 1 else 'are'} still open; "
             "close them before the supplier is fully approved."
         )

@@ -6,6 +6,8 @@ from datetime import date
 from enum import Enum
 from typing import Iterable, Mapping, Optional
 
+from csrdesk.domain.reporting import plural
+
 
 class Severity(str, Enum):
     MINOR = "minor"
@@ -218,7 +220,7 @@ def rate_assessment(findings: Iterable[ScoredFinding], *, denied: bool = False) 
         band = Rating.DENIED
         reasons.append("The auditor was refused access: denied access counts as 800 points and is rated Denied.")
         if findings:
-            reasons.append(f"{len(findings)} finding(s) were recorded but do not change a Denied rating.")
+            reasons.append(f"{plural(len(findings), 'finding')} {'was' if len(findings) == 1 else 'were'} recorded but do not change a Denied rating.")
         contributing: tuple[ScoredFinding, ...] = ()
     else:
         score = sum(f.points for f in findings)
@@ -235,7 +237,7 @@ def rate_assessment(findings: Iterable[ScoredFinding], *, denied: bool = False) 
                 group = by_severity.get(severity)
                 if group:
                     parts.append(f"{len(group)} {severity.value} ({sum(f.points for f in group)} points)")
-            reasons.append(f"Score {score} from {len(findings)} finding(s): " + ", ".join(parts) + ".")
+            reasons.append(f"Score {score} from {plural(len(findings), 'finding')}: " + ", ".join(parts) + ".")
             top = [f for f in contributing if f.points > 0][:3]
             if top:
                 reasons.append(

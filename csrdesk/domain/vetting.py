@@ -6,6 +6,7 @@ the score is the share of the applicable weight earned, 0 to 100. A knock-out an
 score. Thresholds turn the score into a suggested decision, and every suggestion comes with its reasons.
 """
 from __future__ import annotations
+from csrdesk.domain.reporting import plural
 
 import math
 import re
@@ -739,7 +740,7 @@ def _suggest(t: Template, score: float, knockouts: Sequence[Knockout], condition
                        "the score for approval without conditions.")
     elif conditions:
         decision = Decision.CONDITIONS
-        reasons.append(f"The score of {score:g} reaches {th.approve:g}, but {len(conditions)} answer(s) need follow-up.")
+        reasons.append(f"The score of {score:g} reaches {th.approve:g}, but {plural(len(conditions), 'answer')} {'needs' if len(conditions) == 1 else 'need'} follow-up.")
     else:
         decision = Decision.APPROVE
         reasons.append(f"The score of {score:g} reaches {th.approve:g} and no answer is a knock-out.")
@@ -747,9 +748,9 @@ def _suggest(t: Template, score: float, knockouts: Sequence[Knockout], condition
         for c in conditions:
             reasons.append(f"Condition: {c.text} (within {c.days} days).")
     if missing_evidence and not knockouts:
-        reasons.append(f"Evidence is missing for {len(missing_evidence)} answer(s).")
+        reasons.append(f"Evidence is missing for {plural(len(missing_evidence), 'answer')}.")
     if unanswered:
-        reasons.insert(0, f"{len(unanswered)} required question(s) are unanswered and count as not met; "
+        reasons.insert(0, f"{plural(len(unanswered), 'required question')} {'is' if len(unanswered) == 1 else 'are'} unanswered and count as not met; "
                           "answer them before a positive decision.")
     return decision, reasons
 
@@ -768,7 +769,7 @@ def check_decision(decision: Decision, evaluation: Evaluation, conditions: Seque
         )
     if decision.is_positive and evaluation.unanswered_required:
         raise ValueError(
-            f"{len(evaluation.unanswered_required)} required question(s) are still unanswered; answer them before "
+            f"{plural(len(evaluation.unanswered_required), 'required question')} {'is' if len(evaluation.unanswered_required) == 1 else 'are'} still unanswered; answer them before "
             f"deciding to {decision.value}."
         )
     if decision is Decision.CONDITIONS and not [c for c in conditions if c.strip()]:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Iterable, Mapping, Optional, Sequence
 
+from csrdesk.domain.reporting import plural
 from csrdesk.domain.vetting import Answer, AnswerError, Decision, Evaluation, Template, evaluate, parse_answer
 from csrdesk.errors import UserError
 
@@ -163,7 +164,7 @@ class ScreenState:
 
     def progress_text(self) -> str:
         e, th = self.evaluation, self.template.thresholds
-        unreadable = f" · {len(self.errors)} answer(s) not readable" if self.errors else ""
+        unreadable = f" · {plural(len(self.errors), 'answer')} not readable" if self.errors else ""
         return (f"{e.answered} of {e.questions} answered · approve at {th.approve:g}, with conditions at "
                 f"{th.conditional:g}{unreadable}")
 

@@ -15,6 +15,7 @@ from typing import Optional
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
+from csrdesk.domain.reporting import plural
 from csrdesk.exchange.files import write_atomically
 from csrdesk.exchange.safe_cells import write_text
 
@@ -108,7 +109,7 @@ def write_cap_pack(path: Path | str, pack: SharedPack) -> Path:
     note = ("Findings, CAP status and verification results only. Worker complaints and internal notes are not "
             "part of a shared pack.")
     if pack.withheld_items:
-        note += f" {pack.withheld_items} item(s) that come from worker complaints are left out."
+        note += f" {plural(pack.withheld_items, 'item')} that {'comes' if pack.withheld_items == 1 else 'come'} from worker complaints {'is' if pack.withheld_items == 1 else 'are'} left out."
     write_text(ws, len(facts) + 4, 1, note, font=Font(italic=True, color="666666"))
 
     items = wb.create_sheet("Findings")

@@ -752,7 +752,7 @@ def sample_facts() -> tuple[LetterBrand, LetterSupplier, LetterAssessment, Lette
     a = LetterAssessment(
         id=7, date=date(2025, 2, 20), assessment_type="periodic", audit_firm="Example Audits Ltd", auditor="A. Auditor",
         standard="Brand code of conduct", denied=False, score=38, rating="Unsatisfactory",
-        reasons=("Score 38 from 2 finding(s): 1 critical (30 points), 1 major (8 points).",
+        reasons=("Score 38 from 2 findings: 1 critical (30 points), 1 major (8 points).",
                  "Unsatisfactory is a score of 30 to 799, so the score 38 is rated Unsatisfactory."),
         follow_up_due=date(2025, 5, 21),
     )

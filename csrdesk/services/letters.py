@@ -28,6 +28,7 @@ from csrdesk import paths
 from csrdesk.domain.caps import progress_rate
 from csrdesk.domain.lifecycle import ItemStatus
 from csrdesk.domain.ratings import AssessmentFacts, follow_up_due_after
+from csrdesk.domain.reporting import plural
 from csrdesk.exchange import email_draft
 from csrdesk.exchange import letter_context as lc
 from csrdesk.exchange.letters import (
@@ -615,9 +616,9 @@ class BatchResult:
         return not self.failures and not self.cancelled
 
     def summary(self) -> str:
-        parts = [f"{self.done} of {self.total} CAP(s) done", f"{len(self.outputs)} file(s) written"]
+        parts = [f"{self.done} of {plural(self.total, 'CAP')} done", f"{plural(len(self.outputs), 'file')} written"]
         if self.failures:
-            parts.append(f"{len(self.failures)} problem(s)")
+            parts.append(plural(len(self.failures), "problem"))
         if self.cancelled:
             parts.append("cancelled")
         return ", ".join(parts)

@@ -528,7 +528,7 @@ def _plan_problems(cmp: _Comparison, plan: dict[int, dict[str, TrackerChange]]) 
 
 
 def _refuse(problems: list[str]) -> UserError:
-    more = f" (and {len(problems) - 1} more problem(s))" if len(problems) > 1 else ""
+    more = f" (and {len(problems) - 1} more {'problem' if len(problems) == 2 else 'problems'})" if len(problems) > 1 else ""
     return UserError(f"Tracker not imported, nothing was changed: {problems[0]}{more}")
 
 

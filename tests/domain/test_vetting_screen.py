@@ -54,7 +54,7 @@ def test_an_answer_that_does_not_fit_is_flagged_at_its_question_and_kept_to_save
     """A number question answered 'a lot' shows why at the question; the service refuses it on saving."""
     state.edit("peak_hours", AnswerInput("a lot"))
     assert state.mark("peak_hours").kind == "error" and "not a number" in state.mark("peak_hours").text
-    assert "1 answer(s) not readable" in state.progress_text()
+    assert "1 answer not readable" in state.progress_text()
     assert "peak_hours" in state.answers_to_save()
 
 

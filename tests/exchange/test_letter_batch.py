@@ -42,7 +42,7 @@ def test_batch_writes_every_file_and_reports_the_failing_factory(db, three_caps,
     draft = next(o.path for o in result.outputs if o.what == "e-mail")
     assert email.message_from_bytes(draft.read_bytes(), policy=policy.default)["X-Unsent"] == "1"
     assert seen[0] == (0, 3) and seen[-1] == (3, 3)
-    assert "1 problem(s)" in result.summary()
+    assert "1 problem" in result.summary()
 
 
 def test_cancel_stops_the_batch_and_keeps_whole_files(db, three_caps, tmp_path):

@@ -41,7 +41,7 @@ def test_cap_letter_carries_supplier_rating_findings_and_due_dates(db, cap, tmp_
     assert detail.rating == "Unsatisfactory"
     assert "Golden Thread Garments Co., Ltd" in text and "CN-0001" in text
     assert "Unsatisfactory" in text and "A follow-up assessment is required" in text
-    assert "Score 39 from 3 finding(s)" in text  # the reasons behind the rating, from the domain
+    assert "Score 39 from 3 findings" in text  # the reasons behind the rating, from the domain
     for _vt, title, _severity, law in FINDINGS:
         assert title in text
         assert law in text

@@ -237,7 +237,7 @@ def test_shared_cap_pack_has_no_complaints_or_internal_notes(db, owned, tmp_path
     for secret in ("COMPLAINT-SECRET", "REMEDY-SECRET", "Nguyen", "GRV-", MARKER,
                    "Review our own purchasing practices"):
         assert secret not in text
-    assert "1 item(s) that come from worker complaints are left out" in text
+    assert "1 item that comes from worker complaints is left out" in text
     wb = load_workbook(path)
     assert wb.sheetnames == ["CAP", "Findings", "Verification"]
     assert wb["Findings"].max_row == 3  # header and the two audit findings

@@ -362,6 +362,6 @@ def test_approval_gate_judges_the_next_move(db, supplier):
     pre_production(db)
     assert approval_gate(db, "CN-0001") == []  # vetting -> conditionally approved is open
     change_status(db, "CN-0001", "conditionally approved")
-    assert "1 condition(s)" in approval_gate(db, "CN-0001")[0]
+    assert "1 condition" in approval_gate(db, "CN-0001")[0]
     set_condition_status(db, screen.conditions[0].id, "met")
     assert approval_gate(db, "CN-0001") == []

@@ -54,7 +54,7 @@ def test_review_shows_quality_warnings_and_plan(qtbot, ctx, answered_cap):
     assert set(dialog.warning_buttons) == {"root_cause_restates_finding"}
     text = dialog.plan_view.toPlainText()
     assert "Systems-improvement plan" in text and "Monitoring and internal audit (business process)" in text
-    assert "Cause category not given" in text and "1 open warning(s)" in text
+    assert "Cause category not given" in text and "1 open warning" in text
 
 
 def test_override_then_approve_with_comment(qtbot, ctx, db, answered_cap):
@@ -149,7 +149,7 @@ def test_accept_one_item_return_the_other_then_write_the_letter(qtbot, ctx, db, 
     assert dialog.decision.items_returned == (items[1],) and dialog.decision.items_accepted == (items[0],)
     assert caps_service.item_detail(db, items[0]).row.status == "action planned"
     qtbot.waitUntil(lambda: dialog.loads >= 2 and dialog.letter_button.isEnabled(), timeout=5000)
-    assert "1 item(s) to revise" in dialog.message.text()
+    assert "1 item to revise" in dialog.message.text()
 
     target = tmp_path / "returned.docx"
     monkeypatch.setattr(cap_review.QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(target), "")))

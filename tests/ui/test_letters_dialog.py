@@ -42,7 +42,7 @@ def test_preselected_cap_is_ticked_and_its_letter_written(qtbot, dialog, tmp_pat
     files = sorted((tmp_path / "letters").glob("*.docx"))
     assert [f.name for f in files] == [f"CAP-CN-0001-{dialog.caps[0]:04d} letter.docx"]
     assert "Golden Thread" in docx_text(files[0])
-    assert "1 of 1 CAP(s) done, 1 file(s) written" in dialog.report.toPlainText()
+    assert "1 of 1 CAP done, 1 file written" in dialog.report.toPlainText()
     assert dialog.open_folder_button.isEnabled()
 
 

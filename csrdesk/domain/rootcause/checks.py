@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Iterable, Optional, Sequence
 
+from csrdesk.domain.reporting import plural
 from csrdesk.domain.rootcause.entry import (
     CHECK_CODES, CHECK_FIELDS, SAME_CAUSE_SIMILARITY, Check, EarlierAnswer, FindingFacts, Override, QualityWarning,
     RootCauseAnalysis, iso_date, render_preventive_action, render_root_cause,
@@ -244,14 +245,14 @@ def _raw_checks(finding: FindingFacts, a: RootCauseAnalysis, earlier: Sequence[E
     if a.planned_date and finding.due_date and a.planned_date > finding.due_date:
         days = (a.planned_date - finding.due_date).days
         found.append((Check.PLANNED_AFTER_DUE,
-                      f"The planned completion date {a.planned_date.isoformat()} is {days} day(s) past the due date "
+                      f"The planned completion date {a.planned_date.isoformat()} is {plural(days, 'day')} past the due date "
                       f"the CAP allows ({finding.due_date.isoformat()})."))
     late = [x for x in actions if x.by_when and finding.due_date and x.by_when > finding.due_date]
     if late:
         listed = "; ".join(f"\"{_short(x.what, 60)}\" by {x.by_when.isoformat()} "
-                           f"({(x.by_when - finding.due_date).days} day(s) late)" for x in late)
+                           f"({plural((x.by_when - finding.due_date).days, 'day')} late)" for x in late)
         found.append((Check.ACTION_AFTER_DUE,
-                      f"{len(late)} preventive action(s) are planned after the due date the CAP allows "
+                      f"{plural(len(late), 'preventive action')} {'is' if len(late) == 1 else 'are'} planned after the due date the CAP allows "
                       f"({finding.due_date.isoformat()}): {listed}. Ask for an earlier date, or accept the delay "
                       "with a reason (an extension agreed with the brand)."))
     if needs_victim_protection(finding):

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout, QWidget,
 )
 
+from csrdesk.domain.reporting import plural
 from csrdesk.services.shared_files import files_in_database
 from csrdesk.ui.context import AppContext, show_error
 from csrdesk.ui.table_fit import fit_to_width, keep_fitted
@@ -347,12 +348,12 @@ class LettersDialog(QDialog):
         from csrdesk.services.letters import run_batch
 
         folder = Path(self.folder.text().strip()).expanduser()
-        self.report.setPlainText(f"Writing for {len(caps)} CAP(s)…")
+        self.report.setPlainText(f"Writing for {plural(len(caps), 'CAP')}…")
         self.task = self.ctx.run(
             run_batch, self.ctx.db, caps, folder, letters=self.write_letters.isChecked(),
             trackers=self.write_trackers.isChecked(), drafts=self.write_drafts.isChecked(),
             letter_kind=self.kind.currentData(), template=self.template.currentData(),
-            lang=self.language.currentData(), label=f"Writing letters for {len(caps)} CAP(s)…", cancellable=True,
+            lang=self.language.currentData(), label=f"Writing letters for {plural(len(caps), 'CAP')}…", cancellable=True,
             on_done=self._written, on_error=self._failed, parent=self,
         )
         self._update_buttons()

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from csrdesk.domain.lifecycle import CapStatus
+from csrdesk.domain.reporting import plural
 from csrdesk.services import review
 from csrdesk.errors import UserError
 from csrdesk.ui import theme
@@ -82,7 +83,7 @@ def plan_html(plan: "review.ImprovementPlan") -> str:
             planned = entry.planned_date.isoformat() if entry.planned_date else "no date"
             out.append(f"<br>Project leader: {leader}; planned completion: {planned}")
             if entry.open_warnings:
-                out.append(f"<br><span style='color:{theme.WARNING}'>{entry.open_warnings} open warning(s)</span>")
+                out.append(f"<br><span style='color:{theme.WARNING}'>{plural(entry.open_warnings, 'open warning')}</span>")
             out.append("</li>")
         out.append("</ul>")
     if plan.elements:
@@ -292,7 +293,7 @@ class CapReviewDialog(QDialog):
         colour = theme.OK if c.quality == 100 else (theme.WARNING if c.quality >= 50 else theme.OVERDUE)
         self.quality.setText(f"Quality {c.quality}%")
         self.quality.setStyleSheet(f"font-size: 13pt; font-weight: 600; color: {colour};")
-        self.quality.setToolTip(f"{good} of {len(c.items)} item(s) without open warnings")
+        self.quality.setToolTip(f"{good} of {plural(len(c.items), 'item')} without open warnings")
         keep = self._current
         self.model.set_rows(list(c.items))
         self._fit_table()
@@ -346,7 +347,7 @@ class CapReviewDialog(QDialog):
         if c is not None and c.status not in REVIEWABLE and self.decision is None:
             self._say(state_sentence(c.status, any(i.review_decision == "returned" for i in c.items)), info=True)
         elif c is not None and reviewable and c.open_warning_count:
-            self._say(f"{c.open_warning_count} open warning(s): override them with a reason to approve, or return "
+            self._say(f"{plural(c.open_warning_count, 'open warning')}: override {'it' if c.open_warning_count == 1 else 'them'} with a reason to approve, or return "
                       "the CAP to the factory.", warning=True)
         self.guided_button.setEnabled(self._current is not None and c is not None
                                       and c.status != CapStatus.CLOSED.value)
@@ -370,7 +371,7 @@ class CapReviewDialog(QDialog):
         if c.status not in REVIEWABLE:
             return f"The CAP is {c.status}: it can be approved once the factory's response is in."
         if c.open_warning_count:
-            return (f"{c.open_warning_count} open warning(s): override each with a reason, or return the CAP to "
+            return (f"{plural(c.open_warning_count, 'open warning')}: override each with a reason, or return the CAP to "
                     "the factory.")
         return ""
 
@@ -542,9 +543,9 @@ class CapReviewDialog(QDialog):
         self.decisions.clear()
         self.ctx.notify("caps")
         verb = "approved" if result.decision == "approved" else "returned to the factory"
-        planned = f"; {len(result.items_planned)} item(s) now action planned" if result.items_planned else ""
+        planned = f"; {plural(len(result.items_planned), 'item')} now action planned" if result.items_planned else ""
         if result.decision == "returned":
-            planned = f" with {len(result.items_returned)} item(s) to revise{planned}; write the letter and e-mail next"
+            planned = f" with {plural(len(result.items_returned), 'item')} to revise{planned}; write the letter and e-mail next"
         self._after_load = f"CAP {result.cap.id} {verb} (now {result.cap.status}){planned}."
         self._say(self._after_load)
         self.decided.emit(result)

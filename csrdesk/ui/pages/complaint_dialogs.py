@@ -280,7 +280,7 @@ class KeyDialog(QDialog):
         added, status = result
         self.show_status(status)
         self.ctx.notify("complaints")
-        QMessageBox.information(self, "Key imported", f"Imported key(s) {', '.join(added)}." if added else
+        QMessageBox.information(self, "Key imported", f"Imported {'key' if len(added) == 1 else 'keys'} {', '.join(added)}." if added else
                                 "Every key in that file was already on this computer.")
 
 

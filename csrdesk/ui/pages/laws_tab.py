@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from csrdesk.domain.laws import TOPICS, VERIFY_NOTE, LawEntry, is_stale, review_due
+from csrdesk.domain.reporting import plural
 from csrdesk.errors import ConcurrentEdit, UserError
 from csrdesk.services import laws
 from csrdesk.services.laws import LawChange, LawInput, LawsImportPreview, OutdatedCitation
@@ -210,7 +211,7 @@ class ImportPreviewDialog(QDialog):
         self.setWindowTitle(f"Import {preview.file}")
         self.resize(760, 460)
         layout = QVBoxLayout(self)
-        summary = QLabel(f"{preview.added} new and {preview.updated} changed law reference(s); "
+        summary = QLabel(f"{preview.added} new and {preview.updated} changed law {'reference' if preview.added + preview.updated == 1 else 'references'}; "
                          f"{preview.unchanged} unchanged. Nothing is saved until you import.")
         summary.setWordWrap(True)
         layout.addWidget(summary)
@@ -223,7 +224,7 @@ class ImportPreviewDialog(QDialog):
                 lines.append(f"Row {r.row}: change {_where(r.entry)} · {r.entry.topic}: {changes}")
         if preview.outdated:
             lines.append("")
-            lines.append(f"{len(preview.outdated)} open finding(s) would cite an out-of-date figure:")
+            lines.append(f"{plural(len(preview.outdated), 'open finding')} would cite an out-of-date figure:")
             lines.append(outdated_text(preview.outdated))
         lines.extend(f"Note: {n}" for n in preview.notes)
         details = QPlainTextEdit("\n".join(lines) or "Nothing to change.")
@@ -401,7 +402,7 @@ class LawsTab(QWidget):
             return
 
         def done(n: int) -> None:
-            self._say(f"{n} law reference(s) marked as checked today.")
+            self._say(f"{plural(n, 'law reference')} marked as checked today.")
             self._notify()
 
         self.ctx.run(laws.mark_checked, self.ctx.db, ids, on_done=done, parent=self)
@@ -415,7 +416,7 @@ class LawsTab(QWidget):
 
     def _show_outdated(self, outdated: Sequence[OutdatedCitation]) -> None:
         box = QMessageBox(QMessageBox.Icon.Information, "Open findings cite the old figure",
-                          f"{len(outdated)} open finding(s) cite a figure this change made out of date. Their legal "
+                          f"{plural(len(outdated), 'open finding')} {'cites' if len(outdated) == 1 else 'cite'} a figure this change made out of date. Their legal "
                           "requirement was not changed: update it in the assessment, and tell the factory.",
                           QMessageBox.StandardButton.Ok, self)
         box.setDetailedText(outdated_text(outdated))
@@ -458,7 +459,7 @@ class LawsTab(QWidget):
 
         def imported(result) -> None:
             p = result.preview
-            self._say(f"Imported {p.added} new and {p.updated} changed law reference(s).")
+            self._say(f"Imported {p.added} new and {p.updated} changed law {'reference' if p.added + p.updated == 1 else 'references'}.")
             self._notify()
             if p.outdated:
                 self._show_outdated(p.outdated)
@@ -516,7 +517,7 @@ class StaleLawsPanel(QWidget):
 
     def _show(self, entries: list[LawEntry]) -> None:
         self.model.set_rows(entries)
-        self.summary.setText(f"{len(entries)} law reference(s) not checked in the last 12 months: compare them with "
+        self.summary.setText(f"{plural(len(entries), 'law reference')} not checked in the last 12 months: compare them with "
                              "the law and mark them checked (Library > Country laws)." if entries else
                              "All law references were checked in the last 12 months.")
         self.view.fit_columns(stretch=1)

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from csrdesk.domain.reporting import plural
 from csrdesk.ui import theme
 from csrdesk.ui.pages.base import section_title
 from csrdesk.ui.widgets.supplier_box import match_code
@@ -87,7 +88,7 @@ class ImportPreviewDialog(QDialog):
                 problems.item(problems.count() - 1).setForeground(QColor(theme.OVERDUE))
             layout.addWidget(problems)
         colour = DECISION_COLOURS[e.suggested.value]
-        knock = f" · <b style='color:{theme.OVERDUE}'>{len(e.knockouts)} knock-out(s)</b>" if e.knockouts else ""
+        knock = f" · <b style='color:{theme.OVERDUE}'>{plural(len(e.knockouts), 'knock-out')}</b>" if e.knockouts else ""
         layout.addWidget(QLabel(f"With these answers: score <b>{e.score:g}</b>, suggested "
                                 f"<b style='color:{colour}'>{e.suggested.value}</b>{knock}"))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
