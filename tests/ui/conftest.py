@@ -70,6 +70,17 @@ def wait_idle(qtbot, ctx, timeout: int = 10000) -> None:
     qtbot.waitUntil(lambda: not ctx.busy, timeout=timeout)
 
 
+def open_vetting_screen(qtbot, window, screen_id: int):
+    """The Vetting page at 1360x840 with the screen open and read; returns the page."""
+    window.resize(1360, 840)
+    window.go("vetting")
+    page = window.vetting
+    wait_idle(qtbot, window.ctx)
+    page.open_item("vetting_screen", screen_id)
+    qtbot.waitUntil(lambda: page.form.detail is not None and page.form.detail.id == screen_id and not window.ctx.busy)
+    return page
+
+
 @pytest.fixture
 def settle(qtbot):
     def _settle(ctx, timeout: int = 10000) -> None:

@@ -2,24 +2,16 @@
 vetting screen's answers from any box of the screen (both had only their Save button)."""
 from __future__ import annotations
 
-import pytest
 from PySide6.QtCore import Qt
 
 from csrdesk.services.vetting import start_screen
-from csrdesk.ui.context import AppContext
 from csrdesk.ui.pages.laws_tab import LawsTab
 from csrdesk.ui.pages.vetting import VettingPage
-
-
-@pytest.fixture
-def ctx(qtbot, db):
-    context = AppContext(db)
-    yield context
-    context.wait_idle()
+from tests.ui.conftest import wait_idle
 
 
 def _settle(qtbot, ctx):
-    qtbot.waitUntil(lambda: not ctx.busy, timeout=15000)
+    wait_idle(qtbot, ctx, 15000)
 
 
 def test_ctrl_s_saves_a_law_reference(qtbot, ctx):

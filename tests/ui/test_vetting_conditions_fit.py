@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 from PySide6.QtCore import QRect, Qt
 
-from tests.ui.conftest import wait_idle
+from tests.ui.conftest import open_vetting_screen
 from tests.ui.layout_check import problems
 
 CONDITIONS = [
@@ -36,12 +36,7 @@ def test_conditions_show_whole_before_and_after_the_decision(qtbot, window, ui_d
     create_supplier(ui_db, SupplierInput(name="Anatolia Socks Tekstil", code="TR-7301", country="Türkiye"),
                     status="vetting")
     screen = start_screen(ui_db, "new_supplier_screening", supplier_code="TR-7301")
-    window.resize(1360, 840)
-    window.go("vetting")
-    page = window.vetting
-    wait_idle(qtbot, window.ctx)
-    page.open_item("vetting_screen", screen.id)
-    qtbot.waitUntil(lambda: page.form.detail is not None and page.form.detail.id == screen.id and not window.ctx.busy)
+    page = open_vetting_screen(qtbot, window, screen.id)
     form = page.form
     for text in CONDITIONS:
         form._add_condition(text, date.today() + timedelta(days=30))

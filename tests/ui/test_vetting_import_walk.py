@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QTextDocumentFragment
 from PySide6.QtWidgets import QApplication, QLabel, QListWidget
 
-from tests.ui.conftest import wait_idle
+from tests.ui.conftest import open_vetting_screen, wait_idle
 
 SCREENING = "new_supplier_screening"
 LEAD = "Ayse Demir, HR and compliance manager, ayse.demir@anatolia-socks.example.com.tr"
@@ -52,12 +52,7 @@ def test_questionnaire_round_trip_reads_whole(qtbot, window, ui_db, tmp_path):
                     status="vetting")
     screen = start_screen(ui_db, SCREENING, supplier_code="TR-7501")
     path = _returned(ui_db, tmp_path, screen.id)
-    window.resize(1360, 840)
-    window.go("vetting")
-    page = window.vetting
-    wait_idle(qtbot, window.ctx)
-    page.open_item("vetting_screen", screen.id)
-    qtbot.waitUntil(lambda: page.form.detail is not None and page.form.detail.id == screen.id and not window.ctx.busy)
+    page = open_vetting_screen(qtbot, window, screen.id)
     seen = {}
 
     def look_and_apply() -> None:
