@@ -543,7 +543,9 @@ def vetting_context(brand: LetterBrand, sup: Optional[LetterSupplier], screen: V
     out: dict[str, Any] = {
         "screen_id": screen.screen_id,
         "checklist": clean(screen.checklist_title),
-        "subject": clean(screen.subject or sup.name),
+        # A supplier's screen is about the supplier by its name (its code follows in brackets where the letter
+        # shows it); the screen's own label ("CN-0008 Sunset Knit Ltd") would name the code twice.
+        "subject": clean(sup.name if sup.code and sup.name else (screen.subject or sup.name)),
         "status": clean(screen.status),
         "score": "" if screen.score is None else round(float(screen.score), 1),
         "decision": decision_key,
