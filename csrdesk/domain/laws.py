@@ -63,6 +63,8 @@ class LawEntry:
         unit = self.unit.strip()
         if not unit:
             return number
+        if v == 1:  # "1 day/week", not "1 days/week"
+            unit = re.sub(r"^(day|hour|week|month|year|worker|time)s\b", r"\1", unit)
         return f"{number}%" if unit == "%" else f"{number} {unit}"
 
 

@@ -275,7 +275,7 @@ def supplier_context(sup: LetterSupplier) -> dict[str, Any]:
         "local_name": clean(sup.local_name),
         "country": clean(sup.country),
         "address": clean(sup.address),
-        "address_lines": _lines(sup.address),
+        "address_lines": _address_lines(sup.address, sup.country),
         "contact": {
             "name": clean(sup.contact_name),
             "email": clean(sup.contact_email),
@@ -286,6 +286,19 @@ def supplier_context(sup: LetterSupplier) -> dict[str, Any]:
         "sourcing_owner_email": clean(sup.sourcing_owner_email),
         **_production_block(sup),
     }
+
+
+def _address_lines(address: str, country: str) -> list[str]:
+    """The address above the country line the letters print: an address that already ends with the country
+    ("..., Hai Phong City, Vietnam") loses that ending, so the country is not printed twice."""
+    lines = _lines(address)
+    name = clean(country)
+    if not lines or not name:
+        return lines
+    if lines[-1].casefold() == name.casefold():
+        return lines[:-1]
+    lines[-1] = re.sub(r"[\s,\u3001\uff0c]*[,\u3001\uff0c]\s*" + re.escape(name) + r"$", "", lines[-1], flags=re.IGNORECASE)
+    return lines
 
 
 def _production_block(sup: LetterSupplier) -> dict[str, Any]:
@@ -543,7 +556,9 @@ def vetting_context(brand: LetterBrand, sup: Optional[LetterSupplier], screen: V
     out: dict[str, Any] = {
         "screen_id": screen.screen_id,
         "checklist": clean(screen.checklist_title),
-        "subject": clean(screen.subject or sup.name),
+        # A supplier's screen is about the supplier by its name (its code follows in brackets where the letter
+        # shows it); the screen's own label ("CN-0008 Sunset Knit Ltd") would name the code twice.
+        "subject": clean(sup.name if sup.code and sup.name else (screen.subject or sup.name)),
         "status": clean(screen.status),
         "score": "" if screen.score is None else round(float(screen.score), 1),
         "decision": decision_key,

@@ -9,6 +9,7 @@ import random
 from datetime import date, timedelta
 from typing import Sequence
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from csrdesk.domain.complaints import ComplaintFacts, Outcome, status_of
@@ -39,7 +40,8 @@ def add_demo_complaints(s: Session, suppliers: Sequence[tuple[int, str, str, str
     rng = random.Random(f"complaints-{seed}")
     weights = [{"good": 1, "fair": 2, "poor": 4}.get(p, 2) for _sid, p, _c, _d in suppliers]
     provisions = [p for p in (provisions or TEXTS) if p in TEXTS] or list(TEXTS)
-    for k in range(1, count + 1):
+    numbers = _reference_numbers(s)
+    for _k in range(1, count + 1):
         sid, _profile, country, dial = rng.choices(suppliers, weights=weights)[0]
         outside = rng.random() < 0.05
         # More recent than old: a live channel has a few open complaints and a longer tail of closed ones.
@@ -50,7 +52,7 @@ def add_demo_complaints(s: Session, suppliers: Sequence[tuple[int, str, str, str
             risk = "medium"
         anonymous = rng.random() < 0.45
         c = Complaint(
-            reference=f"GRV-{abs(seed)}-{k:04d}", received_date=received, channel=weighted(rng, CHANNELS),
+            reference=_next_reference(numbers, received), received_date=received, channel=weighted(rng, CHANNELS),
             supplier_id=None if outside else sid, factory_name=rng.choice(OUTSIDE) if outside else "",
             provision=provision, description=rng.choice(TEXTS[provision]), anonymous=anonymous,
             retaliation_risk=risk, worker_agrees_factory_told=rng.random() < 0.4,
@@ -64,6 +66,24 @@ def add_demo_complaints(s: Session, suppliers: Sequence[tuple[int, str, str, str
         s.add(c)
     s.flush()
     return count
+
+
+def _reference_numbers(s: Session) -> dict[int, int]:
+    """The highest number of each year's complaint references already in the workspace (GRV-2026-0007: 7)."""
+    numbers: dict[int, int] = {}
+    for ref in s.scalars(select(Complaint.reference).where(Complaint.reference.like("GRV-%"))):
+        parts = ref.split("-")
+        if len(parts) == 3 and parts[1].isdigit() and parts[2].isdigit():
+            year = int(parts[1])
+            numbers[year] = max(numbers.get(year, 0), int(parts[2]))
+    return numbers
+
+
+def _next_reference(numbers: dict[int, int], received: date) -> str:
+    """A reference as the app gives one (GRV-<year received>-<number>), never one already used; the demo's used to
+    carry the seed where the year goes ("GRV-1-0007")."""
+    numbers[received.year] = numbers.get(received.year, 0) + 1
+    return f"GRV-{received.year}-{numbers[received.year]:04d}"
 
 
 def _work(rng: random.Random, c: Complaint, today: date, outside: bool) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, Mapping, Optional
 
 from sqlalchemy import select
@@ -24,6 +24,7 @@ from csrdesk.domain.rootcause import (
 from csrdesk.domain.rootcause_flow import FlowContext, Suggestions
 from csrdesk.domain.limits import implausible_date
 from csrdesk.errors import NotFound, UserError
+from csrdesk.exchange.letter_context import RETURN_REPLY_DAYS
 from csrdesk.services.history import record_change
 from csrdesk.progress import Progress
 from csrdesk.storage.db import Database
@@ -662,6 +663,13 @@ def review_cap(db: Database, cap_id: int, *, approve: bool, comments: Optional[M
             item.review_decision = verdict
         record_change(s, "cap", cap.id, "review decision", None, f"{decision} (quality {check.quality}%)",
                       supplier_id=cap.supplier_id, source=source, user=user, note=note)
+        if not approve:  # the revised answer is due when the returned letter asks for it, not at the first date
+            due = (today or date.today()) + timedelta(days=RETURN_REPLY_DAYS)
+            if cap.response_due != due:
+                record_change(s, "cap", cap.id, "response_due", cap.response_due.isoformat() if cap.response_due
+                              else None, due.isoformat(), supplier_id=cap.supplier_id, source=source, user=user,
+                              note="review: returned")
+                cap.response_due = due
         ready = [i.id for i in cap.items if i.status == ItemStatus.OPEN.value and verdicts.get(i.id) == "accepted"
                  and i.root_cause.strip() and i.preventive_action.strip() and i.project_leader.strip()]
     planned: tuple[int, ...] = ()

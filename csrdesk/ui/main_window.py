@@ -462,6 +462,9 @@ class MainWindow(QMainWindow):
         return self.current_page() is page
 
     def show_supplier(self, supplier_id: int) -> None:
+        if self.current_page() is not self.supplier_page or self.supplier_page.supplier_id != int(supplier_id):
+            self.statusBar().clearMessage()  # "Saved supplier CN-0041" is not news on another supplier's page
+
         def show() -> None:
             self._show_page(self.supplier_page)
             self.supplier_page.show_supplier(int(supplier_id))

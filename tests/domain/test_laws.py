@@ -105,3 +105,14 @@ def test_region_guessed_from_the_address_only_when_unambiguous():
     assert guess_region("Vietnam", "Thu Dau Mot, Binh Duong") == ""
     assert guess_region("Mexico", "Parque Industrial, Tijuana, B.C.") == "Northern Border Free Zone"
     assert guess_region("Bangladesh", "Shanghai Road, Dhaka") == ""
+
+
+def test_a_figure_of_one_reads_in_the_singular():
+    """Bangladesh's rest day reads "1 day/week" in the Laws tab and the letters, not "1 days/week"; other figures
+    keep their unit as typed."""
+    assert entry(90, topic="rest days", value=1, unit="days/week").figure() == "1 day/week"
+    assert entry(91, topic="minimum age", value=1, unit="years").figure() == "1 year"
+    assert entry(92, topic="rest days", value=2, unit="days/week").figure() == "2 days/week"
+    assert entry(93, topic="annual leave", value=1, unit="day/18 days worked").figure() == "1 day/18 days worked"
+    assert entry(94, topic="minimum wage", value=1, unit="USD/hour").figure() == "1 USD/hour"
+    assert entry(95, topic="overtime premium", value=1.5, unit="hours/day").figure() == "1.5 hours/day"

@@ -449,3 +449,20 @@ def test_a_signature_starting_with_a_closing_is_not_doubled(db, cap, tmp_path):
     draft = make_email_draft_detail(db, cap, tmp_path)
     body = email.message_from_bytes(draft.path.read_bytes(), policy=policy.default).get_body(("plain",)).get_content()
     assert body.count("Kind regards") == 1 and "Anna Berg" in body
+
+
+def test_vetting_letter_names_the_supplier_once(db, tmp_path):
+    """The decision letter's Supplier row reads "Sunset Knit Ltd (CN-0008)", not "CN-0008 Sunset Knit Ltd (CN-0008)",
+    and the opening names the supplier, not its code and name."""
+    from csrdesk.services.letters import render_vetting_letter
+    from csrdesk.services.vetting import decide_screen, save_answers, start_screen
+
+    brand_settings(db)
+    add_supplier(db, "CN-0008", name="Sunset Knit Ltd")
+    screen = start_screen(db, "new_supplier_screening", supplier_code="CN-0008")
+    save_answers(db, screen.id, _good_answers(screen.template))
+    decide_screen(db, screen.id, "reject", "Jane Doe", decided_on=date(2026, 1, 5))
+    text = docx_text(render_vetting_letter(db, screen.id, tmp_path / "vet.docx", today=TODAY))
+    assert "Sunset Knit Ltd (CN-0008)" in text
+    assert "CN-0008 Sunset Knit Ltd" not in text
+    assert "We have reviewed Sunset Knit Ltd against" in text

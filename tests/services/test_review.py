@@ -429,3 +429,23 @@ def test_saving_a_complete_guided_entry_plans_the_item(db, supplier):
     moves = [h for h in history_for(db, "cap_item", items[0]) if h.field == "status"]
     assert [(h.old, h.new) for h in moves] == [("open", "action planned")]
     assert "action_after_due" in {w.code for w in check.open_warnings}
+
+
+def test_a_returned_cap_has_a_new_response_due(db, supplier):
+    """Returned to the factory, the CAP waits for the revised answer by the date the returned letter gives (14 days
+    on), not by its first response date, long past: the CAPs page said "factory response due 2026-11-26" beside
+    a letter asking for the revision by 17 December."""
+    from datetime import timedelta
+
+    from csrdesk.exchange.letter_context import RETURN_REPLY_DAYS
+
+    cap_id, items = sent_cap(db)
+    first_due = caps_service.cap_detail(db, cap_id).response_due
+    review.save_guided_entry(db, items[0], good_entry())
+    review.record_answer(db, items[1], **{**GOOD_EXIT, "root_cause": "Cartons blocked the fire exit"})
+    returned_on = first_due + timedelta(days=40)
+    review.review_cap(db, cap_id, approve=False, today=returned_on)
+    cap = caps_service.cap_detail(db, cap_id, today=returned_on)
+    assert cap.status == "sent"
+    assert cap.response_due == returned_on + timedelta(days=RETURN_REPLY_DAYS)
+    assert any(h.field == "response_due" for h in history_for(db, "cap", cap_id))

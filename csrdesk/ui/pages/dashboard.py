@@ -194,10 +194,10 @@ class DashboardPage(Page):
         grid.addWidget(_panel("Most overdue suppliers", self.overdue_view,
                               note="Open CAP items past their due date.", stretch=False), 1, 0)
         grid.addWidget(_panel("CAPs by status", self.caps), 1, 1)
-        grid.addWidget(_panel("Follow-up assessments owed", self.follow_view,
-                              note="An Unsatisfactory rating asks for a follow-up assessment within the set days.",
-                              stretch=False),
-                       2, 0, 1, 2)
+        self.follow_panel = _panel("Follow-up assessments owed", self.follow_view,
+                                   note="An Unsatisfactory rating asks for a follow-up assessment within the set days.",
+                                   stretch=False)
+        grid.addWidget(self.follow_panel, 2, 0, 1, 2)
         self.stale_laws = StaleLawsPanel(ctx)
         grid.addWidget(_panel("Law references to review", self.stale_laws, stretch=False), 3, 0, 1, 2)
         for col in range(2):
@@ -213,7 +213,7 @@ class DashboardPage(Page):
         layout.addWidget(self.blocked_panel)
         layout.addLayout(grid)
         layout.addStretch(1)
-        scroll = QScrollArea()
+        scroll = self.scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
@@ -241,6 +241,12 @@ class DashboardPage(Page):
                 (self.card_recent, "assessments", "", "", "Show the assessments"),
                 (self.card_complaints, "complaints", "", "", "Show the worker complaints")):
             make_clickable(card, lambda p=page, k=kind, v=value: self.open_requested.emit(p, k, v), tip)
+        # The follow-ups owed are listed on this page: the tile brings their table into view.
+        make_clickable(self.card_follow, self.show_follow_ups, "Show the follow-up assessments owed")
+
+    def show_follow_ups(self) -> None:
+        self.scroll.ensureWidgetVisible(self.follow_panel, 0, 0)
+        self.follow_view.setFocus()
 
     def _bar_clicked(self, bars: BarList, kind: str, page: str, row: int) -> None:
         keys = {"rating": [r for r, _n in self.summary.by_rating] if self.summary else [],

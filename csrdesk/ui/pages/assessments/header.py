@@ -45,6 +45,8 @@ class HeaderSection:
         self.supplier_box.completer().setFilterMode(Qt.MatchFlag.MatchContains)
         self.supplier_box.completer().setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         self.supplier_box.setMinimumWidth(150)
+        # A chosen supplier reads from its code: a label longer than the box is cut at its end, not its start.
+        self.supplier_box.currentIndexChanged.connect(lambda _i: self._show_supplier_start())
         self.type_box = QComboBox(header)
         self.type_box.addItems(ASSESSMENT_TYPES)
         self.date_edit = QDateEdit(header)
@@ -100,6 +102,11 @@ class HeaderSection:
         self.supplier_box.setCurrentIndex(index)
         if index < 0:
             self.supplier_box.setEditText("")
+        self._show_supplier_start()  # also when its signals are blocked
+
+    def _show_supplier_start(self) -> None:
+        self.supplier_box.lineEdit().setCursorPosition(0)
+        self.supplier_box.setToolTip(self.supplier_box.currentText())
 
     def supplier_code(self) -> Optional[str]:
         """The code of the supplier chosen in the box, or None when the text names no supplier."""
