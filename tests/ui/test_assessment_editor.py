@@ -292,7 +292,9 @@ def test_enter_takes_the_first_suggestion_in_any_word_order_and_chinese(qtbot, p
     assert picker.matches("exits") and "HRS-001" not in picker.matches("exits locked")
     _picker_keys(qtbot, picker, "童工")
     assert picker.suggestions() and picker.suggestions()[0] == "CHL-001"
-    qtbot.keyClick(picker, Qt.Key.Key_Return)
+    qtbot.keyClick(picker, Qt.Key.Key_Return)  # zero tolerance listed first: the first Enter chooses it...
+    assert editor.model.rowCount() == 0 and picker.highlighted() == "CHL-001"
+    qtbot.keyClick(picker, Qt.Key.Key_Return)  # ...the second adds it
     first = editor.model.draft(0)
     assert (first.violation_type, first.severity) == ("CHL-001", "zero tolerance")
     assert editor.model.rowCount() == 1
@@ -599,7 +601,31 @@ def test_word_search_ranks_the_best_match_first_not_library_order(qtbot, page):
     assert shown.index("HRS-002") < shown.index("FRC-006") and shown.index("HRS-006") < shown.index("FRC-006")
     assert picker.matches("hrs-00")[0] == "HRS-001"  # a typed key still comes first
     qtbot.keyClick(picker, Qt.Key.Key_Return)
+    qtbot.keyClick(picker, Qt.Key.Key_Return)  # a zero-tolerance entry first is chosen first, then added
     assert editor.model.draft(0).violation_type == shown[0]
+
+
+def test_overtime_and_enter_never_adds_a_zero_tolerance_finding_unseen(qtbot, page):
+    """'overtime' lists 'Overtime not voluntary, zero tolerance' first among ordinary overtime entries: nothing is
+    chosen while typing and the list says why, so Enter chooses rather than adds (two new users pressed Enter and
+    got a Zero Tolerance rating, 800 points); ↓ then Enter adds the ordinary entry the user meant."""
+    editor = page.editor
+    page.new_assessment("CN-0001")
+    picker = editor.picker
+    _picker_keys(qtbot, picker, "overtime")
+    assert picker.suggestions()[0] == "HRS-006" and picker.highlighted() is None
+    assert "zero tolerance" in picker._panel.note.text()
+    qtbot.keyClick(picker, Qt.Key.Key_Return)
+    assert editor.model.rowCount() == 0 and picker.highlighted() == "HRS-006"
+    qtbot.keyClick(picker, Qt.Key.Key_Down)
+    chosen = picker.highlighted()
+    assert chosen != "HRS-006"
+    qtbot.keyClick(picker, Qt.Key.Key_Return)
+    assert [d.violation_type for d in editor.model.drafts()] == [chosen]
+    assert editor.model.draft(0).severity != "zero tolerance"
+    # A query whose every match is zero tolerance is taken at once, as before.
+    _picker_keys(qtbot, picker, "exits locked")
+    assert picker.highlighted() == "HSF-007"
 
 
 def test_reference_data_is_read_on_the_worker_and_a_new_assessment_waits_for_it(qtbot, ctx, supplier, monkeypatch):

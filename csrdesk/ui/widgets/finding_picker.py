@@ -5,7 +5,8 @@ in the box and one key press takes one path: Enter with suggestions shown adds t
 exactly once. When no entry holds every typed word, the library's close matches are listed while typing ("did you
 mean HSF-007 Emergency exits locked or blocked, zero tolerance?", with "add as your own text" last) with none
 chosen: the first Enter (or ↑↓) chooses the best one and the next adds it; with no close match either, Enter adds
-the text as a free-text finding. Ctrl+Enter adds the typed words as free text even when suggestions are shown (the
+the text as a free-text finding. When a zero-tolerance entry comes first among ordinary ones ("overtime": Overtime
+not voluntary), nothing is chosen either: one Enter never stops a factory's production unseen. Ctrl+Enter adds the typed words as free text even when suggestions are shown (the
 editor's shortcut calls `submit_free`). Enter in the empty box asks for what the last free-text findings still need
 (`classify_requested`), so no prompt ever takes keys typed for the next finding.
 """
@@ -26,6 +27,7 @@ KEY_ROLE = Qt.ItemDataRole.UserRole + 1
 FREE_TEXT_ROLE = Qt.ItemDataRole.UserRole + 2  # the "add as your own text" row of the close matches
 MAX_SUGGESTIONS = 40
 VISIBLE_ROWS = 10
+ZERO_TOLERANCE = "zero tolerance"
 MIN_CLOSE_CHARS = 3  # close entries are offered while typing from this many letters on ("fi" would find too much)
 
 # Han, kana and Hangul: written without spaces, so they are matched by character pairs instead of words.
@@ -107,6 +109,8 @@ class FindingPicker(QLineEdit):
         self._texts: list[LibraryText] = []
         self._offering_close = False  # the list shows close matches ("did you mean"), not type-ahead matches
         self._by_text: dict[str, str] = {}
+        self._severity: dict[str, str] = {}  # key -> severity of each library entry
+        self._count_note = ""
         self._panel: Optional[_FindingSuggestions] = None
         self._host: Optional[QWidget] = None
         self._hide_timer = QTimer(self)  # owned, so it dies with the box
@@ -120,12 +124,14 @@ class FindingPicker(QLineEdit):
     def set_library(self, types: Iterable[ViolationTypeInfo]) -> None:
         self._entries = []
         self._texts = []
+        self._severity = {}
         self._by_text.clear()
         for order, v in enumerate(types):
             text = entry_text(v)
             haystack = " ".join((v.key, v.title, v.title_zh or "")).casefold()
             self._entries.append(_Entry(v.key, text, v.title, v.title_zh or "", v.description or "", haystack, order,
                                         v.severity or ""))
+            self._severity[v.key] = v.severity or ""
             other = " ".join(x for x in (v.description, v.legal_topic, v.code_requirement) if x)
             self._texts.append(LibraryText(v.key, v.title, v.title_zh or "", other, v.severity or "",
                                            v.legal_topic or "", v.category or ""))
@@ -196,8 +202,8 @@ class FindingPicker(QLineEdit):
         if not self.suggestions_visible():
             return None
         lst = self._panel.list
-        if self._offering_close and lst.currentRow() < 0:
-            return None  # close entries shown while typing: nothing is chosen until Enter or ↑↓
+        if lst.currentRow() < 0:
+            return None  # nothing chosen yet (close entries, or a zero-tolerance entry first): Enter or ↑↓ choose
         item = lst.currentItem() or (lst.item(0) if lst.count() else None)
         return item.data(KEY_ROLE) if item is not None else None
 
@@ -227,8 +233,16 @@ class FindingPicker(QLineEdit):
             return
         self._fill(keys[:MAX_SUGGESTIONS], severity=True)  # "zero tolerance" seen before Enter adds it
         more = f" (first {MAX_SUGGESTIONS} of {len(keys)})" if len(keys) > MAX_SUGGESTIONS else ""
-        self._panel.note.setText(f"{len(keys)} in the library{more} · ↑↓ choose · Enter adds · "
-                                 "Ctrl+Enter adds your own text")
+        self._count_note = f"{len(keys)} in the library{more}"
+        severities = {self._severity.get(k, "") for k in keys[:MAX_SUGGESTIONS]}
+        if self._severity.get(keys[0]) == ZERO_TOLERANCE and severities != {ZERO_TOLERANCE}:
+            # A zero-tolerance entry first among ordinary ones ("overtime": Overtime not voluntary): nothing is
+            # chosen, so one Enter never stops a factory's production unseen; Enter chooses it, the next adds it.
+            self._panel.list.setCurrentRow(-1)
+            self._panel.note.setText(f"{self._count_note} · the first is zero tolerance: ↑↓ or Enter choose · "
+                                     "Ctrl+Enter adds your own text")
+        else:
+            self._say_chosen()
         self._show_panel(close=False)
 
     def _fill(self, keys: list[str], *, severity: bool = False) -> None:
@@ -284,6 +298,9 @@ class FindingPicker(QLineEdit):
     def _close_row_chosen(self) -> bool:
         return self._panel is not None and self._panel.list.currentRow() >= 0
 
+    def _say_chosen(self) -> None:
+        self._panel.note.setText(f"{self._count_note} · ↑↓ choose · Enter adds · Ctrl+Enter adds your own text")
+
     def _place(self) -> None:
         panel, host = self._panel, self._host
         if panel is None or host is None:
@@ -306,6 +323,8 @@ class FindingPicker(QLineEdit):
         self._panel.move_current(step)
         if self._offering_close and self._close_row_chosen():
             self._say_close(chosen=True)
+        elif not self._offering_close and self._close_row_chosen():
+            self._say_chosen()
 
     def _item_clicked(self, item: QListWidgetItem) -> None:
         if item.data(FREE_TEXT_ROLE):
@@ -356,9 +375,14 @@ class FindingPicker(QLineEdit):
         names in full, else the close matches to choose from ("did you mean"), else a free-text finding; in the empty
         box, a request to grade the free-text findings (`classify_requested`)."""
         if self.suggestions_visible():
-            if self._offering_close and not self._close_row_chosen():
-                self._panel.list.setCurrentRow(0)  # the first Enter chooses the best close entry; the next adds it
-                self._say_close(chosen=True)
+            if not self._close_row_chosen():
+                # The first Enter chooses (the best close entry, or the zero-tolerance entry listed first); the
+                # next adds it.
+                self._panel.list.setCurrentRow(0)
+                if self._offering_close:
+                    self._say_close(chosen=True)
+                else:
+                    self._say_chosen()
                 return
             if self._free_row_highlighted():
                 self.submit_free(library_names=True)
