@@ -237,7 +237,8 @@ def _facts(item: CapItem) -> ItemFacts:
                      item.evidence_notes, item.verification_notes)
 
 
-def _set_item_status(s: Session, item: CapItem, target: ItemStatus, source: str, note: str, today: date) -> None:
+def set_item_status(s: Session, item: CapItem, target: ItemStatus, source: str, note: str, today: date) -> None:
+    """Moves one item inside the caller's transaction (a review saves its moves with its decisions)."""
     try:
         check_item_transition(ItemStatus(item.status), target, _facts(item))
     except TransitionRefused as exc:
@@ -287,7 +288,7 @@ def _move_items(db: Database, ids: list[int], target: ItemStatus, *, note: str, 
                 record_change(s, "cap_item", item.id, "verification_notes", item.verification_notes,
                               verification_notes, supplier_id=item.cap.supplier_id, source=source)
                 item.verification_notes = verification_notes
-            _set_item_status(s, item, target, source, note, today)
+            set_item_status(s, item, target, source, note, today)
     return len(ids)
 
 

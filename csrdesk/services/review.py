@@ -8,6 +8,7 @@ systems-improvement plan (items by cause category, with the risk source of each)
 from __future__ import annotations
 
 from collections import defaultdict
+from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any, Mapping, Optional
@@ -25,6 +26,7 @@ from csrdesk.domain.rootcause_flow import FlowContext, Suggestions
 from csrdesk.domain.limits import implausible_date
 from csrdesk.errors import NotFound, UserError
 from csrdesk.exchange.letter_context import RETURN_REPLY_DAYS
+from csrdesk.services.backup import bulk_change
 from csrdesk.services.history import record_change
 from csrdesk.progress import Progress
 from csrdesk.storage.db import Database
@@ -594,7 +596,7 @@ def review_cap(db: Database, cap_id: int, *, approve: bool, comments: Optional[M
     complete becomes action planned. The CAP goes back to the factory (under review -> sent) with at least one item
     returned.
     """
-    from csrdesk.services.caps import change_cap_status, change_item_status
+    from csrdesk.services.caps import move_cap_status, set_item_status
 
     user = _user(db) if user is None else user
     comments = {int(k): " ".join(str(v or "").split()) for k, v in (comments or {}).items()}
@@ -644,40 +646,41 @@ def review_cap(db: Database, cap_id: int, *, approve: bool, comments: Optional[M
             raise UserError("Write a comment for at least one item, so that the factory knows what to change.")
     decision = "approved" if approve else "returned"
     target = CapStatus.APPROVED if approve else CapStatus.SENT
-    if check.status == CapStatus.RESPONSE_RECEIVED.value:
-        change_cap_status(db, cap_id, CapStatus.UNDER_REVIEW.value, note="review started", source=source,
-                          today=today)
-    change_cap_status(db, cap_id, target.value, note=note or f"review: {decision}", source=source, today=today)
-    with db.transaction() as s:
-        cap = _load_cap(s, cap_id)
-        for item in cap.items:
-            text = final.get(item.id, "")
-            record_change(s, "cap_item", item.id, "review_comment", item.review_comment or None, text or None,
-                          supplier_id=cap.supplier_id, source=source, user=user, note=f"review: {decision}")
-            item.review_comment = text
-            verdict = verdicts.get(item.id, "")
-            if verdict != (item.review_decision or ""):
-                record_change(s, "cap_item", item.id, "review_decision", item.review_decision or None,
-                              verdict or None, supplier_id=cap.supplier_id, source=source, user=user,
-                              note=f"review: {decision}")
-            item.review_decision = verdict
-        record_change(s, "cap", cap.id, "review decision", None, f"{decision} (quality {check.quality}%)",
-                      supplier_id=cap.supplier_id, source=source, user=user, note=note)
-        if not approve:  # the revised answer is due when the returned letter asks for it, not at the first date
-            due = (today or date.today()) + timedelta(days=RETURN_REPLY_DAYS)
-            if cap.response_due != due:
-                record_change(s, "cap", cap.id, "response_due", cap.response_due.isoformat() if cap.response_due
-                              else None, due.isoformat(), supplier_id=cap.supplier_id, source=source, user=user,
-                              note="review: returned")
-                cap.response_due = due
-        ready = [i.id for i in cap.items if i.status == ItemStatus.OPEN.value and verdicts.get(i.id) == "accepted"
-                 and i.root_cause.strip() and i.preventive_action.strip() and i.project_leader.strip()]
-    planned: tuple[int, ...] = ()
-    if ready:
-        change_item_status(db, ready, ItemStatus.ACTION_PLANNED.value,
-                           note="CAP approved" if approve else "answer accepted at the review", source=source,
-                           today=today)
-        planned = tuple(ready)
+    # One transaction for the whole review (the CAP's moves, every item's comment and decision, the new response
+    # date, the items now action planned): a failure part-way leaves the CAP as it was. Backed up first when it
+    # changes several items.
+    with bulk_change(db, "cap-review") if len(check.items) > 1 else nullcontext():
+        with db.transaction() as s:
+            cap = _load_cap(s, cap_id)
+            if cap.status == CapStatus.RESPONSE_RECEIVED.value:
+                move_cap_status(s, cap, CapStatus.UNDER_REVIEW, note="review started", source=source, today=today)
+            move_cap_status(s, cap, target, note=note or f"review: {decision}", source=source, today=today)
+            for item in cap.items:
+                text = final.get(item.id, "")
+                record_change(s, "cap_item", item.id, "review_comment", item.review_comment or None, text or None,
+                              supplier_id=cap.supplier_id, source=source, user=user, note=f"review: {decision}")
+                item.review_comment = text
+                verdict = verdicts.get(item.id, "")
+                if verdict != (item.review_decision or ""):
+                    record_change(s, "cap_item", item.id, "review_decision", item.review_decision or None,
+                                  verdict or None, supplier_id=cap.supplier_id, source=source, user=user,
+                                  note=f"review: {decision}")
+                item.review_decision = verdict
+            record_change(s, "cap", cap.id, "review decision", None, f"{decision} (quality {check.quality}%)",
+                          supplier_id=cap.supplier_id, source=source, user=user, note=note)
+            if not approve:  # the revised answer is due when the returned letter asks for it, not at the first date
+                due = (today or date.today()) + timedelta(days=RETURN_REPLY_DAYS)
+                if cap.response_due != due:
+                    record_change(s, "cap", cap.id, "response_due", cap.response_due.isoformat() if cap.response_due
+                                  else None, due.isoformat(), supplier_id=cap.supplier_id, source=source, user=user,
+                                  note="review: returned")
+                    cap.response_due = due
+            ready = [i for i in cap.items if i.status == ItemStatus.OPEN.value and verdicts.get(i.id) == "accepted"
+                     and i.root_cause.strip() and i.preventive_action.strip() and i.project_leader.strip()]
+            for item in ready:
+                set_item_status(s, item, ItemStatus.ACTION_PLANNED, source,
+                                "CAP approved" if approve else "answer accepted at the review", today or date.today())
+            planned: tuple[int, ...] = tuple(i.id for i in ready)
     return ReviewResult(cap=check_cap(db, cap_id), decision=decision, items_planned=planned,
                         items_accepted=tuple(i for i, v in verdicts.items() if v == "accepted"),
                         items_returned=tuple(i for i, v in verdicts.items() if v == "returned"))

@@ -449,3 +449,32 @@ def test_a_returned_cap_has_a_new_response_due(db, supplier):
     assert cap.status == "sent"
     assert cap.response_due == returned_on + timedelta(days=RETURN_REPLY_DAYS)
     assert any(h.field == "response_due" for h in history_for(db, "cap", cap_id))
+
+
+def test_a_review_that_fails_part_way_changes_nothing(db, supplier, monkeypatch):
+    """The review is one transaction: when sending the CAP back fails after it was moved to under review (a refusal
+    forced on that second move), the CAP keeps its status and its response date and no comment, decision or
+    history of the review is kept (the moves ran in transactions of their own, so a failure left the CAP stuck
+    "under review" with a half-applied review)."""
+    from csrdesk.domain.lifecycle import CapStatus
+
+    cap_id, items = sent_cap(db)
+    review.save_guided_entry(db, items[0], good_entry())
+    review.record_answer(db, items[1], **{**GOOD_EXIT, "root_cause": "Cartons blocked the fire exit"})
+    before = caps_service.cap_detail(db, cap_id)
+    assert before.status == "response received"
+    real_move = caps_service.move_cap_status
+
+    def refuse_sending(s, cap, target, **kwargs):
+        if target is CapStatus.SENT:
+            raise UserError("the CAP cannot be sent now")
+        return real_move(s, cap, target, **kwargs)
+
+    monkeypatch.setattr(caps_service, "move_cap_status", refuse_sending)
+    with pytest.raises(UserError, match="cannot be sent now"):
+        review.review_cap(db, cap_id, approve=False, comments={items[1]: "Say who moves the cartons"},
+                          decisions={items[0]: "accept", items[1]: "return"})
+    after = caps_service.cap_detail(db, cap_id)
+    assert after.status == "response received" and after.response_due == before.response_due
+    assert all(not i.review_comment for i in after.items)
+    assert not [h for h in history_for(db, "cap", cap_id) if "review" in (h.note or "")]
