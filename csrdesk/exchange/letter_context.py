@@ -491,7 +491,10 @@ def cap_returned_context(brand: LetterBrand, sup: LetterSupplier, a: LetterAsses
     ctx = _common("cap_returned", brand, sup, a, cap, today, lang)
     returned = [f for f in ctx["findings"] if f["review_decision"] == "returned"]
     accepted = [f for f in ctx["findings"] if f["review_decision"] == "accepted"]
-    _dates(ctx["respond"], "by", today + timedelta(days=RETURN_REPLY_DAYS))
+    # The date the review set for the revised answer (the CAPs page shows the same); a letter written later than
+    # RETURN_REPLY_DAYS before it, or a CAP without one, gives the factory RETURN_REPLY_DAYS from the letter.
+    by = cap.response_due if cap.response_due and cap.response_due >= today else today + timedelta(days=RETURN_REPLY_DAYS)
+    _dates(ctx["respond"], "by", by)
     ctx["returned"] = {"findings": returned, "count": len(returned), "accepted": accepted,
                        "accepted_count": len(accepted)}
     return ctx

@@ -27,8 +27,20 @@ def returned(db):
     ids = [i.row.id for i in caps_service.cap_detail(db, cap_id).items]
     caps_service.change_cap_status(db, cap_id, "response received")
     review.review_cap(db, cap_id, approve=False, comments={ids[1]: COMMENT, ids[2]: "Fine as planned"},
-                      decisions={ids[0]: "accept", ids[1]: "return", ids[2]: "accept"})
+                      decisions={ids[0]: "accept", ids[1]: "return", ids[2]: "accept"}, today=TODAY)
     return cap_id, ids
+
+
+def test_a_letter_written_days_after_the_return_asks_by_the_reviews_date(db, returned, tmp_path):
+    """Written three days after the review, the letter asks for the revision by the date the review set (the date
+    the CAPs page shows), not 14 days from the letter (the two disagreed)."""
+    from datetime import timedelta
+
+    cap_id, _ids = returned
+    assert caps_service.cap_detail(db, cap_id, today=TODAY).response_due == date(2026, 3, 15)
+    path = render_cap_returned_letter(db, cap_id, tmp_path / "later.docx", lang="en", today=TODAY + timedelta(days=3))
+    text = docx_text(path)
+    assert "15 March 2026" in text and "18 March 2026" not in text
 
 
 def test_returned_letter_lists_each_returned_item_with_its_comment(db, returned, tmp_path):
