@@ -72,6 +72,25 @@ def test_follow_up_owed_is_one_click(qtbot, window, ui_db):
     assert editor.type_box.currentText() == "follow-up" and editor.date_edit.date().toPython() == due
 
 
+def test_an_overdue_follow_up_is_dated_today_not_on_the_day_that_passed(qtbot, window, ui_db):
+    """A follow-up owed since months ago opens dated today (it opened on the past due date, as if it had been done
+    then)."""
+    detail = create_supplier(ui_db, SupplierInput(name="Late Follow Up Knit", code="NS-004", country="India"),
+                             status="active")
+    record_assessment(ui_db, AssessmentInput(supplier_code="NS-004", date=date.today() - timedelta(days=300),
+                                             findings=[FindingInput(title="No fire drills", severity="critical")]))
+    window.ctx.notify("suppliers")
+    window.show_supplier(detail.row.id)
+    wait_idle(qtbot, window.ctx)
+    page = window.supplier_page
+    assert page._next[2] is not None and page._next[2] < date.today()
+    qtbot.mouseClick(page.follow_up_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.current_page() is window.assessments)
+    editor = window.assessments.editor
+    qtbot.waitUntil(lambda: editor.supplier_code() == "NS-004")
+    assert editor.type_box.currentText() == "follow-up" and editor.date_edit.date().toPython() == date.today()
+
+
 def test_new_screen_dialog_finds_a_supplier_by_name(qtbot, ui_app, db):
     create_supplier(db, SupplierInput(name="Alpha Apparel", code="AA-001", country="India"))
     create_supplier(db, SupplierInput(name="Lotus Denim Mills", code="LD-002", country="India"))

@@ -185,7 +185,7 @@ class SupplierPage(Page):
                                     "while it is a prospect or in vetting)")
         self.vetting_button = button("Start vetting", tooltip="Start a vetting screen of this supplier")
         self.follow_up_button = button("Schedule follow-up", tooltip="A follow-up assessment, dated on the day the "
-                                       "follow-up is due")
+                                       "follow-up is due (today, when that day has passed)")
         self.assess_button.clicked.connect(lambda: self.navigate.emit("new_assessment", self._next[0]))
         self.vetting_button.clicked.connect(lambda: self.navigate.emit("new_screen", self._next[0]))
         self.follow_up_button.clicked.connect(

@@ -210,6 +210,8 @@ class AssessmentsPage(Page):
             return self.new_assessment(str(item_id))
         if kind == "follow_up_assessment":  # (supplier code, the date the follow-up is due, or None)
             code, due = item_id
+            if due is not None and due < date.today():
+                due = date.today()  # overdue: the follow-up happens from today on, not on the day that has passed
             return self.new_assessment(str(code), "follow-up", due)
         return False
 
