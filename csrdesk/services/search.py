@@ -7,6 +7,7 @@ The window builds the index when the search box is first used and rebuilds it af
 """
 from __future__ import annotations
 
+import re
 from array import array
 from dataclasses import dataclass
 from datetime import date
@@ -22,7 +23,7 @@ from csrdesk.storage.models import (
     VettingScreen,
 )
 
-KINDS = ("supplier", "verification_visit", "assessment", "vetting_screen", "complaint", "cap_item", "finding")
+KINDS = ("cap", "supplier", "verification_visit", "assessment", "vetting_screen", "complaint", "cap_item", "finding")
 COMPLAINT_HITS = 5
 RECORDS_PER_SUPPLIER = 3  # a supplier found brings its newest assessments and vetting screens with it
 VISITS_PER_SUPPLIER = 3  # a supplier found brings its newest verification visits with it
@@ -31,8 +32,8 @@ _OPEN = tuple(s.value for s in ItemStatus if s.is_open)
 
 @dataclass(frozen=True)
 class SearchHit:
-    """One result. `kind` is 'supplier', 'verification_visit', 'cap_item' (a finding whose CAP item is still open)
-    or 'finding'."""
+    """One result. `kind` is 'cap', 'supplier', 'verification_visit', 'assessment', 'vetting_screen', 'complaint',
+    'cap_item' (a finding whose CAP item is still open) or 'finding'."""
 
     kind: str
     id: int  # the supplier, CAP item or finding id, by kind
@@ -111,6 +112,34 @@ def visit_hits(db: Database, text: str, supplier_ids: list[int], limit: int) -> 
                                   detail, sid, code))
     hits.sort(key=lambda h: h.id != number)
     return hits[:limit]
+
+
+_CAP_NUMBER = re.compile(r"^\s*(?:cap\s*#?\s*|#\s*)?(\d{1,9})\s*$", re.IGNORECASE)
+
+
+def _cap_number(text: str) -> Optional[int]:
+    """The CAP a search names as letters and e-mails write it: 'CAP #140', 'cap 140', '#140', or the number alone."""
+    m = _CAP_NUMBER.match(text or "")
+    return int(m.group(1)) if m else None
+
+
+def cap_hits(db: Database, text: str, limit: int) -> list[SearchHit]:
+    """The CAP a search names by its number ('CAP #140'), with its supplier, status and items: it opens whole on the
+    CAPs page."""
+    number = _cap_number(text)
+    if number is None or limit <= 0:
+        return []
+    with db.reading() as s:
+        row = s.execute(
+            select(Cap.id, Cap.status, Supplier.id, Supplier.code, Supplier.name, func.count(CapItem.id))
+            .join(Supplier, Supplier.id == Cap.supplier_id).outerjoin(CapItem, CapItem.cap_id == Cap.id)
+            .where(Cap.id == number).group_by(Cap.id, Cap.status, Supplier.id, Supplier.code, Supplier.name)
+        ).first()
+    if row is None:
+        return []
+    cap_id, status, sid, code, name, items = row
+    return [SearchHit("cap", cap_id, f"CAP #{cap_id}", f"{code} {name} · {status} · "
+                      f"{items} {'item' if items == 1 else 'items'}", sid, code)]
 
 
 def _screen_number(text: str) -> Optional[int]:
@@ -206,7 +235,7 @@ def search(db: Database, text: str, limit: int = 50, today: Optional[date] = Non
     if not words or limit <= 0:
         return []
     today = today or date.today()
-    hits: list[SearchHit] = []
+    hits: list[SearchHit] = cap_hits(db, text, limit)  # 'CAP #140' names one record: it comes first
     with db.reading() as s:
         exact = (text or "").strip()
         supplier_rows = s.execute(
@@ -343,9 +372,10 @@ class SearchIndex:
         suppliers, positions = self.match(text, limit)
         with db.reading() as session:
             blocked = _blocked(session, [s.id for s in suppliers], today)
-        hits = [SearchHit("supplier", s.id, f"{s.code}  {s.name}",
-                          _supplier_detail(s.local_name, s.country, s.status, s.id in blocked), s.id, s.code)
-                for s in suppliers]
+        hits = cap_hits(db, text, limit)  # 'CAP #140' names one record: it comes first
+        hits += [SearchHit("supplier", s.id, f"{s.code}  {s.name}",
+                           _supplier_detail(s.local_name, s.country, s.status, s.id in blocked), s.id, s.code)
+                 for s in suppliers][:max(0, limit - len(hits))]
         hits.extend(visit_hits(db, text, [s.id for s in suppliers], min(10, limit - len(hits))))
         hits.extend(record_hits(db, text, [s.id for s in suppliers], min(10, limit - len(hits))))
         hits.extend(complaint_hits(db, text, min(COMPLAINT_HITS, limit - len(hits))))

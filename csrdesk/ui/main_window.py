@@ -495,7 +495,7 @@ class MainWindow(QMainWindow):
         """Opens a search result: the supplier's page, the CAP item on the CAPs page, the finding's assessment."""
         if hit.kind == "supplier":
             self.show_supplier(hit.id)
-        elif hit.kind in ("verification_visit", "assessment", "vetting_screen", "complaint"):
+        elif hit.kind in ("cap", "verification_visit", "assessment", "vetting_screen", "complaint"):
             self.open_item(hit.kind, hit.id)
         elif hit.kind == "cap_item" and self.pages.get("caps") is not None:
             self.open_item("cap_item", hit.id)

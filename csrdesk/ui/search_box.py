@@ -19,7 +19,7 @@ from csrdesk.ui.context import AppContext
 from csrdesk.ui.widgets.suggestion_panel import SuggestionPanel
 
 DEBOUNCE_MS = 120
-KIND_LABELS = {"supplier": "Supplier", "cap_item": "CAP item", "finding": "Finding", "assessment": "Assessment",
+KIND_LABELS = {"cap": "CAP", "supplier": "Supplier", "cap_item": "CAP item", "finding": "Finding", "assessment": "Assessment",
                "vetting_screen": "Vetting screen", "verification_visit": "Visit", "complaint": "Complaint"}
 # Changes after which the search index is read again.
 INDEX_TOPICS = ("suppliers", "assessments", "caps", "all")

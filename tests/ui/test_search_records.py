@@ -45,3 +45,27 @@ def test_ctrl_k_opens_a_vetting_screen(qtbot, window, ui_db):
     page = window.pages["vetting"]
     qtbot.waitUntil(lambda: window.current_page() is page and page.form.detail is not None
                     and page.form.detail.id == screen.id, timeout=10000)
+
+
+def test_ctrl_k_finds_a_cap_by_its_number_and_opens_it(qtbot, window, ui_db):
+    """'CAP #140', 'cap 140', '#140' or '140' (as letters and e-mails name a CAP) find that CAP first, with its
+    supplier; choosing it shows the CAP whole on the CAPs page (the search found nothing by CAP number)."""
+    create_supplier(ui_db, SupplierInput(name="Numbered Cap Knitwear", code="SR-002", country="India"))
+    assessment = record_assessment(ui_db, AssessmentInput(
+        supplier_code="SR-002", date=date(2026, 3, 9), findings=[FindingInput(title="Fire exit locked", severity="major")]))
+    cap_id = assessment.cap_id
+    assert [h.kind for h in search(ui_db, f"CAP #{cap_id}")][:1] == ["cap"]
+    for text in (f"cap {cap_id}", f"#{cap_id}", str(cap_id)):
+        first = search(ui_db, text)[0]
+        assert (first.kind, first.id, first.supplier_code) == ("cap", cap_id, "SR-002") and "item" in first.detail
+    window.ctx.notify("all")
+    wait_idle(qtbot, window.ctx)
+    box = window.search_box
+    window.focus_search()
+    box.setText(f"CAP #{cap_id}")
+    box.search_now()
+    qtbot.waitUntil(lambda: bool(box.hits) and box.hits[0].kind == "cap", timeout=10000)
+    box.choose(0)
+    page = window.pages["caps"]
+    qtbot.waitUntil(lambda: window.current_page() is page and page.model.visible_count > 0, timeout=10000)
+    assert {r.cap_id for r in page.model.visible_rows()} == {cap_id}
