@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Optional, Sequence
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QKeySequence, QShortcut
+from PySide6.QtGui import QColor, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
     QMessageBox, QPlainTextEdit, QPushButton, QScrollArea, QSplitter, QVBoxLayout, QWidget,
@@ -25,6 +25,7 @@ from csrdesk.ui.tables import Column, FilterBox, RowTableModel, TableView, count
 from csrdesk.ui.widgets.buttons import primary_button
 from csrdesk.ui.widgets.wheel_guard import wheel_only_with_focus
 from csrdesk.ui.widgets.date_edit import typed_date
+from csrdesk.ui.widgets.shortcuts import shortcut
 
 log = logging.getLogger(__name__)
 TOPIC = "laws"  # the change notice of the law library
@@ -136,9 +137,7 @@ class LawEditor(QWidget):
         self.save_button.clicked.connect(lambda: self._save())
         self.save_button.setToolTip("Save (Ctrl+S)")
         # Ctrl+S saves from any box of the entry, as in the assessment editor.
-        save_keys = QShortcut(QKeySequence(QKeySequence.StandardKey.Save), self)
-        save_keys.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        save_keys.activated.connect(lambda: self._save())
+        shortcut(QKeySequence.StandardKey.Save, self, self._save)
         self.revert_button.clicked.connect(lambda: self.show_entry(self.entry))
         wheel_only_with_focus(self.country, self.topic)
         self.show_entry(None)

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, Callable, Optional
 
 from PySide6.QtCore import QDate, QSignalBlocker, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QKeySequence, QShortcut
+from PySide6.QtGui import QColor, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView, QComboBox, QDateEdit, QFileDialog, QFormLayout, QFrame, QGroupBox, QHBoxLayout,
     QHeaderView, QLabel, QLineEdit, QMessageBox, QPlainTextEdit, QProgressBar, QPushButton, QScrollArea,
@@ -31,6 +31,7 @@ from csrdesk.ui.pages.base import muted, section_title
 from csrdesk.ui.widgets.buttons import primary_button
 from csrdesk.ui.widgets.elided_label import ElidedLabel
 from csrdesk.ui.widgets.dialog_keys import ask_text
+from csrdesk.ui.widgets.shortcuts import shortcut
 
 
 def wrap_condition_table(table: QTableWidget) -> None:
@@ -233,9 +234,7 @@ class ScreenForm(QWidget):
         self.save_button.clicked.connect(lambda: self.save())
         self.save_button.setToolTip("Save the answers (Ctrl+S)")
         # Ctrl+S saves the answers from any box of the screen, as in the assessment editor.
-        save_keys = QShortcut(QKeySequence(QKeySequence.StandardKey.Save), self)
-        save_keys.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        save_keys.activated.connect(lambda: self.save() if self.save_button.isEnabled() else None)
+        shortcut(QKeySequence.StandardKey.Save, self, lambda: self.save() if self.save_button.isEnabled() else None)
         # The title and the screen's facts have the whole width (the title wrapped to three lines beside the
         # buttons); the buttons sit on the line under them, beside what the last action did.
         top = QVBoxLayout()
