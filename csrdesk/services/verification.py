@@ -279,9 +279,10 @@ def _has_evidence(status: str, notes: str, item_id: int, with_files: set[int]) -
 
 
 def visit_plan(db: Database, today: Optional[date] = None, *, prefs: Optional[Preferences] = None,
-               include_done: bool = True) -> list[PlanRow]:
+               include_done: bool = True, item_counts: bool = True) -> list[PlanRow]:
     """Every CAP with a meeting date and not closed: when its visit is due, booked or done, how many items are due
-    by then and how many of them have evidence. Overdue first, then by due date."""
+    by then and how many of them have evidence. Overdue first, then by due date. With item_counts=False the items
+    are not read (items_due, evidence_received and open_items are 0): for callers that need only the states."""
     today = today or date.today()
     prefs = _prefs(db, prefs)
     with db.reading() as s:
@@ -306,13 +307,13 @@ def visit_plan(db: Database, today: Optional[date] = None, *, prefs: Optional[Pr
         # the dates up to its own visit date.
         evidenced = or_(CapItem.status == ItemStatus.EVIDENCE_SUBMITTED.value, CapItem.evidence_notes != "")
         counts: dict[int, list[tuple]] = defaultdict(list)
-        for cap_id, due, with_evidence, n in s.connection().execute(
+        for cap_id, due, with_evidence, n in () if not item_counts else s.connection().execute(
             select(CapItem.cap_id, CapItem.due_date, evidenced, func.count())
             .where(CapItem.cap_id.in_(planned), CapItem.status.in_(OPEN_STATUSES))
             .group_by(CapItem.cap_id, CapItem.due_date, evidenced)
         ):
             counts[cap_id].append((due, bool(with_evidence), n))
-        if s.scalar(select(func.count(EvidenceFile.id))):
+        if item_counts and s.scalar(select(func.count(EvidenceFile.id))):
             # Items whose only evidence is a file, counted apart (rare: most factories send notes with files).
             for cap_id, due, n in s.connection().execute(
                 select(CapItem.cap_id, CapItem.due_date, func.count(func.distinct(CapItem.id)))
