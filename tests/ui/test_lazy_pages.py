@@ -65,3 +65,38 @@ def test_closing_asks_only_pages_that_were_built(qtbot, fresh_window):
     wait_idle(qtbot, window.ctx)
     window.close()
     assert {key for key, _page in window.pages.built_items()} == {"dashboard", "library"}
+
+
+def test_the_index_is_read_after_the_first_page_has_its_figures(qtbot, ui_app, db, monkeypatch):
+    """At start the dashboard's figures are read first and the search index only once they are shown: read at the
+    same time they shared the interpreter and the figures came later (here the figures take half a second)."""
+    import time
+
+    import csrdesk.ui.pages.dashboard as dashboard_page
+    from csrdesk.ui.context import AppContext
+
+    slow_summary = dashboard_page.dashboard_summary
+
+    def summary_taking_its_time(*args, **kwargs):
+        time.sleep(0.5)
+        return slow_summary(*args, **kwargs)
+
+    monkeypatch.setattr(dashboard_page, "dashboard_summary", summary_taking_its_time)
+    index_asked_with_figures: list[bool] = []
+    real_run = AppContext.run
+
+    def recorded(self, fn, *args, **kwargs):
+        if getattr(fn, "__name__", "") == "start_search_index":
+            index_asked_with_figures.append(win.dashboard.summary is not None)
+        return real_run(self, fn, *args, **kwargs)
+
+    monkeypatch.setattr(AppContext, "run", recorded)
+    ctx, win = open_window(db, install_hooks=False)
+    try:
+        win.resize(1360, 840)
+        win.show()
+        qtbot.waitUntil(lambda: win.search_box.index is not None, timeout=20000)
+        assert index_asked_with_figures == [True]
+    finally:
+        win.close()
+        close_window(ctx, win)
