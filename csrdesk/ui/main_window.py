@@ -15,12 +15,13 @@ from PySide6.QtWidgets import (
 )
 
 from csrdesk import __version__, paths
+from csrdesk.domain.reporting import plural
 from csrdesk.ui import theme
 from csrdesk.ui.context import AppContext, show_error, window_settings
 from csrdesk.ui.pages.dashboard import DashboardPage
 from csrdesk.ui.search_box import SearchBox
 from csrdesk.ui.tables import TableView
-from csrdesk.ui.widgets import status_line
+from csrdesk.ui.widgets.status_note import tell
 
 log = logging.getLogger(__name__)
 
@@ -630,8 +631,8 @@ class MainWindow(QMainWindow):
         if detail is None:
             return
         rating = getattr(detail, "rating", "")
-        self.statusBar().showMessage(f"Assessment recorded: {len(getattr(detail, 'findings', ()))} findings, "
-                                     f"score {getattr(detail, 'score', '?')}, {rating}.", status_line.PASSING_MS)
+        tell(self, f"Assessment recorded: {plural(len(getattr(detail, 'findings', ())), 'finding')}, "
+                   f"score {getattr(detail, 'score', '?')}, {rating}.")
         if self.pages.get("assessments") is not None and getattr(detail, "id", None) is not None:
             self.open_item("assessment", detail.id)
 
@@ -668,7 +669,7 @@ class MainWindow(QMainWindow):
             if dialog.chosen_url:
                 self.switch_database(dialog.chosen_url)
                 if dialog.told:
-                    self.statusBar().showMessage(dialog.told, status_line.PASSING_MS)
+                    tell(self, dialog.told)
 
         dialog.accepted.connect(chosen)
         dialog.open()
@@ -719,7 +720,7 @@ class MainWindow(QMainWindow):
             self._show_database()
             settings = window_settings()
             settings.setValue("database/last", db.url)
-            self.statusBar().showMessage(f"Opened {db.display_name}", status_line.PASSING_MS)
+            tell(self, f"Opened {db.display_name}")
             self.database_changed.emit(db.url)
 
         self._leave(lambda: self.ctx.run(open_workspace, url, on_done=opened, label="Opening the database…",
@@ -735,8 +736,7 @@ class MainWindow(QMainWindow):
         if not path:
             return
         self.ctx.run(backup_database, self.ctx.db, Path(path),
-                     on_done=lambda p: self.statusBar().showMessage(f"Backed up to {p}",
-                                                                    status_line.PASSING_MS),
+                     on_done=lambda p: tell(self, f"Backed up to {p}"),
                      label="Backing up the database…", parent=self)
 
     def open_log_folder(self) -> None:
@@ -759,7 +759,7 @@ class MainWindow(QMainWindow):
 
         def done(result) -> None:
             self.ctx.notify("all")
-            self.statusBar().showMessage(result.summary(), status_line.PASSING_MS)
+            tell(self, result.summary())
 
         self.ctx.run(generate_demo, self.ctx.db, on_done=done, label="Adding demo data…", cancellable=True,
                      parent=self)
