@@ -21,6 +21,7 @@ from csrdesk.ui.context import AppContext, show_error, window_settings
 from csrdesk.ui.pages.dashboard import DashboardPage
 from csrdesk.ui.search_box import SearchBox
 from csrdesk.ui.tables import TableView
+from csrdesk.ui.widgets.shortcuts import standard_or
 from csrdesk.ui.widgets.status_note import tell
 
 log = logging.getLogger(__name__)
@@ -378,9 +379,12 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self._action("Reports…", self.open_reports, "Ctrl+Shift+R",
                                          "Program report, supplier scorecard, public summary"))
         file_menu.addSeparator()
-        file_menu.addAction(self._action("Settings…", self.open_settings, QKeySequence.StandardKey.Preferences))
+        self.settings_action = self._action("Settings…", self.open_settings,
+                                            standard_or(QKeySequence.StandardKey.Preferences, "Ctrl+,"))
+        file_menu.addAction(self.settings_action)
         file_menu.addSeparator()
-        quit_action = self._action("Quit", self.close, QKeySequence.StandardKey.Quit)
+        quit_action = self.quit_action = self._action("Quit", self.close,
+                                                      standard_or(QKeySequence.StandardKey.Quit, "Ctrl+Q"))
         quit_action.setMenuRole(QAction.MenuRole.QuitRole)
         file_menu.addAction(quit_action)
 
@@ -764,13 +768,22 @@ class MainWindow(QMainWindow):
         self.ctx.run(generate_demo, self.ctx.db, on_done=done, label="Adding demo data…", cancellable=True,
                      parent=self)
 
-    def show_shortcuts(self) -> None:
+    def shortcut_rows(self) -> list[tuple[str, str]]:
+        """The keys of the Keyboard shortcuts box, as the menus carry them (Settings and Quit differ by platform)."""
+        native = QKeySequence.SequenceFormat.NativeText
         rows = [("Ctrl+K", "Search suppliers, assessments, vetting screens, complaints, findings and CAP items"),
                 ("Ctrl+F", "Filter the list on this page"),
                 ("Ctrl+N", "New entry on this page (a supplier, an assessment…)"), ("Ctrl+Shift+N", "New supplier"),
                 ("F5", "Refresh this page"), ("Alt+Left", "Back to the suppliers list"), ("F1", "The guide"),
-                ("Ctrl+O", "Open another database"), ("Ctrl+Shift+B", "Back up the database")]
+                ("Ctrl+O", "Open another database"), ("Ctrl+Shift+B", "Back up the database"),
+                ("Ctrl+L", "Letters and e-mail drafts"), ("Ctrl+Shift+R", "Reports"),
+                (self.settings_action.shortcut().toString(native), "Settings"),
+                (self.quit_action.shortcut().toString(native), "Quit")]
         rows += [(f"Ctrl+{i + 1}", self.navigation.item(i).text()) for i in range(min(9, self.navigation.count()))]
+        return rows
+
+    def show_shortcuts(self) -> None:
+        rows = self.shortcut_rows()
         table = "".join(f"<tr><td style='padding-right:18px'><b>{k}</b></td><td>{v}</td></tr>" for k, v in rows)
         QMessageBox.information(self, "Keyboard shortcuts", f"<table>{table}</table>")
 
