@@ -19,6 +19,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from csrdesk.domain.lifecycle import CapStatus, ItemStatus
+from csrdesk.domain.reporting import numbered, plural, verb
 from csrdesk.domain.verification import (
     PROGRESS_CATEGORIES, PlanState, Verdict, VerdictError, attendee_role, check_category, evidence_before_visit,
     parse_verdict, plan_state, suggest_category, tally, verdict_move, verification_note, visit_due,
@@ -423,7 +424,7 @@ def visit_sheet_data(db: Database, cap_id: int, visit_date: Optional[date] = Non
                 f"Leader 负责人: {i.project_leader}" if i.project_leader.strip() else "",
             ) if p) or "No plan received 未收到计划"
             evidence = "; ".join(p for p in (i.evidence_notes.strip(),
-                                             f"{len(i.evidence)} file(s)" if i.evidence else "") if p)
+                                             plural(len(i.evidence), "file") if i.evidence else "") if p)
             items.append(SheetItem(i.id, titles.get(f.category, f.category), f.severity, f.title, plan, i.due_date,
                                    i.status, evidence))
         if not items:
@@ -522,7 +523,8 @@ def _plan_visit(s: Session, cap_id: int, visit_date: date, parsed: list[tuple[in
     items = {i.id: i for i in cap.items}
     unknown = [str(item_id) for item_id, _v, _n in parsed if item_id not in items]
     if unknown:
-        raise UserError(f"Item(s) {', '.join(unknown)} are not in CAP {cap_id}; nothing was changed.")
+        raise UserError(f"{numbered('Item', unknown)} {verb(len(unknown), 'is', 'are')} not in CAP {cap_id}; "
+                        "nothing was changed.")
     changes, judged = [], []
     with_evidence = 0
     for item_id, verdict, note in parsed:
@@ -649,7 +651,7 @@ def record_visit(db: Database, cap_id: int, visit_date: date, verdicts: Iterable
         if category is not None:
             cap.progress_category = category
         record_change(s, "cap", cap.id, "verification_visit", None, visit_date, supplier_id=sup.id,
-                      source=source, note=f"visit {visit.id}: {len(plan.verdicts)} item(s) judged")
+                      source=source, note=f"visit {visit.id}: {plural(len(plan.verdicts), 'item')} judged")
         visit_id = visit.id
     return visit_detail(db, visit_id)
 
