@@ -368,9 +368,9 @@ class MainWindow(QMainWindow):
                                          tip="Add suppliers from a spreadsheet (checked first)"))
         file_menu.addAction(self._action("Import auditor's findings…", self.import_findings,
                                          tip="Record an assessment from an auditor's findings file"))
-        file_menu.addAction(self._action("Export CAP tracker…", self.export_cap_tracker,
+        file_menu.addAction(self._action("Export CAP tracker…", self.export_cap_tracker, "Ctrl+Shift+E",
                                          tip="The Excel tracker of one CAP, for the factory to fill in"))
-        file_menu.addAction(self._action("Import returned CAP tracker…", self.import_cap_tracker,
+        file_menu.addAction(self._action("Import returned CAP tracker…", self.import_cap_tracker, "Ctrl+Shift+I",
                                          tip="Check a tracker a factory sent back and take its answers"))
         file_menu.addAction(self._action("Export master tracker…", self.export_master_tracker,
                                          tip="All suppliers, all open items, ratings and progress in one workbook"))
@@ -777,6 +777,8 @@ class MainWindow(QMainWindow):
                 ("F5", "Refresh this page"), ("Alt+Left", "Back to the suppliers list"), ("F1", "The guide"),
                 ("Ctrl+O", "Open another database"), ("Ctrl+Shift+B", "Back up the database"),
                 ("Ctrl+L", "Letters and e-mail drafts"), ("Ctrl+Shift+R", "Reports"),
+                ("Ctrl+Shift+E", "Export a CAP tracker for the factory"),
+                ("Ctrl+Shift+I", "Import a CAP tracker the factory sent back"),
                 (self.settings_action.shortcut().toString(native), "Settings"),
                 (self.quit_action.shortcut().toString(native), "Quit")]
         rows += [(f"Ctrl+{i + 1}", self.navigation.item(i).text()) for i in range(min(9, self.navigation.count()))]

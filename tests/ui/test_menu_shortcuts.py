@@ -40,6 +40,26 @@ def test_ctrl_comma_opens_the_settings(qtbot, window, monkeypatch):
     assert opened == [window]
 
 
+def test_the_weekly_tracker_round_trip_has_keys(qtbot, window, monkeypatch):
+    """Exporting a CAP tracker and importing the one a factory sent back, done every week, have keys too (they
+    were reachable through the File menu only): Ctrl+Shift+E and Ctrl+Shift+I, listed in the shortcuts box."""
+    import csrdesk.ui.dialogs.tracker_import as tracker_import
+
+    ran = []
+    monkeypatch.setattr(tracker_import, "export_tracker_flow", lambda ctx, parent: ran.append("export"))
+    monkeypatch.setattr(tracker_import, "import_tracker_flow", lambda ctx, parent: ran.append("import"))
+    actions = _file_menu_actions(window)
+    assert actions["Export CAP tracker…"].shortcut() == QKeySequence("Ctrl+Shift+E")
+    assert actions["Import returned CAP tracker…"].shortcut() == QKeySequence("Ctrl+Shift+I")
+    _active(qtbot, window)
+    modifiers = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    qtbot.keyClick(window, Qt.Key.Key_E, modifiers)
+    qtbot.keyClick(window, Qt.Key.Key_I, modifiers)
+    assert ran == ["export", "import"]
+    keys = dict(window.shortcut_rows())
+    assert "Ctrl+Shift+E" in keys and "Ctrl+Shift+I" in keys
+
+
 def test_ctrl_q_quits(qtbot, window):
     """Last in the module: it closes the module's window, as the user's Ctrl+Q does."""
     _active(qtbot, window)
