@@ -80,3 +80,26 @@ def test_arrow_keys_choose_a_bar_and_enter_opens_it(qtbot, ctx):
     status = page.summary.by_status[1][0]
     assert opened == [("suppliers", "status", status)]
     assert status.lower() in bars.accessibleDescription().lower()
+
+
+def test_ctrl_c_copies_the_focused_chart_without_its_focus_frame(qtbot, ctx):
+    """The chart's right-click menu has a key too: Ctrl+C on the focused bars copies the chart, as the menu's Copy
+    chart does, and the copy (like a saved PNG) carries no focus frame."""
+    from PySide6.QtGui import QGuiApplication
+
+    page = _page(qtbot, ctx)
+    bars = page.ratings
+    QGuiApplication.clipboard().clear()
+    bars.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.waitUntil(bars.hasFocus)
+    from PySide6.QtCore import QPoint, QRect
+
+    on_screen = page.grab(QRect(bars.mapTo(page, QPoint(0, 0)), bars.size())).toImage()  # as the window shows it
+    qtbot.keyClick(bars, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    copied = QGuiApplication.clipboard().pixmap()
+    assert not copied.isNull() and copied.size() == bars.size()
+    highlight = bars.palette().color(QPalette.ColorRole.Highlight)
+    row_middle = bars.current * bars._row_height() + bars._row_height() // 2
+    assert copied.toImage().pixelColor(1, row_middle) != highlight
+    shown = on_screen.pixelColor(1, row_middle)
+    assert abs(shown.red() - highlight.red()) + abs(shown.blue() - highlight.blue()) < 40, shown.name()

@@ -34,7 +34,22 @@ class BarList(QWidget):
         super().__init__(parent)
         self._items: list[tuple[str, int, QColor]] = []
         self.current = 0
+        self._plain = False  # drawing a copy of the chart: no focus frame in it
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+
+    def grab(self, *args):  # the chart copied or saved as PNG
+        self._plain = True
+        try:
+            return super().grab(*args)
+        finally:
+            self._plain = False
+
+    def render(self, *args, **kwargs) -> None:  # the chart saved as SVG
+        self._plain = True
+        try:
+            super().render(*args, **kwargs)
+        finally:
+            self._plain = False
 
     def mouseReleaseEvent(self, event) -> None:  # noqa: N802
         row = int(event.position().y() - 2) // self._row_height()
@@ -104,7 +119,7 @@ class BarList(QWidget):
             painter.setPen(QColor(theme.TEXT if count else theme.MUTED))
             painter.drawText(QRectF(pad + label_width + bar_space + 8, top, count_width, h),
                              int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight), f"{count:,}")
-        if self.hasFocus() and 0 <= self.current < len(self._items):  # the row Enter opens
+        if self.hasFocus() and not self._plain and 0 <= self.current < len(self._items):  # the row Enter opens
             painter.setPen(QPen(self.palette().color(QPalette.ColorRole.Highlight), 2))
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawRoundedRect(QRectF(1, self.current * h + 2, self.width() - 2, h).adjusted(0, 1, 0, -1), 4, 4)
