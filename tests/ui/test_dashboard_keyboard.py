@@ -47,6 +47,14 @@ def test_tab_reaches_every_tile_and_enter_or_space_opens_it(qtbot, ctx):
     qtbot.keyClick(page.card_suppliers, Qt.Key.Key_Space)
     assert opened == [("caps", "show", "overdue"), ("suppliers", "status", "")]
     assert page.card_overdue.accessibleName().startswith("Overdue CAP items: ")
+    chain, widget = [], page.tiles[-1]
+    for _ in range(5):  # after the tiles: the charts and tables, each with a name a screen reader can say
+        widget = widget.nextInFocusChain()
+        while not (widget.isVisible() and widget.focusPolicy() & Qt.FocusPolicy.TabFocus):
+            widget = widget.nextInFocusChain()
+        chain.append(widget.accessibleName())
+    assert chain == ["Suppliers by rating", "Suppliers by status", "Most overdue suppliers", "CAPs by status",
+                     "Follow-up assessments owed"]
     assert "overdue CAP items" in page.card_overdue.accessibleDescription()
 
 

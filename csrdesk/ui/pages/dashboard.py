@@ -264,6 +264,9 @@ class DashboardPage(Page):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(scroll)
+        for view, name in ((self.blocked_view, "Production not allowed"), (self.overdue_view, "Most overdue suppliers"),
+                           (self.follow_view, "Follow-up assessments owed")):
+            view.setAccessibleName(name)
         # Tab walks the page as it reads: the refresh button, the tiles row by row, then the charts and tables.
         chain = [refresh, *self.tiles, self.blocked_view, self.ratings, self.statuses, self.overdue_view, self.caps,
                  self.follow_view]
