@@ -1,5 +1,6 @@
 """The Verification page and the visit screen: keys 1-4 over a long CAP, a Chinese note, saving updates the CAP."""
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
@@ -138,7 +139,13 @@ def test_sheet_and_onsite_report_are_written_from_the_page(qtbot, window, big_ca
 
     page = open_page(qtbot, window)
     target = {"path": ""}
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (target["path"], ""))
+    suggested = []
+
+    def ask(parent, title, start, kinds):
+        suggested.append(start)
+        return target["path"], ""
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", ask)
     from csrdesk.services import caps as caps_service
     from csrdesk.services.assessments import AssessmentInput, FindingInput, record_assessment
     from csrdesk.services.verification import set_meeting_date
@@ -156,6 +163,8 @@ def test_sheet_and_onsite_report_are_written_from_the_page(qtbot, window, big_ca
     page.write_sheet()
     wait_idle(qtbot, window.ctx)
     ws = openpyxl.load_workbook(target["path"])["Visit 核查"]
+    # The save dialog opened in the home folder, not wherever csrdesk was started.
+    assert Path(suggested[0]).parent == Path.home() and Path(suggested[0]).suffix == ".xlsx"
     assert ws.cell(6, 4).value == "Exit blocked"
     page.tabs.setCurrentIndex(1)
     done = next(r for r in page.visits_model.all_rows() if r.status == "done")

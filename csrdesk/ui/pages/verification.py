@@ -338,7 +338,8 @@ class VerificationPage(Page):
         if row is None:
             self.message.show_message(missing, warning=True)
             return
-        path, _f = QFileDialog.getSaveFileName(self, title, name, kind)
+        # In the home folder: a bare name would open wherever csrdesk was started.
+        path, _f = QFileDialog.getSaveFileName(self, title, str(Path.home() / name), kind)
         if path:
             self.ctx.run(writer, self.ctx.db, *args, Path(path),
                          on_done=lambda p: self.message.show_message(f"Wrote {p}"), parent=self)
