@@ -750,8 +750,13 @@ class MainWindow(QMainWindow):
         return paths.resource("help", "guide.html")
 
     def open_guide(self) -> bool:
-        """F1: the guide, in the system's browser."""
-        return QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.guide_path())))
+        """F1: the guide, in the system's browser; where none opens, says where the guide file is."""
+        path = self.guide_path()
+        if QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
+            return True
+        QMessageBox.information(self, "Guide", f"The guide could not be opened in a browser here. Open this file "
+                                               f"in any web browser:\n\n{path}")
+        return False
 
     def load_demo(self) -> None:
         """The first start's "load demo data": invented suppliers with three years of work, to look around."""
