@@ -578,7 +578,15 @@ class MainWindow(QMainWindow):
     def open_settings(self):
         from csrdesk.ui.settings_dialog import open_settings
 
-        return open_settings(self.ctx, self)
+        dialog = open_settings(self.ctx, self)
+        dialog.accepted.connect(lambda: self._settings_saved(dialog.prefs))
+        return dialog
+
+    def _settings_saved(self, prefs) -> None:
+        """Says the settings were kept, and what letters will now carry."""
+        who = ", ".join(p for p in (prefs.user_name, prefs.company) if p) if prefs is not None else ""
+        self.statusBar().showMessage(f"Settings saved. Letters are signed by {who}." if who else "Settings saved.",
+                                     status_line.PASSING_MS)
 
     def import_suppliers(self) -> None:
         from csrdesk.ui.import_dialogs import import_suppliers_flow

@@ -73,3 +73,20 @@ def test_f1_without_a_browser_says_where_the_guide_is(qtbot, window, monkeypatch
     monkeypatch.setattr(QMessageBox, "information", staticmethod(lambda parent, title, text: shown.append(text)))
     assert window.open_guide() is False
     assert len(shown) == 1 and str(window.guide_path()) in shown[0]
+
+
+def test_saving_the_settings_says_so(qtbot, window):
+    """Your name, company and signature... then Save: the status bar confirms what letters will carry (the dialog
+    closed without a word, and the first start still offered the same button, so a new user could not tell it
+    was kept)."""
+    from shiboken6 import isValid
+
+    dialog = window.open_settings()
+    qtbot.waitUntil(lambda: dialog.save_button.isEnabled(), timeout=10000)
+    dialog.name_edit.setText("Maria Lopez")
+    dialog.company_edit.setText("Acme Apparel Ltd")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not isValid(dialog) or not dialog.isVisible(), timeout=10000)
+    wait_idle(qtbot, window.ctx)
+    message = window.statusBar().currentMessage()
+    assert "Settings saved" in message and "Maria Lopez" in message and "Acme Apparel Ltd" in message
