@@ -583,7 +583,15 @@ class MainWindow(QMainWindow):
     def open_settings(self):
         from csrdesk.ui.settings_dialog import open_settings
 
-        return open_settings(self.ctx, self)
+        dialog = open_settings(self.ctx, self)
+        dialog.accepted.connect(lambda: self._settings_saved(dialog.prefs))
+        return dialog
+
+    def _settings_saved(self, prefs) -> None:
+        """Says the settings were kept, and what letters will now carry."""
+        who = ", ".join(p for p in (prefs.user_name, prefs.company) if p) if prefs is not None else ""
+        self.statusBar().showMessage(f"Settings saved. Letters are signed by {who}." if who else "Settings saved.",
+                                     status_line.PASSING_MS)
 
     def import_suppliers(self) -> None:
         from csrdesk.ui.import_dialogs import import_suppliers_flow
@@ -754,8 +762,13 @@ class MainWindow(QMainWindow):
         return paths.resource("help", "guide.html")
 
     def open_guide(self) -> bool:
-        """F1: the guide, in the system's browser."""
-        return QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.guide_path())))
+        """F1: the guide, in the system's browser; where none opens, says where the guide file is."""
+        path = self.guide_path()
+        if QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
+            return True
+        QMessageBox.information(self, "Guide", f"The guide could not be opened in a browser here. Open this file "
+                                               f"in any web browser:\n\n{path}")
+        return False
 
     def load_demo(self) -> None:
         """The first start's "load demo data": invented suppliers with three years of work, to look around."""

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
@@ -152,8 +153,16 @@ def test_accept_one_item_return_the_other_then_write_the_letter(qtbot, ctx, db, 
     assert "1 item to revise" in dialog.message.text()
 
     target = tmp_path / "returned.docx"
-    monkeypatch.setattr(cap_review.QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(target), "")))
+    suggested = []
+
+    def ask(parent, title, start, kinds):
+        suggested.append(start)
+        return str(target), ""
+
+    monkeypatch.setattr(cap_review.QFileDialog, "getSaveFileName", staticmethod(ask))
     qtbot.mouseClick(dialog.letter_button, Qt.MouseButton.LeftButton)
+    # The save dialog opens in the home folder, as every other letter's does, not wherever csrdesk was started.
+    assert Path(suggested[0]) == Path.home() / "CAP returned CN-0001.docx"
     qtbot.waitUntil(lambda: getattr(dialog, "letter_written", None) is not None, timeout=20000)
     cells = "\n".join(c.text for t in docx.Document(str(target)).tables for r in t.rows for c in r.cells)
     assert "Say why nobody checks the exits" in cells and "Fire exit blocked by cartons" in cells

@@ -61,3 +61,32 @@ def test_suppliers_card_says_why_an_exited_supplier_is_not_counted(qtbot, ctx):
     qtbot.waitUntil(lambda: page.summary is not None and not ctx.busy, timeout=10000)
     assert page.card_suppliers.value_label.text() == "1"
     assert "1 exited, not counted" in page.card_suppliers.note.text()
+
+
+def test_f1_without_a_browser_says_where_the_guide_is(qtbot, window, monkeypatch):
+    """When the system cannot open the guide (no browser, no desktop), F1 says so and where the guide file is,
+    instead of doing nothing."""
+    from PySide6.QtWidgets import QMessageBox
+
+    shown = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", staticmethod(lambda url: False))
+    monkeypatch.setattr(QMessageBox, "information", staticmethod(lambda parent, title, text: shown.append(text)))
+    assert window.open_guide() is False
+    assert len(shown) == 1 and str(window.guide_path()) in shown[0]
+
+
+def test_saving_the_settings_says_so(qtbot, window):
+    """Your name, company and signature... then Save: the status bar confirms what letters will carry (the dialog
+    closed without a word, and the first start still offered the same button, so a new user could not tell it
+    was kept)."""
+    from shiboken6 import isValid
+
+    dialog = window.open_settings()
+    qtbot.waitUntil(lambda: dialog.save_button.isEnabled(), timeout=10000)
+    dialog.name_edit.setText("Maria Lopez")
+    dialog.company_edit.setText("Acme Apparel Ltd")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not isValid(dialog) or not dialog.isVisible(), timeout=10000)
+    wait_idle(qtbot, window.ctx)
+    message = window.statusBar().currentMessage()
+    assert "Settings saved" in message and "Maria Lopez" in message and "Acme Apparel Ltd" in message

@@ -3,6 +3,7 @@ editor."""
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
@@ -162,3 +163,19 @@ def test_assessment_editor_fills_the_legal_requirement_as_a_finding_is_added(qtb
     draft = editor.model.draft(0)
     assert "2,740 CNY/month" in draft.legal_requirement and draft.law_reference_id is not None
     assert "2,740 CNY/month" in editor.legal_edit.toPlainText()
+
+
+def test_export_opens_its_save_dialog_in_the_home_folder(qtbot, tab, monkeypatch):
+    """Export... suggests law-references.xlsx in the home folder, not wherever csrdesk was started; cancelling
+    writes nothing."""
+    from csrdesk.ui.pages import laws_tab
+
+    suggested = []
+
+    def ask(parent, title, start, kinds):
+        suggested.append(start)
+        return "", ""
+
+    monkeypatch.setattr(laws_tab.QFileDialog, "getSaveFileName", staticmethod(ask))
+    tab.choose_export()
+    assert suggested == [str(Path.home() / "law-references.xlsx")]

@@ -3,6 +3,7 @@ warning, the brand's actions, the shared pack), and the supplier page's Brand's 
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
@@ -136,6 +137,16 @@ def test_cap_partners_tab_assigns_with_a_warning_and_lists_brand_actions(qtbot, 
     assert ps.cap_partners_view(db, cap).meeting_sourcing == "Maria Rossi, Tom Lee"
     _shot(page, "cap_partners_tab")
 
+    suggested = []
+
+    def ask(parent, title, start, kinds):
+        suggested.append(start)
+        return "", ""
+
+    monkeypatch.setattr(cap_partners.QFileDialog, "getSaveFileName", staticmethod(ask))
+    qtbot.mouseClick(panel.share_button, Qt.MouseButton.LeftButton)
+    # The save dialog opens in the home folder, not wherever csrdesk was started.
+    assert suggested == [str(Path.home() / f"CAP {cap} shared pack.xlsx")]
     out = tmp_path / "pack.xlsx"
     panel.write_pack(str(out))
     settle(ctx)

@@ -306,3 +306,18 @@ def test_contacts_grid_fits_a_long_email_and_offers_roles_and_languages(qtbot, w
     table.commitData(editor)
     assert dialog.contacts.rows()[0][0] == "HR manager" and dialog.contacts.rows()[0][4] == "en"
     dialog.reject()
+
+
+def test_the_new_supplier_dialog_starts_in_the_name_field(qtbot, window, suppliers_page):
+    """Ctrl+Shift+N and typing at once fills the supplier's name (the one field it needs), not the tab bar above
+    it."""
+    dialog = window.new_supplier()  # File > New supplier (Ctrl+Shift+N)
+    assert isinstance(dialog, SupplierDialog)
+    try:
+        with qtbot.waitActive(dialog):
+            dialog.activateWindow()  # as the window system does with a dialog that opens
+        assert QApplication.focusWidget() is dialog.name_edit
+        qtbot.keyClicks(dialog.focusWidget(), "Lotus Socks Co")
+        assert dialog.name_edit.text() == "Lotus Socks Co"
+    finally:
+        dialog.reject()

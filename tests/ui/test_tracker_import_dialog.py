@@ -111,3 +111,26 @@ def test_choose_cap_dialog_filters(qtbot, db, returned):
     assert dialog.chosen_cap_id() is None
     dialog.filter.setText("cn-0001")
     assert dialog.tree.topLevelItem(0).isHidden() is False
+
+
+def test_choose_cap_dialog_shows_ratings_and_statuses_whole(qtbot):
+    """The chooser's short columns (CAP, date, rating, status, open items) are as wide as their longest value, so
+    "Needs Improvement" and "response received" read whole; the supplier takes the rest, also whole at its size."""
+    choices = [
+        trackers.CapChoice(140, "VN-10037", "Golden Thread Garments Co., Ltd.", date(2026, 12, 3), "Zero Tolerance",
+                           "sent", 3, 3),
+        trackers.CapChoice(93, "IN-10027", "Sai Apparels Pvt. Ltd.", date(2026, 11, 12), "Needs Improvement",
+                           "response received", 5, 5),
+        trackers.CapChoice(8, "KH-10013", "Tonle Handbags (Cambodia) Co., Ltd.", date(2026, 9, 29), "Unsatisfactory",
+                           "in remediation", 123, 1234),
+    ]
+    dialog = dialogs.ChooseCapDialog(choices)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    tree, metrics = dialog.tree, dialog.tree.fontMetrics()
+    assert tree.horizontalScrollBar().maximum() == 0  # no sideways scrolling
+    for column in range(tree.columnCount()):
+        # What the column's widest cell needs, by Qt's own measure (text, margins) and by the text alone.
+        widest = max(metrics.horizontalAdvance(tree.topLevelItem(r).text(column)) for r in range(len(choices)))
+        assert tree.columnWidth(column) >= max(tree.sizeHintForColumn(column), widest + 6), column

@@ -1,5 +1,6 @@
 """The Verification page and the visit screen: keys 1-4 over a long CAP, a Chinese note, saving updates the CAP."""
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
@@ -138,7 +139,13 @@ def test_sheet_and_onsite_report_are_written_from_the_page(qtbot, window, big_ca
 
     page = open_page(qtbot, window)
     target = {"path": ""}
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (target["path"], ""))
+    suggested = []
+
+    def ask(parent, title, start, kinds):
+        suggested.append(start)
+        return target["path"], ""
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", ask)
     from csrdesk.services import caps as caps_service
     from csrdesk.services.assessments import AssessmentInput, FindingInput, record_assessment
     from csrdesk.services.verification import set_meeting_date
@@ -156,6 +163,8 @@ def test_sheet_and_onsite_report_are_written_from_the_page(qtbot, window, big_ca
     page.write_sheet()
     wait_idle(qtbot, window.ctx)
     ws = openpyxl.load_workbook(target["path"])["Visit 核查"]
+    # The save dialog opened in the home folder, not wherever csrdesk was started.
+    assert Path(suggested[0]).parent == Path.home() and Path(suggested[0]).suffix == ".xlsx"
     assert ws.cell(6, 4).value == "Exit blocked"
     page.tabs.setCurrentIndex(1)
     done = next(r for r in page.visits_model.all_rows() if r.status == "done")
@@ -165,3 +174,40 @@ def test_sheet_and_onsite_report_are_written_from_the_page(qtbot, window, big_ca
     wait_idle(qtbot, window.ctx)
     text = "\n".join(p.text for p in Document(target["path"]).paragraphs)
     assert "Onsite report of the verification visit" in text and page.message.text().startswith("Wrote")
+
+
+def test_booking_again_starts_from_the_people_already_booked(qtbot, window, monkeypatch):
+    """Book visit... on a CAP whose visit is booked shows the booked attendees and their names, so moving the date
+    keeps them (the dialog started from brand and worker representative, and OK silently dropped the others)."""
+    from PySide6.QtWidgets import QDialog
+
+    from csrdesk.services import caps as caps_service
+    from csrdesk.services.assessments import AssessmentInput, FindingInput, record_assessment
+    from csrdesk.services.suppliers import SupplierInput, create_supplier
+    from csrdesk.services.verification import book_visit, set_meeting_date
+    from csrdesk.ui.pages import verification
+
+    db = window.ctx.db
+    create_supplier(db, SupplierInput(name="Jade Bay Socks", code="CN-7002", country="China"), status="active")
+    day = date.today() - timedelta(days=30)
+    d = record_assessment(db, AssessmentInput("CN-7002", day, findings=[FindingInput("Exit blocked", "critical")]))
+    caps_service.change_cap_status(db, d.cap_id, "sent", today=day)
+    set_meeting_date(db, d.cap_id, day + timedelta(days=5))
+    book_visit(db, d.cap_id, date.today() + timedelta(days=9),
+               attendees=["brand:Anna Berg", "factory management:Mr Li"])
+    page = open_page(qtbot, window)
+    page.tabs.setCurrentIndex(0)
+    page.refresh()
+    wait_idle(qtbot, window.ctx)
+    assert page.plan_view.select_id(d.cap_id)
+    seen = {}
+
+    def look(dialog):
+        seen.update({role: (check.isChecked(), name.text()) for role, (check, name) in dialog.people.items()})
+        seen["date"] = dialog.date.date().toPython()
+        return QDialog.DialogCode.Rejected
+
+    monkeypatch.setattr(verification.BookDialog, "exec", look)
+    page.book()
+    assert seen["brand"] == (True, "Anna Berg") and seen["factory management"] == (True, "Mr Li")
+    assert seen["worker representative"] == (False, "") and seen["date"] == date.today() + timedelta(days=9)

@@ -264,7 +264,6 @@ class ChooseCapDialog(QDialog):
     def __init__(self, choices: list[trackers.CapChoice], parent: Optional[QWidget] = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Export CAP tracker")
-        self.resize(720, 460)
         self.choices = choices
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("Choose the CAP whose tracker the factory should fill in:"))
@@ -280,7 +279,17 @@ class ChooseCapDialog(QDialog):
                                     c.assessment_date.isoformat(), c.rating, c.status, f"{c.open_items} / {c.items}"])
             node.setData(0, Qt.ItemDataRole.UserRole, c.cap_id)
             self.tree.addTopLevelItem(node)
-        self.tree.header().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        # The short columns are as wide as their longest value ("Needs Improvement", "response received"), the
+        # supplier takes the rest; the dialog is wide enough for the longest supplier too (up to 1,200 px).
+        header = self.tree.header()
+        header.setStretchLastSection(False)
+        for column in range(self.tree.columnCount()):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch if column == 1
+                                        else QHeaderView.ResizeMode.ResizeToContents)
+        short = sum(max(self.tree.sizeHintForColumn(c), header.sectionSizeHint(c)) for c in (0, 2, 3, 4, 5))
+        supplier = max([self.tree.sizeHintForColumn(1), header.sectionSizeHint(1)])
+        chrome = self.tree.frameWidth() * 2 + self.tree.verticalScrollBar().sizeHint().width() + 40
+        self.resize(min(max(720, short + supplier + chrome), 1200), 460)
         self.tree.itemDoubleClicked.connect(lambda *_: self.accept())
         layout.addWidget(self.tree, 1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)

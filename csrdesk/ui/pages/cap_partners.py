@@ -4,6 +4,7 @@ practices, and the shared CAP pack for another brand."""
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Optional
 
 from PySide6.QtCore import Qt
@@ -279,7 +280,9 @@ class CapPartnersPanel(QWidget):
     def share_pack(self) -> None:
         if self.cap_id is None:
             return
-        path, _filter = QFileDialog.getSaveFileName(self, "Shared CAP pack", f"CAP {self.cap_id} shared pack.xlsx",
+        # In the home folder: a bare name would open wherever csrdesk was started.
+        path, _filter = QFileDialog.getSaveFileName(self, "Shared CAP pack",
+                                                    str(Path.home() / f"CAP {self.cap_id} shared pack.xlsx"),
                                                     "Excel (*.xlsx)")
         if path:
             self.write_pack(path)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import logging
+from pathlib import Path
 from typing import Callable, Optional
 
 from PySide6.QtCore import QSignalBlocker, Qt, Signal
@@ -35,7 +36,6 @@ def _load(db, cap_id: int):
 
 def _write_returned(db, cap_id: int, letter_path: str, lang: Optional[str]):
     """The "CAP returned" letter, and its e-mail draft beside it when the factory has an e-mail address."""
-    from pathlib import Path
 
     from csrdesk.services.cap_returned import make_cap_returned_email, render_cap_returned_letter
 
@@ -557,7 +557,9 @@ class CapReviewDialog(QDialog):
             return
         if path is None:
             name = f"CAP returned {self.check.supplier_code}.docx".replace("/", "-")
-            path, _ = QFileDialog.getSaveFileName(self, "CAP returned letter", name, "Word document (*.docx)")
+            # In the home folder, as the other letters: a bare name would open wherever csrdesk was started.
+            path, _ = QFileDialog.getSaveFileName(self, "CAP returned letter", str(Path.home() / name),
+                                                  "Word document (*.docx)")
             if not path:
                 return
         if not path.lower().endswith(".docx"):

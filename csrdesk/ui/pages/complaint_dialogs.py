@@ -100,8 +100,19 @@ class _SavingDialog(QDialog):
         if is_user_error(exc):
             self.error_label.setText(" ".join(str(exc).split()))
             self.error_label.setVisible(True)
+            self._fit_height()
         else:
             show_error(self, exc)
+
+    def _fit_height(self) -> None:
+        """Grows the dialog to what its layout needs at its width: a shown dialog keeps its height, and a refusal
+        that wraps to two or three lines would otherwise be cut at its top and bottom."""
+        layout = self.layout()
+        layout.activate()
+        needed = (layout.totalHeightForWidth(self.width()) if layout.hasHeightForWidth()
+                  else layout.totalSizeHint().height())
+        if needed > self.height():
+            self.resize(self.width(), needed)
 
 
 class StepDialog(_SavingDialog):

@@ -428,7 +428,8 @@ class LawsTab(QWidget):
 
     # --- Excel -------------------------------------------------------------------------------------------------
     def choose_export(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Export law references", "law-references.xlsx",
+        # In the home folder: a bare name would open wherever csrdesk was started.
+        path, _ = QFileDialog.getSaveFileName(self, "Export law references", str(Path.home() / "law-references.xlsx"),
                                               "Excel workbook (*.xlsx)")
         if path:
             self.export_to(Path(path))

@@ -218,6 +218,9 @@ class SupplierDialog(QDialog):
         else:
             self.contacts.add_row(("compliance contact", "", "", "", "en"))
         self._show_region_guess()
+        # Typing at once fills the name (the field a new supplier needs; the one most often corrected), not the tab
+        # bar, which would otherwise take the first focus.
+        self.name_edit.setFocus()
         theme.decorate(self)
         # Wide enough for a contact's long e-mail address beside its role and phone (the window is 1360 px).
         self.resize(max(780, self.sizeHint().width()), max(520, self.sizeHint().height()))

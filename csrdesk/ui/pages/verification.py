@@ -51,7 +51,9 @@ class BookDialog(QDialog):
 
     ROLES = ("brand", "verifier", "worker representative", "union", "factory management")
 
-    def __init__(self, cap_id: int, day: date, parent: Optional[QWidget] = None) -> None:
+    def __init__(self, cap_id: int, day: date, parent: Optional[QWidget] = None, booked=()) -> None:
+        """`booked`: the attendees of the visit already booked (role and name each), which the dialog starts from, so
+        moving the date keeps them; else brand and worker representative."""
         super().__init__(parent)
         self.setWindowTitle(f"Book the visit of CAP {cap_id}")
         self.setMinimumWidth(self.fontMetrics().horizontalAdvance("m") * 34)  # room to type a name beside a role
@@ -65,7 +67,12 @@ class BookDialog(QDialog):
         for role in self.ROLES:
             check, name = QCheckBox(role.capitalize()), QLineEdit()
             name.setPlaceholderText("Name (optional)")
-            check.setChecked(role in ("brand", "worker representative"))
+            if booked:
+                names = [a.name for a in booked if a.role == role]
+                check.setChecked(bool(names))
+                name.setText(names[0] if names else "")
+            else:
+                check.setChecked(role in ("brand", "worker representative"))
             form.addRow(check, name)  # the check box as the row's label: every name box starts at the same place
             self.people[role] = (check, name)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
@@ -299,7 +306,8 @@ class VerificationPage(Page):
             self.message.show_message("Choose a CAP on the Visits due tab to book its visit.", warning=True)
             return
         # An overdue visit is booked from today on, not on its past due date.
-        dialog = BookDialog(row.cap_id, row.booked_date or max(row.visit_due, date.today()), self)
+        dialog = BookDialog(row.cap_id, row.booked_date or max(row.visit_due, date.today()), self,
+                            booked=row.attendees if row.booked_date else ())
         if dialog.exec() == QDialog.DialogCode.Accepted:
             day = _pydate(dialog.date.date())
 
@@ -338,7 +346,8 @@ class VerificationPage(Page):
         if row is None:
             self.message.show_message(missing, warning=True)
             return
-        path, _f = QFileDialog.getSaveFileName(self, title, name, kind)
+        # In the home folder: a bare name would open wherever csrdesk was started.
+        path, _f = QFileDialog.getSaveFileName(self, title, str(Path.home() / name), kind)
         if path:
             self.ctx.run(writer, self.ctx.db, *args, Path(path),
                          on_done=lambda p: self.message.show_message(f"Wrote {p}"), parent=self)
