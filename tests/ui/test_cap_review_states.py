@@ -101,3 +101,13 @@ def test_review_cap_opens_on_the_item_chosen_on_the_caps_page(qtbot, window, dem
     assert dialog.table.current_row() is not None and dialog.table.current_row().id == chosen.id
     assert dialog.item_title.text().startswith(f"3. {chosen.finding}")
     dialog.reject()
+
+
+def test_the_review_names_the_cap_as_the_rest_of_the_app_does(qtbot, window, demo, ui_db):
+    """'CAP #10' in the review's title and heading, as on the CAPs page, the letters and the search (it said
+    'CAP 10' here only)."""
+    cap_id = _cap_in(ui_db, "response received")
+    dialog = _open(qtbot, window, cap_id)
+    assert dialog.windowTitle() == f"Review CAP #{cap_id}"
+    assert dialog.heading.text().startswith(f"CAP #{cap_id} — ")
+    dialog.reject()

@@ -164,7 +164,7 @@ class CapReviewDialog(QDialog):
         self._current: Optional[int] = item_id  # the item to show first: the one chosen on the CAPs page
         self.warning_buttons: dict[str, QPushButton] = {}
         self.loads = 0
-        self.setWindowTitle(f"Review CAP {cap_id}")
+        self.setWindowTitle(f"Review CAP #{cap_id}")
         self.resize(1200, 760)
         self.setMinimumSize(1200, 640)  # the items table whole beside the answer (fits the 1360 px window)
         self._build()
@@ -174,7 +174,7 @@ class CapReviewDialog(QDialog):
     def _build(self) -> None:
         layout = QVBoxLayout(self)
         head = QHBoxLayout()
-        self.heading = QLabel(f"CAP {self.cap_id}")
+        self.heading = QLabel(f"CAP #{self.cap_id}")
         self.heading.setObjectName("pageTitle")
         self.heading.setStyleSheet("font-size: 14pt; font-weight: 600;")
         self.quality = QLabel("")
@@ -288,7 +288,7 @@ class CapReviewDialog(QDialog):
         self.check, self.plan = result
         self.loads += 1
         c = self.check
-        self.heading.setText(f"CAP {c.id} — {c.supplier_code} {c.supplier_name} ({c.status})")
+        self.heading.setText(f"CAP #{c.id} — {c.supplier_code} {c.supplier_name} ({c.status})")
         good = sum(1 for i in c.items if i.ok)
         colour = theme.OK if c.quality == 100 else (theme.WARNING if c.quality >= 50 else theme.OVERDUE)
         self.quality.setText(f"Quality {c.quality}%")
@@ -546,7 +546,7 @@ class CapReviewDialog(QDialog):
         planned = f"; {plural(len(result.items_planned), 'item')} now action planned" if result.items_planned else ""
         if result.decision == "returned":
             planned = f" with {plural(len(result.items_returned), 'item')} to revise{planned}; write the letter and e-mail next"
-        self._after_load = f"CAP {result.cap.id} {verb} (now {result.cap.status}){planned}."
+        self._after_load = f"CAP #{result.cap.id} {verb} (now {result.cap.status}){planned}."
         self._say(self._after_load)
         self.decided.emit(result)
         self.reload()

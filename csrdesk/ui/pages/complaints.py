@@ -239,7 +239,7 @@ class ComplaintPanel(QWidget):
         self.fact_labels["Worker's agreement"].setText(
             "agreed that the factory may be told" if detail.worker_agrees_factory_told else
             "has not agreed that the factory may be told")
-        self.fact_labels["CAP item"].setText(f"CAP {detail.cap_id}: {detail.cap_item_title}" if r.cap_item_id else "—")
+        self.fact_labels["CAP item"].setText(f"CAP #{detail.cap_id}: {detail.cap_item_title}" if r.cap_item_id else "—")
         self.summary.setText(r.summary)
         self._show_identity()
         self.timeline_model.set_rows(list(detail.timeline))
