@@ -98,6 +98,7 @@ class ScreenDetail:
     created_at: Optional[datetime]
     latest_version: int  # the newest version of the template (the screen may use an older one)
     version: int = 1  # the screen's row version as read: handed back with a save (someone else's save is refused)
+    moved_to_vetting: bool = False  # starting this screen moved its supplier from prospect to vetting
 
     @property
     def decided(self) -> bool:
@@ -127,8 +128,10 @@ def start_screen(db: Database, template_key: str, *, supplier_code: Optional[str
     """Starts a screen against the newest version of a template, for a supplier or (consultants) a named firm."""
     with db.transaction() as s:
         supplier = _supplier(s, supplier_code) if supplier_code else None
+        was = supplier.status if supplier is not None else None
         screen_id = start_screen_in(s, template_key, supplier, subject=subject, source=source, user=user).id
-    return screen_detail(db, screen_id)
+        moved = supplier is not None and was != supplier.status
+    return replace(screen_detail(db, screen_id), moved_to_vetting=moved)
 
 
 def start_screen_in(s: Session, template_key: str, supplier: Optional[Supplier], *, subject: str = "",

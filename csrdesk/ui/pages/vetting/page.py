@@ -21,6 +21,7 @@ from csrdesk.ui.pages.base import Page, muted, page_header
 from csrdesk.ui.table_fit import column_floors
 from csrdesk.ui.tables import Column, FilterBox, RowTableModel, TableView, count_text
 from csrdesk.ui.widgets.buttons import primary_button
+from csrdesk.ui.widgets.status_note import tell
 
 
 # -- the page -----------------------------------------------------------------------------------------------------
@@ -321,6 +322,9 @@ class VettingPage(Page):
         def started(detail) -> None:
             self.open_screen(detail.id)
             self.notify("vetting", origin=self.form)
+            if detail.moved_to_vetting:  # a status change is never silent
+                tell(self, f"{detail.supplier_code} {detail.supplier_name} moved from prospect to vetting with this "
+                           "screen (in its change history).")
 
         self.ctx.run(service.start_screen, self.ctx.db, template_key, supplier_code=supplier_code or None,
                      subject=subject, on_done=started, parent=self)
