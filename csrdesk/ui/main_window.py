@@ -501,7 +501,8 @@ class MainWindow(QMainWindow):
         target = {"assessment": "assessments", "finding": "assessments", "cap": "caps", "cap_item": "caps",
                   "new_assessment": "assessments", "follow_up_assessment": "assessments", "new_screen": "vetting",
                   "violation_type": "library", "vetting_screen": "vetting",
-                  "verification_visit": "verification", "complaint": "complaints"}.get(kind)
+                  "verification_visit": "verification", "complaint": "complaints",
+                  "new_complaint": "complaints"}.get(kind)
         page = self.pages.get(target) if target else None
         if page is None or not self.go(target):
             return

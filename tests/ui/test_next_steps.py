@@ -101,3 +101,22 @@ def test_new_screen_dialog_finds_a_supplier_by_name(qtbot, ui_app, db):
     assert dialog.supplier_combo.currentIndex() == -1  # not simply the first supplier of the list
     dialog.supplier_combo.setEditText("lotus denim")
     assert dialog.choice()[1] == "LD-002"
+
+
+def test_a_complaint_about_this_supplier_starts_from_its_complaints_tab(qtbot, window, ui_db):
+    """The supplier page's Complaints tab has New complaint… (it was a dead end): it opens the intake on the
+    Complaints page with this supplier chosen."""
+    detail = create_supplier(ui_db, SupplierInput(name="Complaint Path Textiles", code="NS-009", country="India"))
+    window.ctx.notify("suppliers")
+    window.show_supplier(detail.row.id)
+    wait_idle(qtbot, window.ctx)
+    page = window.supplier_page
+    page.tabs.setCurrentIndex(3)
+    assert page.complaint_button.isVisible()
+    qtbot.mouseClick(page.complaint_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.current_page() is window.complaints)
+    complaints = window.complaints
+    qtbot.waitUntil(lambda: getattr(complaints, "new_dialog", None) is not None and complaints.new_dialog.isVisible())
+    assert complaints.new_dialog.supplier.code() == "NS-009"
+    assert complaints.new_dialog.supplier.currentText().startswith("NS-009")
+    complaints.new_dialog.reject()

@@ -151,7 +151,7 @@ class NewComplaintDialog(_SavingDialog):
     (sealed at once; leave both empty for an anonymous complaint). `done` carries the new ComplaintDetail."""
 
     def __init__(self, ctx: AppContext, suppliers: Sequence[tuple[str, str]], provisions: Sequence[tuple[str, str]],
-                 parent: Optional[QWidget] = None) -> None:
+                 parent: Optional[QWidget] = None, *, supplier_code: str = "") -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.setWindowTitle("New worker complaint")
@@ -164,6 +164,8 @@ class NewComplaintDialog(_SavingDialog):
         self.outside = QRadioButton("A factory outside the program")
         self.in_program.setChecked(True)
         self.supplier = SupplierBox(suppliers)  # a code or a name, or part of one
+        if supplier_code:  # opened from a supplier's page: that supplier
+            self.supplier.setCurrentIndex(self.supplier.findData(supplier_code))
         self.factory_name = QLineEdit()
         self.factory_name.setPlaceholderText("The factory's name and town")
         self.factory_name.setEnabled(False)

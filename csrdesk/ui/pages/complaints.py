@@ -529,6 +529,9 @@ class ComplaintsPage(Page):
         self.panel.show_detail(detail)
 
     def open_item(self, kind: str, item_id) -> None:
+        if kind == "new_complaint":  # from a supplier's page: intake for that supplier
+            self.new_complaint(str(item_id or ""))
+            return
         if kind == "complaint":
             self._pending_select = int(item_id)
             if not self.view.select_id(int(item_id)):
@@ -545,12 +548,13 @@ class ComplaintsPage(Page):
         """Ctrl+N on this page."""
         self.new_complaint()
 
-    def new_complaint(self) -> None:
-        self.ctx.run(_intake_choices, self.ctx.db, on_done=self._open_new_dialog, parent=self)
+    def new_complaint(self, supplier_code: str = "") -> None:
+        self.ctx.run(_intake_choices, self.ctx.db, parent=self,
+                     on_done=lambda choices: self._open_new_dialog(choices, supplier_code))
 
-    def _open_new_dialog(self, choices) -> None:
+    def _open_new_dialog(self, choices, supplier_code: str = "") -> None:
         suppliers, provisions = choices
-        dialog = NewComplaintDialog(self.ctx, suppliers, provisions, self)
+        dialog = NewComplaintDialog(self.ctx, suppliers, provisions, self, supplier_code=supplier_code)
         dialog.done.connect(lambda d: setattr(self, "_pending_select", d.id))
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()

@@ -368,7 +368,13 @@ class SupplierPage(Page):
         complaints_layout = QVBoxLayout(complaints_tab)
         complaints_layout.setContentsMargins(12, 12, 12, 12)
         self.complaints_note = muted()
-        complaints_layout.addWidget(self.complaints_note)
+        self.complaint_button = button("New complaint…", tooltip="Record a worker complaint about this supplier")
+        self.complaint_button.clicked.connect(
+            lambda: self.navigate.emit("new_complaint", self.bundle.detail.row.code if self.bundle else ""))
+        complaints_top = QHBoxLayout()
+        complaints_top.addWidget(self.complaints_note, 1)
+        complaints_top.addWidget(self.complaint_button, 0, Qt.AlignmentFlag.AlignTop)
+        complaints_layout.addLayout(complaints_top)
         complaints_layout.addWidget(self.complaints_view, 1)
 
         # Change history.
