@@ -1,0 +1,58 @@
+"""Texts a fresh new-user pass found cut at the default 1360x840 window (issue 16), each at its cause, with the demo
+data and realistic long texts (a 300-character finding, long supplier names, a deep folder). Measured with the
+widgets' own fonts, so they hold whatever fonts the machine has."""
+from __future__ import annotations
+
+from PySide6.QtCore import QPoint
+
+from tests.ui.conftest import wait_idle
+
+WIDTH, HEIGHT = 1360, 840
+DEEP_FOLDER = "/home/anna.schmidt/OneDrive - Northwind Apparel GmbH/Documents/CSR programme/Reports 2026"
+
+
+def _settle(qtbot, window) -> None:
+    wait_idle(qtbot, window.ctx)
+    qtbot.wait(40)
+    wait_idle(qtbot, window.ctx)
+    qtbot.wait(40)
+
+
+def _visible_span(edit) -> tuple[int, int]:
+    """The first and last character positions a line edit shows."""
+    rect = edit.contentsRect()
+    y = rect.center().y()
+    return edit.cursorPositionAt(QPoint(rect.left() + 4, y)), edit.cursorPositionAt(QPoint(rect.right() - 4, y))
+
+
+def test_reports_save_as_shows_the_file_name_and_where_it_goes(qtbot, window):
+    """Reports: a report saved in a deep folder shows its file name whole in the Save-as field and its folder
+    readable (whole, or shortened in the middle: its start and its last folder), the whole path in the tooltip;
+    the dialog stays within the window."""
+    from csrdesk.ui.dialogs.reports import ReportDialog
+
+    window.resize(WIDTH, HEIGHT)
+    dialog = ReportDialog(window.ctx, window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.path.setText(f"{DEEP_FOLDER}/old.docx")
+    dialog._kind_changed()  # the default name for the chosen report, in the folder of the path
+    _settle(qtbot, window)
+    path = dialog.path.text()
+    name = path.rsplit("/", 1)[1]
+    assert name.startswith("Program report")
+    first, last = _visible_span(dialog.path)
+    assert last == len(path) and first <= len(path) - len(name), f"shows {path[first:last]!r} of {path!r}"
+    assert dialog.path.toolTip() == path
+    if first > 0:  # the start of the path is scrolled away: the folder is shown below, shortened in the middle
+        line = dialog.folder_line
+        assert line.isVisible()
+        shown = line.text()
+        assert shown == f"in {DEEP_FOLDER}" or "…" in shown and shown.startswith("in /home/") \
+            and shown.endswith("Reports 2026"), shown
+        assert line.fontMetrics().horizontalAdvance(shown) <= line.contentsRect().width() + 2
+        assert line.toolTip() == DEEP_FOLDER
+    assert dialog.path.geometry().right() < dialog.browse_button.geometry().left()  # beside Browse…, not under it
+    assert dialog.width() <= WIDTH
+    dialog.reject()
