@@ -9,8 +9,8 @@ from html import unescape
 from PySide6 import QtGui
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractButton, QAbstractItemView, QAbstractScrollArea, QCheckBox, QHeaderView, QLabel, QPushButton, QRadioButton,
-    QScrollArea, QStyle, QTabBar, QTableView, QToolButton, QWidget,
+    QAbstractButton, QAbstractItemView, QAbstractScrollArea, QCheckBox, QHeaderView, QLabel, QLineEdit, QPushButton,
+    QRadioButton, QScrollArea, QStyle, QStyleOptionFrame, QTabBar, QTableView, QToolButton, QWidget,
 )
 
 from csrdesk.ui.widgets.elided_label import ElidedLabel
@@ -75,6 +75,29 @@ def _button_problem(button: QAbstractButton) -> str | None:
         needed += button.iconSize().width() + 4
     if needed > button.contentsRect().width() + SLACK:
         return f"needs {needed} px, has {button.contentsRect().width()}"
+    return None
+
+
+LINE_EDIT_MARGIN = 2  # Qt's own margin around a line edit's text, each side
+
+
+def placeholder_problem(edit: QLineEdit) -> str | None:
+    """An empty box whose placeholder (the hint a new user reads: "YYYY-MM-DD: when someone last compared it…")
+    is wider than the room for text: the hint is cut where it matters. Measured in the box's own font, inside its
+    frame, text margins and the icons shown in it."""
+    hint = edit.placeholderText()
+    if not hint.strip() or edit.text():
+        return None
+    option = QStyleOptionFrame()
+    edit.initStyleOption(option)
+    rect = edit.style().subElementRect(QStyle.SubElement.SE_LineEditContents, option, edit)
+    margins = edit.textMargins()
+    room = rect.width() - margins.left() - margins.right() - 2 * LINE_EDIT_MARGIN
+    icons = [b for b in edit.findChildren(QToolButton) if b.isVisible() and b.parent() is edit]
+    room -= sum(b.width() for b in icons)
+    needed = edit.fontMetrics().horizontalAdvance(hint)
+    if needed > room + SLACK:
+        return f"placeholder needs {needed} px, has {room}"
     return None
 
 
@@ -190,6 +213,11 @@ def problems(root: QWidget, where: str, cells: bool = True) -> list[str]:
             problem = _button_problem(button)
             if problem:
                 found.append(f"{name(button)}: {problem}")
+    for edit in root.findChildren(QLineEdit):
+        if _shown(edit, root) and not edit.parent().inherits("QAbstractSpinBox"):
+            problem = placeholder_problem(edit)
+            if problem:
+                found.append(f"{where}: QLineEdit {edit.objectName()} {edit.placeholderText()[:50]!r}: {problem}")
     for bar in root.findChildren(QTabBar):
         if _shown(bar, root):
             problem = tab_bar_problem(bar)

@@ -56,3 +56,24 @@ def test_reports_save_as_shows_the_file_name_and_where_it_goes(qtbot, window):
     assert dialog.path.geometry().right() < dialog.browse_button.geometry().left()  # beside Browse…, not under it
     assert dialog.width() <= WIDTH
     dialog.reject()
+
+
+def test_country_laws_hints_are_whole_in_their_boxes(qtbot, window):
+    """Library > Country laws, a new law reference: every empty box shows its hint whole (region, figure, unit,
+    dates), the longer explanation in its tooltip."""
+    from PySide6.QtWidgets import QLineEdit
+
+    from tests.ui.layout_check import placeholder_problem
+
+    window.resize(WIDTH, HEIGHT)
+    window.go("library")
+    library = window.pages["library"]
+    library.tabs.setCurrentWidget(library.laws_tab)
+    _settle(qtbot, window)
+    editor = library.laws_tab.editor
+    boxes = [e for e in editor.findChildren(QLineEdit) if e.isVisible() and e.placeholderText()]
+    assert len(boxes) >= 5
+    cut = {e.placeholderText(): placeholder_problem(e) for e in boxes if placeholder_problem(e)}
+    assert not cut, cut
+    region = next(e for e in boxes if "whole country" in e.placeholderText())
+    assert "West Java" in region.toolTip()  # the example moved to the tooltip, not lost
