@@ -122,6 +122,7 @@ def _header_problems(view: QTableView) -> list[str]:
 
 
 SHORT_VALUE_PX = 130  # a column whose values are all this narrow (dates, codes, statuses) is never cut
+SHORT_VALUE_WORDS = 3  # nor one whose values are all this few words (a decision, a status: "approve with conditions")
 SPARE_PX = 16  # a column this much wider than its widest value and title has room to give
 
 
@@ -142,6 +143,15 @@ def _cell_needs(view: QTableView, row: int, column: int) -> int:
     if model.data(index, Qt.ItemDataRole.DecorationRole) is not None:
         needed += view.iconSize().width() + 4
     return needed
+
+
+def _few_words(view: QTableView, rows: range, column: int) -> bool:
+    """Whether every value of the column (among `rows`) is a short phrase of a closed set, whatever the font: at
+    most SHORT_VALUE_WORDS words, none a long one (a status, a decision, a rating, not a name or a finding)."""
+    model = view.model()
+    values = [model.data(model.index(r, column), Qt.ItemDataRole.DisplayRole) for r in rows]
+    words = [str(v).split() for v in values if v is not None and str(v).strip()]
+    return bool(words) and all(len(w) <= SHORT_VALUE_WORDS and all(len(x) <= 14 for x in w) for w in words)
 
 
 def _cell_problems(view: QTableView) -> list[str]:
@@ -173,7 +183,7 @@ def _cell_problems(view: QTableView) -> list[str]:
         if widest[i] <= header.sectionSize(i) + SLACK:
             continue
         name = model.headerData(i, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole)
-        if widest[i] <= SHORT_VALUE_PX:
+        if widest[i] <= SHORT_VALUE_PX or _few_words(view, rows, i):
             out.append(f"column '{name}' cuts its values: they need {widest[i]} px, it has {header.sectionSize(i)}")
         elif roomy:
             others = ", ".join(f"'{model.headerData(j, Qt.Orientation.Horizontal)}' {spare[j]} px" for j in roomy)

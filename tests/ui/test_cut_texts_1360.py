@@ -3,12 +3,34 @@ data and realistic long texts (a 300-character finding, long supplier names, a d
 widgets' own fonts, so they hold whatever fonts the machine has."""
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import QPoint
 
 from tests.ui.conftest import wait_idle
 
 WIDTH, HEIGHT = 1360, 840
 DEEP_FOLDER = "/home/anna.schmidt/OneDrive - Northwind Apparel GmbH/Documents/CSR programme/Reports 2026"
+LONG_NAME_TAIL = " Garment Manufacturing and Knitwear Industries Co., Ltd."  # after the first word of each name
+LONG_FINDING = ("Fire exits on the second and third floors of the sewing building were locked with padlocks during "
+                "working hours, and the keys were kept by the security guard at the main gate; the evacuation route "
+                "from the cutting section was blocked by stacked cartons of finished goods; no drill held this year.")
+
+
+@pytest.fixture(scope="module")
+def long_demo(ui_db):
+    """The demo data with long, realistic texts: every supplier's name as long as a real registered name, and the
+    first two findings of every assessment (and their CAP items) a 296-character finding as auditors write them."""
+    from sqlalchemy import text
+
+    from csrdesk.services.demo import generate_demo
+
+    result = generate_demo(ui_db, suppliers=14, findings_per_assessment=12, seed=7)
+    with ui_db.engine.begin() as connection:
+        connection.execute(text("UPDATE suppliers SET name = substr(name, 1, instr(name, ' ') - 1) || :tail"),
+                           {"tail": LONG_NAME_TAIL})
+        connection.execute(text("UPDATE findings SET title = :title WHERE position IN (0, 1)"),
+                           {"title": LONG_FINDING})
+    return result
 
 
 def _settle(qtbot, window) -> None:
@@ -77,3 +99,39 @@ def test_country_laws_hints_are_whole_in_their_boxes(qtbot, window):
     assert not cut, cut
     region = next(e for e in boxes if "whole country" in e.placeholderText())
     assert "West Java" in region.toolTip()  # the example moved to the tooltip, not lost
+
+
+def _cell_cut(view, column: int) -> list[str]:
+    """The texts of a column that do not fit its width (measured as the layout walk does)."""
+    from tests.ui.layout_check import SLACK, _cell_needs
+
+    model = view.model()
+    width = view.horizontalHeader().sectionSize(column)
+    return [str(model.data(model.index(row, column))) for row in range(model.rowCount())
+            if _cell_needs(view, row, column) > width + SLACK]
+
+
+def test_vetting_list_shows_each_decision_whole_beside_an_open_screen(qtbot, window, long_demo):
+    """Vetting, a screen open beside the list, suppliers with long names: the Decision column shows every decision
+    whole ("(approve with conditions)", not "(approv…"); the long name gives way instead."""
+    window.resize(WIDTH, HEIGHT)
+    window.go("vetting")
+    page = window.vetting
+    page.refresh()
+    _settle(qtbot, window)
+    rows = page.model.all_rows()
+    assert any("conditions" in (r.decision or r.suggested_decision or "") for r in rows)
+    page.open_item("vetting_screen", rows[0].id)
+    _settle(qtbot, window)
+    qtbot.wait(50)
+    decision = next(i for i, c in enumerate(page.model.columns) if c.title == "Decision")
+    assert page.table.isVisible() and not page.table.horizontalHeader().isSectionHidden(decision)
+    assert not _cell_cut(page.table, decision)
+    # Every decision the column can show fits, not only those listed now.
+    from csrdesk.domain.vetting import Decision
+    from PySide6.QtGui import QFont, QFontMetrics
+
+    bold = QFont(page.table.font())
+    bold.setBold(True)
+    widest = max(QFontMetrics(bold).horizontalAdvance(f"({d.value})") for d in Decision)
+    assert page.table.horizontalHeader().sectionSize(decision) >= widest
