@@ -4,7 +4,7 @@ widgets' own fonts, so they hold whatever fonts the machine has."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QPoint
+from PySide6.QtCore import QPoint, Qt
 
 from tests.ui.conftest import wait_idle
 
@@ -135,3 +135,35 @@ def test_vetting_list_shows_each_decision_whole_beside_an_open_screen(qtbot, win
     bold.setBold(True)
     widest = max(QFontMetrics(bold).horizontalAdvance(f"({d.value})") for d in Decision)
     assert page.table.horizontalHeader().sectionSize(decision) >= widest
+
+
+def _wrapped_fits(view, row: int, column: int) -> bool:
+    """Whether a cell's text, wrapped at its column's width, fits its row's height (its lines all shown)."""
+    from PySide6.QtCore import QRect
+    from PySide6.QtGui import QFontMetrics
+
+    model = view.model()
+    text = str(model.data(model.index(row, column)) or "")
+    width = view.horizontalHeader().sectionSize(column) - 8
+    needed = QFontMetrics(view.font()).boundingRect(QRect(0, 0, width, 10000), int(Qt.TextFlag.TextWordWrap),
+                                                    text).height()
+    return needed <= view.rowHeight(row) and view.wordWrap()
+
+
+def test_dashboard_production_not_allowed_shows_why_whole(qtbot, window, long_demo):
+    """Dashboard, suppliers rated Zero Tolerance or Denied with long names: each one's Why reads whole (the
+    sentence wraps onto the lines it needs), every row shown whole in the table."""
+    window.resize(WIDTH, HEIGHT)
+    window.go("dashboard")
+    page = window.pages["dashboard"]
+    page.refresh()
+    _settle(qtbot, window)
+    view = page.blocked_view
+    model = view.model()
+    assert page.blocked_panel.isVisible() and model.rowCount() >= 1
+    why = next(i for i in range(model.columnCount()) if model.headerData(i, Qt.Orientation.Horizontal) == "Why")
+    for row in range(model.rowCount()):
+        assert _wrapped_fits(view, row, why), model.data(model.index(row, why))
+        rect = view.visualRect(model.index(row, why))
+        assert view.viewport().rect().contains(rect), f"row {row} is not shown whole"
+    assert not view.horizontalScrollBar().isVisible()
