@@ -167,3 +167,33 @@ def test_dashboard_production_not_allowed_shows_why_whole(qtbot, window, long_de
         rect = view.visualRect(model.index(row, why))
         assert view.viewport().rect().contains(rect), f"row {row} is not shown whole"
     assert not view.horizontalScrollBar().isVisible()
+
+
+def test_cap_review_lets_the_user_read_a_long_finding_whole(qtbot, window, long_demo, ui_db):
+    """Review CAP…, an item whose finding runs to 296 characters: the items table ends it in … with the whole
+    finding in its tooltip, and beside the table the finding reads whole (its lines all drawn, scrolling with the
+    factory's answer and the warnings when they need more room than the dialog has)."""
+    from csrdesk.services.caps import list_items
+    from csrdesk.ui.pages.cap_review import CapReviewDialog
+
+    window.resize(WIDTH, HEIGHT)
+    item = next(i for i in list_items(ui_db) if i.due_date is not None and i.finding == LONG_FINDING)
+    dialog = CapReviewDialog(window.ctx, item.cap_id, window, item_id=item.id)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    qtbot.waitUntil(lambda: dialog.check is not None)
+    _settle(qtbot, window)
+    assert dialog.width() <= WIDTH and dialog.height() <= HEIGHT
+    model, table = dialog.model, dialog.table
+    finding = next(i for i, c in enumerate(model.columns) if c.title == "Finding")
+    row = next(r for r in range(model.rowCount()) if model.row_at(r).id == item.id)
+    assert model.data(model.index(row, finding), Qt.ItemDataRole.ToolTipRole) == LONG_FINDING
+    title = dialog.item_title
+    assert LONG_FINDING in title.text()
+    assert title.height() >= title.heightForWidth(title.width()), "the finding's last lines are cut off"
+    # All of it can be brought into view: the reading pane scrolls down to its last line.
+    scroll = dialog.reading_scroll
+    scroll.ensureWidgetVisible(title, 0, 0)
+    assert title.geometry().bottom() <= scroll.widget().height()
+    dialog.reject()
