@@ -197,3 +197,52 @@ def test_cap_review_lets_the_user_read_a_long_finding_whole(qtbot, window, long_
     scroll.ensureWidgetVisible(title, 0, 0)
     assert title.geometry().bottom() <= scroll.widget().height()
     dialog.reject()
+
+
+def _wrapped_lines(metrics, text: str, width: int) -> int:
+    from PySide6.QtCore import QRect
+
+    rect = metrics.boundingRect(QRect(0, 0, width, 100000), int(Qt.TextFlag.TextWordWrap), text)
+    return max(1, round(rect.height() / metrics.lineSpacing()))
+
+
+def test_assessment_editor_grid_takes_the_height_and_shows_categories_whole(qtbot, window, long_demo):
+    """Assessments, a 17-finding assessment open at 1360x840 (its first finding 296 characters long, its supplier's
+    name long): the findings grid shows at least six findings at once (it showed four), every category whole
+    (every word, on two lines if need be), each finding on two lines (ending in … only past them, whole in its
+    tooltip and in the text below the grid); the list beside the editor needs no sideways scroll."""
+    from csrdesk.ui.widgets.findings_grid import COL_CATEGORY, COL_TITLE
+
+    window.resize(WIDTH, HEIGHT)
+    window.go("assessments")
+    page = window.pages["assessments"]
+    page.refresh()
+    _settle(qtbot, window)
+    chosen = max(page.list_model.all_rows(), key=lambda r: r.findings)
+    assert chosen.findings >= 10
+    assert page.open_item("assessment", chosen.id)
+    qtbot.waitUntil(lambda: page.editor.assessment_id == chosen.id)
+    _settle(qtbot, window)
+    qtbot.wait(50)
+    editor = page.editor
+    grid, model = editor.grid, editor.grid.model()
+    shown = [r for r in range(model.rowCount())
+             if grid.viewport().rect().contains(grid.visualRect(model.index(r, COL_TITLE)))]
+    assert len(shown) >= 6, f"{len(shown)} findings shown whole of {model.rowCount()}"
+    metrics = grid.fontMetrics()
+    for row in shown:
+        category = str(model.data(model.index(row, COL_CATEGORY)) or "")
+        room = grid.columnWidth(COL_CATEGORY) - 8
+        assert all(metrics.horizontalAdvance(w) <= room for w in category.split()), category
+        lines = _wrapped_lines(metrics, category, room)
+        assert lines * metrics.lineSpacing() <= grid.rowHeight(row), (category, lines, grid.rowHeight(row))
+        title = str(model.data(model.index(row, COL_TITLE)) or "")
+        title_lines = _wrapped_lines(metrics, title, grid.columnWidth(COL_TITLE) - 8)
+        assert min(title_lines, 2) * metrics.lineSpacing() <= grid.rowHeight(row), (title, grid.rowHeight(row))
+        assert title in str(model.data(model.index(row, COL_TITLE), Qt.ItemDataRole.ToolTipRole) or "")
+    # The 296-character finding reads whole below the grid once chosen.
+    editor.select_finding(0)
+    _settle(qtbot, window)
+    assert LONG_FINDING in editor.detail_title.text()
+    assert editor.detail_title.height() >= editor.detail_title.heightForWidth(editor.detail_title.width())
+    assert page.table.horizontalHeader().length() <= page.table.viewport().width() + 1
