@@ -27,6 +27,7 @@ from csrdesk.services.verification import (
 from csrdesk.ui import theme
 from csrdesk.ui.context import AppContext, is_user_error, show_error
 from csrdesk.ui.tables import Column, RowTableModel, TableView
+from csrdesk.ui.widgets.message_label import MessageLabel
 from csrdesk.ui.widgets.wheel_guard import wheel_only_with_focus
 
 VERDICT_COLOURS = {Verdict.DONE_CORRECTLY: theme.OK, Verdict.DONE_WITH_ERRORS: theme.WARNING,
@@ -105,7 +106,8 @@ class VisitDialog(QDialog):
         keys.setObjectName("muted")
         keys.setWordWrap(True)
 
-        self.note_label = QLabel("Note")
+        # "Note for item 132: <the finding>": wraps (a long finding widened the dialog past the screen).
+        self.note_label = MessageLabel("Note")  # as tall as its lines
         self.note = QPlainTextEdit()
         self.note.setPlaceholderText("What you saw, checked and were told (any language); required for not checked")
         self.note.setTabChangesFocus(True)
