@@ -131,6 +131,12 @@ def _dialogs(window, db):
     yield "book visit", BookDialog(item.cap_id, date.today(), window)
     yield "visit", VisitDialog(ctx, item.cap_id, window)
     yield "new vetting screen", NewScreenDialog(choices.templates, choices.suppliers, window)
+    from csrdesk.ui.dialogs.reports import ReportDialog
+
+    reports = ReportDialog(ctx, window)
+    reports.path.setText("/home/anna.schmidt/OneDrive - Northwind Apparel GmbH/Documents/CSR programme/x.docx")
+    reports._kind_changed()  # the default report's name in a deep folder
+    yield "reports", reports
     yield "override", TextPrompt(window, "Override the warning", "The root cause names a person, not the system "
                                  "that let it happen. " * 5)
 
