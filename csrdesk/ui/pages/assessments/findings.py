@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, QRect, QSignalBlocker, Qt, QTimer
+from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, QPoint, QRect, QSignalBlocker, Qt, QTimer
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemDelegate, QAbstractItemView, QComboBox, QFormLayout, QFrame, QHBoxLayout, QHeaderView, QLabel,
@@ -161,6 +161,10 @@ class FindingsSection:
         """The finding's text keeps at least its title, the library's wording and the description in view."""
         card = self._detail_card
         margins = card.layout().contentsMargins()
+        card.layout().activate()
+        if card.height() > 50:  # laid out: where the description box ends, measured
+            edit = self.description_edit
+            return edit.mapTo(card, QPoint(0, edit.height())).y() + margins.bottom() + 2
         spacing = max(card.layout().verticalSpacing(), 0)
         lines = self.detail_title.heightForWidth(max(self.detail_title.width(), 200))
         return (margins.top() + margins.bottom() + lines + self.library_hint.sizeHint().height()
