@@ -182,7 +182,8 @@ def test_every_dialog_shows_its_text_whole(qtbot, window, demo, ui_db):
 
 def test_the_walk_sees_what_is_cut(qtbot, ui_app):
     """The measure itself: a label narrower than its text, a squeezed wrapped label, a button too narrow for its
-    text, a column narrower than its title and a box narrower than its placeholder are reported; a label that ends in … on purpose is not."""
+    text, a column narrower than its title and a box narrower than its placeholder are reported; a label that ends
+    in … on purpose is not."""
     from PySide6.QtGui import QStandardItemModel
     from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QTableView, QWidget
 

@@ -78,7 +78,7 @@ def fit_finding_columns(grid: QTableView) -> None:
 
 def _two_line_width(metrics: QFontMetrics, texts: list[str]) -> int:
     """The narrowest width at which each of `texts` wraps onto at most MAX_LINES lines (no word cut)."""
-    texts = [t for t in texts if t.strip()]
+    texts = sorted({t for t in texts if t.strip()})  # a few categories, each measured once
     if not texts:
         return 0
     words = max(metrics.horizontalAdvance(w) for t in texts for w in t.split())
