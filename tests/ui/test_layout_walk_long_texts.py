@@ -7,7 +7,8 @@ import pytest
 
 from tests.ui.test_cut_texts_1360 import LONG_FINDING, LONG_NAME_TAIL
 from tests.ui.test_layout_walk import (  # noqa: F401 - collected here, over the long texts
-    test_every_dialog_shows_its_text_whole, test_every_page_shows_its_text_whole,
+    test_caps_library_vetting_and_the_cap_review_fit_a_font_a_tenth_wider, test_every_dialog_shows_its_text_whole,
+    test_every_page_shows_its_text_whole,
 )
 
 
