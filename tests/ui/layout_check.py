@@ -7,7 +7,7 @@ import re
 from html import unescape
 
 from PySide6 import QtGui
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRect, Qt
 from PySide6.QtWidgets import (
     QAbstractButton, QAbstractItemView, QAbstractScrollArea, QCheckBox, QHeaderView, QLabel, QLineEdit, QPushButton,
     QRadioButton, QScrollArea, QStyle, QStyleOptionFrame, QTabBar, QTableView, QToolButton, QWidget,
@@ -154,6 +154,68 @@ def _few_words(view: QTableView, rows: range, column: int) -> bool:
     return bool(words) and all(len(w) <= SHORT_VALUE_WORDS and all(len(x) <= 14 for x in w) for w in words)
 
 
+def _wraps_whole(view: QTableView, row: int, column: int, text: str) -> bool:
+    """Whether a cell of a word-wrapping table shows its text whole on the lines its row has."""
+    if not view.wordWrap():
+        return False
+    metrics = view.fontMetrics()
+    width = view.horizontalHeader().sectionSize(column) - 8
+    rect = metrics.boundingRect(QRect(0, 0, max(width, 1), 100000), int(Qt.TextFlag.TextWordWrap), text)
+    return rect.height() <= view.rowHeight(row) + SLACK and all(
+        metrics.horizontalAdvance(word) <= width for word in text.split())
+
+
+def _words(text: str) -> str:
+    """The words of a text, whatever separates them (a list joined by '; ' in a cell, by lines in its tooltip)."""
+    return " ".join(re.sub(r"[;,·]", " ", text).split())
+
+
+def _hover_shows(view: QTableView, index, text: str) -> bool:
+    """Whether resting the mouse on the cell shows its whole text (as the user would read a cut cell); a cell out
+    of view counts as shown (it is measured when scrolled to)."""
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QHelpEvent
+    from PySide6.QtWidgets import QApplication, QToolTip
+
+    from csrdesk.ui.widgets.cell_tips import cut_text
+
+    rect = view.visualRect(index)
+    if not view.viewport().rect().contains(rect.center()):
+        return True
+    if not cut_text(view, index):
+        return True  # within a few pixels: by the style's own text rectangle (what Qt elides by) it is not cut
+    QToolTip.hideText()
+    event = QHelpEvent(QEvent.Type.ToolTip, rect.center(), view.viewport().mapToGlobal(rect.center()))
+    QApplication.sendEvent(view.viewport(), event)
+    shown = QToolTip.isVisible() and _words(text) in _words(QToolTip.text())
+    QToolTip.hideText()
+    return shown
+
+
+def _unreadable_cells(view: QTableView, rows: range, shown: list[int]) -> list[str]:
+    """Cells cut short with no way to read them: neither wrapped whole nor whole in the tooltip shown when the mouse
+    rests on them."""
+    model = view.model()
+    header = view.horizontalHeader()
+    out = []
+    for i in shown:
+        for r in rows:
+            index = model.index(r, i)
+            text = model.data(index, Qt.ItemDataRole.DisplayRole)
+            text = "" if text is None else str(text)
+            if not text.strip() or _cell_needs(view, r, i) <= header.sectionSize(i) + SLACK \
+                    or _wraps_whole(view, r, i, text):
+                continue
+            tip = model.data(index, Qt.ItemDataRole.ToolTipRole)
+            if tip is not None and _words(text) in _words(str(tip)):
+                continue
+            if not _hover_shows(view, index, text):
+                name = model.headerData(i, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole)
+                out.append(f"column '{name}' cuts {text[:40]!r} with no way to read it (no tooltip, no wrap)")
+                break
+    return out
+
+
 def _cell_problems(view: QTableView) -> list[str]:
     """Cells cut short although the table has room: a column of short values (dates, statuses, counts) whose
     values end in …, or a column of long text cut while another column is much wider than its values and title.
@@ -178,7 +240,7 @@ def _cell_problems(view: QTableView) -> list[str]:
     spare = {i: header.sectionSize(i) - max(widest[i], title[i] + 8, header.minimumSectionSize(), kept.get(i, 0),
                                             header.sectionSizeHint(i) if i == sorted_ else 0) for i in shown}
     roomy = [i for i in shown if spare[i] > SPARE_PX]
-    out = []
+    out = _unreadable_cells(view, rows, shown)
     for i in shown:
         if widest[i] <= header.sectionSize(i) + SLACK:
             continue

@@ -246,3 +246,37 @@ def test_assessment_editor_grid_takes_the_height_and_shows_categories_whole(qtbo
     assert LONG_FINDING in editor.detail_title.text()
     assert editor.detail_title.height() >= editor.detail_title.heightForWidth(editor.detail_title.width())
     assert page.table.horizontalHeader().length() <= page.table.viewport().width() + 1
+
+
+def test_a_cut_cell_shows_its_whole_text_when_the_mouse_rests_on_it(qtbot, ui_app):
+    """Any table of the app (here a plain table of contacts): an e-mail address cut short shows whole in the tooltip
+    when the mouse rests on it; a cell with its own tooltip keeps it; a cell shown whole gets none."""
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QHelpEvent
+    from PySide6.QtWidgets import QApplication, QTableWidget, QTableWidgetItem, QToolTip
+
+    table = QTableWidget(3, 1)
+    qtbot.addWidget(table)
+    email = "saravanan.subramanian@vel-knitfashions.example"
+    table.setItem(0, 0, QTableWidgetItem(email))
+    own = QTableWidgetItem("kavitha.pillai@vel-knitfashions.example")
+    own.setToolTip("Kavitha Pillai, compliance manager")
+    table.setItem(1, 0, own)
+    table.setItem(2, 0, QTableWidgetItem("a@b.cn"))
+    table.setColumnWidth(0, 120)
+    table.resize(300, 200)
+    table.show()
+    qtbot.waitExposed(table)
+
+    def hover(row: int) -> str:
+        QToolTip.hideText()
+        rect = table.visualRect(table.model().index(row, 0))
+        QApplication.sendEvent(table.viewport(), QHelpEvent(QEvent.Type.ToolTip, rect.center(),
+                                                           table.viewport().mapToGlobal(rect.center())))
+        text = QToolTip.text() if QToolTip.isVisible() else ""
+        QToolTip.hideText()
+        return text
+
+    assert hover(0) == email
+    assert hover(1) == "Kavitha Pillai, compliance manager"
+    assert email not in hover(2) and "a@b.cn" not in hover(2)

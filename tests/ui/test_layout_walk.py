@@ -1,8 +1,8 @@
 """At the default 1360x840 window, with demo data, every page (each of its tabs, with an item open) and every dialog
 shows its texts whole: no label wider than its room (unless it ends in … on purpose), no button text cut, no column
 title cut, no table cell cut short while its table has room (a short value never; a long text only when no other
-column has room to spare), no sideways scroll bar, no placeholder cut in its box, no dialog wider than the screen.
-Measured with the widgets' own fonts, so it holds whatever fonts the machine has."""
+column has room to spare, and then readable whole on hover), no sideways scroll bar, no placeholder cut in its box,
+no dialog wider than the screen. Measured with the widgets' own fonts, so it holds whatever fonts the machine has."""
 from __future__ import annotations
 
 import os

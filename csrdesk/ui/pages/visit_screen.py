@@ -88,7 +88,8 @@ class VisitDialog(QDialog):
 
         self.model = RowTableModel([
             Column("Item", lambda e: e.item.item_id, width=70),
-            Column("Finding", lambda e: e.item.finding, width=330, tooltip=lambda e: e.item.plan),
+            Column("Finding", lambda e: e.item.finding, width=330,  # the whole finding (it may end in …), its plan
+                   tooltip=lambda e: e.item.finding + (f"\n\nPlan: {e.item.plan}" if e.item.plan else "")),
             Column("Area", lambda e: e.item.category.split("\n")[0], width=150),
             Column("Status", lambda e: e.item.status, width=120),
             Column("Due", lambda e: e.item.due_date, width=95),
