@@ -6,6 +6,13 @@ from datetime import date
 from pathlib import Path
 
 from csrdesk.cli.common import CliError, emit_json, open_db, parse_date
+from csrdesk.domain.reporting import plural
+
+
+def _keys(ids) -> str:
+    """'key K1' or 'keys K1, K2'."""
+    return f"{'key' if len(ids) == 1 else 'keys'} {', '.join(ids)}"
+
 
 SOURCE = "command line"
 
@@ -168,7 +175,7 @@ def list_(args) -> int:
         risk = r.retaliation_risk.upper() if r.retaliation_risk == "high" else r.retaliation_risk
         print(f"{r.id:>5}  {r.reference:<14} {r.received_date.isoformat()}  {r.age_days:>4} d  {r.status:<13} "
               f"risk {risk:<6} {r.supplier_code or '-':<10} {r.provision_title}")
-    print(f"{len(rows)} complaint(s).")
+    print(f"{plural(len(rows), 'complaint')}.")
     return 0
 
 
@@ -306,7 +313,7 @@ def focus(args) -> int:
     if not areas.areas:
         print(f"No complaints about {args.code} since {since}.")
     for a in areas.areas:
-        print(f"{a.title}: {a.complaints} complaint(s) since {since}, {a.confirmed} confirmed"
+        print(f"{a.title}: {plural(a.complaints, 'complaint')} since {since}, {a.confirmed} confirmed"
               + (", retaliation found" if a.retaliation else ""))
     return 0
 
@@ -394,7 +401,7 @@ def key_export(args) -> int:
     if args.json:
         emit_json({"file": str(path), "key_ids": list(ids)})
     else:
-        print(f"Wrote the recovery copy of key(s) {', '.join(ids)} to {path} (readable by you only). Keep it apart "
+        print(f"Wrote the recovery copy of {_keys(ids)} to {path} (readable by you only). Keep it apart "
               "from the database, e.g. on a USB stick in a locked drawer or in your password manager.")
     return 0
 
@@ -406,5 +413,5 @@ def key_import(args) -> int:
     if args.json:
         emit_json({"added": list(added)})
     else:
-        print(f"Imported key(s) {', '.join(added)}." if added else "Every key in that file was already here.")
+        print(f"Imported {_keys(added)}." if added else "Every key in that file was already here.")
     return 0

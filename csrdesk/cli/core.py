@@ -5,6 +5,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from csrdesk.cli.common import CliError, emit_json, open_db, parse_date, whole_number
+from csrdesk.domain.reporting import plural
 
 ENCODING_HELP = ("the text encoding of a CSV file (utf-8, utf-16, gb18030, big5, shift-jis, windows-1252, "
                  "windows-1254, windows-1258...); without it csrdesk detects it and asks when unsure")
@@ -174,7 +175,7 @@ def suppliers_list(args) -> int:
             print(f"{r.code:<10} {r.name[:40]:<40} {r.country[:14]:<14} {r.status:<22} "
                   f"{(r.rating or '-'):<18} open {r.open_items:>4} overdue {r.overdue_items:>4}"
                   + ("  PRODUCTION NOT ALLOWED" if not r.production_allowed else ""))
-        print(f"{len(rows)} supplier(s)")
+        print(plural(len(rows), "supplier"))
     return 0
 
 
@@ -416,7 +417,7 @@ def caps_items(args) -> int:
         for r in rows:
             print(f"{r.id:>7} {r.supplier_code:<10} {r.status:<20} due {r.due_date} "
                   f"{('+' + str(r.days_overdue) + 'd') if r.overdue else '':<6} {r.finding[:60]}")
-        print(f"{len(rows)} item(s)")
+        print(plural(len(rows), "item"))
     return 0
 
 
@@ -436,7 +437,7 @@ def caps_item_status(args) -> int:
 
     n = change_item_status(open_db(args), args.items, args.status, note=args.note,
                            verification_notes=args.verification_notes, source="command line")
-    print(f"{n} item(s) now {args.status}")
+    print(f"{plural(n, 'item')} now {args.status}")
     return 0
 
 

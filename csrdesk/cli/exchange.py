@@ -5,6 +5,7 @@ import sys
 from pathlib import Path
 
 from csrdesk.cli.common import CliError, emit_json, open_db
+from csrdesk.domain.reporting import plural
 
 
 def register(sub) -> None:
@@ -107,11 +108,11 @@ def tracker_import(args) -> int:
     if not changes and not preview.conflicts:
         print("  no changes")
     if args.apply:
-        print(f"applied {len(changes)} change(s)" + (f"; backup at {backup}" if backup else ""))
+        print(f"applied {plural(len(changes), 'change')}" + (f"; backup at {backup}" if backup else ""))
         if cap_status != preview.cap_status:
             print(f"CAP {preview.cap_id} is now {cap_status} (was {preview.cap_status})")
     elif changes:
-        print(f"{len(changes)} change(s); nothing was changed (add --apply to apply them)")
+        print(f"{plural(len(changes), 'change')}; nothing was changed (add --apply to apply them)")
     return 0
 
 

@@ -5,6 +5,7 @@ from datetime import date
 from pathlib import Path
 
 from csrdesk.cli.common import emit_json, open_db
+from csrdesk.domain.reporting import plural
 
 
 def register(sub) -> None:
@@ -73,7 +74,7 @@ def laws_list(args) -> int:
         emit_json([law_json(e, today) for e in entries])
         return 0
     _print_entries(entries, today)
-    print(f"{len(entries)} law reference(s). {VERIFY_NOTE}")
+    print(f"{plural(len(entries), 'law reference')}. {VERIFY_NOTE}")
     return 0
 
 
@@ -86,7 +87,7 @@ def laws_stale(args) -> int:
         emit_json([law_json(e, today) for e in entries])
         return 0
     _print_entries(entries, today)
-    print(f"{len(entries)} law reference(s) not checked in the last 12 months")
+    print(f"{plural(len(entries), 'law reference')} not checked in the last 12 months")
     return 0
 
 
@@ -97,7 +98,7 @@ def laws_checked(args) -> int:
     if args.json:
         emit_json({"checked": n, "on": date.today()})
     else:
-        print(f"{n} law reference(s) marked as checked today")
+        print(f"{plural(n, 'law reference')} marked as checked today")
     return 0
 
 
@@ -110,7 +111,7 @@ def laws_export(args) -> int:
     if args.json:
         emit_json({"file": path, "entries": n})
     else:
-        print(f"wrote {n} law reference(s) to {path}")
+        print(f"wrote {plural(n, 'law reference')} to {path}")
     return 0
 
 
@@ -149,8 +150,10 @@ def laws_import(args) -> int:
     for note in preview.notes:
         print(f"  note: {note}")
     verb = "imported" if applied else "would import"
-    print(f"{preview.file}: {verb} {preview.added} new and {preview.updated} changed reference(s); "
-          f"{preview.unchanged} unchanged; {len(preview.outdated)} open finding(s) cite an old figure"
+    refs = "reference" if preview.added + preview.updated == 1 else "references"
+    print(f"{preview.file}: {verb} {preview.added} new and {preview.updated} changed {refs}; "
+          f"{preview.unchanged} unchanged; {plural(len(preview.outdated), 'open finding')} "
+          f"{'cites' if len(preview.outdated) == 1 else 'cite'} an old figure"
           + ("" if applied or not (preview.added or preview.updated) else "; --apply saves the changes"))
     if backup:
         print(f"backup of the database: {backup}")

@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from csrdesk.cli.common import CliError, emit_json, open_db, parse_date
+from csrdesk.domain.reporting import plural
 
 SOURCE = "command line"
 KINDS = ("consultant", "audit_firm", "cso", "government", "brand")
@@ -187,7 +188,7 @@ def partners_list(args) -> int:
     else:
         for p in rows:
             _print_partner(p)
-        print(f"{len(rows)} partner(s)")
+        print(plural(len(rows), "partner"))
     return 0
 
 
@@ -261,7 +262,7 @@ def brand_actions_list(args) -> int:
     else:
         for a in rows:
             _print_action(a)
-        print(f"{len(rows)} brand action(s)")
+        print(plural(len(rows), "brand action"))
     return 0
 
 

@@ -8,6 +8,7 @@ import argparse
 from pathlib import Path
 
 from csrdesk.cli.common import CliError, emit_json, open_db, parse_date
+from csrdesk.domain.reporting import listing, plural
 
 SOURCE = "command line"
 
@@ -123,7 +124,7 @@ def caps_check(args) -> int:
         return 0
     good = sum(1 for i in check.items if i.ok)
     print(f"CAP {check.id} ({check.supplier_code}, {check.status}): quality {check.quality}% "
-          f"({good} of {len(check.items)} item(s) without open warnings)")
+          f"({good} of {plural(len(check.items), 'item')} without open warnings)")
     for i in check.items:
         print(f"  {i.id:>7} {'ok ' if i.ok else '-- '} {i.finding[:70]}")
         _print_warnings(i)
@@ -149,7 +150,7 @@ def caps_update(args) -> int:
         emit_json(out)
     else:
         print(f"item {item.id} of CAP {item.cap_id} updated; "
-              f"{len(item.open_warnings)} open warning(s)")
+              f"{plural(len(item.open_warnings), 'open warning')}")
         _print_warnings(item)
         if action_id:
             print(f"  brand action {action_id} is open for the brand's own purchasing practices")
@@ -169,7 +170,7 @@ def caps_override(args) -> int:
     if args.json:
         emit_json(item_answer_json(item))
     else:
-        print(f"warning {args.code} on item {item.id} accepted; {len(item.open_warnings)} open warning(s) left")
+        print(f"warning {args.code} on item {item.id} accepted; {plural(len(item.open_warnings), 'open warning')} left")
     return 0
 
 
@@ -183,7 +184,8 @@ def caps_review(args) -> int:
         comments[item_id] = text
     both = sorted(set(args.accept) & set(args.return_item))
     if both:
-        raise CliError(f"item(s) {', '.join(map(str, both))} are both accepted and returned")
+        raise CliError(f"{'item' if len(both) == 1 else 'items'} {listing([str(i) for i in both])} "
+                       f"{'is' if len(both) == 1 else 'are'} both accepted and returned")
     decisions = {**{i: "accept" for i in args.accept}, **{i: "return" for i in args.return_item}}
     result = review_cap(open_db(args), args.id, approve=args.approve, comments=comments, note=args.note,
                         source=SOURCE, decisions=decisions)
@@ -196,10 +198,10 @@ def caps_review(args) -> int:
     else:
         print(f"CAP {result.cap.id} {result.decision}: now {result.cap.status} (quality {result.cap.quality}%)")
         if result.items_returned and result.decision == "returned":
-            print(f"{len(result.items_returned)} item(s) returned to the factory, "
+            print(f"{plural(len(result.items_returned), 'item')} returned to the factory, "
                   f"{len(result.items_accepted)} accepted")
         if result.items_planned:
-            print(f"{len(result.items_planned)} item(s) now action planned")
+            print(f"{plural(len(result.items_planned), 'item')} now action planned")
     return 0
 
 

@@ -54,7 +54,9 @@ def report_risk(args) -> int:
         cells = sorted((c for c in risk.cells if c.country == country and c.with_finding),
                        key=lambda c: -c.weighted)[:4]
         top = ", ".join(f"{titles.get(c.category, c.category)} {c.share:.0%}" for c in cells) or "no findings"
-        print(f"{country:<16} {risk.assessments[country]:>5} assessment(s)  score {risk.scores[country]:.2f}  {top}")
+        n = risk.assessments[country]
+        word = "assessment" if n == 1 else "assessments"
+        print(f"{country:<16} {n:>5} {word:<11}  score {risk.scores[country]:.2f}  {top}")
         if risk.notes.get(country):
             print(f"{'':<16} note: {risk.notes[country]}")
     if args.output is not None:

@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from csrdesk.cli.common import CliError, emit_json, open_db, parse_date
+from csrdesk.domain.reporting import plural
 
 SOURCE = "command line"
 
@@ -232,7 +233,7 @@ def verify_plan(args) -> int:
             when = f"booked {r.booked_date}" if r.booked_date else f"due {r.visit_due}"
             print(f"CAP {r.cap_id:<6} {r.supplier:<10} {r.supplier_name[:34]:<34} {r.state:<8} {when:<18} "
                   f"items due {r.items_due:>3}, evidence {r.evidence_received:>3}")
-        print(f"{len(rows)} CAP(s)")
+        print(plural(len(rows), "CAP"))
     return 0
 
 
@@ -407,7 +408,7 @@ def escalations_list(args) -> int:
             print(f"{r.supplier:<10} {r.supplier_name[:34]:<34} {step:<40} since {r.since or '-'}")
             for reason in r.reasons:
                 print(f"    {reason}")
-        print(f"{len(rows)} supplier(s)")
+        print(plural(len(rows), "supplier"))
     return 0
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from csrdesk.cli.common import CliError, emit_json, open_db, parse_date
+from csrdesk.domain.reporting import plural
 
 
 def register(sub) -> None:
@@ -179,7 +180,7 @@ def import_file(args) -> int:
     for k in e.knockouts:
         print(f"  KNOCK-OUT {k.text}")
     if result.applied:
-        print(f"applied {len(result.changes)} change(s)")
+        print(f"applied {plural(len(result.changes), 'change')}")
     elif not result.empty:
         print("nothing was changed; run again with --apply to save these answers")
     return 0

@@ -107,6 +107,17 @@ def plural(n: float, one: str, many: Optional[str] = None) -> str:
     return f"{n_text} {one if n == 1 else (many or one + 's')}"
 
 
+def numbered(one: str, ids: Iterable[object], many: Optional[str] = None) -> str:
+    """'Item 4' or 'Items 4, 5 and 7': the word agrees with how many numbers (or names) follow."""
+    names = [str(i) for i in ids]
+    return f"{one if len(names) == 1 else (many or one + 's')} {listing(names)}"
+
+
+def verb(n: int, one: str, many: str) -> str:
+    """'is' or 'are' (one, many) as n asks."""
+    return one if n == 1 else many
+
+
 def listing(items: Iterable[str]) -> str:
     """'a', 'a and b', 'a, b and c'."""
     items = list(items)

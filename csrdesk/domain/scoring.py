@@ -120,6 +120,16 @@ def band_for(score: int) -> Rating:
     raise AssertionError("unreachable")
 
 
+def band_range(rating: Rating) -> str:
+    """The scores a rating stands for, in words: '30 to 799 points', '800 points or more'."""
+    if rating is Rating.DENIED:
+        return f"access denied, counted as {DENIED_SCORE} points"
+    floors = [floor for floor, _r in BANDS]  # highest first
+    floor = next(f for f, r in BANDS if r is rating)
+    higher = [f for f in floors if f > floor]
+    return f"{floor} to {min(higher) - 1} points" if higher else f"{floor} points or more"
+
+
 def band_rule(rating: Rating) -> str:
     return {
         Rating.SATISFACTORY: "Satisfactory is a score of 0 to 7",

@@ -234,6 +234,8 @@ class VettingFacts:
     conditions: tuple[tuple[str, Optional[date], str], ...] = ()  # (text, due date, status)
     knock_outs: tuple[str, ...] = ()
     still_missing: tuple[str, ...] = ()  # what the approval gate still asks before production (a positive decision)
+    approve_from: Optional[float] = None  # the checklist's thresholds: approval from this score (of 100)
+    conditional_from: Optional[float] = None  # approval with conditions from this score
 
 
 # --- builders ------------------------------------------------------------------------------------------------------
@@ -538,6 +540,21 @@ def verification_context(brand: LetterBrand, sup: LetterSupplier, a: LetterAsses
     return ctx
 
 
+def vetting_score_text(screen: VettingFacts) -> str:
+    """'59.7 out of 100 (the share of the checklist's weighted answers met; approval from 80, with conditions from
+    60)': a bare 'Score 59.7' told the supplier nothing about the scale."""
+    if screen.score is None:
+        return ""
+    text = f"{round(float(screen.score), 1):g} out of 100"
+    bars = []
+    if screen.approve_from is not None:
+        bars.append(f"approval from {screen.approve_from:g}")
+    if screen.conditional_from is not None and screen.conditional_from != screen.approve_from:
+        bars.append(f"with conditions from {screen.conditional_from:g}")
+    return (f"{text} (the share of the checklist's weighted answers met"
+            + (f"; {', '.join(bars)}" if bars else "") + ")")
+
+
 def vetting_context(brand: LetterBrand, sup: Optional[LetterSupplier], screen: VettingFacts, *, today: date,
                     lang: str = "en") -> dict[str, Any]:
     decision_key = (screen.decision or screen.suggested_decision or "").strip().lower()
@@ -564,6 +581,7 @@ def vetting_context(brand: LetterBrand, sup: Optional[LetterSupplier], screen: V
         "subject": clean(sup.name if sup.code and sup.name else (screen.subject or sup.name)),
         "status": clean(screen.status),
         "score": "" if screen.score is None else round(float(screen.score), 1),
+        "score_text": vetting_score_text(screen),
         "decision": decision_key,
         "decision_title": title,
         "decision_title_zh": title_zh,

@@ -11,6 +11,7 @@ from sqlalchemy.orm.attributes import flag_modified
 
 from csrdesk.domain.caps import PastFinding, due_date, is_repeat, item_start
 from csrdesk.domain.ratings import ASSESSMENT_TYPES, AssessmentFacts, follow_up_due_after, is_denied_access
+from csrdesk.domain.reporting import numbered, verb
 from csrdesk.domain.scoring import ScoredFinding, ScoringMatrix, Severity, rate_assessment
 from csrdesk.errors import NotFound, UserError
 from csrdesk.services.concurrency import check_version
@@ -229,7 +230,8 @@ def _replace_findings(s: Session, a: Assessment, inputs: Iterable[FindingInput],
     keep_ids = {fi.finding_id for fi in inputs if fi.finding_id}
     unknown = keep_ids - set(existing)
     if unknown:
-        raise UserError(f"Finding(s) {sorted(unknown)} do not belong to this assessment.")
+        raise UserError(f"{numbered('Finding', sorted(unknown))} {verb(len(unknown), 'does', 'do')} not belong to this "
+                        "assessment.")
     removed = [f for fid, f in existing.items() if fid not in keep_ids]
     if removed and a.cap is not None and a.cap.status != "draft":
         raise UserError(

@@ -15,6 +15,7 @@ from csrdesk.domain.lifecycle import (
     CapFacts, CapStatus, ItemFacts, ItemStatus, TransitionRefused, check_cap_transition, check_item_transition,
     CAP_TRANSITIONS, ITEM_TRANSITIONS, status_words,
 )
+from csrdesk.domain.reporting import numbered
 from csrdesk.errors import NotFound, UserError
 from csrdesk.services.backup import bulk_change
 from csrdesk.services.concurrency import check_version
@@ -281,7 +282,7 @@ def _move_items(db: Database, ids: list[int], target: ItemStatus, *, note: str, 
         items = {i.id: i for i in s.scalars(select(CapItem).where(CapItem.id.in_(ids)).options(selectinload(CapItem.evidence)))}
         missing = [i for i in ids if i not in items]
         if missing:
-            raise NotFound(f"No CAP item(s) {', '.join(map(str, missing))}.")
+            raise NotFound(f"No CAP {numbered('item', missing)}.")
         for item_id in ids:
             item = items[item_id]
             if verification_notes is not None and target is ItemStatus.VERIFIED:

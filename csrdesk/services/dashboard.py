@@ -88,7 +88,9 @@ def dashboard_summary(db: Database, today: Optional[date] = None) -> DashboardSu
         caps = Counter(dict(s.execute(select(Cap.status, func.count(Cap.id)).group_by(Cap.status)).all()))
         overdue_rows = s.execute(
             select(Cap.supplier_id, func.count(CapItem.id), func.min(CapItem.due_date))
-            .join(CapItem, CapItem.cap_id == Cap.id)
+            # "+ 0": the items are found by status and due date (ix_cap_items_status_due_cap), not walked CAP by CAP
+            # through their cap_id index, which SQLite's planner prefers (60 ms instead of 10 at 130,000 items).
+            .join(CapItem, CapItem.cap_id + 0 == Cap.id)
             .where(CapItem.status.in_(_OPEN), CapItem.due_date < today)
             .group_by(Cap.supplier_id)
             .order_by(func.count(CapItem.id).desc(), func.min(CapItem.due_date))

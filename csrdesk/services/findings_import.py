@@ -10,6 +10,7 @@ from typing import Optional
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from csrdesk.domain.reporting import plural
 from csrdesk.domain.scoring import Severity
 from csrdesk.errors import NotFound, UserError
 from csrdesk.exchange.tables import Table, header_key, parse_number, read_table
@@ -182,7 +183,7 @@ def _finding_inputs(s: Session, table: Table, on: date) -> list[FindingInput]:
             suggested_remediation=row.get("suggested_remediation"), days_allowed=days, points=points,
         ))
     if problems:
-        more = f" (and {len(problems) - 1} more row(s) with problems)" if len(problems) > 1 else ""
+        more = f" (and {plural(len(problems) - 1, 'more row')} with problems)" if len(problems) > 1 else ""
         raise UserError(f"{problems[0]}{more}; nothing was imported.")
     return findings
 
@@ -219,7 +220,7 @@ def import_assessment(
                            what="findings column", multiline=_MULTILINE_FINDING_FIELDS, encoding=encoding)
         with db.reading() as s:
             findings = _finding_inputs(s, table, on)
-        notes = f"Findings imported from {table.source} ({len(findings)} finding(s))."
+        notes = f"Findings imported from {table.source} ({plural(len(findings), 'finding')})."
     data = AssessmentInput(
         supplier_code=supplier_code, date=on, assessment_type=assessment_type, audit_firm=audit_firm,
         auditor=auditor, standard=standard, denied=denied, notes=notes, findings=findings,

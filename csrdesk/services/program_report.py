@@ -385,9 +385,9 @@ def _escalations(d: _Data) -> rp.Section:
     if total:
         sentences = (f"{rp.plural(total, 'escalation step')} recorded in the period, for "
                      f"{rp.plural(suppliers, 'supplier')}.",
-                     f"{by_step.get(EscalationStep.SUSPENSION.value, 0):,} suspension(s) and "
-                     f"{by_step.get(EscalationStep.RESPONSIBLE_EXIT.value, 0):,} responsible exit(s); "
-                     f"{by_step.get(EscalationStep.RESOLVED.value, 0):,} escalation(s) resolved.")
+                     f"{rp.plural(by_step.get(EscalationStep.SUSPENSION.value, 0), 'suspension')} and "
+                     f"{rp.plural(by_step.get(EscalationStep.RESPONSIBLE_EXIT.value, 0), 'responsible exit')}; "
+                     f"{rp.plural(by_step.get(EscalationStep.RESOLVED.value, 0), 'escalation')} resolved.")
     else:
         sentences = ("No supplier was escalated in the period.",)
     return rp.Section("escalations", "Escalations", "升级处理", sentences,
@@ -405,7 +405,8 @@ def _vetting(d: _Data) -> rp.Section:
     decisions = Counter(dec for _sid, status, dec, day in d.screens
                         if dec and day is not None and d.date_from <= day <= d.date_to)
     total = sum(decisions.values())
-    sentences = [f"{pipeline.get('prospect', 0):,} prospect(s) and {pipeline.get('vetting', 0):,} supplier(s) in "
+    sentences = [f"{rp.plural(pipeline.get('prospect', 0), 'prospect')} and "
+                 f"{rp.plural(pipeline.get('vetting', 0), 'supplier')} in "
                  f"vetting; {rp.plural(drafts, 'screen')} not decided yet."]
     sentences.append(f"{rp.plural(total, 'vetting decision')} in the period: "
                      + rp.listing(f"{v:,} {k}" for k, v in sorted(decisions.items())) + "."

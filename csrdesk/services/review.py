@@ -24,6 +24,7 @@ from csrdesk.domain.rootcause import (
 )
 from csrdesk.domain.rootcause_flow import FlowContext, Suggestions
 from csrdesk.domain.limits import implausible_date
+from csrdesk.domain.reporting import numbered, plural, verb
 from csrdesk.errors import NotFound, UserError
 from csrdesk.exchange.letter_context import RETURN_REPLY_DAYS
 from csrdesk.services.backup import bulk_change
@@ -445,7 +446,7 @@ def _write_answer(s: Session, item: CapItem, analysis: RootCauseAnalysis, root_t
     if analysis.guided and changed:
         whys = len([w for w in analysis.whys if w.strip()])
         cats = ", ".join(CATEGORY_BY_KEY[k].title.lower() for k in analysis.categories if k in CATEGORY_BY_KEY)
-        summary = f"{whys} why(s); categories: {cats or '-'}; {len(analysis.actions)} action(s)"
+        summary = f"{plural(whys, 'why', 'whys')}; categories: {cats or '-'}; {plural(len(analysis.actions), 'action')}"
         record_change(s, "cap_item", item.id, "guided entry", None, summary, supplier_id=sup_id, source=source,
                       user=user, note=note)
     old_overrides = previous.overrides if previous else {}
@@ -611,7 +612,8 @@ def review_cap(db: Database, cap_id: int, *, approve: bool, comments: Optional[M
     ids = {i.id for i in check.items}
     strangers = sorted((set(comments) | set(decided)) - ids)
     if strangers:
-        raise UserError(f"Item(s) {', '.join(map(str, strangers))} do not belong to CAP {cap_id}.")
+        raise UserError(f"{numbered('Item', strangers)} {verb(len(strangers), 'does', 'do')} not belong to "
+                        f"CAP {cap_id}.")
     if check.status not in (CapStatus.RESPONSE_RECEIVED.value, CapStatus.UNDER_REVIEW.value):
         raise UserError(f"CAP {cap_id} is {check.status}: only a CAP whose response came back can be reviewed.")
     final: dict[int, str] = {}
@@ -619,14 +621,16 @@ def review_cap(db: Database, cap_id: int, *, approve: bool, comments: Optional[M
     if approve:
         sent_back = sorted(i for i, d in decided.items() if d == "return")
         if sent_back:
-            raise UserError(f"CAP {cap_id} cannot be approved with item(s) {', '.join(map(str, sent_back))} "
+            raise UserError(f"CAP {cap_id} cannot be approved with {numbered('item', sent_back)} "
                             "returned: return the CAP to the factory instead.")
         blocked = [i for i in check.items if i.open_warnings]
         if blocked:
             listed = "; ".join(f"item {i.id}: " + ", ".join(w.title.lower() for w in i.open_warnings)
                                for i in blocked[:5])
             more = f" and {len(blocked) - 5} more" if len(blocked) > 5 else ""
-            raise UserError(f"CAP {cap_id} cannot be approved: {len(blocked)} item(s) have open warnings ({listed}"
+            raise UserError(f"CAP {cap_id} cannot be approved: {plural(len(blocked), 'item')} "
+                            f"{verb(len(blocked), 'has', 'have')} "
+                            f"open warnings ({listed}"
                             f"{more}). Override them with a reason, or return the CAP to the factory.")
         final = {i.id: comments.get(i.id, "") for i in check.items}
         verdicts = {i.id: "accepted" for i in check.items}

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from csrdesk.domain.countries import COUNTRY_BOXES, normalise_country
 from csrdesk.domain.matching import EMAIL, PLACEHOLDERS, DuplicateIndex, DuplicateMatch, Known
+from csrdesk.domain.reporting import plural
 from csrdesk.domain.text import language_code
 from csrdesk.errors import UserError
 from csrdesk.exchange.tables import Table, TableRow, header_key, parse_number, read_table
@@ -132,8 +133,9 @@ class SupplierImportReport:
         verb = "would be created" if self.dry_run else "created"
         if self.existing:
             verb += " as active (in production before csrdesk)"
-        lines = [f"{self.file}: {self.rows} row(s); {len(self.created)} supplier(s) {verb}, "
-                 f"{len(self.duplicates)} duplicate(s) not created, {len(self.skipped)} row(s) skipped."]
+        lines = [f"{self.file}: {plural(self.rows, 'row')}; {plural(len(self.created), 'supplier')} {verb}, "
+                 f"{plural(len(self.duplicates), 'duplicate')} not created, {plural(len(self.skipped), 'row')} "
+                 "skipped."]
         if self.encoding and self.encoding not in ("utf-8", "utf-8-bom"):
             lines.append(f"Text read as {encoding_label(self.encoding)}.")
         if self.dry_run:
@@ -315,7 +317,7 @@ def _plan(s: Session, table: Table, dry_run: bool, progress: Progress) -> _Plan:
         report.created.append(CreatedSupplier(row.number, code, data.name, data.country))
         report.warnings.extend(RowWarning(row.number, data.name, w) for w in warnings)
         to_create.append((row.number, code, data))
-    progress.step(total, total, f"Checked {total} row(s) of {table.source}")
+    progress.step(total, total, f"Checked {plural(total, 'row')} of {table.source}")
     return _Plan(report, to_create)
 
 
@@ -363,6 +365,6 @@ def import_suppliers(db: Database, path: Path, dry_run: bool = False,
         for supplier in created:
             record_change(s, "supplier", supplier.id, "status", None, status, supplier_id=supplier.id,
                           source=source, note=EXISTING_NOTE if existing else "")
-        progress.step(total, total, f"Created {total} supplier(s)")
+        progress.step(total, total, f"Created {plural(total, 'supplier')}")
     plan.report.backup = backup
     return plan.report

@@ -27,6 +27,7 @@ from csrdesk.domain.caps import days_overdue, progress_rate
 from csrdesk.domain.lifecycle import (
     ITEM_TRANSITIONS, CapStatus, ItemFacts, ItemStatus, TransitionRefused, check_item_transition,
 )
+from csrdesk.domain.reporting import numbered, verb
 from csrdesk.exchange.tracker import (
     FACTORY_FIELDS, FACTORY_STATUSES, GuidanceExample, TrackerData, TrackerItem, canonical_text, write_tracker,
 )
@@ -446,11 +447,12 @@ def _compare(cap: Cap, tracker: ReturnedTracker) -> _Comparison:
     notes = list(tracker.notes)
     gone = [i for i in tracker.exported if i not in items]
     if gone:
-        notes.append(f"Item(s) {', '.join(map(str, gone))} were deleted in the app after the export; their rows "
-                     "are ignored.")
+        notes.append(f"{numbered('Item', gone)} {verb(len(gone), 'was', 'were')} deleted in the app after the export; "
+                     f"{verb(len(gone), 'its row is', 'their rows are')} ignored.")
     if tracker.missing:
-        notes.append(f"Item(s) {', '.join(map(str, tracker.missing))} are no longer in the returned file (rows "
-                     "deleted); they are left as they are.")
+        notes.append(f"{numbered('Item', tracker.missing)} {verb(len(tracker.missing), 'is', 'are')} no longer in the "
+                     f"returned file ({verb(len(tracker.missing), 'row', 'rows')} deleted); "
+                     f"{verb(len(tracker.missing), 'it is left as it is', 'they are left as they are')}.")
     for item in cap.items:  # CAP order, whatever order the factory's rows are in
         returned = tracker.items.get(item.id)
         if returned is None or item.id not in tracker.exported:
@@ -555,7 +557,8 @@ def apply_tracker_import(db: Database, path: Path | str, accept: Optional[set[in
         if accept is not None:
             unknown = set(accept) - set(tracker.exported)
             if unknown:
-                raise UserError(f"Item(s) {', '.join(map(str, sorted(unknown)))} are not in this tracker.")
+                raise UserError(f"{numbered('Item', sorted(unknown))} {verb(len(unknown), 'is', 'are')} not in this "
+                                "tracker.")
         plan = _plan(cmp, accept)
         problems = _plan_problems(cmp, plan)
     if problems:

@@ -19,6 +19,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from csrdesk.domain.lifecycle import CapStatus, ItemStatus
+from csrdesk.domain.reporting import numbered, plural, verb
 from csrdesk.domain.verification import (
     PROGRESS_CATEGORIES, PlanState, Verdict, VerdictError, attendee_role, check_category, evidence_before_visit,
     parse_verdict, plan_state, suggest_category, tally, verdict_move, verification_note, visit_due,
@@ -279,9 +280,10 @@ def _has_evidence(status: str, notes: str, item_id: int, with_files: set[int]) -
 
 
 def visit_plan(db: Database, today: Optional[date] = None, *, prefs: Optional[Preferences] = None,
-               include_done: bool = True) -> list[PlanRow]:
+               include_done: bool = True, item_counts: bool = True) -> list[PlanRow]:
     """Every CAP with a meeting date and not closed: when its visit is due, booked or done, how many items are due
-    by then and how many of them have evidence. Overdue first, then by due date."""
+    by then and how many of them have evidence. Overdue first, then by due date. With item_counts=False the items
+    are not read (items_due, evidence_received and open_items are 0): for callers that need only the states."""
     today = today or date.today()
     prefs = _prefs(db, prefs)
     with db.reading() as s:
@@ -306,13 +308,13 @@ def visit_plan(db: Database, today: Optional[date] = None, *, prefs: Optional[Pr
         # the dates up to its own visit date.
         evidenced = or_(CapItem.status == ItemStatus.EVIDENCE_SUBMITTED.value, CapItem.evidence_notes != "")
         counts: dict[int, list[tuple]] = defaultdict(list)
-        for cap_id, due, with_evidence, n in s.connection().execute(
+        for cap_id, due, with_evidence, n in () if not item_counts else s.connection().execute(
             select(CapItem.cap_id, CapItem.due_date, evidenced, func.count())
             .where(CapItem.cap_id.in_(planned), CapItem.status.in_(OPEN_STATUSES))
             .group_by(CapItem.cap_id, CapItem.due_date, evidenced)
         ):
             counts[cap_id].append((due, bool(with_evidence), n))
-        if s.scalar(select(func.count(EvidenceFile.id))):
+        if item_counts and s.scalar(select(func.count(EvidenceFile.id))):
             # Items whose only evidence is a file, counted apart (rare: most factories send notes with files).
             for cap_id, due, n in s.connection().execute(
                 select(CapItem.cap_id, CapItem.due_date, func.count(func.distinct(CapItem.id)))
@@ -422,7 +424,7 @@ def visit_sheet_data(db: Database, cap_id: int, visit_date: Optional[date] = Non
                 f"Leader 负责人: {i.project_leader}" if i.project_leader.strip() else "",
             ) if p) or "No plan received 未收到计划"
             evidence = "; ".join(p for p in (i.evidence_notes.strip(),
-                                             f"{len(i.evidence)} file(s)" if i.evidence else "") if p)
+                                             plural(len(i.evidence), "file") if i.evidence else "") if p)
             items.append(SheetItem(i.id, titles.get(f.category, f.category), f.severity, f.title, plan, i.due_date,
                                    i.status, evidence))
         if not items:
@@ -521,7 +523,8 @@ def _plan_visit(s: Session, cap_id: int, visit_date: date, parsed: list[tuple[in
     items = {i.id: i for i in cap.items}
     unknown = [str(item_id) for item_id, _v, _n in parsed if item_id not in items]
     if unknown:
-        raise UserError(f"Item(s) {', '.join(unknown)} are not in CAP {cap_id}; nothing was changed.")
+        raise UserError(f"{numbered('Item', unknown)} {verb(len(unknown), 'is', 'are')} not in CAP {cap_id}; "
+                        "nothing was changed.")
     changes, judged = [], []
     with_evidence = 0
     for item_id, verdict, note in parsed:
@@ -648,7 +651,7 @@ def record_visit(db: Database, cap_id: int, visit_date: date, verdicts: Iterable
         if category is not None:
             cap.progress_category = category
         record_change(s, "cap", cap.id, "verification_visit", None, visit_date, supplier_id=sup.id,
-                      source=source, note=f"visit {visit.id}: {len(plan.verdicts)} item(s) judged")
+                      source=source, note=f"visit {visit.id}: {plural(len(plan.verdicts), 'item')} judged")
         visit_id = visit.id
     return visit_detail(db, visit_id)
 

@@ -143,7 +143,7 @@ def verification_counts(db: Database, today: Optional[date] = None) -> Verificat
 
     from csrdesk.services.escalations import current_steps
 
-    plan = visit_plan(db, today, include_done=False)
+    plan = visit_plan(db, today, include_done=False, item_counts=False)  # the states are all it counts
     with db.reading() as s:
         steps = current_steps(s)
     by_step = Counter(step.value for step, _day in steps.values())

@@ -617,6 +617,8 @@ def vetting_letter_context(db: Database, screen_id: int, today: Optional[date] =
         "conditions": tuple((c.text, c.due_date, c.status) for c in detail.conditions if c.status != "withdrawn"),
         "knock_outs": tuple(k.text for k in e.knockouts),
         "still_missing": still_missing,
+        "approve_from": detail.template.thresholds.approve,
+        "conditional_from": detail.template.thresholds.conditional,
         # more detail
         "reference": f"VET-{detail.supplier_code or 'X'}-{detail.id:04d}",
         "checklist_title_zh": detail.template.title_zh,

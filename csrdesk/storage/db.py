@@ -15,6 +15,11 @@ from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+# The default database's dialect, imported with this module rather than on the first connection: the window imports
+# the database layer before Qt (see csrdesk/ui/app.py), and a module imported after Qt costs the start a reading of
+# its source.
+import sqlalchemy.dialects.sqlite.pysqlite  # noqa: E402,F401  isort: skip
+
 from csrdesk import paths
 from csrdesk.errors import ConcurrentEdit, DatabaseError, NewerDatabaseError, UserError  # noqa: F401  (raised here, caught above)
 

@@ -1,5 +1,4 @@
 """SQLAlchemy 2 models of every csrdesk entity. Only services import this module."""
-from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Any, Optional

@@ -103,8 +103,26 @@ def remove_qt_message_handler(previous=None) -> None:
     _qt_handler = None
 
 
+# The modules of the first window that do not use Qt, imported before PySide6 is. PySide6 hooks every import made
+# after it (for its `from __feature__ import ...` switch) and reads the whole source of each module newly imported to
+# look for the word "PySide6": about 300 files (SQLAlchemy's among them) and a tenth of a second of every start.
+# Imported first, they are never read. A module missing here costs only that reading, nothing else.
+_NOT_QT_FIRST = ("csrdesk.services.startup", "csrdesk.services.dashboard", "csrdesk.services.complaint_reports",
+                 "csrdesk.services.verification_overview", "csrdesk.services.laws", "csrdesk.services.search")
+
+
+def _import_before_qt() -> None:
+    if "PySide6.QtCore" in sys.modules:
+        return  # too late to help (tests, a second window): nothing to gain
+    import importlib
+
+    for name in _NOT_QT_FIRST:
+        importlib.import_module(name)
+
+
 def ensure_application(argv: Optional[list[str]] = None):
     """The QApplication (created once), with the csrdesk name, icon and look; Qt's messages go to the log."""
+    _import_before_qt()
     from PySide6.QtWidgets import QApplication
 
     from csrdesk import __version__

@@ -16,14 +16,24 @@ class _Clicks(QObject):
         if event.type() == QEvent.Type.MouseButtonRelease and event.button() == Qt.MouseButton.LeftButton:
             self._action()
             return True
+        if (event.type() == QEvent.Type.KeyPress and obj is self.parent() and not event.isAutoRepeat()
+                and event.key() in OPEN_KEYS and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier):
+            self._action()
+            return True
         return False
 
 
+OPEN_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space)
+
+
 def make_clickable(widget: QWidget, action: Callable[[], None], tip: str = "") -> None:
-    """A left click anywhere on widget (a dashboard tile) runs action; the pointer and tooltip say so."""
+    """A left click anywhere on widget (a dashboard tile) runs action, and so do Enter and Space once Tab brought
+    the focus to it; the pointer, tooltip and accessible description say so."""
     widget.setCursor(Qt.CursorShape.PointingHandCursor)
+    widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
     if tip:
         widget.setToolTip(tip)
+        widget.setAccessibleDescription(f"{tip} (Enter)")
     clicks = _Clicks(widget, action)
     for w in [widget] + widget.findChildren(QWidget):
         w.installEventFilter(clicks)

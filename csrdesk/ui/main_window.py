@@ -15,14 +15,14 @@ from PySide6.QtWidgets import (
 )
 
 from csrdesk import __version__, paths
+from csrdesk.domain.reporting import plural
 from csrdesk.ui import theme
 from csrdesk.ui.context import AppContext, show_error, window_settings
 from csrdesk.ui.pages.dashboard import DashboardPage
-from csrdesk.ui.pages.supplier_page import SupplierPage
-from csrdesk.ui.pages.suppliers import SuppliersPage
 from csrdesk.ui.search_box import SearchBox
 from csrdesk.ui.tables import TableView
-from csrdesk.ui.widgets import status_line
+from csrdesk.ui.widgets.shortcuts import standard_or
+from csrdesk.ui.widgets.status_note import tell
 
 log = logging.getLogger(__name__)
 
@@ -111,6 +111,18 @@ class _LazyPages(dict):
         return list(dict.items(self))
 
 
+def _suppliers_page(ctx):
+    from csrdesk.ui.pages.suppliers import SuppliersPage
+
+    return SuppliersPage(ctx)
+
+
+def _supplier_page(ctx):
+    from csrdesk.ui.pages.supplier_page import SupplierPage
+
+    return SupplierPage(ctx)
+
+
 def _assessments_page(ctx):
     from csrdesk.ui.pages.assessments import AssessmentsPage
 
@@ -167,14 +179,11 @@ class MainWindow(QMainWindow):
         self.pages = _LazyPages(self._page_built)
         self._nav_keys: list[str] = []
 
-        # Pages: every one that exists in this build, in the order of the work. The first page and the supplier
-        # page are built now; the others (and the modules behind them) the first time they are shown, so the
-        # window is quick to start.
+        # Pages: every one that exists in this build, in the order of the work. The dashboard is built now; the
+        # others (and the modules behind them) the first time they are shown, so the window is quick to start.
         self.dashboard = DashboardPage(ctx)
-        self.suppliers = SuppliersPage(ctx)
-        self.supplier_page = SupplierPage(ctx)
         entries: list[tuple[str, str, object]] = [
-            ("dashboard", "Dashboard", self.dashboard), ("suppliers", "Suppliers", self.suppliers),
+            ("dashboard", "Dashboard", self.dashboard), ("suppliers", "Suppliers", _suppliers_page),
             ("assessments", "Assessments", _assessments_page), ("caps", "CAPs", _caps_page),
             ("vetting", "Vetting", _vetting_page), ("verification", "Verification", _verification_page),
             ("complaints", "Complaints", _complaints_page), ("library", "Library", _library_page),
@@ -197,8 +206,7 @@ class MainWindow(QMainWindow):
             item.setData(Qt.ItemDataRole.UserRole, key)
             item.setToolTip(f"{title}  (Ctrl+{i + 1})" if i < 9 else title)
             self.navigation.addItem(item)
-        dict.__setitem__(self.pages, "supplier", self.supplier_page)
-        self.stack.addWidget(self.supplier_page)
+        self.pages.add_factory("supplier", lambda: _supplier_page(ctx))
         self.navigation.currentRowChanged.connect(self._nav_changed)
         self.navigation.itemClicked.connect(self._nav_clicked)
         self.stack.currentChanged.connect(self._page_changed)
@@ -278,6 +286,8 @@ class MainWindow(QMainWindow):
 
     # -- wiring -----------------------------------------------------------------------------------------------------
     # Pages built later, by the key they are shown under (the window's attributes read them through self.pages).
+    suppliers = property(lambda self: self.pages["suppliers"])
+    supplier_page = property(lambda self: self.pages["supplier"])
     assessments = property(lambda self: self.pages["assessments"])
     caps = property(lambda self: self.pages["caps"])
     vetting = property(lambda self: self.pages["vetting"])
@@ -290,25 +300,25 @@ class MainWindow(QMainWindow):
 
         connect_dashboard(self)  # a dashboard bar or tile opens the suppliers or items behind it
         self.dashboard.supplier_requested.connect(self.show_supplier)
-        self.suppliers.supplier_requested.connect(self.show_supplier)
-        self.supplier_page.back_requested.connect(lambda: self.go("suppliers"))
-        self.supplier_page.navigate.connect(self.open_item)
         self.dashboard.first_start.details_requested.connect(lambda: self.open_settings())
         self.dashboard.first_start.import_requested.connect(lambda: self.import_suppliers())
         self.dashboard.first_start.demo_requested.connect(lambda: self.load_demo())
-        for page in self.pages.built():
-            self._connect_page(page)
+        for key, page in self.pages.built_items():
+            if page is not self.dashboard:
+                self._connect_page(key, page)
 
-    def _connect_page(self, page: QWidget) -> None:
+    def _connect_page(self, key: str, page: QWidget) -> None:
+        if key == "supplier":
+            page.back_requested.connect(lambda: self.go("suppliers"))
         for signal_name in ("navigate_requested", "navigate"):
             signal = getattr(page, signal_name, None)
-            if signal is not None and page is not self.supplier_page:
+            if signal is not None:
                 try:
                     signal.connect(self.open_item)
                 except (TypeError, RuntimeError):
                     pass
         signal = getattr(page, "supplier_requested", None)
-        if signal is not None and page not in (self.dashboard, self.suppliers):
+        if signal is not None:
             signal.connect(self.show_supplier)
 
     def _page_built(self, key: str, page: QWidget) -> None:
@@ -316,7 +326,7 @@ class MainWindow(QMainWindow):
         splitters as the user left them."""
         self.stack.addWidget(page)
         theme.decorate(page)
-        self._connect_page(page)
+        self._connect_page(key, page)
         settings = window_settings()
         for splitter_widget in page.findChildren(QSplitter):
             name = splitter_widget.objectName()
@@ -358,9 +368,9 @@ class MainWindow(QMainWindow):
                                          tip="Add suppliers from a spreadsheet (checked first)"))
         file_menu.addAction(self._action("Import auditor's findings…", self.import_findings,
                                          tip="Record an assessment from an auditor's findings file"))
-        file_menu.addAction(self._action("Export CAP tracker…", self.export_cap_tracker,
+        file_menu.addAction(self._action("Export CAP tracker…", self.export_cap_tracker, "Ctrl+Shift+E",
                                          tip="The Excel tracker of one CAP, for the factory to fill in"))
-        file_menu.addAction(self._action("Import returned CAP tracker…", self.import_cap_tracker,
+        file_menu.addAction(self._action("Import returned CAP tracker…", self.import_cap_tracker, "Ctrl+Shift+I",
                                          tip="Check a tracker a factory sent back and take its answers"))
         file_menu.addAction(self._action("Export master tracker…", self.export_master_tracker,
                                          tip="All suppliers, all open items, ratings and progress in one workbook"))
@@ -369,9 +379,12 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self._action("Reports…", self.open_reports, "Ctrl+Shift+R",
                                          "Program report, supplier scorecard, public summary"))
         file_menu.addSeparator()
-        file_menu.addAction(self._action("Settings…", self.open_settings, QKeySequence.StandardKey.Preferences))
+        self.settings_action = self._action("Settings…", self.open_settings,
+                                            standard_or(QKeySequence.StandardKey.Preferences, "Ctrl+,"))
+        file_menu.addAction(self.settings_action)
         file_menu.addSeparator()
-        quit_action = self._action("Quit", self.close, QKeySequence.StandardKey.Quit)
+        quit_action = self.quit_action = self._action("Quit", self.close,
+                                                      standard_or(QKeySequence.StandardKey.Quit, "Ctrl+Q"))
         quit_action.setMenuRole(QAction.MenuRole.QuitRole)
         file_menu.addAction(quit_action)
 
@@ -402,6 +415,11 @@ class MainWindow(QMainWindow):
     # -- navigation -------------------------------------------------------------------------------------------------
     def current_page(self) -> QWidget:
         return self.stack.currentWidget()
+
+    def showing(self, key: str) -> bool:
+        """True when the page `key` is the one shown (without building a page that was never shown)."""
+        page = dict.get(self.pages, key)
+        return page is not None and page is self.current_page()
 
     def _leave(self, then) -> bool:
         """Leaves the page shown: with unsaved edits the page asks, and `then` (the move) runs at once or once the
@@ -442,7 +460,7 @@ class MainWindow(QMainWindow):
 
     def _nav_clicked(self, item: QListWidgetItem) -> None:
         """Suppliers clicked while a supplier's page is shown (its entry is already marked): back to the list."""
-        if item.data(Qt.ItemDataRole.UserRole) == "suppliers" and self.current_page() is self.supplier_page:
+        if item.data(Qt.ItemDataRole.UserRole) == "suppliers" and self.showing("supplier"):
             self._leave(lambda: self._show_page(self.suppliers))
 
     def _key_of(self, page: QWidget) -> Optional[str]:
@@ -462,14 +480,14 @@ class MainWindow(QMainWindow):
         return self.current_page() is page
 
     def show_supplier(self, supplier_id: int) -> None:
-        if self.current_page() is not self.supplier_page or self.supplier_page.supplier_id != int(supplier_id):
+        if not self.showing("supplier") or self.supplier_page.supplier_id != int(supplier_id):
             self.statusBar().clearMessage()  # "Saved supplier CN-0041" is not news on another supplier's page
 
         def show() -> None:
             self._show_page(self.supplier_page)
             self.supplier_page.show_supplier(int(supplier_id))
 
-        if self.current_page() is self.supplier_page:
+        if self.showing("supplier"):
             show()
         else:
             self._leave(show)
@@ -505,7 +523,7 @@ class MainWindow(QMainWindow):
             self.show_supplier(hit.supplier_id)
 
     def back(self) -> None:
-        if self.current_page() is self.supplier_page:
+        if self.showing("supplier"):
             self.go("suppliers")
 
     # -- actions ----------------------------------------------------------------------------------------------------
@@ -541,7 +559,7 @@ class MainWindow(QMainWindow):
         for name, label in (("new_item", None), ("new_assessment", "New assessment…"), ("new_screen", "New screen…"),
                             ("new_type", "New violation type…")):
             fn = getattr(page, name, None)
-            if callable(fn) and page is not self.suppliers:
+            if callable(fn) and page is not dict.get(self.pages, "suppliers"):
                 return fn, getattr(page, "new_item_label", None) or label or "New…"
         return None, "New supplier…"
 
@@ -558,7 +576,7 @@ class MainWindow(QMainWindow):
         return fn()
 
     def new_supplier(self):
-        if self.current_page() is not self.suppliers and not self.go("suppliers"):
+        if not self.showing("suppliers") and not self.go("suppliers"):
             return None
         return self.suppliers.new_supplier()
 
@@ -591,7 +609,7 @@ class MainWindow(QMainWindow):
         from csrdesk.ui.dialogs.reports import open_report_dialog
 
         code = self.supplier_page.bundle.detail.row.code if (
-            self.current_page() is self.supplier_page and getattr(self.supplier_page, "bundle", None)) else ""
+            self.showing("supplier") and getattr(self.supplier_page, "bundle", None)) else ""
         self._reports_dialog = open_report_dialog(self.ctx, self, code)
 
     def open_letters(self) -> None:
@@ -617,8 +635,8 @@ class MainWindow(QMainWindow):
         if detail is None:
             return
         rating = getattr(detail, "rating", "")
-        self.statusBar().showMessage(f"Assessment recorded: {len(getattr(detail, 'findings', ()))} findings, "
-                                     f"score {getattr(detail, 'score', '?')}, {rating}.", status_line.PASSING_MS)
+        tell(self, f"Assessment recorded: {plural(len(getattr(detail, 'findings', ())), 'finding')}, "
+                   f"score {getattr(detail, 'score', '?')}, {rating}.")
         if self.pages.get("assessments") is not None and getattr(detail, "id", None) is not None:
             self.open_item("assessment", detail.id)
 
@@ -655,7 +673,7 @@ class MainWindow(QMainWindow):
             if dialog.chosen_url:
                 self.switch_database(dialog.chosen_url)
                 if dialog.told:
-                    self.statusBar().showMessage(dialog.told, status_line.PASSING_MS)
+                    tell(self, dialog.told)
 
         dialog.accepted.connect(chosen)
         dialog.open()
@@ -706,7 +724,7 @@ class MainWindow(QMainWindow):
             self._show_database()
             settings = window_settings()
             settings.setValue("database/last", db.url)
-            self.statusBar().showMessage(f"Opened {db.display_name}", status_line.PASSING_MS)
+            tell(self, f"Opened {db.display_name}")
             self.database_changed.emit(db.url)
 
         self._leave(lambda: self.ctx.run(open_workspace, url, on_done=opened, label="Opening the database…",
@@ -722,8 +740,7 @@ class MainWindow(QMainWindow):
         if not path:
             return
         self.ctx.run(backup_database, self.ctx.db, Path(path),
-                     on_done=lambda p: self.statusBar().showMessage(f"Backed up to {p}",
-                                                                    status_line.PASSING_MS),
+                     on_done=lambda p: tell(self, f"Backed up to {p}"),
                      label="Backing up the database…", parent=self)
 
     def open_log_folder(self) -> None:
@@ -746,18 +763,29 @@ class MainWindow(QMainWindow):
 
         def done(result) -> None:
             self.ctx.notify("all")
-            self.statusBar().showMessage(result.summary(), status_line.PASSING_MS)
+            tell(self, result.summary())
 
         self.ctx.run(generate_demo, self.ctx.db, on_done=done, label="Adding demo data…", cancellable=True,
                      parent=self)
 
-    def show_shortcuts(self) -> None:
+    def shortcut_rows(self) -> list[tuple[str, str]]:
+        """The keys of the Keyboard shortcuts box, as the menus carry them (Settings and Quit differ by platform)."""
+        native = QKeySequence.SequenceFormat.NativeText
         rows = [("Ctrl+K", "Search suppliers, assessments, vetting screens, complaints, findings and CAP items"),
                 ("Ctrl+F", "Filter the list on this page"),
                 ("Ctrl+N", "New entry on this page (a supplier, an assessment…)"), ("Ctrl+Shift+N", "New supplier"),
                 ("F5", "Refresh this page"), ("Alt+Left", "Back to the suppliers list"), ("F1", "The guide"),
-                ("Ctrl+O", "Open another database"), ("Ctrl+Shift+B", "Back up the database")]
+                ("Ctrl+O", "Open another database"), ("Ctrl+Shift+B", "Back up the database"),
+                ("Ctrl+L", "Letters and e-mail drafts"), ("Ctrl+Shift+R", "Reports"),
+                ("Ctrl+Shift+E", "Export a CAP tracker for the factory"),
+                ("Ctrl+Shift+I", "Import a CAP tracker the factory sent back"),
+                (self.settings_action.shortcut().toString(native), "Settings"),
+                (self.quit_action.shortcut().toString(native), "Quit")]
         rows += [(f"Ctrl+{i + 1}", self.navigation.item(i).text()) for i in range(min(9, self.navigation.count()))]
+        return rows
+
+    def show_shortcuts(self) -> None:
+        rows = self.shortcut_rows()
         table = "".join(f"<tr><td style='padding-right:18px'><b>{k}</b></td><td>{v}</td></tr>" for k, v in rows)
         QMessageBox.information(self, "Keyboard shortcuts", f"<table>{table}</table>")
 

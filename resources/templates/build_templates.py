@@ -767,7 +767,8 @@ def build_vetting_decision() -> Path:
     L.key_values([
         ("Supplier", "", "{{ vetting.subject }}{% if supplier.code %} ({{ supplier.code }}){% endif %}"),
         ("Checklist", "", "{{ vetting.checklist or '—' }}"),
-        ("Score", "", "{% if vetting.score != '' %}{{ vetting.score }}{% else %}—{% endif %}"),
+        ("Score", "", "{% if vetting.score_text %}{{ vetting.score_text }}{% elif vetting.score != '' %}"
+                      "{{ vetting.score }} out of 100{% else %}—{% endif %}"),
         ("Decision", "", [("{{ vetting.decision_title }}", {"bold": True})]),
         ("Decided", "", "{{ vetting.decision_date or '—' }}{% if vetting.reviewer %} by {{ vetting.reviewer }}"
                         "{% endif %}"),

@@ -240,6 +240,23 @@ def test_vetting_letter_gives_decision_and_conditions(db, tmp_path):
     assert "Requirements not met" not in text
 
 
+def test_vetting_letter_says_what_the_score_is_out_of(db, tmp_path):
+    """The letter's score has its scale and the checklist's thresholds ("Score 59.7" alone meant nothing)."""
+    from csrdesk.services.letters import render_vetting_letter
+    from csrdesk.services.vetting import decide_screen, save_answers, screen_detail, start_screen
+
+    brand_settings(db)
+    add_supplier(db, "CN-0016", name="Scale Toys Ltd")
+    screen = start_screen(db, "new_supplier_screening", supplier_code="CN-0016")
+    save_answers(db, screen.id, _good_answers(screen.template))
+    decide_screen(db, screen.id, "approve", "Jane Doe", decided_on=date(2026, 1, 5))
+    detail = screen_detail(db, screen.id)
+    score, t = detail.evaluation.score, detail.template.thresholds
+    text = docx_text(render_vetting_letter(db, screen.id, tmp_path / "vet.docx", today=TODAY))
+    assert (f"{round(score, 1):g} out of 100 (the share of the checklist's weighted answers met; approval from "
+            f"{t.approve:g}, with conditions from {t.conditional:g})") in text, text
+
+
 def test_vetting_letter_never_promises_what_the_gate_refuses(db, tmp_path):
     """Approved at screening but no pre-production assessment yet: the letter says approval for production is not
     complete and what it still needs, never "approved for production"; once the assessment is in, it does say so."""

@@ -229,7 +229,7 @@ def test_return_with_comments(db, supplier):
     caps_service.change_cap_status(db, cap_id, "under review")
     review.save_guided_entry(db, items[0], good_entry())
     review.record_answer(db, items[1], **{**GOOD_EXIT, "root_cause": "Cartons blocked the fire exit"})
-    with pytest.raises(UserError, match="do not belong"):
+    with pytest.raises(UserError, match="Item 123456 does not belong to CAP"):
         review.review_cap(db, cap_id, approve=False, comments={123456: "x"})
     result = review.review_cap(db, cap_id, approve=False, comments={items[0]: "Add who checks the dashboard"})
     assert result.decision == "returned" and result.cap.status == "sent"

@@ -34,5 +34,5 @@ def test_unsure_encoding_shows_a_preview_and_the_choice_is_used(qtbot, work_ctx,
     qtbot.waitUntil(lambda: _open(ReportDialog) is not None, timeout=10000)
     report = _open(ReportDialog)
     text = report.text.toPlainText()
-    assert "4 supplier(s) would be created" in text and "Chinese, simplified (GB18030)" in text
+    assert "4 suppliers would be created" in text and "Chinese, simplified (GB18030)" in text
     report.reject()

@@ -175,3 +175,37 @@ def test_supplier_page_shows_the_brand_side(qtbot, ctx, db, cap, settle):
     settle(ctx)
     settle(ctx)
     assert widget.actions_model.visible_rows() == [] and list_brand_actions(db)[0].status == "closed"
+
+
+def test_partner_country_typo_is_caught_with_a_guess(qtbot, ctx, db, settle):
+    """The partner form's country is the supplier dialog's country choice: 'Thialand' is refused once with "Did you
+    mean Thailand?" and nothing is saved (it used to be free text, saved as typed); 'viet nam' is saved as Vietnam; an
+    unknown country is kept when the user saves again as typed."""
+    from csrdesk.ui.pages.partners import PartnersPage
+
+    page = PartnersPage(ctx)
+    qtbot.addWidget(page)
+    page.resize(1360, 800)
+    page.show()
+    settle(ctx)
+    page.new_partner()
+    form = page.form
+    assert form.country.isEditable() and form.country.findText("Bangladesh") >= 0  # a list to choose from
+    qtbot.keyClicks(form.name, "Mekong Labour Rights")
+    form.country.setCurrentText("Thialand")
+    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    settle(ctx)
+    assert "Did you mean Thailand?" in form.message.text() and page.model.total_count == 0
+    form.country.setCurrentText("viet nam")
+    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    settle(ctx)
+    assert ctx.errors == [] and [p.country for p in page.model.visible_rows()] == ["Vietnam"]
+    page.new_partner()
+    qtbot.keyClicks(form.name, "Atlantis Workers Union")
+    form.country.setCurrentText("Atlantis")
+    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
+    settle(ctx)
+    assert "not in the country list" in form.message.text() and page.model.total_count == 1
+    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)  # again, as typed: kept
+    settle(ctx)
+    assert sorted(p.country for p in page.model.visible_rows()) == ["Atlantis", "Vietnam"]

@@ -72,3 +72,4 @@ def test_a_page_opened_while_the_index_is_read_waits_for_one_part_at_most(qtbot,
     wait_idle(qtbot, window.ctx)
     assert calls[0] == "start_search_index" and calls[-1] == "finish_search_index"
     assert calls.count("read_search_index_part") >= 2
+

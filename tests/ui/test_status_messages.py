@@ -94,3 +94,23 @@ def test_the_demo_data_summary_goes_like_every_message_about_what_just_happened(
     window.load_demo()
     qtbot.waitUntil(lambda: bar.currentMessage().startswith("Added"))
     qtbot.waitUntil(lambda: bar.currentMessage() == "", timeout=2000)
+
+
+def test_an_imported_assessment_is_confirmed_with_a_plain_count_for_a_while(qtbot, window):
+    """After an import of findings the window says what was recorded ("1 finding", not "1 findings") and the
+    message passes like the pages' own."""
+    from csrdesk.ui.widgets.status_line import PASSING_MS
+
+    create_supplier(window.ctx.db, SupplierInput(name="Single Finding Mill", code="CN-8801", country="China"))
+    detail = record_assessment(window.ctx.db, AssessmentInput("CN-8801", date(2026, 3, 2), findings=[
+        FindingInput("Fire extinguisher not inspected", "minor", category="health-safety")]))
+    shown = []
+    real = window.statusBar().showMessage
+    window.statusBar().showMessage = lambda text, ms=0: shown.append((text, ms)) or real(text, ms)
+    try:
+        window._imported_assessment(detail)
+    finally:
+        del window.statusBar().showMessage
+    assert shown and shown[0][0].startswith("Assessment recorded: 1 finding, score ")
+    assert shown[0][1] == PASSING_MS
+    wait_idle(qtbot, window.ctx)

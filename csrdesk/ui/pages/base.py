@@ -176,6 +176,7 @@ class Card(QFrame):
         layout.addWidget(self.value_label)
         layout.addWidget(self.note)
         layout.addStretch(1)
+        self.setAccessibleName(label)
 
     def set(self, value: str, note: str = "", colour: Optional[str] = None) -> None:
         from csrdesk.ui.theme import TEXT, set_text_colour
@@ -183,6 +184,24 @@ class Card(QFrame):
         self.value_label.setText(value)
         set_text_colour(self.value_label, colour or TEXT)
         self.note.setText(note)
+        self.setAccessibleName(f"{self.label.text()}: {value}")  # what a screen reader says on Tab
+
+    def paintEvent(self, event) -> None:  # noqa: N802
+        """A card that takes the keyboard (a dashboard tile that opens what it counts) shows a frame in the
+        palette's highlight colour while it has the focus."""
+        super().paintEvent(event)
+        if not self.hasFocus():
+            return
+        from PySide6.QtCore import QRectF
+        from PySide6.QtGui import QPainter, QPalette, QPen
+
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        pen = QPen(self.palette().color(QPalette.ColorRole.Highlight), 2)
+        painter.setPen(pen)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawRoundedRect(QRectF(self.rect()).adjusted(1, 1, -1, -1), 8, 8)
+        painter.end()
 
 
 def ask_save_first(parent: QWidget, title: str, text: str) -> QMessageBox.StandardButton:

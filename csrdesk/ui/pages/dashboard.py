@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Optional, Sequence
 
 from PySide6.QtCore import QRectF, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFontMetrics, QPainter
+from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QFrame, QGridLayout, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
 
 from csrdesk.domain.lifecycle import SupplierStatus
@@ -25,23 +25,60 @@ from csrdesk.ui.tables import Column, RowTableModel, TableView
 
 class BarList(QWidget):
     """Labelled horizontal bars with their counts; each bar may have its own colour. A click on a row emits its
-    index (bar_clicked)."""
+    index (bar_clicked); so does Enter or Space on the current row, which the arrow keys move once Tab brought the
+    focus here (a frame in the palette's highlight colour marks it)."""
 
     bar_clicked = Signal(int)
 
     def __init__(self, parent: Optional[QWidget] = None) -> None:
         super().__init__(parent)
         self._items: list[tuple[str, int, QColor]] = []
+        self.current = 0
+        self._plain = False  # drawing a copy of the chart: no focus frame in it
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+
+    def grab(self, *args):  # the chart copied or saved as PNG
+        self._plain = True
+        try:
+            return super().grab(*args)
+        finally:
+            self._plain = False
+
+    def render(self, *args, **kwargs) -> None:  # the chart saved as SVG
+        self._plain = True
+        try:
+            super().render(*args, **kwargs)
+        finally:
+            self._plain = False
 
     def mouseReleaseEvent(self, event) -> None:  # noqa: N802
         row = int(event.position().y() - 2) // self._row_height()
         if event.button() == Qt.MouseButton.LeftButton and 0 <= row < len(self._items):
+            self._set_current(row)
             self.bar_clicked.emit(row)
         super().mouseReleaseEvent(event)
 
+    def keyPressEvent(self, event) -> None:  # noqa: N802
+        key, last = event.key(), len(self._items) - 1
+        moves = {Qt.Key.Key_Up: self.current - 1, Qt.Key.Key_Down: self.current + 1, Qt.Key.Key_Home: 0,
+                 Qt.Key.Key_End: last}
+        if key in moves and last >= 0 and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+            self._set_current(min(max(moves[key], 0), last))
+        elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space) and 0 <= self.current <= last:
+            self.bar_clicked.emit(self.current)
+        else:
+            super().keyPressEvent(event)
+
+    def _set_current(self, row: int) -> None:
+        self.current = row
+        if 0 <= row < len(self._items):
+            label, count, _c = self._items[row]
+            self.setAccessibleDescription(f"{label}: {count:,}. Enter opens them; up and down choose another bar.")
+        self.update()
+
     def set_items(self, items: Sequence[tuple[str, int, Optional[QColor]]]) -> None:
         self._items = [(label, count, colour or QColor(theme.ACCENT)) for label, count, colour in items]
+        self._set_current(min(self.current, max(len(self._items) - 1, 0)))
         self.updateGeometry()
         self.update()
 
@@ -63,24 +100,29 @@ class BarList(QWidget):
         metrics = QFontMetrics(self.font())
         label_width = max([metrics.horizontalAdvance(label) for label, _n, _c in self._items] + [80]) + 16
         count_width = max([metrics.horizontalAdvance(f"{n:,}") for _l, n, _c in self._items] + [24]) + 12
-        bar_space = max(40, self.width() - label_width - count_width - 8)
+        pad = 6  # room for the focus frame around a row
+        bar_space = max(40, self.width() - label_width - count_width - 8 - 2 * pad)
         highest = max([n for _l, n, _c in self._items] + [1])
         h = self._row_height()
         for i, (label, count, colour) in enumerate(self._items):
             top = i * h + 2
             painter.setPen(QColor(theme.TEXT))
-            painter.drawText(QRectF(0, top, label_width, h), int(Qt.AlignmentFlag.AlignVCenter), label)
-            track = QRectF(label_width, top + 5, bar_space, h - 10)
+            painter.drawText(QRectF(pad, top, label_width, h), int(Qt.AlignmentFlag.AlignVCenter), label)
+            track = QRectF(pad + label_width, top + 5, bar_space, h - 10)
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(QColor("#eef1f5"))
             painter.drawRoundedRect(track, 3, 3)
             if count:
                 width = max(4.0, bar_space * count / highest)
                 painter.setBrush(colour)
-                painter.drawRoundedRect(QRectF(label_width, top + 5, width, h - 10), 3, 3)
+                painter.drawRoundedRect(QRectF(pad + label_width, top + 5, width, h - 10), 3, 3)
             painter.setPen(QColor(theme.TEXT if count else theme.MUTED))
-            painter.drawText(QRectF(label_width + bar_space + 8, top, count_width, h),
+            painter.drawText(QRectF(pad + label_width + bar_space + 8, top, count_width, h),
                              int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight), f"{count:,}")
+        if self.hasFocus() and not self._plain and 0 <= self.current < len(self._items):  # the row Enter opens
+            painter.setPen(QPen(self.palette().color(QPalette.ColorRole.Highlight), 2))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRoundedRect(QRectF(1, self.current * h + 2, self.width() - 2, h).adjusted(0, 1, 0, -1), 4, 4)
         painter.end()
 
 
@@ -127,8 +169,9 @@ class DashboardPage(Page):
         cards = QGridLayout()
         cards.setHorizontalSpacing(12)
         cards.setVerticalSpacing(12)
-        for i, card in enumerate((self.card_suppliers, self.card_overdue, self.card_due, self.card_follow,
-                                  self.card_visits, self.card_recent, self.card_complaints)):
+        self.tiles = (self.card_suppliers, self.card_overdue, self.card_due, self.card_follow, self.card_visits,
+                      self.card_recent, self.card_complaints)  # in reading order
+        for i, card in enumerate(self.tiles):
             card.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
             cards.addWidget(card, i // 4, i % 4)
         for column in range(4):
@@ -226,6 +269,14 @@ class DashboardPage(Page):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(scroll)
+        for view, name in ((self.blocked_view, "Production not allowed"), (self.overdue_view, "Most overdue suppliers"),
+                           (self.follow_view, "Follow-up assessments owed")):
+            view.setAccessibleName(name)
+        # Tab walks the page as it reads: the refresh button, the tiles row by row, then the charts and tables.
+        chain = [refresh, *self.tiles, self.blocked_view, self.ratings, self.statuses, self.overdue_view, self.caps,
+                 self.follow_view]
+        for before, after in zip(chain, chain[1:]):
+            QWidget.setTabOrder(before, after)
 
     def _link_charts(self) -> None:
         from csrdesk.ui.dashboard_links import make_clickable
@@ -235,7 +286,10 @@ class DashboardPage(Page):
                                        (self.statuses, "suppliers by status", "status", "suppliers"),
                                        (self.caps, "CAPs by status", "cap_status", "caps")):
             bars.setCursor(Qt.CursorShape.PointingHandCursor)
-            bars.setToolTip("Click a bar to see what is behind it; right-click to copy or save the chart.")
+            bars.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+            bars.setAccessibleName(name[0].upper() + name[1:])
+            bars.setToolTip("Click a bar (or Tab here, choose one with the arrow keys and press Enter) to see what is "
+                            "behind it; right-click to copy or save the chart.")
             bars.bar_clicked.connect(lambda row, b=bars, k=kind, p=page: self._bar_clicked(b, k, p, row))
             add_widget_image_menu(bars, name)
         for card, page, kind, value, tip in (

@@ -16,6 +16,7 @@ from csrdesk.services.partners import PartnerInput
 from csrdesk.ui.pages.base import Page, button, page_header, section_title
 from csrdesk.ui.pages.cap_partners import fit_to_width
 from csrdesk.ui.tables import Column, FilterBox, RowTableModel, TableView, count_text
+from csrdesk.ui.widgets.country_box import CountryBox
 
 VETTING_TEXT = {"approve": "approved", "approve with conditions": "approved with conditions", "reject": "rejected"}
 
@@ -60,7 +61,7 @@ class PartnerForm(QWidget):
         for k in PartnerKind:
             self.kind.addItem(k.label, k.value)
         self.name = QLineEdit(self)
-        self.country = QLineEdit(self)
+        self.country = CountryBox(parent=self)  # the supplier dialog's list: a typo is caught with a guess
         self.cso_type = QComboBox(self)
         self.cso_type.addItem("—", "")
         for t in CSO_TYPES:
@@ -127,7 +128,7 @@ class PartnerForm(QWidget):
         self.heading.setText(f"{p.name}" if p else "New partner")
         self.kind.setCurrentIndex(max(0, self.kind.findData(p.kind if p else PartnerKind.CONSULTANT.value)))
         self.name.setText(p.name if p else "")
-        self.country.setText(p.country if p else "")
+        self.country.set_country(p.country if p else "")
         self.cso_type.setCurrentIndex(max(0, self.cso_type.findData(p.cso_type if p else "")))
         keys = set(p.topics) if p else set()
         for i in range(self.topics.count()):
@@ -150,7 +151,9 @@ class PartnerForm(QWidget):
         self._kind_changed()
 
     def values(self) -> PartnerInput:
-        return PartnerInput(kind=self.kind.currentData(), name=self.name.text(), country=self.country.text(),
+        """What to save; ValueError (the country box's guess) when the country is not one csrdesk knows."""
+        country = self.country.checked("a country csrdesk does not know has no country laws")
+        return PartnerInput(kind=self.kind.currentData(), name=self.name.text(), country=country,
                             topics=self.chosen_topics(), cso_type=self.cso_type.currentData() or "",
                             contact=self.contact.text(), notes=self.notes.toPlainText())
 
@@ -223,6 +226,7 @@ class PartnersPage(Page):
         message = self.form.message.text()  # "Saved …" stays after the list is read again
         self.model.set_rows(self.rows)
         self.form.set_topics(categories)
+        self.form.country.set_countries(r.country for r in self.rows)
         self._fill_filters(categories)
         self.apply_filters()
         if shown is not None:
@@ -280,7 +284,11 @@ class PartnersPage(Page):
         self.form.name.setFocus()
 
     def save(self) -> None:
-        data = self.form.values()
+        try:
+            data = self.form.values()
+        except ValueError as exc:  # a country typo: said in the form, nothing saved
+            self.form.message.setText(str(exc))
+            return
         p = self.form.partner
         fn = (lambda db: partner_service.update_partner(db, p.id, data)) if p else \
             (lambda db: partner_service.add_partner(db, data))

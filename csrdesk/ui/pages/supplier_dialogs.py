@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout, QWidget,
 )
 
-from csrdesk.domain.countries import countries_like, known_country
 from csrdesk.domain.laws import guess_region
 from csrdesk.services.suppliers import (
     SUPPLIER_TYPES, CertificationInput, ContactInput, SupplierDetail, SupplierInput, change_status, create_supplier,
@@ -23,13 +22,9 @@ from csrdesk.ui.context import AppContext, is_user_error, show_error
 from csrdesk.ui.dialogs.concurrent import offer_reload
 from csrdesk.ui.table_fit import keep_fitted
 from csrdesk.ui.widgets.date_edit import typed_date
+from csrdesk.ui.widgets.country_box import CountryBox
 from csrdesk.ui.widgets.message_label import MessageLabel
 
-SOURCING_COUNTRIES = (
-    "Bangladesh", "Brazil", "Cambodia", "China", "Egypt", "El Salvador", "Ethiopia", "Guatemala", "Honduras", "India",
-    "Indonesia", "Italy", "Jordan", "Madagascar", "Mexico", "Morocco", "Myanmar", "Pakistan", "Peru", "Philippines",
-    "Portugal", "Romania", "Sri Lanka", "Thailand", "Tunisia", "Türkiye", "Vietnam",
-)
 CERTIFICATION_SCHEMES = ("WRAP", "SA8000", "ICTI", "amfori BSCI", "SLCP", "Sedex SMETA", "Higg FEM", "ISO 14001",
                          "ISO 45001", "GOTS", "OEKO-TEX")
 CONTACT_ROLES = ("compliance contact", "factory manager", "HR manager", "owner", "merchandiser")
@@ -154,11 +149,7 @@ class SupplierDialog(QDialog):
         self.name_edit.setPlaceholderText("registered name in English (required)")
         self.local_name_edit = QLineEdit()
         self.local_name_edit.setPlaceholderText("name in the local language, e.g. 金线服装有限公司")
-        self.country_combo = QComboBox()
-        self.country_combo.setEditable(True)
-        self.country_combo.addItems(sorted(set(SOURCING_COUNTRIES) | {c for c in countries if c}))
-        self.country_combo.setCurrentText("")
-        self._country_confirmed = ""  # an unknown country the user chose to keep by saving again
+        self.country_combo = CountryBox(countries)
         self.type_combo = QComboBox()
         self.type_combo.addItems(list(SUPPLIER_TYPES))
         self.sector_edit = QLineEdit()
@@ -312,19 +303,13 @@ class SupplierDialog(QDialog):
         """The typed country, once it is one csrdesk knows, one already used in the workspace, or one the user
         confirmed by saving again: 'Chin' is refused once with "did you mean China?" (it used to be kept as typed,
         with a made-up SU- code and no country laws)."""
-        typed = " ".join(self.country_combo.currentText().split())
-        listed = {self.country_combo.itemText(i).casefold() for i in range(self.country_combo.count())}
-        if not typed or known_country(typed) or typed.casefold() in listed or typed == self._country_confirmed:
-            return typed
-        self._country_confirmed = typed  # saving again as it is keeps it
-        self.tabs.setCurrentIndex(0)
-        self.country_combo.setFocus()
-        self.country_combo.lineEdit().selectAll()
-        like = countries_like(typed)
-        guess = f" Did you mean {' or '.join(like)}?" if like else ""
-        raise ValueError(f"“{typed}” is not in the country list.{guess} Choose the country from the list, or Save "
-                         f"again to keep “{typed}” as typed (a country csrdesk does not know gets a code starting "
-                         "SU- and no country laws).")
+        try:
+            return self.country_combo.checked("a country csrdesk does not know gets a code starting SU- and no "
+                                              "country laws")
+        except ValueError:
+            self.tabs.setCurrentIndex(0)
+            self.country_combo.setFocus()
+            raise
 
     def show_error(self, message: str) -> None:
         _say(self.error_label, message)

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import (
     QFormLayout, QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QScrollArea, QSplitter, QTabWidget, QVBoxLayout, QWidget,
 )
 
-from csrdesk.domain.scoring import band_for, band_rule
+from csrdesk.domain.scoring import DENIED_SCORE, band_for, band_range, band_rule
 from csrdesk.services.caps import CapItemRow, list_items
 from csrdesk.services.complaints import ComplaintRow, list_complaints
 from csrdesk.services.history import ChangeRow, history_for_supplier
@@ -97,10 +97,22 @@ def rating_note(a) -> str:
 
 
 def band_rule_text(a) -> str:
+    """The band's rule ("Unsatisfactory is a score of 30 to 799"): the score itself stands in its own column."""
     try:
-        return f"score {int(a.score)}: {band_rule(band_for(max(int(a.score), 0)))}"
+        return band_rule(band_for(max(int(a.score), 0)))
     except (TypeError, ValueError):
         return ""
+
+
+def score_and_rating(a) -> str:
+    """'score 176, Unsatisfactory (30 to 799 points)': each said once."""
+    if a.denied:
+        return f"access denied, {a.rating} (counted as {DENIED_SCORE} points)"
+    try:
+        scale = f" ({band_range(band_for(max(int(a.score), 0)))})"
+    except (TypeError, ValueError):
+        scale = ""
+    return f"score {a.score}, {a.rating}{scale}"
 
 
 class _Facts(QWidget):
@@ -516,7 +528,7 @@ class SupplierPage(Page):
         if not a:
             return "No assessment recorded yet."
         if len(a) == 1:
-            return f"One assessment, {a[0].date.isoformat()}: score {a[0].score}, {a[0].rating}."
+            return f"One assessment, {a[0].date.isoformat()}: {score_and_rating(a[0])}."
         latest, previous = a[0], a[1]
         if latest.score < previous.score:
             direction = "improved"
@@ -524,10 +536,10 @@ class SupplierPage(Page):
             direction = "worsened"
         else:
             direction = "unchanged"
-        note = rating_note(latest)
-        return (f"{len(a)} assessments. Latest {latest.date.isoformat()}: score {latest.score}, {latest.rating}"
-                f"{f' ({note})' if note else ''}; the score {direction} from {previous.score} on "
-                f"{previous.date.isoformat()}.")
+        visit = ("; a verification visit checks CAP items and does not rate the factory"
+                 if latest.assessment_type == "verification visit" else "")
+        return (f"{len(a)} assessments. Latest {latest.date.isoformat()}: {score_and_rating(latest)}{visit}; the "
+                f"score {direction} from {previous.score} on {previous.date.isoformat()}.")
 
     def _toggle_chart(self, on: bool) -> None:
         self.chart.setVisible(on)

@@ -7,8 +7,10 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from PySide6.QtCore import QPoint, QRect, QSize, Qt, Signal
-from PySide6.QtGui import QAction, QGuiApplication, QPainter
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QPainter
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QSizePolicy, QVBoxLayout, QWidget
+
+from csrdesk.ui.widgets.shortcuts import shortcut
 
 MIN_CHART_HEIGHT = 240  # px: below this the axes of a titled chart collapse (matplotlib warns and draws a strip)
 
@@ -42,7 +44,8 @@ def save_figure_image(figure, path: Path) -> Path:
 
 def add_image_menu(widget: QWidget, save: Callable[[Path], Path], copy: Callable[[], None],
                    name: Callable[[], str] = lambda: "chart") -> None:
-    """Right-click on widget: Copy chart, Save as PNG…, Save as SVG…."""
+    """Right-click on widget (or the Menu key while it has the focus): Copy chart, Save as PNG…, Save as SVG…;
+    Ctrl+C copies it."""
     widget.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
 
     def ask_and_save(suffix: str) -> None:
@@ -70,7 +73,8 @@ def add_image_menu(widget: QWidget, save: Callable[[Path], Path], copy: Callable
             menu.addAction(action)
         menu.exec(widget.mapToGlobal(pos))
 
-    widget.customContextMenuRequested.connect(show_menu)
+    widget.customContextMenuRequested.connect(show_menu)  # the Menu key and Shift+F10 open it too, once focused
+    shortcut(QKeySequence.StandardKey.Copy, widget, copy, Qt.ShortcutContext.WidgetShortcut)  # Ctrl+C on the chart
 
 
 def add_widget_image_menu(widget: QWidget, name: str) -> None:

@@ -21,3 +21,10 @@ def shortcut(keys: Keys, parent: QWidget, slot: Callable[[], object],
     sc.setContext(context)
     sc.activated.connect(lambda: slot())
     return sc
+
+
+def standard_or(standard: QKeySequence.StandardKey, fallback: str) -> QKeySequence:
+    """The platform's standard key (Cmd+Q on macOS, Ctrl+Q on KDE and GNOME), or `fallback` where the platform has
+    none: Windows and the offscreen platform give no Quit or Preferences key, so the menu showed none."""
+    keys = QKeySequence(standard)
+    return keys if not keys.isEmpty() else QKeySequence(fallback)

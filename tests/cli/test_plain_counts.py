@@ -1,0 +1,53 @@
+"""The command line's plain-text output counts in words ("1 supplier", "2 items", "Item 99 is not ..."), never
+"supplier(s)" or "item(s)"; --json output is unchanged."""
+import json
+from datetime import date
+
+import pytest
+
+from csrdesk.cli import main
+
+
+@pytest.fixture
+def dbfile(tmp_path):
+    return str(tmp_path / "plain.sqlite3")
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_lists_and_errors_count_in_words(capsys, dbfile):
+    from csrdesk.services.assessments import AssessmentInput, FindingInput, record_assessment
+    from csrdesk.services.startup import open_workspace
+    from csrdesk.services.suppliers import SupplierInput, create_supplier
+
+    db = open_workspace(dbfile)
+    create_supplier(db, SupplierInput(name="Dhaka Knit Ltd", code="BD-0001", country="Bangladesh"))
+    d = record_assessment(db, AssessmentInput("BD-0001", date(2026, 2, 2), "periodic", findings=[
+        FindingInput("No fire drill in 12 months", "major", category="health-safety"),
+        FindingInput("Payslips not given", "minor", category="wages")]))
+    db.dispose()
+    code, out, err = run(capsys, "--db", dbfile, "suppliers", "list")
+    assert code == 0, err
+    assert out.rstrip().endswith("\n1 supplier") and "(s)" not in out
+    code, out, err = run(capsys, "--db", dbfile, "caps", "items", "--supplier", "BD-0001")
+    assert code == 0, err
+    assert out.rstrip().endswith("\n2 items") and "(s)" not in out
+    code, out, err = run(capsys, "--db", dbfile, "caps", "item-status", "verified", "999999")
+    assert code == 2 and "(s)" not in err and "No CAP item 999999" in err
+    code, out, err = run(capsys, "--db", dbfile, "laws", "list", "--country", "Bangladesh")
+    assert code == 0 and "(s)" not in out and " law reference" in out
+    code, out, _ = run(capsys, "--db", dbfile, "suppliers", "list", "--json")
+    assert [r["code"] for r in json.loads(out)] == ["BD-0001"]
+    assert d.cap_id is not None
+
+
+def test_the_plural_helpers_agree():
+    from csrdesk.domain.reporting import numbered, plural, verb
+
+    assert plural(1, "supplier") == "1 supplier" and plural(0, "supplier") == "0 suppliers"
+    assert numbered("Item", [4]) == "Item 4" and numbered("Item", [4, 5, 7]) == "Items 4, 5 and 7"
+    assert verb(1, "is", "are") == "is" and verb(2, "is", "are") == "are"
