@@ -146,6 +146,9 @@ def ensure_application(argv: Optional[list[str]] = None):
     from csrdesk.ui.widgets.dialog_keys import install_dialog_keys
 
     install_dialog_keys(app)
+    from csrdesk.ui.widgets.cell_tips import install_cell_tips
+
+    install_cell_tips(app)  # a cut cell shows its whole text on hover, in every table
     return app
 
 

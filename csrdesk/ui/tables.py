@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Callable, Iterable, Optional, Sequence
 
-from PySide6.QtCore import QAbstractTableModel, QByteArray, QModelIndex, QTimer, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QByteArray, QEvent, QModelIndex, QTimer, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLineEdit, QTableView, QWidget
 
@@ -601,13 +601,16 @@ class TableView(QTableView):
         return widest
 
     def ensure_column_fits(self, column: int, texts: Iterable[str], *, bold: bool = False) -> None:
-        """Widens a column (never narrows it) so that each of these texts shows whole, e.g. every rating name."""
+        """Widens a column (never narrows it) so that each of these texts shows whole, e.g. every rating name;
+        measured again when the table's font changes."""
+        texts = list(texts)
         font = QFont(self.font())
         font.setBold(bold)
         metrics = QFontMetrics(font)
         needed = max((metrics.horizontalAdvance(t) for t in texts), default=0) + 22
         needed = max(needed, self.horizontalHeader().sectionSizeHint(column))
         self.column_floors[column] = needed  # fitting the table's width keeps this too
+        self._fit_texts = {**getattr(self, "_fit_texts", {}), column: (list(texts), bold)}
         if self.columnWidth(column) < needed:
             self.setColumnWidth(column, needed)
 
@@ -687,6 +690,12 @@ class TableView(QTableView):
     def showEvent(self, event) -> None:  # noqa: N802
         super().showEvent(event)
         self._fit_timer.start()  # resized while hidden: fit now
+
+    def changeEvent(self, event) -> None:  # noqa: N802
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange and getattr(self, "_fit_texts", None):
+            for column, (texts, bold) in list(self._fit_texts.items()):
+                self.ensure_column_fits(column, texts, bold=bold)  # every rating, decision… whole in the new font
 
     def resizeEvent(self, event) -> None:  # noqa: N802
         super().resizeEvent(event)

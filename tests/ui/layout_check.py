@@ -7,10 +7,10 @@ import re
 from html import unescape
 
 from PySide6 import QtGui
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRect, Qt
 from PySide6.QtWidgets import (
-    QAbstractButton, QAbstractItemView, QAbstractScrollArea, QCheckBox, QHeaderView, QLabel, QPushButton, QRadioButton,
-    QScrollArea, QStyle, QTabBar, QTableView, QToolButton, QWidget,
+    QAbstractButton, QAbstractItemView, QAbstractScrollArea, QCheckBox, QHeaderView, QLabel, QLineEdit, QPushButton,
+    QRadioButton, QScrollArea, QStyle, QStyleOptionFrame, QTabBar, QTableView, QToolButton, QWidget,
 )
 
 from csrdesk.ui.widgets.elided_label import ElidedLabel
@@ -78,6 +78,29 @@ def _button_problem(button: QAbstractButton) -> str | None:
     return None
 
 
+LINE_EDIT_MARGIN = 2  # Qt's own margin around a line edit's text, each side
+
+
+def placeholder_problem(edit: QLineEdit) -> str | None:
+    """An empty box whose placeholder (the hint a new user reads: "YYYY-MM-DD: when someone last compared it…")
+    is wider than the room for text: the hint is cut where it matters. Measured in the box's own font, inside its
+    frame, text margins and the icons shown in it."""
+    hint = edit.placeholderText()
+    if not hint.strip() or edit.text():
+        return None
+    option = QStyleOptionFrame()
+    edit.initStyleOption(option)
+    rect = edit.style().subElementRect(QStyle.SubElement.SE_LineEditContents, option, edit)
+    margins = edit.textMargins()
+    room = rect.width() - margins.left() - margins.right() - 2 * LINE_EDIT_MARGIN
+    icons = [b for b in edit.findChildren(QToolButton) if b.isVisible() and b.parent() is edit]
+    room -= sum(b.width() for b in icons)
+    needed = edit.fontMetrics().horizontalAdvance(hint)
+    if needed > room + SLACK:
+        return f"placeholder needs {needed} px, has {room}"
+    return None
+
+
 def _header_problems(view: QTableView) -> list[str]:
     header = view.horizontalHeader()
     model = view.model()
@@ -99,6 +122,7 @@ def _header_problems(view: QTableView) -> list[str]:
 
 
 SHORT_VALUE_PX = 130  # a column whose values are all this narrow (dates, codes, statuses) is never cut
+SHORT_VALUE_WORDS = 3  # nor one whose values are all this few words (a decision, a status: "approve with conditions")
 SPARE_PX = 16  # a column this much wider than its widest value and title has room to give
 
 
@@ -119,6 +143,77 @@ def _cell_needs(view: QTableView, row: int, column: int) -> int:
     if model.data(index, Qt.ItemDataRole.DecorationRole) is not None:
         needed += view.iconSize().width() + 4
     return needed
+
+
+def _few_words(view: QTableView, rows: range, column: int) -> bool:
+    """Whether every value of the column (among `rows`) is a short phrase of a closed set, whatever the font: at
+    most SHORT_VALUE_WORDS words, none a long one (a status, a decision, a rating, not a name or a finding)."""
+    model = view.model()
+    values = [model.data(model.index(r, column), Qt.ItemDataRole.DisplayRole) for r in rows]
+    words = [str(v).split() for v in values if v is not None and str(v).strip()]
+    return bool(words) and all(len(w) <= SHORT_VALUE_WORDS and all(len(x) <= 14 for x in w) for w in words)
+
+
+def _wraps_whole(view: QTableView, row: int, column: int, text: str) -> bool:
+    """Whether a cell of a word-wrapping table shows its text whole on the lines its row has."""
+    if not view.wordWrap():
+        return False
+    metrics = view.fontMetrics()
+    width = view.horizontalHeader().sectionSize(column) - 8
+    rect = metrics.boundingRect(QRect(0, 0, max(width, 1), 100000), int(Qt.TextFlag.TextWordWrap), text)
+    return rect.height() <= view.rowHeight(row) + SLACK and all(
+        metrics.horizontalAdvance(word) <= width for word in text.split())
+
+
+def _words(text: str) -> str:
+    """The words of a text, whatever separates them (a list joined by '; ' in a cell, by lines in its tooltip)."""
+    return " ".join(re.sub(r"[;,·]", " ", text).split())
+
+
+def _hover_shows(view: QTableView, index, text: str) -> bool:
+    """Whether resting the mouse on the cell shows its whole text (as the user would read a cut cell); a cell out
+    of view counts as shown (it is measured when scrolled to)."""
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QHelpEvent
+    from PySide6.QtWidgets import QApplication, QToolTip
+
+    from csrdesk.ui.widgets.cell_tips import cut_text
+
+    rect = view.visualRect(index)
+    if not view.viewport().rect().contains(rect.center()):
+        return True
+    if not cut_text(view, index):
+        return True  # within a few pixels: by the style's own text rectangle (what Qt elides by) it is not cut
+    QToolTip.hideText()
+    event = QHelpEvent(QEvent.Type.ToolTip, rect.center(), view.viewport().mapToGlobal(rect.center()))
+    QApplication.sendEvent(view.viewport(), event)
+    shown = QToolTip.isVisible() and _words(text) in _words(QToolTip.text())
+    QToolTip.hideText()
+    return shown
+
+
+def _unreadable_cells(view: QTableView, rows: range, shown: list[int]) -> list[str]:
+    """Cells cut short with no way to read them: neither wrapped whole nor whole in the tooltip shown when the mouse
+    rests on them."""
+    model = view.model()
+    header = view.horizontalHeader()
+    out = []
+    for i in shown:
+        for r in rows:
+            index = model.index(r, i)
+            text = model.data(index, Qt.ItemDataRole.DisplayRole)
+            text = "" if text is None else str(text)
+            if not text.strip() or _cell_needs(view, r, i) <= header.sectionSize(i) + SLACK \
+                    or _wraps_whole(view, r, i, text):
+                continue
+            tip = model.data(index, Qt.ItemDataRole.ToolTipRole)
+            if tip is not None and _words(text) in _words(str(tip)):
+                continue
+            if not _hover_shows(view, index, text):
+                name = model.headerData(i, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole)
+                out.append(f"column '{name}' cuts {text[:40]!r} with no way to read it (no tooltip, no wrap)")
+                break
+    return out
 
 
 def _cell_problems(view: QTableView) -> list[str]:
@@ -145,12 +240,12 @@ def _cell_problems(view: QTableView) -> list[str]:
     spare = {i: header.sectionSize(i) - max(widest[i], title[i] + 8, header.minimumSectionSize(), kept.get(i, 0),
                                             header.sectionSizeHint(i) if i == sorted_ else 0) for i in shown}
     roomy = [i for i in shown if spare[i] > SPARE_PX]
-    out = []
+    out = _unreadable_cells(view, rows, shown)
     for i in shown:
         if widest[i] <= header.sectionSize(i) + SLACK:
             continue
         name = model.headerData(i, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole)
-        if widest[i] <= SHORT_VALUE_PX:
+        if widest[i] <= SHORT_VALUE_PX or _few_words(view, rows, i):
             out.append(f"column '{name}' cuts its values: they need {widest[i]} px, it has {header.sectionSize(i)}")
         elif roomy:
             others = ", ".join(f"'{model.headerData(j, Qt.Orientation.Horizontal)}' {spare[j]} px" for j in roomy)
@@ -190,6 +285,11 @@ def problems(root: QWidget, where: str, cells: bool = True) -> list[str]:
             problem = _button_problem(button)
             if problem:
                 found.append(f"{name(button)}: {problem}")
+    for edit in root.findChildren(QLineEdit):
+        if _shown(edit, root) and not edit.parent().inherits("QAbstractSpinBox"):
+            problem = placeholder_problem(edit)
+            if problem:
+                found.append(f"{where}: QLineEdit {edit.objectName()} {edit.placeholderText()[:50]!r}: {problem}")
     for bar in root.findChildren(QTabBar):
         if _shown(bar, root):
             problem = tab_bar_problem(bar)

@@ -1,8 +1,8 @@
 """At the default 1360x840 window, with demo data, every page (each of its tabs, with an item open) and every dialog
 shows its texts whole: no label wider than its room (unless it ends in … on purpose), no button text cut, no column
 title cut, no table cell cut short while its table has room (a short value never; a long text only when no other
-column has room to spare), no sideways scroll bar, no dialog wider than the screen. Measured with the widgets' own
-fonts, so it holds whatever fonts the machine has."""
+column has room to spare, and then readable whole on hover), no sideways scroll bar, no placeholder cut in its box,
+no dialog wider than the screen. Measured with the widgets' own fonts, so it holds whatever fonts the machine has."""
 from __future__ import annotations
 
 import os
@@ -131,6 +131,12 @@ def _dialogs(window, db):
     yield "book visit", BookDialog(item.cap_id, date.today(), window)
     yield "visit", VisitDialog(ctx, item.cap_id, window)
     yield "new vetting screen", NewScreenDialog(choices.templates, choices.suppliers, window)
+    from csrdesk.ui.dialogs.reports import ReportDialog
+
+    reports = ReportDialog(ctx, window)
+    reports.path.setText("/home/anna.schmidt/OneDrive - Northwind Apparel GmbH/Documents/CSR programme/x.docx")
+    reports._kind_changed()  # the default report's name in a deep folder
+    yield "reports", reports
     yield "override", TextPrompt(window, "Override the warning", "The root cause names a person, not the system "
                                  "that let it happen. " * 5)
 
@@ -176,9 +182,10 @@ def test_every_dialog_shows_its_text_whole(qtbot, window, demo, ui_db):
 
 def test_the_walk_sees_what_is_cut(qtbot, ui_app):
     """The measure itself: a label narrower than its text, a squeezed wrapped label, a button too narrow for its
-    text and a column narrower than its title are reported; a label that ends in … on purpose is not."""
+    text, a column narrower than its title and a box narrower than its placeholder are reported; a label that ends
+    in … on purpose is not."""
     from PySide6.QtGui import QStandardItemModel
-    from PySide6.QtWidgets import QLabel, QPushButton, QTableView, QWidget
+    from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QTableView, QWidget
 
     from csrdesk.ui.widgets.elided_label import ElidedLabel
 
@@ -201,11 +208,15 @@ def test_the_walk_sees_what_is_cut(qtbot, ui_app):
     table.setModel(model)
     table.setColumnWidth(0, 30)
     table.setGeometry(0, 150, 300, 100)
+    hinted = QLineEdit(root)
+    hinted.setPlaceholderText("YYYY-MM-DD: when someone last compared it with the law")
+    hinted.setGeometry(0, 260, 120, 30)
     root.show()
     qtbot.waitExposed(root)
     found = "\n".join(problems(root, "test"))
     assert "Pending conditions" in found and "Approval needs" in found and "Change status" in found
     assert "Compliance contact" in found
+    assert "when someone last compared" in found  # a placeholder cut in its box
     assert "Shapla" not in found
 
 

@@ -7,8 +7,8 @@ from datetime import date
 from pathlib import Path
 from typing import Optional
 
-from PySide6.QtCore import QDate, QStandardPaths, Qt, QUrl
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import QDate, QStandardPaths, Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QFocusEvent
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel,
     QLineEdit, QPushButton, QSpinBox, QVBoxLayout, QWidget,
@@ -39,6 +39,77 @@ def make_report(db, kind: str, path: Path, *, date_from: date, date_to: date, co
     progress.step(0, 1, "Counting…")
     write_public_summary(db, year, path, with_names=with_names)
     return Path(path)
+
+
+PATH_MAX_CHARS = 90  # the Save-as field widens to show a path whole up to about this many average characters
+
+
+class PathEdit(QLineEdit):
+    """A file path to type in, showing its end (the file name) whenever the user is not typing in it: a path longer
+    than the field otherwise showed its start, the file name cut off. The whole path is in the tooltip; the field is
+    as wide as the path needs, up to PATH_MAX_CHARS average characters of its own font."""
+
+    resized = Signal()
+
+    def __init__(self, parent: Optional[QWidget] = None) -> None:
+        super().__init__(parent)
+        self.textChanged.connect(lambda _text: self._fit())
+
+    def shows_whole(self) -> bool:
+        """Whether the whole path fits the field."""
+        return self.fontMetrics().horizontalAdvance(self.text()) <= self.contentsRect().width() - 8
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        if not self.hasFocus():
+            self.setCursorPosition(len(self.text()))
+        self.resized.emit()
+
+    def _fit(self) -> None:
+        text = self.text()
+        self.setToolTip(text)
+        metrics = self.fontMetrics()
+        room = 2 * metrics.averageCharWidth() + 12  # the frame and text margins of the field
+        need = metrics.horizontalAdvance(text) + room
+        name = metrics.horizontalAdvance(Path(text).name) + room
+        self.setMinimumWidth(max(name, min(need, metrics.averageCharWidth() * PATH_MAX_CHARS)))
+        if not self.hasFocus():
+            self.setCursorPosition(len(text))
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:  # noqa: N802
+        super().focusOutEvent(event)
+        self.setCursorPosition(len(self.text()))
+
+
+class FolderLine(QLabel):
+    """The folder of a path, shortened in the middle (…) to the width it has: its start and its last folder stay
+    readable; the whole folder is in the tooltip. Shown only when the path does not fit its field."""
+
+    def __init__(self, parent: Optional[QWidget] = None) -> None:
+        super().__init__(parent)
+        self._folder = ""
+        self.setObjectName("muted")
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        from PySide6.QtWidgets import QSizePolicy
+
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+
+    def set_folder(self, folder: str) -> None:
+        self._folder = folder
+        self.setToolTip(folder)
+        self._elide()
+
+    def full_text(self) -> str:
+        return self._folder
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._elide()
+
+    def _elide(self) -> None:
+        prefix = "in "
+        width = max(self.contentsRect().width() - self.fontMetrics().horizontalAdvance(prefix), 40)
+        super().setText(prefix + self.fontMetrics().elidedText(self._folder, Qt.TextElideMode.ElideMiddle, width))
 
 
 def _qdate(d: date) -> QDate:
@@ -75,8 +146,9 @@ class ReportDialog(QDialog):
         self.lang = QComboBox()
         self.lang.addItem("English", "en")
         self.lang.addItem("English and Chinese headings", "zh-en")
-        self.path = QLineEdit()
-        browse = QPushButton("Browse…")
+        self.path = PathEdit()
+        self.folder_line = FolderLine()
+        self.browse_button = browse = QPushButton("Browse…")
         browse.clicked.connect(lambda: self._browse())
         where = QHBoxLayout()
         where.addWidget(self.path, 1)
@@ -89,6 +161,7 @@ class ReportDialog(QDialog):
         self.form.addRow("", self.with_names)
         self.form.addRow("Language", self.lang)
         self.form.addRow("Save as", where)
+        self.form.addRow("", self.folder_line)
         self.status = QLabel("")
         self.status.setWordWrap(True)
         self.open_after = QCheckBox("Open the report when it is made")
@@ -109,6 +182,8 @@ class ReportDialog(QDialog):
                        self.code.textEdited, self.year.valueChanged, self.lang.currentIndexChanged,
                        self.path.textEdited):
             signal.connect(lambda *_args: self.status.setText(""))
+        self.path.textChanged.connect(lambda _text: self._show_folder())
+        self.path.resized.connect(self._show_folder)
         if supplier_code:  # opened from a supplier's page: its scorecard
             self.kind.setCurrentIndex(self.kind.findData(SCORECARD))
         self._kind_changed()
@@ -128,11 +203,24 @@ class ReportDialog(QDialog):
     def _kind_changed(self) -> None:
         kind = self.kind.currentData()
         for row, shown in ((1, kind in (PROGRAM, FIGURES)), (2, kind == SCORECARD), (3, kind == PUBLIC),
-                           (4, kind == PUBLIC), (5, kind in (PROGRAM, SCORECARD))):
+                           (4, kind == PUBLIC), (5, kind in (PROGRAM, SCORECARD))):  # (Save as, its folder: 6, 7)
             self.form.setRowVisible(row, shown)
         folder = Path(self.path.text()).parent if self.path.text().strip() else Path(
             QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation) or Path.home())
         self.path.setText(str(folder / self._default_name()))
+
+    def _show_folder(self) -> None:
+        """A path too long for its field: its folder on a line below, shortened in the middle (the field shows the
+        file name)."""
+        text = self.path.text().strip()
+        self.folder_line.set_folder(str(Path(text).parent) if text else "")
+        self.form.setRowVisible(7, bool(text) and not self.path.shows_whole())
+        layout = self.layout()
+        if layout is not None:  # a longer path widens the field: the dialog grows with it (never past the screen)
+            layout.activate()
+            need = layout.totalMinimumSize().width()
+            if self.width() < need:
+                self.resize(need, self.height())
 
     def _browse(self) -> None:
         suffix = self._suffix()

@@ -17,6 +17,7 @@ from csrdesk.domain.partners import PARTNER_ROLES, PartnerKind
 from csrdesk.services import partners as partner_service
 from csrdesk.ui.tables import Column, RowTableModel, TableView
 from csrdesk.ui.widgets.date_edit import typed_date
+from csrdesk.ui.widgets.placeholder import hint
 
 def _link_tip(r) -> str:
     lines = [f"{PartnerKind(r.kind).label}" + (f" ({r.cso_type})" if r.cso_type else "")]
@@ -169,7 +170,8 @@ class CapPartnersPanel(QWidget):
         buttons.addWidget(self.share_button)
         sourcing_row = QHBoxLayout()
         self.sourcing_edit = QLineEdit(self)
-        self.sourcing_edit.setPlaceholderText("Who from sourcing attended the CAP meeting (names, commas between)")
+        hint(self.sourcing_edit, "names, commas between",
+             "Who from the brand's sourcing team attended the CAP meeting (names, commas between)")
         self.sourcing_button = QPushButton("Save")
         self.sourcing_button.setToolTip("Record who from the brand's sourcing team attended the CAP meeting")
         sourcing_row.addWidget(QLabel("Sourcing at the CAP meeting"))

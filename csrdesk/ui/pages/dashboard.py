@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Optional, Sequence
 
-from PySide6.QtCore import QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QFrame, QGridLayout, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
 
@@ -220,6 +220,11 @@ class DashboardPage(Page):
         self.blocked_view = TableView(settings_key="dashboard.blocked", placeholder="")
         self.blocked_view.setModel(self.blocked_model)
         self.blocked_view.row_activated.connect(lambda r: self.supplier_requested.emit(r.supplier_id))
+        # Why production is not allowed is a sentence: it wraps onto the lines it needs (beside a long supplier
+        # name it was cut), and the rows and the table grow with it.
+        self.blocked_view.setWordWrap(True)
+        self.blocked_view.horizontalHeader().sectionResized.connect(
+            lambda *_args: QTimer.singleShot(0, self, self._fit_blocked_rows))
         self.blocked_note = muted()
         self.blocked_panel = _panel("Production not allowed", self.blocked_note, self.blocked_view, stretch=False)
         self.blocked_panel.setObjectName("alertCard")
@@ -365,13 +370,20 @@ class DashboardPage(Page):
             "better." + (f" {to_suspend:,} are still approved or active: suspend them (open the supplier, Change "
                          "status…)." if to_suspend else ""))
         self.blocked_model.set_rows(blocked)
-        rows = min(6, max(1, len(blocked)))  # up to six rows shown; more scroll
-        self.blocked_view.setFixedHeight(rows * self.blocked_view.verticalHeader().defaultSectionSize()
-                                         + self.blocked_view.horizontalHeader().sizeHint().height()
-                                         + 2 * self.blocked_view.frameWidth() + 2)
+        self._fit_blocked_rows()
         self.follow_model.set_rows(summary.follow_ups)
         self.overdue_model.set_rows(summary.overdue_suppliers)
         # Codes, counts and dates whole; the name takes the room left (and is shortened with … if need be).
         self.follow_view.fit_columns(stretch=1)
         self.overdue_view.fit_columns(stretch=1)
         self.blocked_view.fit_columns(stretch=3)
+
+    def _fit_blocked_rows(self) -> None:
+        """Each blocked supplier's row as tall as its wrapped Why; the table shows up to six rows whole (more
+        scroll)."""
+        view = self.blocked_view
+        view.resizeRowsToContents()
+        shown = min(6, max(1, self.blocked_model.rowCount()))
+        rows = sum(view.rowHeight(r) for r in range(min(shown, self.blocked_model.rowCount())))
+        rows = rows or view.verticalHeader().defaultSectionSize()
+        view.setFixedHeight(rows + view.horizontalHeader().sizeHint().height() + 2 * view.frameWidth() + 2)

@@ -25,6 +25,7 @@ from csrdesk.ui.tables import Column, FilterBox, RowTableModel, TableView, count
 from csrdesk.ui.widgets.buttons import primary_button
 from csrdesk.ui.widgets.wheel_guard import wheel_only_with_focus
 from csrdesk.ui.widgets.date_edit import typed_date
+from csrdesk.ui.widgets.placeholder import hint
 from csrdesk.ui.widgets.shortcuts import shortcut
 
 log = logging.getLogger(__name__)
@@ -79,25 +80,26 @@ class LawEditor(QWidget):
         self.country = QComboBox()
         self.country.setEditable(True)
         self.region = QLineEdit()
-        self.region.setPlaceholderText("empty: the whole country; larger area first: West Java - Bekasi Regency")
+        hint(self.region, "empty: the whole country",
+             "Leave empty for the whole country. For a region, the larger area first: West Java - Bekasi Regency")
         self.topic = QComboBox()
         self.topic.setEditable(True)
         self.topic.addItems(list(TOPICS))
         self.requirement = QPlainTextEdit()
         self.requirement.setFixedHeight(86)
         self.value = QLineEdit()
-        self.value.setPlaceholderText("amount, hours, age or percentage")
+        hint(self.value, "e.g. 12500", "The figure: an amount, hours, an age or a percentage")
         self.unit = QLineEdit()
-        self.unit.setPlaceholderText("CNY/month, hours/week, years, %")
+        hint(self.unit, "e.g. CNY/month", "Its unit: CNY/month, hours/week, years, %")
         self.currency = QLineEdit()
         self.currency.setMaxLength(10)
         self.effective = QLineEdit()
-        self.effective.setPlaceholderText("YYYY-MM-DD")
+        hint(self.effective, "YYYY-MM-DD", "The date the law or the figure took effect")
         self.source = QLineEdit()
         self.source.setPlaceholderText("act and section, or the decree or notice")
         self.link = QLineEdit()
         self.checked = QLineEdit()
-        self.checked.setPlaceholderText("YYYY-MM-DD: when someone last compared it with the law")
+        hint(self.checked, "YYYY-MM-DD", "When someone last compared it with the law (Today fills in today)")
         self.today = QPushButton("Today")
         self.today.clicked.connect(lambda: self.checked.setText(date.today().isoformat()))
         checked_row = QHBoxLayout()

@@ -27,6 +27,7 @@ from csrdesk.services.verification import (
 from csrdesk.ui import theme
 from csrdesk.ui.context import AppContext, is_user_error, show_error
 from csrdesk.ui.tables import Column, RowTableModel, TableView
+from csrdesk.ui.widgets.message_label import MessageLabel
 from csrdesk.ui.widgets.wheel_guard import wheel_only_with_focus
 
 VERDICT_COLOURS = {Verdict.DONE_CORRECTLY: theme.OK, Verdict.DONE_WITH_ERRORS: theme.WARNING,
@@ -87,7 +88,8 @@ class VisitDialog(QDialog):
 
         self.model = RowTableModel([
             Column("Item", lambda e: e.item.item_id, width=70),
-            Column("Finding", lambda e: e.item.finding, width=330, tooltip=lambda e: e.item.plan),
+            Column("Finding", lambda e: e.item.finding, width=330,  # the whole finding (it may end in …), its plan
+                   tooltip=lambda e: e.item.finding + (f"\n\nPlan: {e.item.plan}" if e.item.plan else "")),
             Column("Area", lambda e: e.item.category.split("\n")[0], width=150),
             Column("Status", lambda e: e.item.status, width=120),
             Column("Due", lambda e: e.item.due_date, width=95),
@@ -105,7 +107,8 @@ class VisitDialog(QDialog):
         keys.setObjectName("muted")
         keys.setWordWrap(True)
 
-        self.note_label = QLabel("Note")
+        # "Note for item 132: <the finding>": wraps (a long finding widened the dialog past the screen).
+        self.note_label = MessageLabel("Note")  # as tall as its lines
         self.note = QPlainTextEdit()
         self.note.setPlaceholderText("What you saw, checked and were told (any language); required for not checked")
         self.note.setTabChangesFocus(True)

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QFrame, QLineEdit, QListWidgetItem, QWidget
 
 from csrdesk.domain.finding_match import LibraryText, close_matches, guess_category, relevance
 from csrdesk.services.library import ViolationTypeInfo
+from csrdesk.ui.widgets.placeholder import hint
 from csrdesk.ui.widgets.suggestion_panel import SuggestionPanel
 
 KEY_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -101,10 +102,12 @@ class FindingPicker(QLineEdit):
 
     def __init__(self, parent: Optional[QWidget] = None) -> None:
         super().__init__(parent)
-        self.setPlaceholderText("Add a finding: type a key, words of an English or Chinese title, or your own text")
-        self.setToolTip("Enter adds the highlighted suggestion (↑↓ to choose); with no suggestion it adds your text "
-                        "as a free-text finding. Ctrl+Enter adds your own text even when suggestions are shown.")
         self.setClearButtonEnabled(True)
+        # A short hint, whole in the box beside the severity and Add at 1360 px; the rest is in the tooltip.
+        hint(self, "Add a finding: key, title words or your text",
+             "Type a library key (HRS-001), words of an English or Chinese title, or your own text. Enter adds the "
+             "highlighted suggestion (↑↓ to choose); with no suggestion it adds your text as a free-text finding. "
+             "Ctrl+Enter adds your own text even when suggestions are shown.")
         self._entries: list[_Entry] = []
         self._texts: list[LibraryText] = []
         self._offering_close = False  # the list shows close matches ("did you mean"), not type-ahead matches

@@ -28,6 +28,7 @@ from csrdesk.ui import theme
 from csrdesk.ui.widgets.buttons import primary_button
 from csrdesk.ui.widgets.dialog_keys import ask_text
 from csrdesk.ui.widgets.date_edit import OptionalDateEdit
+from csrdesk.ui.widgets.message_label import MessageLabel
 
 log = logging.getLogger(__name__)
 
@@ -156,8 +157,7 @@ class FindingPage(_Page):
                             ("Code requirement:", ctx.code_requirement),
                             ("Suggested remediation:", ctx.suggested_remediation)):
             if text:
-                value = QLabel(text)
-                value.setWordWrap(True)
+                value = MessageLabel(text)  # as tall as its lines: at the wizard's smallest they were squeezed
                 value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
                 facts.addRow(label, value)
         layout.addLayout(facts)

@@ -19,6 +19,7 @@ from csrdesk.ui import theme
 from csrdesk.ui.dialogs.concurrent import offer_reload
 from csrdesk.ui.widgets.audit_report_bar import AuditReportBar
 from csrdesk.ui.widgets.buttons import primary_button
+from csrdesk.ui.widgets.elided_label import ElidedLabel
 from csrdesk.ui.widgets.findings_grid import (
     COL_CATEGORY, COL_SEVERITY, FindingDraft, FindingsModel,
 )
@@ -92,12 +93,13 @@ class AssessmentEditor(HeaderSection, FindingsSection, QWidget):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         title_row = QHBoxLayout()
-        self.title = QLabel("New assessment")
+        # One line that ends in … beside the saved state (a long supplier name widened the editor past the
+        # window, the list beside it scrolling sideways); the whole title is in its tooltip.
+        self.title = ElidedLabel("New assessment")
         self.title.setObjectName("sectionTitle")
         self.state_label = QLabel("")
         self.state_label.setObjectName("muted")
-        title_row.addWidget(self.title)
-        title_row.addStretch(1)
+        title_row.addWidget(self.title, 1)
         title_row.addWidget(self.state_label)
         outer.addLayout(title_row)
 
@@ -287,7 +289,7 @@ class AssessmentEditor(HeaderSection, FindingsSection, QWidget):
         finally:
             self._loading = False
         self._saved_input = self.current_input()
-        self.title.setText("New assessment")
+        self.title.set_full_text("New assessment")
         self._set_message("")
         self._say_by_box("")
         self._update_cap_label(None)
@@ -355,8 +357,8 @@ class AssessmentEditor(HeaderSection, FindingsSection, QWidget):
         finally:
             self._loading = False
         self._saved_input = self.current_input()
-        self.title.setText(f"{detail.supplier_code} · {detail.supplier_name} — {detail.assessment_type} "
-                           f"assessment of {detail.date.isoformat()}")
+        self.title.set_full_text(f"{detail.supplier_code} · {detail.supplier_name} — {detail.assessment_type} "
+                                 f"assessment of {detail.date.isoformat()}")
         self._update_cap_label(detail)
         self._changed()
         self.refresh_rating()

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, QSignalBlocker, Qt, QTimer
+from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, QPoint, QRect, QSignalBlocker, Qt, QTimer
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemDelegate, QAbstractItemView, QComboBox, QFormLayout, QFrame, QHBoxLayout, QHeaderView, QLabel,
-    QPlainTextEdit, QPushButton, QSplitter, QStyle, QTableView, QVBoxLayout, QWidget,
+    QPlainTextEdit, QPushButton, QScrollArea, QSplitter, QStyle, QTableView, QVBoxLayout, QWidget,
 )
 
 from csrdesk.ui import theme
@@ -22,13 +22,15 @@ from csrdesk.ui.widgets.findings_grid import (
 
 TITLE_MIN_CHARS = 22  # the finding's title keeps room for about this many average characters
 CELL_PADDING = 12  # the cell's margins around a text
+MAX_LINES = 2  # a finding and its category wrap onto at most this many lines in the grid
+ROW_PADDING = 8  # above and below a row's text
 
 
 def fit_finding_columns(grid: QTableView) -> None:
     """Sizes the findings grid to its width: the short columns (#, type, severity, points, repeat) to their widest
     text and title, measured with the grid's own font (bold where the cell is bold); the category to its widest
-    title, giving way (its texts end in …, whole in the tooltip) so that the finding's title keeps room for about
-    TITLE_MIN_CHARS characters; the title takes the rest."""
+    text, wrapping onto two lines (every word shown) when the finding's title would otherwise have less than about
+    TITLE_MIN_CHARS characters; the title takes the rest and wraps too (see fit_finding_rows)."""
     model = grid.model()
     header = grid.horizontalHeader()
     available = grid.viewport().width()
@@ -63,12 +65,56 @@ def fit_finding_columns(grid: QTableView) -> None:
     title_min = max(title_width(COL_TITLE), plain.averageCharWidth() * TITLE_MIN_CHARS)
     short = sum(need.values())
     over = short + title_min - available
-    if over > 0:  # the category gives way first, down to its own title
-        give = min(over, need[COL_CATEGORY] - title_width(COL_CATEGORY))
-        need[COL_CATEGORY] -= max(0, give)
+    if over > 0:  # the category wraps onto two lines (every word shown), down to what its texts need so
+        categories = [str(model.data(model.index(r, COL_CATEGORY), Qt.ItemDataRole.DisplayRole) or "")
+                      for r in range(rows)]
+        floor = max(title_width(COL_CATEGORY), _two_line_width(plain, categories) + CELL_PADDING)
+        need[COL_CATEGORY] = max(floor, need[COL_CATEGORY] - over)
     for col, width in need.items():
         if header.sectionSize(col) != width:
             header.resizeSection(col, width)
+    fit_finding_rows(grid)
+
+
+def _two_line_width(metrics: QFontMetrics, texts: list[str]) -> int:
+    """The narrowest width at which each of `texts` wraps onto at most MAX_LINES lines (no word cut)."""
+    texts = sorted({t for t in texts if t.strip()})  # a few categories, each measured once
+    if not texts:
+        return 0
+    words = max(metrics.horizontalAdvance(w) for t in texts for w in t.split())
+    low, high = words, max(metrics.horizontalAdvance(t) for t in texts)
+
+    def fits(width: int) -> bool:
+        return all(_lines(metrics, t, width) <= MAX_LINES for t in texts)
+
+    while low < high:
+        middle = (low + high) // 2
+        if fits(middle):
+            high = middle
+        else:
+            low = middle + 1
+    return low
+
+
+def _lines(metrics: QFontMetrics, text: str, width: int) -> int:
+    rect = metrics.boundingRect(QRect(0, 0, max(width, 1), 100000), int(Qt.TextFlag.TextWordWrap), text)
+    return max(1, round(rect.height() / max(metrics.lineSpacing(), 1)))
+
+
+def fit_finding_rows(grid: QTableView) -> None:
+    """Each row as tall as its wrapped finding and category need, up to MAX_LINES lines (a longer finding ends in
+    …, whole in its tooltip and in the detail below the grid); a row of one-line texts stays one line high."""
+    model = grid.model()
+    metrics = grid.fontMetrics()
+    one = metrics.height() + ROW_PADDING
+    top = metrics.lineSpacing() * (MAX_LINES - 1) + one
+    widths = {col: grid.columnWidth(col) - CELL_PADDING for col in (COL_TITLE, COL_CATEGORY)}
+    for row in range(model.rowCount()):
+        lines = max(_lines(metrics, str(model.data(model.index(row, col), Qt.ItemDataRole.DisplayRole) or ""),
+                           width) for col, width in widths.items())
+        height = min(top, one + metrics.lineSpacing() * (lines - 1))
+        if grid.rowHeight(row) != height:
+            grid.setRowHeight(row, height)
 
 
 class _FitFindingColumns(QObject):
@@ -92,8 +138,46 @@ class _FitFindingColumns(QObject):
         return False
 
 
+class _SplitWhenSized(QObject):
+    """Calls `split` once the splitter has its first real height (the window laid out), then no more: after that
+    the user's own split stands."""
+
+    def __init__(self, splitter: QSplitter, split) -> None:
+        super().__init__(splitter)
+        self._split = split
+        splitter.installEventFilter(self)
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.Resize and obj.height() > 100:
+            obj.removeEventFilter(self)
+            QTimer.singleShot(0, self, self._split)
+        return False
+
+
 class FindingsSection:
     """Mixin of AssessmentEditor: the findings pane (left of the rating) and its actions."""
+
+    def _detail_min_height(self) -> int:
+        """The finding's text keeps at least its title, the library's wording and the description in view."""
+        card = self._detail_card
+        margins = card.layout().contentsMargins()
+        card.layout().activate()
+        if card.height() > 50:  # laid out: where the description box ends, measured
+            edit = self.description_edit
+            return edit.mapTo(card, QPoint(0, edit.height())).y() + margins.bottom() + 2
+        spacing = max(card.layout().verticalSpacing(), 0)
+        lines = self.detail_title.heightForWidth(max(self.detail_title.width(), 200))
+        return (margins.top() + margins.bottom() + lines + self.library_hint.sizeHint().height()
+                + self.description_edit.height() + 2 * spacing + 2)
+
+    def _split_findings(self) -> None:
+        """The grid takes the spare height: the text below gets what keeps its title and description in view."""
+        total = sum(self.findings_split.sizes())
+        if total <= 0:
+            return
+        detail = min(self._detail_min_height(), total // 2)
+        self.detail_scroll.setMinimumHeight(detail)  # the grid grows with the window, the text keeps this
+        self.findings_split.setSizes([total - detail, detail])
 
     def _build_findings(self, body: QSplitter) -> QWidget:
         left = QWidget(body)
@@ -133,7 +217,7 @@ class FindingsSection:
         )
         self.grid.verticalHeader().setVisible(False)
         self.grid.setAlternatingRowColors(True)
-        self.grid.setWordWrap(False)
+        self.grid.setWordWrap(True)  # the finding and its category wrap (see fit_finding_rows)
         self.grid.setItemDelegateForColumn(COL_SEVERITY, SeverityDelegate(self.grid))
         self.grid.setItemDelegateForColumn(COL_POINTS, PointsDelegate(self.grid))
         self.grid.setItemDelegateForColumn(COL_CATEGORY, CategoryDelegate(lambda: self._categories, self.grid))
@@ -147,7 +231,11 @@ class FindingsSection:
         self.grid.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # no sideways scrolling
         self.grid.setTextElideMode(Qt.TextElideMode.ElideRight)  # a cut text ends in …, whole in its tooltip
         self._column_fitter = _FitFindingColumns(self.grid)
-        left_layout.addWidget(self.grid, 3)
+        # The grid and the selected finding's text share the height: the grid takes what is spare (the text keeps
+        # its title and description in view, and scrolls for the requirements); the user moves the line between.
+        self.findings_split = QSplitter(Qt.Orientation.Vertical, left)
+        self.findings_split.setChildrenCollapsible(False)
+        self.findings_split.addWidget(self.grid)
 
         self.empty_hint = QLabel(
             "No findings yet. Type in the box above: a library key (HRS-001), words of the title in English or "
@@ -182,7 +270,17 @@ class FindingsSection:
         form.addRow("Description", self.description_edit)
         form.addRow("Legal requirement", self.legal_edit)
         form.addRow("Code requirement", self.code_edit)
-        left_layout.addWidget(detail, 2)
+        self.detail_scroll = QScrollArea(left)
+        self.detail_scroll.setWidgetResizable(True)
+        self.detail_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.detail_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.detail_scroll.setWidget(detail)
+        self.findings_split.addWidget(self.detail_scroll)
+        self.findings_split.setStretchFactor(0, 1)
+        self.findings_split.setStretchFactor(1, 0)
+        left_layout.insertWidget(left_layout.indexOf(self.empty_hint) + 1, self.findings_split, 1)
+        self._detail_card = detail
+        self._split_once = _SplitWhenSized(self.findings_split, self._split_findings)
 
         grid_buttons = QHBoxLayout()
         self.remove_button = QPushButton("Remove finding", left)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Callable, Optional
 
-from PySide6.QtCore import QSignalBlocker, Qt
+from PySide6.QtCore import QSignalBlocker, Qt, QTimer
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QHBoxLayout, QLabel, QSplitter, QVBoxLayout, QWidget,
 )
@@ -16,6 +16,7 @@ from csrdesk.services.assessments import ASSESSMENT_TYPES, AssessmentDetail
 from csrdesk.errors import UserError
 from csrdesk.ui import theme
 from csrdesk.ui.pages.base import Page, page_header
+from csrdesk.ui.table_fit import column_floors
 from csrdesk.ui.tables import Column, FilterBox, RowTableModel, TableView, count_text
 from csrdesk.ui.widgets.buttons import primary_button
 from csrdesk.ui.pages.assessments.editor import AssessmentEditor
@@ -138,6 +139,7 @@ class AssessmentsPage(Page):
         with QSignalBlocker(self.table.selectionModel()):
             self.list_model.set_rows(rows)
         self._update_count()
+        self._schedule_fit_split()
         if self.editor.assessment_id is not None:
             self._select_in_list(self.editor.assessment_id)
 
@@ -264,8 +266,7 @@ class AssessmentsPage(Page):
     def restore_state(self) -> None:
         settings = self.ctx.settings()
         state = settings.value("assessments/splitter")
-        if state is not None:
-            self.splitter.restoreState(state)
+        self._split_restored = state is not None and self.splitter.restoreState(state)
         body = settings.value("assessments/editor_splitter")
         if body is not None:
             self.editor.body_splitter.restoreState(body)
@@ -278,3 +279,32 @@ class AssessmentsPage(Page):
     def hideEvent(self, event) -> None:  # noqa: N802
         self.save_state()
         super().hideEvent(event)
+
+    def showEvent(self, event) -> None:  # noqa: N802
+        super().showEvent(event)
+        self._schedule_fit_split()
+
+    def _schedule_fit_split(self) -> None:
+        if not getattr(self, "_split_restored", True) and not getattr(self, "_split_fitted", False) \
+                and self.isVisible() and self.list_model.rowCount():
+            QTimer.singleShot(0, self, self._fit_split)
+
+    def _fit_split(self) -> None:  # (once the rows are in: the dates and codes are measured)
+        """The first time (no split remembered): the list as wide as its columns at their narrowest (date, supplier
+        code and rating whole, the name from its title on, ending in …), measured in its own font; the editor,
+        where the work is, gets the rest: its findings grid needs the room for the finding and its category."""
+        total = sum(self.splitter.sizes())
+        if total <= 0:
+            return
+        self._split_fitted = True
+        header = self.table.horizontalHeader()
+        shown = [i for i in range(header.count()) if not header.isSectionHidden(i)]
+        columns = sum(column_floors(self.table, shown).values())
+        margins = self.table.parentWidget().layout().contentsMargins()
+        frame = 2 * self.table.frameWidth() + self.table.verticalScrollBar().sizeHint().width() + 2
+        left = max(columns + frame + margins.left() + margins.right(),
+                   self.table.parentWidget().minimumSizeHint().width())
+        editor = self.editor.minimumSizeHint().width()
+        left = min(left, total - editor)
+        if left > 0:
+            self.splitter.setSizes([left, total - left])

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QTabWidget, QVBoxLayout, QWidget,
 )
 
+from csrdesk.domain.vetting import Decision
 from csrdesk.services import vetting as service
 from csrdesk.services.vetting import ScreenRow
 from csrdesk.ui import theme
@@ -96,6 +97,11 @@ class VettingPage(Page):
         self.table = TableView(settings_key="vetting/screens", placeholder="No vetting screen yet: start one with "
                                                                              "New screen…")
         self.table.setModel(self.model)
+        # A decision is one of three, never cut ("(approv…"): the column keeps room for each, suggested (in
+        # brackets) and decided (bold), in the table's own font; the name ends in … first.
+        decision = next(i for i, c in enumerate(self.model.columns) if c.title == "Decision")
+        self.table.ensure_column_fits(decision, [f"({d.value})" for d in Decision] + [d.value for d in Decision],
+                                      bold=True)
         self.table.selection_changed_rows.connect(self._selected)
         self.supplier_chip = QPushButton()
         self.supplier_chip.setVisible(False)

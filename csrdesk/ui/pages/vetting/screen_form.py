@@ -31,6 +31,7 @@ from csrdesk.ui.pages.base import muted, section_title
 from csrdesk.ui.widgets.buttons import primary_button
 from csrdesk.ui.widgets.elided_label import ElidedLabel
 from csrdesk.ui.widgets.dialog_keys import ask_text
+from csrdesk.ui.widgets.placeholder import hint
 from csrdesk.ui.widgets.shortcuts import shortcut
 
 
@@ -82,7 +83,8 @@ class QuestionRow(QFrame):
             browse.clicked.connect(self._choose_file)
             line.addWidget(browse)
         self.evidence = QLineEdit()
-        self.evidence.setPlaceholderText("Evidence: file or note" + (" (required)" if q.evidence else ""))
+        hint(self.evidence, "Evidence" + (" (required)" if q.evidence else ""),
+             "Evidence for this answer: a file name or a note" + (" (required)" if q.evidence else ""))
         self.evidence.textEdited.connect(lambda _t: self._edited())
         self.evidence.setVisible(q.type != "file")
         line.addWidget(self.evidence, 2)
