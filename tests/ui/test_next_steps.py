@@ -120,3 +120,19 @@ def test_a_complaint_about_this_supplier_starts_from_its_complaints_tab(qtbot, w
     assert complaints.new_dialog.supplier.code() == "NS-009"
     assert complaints.new_dialog.supplier.currentText().startswith("NS-009")
     complaints.new_dialog.reject()
+
+
+def test_open_cap_items_show_category_titles_not_keys(qtbot, window, ui_db):
+    """The supplier page's Open CAP items tab names each category as the library does ("Health and safety"), not by
+    its key ("health-safety")."""
+    detail = create_supplier(ui_db, SupplierInput(name="Category Words Mill", code="NS-010", country="India"))
+    record_assessment(ui_db, AssessmentInput("NS-010", date.today() - timedelta(days=10), findings=[
+        FindingInput("Fire extinguishers not inspected", "minor", category="health-safety")]))
+    window.ctx.notify("suppliers")
+    window.show_supplier(detail.row.id)
+    wait_idle(qtbot, window.ctx)
+    page = window.supplier_page
+    model = page.items_view.model()
+    column = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())].index("Category")
+    shown = model.index(0, column).data()
+    assert shown and shown != "health-safety" and "health" in shown.lower(), shown

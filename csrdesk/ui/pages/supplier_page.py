@@ -1,7 +1,7 @@
 """One supplier: profile, contacts, certifications, assessment history, open CAP items and the change history."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Optional
 
@@ -15,6 +15,7 @@ from csrdesk.domain.scoring import DENIED_SCORE, band_for, band_range, band_rule
 from csrdesk.services.caps import CapItemRow, list_items
 from csrdesk.services.complaints import ComplaintRow, list_complaints
 from csrdesk.services.history import ChangeRow, history_for_supplier
+from csrdesk.services.library import list_categories
 from csrdesk.services.suppliers import SupplierDetail, supplier_detail
 from csrdesk.ui import theme
 from csrdesk.ui.context import AppContext
@@ -33,6 +34,7 @@ class SupplierBundle:
     history: tuple[ChangeRow, ...]
     verification: Optional[SupplierVerification] = None
     complaints: tuple[ComplaintRow, ...] = ()
+    category_titles: dict[str, str] = field(default_factory=dict)  # "health-safety" -> "Health and safety"
 
 
 def load_supplier(db, supplier_id: int) -> SupplierBundle:
@@ -40,8 +42,9 @@ def load_supplier(db, supplier_id: int) -> SupplierBundle:
     items = list_items(db, supplier_id=supplier_id, open_only=True)
     history = history_for_supplier(db, supplier_id)
     complaints = list_complaints(db, supplier_id=supplier_id)
+    titles = {c.key: c.title for c in list_categories(db)} if items else {}
     return SupplierBundle(detail, tuple(items), tuple(history), supplier_verification(db, detail.row.id),
-                          tuple(complaints))
+                          tuple(complaints), titles)
 
 
 def verification_text(v: Optional[SupplierVerification]) -> tuple[str, str]:
@@ -329,7 +332,7 @@ class SupplierPage(Page):
         # Open CAP items.
         self.items_model = RowTableModel([
             Column("Finding", lambda i: i.finding, width=320),
-            Column("Category", lambda i: i.category, width=170),
+            Column("Category", lambda i: self._category_title(i.category), width=170),
             Column("Severity", lambda i: i.severity, width=100),
             Column("Status", lambda i: i.status, width=140),
             Column("Due", lambda i: i.due_date, width=100,
@@ -418,6 +421,10 @@ class SupplierPage(Page):
         self.brand_side = attach_to(self)  # purchasing practices, brand actions, brands sharing the factory
 
     # -- loading ----------------------------------------------------------------------------------------------------
+    def _category_title(self, key: str) -> str:
+        """The library's title of a category ("Health and safety"), not its key ("health-safety")."""
+        return (self.bundle.category_titles.get(key, key) if self.bundle is not None else key) or ""
+
     def show_supplier(self, supplier_id: int) -> None:
         if supplier_id != self.supplier_id:
             self.tabs.setCurrentIndex(0)
