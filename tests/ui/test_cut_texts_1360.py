@@ -280,3 +280,23 @@ def test_a_cut_cell_shows_its_whole_text_when_the_mouse_rests_on_it(qtbot, ui_ap
     assert hover(0) == email
     assert hover(1) == "Kavitha Pillai, compliance manager"
     assert email not in hover(2) and "a@b.cn" not in hover(2)
+
+
+def test_library_finding_types_are_readable_beside_the_editor(qtbot, window):
+    """Library at 1360x840: the Finding type column (what the list is read by) keeps room for a few words
+    ("Child below the legal minim…"), the Chinese title and the category give way; it was about 80 px ("Child belo…")
+    while the Chinese column had twice that."""
+    from tests.ui.conftest import wait_idle
+
+    window.resize(1360, 840)
+    window.go("library")
+    page = window.library
+    wait_idle(qtbot, window.ctx)
+    qtbot.wait(50)
+    from csrdesk.ui.pages.library import FINDING_TYPE
+
+    view = page.table
+    finding = view.columnWidth(FINDING_TYPE)
+    assert finding >= 20 * view.fontMetrics().averageCharWidth(), finding
+    chinese = view.columnWidth(FINDING_TYPE + 1)
+    assert finding > chinese, (finding, chinese)

@@ -25,6 +25,7 @@ from csrdesk.ui.table_fit import column_floors
 from csrdesk.ui.tables import Column, FilterBox, RowTableModel, TableView, count_text
 from csrdesk.ui.widgets.buttons import primary_button
 from csrdesk.ui.widgets.findings_grid import SEVERITY_COLOURS
+from csrdesk.ui.widgets.placeholder import hint
 from csrdesk.ui.widgets.record_form import RecordFormMixin
 
 log = logging.getLogger(__name__)
@@ -105,7 +106,8 @@ class TypeEditor(RecordFormMixin, QWidget):
         self.days.setRange(0, 730)
         self.days.setSuffix(" days")
         self.legal_topic = QLineEdit()
-        self.legal_topic.setPlaceholderText("e.g. working hours (links the finding to the law references)")
+        hint(self.legal_topic, "e.g. working hours", "The legal topic links the finding to the law references of "
+                                                     "the supplier's country (Library > Country laws).")
         self.description = QPlainTextEdit()
         self.code_requirement = QPlainTextEdit()
         self.remediation = QPlainTextEdit()
@@ -356,6 +358,9 @@ class LibraryPage(Page):
         l_layout.setContentsMargins(0, 0, 0, 0)
         self.table = TableView(left, settings_key="library_types", placeholder="The finding library is empty.")
         self.table.setModel(self.model)
+        # The finding type is what the list is read by: it keeps room for a few words ("Child labour below the
+        # minimum age") while the Chinese title and the category give way (whole in their tooltips).
+        self.table.setProperty("stretch_min", self.table.fontMetrics().averageCharWidth() * 24)
         self.count_label = QLabel("")
         self.count_label.setObjectName("muted")
         l_layout.addWidget(self.table, 1)
@@ -465,7 +470,9 @@ class LibraryPage(Page):
         if total <= 0 or not self.model.rowCount():
             return
         shown = [i for i in range(header.count()) if not header.isSectionHidden(i)]
-        table = (sum(column_floors(self.table, shown).values()) + self.table.frameWidth() * 2
+        floors = column_floors(self.table, shown)
+        floors[FINDING_TYPE] = max(floors.get(FINDING_TYPE, 0), int(self.table.property("stretch_min") or 0))
+        table = (sum(floors.values()) + self.table.frameWidth() * 2
                  + self.table.verticalScrollBar().sizeHint().width() + 2)
         editor = self.editor.minimumSizeHint().width()
         left, right = self.splitter.sizes()
