@@ -591,8 +591,7 @@ class MainWindow(QMainWindow):
     def _settings_saved(self, prefs) -> None:
         """Says the settings were kept, and what letters will now carry."""
         who = ", ".join(p for p in (prefs.user_name, prefs.company) if p) if prefs is not None else ""
-        self.statusBar().showMessage(f"Settings saved. Letters are signed by {who}." if who else "Settings saved.",
-                                     status_line.PASSING_MS)
+        tell(self, f"Settings saved. Letters are signed by {who}." if who else "Settings saved.")
 
     def import_suppliers(self) -> None:
         from csrdesk.ui.import_dialogs import import_suppliers_flow

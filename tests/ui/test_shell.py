@@ -251,6 +251,35 @@ def test_a_newer_database_is_refused_with_a_message_and_exit_code_2(tmp_path, mo
     assert ui_app_module.run_gui(str(path)) == 2
     assert messages and "newer version of csrdesk" in messages[0]
     assert path.read_bytes() == before
+    import gc
+
+    assert gc.isenabled()  # the start paused the garbage collector; a start that stops early turns it back on
+
+
+def test_the_start_pauses_the_garbage_collector_until_the_first_page_has_its_data(qtbot, ui_app):
+    """Python's cycle collector is off while the start imports and builds (nothing it could collect, a tenth of a
+    second of collecting), and on again once the worker is idle, with what the start built set aside."""
+    import gc
+
+    from csrdesk.ui import app as ui_app_module
+
+    class Worker:
+        busy = True
+
+    worker = Worker()
+    frozen_before = gc.get_freeze_count()
+    ui_app_module.pause_gc_for_start()
+    try:
+        assert not gc.isenabled()
+        ui_app_module.resume_gc_when_ready(worker)
+        qtbot.wait(120)
+        assert not gc.isenabled()  # the first page still reads its data
+        worker.busy = False
+        qtbot.waitUntil(gc.isenabled, timeout=2000)
+        assert gc.get_freeze_count() > frozen_before
+    finally:
+        ui_app_module.resume_gc()
+        gc.enable()
 
 
 def test_start_up_does_not_load_heavy_libraries(tmp_path):
