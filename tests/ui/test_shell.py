@@ -331,12 +331,14 @@ def test_start_up_imports_the_database_layer_before_qt_and_builds_only_the_first
         order = list(sys.modules)
         print(order.index("sqlalchemy.orm") < order.index("PySide6.QtCore"))
         print(len([name for name in read if name.startswith("sqlalchemy")]))
+        print(sorted(name for name in read if name in ("typing", "logging", "dataclasses", "csrdesk.domain.scoring")))
         print(sorted(key for key, _page in window.pages.built_items()))
         print(sorted(m for m in ("csrdesk.ui.pages.suppliers", "csrdesk.ui.pages.supplier_page") if m in sys.modules))
     """)
     result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr[-2000:]
-    before_qt, sqlalchemy_read, built, imported = result.stdout.strip().splitlines()[-4:]
+    before_qt, sqlalchemy_read, plain_read, built, imported = result.stdout.strip().splitlines()[-5:]
+    assert plain_read == "[]"  # modules without Qt imported before it are not read again (typing.py, logging...)
     assert before_qt == "True"
     assert int(sqlalchemy_read) <= 3  # a late "from sqlalchemy.orm import ..." reads one file; before: over 200
     assert built == "['dashboard']"
