@@ -3,20 +3,7 @@
 import json
 from datetime import date
 
-import pytest
-
-from csrdesk.cli import main
-
-
-@pytest.fixture
-def dbfile(tmp_path):
-    return str(tmp_path / "plain.sqlite3")
-
-
-def run(capsys, *argv):
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
+from tests.cli.test_cli_core import dbfile, run  # noqa: F401 - the fixture and runner, shared
 
 
 def test_lists_and_errors_count_in_words(capsys, dbfile):
