@@ -18,6 +18,21 @@ def run(capsys, *argv):
     return code, out, err
 
 
+def assessed_workspace(dbfile: str):
+    """BD-0001 Dhaka Knit Ltd with a periodic assessment of two findings (a major and a minor): its detail."""
+    from csrdesk.services.assessments import AssessmentInput, FindingInput, record_assessment
+    from csrdesk.services.startup import open_workspace
+    from csrdesk.services.suppliers import SupplierInput, create_supplier
+
+    db = open_workspace(dbfile)
+    create_supplier(db, SupplierInput(name="Dhaka Knit Ltd", code="BD-0001", country="Bangladesh"))
+    d = record_assessment(db, AssessmentInput("BD-0001", date(2026, 2, 2), "periodic", findings=[
+        FindingInput("No fire drill in 12 months", "major", category="health-safety"),
+        FindingInput("Payslips not given", "minor", category="wages")]))
+    db.dispose()
+    return d
+
+
 def test_supplier_add_list_show_json(capsys, dbfile):
     """suppliers add/list/show print the documented keys."""
     code, out, err = run(capsys, "--db", dbfile, "suppliers", "add", "Saigon Stitch Co.", "--code", "VN-0007",
@@ -35,16 +50,7 @@ def test_supplier_add_list_show_json(capsys, dbfile):
 
 def test_assessment_and_cap_json(capsys, dbfile):
     """After recording an assessment, assessments show and caps show print rating, reasons, findings and items."""
-    from csrdesk.services.assessments import AssessmentInput, FindingInput, record_assessment
-    from csrdesk.services.startup import open_workspace
-    from csrdesk.services.suppliers import SupplierInput, create_supplier
-
-    db = open_workspace(dbfile)
-    create_supplier(db, SupplierInput(name="Dhaka Knit Ltd", code="BD-0001", country="Bangladesh"))
-    d = record_assessment(db, AssessmentInput("BD-0001", date(2026, 2, 2), "periodic", findings=[
-        FindingInput("No fire drill in 12 months", "major", category="health-safety"),
-        FindingInput("Payslips not given", "minor", category="wages")]))
-    db.dispose()
+    d = assessed_workspace(dbfile)
     code, out, err = run(capsys, "--db", dbfile, "assessments", "show", str(d.id), "--json")
     a = json.loads(out)
     assert code == 0, err

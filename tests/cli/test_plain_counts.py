@@ -1,22 +1,12 @@
 """The command line's plain-text output counts in words ("1 supplier", "2 items", "Item 99 is not ..."), never
 "supplier(s)" or "item(s)"; --json output is unchanged."""
 import json
-from datetime import date
 
-from tests.cli.test_cli_core import dbfile, run  # noqa: F401 - the fixture and runner, shared
+from tests.cli.test_cli_core import assessed_workspace, dbfile, run  # noqa: F401 - fixture and helpers, shared
 
 
 def test_lists_and_errors_count_in_words(capsys, dbfile):
-    from csrdesk.services.assessments import AssessmentInput, FindingInput, record_assessment
-    from csrdesk.services.startup import open_workspace
-    from csrdesk.services.suppliers import SupplierInput, create_supplier
-
-    db = open_workspace(dbfile)
-    create_supplier(db, SupplierInput(name="Dhaka Knit Ltd", code="BD-0001", country="Bangladesh"))
-    d = record_assessment(db, AssessmentInput("BD-0001", date(2026, 2, 2), "periodic", findings=[
-        FindingInput("No fire drill in 12 months", "major", category="health-safety"),
-        FindingInput("Payslips not given", "minor", category="wages")]))
-    db.dispose()
+    d = assessed_workspace(dbfile)
     code, out, err = run(capsys, "--db", dbfile, "suppliers", "list")
     assert code == 0, err
     assert out.rstrip().endswith("\n1 supplier") and "(s)" not in out
