@@ -33,8 +33,15 @@ def test_settings_and_quit_carry_a_key_in_the_file_menu(window):
 def test_ctrl_comma_opens_the_settings(qtbot, window, monkeypatch):
     import csrdesk.ui.settings_dialog as settings_dialog
 
+    from PySide6.QtWidgets import QDialog
+
     opened = []
-    monkeypatch.setattr(settings_dialog, "open_settings", lambda ctx, parent: opened.append(parent))
+
+    def open_settings(ctx, parent):
+        opened.append(parent)
+        return QDialog(parent)  # the window listens to its accepted signal (to confirm the save)
+
+    monkeypatch.setattr(settings_dialog, "open_settings", open_settings)
     _active(qtbot, window)
     qtbot.keyClick(window, Qt.Key.Key_Comma, Qt.KeyboardModifier.ControlModifier)
     assert opened == [window]
