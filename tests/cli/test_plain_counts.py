@@ -28,3 +28,17 @@ def test_the_plural_helpers_agree():
     assert plural(1, "supplier") == "1 supplier" and plural(0, "supplier") == "0 suppliers"
     assert numbered("Item", [4]) == "Item 4" and numbered("Item", [4, 5, 7]) == "Items 4, 5 and 7"
     assert verb(1, "is", "are") == "is" and verb(2, "is", "are") == "are"
+
+
+def test_caps_items_help_explains_every_option(capsys):
+    """`csrdesk caps items --help` says what each option does (it listed them without a word; fresh new-user pass)."""
+    import pytest
+
+    from csrdesk.cli import main
+
+    with pytest.raises(SystemExit):
+        main(["caps", "items", "--help"])
+    out = capsys.readouterr().out
+    for words in ("earliest due date first", "past their due date", "within DAYS days", "this supplier's items",
+                  "as JSON"):
+        assert words in out, out
