@@ -136,3 +136,28 @@ def test_open_cap_items_show_category_titles_not_keys(qtbot, window, ui_db):
     column = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())].index("Category")
     shown = model.index(0, column).data()
     assert shown and shown != "health-safety" and "health" in shown.lower(), shown
+
+
+def test_change_history_names_records_as_the_app_does():
+    """The supplier's Change history names what changed as the rest of the app does ("CAP #59", "Assessment #61",
+    "This supplier"), not by internal table names ("cap 59", "supplier 16"); found by the fresh new-user pass."""
+    from csrdesk.ui.pages.supplier_page import record_label
+
+    assert record_label("cap", 59) == "CAP #59"
+    assert record_label("cap_item", 2184) == "CAP item #2184"
+    assert record_label("assessment", 61) == "Assessment #61"
+    assert record_label("supplier", 16) == "This supplier"
+    assert record_label("law_reference", 3) == "Law reference #3"
+
+
+def test_the_history_tab_shows_the_names(qtbot, window, ui_db):
+    detail = create_supplier(ui_db, SupplierInput(name="History Words Mill", code="NS-011", country="India"))
+    assessed = record_assessment(ui_db, AssessmentInput("NS-011", date.today() - timedelta(days=3), findings=[
+        FindingInput("Fire extinguishers not inspected", "minor", category="health-safety")]))
+    window.ctx.notify("suppliers")
+    window.show_supplier(detail.row.id)
+    wait_idle(qtbot, window.ctx)
+    model = window.supplier_page.history_model
+    shown = {model.index(r, 1).data() for r in range(model.rowCount())}
+    assert f"Assessment #{assessed.id}" in shown or f"CAP #{assessed.cap_id}" in shown, shown
+    assert not any(text.startswith(("cap ", "supplier ", "assessment ")) for text in shown), shown

@@ -90,6 +90,7 @@ def test_questionnaire_round_trip_reads_whole(qtbot, window, ui_db, tmp_path):
     assert "new_supplier_screening" not in seen["labels"]
     assert "9.1" in seen["labels"] and "'5/3/2026' was read" in seen["labels"], "an ambiguous date's reading"
     assert "&#x27;" not in seen["labels"]
+    assert " out of 100, suggested " in seen["labels"], "the score says its scale"
     assert not seen["sideways"], "the changes scroll sideways"
     assert seen["width"] <= 1360
 

@@ -37,6 +37,23 @@ class SupplierBundle:
     category_titles: dict[str, str] = field(default_factory=dict)  # "health-safety" -> "Health and safety"
 
 
+_RECORD_NAMES = {"cap": "CAP #{}", "cap_item": "CAP item #{}", "assessment": "Assessment #{}",
+                 "vetting_screen": "Vetting screen #{}", "vetting_condition": "Condition #{}",
+                 "complaint": "Complaint #{}", "verification_visit": "Visit #{}", "brand_action": "Brand action #{}",
+                 "partner": "Partner #{}", "finding": "Finding #{}"}
+
+
+def record_label(entity: str, entity_id) -> str:
+    """A changed record as the rest of the app names it ("CAP #59", "Assessment #61"); the supplier's own changes
+    are "This supplier" on its page (its history showed "cap 59", "supplier 16")."""
+    if entity == "supplier":
+        return "This supplier"
+    pattern = _RECORD_NAMES.get(entity)
+    if pattern is None:
+        return f"{entity.replace('_', ' ').capitalize()} #{entity_id}"
+    return pattern.format(entity_id)
+
+
 def load_supplier(db, supplier_id: int) -> SupplierBundle:
     detail = supplier_detail(db, supplier_id)
     items = list_items(db, supplier_id=supplier_id, open_only=True)
@@ -383,7 +400,7 @@ class SupplierPage(Page):
         # Change history.
         self.history_model = RowTableModel([
             Column("When", lambda h: h.at, width=140),
-            Column("What", lambda h: f"{h.entity} {h.entity_id}", width=120),
+            Column("What", lambda h: record_label(h.entity, h.entity_id), width=120),
             Column("Field", lambda h: h.field, width=140),
             Column("From", lambda h: h.old, width=150),
             Column("To", lambda h: h.new, width=150),

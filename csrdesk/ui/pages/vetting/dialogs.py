@@ -89,7 +89,7 @@ class ImportPreviewDialog(QDialog):
             layout.addWidget(problems)
         colour = DECISION_COLOURS[e.suggested.value]
         knock = f" · <b style='color:{theme.OVERDUE}'>{plural(len(e.knockouts), 'knock-out')}</b>" if e.knockouts else ""
-        layout.addWidget(QLabel(f"With these answers: score <b>{e.score:g}</b>, suggested "
+        layout.addWidget(QLabel(f"With these answers: score <b>{e.score:g}</b> out of 100, suggested "
                                 f"<b style='color:{colour}'>{e.suggested.value}</b>{knock}"))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.apply_button = buttons.addButton("Apply changes", QDialogButtonBox.ButtonRole.AcceptRole)
