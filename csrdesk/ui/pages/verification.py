@@ -20,6 +20,7 @@ from csrdesk.services.verification import (
 from csrdesk.services.verification_overview import VerificationOverview, verification_overview
 from csrdesk.ui import theme
 from csrdesk.ui.context import AppContext
+from csrdesk.ui.dashboard_links import make_clickable
 from csrdesk.ui.pages.base import Card, Page, button, muted, page_header
 from csrdesk.ui.pages.visit_screen import VisitDialog
 from csrdesk.ui.widgets.wheel_guard import wheel_only_with_focus
@@ -214,6 +215,13 @@ class VerificationPage(Page):
         self.tabs.addTab(visits_tab, "Visits")
         self.tabs.addTab(escalations_tab, "Escalations")
         self.tabs.addTab(good, "Good news")
+        # Each card opens the list behind its figure, by a click or by Enter once Tab reached it (they looked like
+        # the dashboard's tiles and opened nothing).
+        for card, tab, tip in ((self.card_overdue, 0, "Show the visits due, the overdue first"),
+                               (self.card_due, 0, "Show the visits due"), (self.card_booked, 0, "Show the visits due"),
+                               (self.card_escalated, 2, "Show the escalations"),
+                               (self.card_ready, 3, "Show the factories ready for the final inspection")):
+            make_clickable(card, lambda index=tab: self.tabs.setCurrentIndex(index), tip)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 18, 24, 18)
