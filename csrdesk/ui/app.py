@@ -249,18 +249,8 @@ def resume_gc_when_ready(ctx, deadline_ms: int = 15000) -> None:
     after deadline_ms."""
     from PySide6.QtCore import QTimer
 
-    waited = {"ms": 0}
-
-    def check() -> None:
-        if not _gc_paused:
-            return
-        if ctx.busy and waited["ms"] < deadline_ms:
-            waited["ms"] += 25
-            QTimer.singleShot(25, check)
-            return
-        resume_gc()
-
-    QTimer.singleShot(0, check)
+    QTimer.singleShot(0, lambda: ctx.when_idle(resume_gc))
+    QTimer.singleShot(deadline_ms, resume_gc)
 
 
 def run_gui(db_url: Optional[str] = None, *, create_folder: bool = False) -> int:

@@ -341,6 +341,20 @@ class AppContext(QObject):
         for task in list(self._tasks.values()):
             task.cancel()
 
+    def when_idle(self, fn: Callable[[], object]) -> None:
+        """Runs fn on the GUI thread once the worker has nothing left to run: at once when it is idle, else when it
+        becomes so (the first page's data in at start, say)."""
+        if not self.busy:
+            fn()
+            return
+
+        def changed(busy: bool) -> None:
+            if not busy:
+                self.busy_changed.disconnect(changed)
+                fn()
+
+        self.busy_changed.connect(changed)
+
     def wait_idle(self, timeout_ms: int = 30000) -> bool:
         """Blocks until the worker has nothing left to run (used on close and in tests)."""
         return self._pool.waitForDone(timeout_ms)

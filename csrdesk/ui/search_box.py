@@ -122,7 +122,6 @@ class SearchBox(QLineEdit):
         self._index_seq = 0
         self._index_time = 0.0
         self._warmed = False
-        self._waiting_idle = False
         self.index_reads = 0  # how many times the index was read whole (tests and the benchmark read it)
         ctx.changed.connect(self._data_changed)
 
@@ -140,25 +139,11 @@ class SearchBox(QLineEdit):
         super().showEvent(event)
         if not self._warmed:
             self._warmed = True
-            # Once the window has shown (the first page asks for its data as it shows, after this box).
-            QTimer.singleShot(0, self, self._warm_up_when_idle)
-
-    def _warm_up_when_idle(self) -> None:
-        """Reads the index once the first page has its data (busy no more), a moment later: read at the same time,
-        both would share the interpreter and the page would show its figures later."""
-        if self.ctx.busy:
-            if not self._waiting_idle:
-                self._waiting_idle = True
-                self.ctx.busy_changed.connect(self._busy_changed)
-            return
-        if self._waiting_idle:
-            self._waiting_idle = False
-            self.ctx.busy_changed.disconnect(self._busy_changed)
-        QTimer.singleShot(WARM_UP_DELAY_MS, self, self.prepare)
-
-    def _busy_changed(self, busy: bool) -> None:
-        if not busy:
-            self._warm_up_when_idle()
+            # Once the window has shown (the first page asks for its data as it shows, after this box) and that
+            # data is in, a moment later: read at the same time, both would share the interpreter and the page
+            # would show its figures later.
+            QTimer.singleShot(0, self, lambda: self.ctx.when_idle(
+                lambda: QTimer.singleShot(WARM_UP_DELAY_MS, self, self.prepare)))
 
     def prepare(self) -> None:
         """Starts reading the index if it is missing or out of date: right after the window shows, then on Ctrl+K

@@ -263,8 +263,14 @@ def test_the_start_pauses_the_garbage_collector_until_the_first_page_has_its_dat
 
     from csrdesk.ui import app as ui_app_module
 
-    class Worker:
+    from PySide6.QtCore import QObject, Signal
+
+    from csrdesk.ui.context import AppContext
+
+    class Worker(QObject):  # the context's worker, busy with the first page's data
+        busy_changed = Signal(bool)
         busy = True
+        when_idle = AppContext.when_idle
 
     worker = Worker()
     frozen_before = gc.get_freeze_count()
@@ -275,6 +281,7 @@ def test_the_start_pauses_the_garbage_collector_until_the_first_page_has_its_dat
         qtbot.wait(120)
         assert not gc.isenabled()  # the first page still reads its data
         worker.busy = False
+        worker.busy_changed.emit(False)
         qtbot.waitUntil(gc.isenabled, timeout=2000)
         assert gc.get_freeze_count() > frozen_before
     finally:
