@@ -23,8 +23,8 @@ SEARCH_WORDS = ("wage", "fire exit", "overtime", "CN-100", "child", "zzqx", "lea
 _CHILD = r"""
 import json, os, sys, time
 started = time.perf_counter()
-from csrdesk.ui.app import pause_gc_for_start, resume_gc_when_ready  # as run_gui starts
-pause_gc_for_start()
+from csrdesk.ui.app import begin_start, end_start_when_ready  # as run_gui starts
+begin_start()
 from csrdesk.logsetup import setup_logging
 setup_logging()
 from csrdesk.ui.app import ensure_application, open_window
@@ -35,7 +35,7 @@ db = open_workspace(sys.argv[1])
 opened = time.perf_counter()
 ctx, window = open_window(db, install_hooks=False)
 window.show()
-resume_gc_when_ready(ctx)
+end_start_when_ready(ctx)
 built = time.perf_counter()
 page = window.current_page()
 deadline = time.monotonic() + 60

@@ -174,6 +174,10 @@ def ensure_application(argv: Optional[list[str]] = None):
     from csrdesk.ui.widgets.cell_tips import install_cell_tips
 
     install_cell_tips(app)  # a cut cell shows its whole text on hover, in every table
+    if _starting:
+        from csrdesk.ui.widgets.app_events import app_events
+
+        app_events(app).hold()  # until the first page has its data (end_start)
     return app
 
 
@@ -223,44 +227,58 @@ def _probe_startup(app, ctx, window, tour: bool = False) -> None:
 # the models, Qt's classes and enums) that all live as long as the app: collecting among them found nothing and
 # took a tenth of a second of every start. It is off from the start until the first page shows its data, then on
 # again, with what the start built set aside from later collections (gc.freeze).
-_gc_paused = False
+_starting = False
 
 
-def pause_gc_for_start() -> None:
-    global _gc_paused
-    if gc.isenabled() and not _gc_paused:
-        gc.disable()
-        _gc_paused = True
+def begin_start() -> None:
+    """The start's quiet time, until the first page has its data: Python's cycle collector is off (it would walk
+    the few million objects the start builds, all kept for the app's life, and find nothing: a tenth of a second),
+    and the application's event filter waits (the start's 4,000 events would each cross into Python for nothing:
+    30 ms). ensure_application holds the filter when it installs it."""
+    global _starting
+    if not _starting:
+        _starting = True
+        if gc.isenabled():
+            gc.disable()
 
 
-def resume_gc() -> None:
-    """Collects once what the start left, sets the rest aside (it lives as long as the app) and turns the collector
-    back on. Harmless when the start did not pause it."""
-    global _gc_paused
-    if _gc_paused:
-        _gc_paused = False
+def end_start() -> None:
+    """Ends the quiet time: collects once what the start left, sets the rest aside (it lives as long as the app),
+    turns the collector back on and puts the event filter back. Harmless when no start began."""
+    global _starting
+    if _starting:
+        _starting = False
         gc.collect()
         gc.freeze()
         gc.enable()
+        widgets = sys.modules.get("PySide6.QtWidgets")  # a start that stopped before Qt was loaded has no filter
+        app = widgets.QApplication.instance() if widgets is not None else None
+        events = getattr(app, "_csrdesk_app_events", None)
+        if events is not None:
+            events.release()
 
 
-def resume_gc_when_ready(ctx, deadline_ms: int = 15000) -> None:
-    """Turns the collector back on once the window's first page has its data (the worker is idle), at the latest
-    after deadline_ms."""
+def starting() -> bool:
+    return _starting
+
+
+def end_start_when_ready(ctx, deadline_ms: int = 15000) -> None:
+    """Ends the quiet time once the window's first page has its data (the worker is idle), at the latest after
+    deadline_ms."""
     from PySide6.QtCore import QTimer
 
-    QTimer.singleShot(0, lambda: ctx.when_idle(resume_gc))
-    QTimer.singleShot(deadline_ms, resume_gc)
+    QTimer.singleShot(0, lambda: ctx.when_idle(end_start))
+    QTimer.singleShot(deadline_ms, end_start)
 
 
 def run_gui(db_url: Optional[str] = None, *, create_folder: bool = False) -> int:
     """Opens the window on the database at db_url (or the last or default one). Returns the exit code."""
     started = time.perf_counter()
-    pause_gc_for_start()
+    begin_start()
     try:
         return _run_gui(db_url, create_folder=create_folder, started=started)
     finally:
-        resume_gc()  # a start that failed before its window was ready
+        end_start()  # a start that failed before its window was ready
 
 
 def _run_gui(db_url: Optional[str], *, create_folder: bool, started: float) -> int:
@@ -293,7 +311,7 @@ def _run_gui(db_url: Optional[str], *, create_folder: bool, started: float) -> i
         return 1
     ctx, window = open_window(db)
     window.show()
-    resume_gc_when_ready(ctx)
+    end_start_when_ready(ctx)
     log.info("window ready in %.2f s on %s", time.perf_counter() - started, db.display_name)
     probe = os.environ.get(STARTUP_PROBE_ENV)
     if probe:

@@ -274,10 +274,10 @@ def test_the_start_pauses_the_garbage_collector_until_the_first_page_has_its_dat
 
     worker = Worker()
     frozen_before = gc.get_freeze_count()
-    ui_app_module.pause_gc_for_start()
+    ui_app_module.begin_start()
     try:
         assert not gc.isenabled()
-        ui_app_module.resume_gc_when_ready(worker)
+        ui_app_module.end_start_when_ready(worker)
         qtbot.wait(120)
         assert not gc.isenabled()  # the first page still reads its data
         worker.busy = False
@@ -285,7 +285,7 @@ def test_the_start_pauses_the_garbage_collector_until_the_first_page_has_its_dat
         qtbot.waitUntil(gc.isenabled, timeout=2000)
         assert gc.get_freeze_count() > frozen_before
     finally:
-        ui_app_module.resume_gc()
+        ui_app_module.end_start()
         gc.enable()
 
 

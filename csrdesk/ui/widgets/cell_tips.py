@@ -3,8 +3,11 @@ the app: an e-mail address, a supplier's name or a finding cut short had no way 
 tooltip of its own. A cell with its own tooltip keeps it."""
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QRect, Qt
+from PySide6.QtCore import QEvent, QRect, Qt
+from PySide6.QtGui import QHelpEvent
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QStyle, QStyleOptionViewItem, QToolTip
+
+from csrdesk.ui.widgets.app_events import app_events
 
 
 def cut_text(view: QAbstractItemView, index) -> str:
@@ -34,25 +37,20 @@ def cut_text(view: QAbstractItemView, index) -> str:
     return text if needed > room else ""
 
 
-class CellTips(QObject):
-    """Application event filter: a tooltip over an item view's cell shows the cell's whole text when it is cut."""
-
-    def eventFilter(self, obj, event) -> bool:  # noqa: N802
-        if event.type() != QEvent.Type.ToolTip:
-            return False
-        view = obj.parent()
-        if not isinstance(view, QAbstractItemView) or obj is not view.viewport():
-            return False
-        index = view.indexAt(event.pos())
-        text = cut_text(view, index)
-        if not text:
-            return False
-        QToolTip.showText(event.globalPos(), text, obj, view.visualRect(index))
-        return True
+def _tooltip(obj, event) -> bool:
+    """A tooltip over an item view's cell shows the cell's whole text when it is cut."""
+    if event.type() != QEvent.Type.ToolTip:
+        return False
+    view = obj.parent()
+    if not isinstance(view, QAbstractItemView) or obj is not view.viewport():
+        return False
+    index = view.indexAt(event.pos())
+    text = cut_text(view, index)
+    if not text:
+        return False
+    QToolTip.showText(event.globalPos(), text, obj, view.visualRect(index))
+    return True
 
 
 def install_cell_tips(app: QApplication) -> None:
-    if getattr(app, "_csrdesk_cell_tips", None) is None:
-        tips = CellTips(app)
-        app.installEventFilter(tips)
-        app._csrdesk_cell_tips = tips
+    app_events(app).add("cell tips", QHelpEvent, _tooltip)

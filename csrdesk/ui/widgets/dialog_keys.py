@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from typing import Optional
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QApplication, QDialog, QDialogButtonBox, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QTextEdit, QVBoxLayout,
     QWidget,
 )
+
+from csrdesk.ui.widgets.app_events import app_events
 
 PROMPT_WIDTH = 460
 
@@ -50,26 +53,28 @@ def _is_ctrl_enter(event) -> bool:
             and bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier))
 
 
-class DialogKeys(QObject):
-    """An event filter on the application: every dialog gets its keyboard path when it is shown."""
+def _shown(obj, event) -> bool:
+    """Every dialog gets its keyboard path when it is shown."""
+    if isinstance(obj, QDialog) and obj.isWindow():
+        give_keyboard_path(obj)
+    return False
 
-    def eventFilter(self, obj, event) -> bool:  # noqa: N802
-        kind = event.type()
-        if kind == QEvent.Type.Show and isinstance(obj, QDialog) and obj.isWindow():
-            give_keyboard_path(obj)
-        elif kind == QEvent.Type.KeyPress and isinstance(obj, QWidget) and _is_ctrl_enter(event):
-            dialog = obj.window()
-            if isinstance(dialog, QDialog) and dialog.property("csrdesk_keys"):
-                press_ok(dialog)
-                return True
+
+def _key_pressed(obj, event) -> bool:
+    """Ctrl+Enter anywhere in a dialog presses its OK."""
+    if event.type() != QEvent.Type.KeyPress or not isinstance(obj, QWidget) or not _is_ctrl_enter(event):
         return False
+    dialog = obj.window()
+    if isinstance(dialog, QDialog) and dialog.property("csrdesk_keys"):
+        press_ok(dialog)
+        return True
+    return False
 
 
 def install_dialog_keys(app: QApplication) -> None:
-    if getattr(app, "_csrdesk_dialog_keys", None) is None:
-        keys = DialogKeys(app)
-        app.installEventFilter(keys)
-        app._csrdesk_dialog_keys = keys
+    events = app_events(app)
+    events.add("dialog keys: show", QShowEvent, _shown)
+    events.add("dialog keys: Ctrl+Enter", QKeyEvent, _key_pressed)
 
 
 class TextPrompt(QDialog):

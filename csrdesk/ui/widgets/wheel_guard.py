@@ -2,34 +2,28 @@
 wheel scrolls what the box sits in (a recorded decision must never change because the user scrolled the panel)."""
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QAbstractScrollArea, QAbstractSpinBox, QApplication, QComboBox, QWidget
 
+from csrdesk.ui.widgets.app_events import app_events
 
-class WheelGuard(QObject):
-    """An event filter on the application; one instance, parented to the QApplication."""
 
-    def eventFilter(self, obj, event) -> bool:  # noqa: N802
-        # Every event of the app passes here: the type test first (a C check), the event's type (a Python enum
-        # made per call) only for the boxes.
-        if not isinstance(obj, (QComboBox, QAbstractSpinBox)) or event.type() != QEvent.Type.Wheel:
-            return False
-        if obj.hasFocus():
-            return False
-        # Not focused: the wheel scrolls the nearest scroll area the box sits in, as if the box were not there.
-        parent = obj.parentWidget()
-        while parent is not None and not isinstance(parent, QAbstractScrollArea):
-            parent = parent.parentWidget()
-        if parent is not None:
-            QApplication.sendEvent(parent.viewport(), event.clone())
-        return True
+def _wheel(obj, event) -> bool:
+    """A wheel event (the application filter sends only these): kept from a box without focus."""
+    if not isinstance(obj, (QComboBox, QAbstractSpinBox)) or obj.hasFocus():
+        return False
+    # Not focused: the wheel scrolls the nearest scroll area the box sits in, as if the box were not there.
+    parent = obj.parentWidget()
+    while parent is not None and not isinstance(parent, QAbstractScrollArea):
+        parent = parent.parentWidget()
+    if parent is not None:
+        QApplication.sendEvent(parent.viewport(), event.clone())
+    return True
 
 
 def install_wheel_guard(app: QApplication) -> None:
-    if getattr(app, "_csrdesk_wheel_guard", None) is None:
-        guard = WheelGuard(app)
-        app.installEventFilter(guard)
-        app._csrdesk_wheel_guard = guard
+    app_events(app).add("wheel guard", QWheelEvent, _wheel)
 
 
 def wheel_only_with_focus(*widgets: QWidget) -> None:
