@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from csrdesk.domain.complaints import AGE_BANDS, ComplaintStatus, Outcome, RetaliationRisk, age_band, filed_by, time_figures
 from csrdesk.errors import UserError
-from csrdesk.services.complaints import category_titles
+from csrdesk.services.library import category_titles
 from csrdesk.storage.db import Database
 from csrdesk.storage.models import Complaint, Supplier
 

@@ -27,11 +27,11 @@ from csrdesk.services import identity_key
 from csrdesk.services.caps import move_cap_status
 from csrdesk.services.concurrency import check_version
 from csrdesk.services.history import record_change, who as _who
+from csrdesk.services.library import category_titles
 from csrdesk.storage.db import Database
 from csrdesk.storage.roles import identities_readable
 from csrdesk.storage.models import (
-    Assessment, Cap, CapItem, ChangeRecord, Complaint, ComplaintStep, Finding, FindingCategory, Supplier,
-    UnsealedIdentity, ViolationType,
+    Assessment, Cap, CapItem, ChangeRecord, Complaint, ComplaintStep, Finding, Supplier, ViolationType,
 )
 
 log = logging.getLogger(__name__)
@@ -205,10 +205,6 @@ def _facts(s: Session, c: Complaint) -> ComplaintFacts:
         notes=int(notes), worker_agrees_factory_told=c.worker_agrees_factory_told,
         supplier_known=c.supplier_id is not None,
     )
-
-
-def category_titles(s: Session) -> dict[str, str]:
-    return dict(s.execute(select(FindingCategory.key, FindingCategory.title)).all())
 
 
 def _provision(s: Session, text_: str) -> str:
@@ -612,42 +608,6 @@ def identity_status(db: Database) -> IdentityStatus:
         message = ("No identity has been recorded yet; the key is made with the first one. Then export a "
                    "recovery copy and keep it safe.")
     return IdentityStatus(sealed, unavailable, missing, info.current, info.where, message)
-
-
-def seal_old_identities(db: Database) -> int:
-    """Seals the plaintext names and contacts an older version left (moved aside by migration 0005) and leaves no
-    copy of them behind: the rows are deleted, then the SQLite file is rewritten (VACUUM) and its WAL emptied, so no
-    free page keeps the old text. Called on every open; costs one empty read once done (no write lock taken, so a
-    database another csrdesk is writing to still opens)."""
-    with db.reading() as s:
-        if s.scalar(select(UnsealedIdentity.complaint_id).limit(1)) is None:
-            return 0
-    with db.transaction() as s:
-        pending = s.scalars(select(UnsealedIdentity)).all()
-        if not pending:
-            return 0
-        for row in pending:
-            c = s.get(Complaint, row.complaint_id)
-            if c is not None and (row.name or row.contact) and not c.identity_token:
-                c.identity_token, c.identity_key_id = identity_key.seal(
-                    {"ref": c.reference, "name": row.name, "contact": row.contact})
-                c.anonymous = False
-            s.delete(row)
-        count = len(pending)
-    _purge_freed_pages(db)
-    log.info("sealed %d complainant identities written by an older version", count)
-    return count
-
-
-def _purge_freed_pages(db: Database) -> None:
-    with db.engine.connect() as conn:
-        conn = conn.execution_options(isolation_level="AUTOCOMMIT")
-        if db.engine.dialect.name == "sqlite":
-            conn.exec_driver_sql("VACUUM")
-            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-        elif db.engine.dialect.name == "postgresql":
-            # Dead row versions keep old values until vacuumed; FULL rewrites the two tables.
-            conn.exec_driver_sql("VACUUM FULL complaints, complaint_unsealed_identities")
 
 
 # -- into remediation ------------------------------------------------------------------------------------------------

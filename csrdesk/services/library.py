@@ -52,6 +52,11 @@ class ViolationTypeInfo:
     user_modified: bool
 
 
+def category_titles(s: Session) -> dict[str, str]:
+    """Finding category keys and their titles ("health-safety" -> "Health and safety")."""
+    return dict(s.execute(select(FindingCategory.key, FindingCategory.title)).all())
+
+
 def read_builtin_library() -> dict[str, Any]:
     path = paths.resource(*LIBRARY_FILE)
     return json.loads(path.read_text(encoding="utf-8"))

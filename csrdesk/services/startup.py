@@ -7,10 +7,10 @@ from pathlib import Path
 from typing import Optional
 
 from csrdesk.errors import UserError
-from csrdesk.services.complaints import seal_old_identities
 from csrdesk.services.laws import ensure_law_library
 from csrdesk.services.library import ensure_library
 from csrdesk.services.checklists import ensure_checklists
+from csrdesk.services.identity_sealing import seal_old_identities
 from csrdesk.services.shared_templates import sync_team_templates
 from csrdesk.services.team import apply_person
 from csrdesk.services.team_connect import install_password_lookup

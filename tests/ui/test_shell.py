@@ -314,7 +314,8 @@ def test_start_up_does_not_load_heavy_libraries(tmp_path):
 def test_start_up_imports_the_database_layer_before_qt_and_builds_only_the_first_page(tmp_path):
     """The start's own work, not its timing: SQLAlchemy and the models are imported before PySide6 (whose import hook
     reads the source of every module imported after it: about 300 files, a tenth of a second, before this), and the
-    suppliers list and supplier page are not built (nor their modules imported) until first shown."""
+    suppliers list and supplier page are not built (nor their modules imported) until first shown, and the services
+    only other pages use are not imported either."""
     from csrdesk.services.startup import open_workspace
 
     open_workspace(str(tmp_path / "start.sqlite3")).dispose()  # an existing workspace, as at every start but the first
@@ -341,15 +342,19 @@ def test_start_up_imports_the_database_layer_before_qt_and_builds_only_the_first
         print(sorted(name for name in read if name in ("typing", "logging", "dataclasses", "csrdesk.domain.scoring")))
         print(sorted(key for key, _page in window.pages.built_items()))
         print(sorted(m for m in ("csrdesk.ui.pages.suppliers", "csrdesk.ui.pages.supplier_page") if m in sys.modules))
+        print(sorted(m for m in ("csrdesk.services.complaints", "csrdesk.services.caps") if m in sys.modules))
     """)
     result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr[-2000:]
-    before_qt, sqlalchemy_read, plain_read, built, imported = result.stdout.strip().splitlines()[-5:]
+    before_qt, sqlalchemy_read, plain_read, built, imported, services = result.stdout.strip().splitlines()[-6:]
     assert plain_read == "[]"  # modules without Qt imported before it are not read again (typing.py, logging...)
     assert before_qt == "True"
     assert int(sqlalchemy_read) <= 3  # a late "from sqlalchemy.orm import ..." reads one file; before: over 200
     assert built == "['dashboard']"
     assert imported == "[]"
+    # Neither the complaints' use cases nor the CAPs' (about 15 ms of dataclasses and imports) are needed by the
+    # dashboard: they load with their pages. Before, sealing old identities and a category-title lookup pulled both in.
+    assert services == "[]"
 
 
 def test_a_failing_unsaved_check_keeps_the_page_and_shows_the_error(qtbot, window, monkeypatch):

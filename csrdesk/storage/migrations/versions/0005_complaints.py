@@ -7,7 +7,7 @@ the CAP item made from it. Channels and outcomes become keys (worker_organisatio
 Names and contacts leave the complaints table: only a sealed token and its key's fingerprint stay. The key lives
 outside the database, beyond what a migration can reach, so plaintext written by older versions (the demo wrote
 some) moves to complaint_unsealed_identities, which opening the workspace seals and empties at once
-(services.complaints.seal_old_identities, called by services.startup.open_workspace).
+(services.identity_sealing.seal_old_identities, called by services.startup.open_workspace).
 
 Revision ID: 0005_complaints
 Revises: 0004_verification
