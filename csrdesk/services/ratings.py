@@ -121,8 +121,8 @@ def follow_up_days(s: Session) -> int:
 def standing_of(facts: Iterable[AssessmentFacts], certificates: Iterable[CertFact], today: date,
                 days: int) -> Standing:
     facts = list(facts)
-    return Standing(current_rating(facts, list(certificates), today, days), follow_up(facts, days),
-                    production_block(facts))
+    owed = follow_up(facts, days)
+    return Standing(current_rating(facts, list(certificates), today, days, owed), owed, production_block(facts))
 
 
 def standings(s: Session, today: date, supplier_ids: Optional[Iterable[int]] = None) -> dict[int, Standing]:

@@ -64,6 +64,16 @@ def test_certificate_never_clears_an_owed_follow_up():
     assert r.rating is Rating.UNSATISFACTORY and "follow-up" in r.reason
 
 
+def test_a_follow_up_worked_out_by_the_caller_rates_as_the_rule_itself_would():
+    """The supplier's standing works out the owed follow-up once and hands it to the rating (the dashboard rates
+    600 suppliers at every start): the same rating and reason as when the rating works it out itself."""
+    unsat = a(1, date(2026, 3, 1), rating="Unsatisfactory", score=45)
+    cert = Certification("WRAP", expires=date(2028, 1, 1), issued=date(2026, 4, 1))
+    for facts in ([unsat], [unsat, a(2, date(2026, 5, 1), "follow-up", "Satisfactory", 5)], []):
+        owed = follow_up(facts, 30)
+        assert current_rating(facts, [cert], TODAY, 30, owed) == current_rating(facts, [cert], TODAY, 30)
+
+
 @pytest.mark.parametrize("rating", ["Zero Tolerance", "Denied"])
 def test_certificate_never_lifts_a_production_block(rating):
     blocked = a(1, date(2026, 3, 1), rating=rating, score=800)
