@@ -2,12 +2,11 @@
 
 A template is never changed in place: saving makes a new version, and a screen keeps the version it was started
 with (services.vetting), so its answers always mean what they meant when they were given. The built-in templates in
-resources/checklists are loaded cheaply: a hash of the files is kept in the settings table.
+resources/checklists are loaded cheaply (services.builtin_checklists): a hash of the files is kept in the settings
+table.
 """
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -16,7 +15,6 @@ from typing import Any, Mapping, Optional
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from csrdesk import paths
 from csrdesk.domain.vetting import (
     StoredVersion, Template, TemplateError, builtin_version_to_store, content_of, next_version, parse_template,
     template_to_dict,
@@ -24,12 +22,10 @@ from csrdesk.domain.vetting import (
 from csrdesk.errors import NotFound, UserError
 from csrdesk.services.history import record_change
 from csrdesk.storage.db import Database
-from csrdesk.storage.models import ChecklistTemplate, Setting, VettingScreen
+from csrdesk.storage.models import ChecklistTemplate, VettingScreen
 
 log = logging.getLogger(__name__)
 
-CHECKLISTS_DIR = "checklists"
-HASH_SETTING = "checklists_hash"
 
 
 @dataclass(frozen=True)
@@ -49,49 +45,7 @@ class ChecklistInfo:
 
 
 
-# -- built-in templates -------------------------------------------------------------------------------------------
-
-def _builtin_files() -> list:
-    folder = paths.resource(CHECKLISTS_DIR)
-    return sorted(folder.glob("*.json")) if folder.is_dir() else []
-
-
-def ensure_checklists(db: Database) -> bool:
-    """Stores the shipped checklists as template versions on first start and after an upgrade.
-
-    Cheap when nothing changed (one hash compare). A user's own version of a template is never replaced.
-    Returns True when the files were read.
-    """
-    files = _builtin_files()
-    digest = hashlib.sha256()
-    for f in files:
-        digest.update(f.name.encode("utf-8") + b"\0" + f.read_bytes() + b"\0")
-    value = digest.hexdigest()
-    with db.reading() as s:  # most starts: nothing to load, and no write lock taken for it
-        marker = s.get(Setting, HASH_SETTING)
-        if marker is not None and marker.value == value:
-            return False
-    with db.transaction() as s:
-        marker = s.get(Setting, HASH_SETTING)
-        if marker is not None and marker.value == value:
-            return False
-        broken = False
-        for f in files:
-            try:
-                template = parse_template(json.loads(f.read_text(encoding="utf-8")))
-            except (TemplateError, ValueError) as exc:
-                log.error("built-in checklist %s is broken and was skipped: %s", f.name, exc)
-                broken = True
-                continue
-            _store_builtin(s, template)
-        if broken:
-            return True  # no marker: the next start tries again
-        if marker is None:
-            s.add(Setting(key=HASH_SETTING, value=value))
-        else:
-            marker.value = value
-    return True
-
+# -- stored versions (the built-in ones are loaded at start by services.builtin_checklists) ---------------------
 
 def stored_versions(s: Session, key: str) -> list[ChecklistTemplate]:
     return list(s.scalars(select(ChecklistTemplate).where(ChecklistTemplate.key == key)
@@ -105,7 +59,8 @@ def row_template(row: ChecklistTemplate) -> Template:
         raise UserError(f"The stored checklist {row.key} version {row.version} is damaged: {exc}") from None
 
 
-def _store_builtin(s: Session, template: Template) -> None:
+def store_builtin(s: Session, template: Template) -> None:
+    """Stores a shipped template as a new version when it differs from what is stored (never over the user's)."""
     rows = stored_versions(s, template.key)
     stored = [StoredVersion(r.version, r.builtin, content_of(row_template(r)),
                             (r.definition or {}).get("builtin_version")) for r in rows]

@@ -9,7 +9,7 @@ from typing import Optional
 from csrdesk.errors import UserError
 from csrdesk.services.laws import ensure_law_library
 from csrdesk.services.library import ensure_library
-from csrdesk.services.checklists import ensure_checklists
+from csrdesk.services.builtin_checklists import ensure_checklists
 from csrdesk.services.identity_sealing import seal_old_identities
 from csrdesk.services.shared_templates import sync_team_templates
 from csrdesk.services.team import apply_person

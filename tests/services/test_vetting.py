@@ -13,9 +13,8 @@ from csrdesk.errors import UserError
 from csrdesk.services.history import history_for
 from csrdesk.services.settings import load_preferences, save_preferences
 from csrdesk.services.suppliers import approval_gate, change_status, supplier_detail
-from csrdesk.services.checklists import (
-    checklist_versions, ensure_checklists, get_template, list_checklists, save_template,
-)
+from csrdesk.services.builtin_checklists import ensure_checklists
+from csrdesk.services.checklists import checklist_versions, get_template, list_checklists, save_template
 from csrdesk.services.vetting import (
     AnswerInput, ConditionInput, decide_screen, delete_screen, list_conditions, list_screens, reopen_screen,
     save_and_decide, save_answers, screen_detail, screen_summary, set_condition_status, set_conditions_status,

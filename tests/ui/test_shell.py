@@ -342,7 +342,8 @@ def test_start_up_imports_the_database_layer_before_qt_and_builds_only_the_first
         print(sorted(name for name in read if name in ("typing", "logging", "dataclasses", "csrdesk.domain.scoring")))
         print(sorted(key for key, _page in window.pages.built_items()))
         print(sorted(m for m in ("csrdesk.ui.pages.suppliers", "csrdesk.ui.pages.supplier_page") if m in sys.modules))
-        print(sorted(m for m in ("csrdesk.services.complaints", "csrdesk.services.caps") if m in sys.modules))
+        print(sorted(m for m in ("csrdesk.services.complaints", "csrdesk.services.caps", "csrdesk.domain.vetting")
+                     if m in sys.modules))
     """)
     result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr[-2000:]
@@ -352,8 +353,9 @@ def test_start_up_imports_the_database_layer_before_qt_and_builds_only_the_first
     assert int(sqlalchemy_read) <= 3  # a late "from sqlalchemy.orm import ..." reads one file; before: over 200
     assert built == "['dashboard']"
     assert imported == "[]"
-    # Neither the complaints' use cases nor the CAPs' (about 15 ms of dataclasses and imports) are needed by the
-    # dashboard: they load with their pages. Before, sealing old identities and a category-title lookup pulled both in.
+    # Neither the complaints' use cases nor the CAPs' (about 15 ms of dataclasses and imports) nor the checklists' rules
+    # (10 ms) are needed by the dashboard: they load with their pages. Before, sealing old identities, a category-title
+    # lookup and the built-in checklists' hash compare pulled them in.
     assert services == "[]"
 
 
