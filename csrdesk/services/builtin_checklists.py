@@ -1,6 +1,6 @@
 """The built-in vetting checklists (resources/checklists), stored as template versions on first start and after an
-upgrade. Run at every open, so kept apart from services.checklists: on most starts nothing changed, one hash
-compare says so, and the checklists' rules (domain.vetting, about 10 ms to load) are not needed."""
+upgrade (services.builtin_data). Run at every open, so kept apart from services.checklists: on most starts nothing
+changed, one hash compare says so, and the checklists' rules (domain.vetting, about 10 ms to load) are not needed."""
 from __future__ import annotations
 
 import hashlib
@@ -8,8 +8,8 @@ import json
 import logging
 
 from csrdesk import paths
+from csrdesk.services.builtin_data import load_when_changed
 from csrdesk.storage.db import Database
-from csrdesk.storage.models import Setting
 
 log = logging.getLogger(__name__)
 
@@ -32,18 +32,11 @@ def ensure_checklists(db: Database) -> bool:
     digest = hashlib.sha256()
     for f in files:
         digest.update(f.name.encode("utf-8") + b"\0" + f.read_bytes() + b"\0")
-    value = digest.hexdigest()
-    with db.reading() as s:  # most starts: nothing to load, and no write lock taken for it
-        marker = s.get(Setting, HASH_SETTING)
-        if marker is not None and marker.value == value:
-            return False
-    from csrdesk.domain.vetting import TemplateError, parse_template
-    from csrdesk.services.checklists import store_builtin
 
-    with db.transaction() as s:
-        marker = s.get(Setting, HASH_SETTING)
-        if marker is not None and marker.value == value:
-            return False
+    def load(s) -> bool:
+        from csrdesk.domain.vetting import TemplateError, parse_template  # only when the files changed (10 ms)
+        from csrdesk.services.checklists import store_builtin
+
         broken = False
         for f in files:
             try:
@@ -53,10 +46,6 @@ def ensure_checklists(db: Database) -> bool:
                 broken = True
                 continue
             store_builtin(s, template)
-        if broken:
-            return True  # no marker: the next start tries again
-        if marker is None:
-            s.add(Setting(key=HASH_SETTING, value=value))
-        else:
-            marker.value = value
-    return True
+        return not broken  # broken: no marker, and the next start tries again
+
+    return load_when_changed(db, HASH_SETTING, digest.hexdigest(), load)

@@ -22,6 +22,7 @@ from csrdesk.domain.laws import (
 from csrdesk.domain.lifecycle import ItemStatus
 from csrdesk.errors import NotFound, UserError
 from csrdesk.services.backup import before_bulk_change
+from csrdesk.services.builtin_data import load_when_changed
 from csrdesk.services.concurrency import check_version
 from csrdesk.services.history import record_change
 from csrdesk.storage.db import Database
@@ -107,15 +108,8 @@ def ensure_law_library(db: Database) -> bool:
     take the new version. Cheap when the starter file did not change (one hash compare).
     """
     raw = paths.resource(*STARTER_FILE).read_bytes()
-    digest = hashlib.sha256(raw).hexdigest()
-    with db.reading() as s:  # most starts: nothing to load, and no write lock taken for it
-        marker = s.get(Setting, STARTER_HASH)
-        if marker is not None and marker.value == digest:
-            return False
-    with db.transaction() as s:
-        marker = s.get(Setting, STARTER_HASH)
-        if marker is not None and marker.value == digest:
-            return False
+
+    def load(s: Session) -> bool:
         entries = [entry_from_json(e) for e in json.loads(raw.decode("utf-8"))["entries"]]
         offered_row = s.get(Setting, STARTER_OFFERED)
         offered = set(offered_row.value or []) if offered_row is not None else set()
@@ -138,11 +132,9 @@ def ensure_law_library(db: Database) -> bool:
             s.add(Setting(key=STARTER_OFFERED, value=sorted(offered)))
         else:
             offered_row.value = sorted(offered)
-        if marker is None:
-            s.add(Setting(key=STARTER_HASH, value=digest))
-        else:
-            marker.value = digest
-    return True
+        return True
+
+    return load_when_changed(db, STARTER_HASH, hashlib.sha256(raw).hexdigest(), load)
 
 
 # ---------------------------------------------------------------------------------------------------------------

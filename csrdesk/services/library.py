@@ -12,9 +12,10 @@ from sqlalchemy.orm import Session
 from csrdesk import paths
 from csrdesk.domain.scoring import DEFAULT_POINTS, ScoringMatrix, Severity
 from csrdesk.errors import NotFound, UserError
+from csrdesk.services.builtin_data import load_when_changed
 from csrdesk.services.ratings import RerateImpact, load_matrix, rescore_with_matrix
 from csrdesk.storage.db import Database
-from csrdesk.storage.models import FindingCategory, ScoringPoints, Setting, ViolationType
+from csrdesk.storage.models import FindingCategory, ScoringPoints, ViolationType
 
 LIBRARY_FILE = ("library", "findings.json")
 EDITABLE_FIELDS = (
@@ -68,23 +69,13 @@ def ensure_library(db: Database) -> bool:
     Returns True when anything was loaded. Cheap when nothing changed (one hash compare).
     """
     raw = paths.resource(*LIBRARY_FILE).read_bytes()
-    digest = hashlib.sha256(raw).hexdigest()
-    with db.reading() as s:  # most starts: nothing to load, and no write lock taken for it
-        marker = s.get(Setting, "library_hash")
-        if marker is not None and marker.value == digest:
-            return False
-    with db.transaction() as s:
-        marker = s.get(Setting, "library_hash")
-        if marker is not None and marker.value == digest:
-            return False
-        data = json.loads(raw.decode("utf-8"))
-        _merge_library(s, data)
+
+    def load(s: Session) -> bool:
+        _merge_library(s, json.loads(raw.decode("utf-8")))
         _ensure_default_points(s)
-        if marker is None:
-            s.add(Setting(key="library_hash", value=digest))
-        else:
-            marker.value = digest
-    return True
+        return True
+
+    return load_when_changed(db, "library_hash", hashlib.sha256(raw).hexdigest(), load)
 
 
 def _merge_library(s: Session, data: dict[str, Any]) -> None:
