@@ -13,7 +13,8 @@ from csrdesk.services.assessments import AssessmentInput, FindingInput, record_a
 from csrdesk.services.laws import LawInput
 from csrdesk.services.suppliers import SupplierInput, create_supplier
 from csrdesk.ui.context import AppContext
-from csrdesk.ui.pages.laws_tab import LawsTab, StaleLawsPanel
+from csrdesk.ui.pages.laws_tab import LawsTab
+from csrdesk.ui.pages.stale_laws import StaleLawsPanel
 from csrdesk.ui.pages.risk_map import RiskMapTab
 
 

@@ -18,7 +18,7 @@ from csrdesk.services.verification_overview import VerificationCounts, verificat
 from csrdesk.ui import theme
 from csrdesk.ui.context import AppContext
 from csrdesk.ui.pages.base import Card, Page, button, muted, page_header, section_title
-from csrdesk.ui.pages.laws_tab import StaleLawsPanel
+from csrdesk.ui.pages.stale_laws import StaleLawsPanel
 from csrdesk.ui.widgets.first_start import FirstStartPanel
 from csrdesk.ui.tables import Column, RowTableModel, TableView
 

@@ -1,5 +1,6 @@
 """The Country laws tab of the Library page: the law references by country and topic, edited beside the table,
-reviewed when stale, imported and exported as Excel; and the dashboard's list of references due for review."""
+reviewed when stale, imported and exported as Excel (the dashboard's list of references due for review, and the
+columns both show, are in ui.pages.stale_laws)."""
 from __future__ import annotations
 
 import logging
@@ -8,20 +9,21 @@ from pathlib import Path
 from typing import Optional, Sequence
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QKeySequence
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
     QMessageBox, QPlainTextEdit, QPushButton, QScrollArea, QSplitter, QVBoxLayout, QWidget,
 )
 
-from csrdesk.domain.laws import TOPICS, VERIFY_NOTE, LawEntry, is_stale, review_due
+from csrdesk.domain.laws import TOPICS, VERIFY_NOTE, LawEntry, is_stale
 from csrdesk.domain.reporting import plural
 from csrdesk.errors import ConcurrentEdit, UserError
 from csrdesk.services import laws
 from csrdesk.services.laws import LawChange, LawInput, LawsImportPreview, OutdatedCitation
 from csrdesk.ui import theme
 from csrdesk.ui.dialogs.concurrent import offer_reload
-from csrdesk.ui.tables import Column, FilterBox, RowTableModel, TableView, count_text
+from csrdesk.ui.pages.stale_laws import LAW_COLUMNS, where_text
+from csrdesk.ui.tables import FilterBox, RowTableModel, TableView, count_text
 from csrdesk.ui.widgets.buttons import primary_button
 from csrdesk.ui.widgets.wheel_guard import wheel_only_with_focus
 from csrdesk.ui.widgets.date_edit import typed_date
@@ -34,30 +36,12 @@ ANY = "Any"
 
 
 
-def _where(e: LawEntry) -> str:
-    return e.country + (f" - {e.region}" if e.region else "")
-
-
 def outdated_text(outdated: Sequence[OutdatedCitation]) -> str:
     """The open findings that cite an out-of-date figure, one per line, for a message box."""
     return "\n".join(f"{o.supplier_code} · assessment {o.assessment_id} · {o.title} ({o.status}): cites {o.cites}; "
                      f"{o.reason}" + (f"; now {o.now}" if o.now else "") for o in outdated)
 
 
-LAW_COLUMNS = (
-    Column("Country", lambda e: e.country, width=90),
-    Column("Region", lambda e: e.region, width=130, hidden=True),
-    Column("Topic", lambda e: e.topic, width=120),
-    Column("Figure", lambda e: e.figure(), width=130, align="right"),
-    Column("Effective", lambda e: e.effective, width=90),
-    Column("Legal source", lambda e: e.source, width=300, tooltip=lambda e: e.source),
-    Column("Last checked", lambda e: e.checked, width=100,
-           colour=lambda e: QColor(theme.OVERDUE) if is_stale(e) else None, bold=lambda e: is_stale(e),
-           tooltip=lambda e: "Not checked in the last 12 months: review it against the law" if is_stale(e)
-           else f"Review due {review_due(e)}"),
-    Column("", lambda e: "edited" if e.user_edited else ("built-in" if e.builtin else "yours"), width=70,
-           searchable=False),
-)
 
 
 class LawEditor(QWidget):
@@ -157,7 +141,7 @@ class LawEditor(QWidget):
             self.heading.setText("New law reference" if new else "Select a law reference, or add one.")
         else:
             origin = "built-in, edited by you" if e.user_edited else ("built-in" if e.builtin else "your own entry")
-            self.heading.setText(f"{_where(e)} · {e.topic} ({origin})")
+            self.heading.setText(f"{where_text(e)} · {e.topic} ({origin})")
         self.country.setCurrentText(e.country if e else "")
         self.region.setText(e.region if e else "")
         self.topic.setCurrentText(e.topic if e else "")
@@ -219,10 +203,10 @@ class ImportPreviewDialog(QDialog):
         lines = []
         for r in preview.rows:
             if r.action == "add":
-                lines.append(f"Row {r.row}: add {_where(r.entry)} · {r.entry.topic} {r.entry.figure()}".rstrip())
+                lines.append(f"Row {r.row}: add {where_text(r.entry)} · {r.entry.topic} {r.entry.figure()}".rstrip())
             elif r.action == "update":
                 changes = "; ".join(f"{name}: {old[:40]!r} → {new[:40]!r}" for name, old, new in r.changes)
-                lines.append(f"Row {r.row}: change {_where(r.entry)} · {r.entry.topic}: {changes}")
+                lines.append(f"Row {r.row}: change {where_text(r.entry)} · {r.entry.topic}: {changes}")
         if preview.outdated:
             lines.append("")
             lines.append(f"{plural(len(preview.outdated), 'open finding')} would cite an out-of-date figure:")
@@ -388,7 +372,7 @@ class LawsTab(QWidget):
             return
         e = rows[0]
         answer = QMessageBox.question(self, "Delete law reference",
-                                      f"Delete {_where(e)} · {e.topic}? Findings keep the text they were filled with"
+                                      f"Delete {where_text(e)} · {e.topic}? Findings keep the text they were filled with"
                                       + ("; a built-in entry does not come back with an upgrade." if e.builtin
                                          else "."))
         if answer != QMessageBox.StandardButton.Yes:
@@ -493,33 +477,3 @@ class LawsTab(QWidget):
         super().showEvent(event)
         if self._stale:
             self.reload()
-
-
-class StaleLawsPanel(QWidget):
-    """For the dashboard: the law references nobody checked in the last 12 months."""
-
-    def __init__(self, ctx, parent: Optional[QWidget] = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        self.summary = QLabel("")
-        self.summary.setObjectName("muted")
-        self.summary.setWordWrap(True)
-        self.model = RowTableModel(LAW_COLUMNS[:3] + (LAW_COLUMNS[6],), self)
-        self.view = TableView(self, settings_key="dashboard.stale_laws",
-                              placeholder="Every law reference was checked in the last 12 months.")
-        self.view.setModel(self.model)
-        self.view.setMinimumHeight(150)
-        layout.addWidget(self.summary)
-        layout.addWidget(self.view)
-
-    def reload(self) -> None:
-        self.ctx.run(laws.stale_laws, self.ctx.db, on_done=self._show, parent=self)
-
-    def _show(self, entries: list[LawEntry]) -> None:
-        self.model.set_rows(entries)
-        self.summary.setText(f"{plural(len(entries), 'law reference')} not checked in the last 12 months: compare them with "
-                             "the law and mark them checked (Library > Country laws)." if entries else
-                             "All law references were checked in the last 12 months.")
-        self.view.fit_columns(stretch=1)
