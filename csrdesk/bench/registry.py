@@ -23,6 +23,8 @@ class BenchContext:
 
 @dataclass(frozen=True)
 class Measurement:
+    """One timed operation of the benchmark: its function, its target in seconds and how often it runs."""
+
     name: str
     fn: Callable[[BenchContext], Union[None, str, "Timed"]]
     target: Optional[float]  # seconds; None: measured and reported, no target
@@ -31,6 +33,8 @@ class Measurement:
 
 @dataclass
 class Row:
+    """One line of the benchmark's results: the operation, its time against its target, and every run."""
+
     operation: str
     seconds: Optional[float]
     target: Optional[float]

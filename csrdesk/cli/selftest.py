@@ -15,6 +15,8 @@ from typing import Callable, Optional
 
 @dataclass
 class Context:
+    """What the self-test's steps hand on to each other: the temporary folder, database and the records made."""
+
     folder: Path
     db: object = None
     supplier_code: str = ""

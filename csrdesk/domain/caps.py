@@ -57,6 +57,8 @@ def progress_rate(original_items: int, verified_or_closed: int) -> Optional[floa
 
 @dataclass(frozen=True)
 class PastFinding:
+    """A finding of an earlier assessment of the supplier, to tell whether a new finding repeats it."""
+
     assessment_date: date
     violation_type: Optional[str]
     title: str

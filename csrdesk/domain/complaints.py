@@ -255,6 +255,8 @@ def percentile(values: Sequence[float], p: float) -> Optional[float]:
 
 @dataclass(frozen=True)
 class TimeFigures:
+    """How fast complaints were acknowledged and resolved: counts, median and 90th-percentile days."""
+
     acknowledged: int  # complaints with an acknowledgement date
     resolved: int
     median_days_to_acknowledge: Optional[float]

@@ -289,6 +289,8 @@ def entry_from_json(raw: dict) -> LawEntry:
 
 @dataclass(frozen=True)
 class RegionHint:
+    """Words in a supplier's address that place it in a region whose law differs (unless other words say not)."""
+
     country: str
     region: str
     words: tuple[str, ...]

@@ -148,6 +148,8 @@ def status_once_planned(current: ItemStatus | str, facts: ItemFacts) -> Optional
 
 @dataclass(frozen=True)
 class CapFacts:
+    """What the CAP lifecycle needs to know of a CAP's items to judge a move (send, approve, close)."""
+
     item_count: int = 0
     open_items: int = 0
     items_with_plan: int = 0

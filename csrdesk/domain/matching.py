@@ -79,6 +79,8 @@ def _is_typo(a: str, b: str) -> bool:
 
 @dataclass(frozen=True)
 class Known:
+    """A supplier already known (in the database or earlier in the file) that new rows are compared with."""
+
     code: str
     name: str
     country: str
@@ -87,6 +89,8 @@ class Known:
 
 @dataclass(frozen=True)
 class DuplicateMatch:
+    """The known supplier a new row seems to duplicate, named for the import report."""
+
     code: str
     name: str
     row: Optional[int]

@@ -132,6 +132,8 @@ def brand_action_overdue(status: str, due: Optional[date], today: date) -> bool:
 
 @dataclass(frozen=True)
 class SharedBrand:
+    """Another brand buying from the same factory: its contact, share of production and view on shared audits."""
+
     brand: str
     contact: str = ""
     share: Optional[float] = None  # percent of the factory's production, where known

@@ -49,6 +49,8 @@ class Table:
 
 @dataclass(frozen=True)
 class Section:
+    """One section of a report: its title, sentences, chart and tables, and the figures behind them."""
+
     key: str
     title: str
     title_zh: str

@@ -21,6 +21,8 @@ FEW_ASSESSMENTS = 5
 
 @dataclass(frozen=True)
 class RiskCell:
+    """One country and finding category of the risk map: how often assessments there found a problem."""
+
     country: str
     category: str
     assessments: int    # the country's assessments counted
@@ -31,6 +33,8 @@ class RiskCell:
 
 @dataclass(frozen=True)
 class RiskMap:
+    """The country risk map: countries riskiest first, by finding category, with the user's notes per country."""
+
     countries: tuple[str, ...]      # highest risk first (countries with few assessments last)
     categories: tuple[str, ...]
     cells: tuple[RiskCell, ...]

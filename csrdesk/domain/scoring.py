@@ -180,6 +180,8 @@ class ScoredFinding:
 
 @dataclass(frozen=True)
 class Certification:
+    """A supplier's certificate (scheme, issued, expires), which may stand in for an assessment while valid."""
+
     scheme: str
     expires: Optional[date]
     issued: Optional[date] = None
@@ -204,6 +206,8 @@ def normalise_scheme(scheme: str) -> str:
 
 @dataclass(frozen=True)
 class RatingResult:
+    """A factory's score and rating, with the reasons and the findings that decided it."""
+
     score: int
     rating: Rating
     band_rating: Rating

@@ -151,6 +151,8 @@ def verification_note(verdict: Verdict, visit_date: date, note: str) -> str:
 
 @dataclass(frozen=True)
 class Tally:
+    """How many items a verification visit found done correctly, done with errors, not done or not checked."""
+
     done_correctly: int = 0
     done_with_errors: int = 0
     not_done: int = 0
@@ -197,6 +199,8 @@ CATEGORY_SHORT = {1: "no evidence, no motivation", 2: "no evidence, progress on 
 
 @dataclass(frozen=True)
 class CategorySuggestion:
+    """The progress category a visit's verdicts suggest for the factory, and the sentence saying why."""
+
     category: int
     reason: str
 

@@ -71,6 +71,8 @@ class Decision(str, Enum):
 
 @dataclass(frozen=True)
 class Option:
+    """One answer a choice question of a vetting checklist offers, with its share of the weight."""
+
     value: str
     label: str
     label_zh: str = ""
@@ -80,6 +82,8 @@ class Option:
 
 @dataclass(frozen=True)
 class Question:
+    """One question of a vetting checklist: its text in both languages, weight, and what earns or rejects."""
+
     id: str
     type: str
     text: str
@@ -120,6 +124,8 @@ class Question:
 
 @dataclass(frozen=True)
 class Section:
+    """A titled group of questions in a vetting checklist."""
+
     id: str
     title: str
     title_zh: str = ""
@@ -128,12 +134,16 @@ class Section:
 
 @dataclass(frozen=True)
 class Thresholds:
+    """The scores from which a vetting checklist suggests approval, or approval with conditions."""
+
     approve: float = 80.0  # at or above: approve when nothing else calls for conditions
     conditional: float = 60.0  # at or above (and below approve): approve with conditions; below: reject
 
 
 @dataclass(frozen=True)
 class Template:
+    """A vetting checklist: its sections of questions, its thresholds and its version."""
+
     key: str
     version: int
     title: str
@@ -571,6 +581,8 @@ def answer_label(q: Question, value: Any, language: str = "en") -> str:
 
 @dataclass(frozen=True)
 class Knockout:
+    """An answer that rejects a screen on its own, whatever the score."""
+
     question_id: str
     text: str
     text_zh: str
@@ -579,6 +591,8 @@ class Knockout:
 
 @dataclass(frozen=True)
 class ProposedCondition:
+    """A condition the screen's answers call for on approval, and the days allowed to meet it."""
+
     question_id: str
     text: str
     days: int
@@ -586,6 +600,8 @@ class ProposedCondition:
 
 @dataclass(frozen=True)
 class QuestionResult:
+    """How one question of a screen scored: answered, applicable, points earned, knock-out, evidence missing."""
+
     question_id: str
     answered: bool
     applicable: bool
@@ -598,6 +614,8 @@ class QuestionResult:
 
 @dataclass(frozen=True)
 class Evaluation:
+    """A screen's score, knock-outs, missing answers and evidence, conditions and the decision suggested."""
+
     score: float  # 0 to 100
     earned: float
     possible: float

@@ -27,6 +27,8 @@ WRAP = Alignment(wrap_text=True, vertical="top")
 
 @dataclass(frozen=True)
 class PackItem:
+    """One CAP item in the shared CAP pack: the finding, its requirements, the factory's plan and its status."""
+
     number: int
     finding: str
     category: str
@@ -44,6 +46,8 @@ class PackItem:
 
 @dataclass(frozen=True)
 class PackVisit:
+    """One verification visit in the shared CAP pack: its date, the progress category and each item's outcome."""
+
     visit_date: date
     progress_category: Optional[int]
     category_text: str
@@ -53,6 +57,8 @@ class PackVisit:
 
 @dataclass(frozen=True)
 class SharedPack:
+    """The shared CAP pack handed to another brand: the factory, the assessment, the CAP's items and visits."""
+
     cap_id: int
     supplier: str
     supplier_code: str

@@ -31,6 +31,8 @@ _RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f
 
 @dataclass(frozen=True)
 class Attachment:
+    """A file attached to an e-mail draft."""
+
     filename: str
     data: bytes
     mime_type: str

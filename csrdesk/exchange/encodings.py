@@ -58,6 +58,8 @@ class EncodingUnsure(UserError):
 
 @dataclass(frozen=True)
 class Reading:
+    """A file's text as read in one candidate encoding, with how out of place its characters look."""
+
     encoding: str
     text: str
     unexpected: float  # share of non-ASCII characters that do not belong to the encoding's languages

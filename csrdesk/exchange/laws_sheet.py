@@ -140,6 +140,8 @@ class LawSheetRow:
 
 @dataclass(frozen=True)
 class LawSheet:
+    """A law library workbook as read back: its rows and notes on how they were read."""
+
     path: Path
     sha256: str
     rows: tuple[LawSheetRow, ...]

@@ -123,6 +123,8 @@ def _lines(text: str) -> list[str]:
 
 @dataclass(frozen=True)
 class LetterBrand:
+    """The brand side of a letter: the company, its address, and the user who signs it."""
+
     company: str = ""
     address: str = ""
     user_name: str = ""
@@ -133,6 +135,8 @@ class LetterBrand:
 
 @dataclass(frozen=True)
 class LetterSupplier:
+    """The factory a letter goes to: its names, address, contact, sourcing owner and any production block."""
+
     id: int
     code: str
     name: str
@@ -153,6 +157,8 @@ class LetterSupplier:
 
 @dataclass(frozen=True)
 class LetterAssessment:
+    """The assessment a letter is about: date, type, audit firm, score, rating and the reasons for it."""
+
     id: int
     date: date
     assessment_type: str
@@ -168,6 +174,8 @@ class LetterAssessment:
 
 @dataclass(frozen=True)
 class LetterItem:
+    """One CAP item as a letter lists it: the finding, requirements, severity, due date and the factory's plan."""
+
     id: int
     position: int
     category: str
@@ -198,6 +206,8 @@ class LetterItem:
 
 @dataclass(frozen=True)
 class LetterCap:
+    """The CAP a letter is about: its status, dates, progress and items."""
+
     id: int
     status: str
     issued_date: Optional[date]
@@ -209,6 +219,8 @@ class LetterCap:
 
 @dataclass(frozen=True)
 class VerificationFacts:
+    """A verification visit as the verification result letter reports it, with each item's outcome."""
+
     visit_id: int
     visit_date: date
     verifier: str
@@ -221,6 +233,8 @@ class VerificationFacts:
 
 @dataclass(frozen=True)
 class VettingFacts:
+    """A vetting screen as a vetting letter reports it: score, decision, conditions, knock-outs, what is missing."""
+
     screen_id: int
     checklist_title: str
     subject: str
@@ -614,6 +628,8 @@ def email_context(letter_ctx: dict[str, Any], attachments: Sequence[str]) -> dic
 
 @dataclass(frozen=True)
 class VisitFacts:
+    """A verification visit as the onsite report tells it: attendees, progress, category and each item's verdict."""
+
     visit_id: int
     visit_date: date
     verifier: str
@@ -630,6 +646,8 @@ class VisitFacts:
 
 @dataclass(frozen=True)
 class EscalationFacts:
+    """An escalation step as its letter tells it: the step, why the factory lags, earlier steps, open items."""
+
     step: str
     date: date
     reason: str

@@ -115,6 +115,8 @@ class QuestionnaireData:
 
 @dataclass(frozen=True)
 class ReturnedAnswer:
+    """One answer read back from a returned vetting questionnaire, with its evidence and comment."""
+
     question_id: str
     row: int
     answer: Any  # the cell as read (text, number, date), None when empty
@@ -124,6 +126,8 @@ class ReturnedAnswer:
 
 @dataclass(frozen=True)
 class ReturnedQuestionnaire:
+    """A vetting questionnaire a supplier sent back: which screen it belongs to, the answers sent and returned."""
+
     path: Path
     header: dict[str, str]
     screen_id: int

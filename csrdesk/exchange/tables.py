@@ -50,6 +50,8 @@ class TableRow:
 
 @dataclass
 class Table:
+    """A CSV or XLSX table from outside as read: its encoding, header row, the columns recognised and the rows."""
+
     source: str
     kind: str  # 'csv' or 'xlsx'
     encoding: Optional[str]  # for CSV: the encoding the text was read with

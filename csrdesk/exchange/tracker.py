@@ -60,6 +60,8 @@ def status_label(status: str) -> str:
 
 @dataclass(frozen=True)
 class Column:
+    """A column of the CAP tracker: its header in English and Chinese, width, and whether the factory fills it."""
+
     key: str
     en: str
     zh: str
@@ -97,6 +99,8 @@ SPARE_ROWS = 50         # rows below the items that keep the dropdown, for facto
 
 @dataclass(frozen=True)
 class TrackerItem:
+    """One CAP item as a row of the factory's tracker: the finding, due date and the factory's answers so far."""
+
     item_id: int
     category: str
     severity: str
@@ -128,6 +132,8 @@ class GuidanceExample:
 
 @dataclass(frozen=True)
 class TrackerData:
+    """Everything a CAP tracker for a factory holds: the supplier, the assessment, the CAP and its items."""
+
     cap_id: int
     supplier_id: int
     supplier_code: str

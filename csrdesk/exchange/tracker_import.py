@@ -51,6 +51,8 @@ class ReturnedItem:
 
 @dataclass(frozen=True)
 class ReturnedTracker:
+    """A CAP tracker a factory sent back, as read: the rows returned, those exported, and the ones missing."""
+
     path: Path
     format_version: int
     export_id: str

@@ -69,6 +69,8 @@ COLUMNS: tuple[Column, ...] = (
 
 @dataclass(frozen=True)
 class SheetItem:
+    """One CAP item on a visit's on-site sheet: the finding, the factory's plan, evidence and any verdict."""
+
     item_id: int
     category: str
     severity: str
@@ -83,6 +85,8 @@ class SheetItem:
 
 @dataclass(frozen=True)
 class VisitSheetData:
+    """Everything a verification visit's on-site sheet holds: the supplier, the CAP dates and the items."""
+
     cap_id: int
     supplier_id: int
     supplier_code: str
@@ -254,6 +258,8 @@ def _write_data(ws, data: VisitSheetData, secret: bytes) -> None:
 
 @dataclass(frozen=True)
 class SheetVerdict:
+    """The verifier's verdict on one item, read back from the on-site sheet."""
+
     item_id: int
     row: int
     verdict: Verdict
@@ -262,6 +268,8 @@ class SheetVerdict:
 
 @dataclass(frozen=True)
 class ReturnedVisitSheet:
+    """An on-site sheet back from a visit, as read: the CAP it belongs to and the items the verifier judged."""
+
     path: Path
     cap_id: int
     supplier_id: int

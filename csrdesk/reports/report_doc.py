@@ -22,6 +22,8 @@ CJK_FONT = "Microsoft YaHei"  # Word on Windows; LibreOffice substitutes a CJK f
 
 @dataclass(frozen=True)
 class ReportDocument:
+    """A report to write as a Word document: title, lines under it, sections, footer and how long tables may be."""
+
     title: str
     title_zh: str
     lines: tuple[str, ...]  # under the title: period, who made it, when

@@ -19,6 +19,8 @@ OPEN_ITEM_STATUSES = tuple(s.value for s in ItemStatus if s.is_open)
 
 @dataclass(frozen=True)
 class AssessmentListRow:
+    """One row of the Assessments page: an assessment with its supplier, rating, findings and CAP."""
+
     id: int
     supplier_id: int
     supplier_code: str
@@ -39,6 +41,8 @@ class AssessmentListRow:
 
 @dataclass(frozen=True)
 class SupplierChoice:
+    """A supplier the assessment editor offers to choose from."""
+
     id: int
     code: str
     name: str

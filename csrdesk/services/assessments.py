@@ -52,6 +52,8 @@ class FindingInput:
 
 @dataclass
 class AssessmentInput:
+    """An assessment as the editor saves it: supplier, date, type, audit firm and its findings."""
+
     supplier_code: str
     date: date
     assessment_type: str = "periodic"
@@ -67,6 +69,8 @@ class AssessmentInput:
 
 @dataclass(frozen=True)
 class FindingRow:
+    """One finding of an assessment as the editor shows it: category, requirements, severity and points."""
+
     id: int
     category: str
     violation_type: Optional[str]
@@ -83,6 +87,8 @@ class FindingRow:
 
 @dataclass(frozen=True)
 class AssessmentDetail:
+    """One assessment as the editor shows it: its findings, score, rating and the reasons, and its CAP."""
+
     id: int
     supplier_id: int
     supplier_code: str

@@ -18,6 +18,8 @@ _PDF_MAGIC = b"%PDF-"
 
 @dataclass(frozen=True)
 class AuditReport:
+    """The auditor's report file kept with an assessment: its name, the app's copy, and whether it is there."""
+
     assessment_id: int
     name: str  # the file's name as the user had it
     path: Path  # where the app keeps its copy

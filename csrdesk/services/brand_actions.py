@@ -22,6 +22,8 @@ from csrdesk.storage.models import BrandAction, CapItem, Finding, Supplier
 
 @dataclass(frozen=True)
 class BrandActionInfo:
+    """A brand action: what the brand's team owes for a finding caused by its purchasing practices, and by when."""
+
     id: int
     supplier: str  # code
     supplier_name: str

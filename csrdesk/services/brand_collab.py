@@ -17,6 +17,8 @@ from csrdesk.storage.models import Partner, Supplier, SupplierBrand
 
 @dataclass(frozen=True)
 class SharedBrandInfo:
+    """Another brand sharing a supplier's factory, as the supplier page lists it."""
+
     id: int
     supplier: str  # code
     brand: str

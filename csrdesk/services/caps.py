@@ -31,6 +31,8 @@ ANSWER_FIELDS = ("root_cause", "preventive_action", "project_leader", "planned_d
 
 @dataclass(frozen=True)
 class EvidenceInfo:
+    """An evidence file attached to a CAP item: its name, the app's copy, its note and whether it is there."""
+
     id: int
     original_name: str
     path: Path
@@ -41,6 +43,8 @@ class EvidenceInfo:
 
 @dataclass(frozen=True)
 class CapItemRow:
+    """One row of the CAPs page: a CAP item with its supplier, due date and status."""
+
     id: int
     cap_id: int
     supplier_id: int
@@ -63,6 +67,8 @@ class CapItemRow:
 
 @dataclass(frozen=True)
 class CapItemDetail:
+    """One CAP item in full: requirements, the factory's answers, evidence, verification and the moves allowed."""
+
     row: CapItemRow
     description: str
     legal_requirement: str
@@ -83,6 +89,8 @@ class CapItemDetail:
 
 @dataclass(frozen=True)
 class CapDetail:
+    """One CAP with its assessment, supplier, dates, progress and items."""
+
     id: int
     assessment_id: int
     assessment_date: date

@@ -22,6 +22,8 @@ from csrdesk.storage.models import Complaint, Supplier
 
 @dataclass(frozen=True)
 class ComplaintReport:
+    """The complaints report of a period: counts by provision, outcome, supplier and age, and time to act."""
+
     date_from: Optional[date]
     date_to: Optional[date]
     complaints: int
@@ -62,6 +64,8 @@ class PublicRow:
 
 @dataclass(frozen=True)
 class ComplaintsTile:
+    """The dashboard's complaints tile: open complaints, the high-risk ones, those waiting too long."""
+
     open: int
     high_risk_open: int
     unacknowledged_over_7_days: int

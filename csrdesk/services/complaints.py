@@ -52,6 +52,8 @@ STEP_LABELS = {
 
 @dataclass
 class ComplaintInput:
+    """A worker complaint as it is taken in, the complainant's name and contact to be sealed."""
+
     received: date
     channel: str
     provision: str
@@ -66,6 +68,8 @@ class ComplaintInput:
 
 @dataclass(slots=True)  # not frozen: a frozen dataclass sets each field through object.__setattr__, and the
 class ComplaintRow:     # page makes 10,000 of them per load
+    """One row of the Complaints page: a complaint's age, factory, provision, risk and status, no identity."""
+
     id: int
     reference: str
     received_date: date
@@ -100,6 +104,8 @@ class ComplaintRow:     # page makes 10,000 of them per load
 
 @dataclass(frozen=True)
 class TimelineEntry:
+    """One dated step on a complaint's timeline: received, acknowledged, a note, a decision, a reveal."""
+
     on: date
     kind: str
     label: str
@@ -109,6 +115,8 @@ class TimelineEntry:
 
 @dataclass(frozen=True)
 class ComplaintDetail:
+    """One complaint as its screen shows it: the factory's decision, remedy, dates and its timeline."""
+
     row: ComplaintRow
     worker_agrees_factory_told: bool
     factory_decision: str
@@ -132,6 +140,8 @@ class ComplaintDetail:
 
 @dataclass(frozen=True)
 class RevealedIdentity:
+    """A complainant's identity once revealed, with who asked, when and the reason recorded."""
+
     complaint_id: int
     reference: str
     name: str
@@ -143,6 +153,8 @@ class RevealedIdentity:
 
 @dataclass(frozen=True)
 class IdentityStatus:
+    """Whether the keys to sealed identities are on this computer, and what to do when some are missing."""
+
     sealed: int  # complaints with a sealed identity
     unavailable: int  # of those, sealed with a key not on this computer
     missing_key_ids: tuple[str, ...]
@@ -153,6 +165,8 @@ class IdentityStatus:
 
 @dataclass(frozen=True)
 class CapResult:
+    """Where a confirmed complaint went into a CAP: the CAP and item made or reopened for it."""
+
     complaint_id: int
     cap_id: int
     item_id: int
@@ -167,6 +181,8 @@ class CapResult:
 
 @dataclass(frozen=True)
 class FocusArea:
+    """A provision complaints raised about a supplier, for the next assessment to look at."""
+
     provision: str
     title: str
     complaints: int
@@ -178,6 +194,8 @@ class FocusArea:
 
 @dataclass(frozen=True)
 class FocusAreas:
+    """The provisions complaints raised about a supplier since its last assessment."""
+
     supplier_id: int
     since: Optional[date]  # the last assessment before, or None
     areas: tuple[FocusArea, ...]

@@ -24,6 +24,8 @@ _GONE = (SupplierStatus.EXITED.value,)
 
 @dataclass(frozen=True)
 class FollowUpDue:
+    """A follow-up assessment a supplier owes after an Unsatisfactory rating, and when it is due."""
+
     supplier_id: int
     supplier_code: str
     supplier_name: str
@@ -46,6 +48,8 @@ class BlockedSupplier:
 
 @dataclass(frozen=True)
 class OverdueSupplier:
+    """A supplier with overdue CAP items, as the dashboard lists it."""
+
     supplier_id: int
     supplier_code: str
     supplier_name: str
@@ -55,6 +59,8 @@ class OverdueSupplier:
 
 @dataclass(frozen=True)
 class DashboardSummary:
+    """The dashboard: suppliers by rating and status, CAP items overdue and due soon, follow-ups owed."""
+
     today: date
     suppliers: int  # in the program (not exited)
     by_rating: tuple[tuple[str, int], ...]  # every rating in band order, then "Not assessed"

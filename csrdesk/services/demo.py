@@ -79,6 +79,8 @@ SOURCE = "demo data"
 
 @dataclass
 class DemoResult:
+    """What the demo data added: suppliers, assessments, CAPs, complaints and screens, and how long it took."""
+
     suppliers: int = 0
     assessments: int = 0
     findings: int = 0

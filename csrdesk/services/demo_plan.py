@@ -33,6 +33,8 @@ from csrdesk.storage.models import (
 
 @dataclass(frozen=True)
 class City:
+    """A city the demo places factories in, with its local name, region and position."""
+
     name: str
     local: str
     region: str
@@ -42,6 +44,8 @@ class City:
 
 @dataclass(frozen=True)
 class Country:
+    """A sourcing country of the demo: its cities, brands, products and how its names and addresses look."""
+
     code: str
     name: str
     weight: float
@@ -131,6 +135,8 @@ def weighted(rng: random.Random, pairs: Sequence[tuple[Any, float]]) -> Any:
 
 @dataclass(frozen=True)
 class Person:
+    """A demo contact person: a name and the start of an e-mail address."""
+
     name: str
     email_local: str
 
@@ -153,6 +159,8 @@ def phone(rng: random.Random, dial: str) -> str:
 
 @dataclass(frozen=True)
 class LibType:
+    """A finding type of the library as the demo draws findings, root causes and actions from it."""
+
     key: str
     category: str
     title: str
@@ -168,6 +176,8 @@ class LibType:
 
 @dataclass
 class Library:
+    """The finding library, laws and scoring matrix as the demo generator draws from them."""
+
     types: list[LibType]
     by_severity: dict[Severity, list[LibType]]
     categories: list[str]
@@ -210,6 +220,8 @@ class Ids:
 
 @dataclass
 class SupplierPlan:
+    """Which part a demo supplier plays (its role, CAP stage and profile) and where it is."""
+
     index: int
     code: str
     role: str
@@ -220,6 +232,8 @@ class SupplierPlan:
 
 @dataclass
 class Rows:
+    """The demo's records table by table, gathered before they are written in bulk."""
+
     suppliers: list[dict] = field(default_factory=list)
     contacts: list[dict] = field(default_factory=list)
     shared_brands: list[dict] = field(default_factory=list)  # other brands sharing a factory

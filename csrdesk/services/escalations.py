@@ -37,6 +37,8 @@ EXIT_CHECKLIST = "responsible_exit"
 
 @dataclass(frozen=True)
 class EscalationRow:
+    """A factory that lags on remediation: its current escalation step, why it lags, the next step suggested."""
+
     supplier_id: int
     supplier: str                 # code
     supplier_name: str
@@ -51,6 +53,8 @@ class EscalationRow:
 
 @dataclass(frozen=True)
 class StepRecord:
+    """One escalation step taken with a factory: the step, date, reason and who was copied or attended."""
+
     id: int
     supplier: str
     step: str

@@ -75,6 +75,8 @@ def record_change(
 
 @dataclass(frozen=True)
 class ChangeRow:
+    """One line of the change history: who changed which field of what, when, from which value to which."""
+
     id: int
     at: datetime
     entity: str

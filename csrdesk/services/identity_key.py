@@ -186,6 +186,8 @@ def forget_cache() -> None:
 
 @dataclass(frozen=True)
 class KeyInfo:
+    """The identity keys on this computer: the one new identities are sealed with, and where they are kept."""
+
     current: Optional[str]  # the id of the key new identities are sealed with
     known: tuple[str, ...]  # every key id on this computer
     where: str  # the OS keyring or the key file's path

@@ -380,6 +380,8 @@ class LawRowPlan:
 
 @dataclass(frozen=True)
 class LawsImportPreview:
+    """What importing a law library workbook would add, update and leave, and the citations it makes outdated."""
+
     file: str
     sha256: str
     rows: tuple[LawRowPlan, ...]
@@ -401,6 +403,8 @@ class LawsImportPreview:
 
 @dataclass(frozen=True)
 class LawsImportResult:
+    """A law library import: what was previewed, whether it was applied, and the backup made first."""
+
     preview: LawsImportPreview
     applied: bool
     backup: Optional[Path]

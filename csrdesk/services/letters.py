@@ -57,6 +57,8 @@ EMAIL_LANGUAGES = ("en", "zh")
 
 @dataclass(frozen=True)
 class TemplateInfo:
+    """A letter or e-mail template: built-in, the team's or the user's, and whether it is the one used."""
+
     name: str
     kind: str
     path: Path
@@ -197,6 +199,8 @@ def resolve_template(kind: str, template: Optional[str], lang: str) -> TemplateF
 
 @dataclass
 class _Library:
+    """The library's category titles and finding types' Chinese titles and victim-protection marks, read for letters."""
+
     categories: dict[str, tuple[str, str]]
     types: dict[str, tuple[str, bool]]
 
@@ -436,6 +440,8 @@ def _vetting_facts(db: Database, screen_id: int, today: Optional[date]) -> lc.Ve
 
 @dataclass(frozen=True)
 class DraftResult:
+    """An e-mail draft written: the file, to whom, the subject and what is attached."""
+
     path: Path
     to: str
     cc: str
@@ -532,6 +538,8 @@ def make_email_draft_detail(db: Database, cap_id: int, out_path_or_folder: Path,
 
 @dataclass(frozen=True)
 class LetterCandidate:
+    """A CAP a letter can be written for, as the letters dialog lists it."""
+
     cap_id: int
     supplier_code: str
     supplier_name: str
@@ -589,6 +597,8 @@ BATCH_LETTER_KINDS = ("cap_letter", "overdue_reminder")
 
 @dataclass(frozen=True)
 class BatchOutput:
+    """One file a batch of letters wrote: a letter, tracker or e-mail for one CAP."""
+
     cap_id: int
     supplier_code: str
     what: str  # 'letter', 'tracker' or 'e-mail'
@@ -597,6 +607,8 @@ class BatchOutput:
 
 @dataclass(frozen=True)
 class BatchFailure:
+    """A CAP a batch of letters could not write for, and why."""
+
     cap_id: Optional[int]
     supplier_code: str
     message: str
@@ -604,6 +616,8 @@ class BatchFailure:
 
 @dataclass
 class BatchResult:
+    """A batch of letters for many CAPs: the files written, the problems met, and whether it was cancelled."""
+
     total: int
     outputs: list[BatchOutput] = field(default_factory=list)
     failures: list[BatchFailure] = field(default_factory=list)

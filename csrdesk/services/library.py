@@ -27,6 +27,8 @@ EDITABLE_FIELDS = (
 
 @dataclass(frozen=True)
 class Category:
+    """A finding category of the library, with its title in both languages and the schemes' codes for it."""
+
     key: str
     title: str
     title_zh: str
@@ -35,6 +37,8 @@ class Category:
 
 @dataclass(frozen=True)
 class ViolationTypeInfo:
+    """A finding type of the library: severity, requirement, remediation, days allowed and examples."""
+
     key: str
     category: str
     title: str

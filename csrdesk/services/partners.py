@@ -25,6 +25,8 @@ CONSULTANT_CHECKLIST = "consultant_vetting"
 
 @dataclass(frozen=True)
 class PartnerInfo:
+    """A partner of the register (consultant, audit firm, CSO, agency, brand) with its vetting state."""
+
     id: int
     kind: str
     name: str
@@ -45,6 +47,8 @@ class PartnerInfo:
 
 @dataclass
 class PartnerInput:
+    """A partner as the register's form saves it."""
+
     kind: str
     name: str
     country: str = ""
@@ -56,6 +60,8 @@ class PartnerInput:
 
 @dataclass(frozen=True)
 class CapPartnerInfo:
+    """A partner's part in a CAP: its role, dates, what it did, and a warning if it is not vetted."""
+
     id: int
     cap_id: int
     cap_item_id: Optional[int]

@@ -38,6 +38,8 @@ _GONE = (SupplierStatus.EXITED.value,)
 
 @dataclass(frozen=True)
 class ProgramReport:
+    """The program report of a period: one section per topic, with its figures, tables and sentences."""
+
     date_from: date
     date_to: date
     as_of: date

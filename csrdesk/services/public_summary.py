@@ -22,6 +22,8 @@ _DONE = (ItemStatus.VERIFIED.value, ItemStatus.CLOSED.value)
 
 @dataclass(frozen=True)
 class PublicSummary:
+    """The year's public figures: factories, ratings, top issues, remediation and complaints, names if published."""
+
     year: int
     with_names: bool
     factories: int

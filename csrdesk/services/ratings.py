@@ -35,6 +35,8 @@ def load_matrix(s: Session) -> ScoringMatrix:
 
 @dataclass(frozen=True)
 class RerateImpact:
+    """How a change of the scoring matrix would change one assessment's score and rating."""
+
     assessment_id: int
     supplier_code: str
     supplier_name: str

@@ -14,6 +14,8 @@ from csrdesk.services.team_folder import team_templates_folder
 
 @dataclass(frozen=True)
 class ReportTemplateInfo:
+    """A report template: built-in, the team's or the user's copy."""
+
     name: str
     kind: str
     source: str  # 'default', 'team' (shared by the team's database) or 'user' (this computer's templates folder)

@@ -23,6 +23,8 @@ REPORT_SUFFIXES = (".docx", ".xlsx")
 
 @dataclass(frozen=True)
 class ReportWritten:
+    """A report file written: where, which kind, how many sections and charts, and its figures."""
+
     path: Path
     kind: str  # program, supplier, public
     sections: int

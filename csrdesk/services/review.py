@@ -74,6 +74,8 @@ class ItemCheck:
 
 @dataclass(frozen=True)
 class CapCheck:
+    """A CAP's quality check for review: each item's warnings, and the share of items without open warnings."""
+
     id: int
     supplier_code: str
     supplier_name: str
@@ -101,6 +103,8 @@ class GuidedContext:
 
 @dataclass(frozen=True)
 class ReviewResult:
+    """The outcome of a CAP review: approved or returned, and the items planned, accepted or sent back."""
+
     cap: CapCheck
     decision: str  # "approved" or "returned"
     items_planned: tuple[int, ...]  # items moved to action planned by the approval (or accepted in a return)
@@ -113,6 +117,8 @@ ITEM_DECISIONS = ("accept", "return")  # what the reviewer may say of one item
 
 @dataclass(frozen=True)
 class PlanAction:
+    """One preventive action as the improvement plan lists it."""
+
     what: str
     who: str
     by_when: Optional[date]
@@ -122,6 +128,8 @@ class PlanAction:
 
 @dataclass(frozen=True)
 class PlanEntry:
+    """One CAP item in the improvement plan: its root cause, cause categories, actions and who leads it."""
+
     item_id: int
     finding: str
     finding_category: str
@@ -140,6 +148,8 @@ class PlanEntry:
 
 @dataclass(frozen=True)
 class PlanGroup:
+    """The improvement plan's items that share a cause category."""
+
     key: str  # a cause category key, or NOT_ANALYSED
     title: str
     title_zh: str

@@ -20,6 +20,8 @@ from csrdesk.storage.models import Cap, Complaint, FindingCategory, Verification
 
 @dataclass(frozen=True)
 class Scorecard:
+    """One supplier's scorecard: its rating, score history and the report sections about it."""
+
     code: str
     name: str
     local_name: str

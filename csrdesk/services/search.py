@@ -300,6 +300,8 @@ DESCRIPTION_CHARS = 400  # most descriptions whole (a long one by its start), wi
 
 @dataclass(frozen=True)
 class _SupplierEntry:
+    """A supplier as the search index keeps it, with the lower-case text typing is matched against."""
+
     id: int
     code: str
     name: str

@@ -19,6 +19,8 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 @dataclass
 class Preferences:
+    """The user's preferences: who signs letters, the company, letter language, backups and due-date rules."""
+
     user_name: str = ""
     user_title: str = "CSR Manager"
     user_email: str = ""

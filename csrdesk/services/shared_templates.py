@@ -30,6 +30,8 @@ MAX_TEMPLATE_BYTES = 20 * 1024 * 1024  # a letterhead with a logo is a few hundr
 
 @dataclass(frozen=True)
 class SharedTemplateInfo:
+    """A template shared with the team in the database: its name, size, and who shared it when."""
+
     name: str
     size: int
     shared_at: datetime

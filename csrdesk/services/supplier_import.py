@@ -61,6 +61,8 @@ _LIMITS = {"name": 300, "local_name": 300, "code": 40, "os_id": 40}
 
 @dataclass(frozen=True)
 class CreatedSupplier:
+    """A supplier a list import created, with the row it came from."""
+
     row: int
     code: str
     name: str
@@ -69,6 +71,8 @@ class CreatedSupplier:
 
 @dataclass(frozen=True)
 class DuplicateRow:
+    """A row of a supplier list that matches a known supplier, so it was not created."""
+
     row: int
     name: str
     kind: str  # 'exact' or 'near'
@@ -78,6 +82,8 @@ class DuplicateRow:
 
 @dataclass(frozen=True)
 class SkippedRow:
+    """A row of a supplier list that was not imported, and why."""
+
     row: int
     reason: str
     name: str = ""
@@ -85,6 +91,8 @@ class SkippedRow:
 
 @dataclass(frozen=True)
 class RowWarning:
+    """Something to check about a row of a supplier list that was imported all the same."""
+
     row: int
     name: str
     message: str
@@ -92,6 +100,8 @@ class RowWarning:
 
 @dataclass
 class SupplierImportReport:
+    """What a supplier list import did (or would do): suppliers created, duplicates, rows skipped, warnings."""
+
     file: str
     dry_run: bool
     rows: int = 0
@@ -159,6 +169,8 @@ class SupplierImportReport:
 
 @dataclass
 class _Plan:
+    """A supplier list checked row by row: its report, and the suppliers to create when it is written."""
+
     report: SupplierImportReport
     to_create: list  # (row number, code, SupplierInput)
 

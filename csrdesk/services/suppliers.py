@@ -39,6 +39,8 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 @dataclass
 class ContactInput:
+    """A supplier contact as the supplier form saves it."""
+
     role: str = "compliance contact"
     name: str = ""
     email: str = ""
@@ -48,6 +50,8 @@ class ContactInput:
 
 @dataclass
 class CertificationInput:
+    """A supplier's certificate as the supplier form saves it."""
+
     scheme: str
     reference: str = ""
     issued: Optional[date] = None
@@ -56,6 +60,8 @@ class CertificationInput:
 
 @dataclass
 class SupplierInput:
+    """A supplier as the supplier form saves it: names, address, sourcing owner, contacts and certificates."""
+
     name: str
     code: str = ""
     local_name: str = ""
@@ -79,6 +85,8 @@ class SupplierInput:
 
 @dataclass(frozen=True)
 class SupplierRow:
+    """One row of the Suppliers page: rating, open and overdue items, progress and whether production is allowed."""
+
     id: int
     code: str
     name: str
@@ -103,6 +111,8 @@ class SupplierRow:
 
 @dataclass(frozen=True)
 class ContactInfo:
+    """A supplier contact as the supplier page shows it."""
+
     id: int
     role: str
     name: str
@@ -113,6 +123,8 @@ class ContactInfo:
 
 @dataclass(frozen=True)
 class CertificationInfo:
+    """A supplier's certificate as the supplier page shows it, with whether it is valid or expiring."""
+
     id: int
     scheme: str
     reference: str
@@ -123,6 +135,8 @@ class CertificationInfo:
 
 @dataclass(frozen=True)
 class AssessmentSummary:
+    """One assessment in a supplier's history on the supplier page."""
+
     id: int
     date: date
     assessment_type: str
@@ -134,6 +148,8 @@ class AssessmentSummary:
 
 @dataclass(frozen=True)
 class CapSummary:
+    """One CAP on the supplier page: its status, open and overdue items and progress."""
+
     id: int
     assessment_id: int
     status: str
@@ -146,6 +162,8 @@ class CapSummary:
 
 @dataclass(frozen=True)
 class SupplierDetail:
+    """One supplier as its page shows it: profile, contacts, certificates, assessments, CAPs and moves allowed."""
+
     row: SupplierRow
     address: str
     supplier_type: str

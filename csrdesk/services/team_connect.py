@@ -29,6 +29,8 @@ _this_session: dict[str, str] = {}
 
 @dataclass(frozen=True)
 class ServerCheck:
+    """What a test of a shared database server found, and whether csrdesk can open it."""
+
     url: str  # without the password
     server: str  # "PostgreSQL 15.4"
     state: str  # empty, ready, older, newer, foreign

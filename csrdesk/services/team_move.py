@@ -27,6 +27,8 @@ from csrdesk.storage.models import Assessment, EvidenceFile, SharedTemplate, Sto
 
 @dataclass(frozen=True)
 class MoveResult:
+    """A local workspace moved into a shared database: the rows and files copied, the templates now shared."""
+
     target: str  # the shared database, without its password
     tables: dict[str, int]
     rows: int

@@ -190,6 +190,8 @@ def master_item_rows(db: Database, today: date) -> Iterable[tuple]:
 
 @dataclass(frozen=True)
 class SupplierProgress:
+    """One supplier's line in the brand's master tracker: rating, open CAPs and items, progress."""
+
     code: str
     name: str
     local_name: str
@@ -272,6 +274,8 @@ def export_master(db: Database, path: Path | str, progress: Optional[Progress] =
 
 @dataclass(frozen=True)
 class TrackerChange:
+    """A change a returned tracker makes to one field of a CAP item."""
+
     item_id: int
     field: str
     old: Any
@@ -280,6 +284,8 @@ class TrackerChange:
 
 @dataclass(frozen=True)
 class TrackerConflict:
+    """A field the factory answered that was also changed in the app since the tracker was sent."""
+
     item_id: int
     field: str
     exported: Any
@@ -289,6 +295,8 @@ class TrackerConflict:
 
 @dataclass(frozen=True)
 class TrackerImportPreview:
+    """What importing a returned tracker would change, the conflicts to settle and what stops it."""
+
     path: Path
     cap_id: int
     supplier: str                       # supplier code
@@ -319,6 +327,8 @@ class TrackerImportPreview:
 
 @dataclass(frozen=True)
 class TrackerImportResult:
+    """A returned tracker imported: the changes applied, the backup made and the CAP's status after."""
+
     preview: TrackerImportPreview
     applied: tuple[TrackerChange, ...]
     backup: Optional[Path]
@@ -433,6 +443,8 @@ def _status_problem(item: CapItem, target: str, values: dict[str, str]) -> Optio
 
 @dataclass
 class _Comparison:
+    """A returned tracker compared with the CAP items in the database, before it is shown or applied."""
+
     changes: list[TrackerChange]
     conflicts: list[TrackerConflict]
     notes: list[str]
@@ -610,6 +622,8 @@ def apply_tracker_import(db: Database, path: Path | str, accept: Optional[set[in
 
 @dataclass(frozen=True)
 class CapChoice:
+    """A CAP the "Export CAP tracker" dialog offers, with its supplier and items."""
+
     cap_id: int
     supplier_code: str
     supplier_name: str

@@ -47,6 +47,8 @@ BOOKED, DONE = "booked", "done"
 
 @dataclass(frozen=True)
 class Attendee:
+    """Someone at a verification visit, by role and name."""
+
     role: str
     name: str = ""
 
@@ -75,6 +77,8 @@ class PlanRow:
 
 @dataclass(frozen=True)
 class VerdictRow:
+    """The verdict a visit gave one CAP item: the note, the item's status before and now, a new due date."""
+
     item_id: int
     verdict: str
     note: str
@@ -88,6 +92,8 @@ class VerdictRow:
 
 @dataclass(frozen=True)
 class VisitDetail:
+    """One verification visit in full: attendees, verdicts, progress, category and items verified or reopened."""
+
     id: int
     cap_id: int
     supplier_id: int
@@ -116,6 +122,8 @@ class VisitDetail:
 
 @dataclass(frozen=True)
 class VisitRow:
+    """One verification visit as a list shows it: supplier, date, status, progress and category."""
+
     id: int
     cap_id: int
     supplier_id: int
@@ -134,6 +142,8 @@ class VisitRow:
 
 @dataclass(frozen=True)
 class VerdictInput:
+    """A verdict on one CAP item as the visit form records it."""
+
     item_id: int
     verdict: str | Verdict
     note: str = ""
@@ -141,6 +151,8 @@ class VerdictInput:
 
 @dataclass(frozen=True)
 class ItemChange:
+    """What recording a visit would do to one CAP item: its status and due date before and after."""
+
     item_id: int
     finding: str
     verdict: str
@@ -153,6 +165,8 @@ class ItemChange:
 
 @dataclass(frozen=True)
 class VisitPreview:
+    """What recording a visit would change: each item, the progress rate and the category suggested."""
+
     cap_id: int
     supplier: str
     supplier_name: str
@@ -209,6 +223,8 @@ def _prefs(db: Database, prefs: Optional[Preferences]) -> Preferences:
 
 @dataclass(frozen=True)
 class MeetingInfo:
+    """A CAP meeting's date and when the verification visit falls due after it."""
+
     cap_id: int
     supplier: str
     meeting_date: Optional[date]
@@ -242,6 +258,8 @@ def set_meeting_date(db: Database, cap_id: int, meeting: Optional[date], *, sour
 
 @dataclass(frozen=True)
 class PlanApproval:
+    """Whether a CAP item needs its plans approved before work starts, and when they were."""
+
     item_id: int
     cap_id: int
     needs_plan_approval: bool
@@ -478,6 +496,8 @@ def sheet_verdicts(db: Database, path: Path | str, cap_id: int) -> tuple[list[Ve
 
 @dataclass
 class _Plan:
+    """A visit's verdicts checked against its CAP and items, ready to preview or record."""
+
     cap: Cap
     supplier: Supplier
     changes: list[ItemChange]

@@ -23,6 +23,8 @@ RECENT_VISITS = 500  # the page lists the newest visits; older ones stay reachab
 
 @dataclass(frozen=True)
 class GoodNews:
+    """A factory doing well on verification (ready for final inspection, or fast), and why."""
+
     supplier_id: int
     supplier: str
     supplier_name: str
@@ -37,6 +39,8 @@ class GoodNews:
 
 @dataclass(frozen=True)
 class VerificationOverview:
+    """The Verification page: the visit plan, visits, escalations and the good news."""
+
     today: date
     plan: tuple[PlanRow, ...]            # visits overdue, due, booked, later (not done)
     visits: tuple[VisitRow, ...]         # done and booked visits, newest first

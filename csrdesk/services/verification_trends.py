@@ -16,6 +16,8 @@ from csrdesk.storage.models import Cap, CapItem, Finding, VerificationResult, Ve
 
 @dataclass(frozen=True)
 class FailingType:
+    """A finding type and how often its items failed verification."""
+
     violation_type: str
     title: str
     checked: int
@@ -25,6 +27,8 @@ class FailingType:
 
 @dataclass(frozen=True)
 class TimeToVerified:
+    """How many days a finding category's items took from the CAP meeting to verified."""
+
     category: str
     items: int
     median_days: float
@@ -33,12 +37,16 @@ class TimeToVerified:
 
 @dataclass(frozen=True)
 class CategoryPeriod:
+    """How many visits of one quarter ended in each progress category."""
+
     period: str  # e.g. 2026-Q1
     counts: dict[int, int]
 
 
 @dataclass(frozen=True)
 class Trends:
+    """Verification across factories: types failing most, time to verified, progress categories over time."""
+
     failing_types: tuple[FailingType, ...]
     time_to_verified: tuple[TimeToVerified, ...]
     categories_over_time: tuple[CategoryPeriod, ...]

@@ -40,6 +40,8 @@ SCREEN_STATUSES = ("draft", "decided")
 
 @dataclass(frozen=True)
 class ConditionInfo:
+    """A condition of a vetting decision: its text, due date, status and whether it is overdue."""
+
     id: int
     screen_id: int
     text: str
@@ -53,6 +55,8 @@ class ConditionInfo:
 
 @dataclass(frozen=True)
 class ScreenRow:
+    """One row of the Vetting page: a screen with its checklist, subject, score and decision."""
+
     id: int
     template_key: str
     template_version: int
@@ -79,6 +83,8 @@ class ScreenRow:
 
 @dataclass(frozen=True)
 class ScreenDetail:
+    """One vetting screen in full: its checklist, answers, evaluation, decision and conditions."""
+
     id: int
     template_id: int
     template: Template

@@ -16,6 +16,8 @@ BATCH = 2000
 
 @dataclass(frozen=True)
 class CopyCounts:
+    """How many rows were copied from each table into the other database."""
+
     tables: dict[str, int]
 
     @property

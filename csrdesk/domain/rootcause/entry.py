@@ -98,6 +98,8 @@ class Override:
 
 @dataclass
 class PreventiveAction:
+    """One preventive action of a root-cause entry: what, who, by when, how it is verified, what it changes."""
+
     what: str
     who: str = ""
     by_when: Optional[date] = None

@@ -21,6 +21,8 @@ class RiskSource(str, Enum):
 
 @dataclass(frozen=True)
 class CauseCategory:
+    """A root-cause category a factory can pick, with the question that helps decide and its source of risk."""
+
     key: str
     title: str
     title_zh: str
@@ -79,6 +81,8 @@ NO_ELEMENT_TITLE = "a one-off correction (no system change)"
 
 @dataclass(frozen=True)
 class VictimMeasure:
+    """A measure that protects and remedies the workers a finding harmed (protection, remedy, return)."""
+
     key: str
     title: str
     title_zh: str

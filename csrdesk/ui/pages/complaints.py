@@ -78,6 +78,8 @@ def _load(db, everything: bool = False):
 
 @dataclass(frozen=True)
 class _Step:
+    """A step of a complaint's work offered as a button: its key, label and tooltip."""
+
     key: str
     text: str
     tip: str

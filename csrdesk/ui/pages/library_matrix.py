@@ -23,6 +23,8 @@ SEVERITIES = tuple(Severity)
 
 @dataclass(frozen=True)
 class OverrideRow:
+    """A finding type whose points override its severity's default in the scoring matrix editor."""
+
     key: str
     severity: str
     points: int

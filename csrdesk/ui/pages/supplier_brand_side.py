@@ -32,6 +32,8 @@ BRAND_COLUMNS = (
 
 @dataclass(frozen=True)
 class BrandSideBundle:
+    """What the "Brand's side" tab shows of a supplier, loaded off the GUI thread."""
+
     code: str
     side: brand_actions.BrandSide
     brands: tuple

@@ -29,6 +29,8 @@ from csrdesk.ui.widgets.chart_view import ChartView
 
 @dataclass(frozen=True)
 class SupplierBundle:
+    """Everything the supplier page shows, loaded in one go off the GUI thread."""
+
     detail: SupplierDetail
     items: tuple[CapItemRow, ...]
     history: tuple[ChangeRow, ...]

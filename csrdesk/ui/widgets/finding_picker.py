@@ -65,6 +65,8 @@ def query_tokens(text: str) -> list[str]:
 
 @dataclass(frozen=True)
 class _Entry:
+    """A suggestion of the finding picker: a library finding type and the text typing is matched against."""
+
     key: str
     text: str
     title: str

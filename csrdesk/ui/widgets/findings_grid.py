@@ -63,6 +63,8 @@ DRAFT_FIELDS = tuple(f.name for f in fields(FindingDraft))
 
 @dataclass(frozen=True)
 class GridColumn:
+    """A column of the findings grid: its title, the field it shows, whether it is editable, its width."""
+
     title: str
     field: Optional[str]
     editable: bool = False
