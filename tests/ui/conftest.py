@@ -70,6 +70,26 @@ def wait_idle(qtbot, ctx, timeout: int = 10000) -> None:
     qtbot.waitUntil(lambda: not ctx.busy, timeout=timeout)
 
 
+def search_with_ctrl_k(qtbot, window, text: str, until, timeout: int = 10000):
+    """Seeds reach the search (a change notice), then Ctrl+K and `text` typed, until `until(hits)` holds; returns
+    the search box."""
+    window.ctx.notify("all")
+    wait_idle(qtbot, window.ctx)
+    box = window.search_box
+    window.focus_search()
+    box.setText(text)
+    box.search_now()
+    qtbot.waitUntil(lambda: until(box.hits), timeout=timeout)
+    return box
+
+
+def open_with_ctrl_k(qtbot, window, text: str, kind: str, item_id: int):
+    """Ctrl+K, `text` typed, and the hit for that item chosen (as a click or Enter on it would)."""
+    box = search_with_ctrl_k(qtbot, window, text, until=lambda hits: any(h.kind == kind and h.id == item_id for h in hits))
+    box.choose(next(i for i, h in enumerate(box.hits) if h.kind == kind and h.id == item_id))
+    return box
+
+
 def open_vetting_screen(qtbot, window, screen_id: int):
     """The Vetting page at 1360x840 with the screen open and read; returns the page."""
     window.resize(1360, 840)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from csrdesk.services.search import search
-from tests.ui.conftest import wait_idle
+from tests.ui.conftest import open_with_ctrl_k
 
 
 def _complaint(db):
@@ -28,15 +28,7 @@ def test_search_finds_a_complaint_never_its_complainant(qtbot, window, ui_db):
     assert not any(h.kind == "complaint" for h in search(ui_db, "Nguyen Thi Hoa"))
     assert not any("Nguyen" in h.title + h.detail for h in by_reference)
 
-    window.ctx.notify("all")
-    wait_idle(qtbot, window.ctx)
-    box = window.search_box
-    window.focus_search()
-    box.setText(detail.row.reference)
-    box.search_now()
-    qtbot.waitUntil(lambda: any(h.kind == "complaint" for h in box.hits), timeout=10000)
-    position = next(i for i, h in enumerate(box.hits) if h.kind == "complaint" and h.id == detail.id)
-    box.choose(position)
+    open_with_ctrl_k(qtbot, window, detail.row.reference, "complaint", detail.id)
     page = window.pages["complaints"]
     qtbot.waitUntil(lambda: window.current_page() is page and page.panel.detail is not None
                     and page.panel.detail.id == detail.id, timeout=10000)

@@ -8,7 +8,7 @@ from csrdesk.services.assessments import AssessmentInput, FindingInput, record_a
 from csrdesk.services.search import search
 from csrdesk.services.suppliers import SupplierInput, create_supplier
 from csrdesk.services.vetting import screen_choices, start_screen
-from tests.ui.conftest import wait_idle
+from tests.ui.conftest import open_with_ctrl_k, search_with_ctrl_k
 
 
 def _seed(db):
@@ -33,15 +33,7 @@ def test_search_finds_assessments_and_screens(db):
 
 def test_ctrl_k_opens_a_vetting_screen(qtbot, window, ui_db):
     _assessment, screen = _seed(ui_db)
-    window.ctx.notify("all")
-    wait_idle(qtbot, window.ctx)
-    box = window.search_box
-    window.focus_search()
-    box.setText(f"screen {screen.id}")
-    box.search_now()
-    qtbot.waitUntil(lambda: any(h.kind == "vetting_screen" for h in box.hits), timeout=10000)
-    position = next(i for i, h in enumerate(box.hits) if h.kind == "vetting_screen" and h.id == screen.id)
-    box.choose(position)
+    open_with_ctrl_k(qtbot, window, f"screen {screen.id}", "vetting_screen", screen.id)
     page = window.pages["vetting"]
     qtbot.waitUntil(lambda: window.current_page() is page and page.form.detail is not None
                     and page.form.detail.id == screen.id, timeout=10000)
@@ -58,13 +50,7 @@ def test_ctrl_k_finds_a_cap_by_its_number_and_opens_it(qtbot, window, ui_db):
     for text in (f"cap {cap_id}", f"#{cap_id}", str(cap_id)):
         first = search(ui_db, text)[0]
         assert (first.kind, first.id, first.supplier_code) == ("cap", cap_id, "SR-002") and "item" in first.detail
-    window.ctx.notify("all")
-    wait_idle(qtbot, window.ctx)
-    box = window.search_box
-    window.focus_search()
-    box.setText(f"CAP #{cap_id}")
-    box.search_now()
-    qtbot.waitUntil(lambda: bool(box.hits) and box.hits[0].kind == "cap", timeout=10000)
+    box = search_with_ctrl_k(qtbot, window, f"CAP #{cap_id}", until=lambda hits: bool(hits) and hits[0].kind == "cap")
     box.choose(0)
     page = window.pages["caps"]
     qtbot.waitUntil(lambda: window.current_page() is page and page.model.visible_count > 0, timeout=10000)
