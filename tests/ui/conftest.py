@@ -85,7 +85,8 @@ def search_with_ctrl_k(qtbot, window, text: str, until, timeout: int = 10000):
 
 def open_with_ctrl_k(qtbot, window, text: str, kind: str, item_id: int):
     """Ctrl+K, `text` typed, and the hit for that item chosen (as a click or Enter on it would)."""
-    box = search_with_ctrl_k(qtbot, window, text, until=lambda hits: any(h.kind == kind and h.id == item_id for h in hits))
+    box = search_with_ctrl_k(qtbot, window, text,
+                             until=lambda hits: any(h.kind == kind and h.id == item_id for h in hits))
     box.choose(next(i for i, h in enumerate(box.hits) if h.kind == kind and h.id == item_id))
     return box
 

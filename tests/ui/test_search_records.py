@@ -50,7 +50,8 @@ def test_ctrl_k_finds_a_cap_by_its_number_and_opens_it(qtbot, window, ui_db):
     for text in (f"cap {cap_id}", f"#{cap_id}", str(cap_id)):
         first = search(ui_db, text)[0]
         assert (first.kind, first.id, first.supplier_code) == ("cap", cap_id, "SR-002") and "item" in first.detail
-    box = search_with_ctrl_k(qtbot, window, f"CAP #{cap_id}", until=lambda hits: bool(hits) and hits[0].kind == "cap")
+    box = search_with_ctrl_k(qtbot, window, f"CAP #{cap_id}",
+                             until=lambda hits: bool(hits) and hits[0].kind == "cap")
     box.choose(0)
     page = window.pages["caps"]
     qtbot.waitUntil(lambda: window.current_page() is page and page.model.visible_count > 0, timeout=10000)
