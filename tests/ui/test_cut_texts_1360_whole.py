@@ -18,8 +18,9 @@ TYPICAL_FINDING = "Payslips do not show the overtime hours worked nor the premiu
 
 @pytest.fixture(scope="module")
 def demo(ui_db):
-    """The demo data with one supplier's name and every contact's e-mail address as long as real ones, and an
-    80-character finding in that supplier's latest assessment."""
+    """The demo data with one supplier's name and every contact's e-mail address as long as real ones, an
+    80-character finding in that supplier's latest assessment, and another supplier conditionally approved (the
+    longest status)."""
     from sqlalchemy import text
 
     from csrdesk.services.demo import generate_demo
@@ -31,6 +32,8 @@ def demo(ui_db):
             "JOIN caps c ON c.assessment_id = a.id ORDER BY a.date DESC LIMIT 1")).scalar_one()
         connection.execute(text("UPDATE suppliers SET name = :name WHERE code = :code"),
                            {"name": LONG_NAME, "code": code})
+        connection.execute(text("UPDATE suppliers SET status = 'conditionally approved' WHERE id = "
+                                "(SELECT min(id) FROM suppliers WHERE code != :code)"), {"code": code})
         connection.execute(text("UPDATE contacts SET email = :email WHERE email IS NOT NULL AND email != ''"),
                            {"email": LONG_EMAIL})
         assessment = connection.execute(text(
@@ -83,3 +86,42 @@ def test_letters_dialog_shows_a_contact_email_whole(qtbot, window, demo):
     assert dialog.width() <= WIDTH
     assert table.horizontalHeader().length() <= table.viewport().width() + 1
     dialog.reject()
+
+
+def test_suppliers_list_shows_a_long_name_whole_and_every_value_beside_it(qtbot, window, demo):
+    """Suppliers at 1360x840: "Dhaka Knitwear & Garments Manufacturing Ltd." shows whole in the Name column (it
+    ended in "Manuf…" while Status kept 160 px for "conditionally approved" and the local name took its share),
+    and every other column still shows its values whole: code, country, status, rating, production, dates and
+    counts; no sideways scroll. The local name moved to the name's tooltip (and the column menu)."""
+    from csrdesk.domain.lifecycle import SupplierStatus
+    from tests.ui.layout_check import SLACK, _cell_needs
+
+    code, _assessment = demo
+    window.resize(WIDTH, HEIGHT)
+    window.go("suppliers")
+    page = window.suppliers
+    page.refresh()
+    _settle(qtbot, window)
+    view, model = page.view, page.model
+    qtbot.waitUntil(lambda: model.rowCount() >= 14)
+    _settle(qtbot, window)
+    header = view.horizontalHeader()
+    titles = {model.headerData(i, Qt.Orientation.Horizontal): i for i in range(model.columnCount())}
+    row = next(r for r in range(model.rowCount()) if model.row_at(r).code == code)
+    assert model.data(model.index(row, titles["Name"])) == LONG_NAME
+    assert _cell_text_needs(view, row, titles["Name"]) <= view.columnWidth(titles["Name"]), (
+        view.columnWidth(titles["Name"]), _cell_text_needs(view, row, titles["Name"]))
+    for title, i in titles.items():
+        if header.isSectionHidden(i) or title == "Name":
+            continue
+        cut = [model.data(model.index(r, i)) for r in range(model.rowCount())
+               if _cell_needs(view, r, i) > header.sectionSize(i) + SLACK]
+        assert not cut, (title, header.sectionSize(i), cut)
+    # Status keeps room for every status the list holds, on rows further down too.
+    statuses = {model.row_at(r).status for r in range(model.rowCount())} & {s.value for s in SupplierStatus}
+    metrics = view.fontMetrics()
+    assert all(metrics.horizontalAdvance(s) + 6 <= view.columnWidth(titles["Status"]) for s in statuses)
+    assert header.length() <= view.viewport().width() + 1
+    local = next(r for r in page.model.all_rows() if r.local_name)
+    position = page.model.position_of(local.id)
+    assert local.local_name in page.model.data(page.model.index(position, titles["Name"]), Qt.ItemDataRole.ToolTipRole)
