@@ -15,7 +15,7 @@ from PySide6.QtCore import QAbstractTableModel, QByteArray, QEvent, QModelIndex,
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLineEdit, QTableView, QWidget
 
-from csrdesk.ui.table_fit import fit_to_width
+from csrdesk.ui.table_fit import PADDING, fit_to_width
 
 log = logging.getLogger(__name__)
 
@@ -607,7 +607,7 @@ class TableView(QTableView):
         font = QFont(self.font())
         font.setBold(bold)
         metrics = QFontMetrics(font)
-        needed = max((metrics.horizontalAdvance(t) for t in texts), default=0) + 22
+        needed = max((metrics.horizontalAdvance(t) for t in texts), default=0) + PADDING
         needed = max(needed, self.horizontalHeader().sectionSizeHint(column))
         self.column_floors[column] = needed  # fitting the table's width keeps this too
         self._fit_texts = {**getattr(self, "_fit_texts", {}), column: (list(texts), bold)}

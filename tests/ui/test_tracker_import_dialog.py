@@ -134,3 +134,55 @@ def test_choose_cap_dialog_shows_ratings_and_statuses_whole(qtbot):
         # What the column's widest cell needs, by Qt's own measure (text, margins) and by the text alone.
         widest = max(metrics.horizontalAdvance(tree.topLevelItem(r).text(column)) for r in range(len(choices)))
         assert tree.columnWidth(column) >= max(tree.sizeHintForColumn(column), widest + 6), column
+
+
+ROOT_CAUSE = ("The sewing line supervisors were never trained on the legal limits of overtime, and the production "
+              "planning team accepted the brand's peak-season orders without checking the factory's real capacity; the "
+              "weekly hours were set by the order deadlines and no one compared them with the law.")
+PREVENTIVE = ("Train all supervisors and planners on the overtime limits by the end of next month; plan capacity before "
+              "accepting orders, with the HR manager signing off the weekly hours plan; review the time records every "
+              "Friday and report any week above 60 hours to the general manager and to the brand within three days.")
+
+
+def test_long_answers_read_whole_in_the_preview(qtbot, ctx, db, supplier, tmp_path):
+    """Import CAP tracker at the default 1360x840: a root cause and a preventive action of about 300 characters
+    read whole in the preview (their cells wrap onto the lines they need, the rows grow), not cut to one line
+    ending in … and readable only on hover; the item's finding heading wraps whole too."""
+    from PySide6.QtCore import QRect
+    from PySide6.QtGui import QFontMetrics
+
+    detail = record_assessment(db, AssessmentInput("CN-0001", date(2026, 1, 10), findings=[
+        FindingInput("Working hours above the legal limit of 60 hours a week in the sewing section", "major")]))
+    change_cap_status(db, detail.cap_id, "sent", today=date(2026, 1, 12))
+    path = trackers.export_tracker(db, detail.cap_id, tmp_path / "tracker.xlsx")
+    wb = load_workbook(path)
+    ws = wb[ITEMS_SHEET]
+    row = next(r for r in range(HEADER_ROW + 1, ws.max_row + 1) if ws.cell(r, 1).value)
+    ws.cell(row, COLUMN_INDEX["root_cause"]).value = ROOT_CAUSE
+    ws.cell(row, COLUMN_INDEX["preventive_action"]).value = PREVENTIVE
+    wb.save(tmp_path / "returned.xlsx")
+    assert len(ROOT_CAUSE) >= 250 and len(PREVENTIVE) >= 250
+
+    dialog = dialogs.TrackerImportDialog(ctx, tmp_path / "returned.xlsx")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    qtbot.waitUntil(lambda: dialog.preview is not None, timeout=10000)
+    qtbot.wait(50)  # the rows laid out again at their columns' widths
+    assert dialog.width() <= 1360 and dialog.height() <= 840
+    tree = dialog.tree
+    node = tree.topLevelItem(0)
+    answers = {node.child(i).text(0): node.child(i) for i in range(node.childCount())}
+    metrics = QFontMetrics(tree.font())
+    margin = 2 * (tree.style().pixelMetric(tree.style().PixelMetric.PM_FocusFrameHMargin, None, tree) + 1)
+    for field, text in (("Root cause", ROOT_CAUSE), ("Preventive action", PREVENTIVE)):
+        child = answers[field]
+        assert child.text(2) == text  # the whole answer, not its first 160 characters
+        width = tree.columnWidth(2) - margin
+        needed = metrics.boundingRect(QRect(0, 0, width, 100000), int(Qt.TextFlag.TextWordWrap), text).height()
+        rect = tree.visualItemRect(child)
+        assert needed >= 3 * metrics.lineSpacing(), "the answer should need several lines at this width"
+        assert rect.height() >= needed, (field, rect.height(), needed)
+    heading = tree.visualItemRect(node)
+    assert "Working hours above the legal limit of 60 hours a week in the sewing section" in node.text(0)
+    assert heading.height() >= 2 * metrics.lineSpacing()  # the finding wraps onto a second line, not cut at 70

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from csrdesk.domain.reporting import plural
 from csrdesk.services.shared_files import files_in_database
 from csrdesk.ui.context import AppContext, show_error
-from csrdesk.ui.table_fit import fit_to_width, keep_fitted
+from csrdesk.ui.table_fit import column_widths, fit_to_width, keep_fitted
 
 LANGUAGE_CHOICES = (("The factory contact's language", None), ("English", "en"),
                     ("English and Simplified Chinese", "zh-en"))
@@ -225,9 +225,36 @@ class LettersDialog(QDialog):
                                         c.contact_email or "(none: no e-mail draft)"), start=1):
                 self.table.setItem(r, col, QTableWidgetItem(text))
         self.table.blockSignals(False)
+        self._widen_for_the_list()
         fit_to_width(self.table)
         self.table.setEnabled(True)
         self._update_buttons()
+
+    def _widen_for_the_list(self) -> None:
+        """Widens the dialog (never narrows it) until the CAP list shows every column whole, a long name and an
+        e-mail address such as compliance.manager@dhaka-knitwear-garments.com.bd included, as far as the window (or
+        the screen) has room; at 900 px the address was cut to "compliance.manager@dhaka-…" with the window wide
+        enough for it."""
+        header = self.table.horizontalHeader()
+        sections = [i for i in range(header.count()) if not header.isSectionHidden(i)]
+        if not sections or not self.table.rowCount():
+            return
+        _floors, wanted = column_widths(self.table, sections)
+        scroll_bar = 0 if self.table.verticalScrollBar().isVisible() else \
+            self.table.verticalScrollBar().sizeHint().width()
+        extra = sum(wanted.values()) + scroll_bar + 2 - self.table.viewport().width()
+        parent = self.parentWidget()
+        if parent is not None:  # over the window, as wide as it at most
+            room = parent.window().width() - 40
+        else:
+            room = self.screen().availableGeometry().width() - 40 if self.screen() is not None else self.width()
+        target = min(self.width() + extra, room)
+        if target <= self.width():
+            return
+        left = self.x() - (target - self.width()) // 2  # widened about its middle: it stays where it was shown
+        self.resize(target, self.height())
+        if self.isVisible():
+            self.move(max(left, parent.window().x() + 20 if parent is not None else 0), self.y())
 
     def checked_caps(self) -> list[int]:
         out = []

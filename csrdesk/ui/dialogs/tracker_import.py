@@ -10,11 +10,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Optional
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtCore import QRect, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemView, QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
-    QPushButton, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget,
+    QPushButton, QStyle, QStyledItemDelegate, QStyleOptionViewItem, QTreeView, QTreeWidget, QTreeWidgetItem, QVBoxLayout,
+    QWidget,
 )
 
 from csrdesk.domain.reporting import plural
@@ -31,6 +32,7 @@ FIELD_TITLES = {
 }
 CONFLICT_BG = QColor(theme.WARNING_BG)
 PROBLEM_FG = QColor(theme.OVERDUE)
+TOP_LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop
 
 
 def _text(value: Any) -> str:
@@ -41,9 +43,39 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def _short(value: Any, limit: int = 160) -> str:
+ANSWER_LIMIT = 1200  # an answer longer than this (a pasted report) ends in …, whole in its tooltip
+
+
+def _short(value: Any, limit: int = ANSWER_LIMIT) -> str:
     text = " ".join(_text(value).split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class _WrappingDelegate(QStyledItemDelegate):
+    """Rows as tall as their texts wrapped at their column's width, so a factory's answer of a few hundred
+    characters reads whole in the preview. (QTreeView asks a row's height without a width, which keeps every row
+    one line high and cuts the answer to its first line.)"""
+
+    def sizeHint(self, option: QStyleOptionViewItem, index) -> QSize:  # noqa: N802
+        size = super().sizeHint(option, index)  # one line high
+        view: QTreeView = self.parent()
+        text = str(index.data(Qt.ItemDataRole.DisplayRole) or "")
+        if not text or not view.wordWrap():
+            return size
+        style = view.style()
+        width = view.header().sectionSize(index.column()) - 2 * (
+            style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, view) + 1)
+        if index.column() == view.header().logicalIndex(0):  # the branch lines, indentation and check box
+            depth, parent = 0, index.parent()
+            while parent.isValid():
+                depth, parent = depth + 1, parent.parent()
+            width -= view.indentation() * (depth + (1 if view.rootIsDecorated() else 0))
+            if index.data(Qt.ItemDataRole.CheckStateRole) is not None:
+                width -= style.pixelMetric(QStyle.PixelMetric.PM_IndicatorWidth, None, view) + 6
+        font = index.data(Qt.ItemDataRole.FontRole)
+        metrics = QFontMetrics(font if isinstance(font, QFont) else view.font())
+        needed = metrics.boundingRect(QRect(0, 0, max(width, 1), 100000), int(Qt.TextFlag.TextWordWrap), text)
+        return QSize(size.width(), max(size.height(), needed.height() + size.height() - metrics.height()))
 
 
 class TrackerImportDialog(QDialog):
@@ -87,11 +119,19 @@ class TrackerImportDialog(QDialog):
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.tree.setWordWrap(True)
         self.tree.setUniformRowHeights(False)
+        self.tree.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)  # tall answers scroll smoothly
         header = self.tree.header()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.tree.setColumnWidth(0, 300)
+        self.tree.setItemDelegate(_WrappingDelegate(self.tree))
+        # A column that changes width (the dialog resized, a column dragged) changes how many lines its texts take.
+        self._relayout = QTimer(self)
+        self._relayout.setSingleShot(True)
+        self._relayout.setInterval(0)
+        self._relayout.timeout.connect(self.tree.doItemsLayout)
+        header.sectionResized.connect(lambda *_: self._relayout.start())
         self.tree.itemChanged.connect(self._item_toggled)
         layout.addWidget(self.tree, 1)
 
@@ -173,7 +213,9 @@ class TrackerImportDialog(QDialog):
             entries = by_item.get(item_id, [])
             has_conflict = any(kind == "conflict" for kind, _ in entries)
             problem = self._problem_items.get(item_id)
-            node = QTreeWidgetItem([f"Item {item_id}: {_short(preview.findings.get(item_id, ''), 70)}", "", ""])
+            finding = preview.findings.get(item_id, "")
+            node = QTreeWidgetItem([f"Item {item_id}: {_short(finding, 160)}", "", ""])
+            node.setToolTip(0, _text(finding))
             node.setData(0, Qt.ItemDataRole.UserRole, item_id)
             node.setFlags(node.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             node.setCheckState(0, Qt.CheckState.Unchecked if (has_conflict or problem) else Qt.CheckState.Checked)
@@ -200,6 +242,8 @@ class TrackerImportDialog(QDialog):
                         child.setBackground(col, QBrush(CONFLICT_BG))
                         child.setToolTip(col, tip)
                     child.setData(0, Qt.ItemDataRole.UserRole + 1, "conflict")
+                for col in range(3):  # a field's name and old value beside the first line of a long answer
+                    child.setTextAlignment(col, TOP_LEFT)
                 node.addChild(child)
             self.tree.addTopLevelItem(node)
             node.setExpanded(True)

@@ -24,8 +24,12 @@ NOT_ASSESSED = "__none__"
 def supplier_columns() -> list[Column]:
     return [
         Column("Code", lambda r: r.code, width=80),
-        Column("Name", lambda r: r.name, width=220),
-        Column("Local name", lambda r: r.local_name, width=150),
+        # The name is what the list is read by: it keeps the room a registered name needs at 1360 px ("Dhaka
+        # Knitwear & Garments Manufacturing Ltd."). The local name, cut to a few characters beside it, is shown on
+        # request (right-click on the titles), in the name's tooltip and on the supplier's page, and is searched.
+        Column("Name", lambda r: r.name, width=220,
+               tooltip=lambda r: f"{r.name}\n{r.local_name}" if r.local_name else None),
+        Column("Local name", lambda r: r.local_name, width=150, hidden=True),
         Column("Country", lambda r: r.country, width=90),
         Column("Status", lambda r: r.status, colour=lambda r: theme.status_colour(r.status), width=150,
                sort_key=lambda r: [s.value for s in SupplierStatus].index(r.status)
@@ -110,8 +114,8 @@ class SuppliersPage(Page):
         self.view.setModel(self.model)
         rating_column = next(i for i, c in enumerate(self.model.columns) if c.title == "Rating")
         self.view.ensure_column_fits(rating_column, [r.value for r in Rating], bold=True)
-        status_column = next(i for i, c in enumerate(self.model.columns) if c.title == "Status")
-        self.view.ensure_column_fits(status_column, [s.value for s in SupplierStatus])  # on any row scrolled to
+        self._status_column = next(i for i, c in enumerate(self.model.columns) if c.title == "Status")
+        self.view.ensure_column_fits(self._status_column, [s.value for s in SupplierStatus])  # until rows come
         self.view.row_activated.connect(lambda row: self.supplier_requested.emit(row.id))
         self.view.selection_changed_rows.connect(self._update_buttons)
         self._update_buttons([])
@@ -129,6 +133,10 @@ class SuppliersPage(Page):
 
     def _loaded(self, result) -> None:
         rows, texts = result
+        # Status keeps room for the statuses the list holds (on any row scrolled to), not for every status there
+        # is: "conditionally approved" held 160 px for no supplier while the names beside it ended in ….
+        self.view.ensure_column_fits(self._status_column, sorted({r.status for r in rows})
+                                     or [s.value for s in SupplierStatus])
         self.model.set_rows(rows, texts)
         countries = sorted({r.country for r in rows if r.country})
         current = self.country_filter.currentData()

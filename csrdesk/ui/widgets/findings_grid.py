@@ -298,8 +298,10 @@ class FindingsModel(QAbstractTableModel):
                 return "Choose the severity of this free-text finding (double-click or type); it is not scored until then."
             if col == COL_CATEGORY and not d.category:
                 return "Choose the category of this finding (double-click)."
-            if col == COL_TITLE:  # the whole title, however narrow the column, and what the auditor saw
-                return f"{d.title}\n\n{d.description}" if d.description else d.title
+            if col == COL_TITLE:  # the whole title, however narrow the column, its library key (the type column
+                # makes way for the title in a narrow grid) and what the auditor saw
+                head = f"{d.title}\nLibrary {d.violation_type}" if d.violation_type else d.title
+                return f"{head}\n\n{d.description}" if d.description else head
             if col == COL_CATEGORY and d.category:
                 return self._category_titles.get(d.category, d.category)
         return None

@@ -20,17 +20,21 @@ from csrdesk.ui.widgets.findings_grid import (
 )
 
 
-TITLE_MIN_CHARS = 22  # the finding's title keeps room for about this many average characters
+TITLE_MIN_CHARS = 27  # the finding keeps room for about this many average characters a line: 80 on three lines
 CELL_PADDING = 12  # the cell's margins around a text
-MAX_LINES = 2  # a finding and its category wrap onto at most this many lines in the grid
+MAX_LINES = 2  # a category wraps onto at most this many lines in the grid
+TITLE_LINES = 3  # a finding onto at most this many, when they show it whole (see fit_finding_rows)
 ROW_PADDING = 8  # above and below a row's text
+COL_TYPE = 1  # the library key (HSF-007), also shown with the finding below the grid and in its tooltip
 
 
 def fit_finding_columns(grid: QTableView) -> None:
     """Sizes the findings grid to its width: the short columns (#, type, severity, points, repeat) to their widest
     text and title, measured with the grid's own font (bold where the cell is bold); the category to its widest
-    text, wrapping onto two lines (every word shown) when the finding's title would otherwise have less than about
-    TITLE_MIN_CHARS characters; the title takes the rest and wraps too (see fit_finding_rows)."""
+    text, wrapping onto two lines (every word shown) when the finding would otherwise have less than about
+    TITLE_MIN_CHARS characters a line; the finding takes the rest and wraps onto up to three lines (see
+    fit_finding_rows). When that is still too little (the default 1360x840 window), the type column makes way: the
+    key is in the finding's tooltip and beside it below the grid, and comes back when the grid is wide enough."""
     model = grid.model()
     header = grid.horizontalHeader()
     available = grid.viewport().width()
@@ -62,14 +66,18 @@ def fit_finding_columns(grid: QTableView) -> None:
             metrics = bold if font is not None and font.bold() else plain
             widest = max(widest, metrics.horizontalAdvance(str(text)) + CELL_PADDING)
         need[col] = widest
-    title_min = max(title_width(COL_TITLE), plain.averageCharWidth() * TITLE_MIN_CHARS)
-    short = sum(need.values())
-    over = short + title_min - available
+    title_min = max(title_width(COL_TITLE), plain.averageCharWidth() * TITLE_MIN_CHARS + CELL_PADDING)
+    over = sum(need.values()) + title_min - available
     if over > 0:  # the category wraps onto two lines (every word shown), down to what its texts need so
         categories = [str(model.data(model.index(r, COL_CATEGORY), Qt.ItemDataRole.DisplayRole) or "")
                       for r in range(rows)]
         floor = max(title_width(COL_CATEGORY), _two_line_width(plain, categories) + CELL_PADDING)
         need[COL_CATEGORY] = max(floor, need[COL_CATEGORY] - over)
+        over = sum(need.values()) + title_min - available
+    if grid.isColumnHidden(COL_TYPE) != (over > 0):
+        grid.setColumnHidden(COL_TYPE, over > 0)
+    if over > 0:
+        del need[COL_TYPE]
     for col, width in need.items():
         if header.sectionSize(col) != width:
             header.resizeSection(col, width)
@@ -102,17 +110,22 @@ def _lines(metrics: QFontMetrics, text: str, width: int) -> int:
 
 
 def fit_finding_rows(grid: QTableView) -> None:
-    """Each row as tall as its wrapped finding and category need, up to MAX_LINES lines (a longer finding ends in
-    …, whole in its tooltip and in the detail below the grid); a row of one-line texts stays one line high."""
+    """Each row as tall as its wrapped finding and category need: the category up to MAX_LINES lines, the finding
+    up to TITLE_LINES when that shows it whole (a longer one keeps MAX_LINES and ends in …, whole in its tooltip and
+    in the detail below the grid: a third line would not finish it, and would cost the grid a row); a row of
+    one-line texts stays one line high."""
     model = grid.model()
     metrics = grid.fontMetrics()
     one = metrics.height() + ROW_PADDING
-    top = metrics.lineSpacing() * (MAX_LINES - 1) + one
-    widths = {col: grid.columnWidth(col) - CELL_PADDING for col in (COL_TITLE, COL_CATEGORY)}
+
+    def lines(row: int, col: int) -> int:
+        text = str(model.data(model.index(row, col), Qt.ItemDataRole.DisplayRole) or "")
+        return _lines(metrics, text, grid.columnWidth(col) - CELL_PADDING)
+
     for row in range(model.rowCount()):
-        lines = max(_lines(metrics, str(model.data(model.index(row, col), Qt.ItemDataRole.DisplayRole) or ""),
-                           width) for col, width in widths.items())
-        height = min(top, one + metrics.lineSpacing() * (lines - 1))
+        title = lines(row, COL_TITLE)
+        needed = max(title if title <= TITLE_LINES else MAX_LINES, min(lines(row, COL_CATEGORY), MAX_LINES))
+        height = one + metrics.lineSpacing() * (needed - 1)
         if grid.rowHeight(row) != height:
             grid.setRowHeight(row, height)
 

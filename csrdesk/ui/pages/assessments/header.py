@@ -8,7 +8,7 @@ from typing import Optional
 
 from PySide6.QtCore import QSignalBlocker, Qt
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QCompleter, QDateEdit, QFrame, QGridLayout, QLabel, QLineEdit, QStyle,
+    QCheckBox, QComboBox, QCompleter, QDateEdit, QFrame, QGridLayout, QLabel, QLineEdit, QStyle, QWidget,
 )
 
 from csrdesk.services import assessment_list, complaints, laws
@@ -67,10 +67,10 @@ class HeaderSection:
             lab.setObjectName("muted")
             return lab
 
+        # The supplier ("CN-70002 · Dhaka Knitwear & Garments Manufacturing Ltd.") has the first line up to the date;
+        # the type sits beside the notes (beside the supplier it left room for half a registered name).
         grid.addWidget(label("Supplier"), 0, 0)
-        grid.addWidget(self.supplier_box, 0, 1, 1, 3)
-        grid.addWidget(label("Type"), 0, 4)
-        grid.addWidget(self.type_box, 0, 5)
+        grid.addWidget(self.supplier_box, 0, 1, 1, 5)
         grid.addWidget(label("Date"), 0, 6)
         grid.addWidget(self.date_edit, 0, 7)
         grid.addWidget(label("Audit firm"), 1, 0)
@@ -80,9 +80,15 @@ class HeaderSection:
         grid.addWidget(label("Standard"), 1, 4)
         grid.addWidget(self.standard_edit, 1, 5)
         grid.addWidget(self.denied_box, 1, 6, 1, 2)
-        grid.addWidget(label("Notes"), 2, 0)
-        grid.addWidget(self.notes_edit, 2, 1, 1, 7)
-        for col, stretch in ((1, 2), (3, 2), (5, 1)):
+        grid.addWidget(label("Type"), 2, 0)
+        grid.addWidget(self.type_box, 2, 1)
+        grid.addWidget(label("Notes"), 2, 2)
+        grid.addWidget(self.notes_edit, 2, 3, 1, 5)
+        order = (self.supplier_box, self.date_edit, self.firm_edit, self.auditor_edit, self.standard_edit,
+                 self.denied_box, self.type_box, self.notes_edit)  # Tab goes as the eye reads, line by line
+        for first, second in zip(order, order[1:]):
+            QWidget.setTabOrder(first, second)
+        for col, stretch in ((1, 2), (3, 2), (5, 2)):
             grid.setColumnStretch(col, stretch)
         for edit in (self.firm_edit, self.standard_edit):  # "e.g. Bureau Veritas" shows whole, whatever the font
             edit.setMinimumWidth(placeholder_width(edit))

@@ -34,8 +34,10 @@ LIST_COLUMNS = [
     Column("Supplier", lambda r: r.supplier_code, width=80, tooltip=lambda r: r.supplier_name),
     _rating_column(),
     Column("Score", lambda r: r.score, width=56, hidden=True),
-    Column("Name", lambda r: r.supplier_name, width=180, tooltip=lambda r: r.supplier_name),
-    # Shown on request (right-click on the titles): the list beside the editor has room for four columns.
+    # Shown on request (right-click on the titles): beside the editor the list keeps date, code and rating, and the
+    # editor the room its findings need. (The name, cut to three letters there, is in the code's tooltip and the
+    # editor's title.)
+    Column("Name", lambda r: r.supplier_name, width=180, tooltip=lambda r: r.supplier_name, hidden=True),
     Column("Type", lambda r: r.assessment_type, width=110, hidden=True),
     Column("Findings", lambda r: r.findings, width=70, hidden=True),
     Column("Open items", lambda r: r.open_items, width=80, hidden=True),
@@ -100,7 +102,7 @@ class AssessmentsPage(Page):
         self.splitter.addWidget(left)
         self.splitter.addWidget(self.editor)
         # The editor is where the work is: at the default window its findings grid needs the room for the short
-        # columns and a readable title; the list keeps date, supplier and rating (the name ends in …).
+        # columns and a finding read on three lines at most; the list keeps date, supplier code and rating.
         self.splitter.setStretchFactor(0, 1)
         self.splitter.setStretchFactor(1, 3)
         self.splitter.setSizes([430, 730])
@@ -290,9 +292,10 @@ class AssessmentsPage(Page):
             QTimer.singleShot(0, self, self._fit_split)
 
     def _fit_split(self) -> None:  # (once the rows are in: the dates and codes are measured)
-        """The first time (no split remembered): the list as wide as its columns at their narrowest (date, supplier
-        code and rating whole, the name from its title on, ending in …), measured in its own font; the editor,
-        where the work is, gets the rest: its findings grid needs the room for the finding and its category."""
+        """The first time (no split remembered): the list as wide as its shown columns at their narrowest (date,
+        supplier code and rating whole; a column the user shows, such as the name, from its title on, ending in …),
+        measured in its own font; the editor, where the work is, gets the rest: its findings grid needs the room for
+        the finding and its category."""
         total = sum(self.splitter.sizes())
         if total <= 0:
             return
