@@ -321,3 +321,36 @@ def test_the_new_supplier_dialog_starts_in_the_name_field(qtbot, window, supplie
         assert dialog.name_edit.text() == "Lotus Socks Co"
     finally:
         dialog.reject()
+
+
+def test_a_certification_row_left_with_only_its_scheme_is_refused(qtbot, window, suppliers_page):
+    """Add certification, then Save without filling the row in: the dialog says what the row lacks and saves
+    nothing (the untouched row, its scheme filled in for you, was saved as a WRAP certificate with no expiry and the
+    new supplier showed "Satisfactory by certification" without any assessment)."""
+    from PySide6.QtWidgets import QPushButton
+
+    before = len(list_suppliers(window.ctx.db))
+    dialog = suppliers_page.new_supplier()
+    qtbot.waitExposed(dialog)
+    dialog.name_edit.setText("Blank Cert Toys Co., Ltd.")
+    dialog.country_combo.setCurrentText("China")
+    dialog.tabs.setCurrentIndex(2)
+    add = next(b for b in dialog.certifications.findChildren(QPushButton) if b.text() == "Add certification")
+    qtbot.mouseClick(add, Qt.MouseButton.LeftButton)
+    assert dialog.certifications.rows()[0][0]  # the scheme is filled in, nothing else
+    dialog.tabs.setCurrentIndex(0)
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, window.ctx)
+    try:
+        assert dialog.isVisible()
+        assert dialog.error_label.isVisible() and "no reference and no dates" in dialog.error_label.text()
+        assert dialog.tabs.currentIndex() == 2  # shown where the row is
+        assert len(list_suppliers(window.ctx.db)) == before
+        dialog.certifications.table.item(0, 3).setText((date.today() + timedelta(days=200)).isoformat())
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=10000)
+    finally:
+        if dialog.isVisible():
+            dialog.reject()
+    wait_idle(qtbot, window.ctx)
+    assert len(list_suppliers(window.ctx.db)) == before + 1

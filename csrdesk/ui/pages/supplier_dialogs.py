@@ -281,6 +281,13 @@ class SupplierDialog(QDialog):
         for scheme, reference, issued, expires in self.certifications.rows():
             if not (scheme or reference or issued or expires):
                 continue
+            if not (reference or issued or expires):
+                # "Add certification" fills in a scheme: a row left like that was saved as a certificate with no
+                # expiry, which rated the supplier Satisfactory with nothing to check it by.
+                self.tabs.setCurrentIndex(2)
+                raise ValueError(f"The {scheme} certification has no reference and no dates: fill them in, or "
+                                 "Remove the row. (Without an expiry date it would count as valid and rate the "
+                                 "supplier Satisfactory.)")
             try:
                 cert = CertificationInput(scheme=scheme, reference=reference,
                                           issued=typed_date(issued, f"{scheme or 'certification'} issue date"),
