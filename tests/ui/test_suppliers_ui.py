@@ -354,3 +354,28 @@ def test_a_certification_row_left_with_only_its_scheme_is_refused(qtbot, window,
             dialog.reject()
     wait_idle(qtbot, window.ctx)
     assert len(list_suppliers(window.ctx.db)) == before + 1
+
+
+def test_a_new_contact_is_typed_into_boxes_wide_enough(qtbot, window, suppliers_page):
+    """New supplier, Contacts: the name, e-mail and phone of the first contact are typed into boxes as wide as a
+    usual name, address and number (the empty columns were as wide as their titles, about 45 px, and the address
+    scrolled inside its box while the role chosen for you took the rest of the row)."""
+    from PySide6.QtWidgets import QLineEdit
+
+    dialog = suppliers_page.new_supplier()
+    qtbot.waitExposed(dialog)
+    try:
+        dialog.tabs.setCurrentIndex(1)
+        table = dialog.contacts.table
+        qtbot.wait(50)
+        metrics = table.fontMetrics()
+        for column, sample in ((1, "Nguyễn Thị Thu Hương"), (2, "compliance@factory-name.example"),
+                               (3, "+86 769 1234 5678")):
+            table.setCurrentCell(0, column)
+            table.editItem(table.item(0, column))
+            editor = next(e for e in table.findChildren(QLineEdit) if e.isVisible())
+            assert editor.width() >= metrics.horizontalAdvance(sample), (column, editor.width())
+            table.closePersistentEditor(table.item(0, column))
+        assert table.horizontalHeader().length() <= table.viewport().width() + 2  # no sideways scroll
+    finally:
+        dialog.reject()
