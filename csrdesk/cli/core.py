@@ -102,9 +102,16 @@ def register(sub) -> None:
     csub = cp.add_subparsers(dest="action", metavar="ACTION", required=True)
     global caps_actions
     caps_actions = csub  # other command modules add `caps` subcommands here (cli/review.py)
+    p = csub.add_parser("list", help="every CAP: its number, supplier, status and open items",
+                        description="The CAPs of every supplier (or one), newest assessment first: the numbers "
+                                    "`caps show`, `caps status` and the letters take.")
+    p.add_argument("--supplier", metavar="CODE", help="only this supplier's CAPs (its code, e.g. CN-0012)")
+    p.add_argument("--status", help="only CAPs in this status, e.g. sent, response received, under review")
+    p.add_argument("--json", action="store_true", help="print the CAPs as JSON")
+    p.set_defaults(handler=caps_list)
     p = csub.add_parser("show", help="a CAP with its items")
-    p.add_argument("id", type=int)
-    p.add_argument("--json", action="store_true")
+    p.add_argument("id", type=int, help="the CAP's number (see caps list)")
+    p.add_argument("--json", action="store_true", help="print the CAP and its items as JSON")
     p.set_defaults(handler=caps_show)
     p = csub.add_parser("items", help="CAP items across suppliers",
                         description="The open CAP items of every supplier (or one), earliest due date first.")
@@ -390,6 +397,26 @@ def cap_json(d) -> dict:
         "response_due": d.response_due, "progress": d.progress,
         "items": [cap_item_json(i) for i in d.items],
     }
+
+
+def caps_list(args) -> int:
+    from csrdesk.services.trackers import cap_choices
+
+    rows = cap_choices(open_db(args))
+    if args.supplier:
+        rows = [r for r in rows if r.supplier_code.casefold() == args.supplier.strip().casefold()]
+    if args.status:
+        rows = [r for r in rows if r.status == " ".join(args.status.replace("_", " ").split()).casefold()]
+    if args.json:
+        emit_json([{"id": r.cap_id, "supplier": r.supplier_code, "supplier_name": r.supplier_name,
+                    "assessment_date": r.assessment_date.isoformat(), "rating": r.rating, "status": r.status,
+                    "items": r.items, "open_items": r.open_items} for r in rows])
+    else:
+        for r in rows:
+            print(f"{r.cap_id:>6} {r.supplier_code:<10} {r.assessment_date} {r.status:<18} "
+                  f"{r.open_items}/{r.items} open  {r.supplier_name}")
+        print(plural(len(rows), "CAP"))
+    return 0
 
 
 def caps_show(args) -> int:

@@ -39,11 +39,17 @@ def fit_to_width(view: QTableView) -> None:
     room = available - sum(header.sectionSize(i) for i in user) - sum(floor[i] for i in stretched)
     width = {i: max(want[i], floor[i]) for i in flexible}
     long = [i for i in flexible if width[i] > floor[i]]
+    # A stretching column of long text (the partner's name) shares the room with the others' long texts: left
+    # with what they did not take, it was squeezed to its title ("Dha…") beside a whole list of topics.
+    squeezed = [i for i in stretched if want[i] > floor[i]]
     total = sum(width.values())
     if total > room and long:  # the long texts give way, the narrower ones stay whole longest
-        budget = room - sum(width[i] for i in flexible if i not in long)
-        first = _first_text(view, long, width)
-        width.update(_share(budget, {i: floor[i] for i in long}, {i: width[i] for i in long}, first))
+        sharing = sorted(long + squeezed, key=header.visualIndex)
+        wants = {**{i: width[i] for i in long}, **{i: want[i] for i in squeezed}}
+        budget = room + sum(floor[i] for i in squeezed) - sum(width[i] for i in flexible if i not in long)
+        first = _first_text(view, sharing, wants)
+        shares = _share(budget, {i: floor[i] for i in sharing}, wants, first)
+        width.update({i: shares[i] for i in long})  # a stretching column takes what the others leave it
     elif total <= room and not stretched and flexible:
         text = [_first_text(view, long, width)] if long else [i for i in flexible if i != last and _is_text(view, i)]
         if text:  # the spare room goes to the name or the finding, not to a stretched column of numbers

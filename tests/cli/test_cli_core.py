@@ -187,3 +187,19 @@ def test_status_names_with_underscores(capsys, dbfile):
     from csrdesk.domain.lifecycle import status_words
 
     assert status_words("ACTION_planned") == status_words("Action-Planned") == "action planned"
+
+
+def test_caps_list_gives_the_numbers_the_other_caps_commands_take(capsys, dbfile):
+    """caps list: every CAP with its number, supplier, status and open items, filtered by supplier or status (there
+    was no way to find a CAP's number from the command line but reading it out of `caps items`)."""
+    d = assessed_workspace(dbfile)
+    code, out, err = run(capsys, "--db", dbfile, "caps", "list", "--json")
+    assert code == 0, err
+    rows = json.loads(out)
+    assert [(r["id"], r["supplier"], r["status"], r["items"], r["open_items"]) for r in rows] == [
+        (d.cap_id, "BD-0001", "draft", 2, 2)]
+    assert rows[0]["supplier_name"] == "Dhaka Knit Ltd" and rows[0]["assessment_date"] == "2026-02-02"
+    code, out, _ = run(capsys, "--db", dbfile, "caps", "list", "--status", "sent", "--json")
+    assert code == 0 and json.loads(out) == []
+    code, out, _ = run(capsys, "--db", dbfile, "caps", "list", "--supplier", "bd-0001")
+    assert code == 0 and f"{d.cap_id}" in out and "Dhaka Knit Ltd" in out and "1 CAP" in out

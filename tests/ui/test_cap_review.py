@@ -228,3 +228,28 @@ def test_the_finding_column_is_readable_and_the_items_fit_without_sideways_scrol
         widest = max(metrics.horizontalAdvance(model.data(model.index(r, column)) or "") for r in range(2))
         assert table.columnWidth(column) >= widest + 8, title
     assert not problems(table, "review table")
+
+
+def test_after_a_return_enter_writes_the_letter_then_closes(qtbot, ctx, answered_cap, tmp_path, monkeypatch):
+    """Once the CAP is returned, the line under the table says to write the letter next, and the letter button is
+    the default (Enter writes it; Close was the default, so Enter closed the review with the letter unwritten); once
+    written, Close is the default again."""
+    from csrdesk.ui.pages import cap_review
+
+    cap_id, items = answered_cap
+    dialog = open_dialog(qtbot, ctx, cap_id)
+    dialog.select_item(items[1])
+    qtbot.mouseClick(dialog.return_item, Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(dialog.comment, "Say why nobody checks the exits")
+    qtbot.mouseClick(dialog.return_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.decision is not None and dialog.letter_button.isEnabled() and not ctx.busy,
+                    timeout=5000)
+    assert "write the letter and e-mail next" in dialog.message.text()
+    assert dialog.letter_button.isDefault() and not dialog.close_button.isDefault()
+    monkeypatch.setattr(cap_review.QFileDialog, "getSaveFileName",
+                        staticmethod(lambda *a, **k: (str(tmp_path / "returned.docx"), "")))
+    dialog.letter_button.setFocus()
+    qtbot.keyClick(dialog.letter_button, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: getattr(dialog, "letter_written", None) is not None, timeout=20000)
+    assert (tmp_path / "returned.docx").is_file()
+    assert dialog.close_button.isDefault() and not dialog.letter_button.isDefault()

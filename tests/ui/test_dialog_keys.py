@@ -72,3 +72,27 @@ def test_ctrl_enter_in_any_plain_dialog_presses_its_ok(qtbot, ui_app):
     note.setFocus()
     qtbot.keyClick(note, Qt.Key.Key_Enter, Qt.KeyboardModifier.ControlModifier)
     assert dialog.result() == QDialog.DialogCode.Accepted
+
+
+def test_enter_in_the_reports_dialog_makes_the_report_not_the_file_picker(qtbot, ui_app, ctx, monkeypatch):
+    """Reports: Enter in the Save-as field (and Ctrl+Enter) presses Make report, the dialog's default button. Its
+    Make report was marked default before the button row was in the dialog, so Qt forgot it and made Browse… the
+    default on showing: Enter opened a file picker and the keyboard had no way to make the report."""
+    from PySide6.QtWidgets import QFileDialog
+
+    from csrdesk.ui.dialogs.reports import ReportDialog
+
+    picked = []
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: picked.append(a) or ("", "")))
+    dialog = ReportDialog(ctx)
+    qtbot.addWidget(dialog)
+    made = []
+    monkeypatch.setattr(dialog, "make", lambda: made.append(dialog.path.text()))
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    assert dialog.make_button.isDefault() and not dialog.browse_button.isDefault()
+    dialog.path.setFocus()
+    qtbot.keyClick(dialog.path, Qt.Key.Key_Return)
+    qtbot.keyClick(dialog.path, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert picked == [] and len(made) == 2
+

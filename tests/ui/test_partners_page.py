@@ -220,3 +220,29 @@ def test_partner_country_typo_is_caught_with_a_guess(qtbot, ctx, db, settle):
     qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)  # again, as typed: kept
     settle(ctx)
     assert sorted(p.country for p in page.model.visible_rows()) == ["Atlantis", "Vietnam"]
+
+
+def test_partner_name_is_not_squeezed_by_a_long_list_of_topics(qtbot, ctx, db, settle):
+    """A civil society organisation working on several topics: the list at the window's default size shows its
+    name whole and ends the topics in … (the name column, the one that stretches, was left its title's width and
+    read 'Dha…' beside the whole list of topics)."""
+    from csrdesk.ui.pages.partners import PartnersPage
+
+    from csrdesk.services.library import list_categories
+
+    topics = [c.key for c in list_categories(db)][:4]
+    name = "Dhaka Workers Solidarity Centre"
+    ps.add_partner(db, ps.PartnerInput("cso", name, country="Bangladesh", topics=topics,
+                                       contact="Ms Rina Akter, rina@dwsc.example"))
+    page = PartnersPage(ctx)
+    qtbot.addWidget(page)
+    page.resize(1360 - 200, 840 - 100)  # the page's part of the window at 1360x840
+    page.show()
+    page.refresh()
+    settle(ctx)
+    qtbot.waitUntil(lambda: page.model.total_count == 1)
+    qtbot.wait(50)
+    table = page.table
+    needed = table.fontMetrics().horizontalAdvance(name) + 8
+    assert table.columnWidth(0) >= needed
+    assert table.horizontalHeader().length() <= table.viewport().width() + 2  # still no sideways scroll

@@ -321,3 +321,61 @@ def test_the_new_supplier_dialog_starts_in_the_name_field(qtbot, window, supplie
         assert dialog.name_edit.text() == "Lotus Socks Co"
     finally:
         dialog.reject()
+
+
+def test_a_certification_row_left_with_only_its_scheme_is_refused(qtbot, window, suppliers_page):
+    """Add certification, then Save without filling the row in: the dialog says what the row lacks and saves
+    nothing (the untouched row, its scheme filled in for you, was saved as a WRAP certificate with no expiry and the
+    new supplier showed "Satisfactory by certification" without any assessment)."""
+    from PySide6.QtWidgets import QPushButton
+
+    before = len(list_suppliers(window.ctx.db))
+    dialog = suppliers_page.new_supplier()
+    qtbot.waitExposed(dialog)
+    dialog.name_edit.setText("Blank Cert Toys Co., Ltd.")
+    dialog.country_combo.setCurrentText("China")
+    dialog.tabs.setCurrentIndex(2)
+    add = next(b for b in dialog.certifications.findChildren(QPushButton) if b.text() == "Add certification")
+    qtbot.mouseClick(add, Qt.MouseButton.LeftButton)
+    assert dialog.certifications.rows()[0][0]  # the scheme is filled in, nothing else
+    dialog.tabs.setCurrentIndex(0)
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, window.ctx)
+    try:
+        assert dialog.isVisible()
+        assert dialog.error_label.isVisible() and "no reference and no dates" in dialog.error_label.text()
+        assert dialog.tabs.currentIndex() == 2  # shown where the row is
+        assert len(list_suppliers(window.ctx.db)) == before
+        dialog.certifications.table.item(0, 3).setText((date.today() + timedelta(days=200)).isoformat())
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=10000)
+    finally:
+        if dialog.isVisible():
+            dialog.reject()
+    wait_idle(qtbot, window.ctx)
+    assert len(list_suppliers(window.ctx.db)) == before + 1
+
+
+def test_a_new_contact_is_typed_into_boxes_wide_enough(qtbot, window, suppliers_page):
+    """New supplier, Contacts: the name, e-mail and phone of the first contact are typed into boxes as wide as a
+    usual name, address and number (the empty columns were as wide as their titles, about 45 px, and the address
+    scrolled inside its box while the role chosen for you took the rest of the row)."""
+    from PySide6.QtWidgets import QLineEdit
+
+    dialog = suppliers_page.new_supplier()
+    qtbot.waitExposed(dialog)
+    try:
+        dialog.tabs.setCurrentIndex(1)
+        table = dialog.contacts.table
+        qtbot.wait(50)
+        metrics = table.fontMetrics()
+        for column, sample in ((1, "Nguyễn Thị Thu Hương"), (2, "compliance@factory-name.example"),
+                               (3, "+86 769 1234 5678")):
+            table.setCurrentCell(0, column)
+            table.editItem(table.item(0, column))
+            editor = next(e for e in table.findChildren(QLineEdit) if e.isVisible())
+            assert editor.width() >= metrics.horizontalAdvance(sample), (column, editor.width())
+            table.closePersistentEditor(table.item(0, column))
+        assert table.horizontalHeader().length() <= table.viewport().width() + 2  # no sideways scroll
+    finally:
+        dialog.reject()

@@ -233,3 +233,25 @@ def test_add_question_button_adds_a_new_question(qtbot, page, db):
     qtbot.mouseClick(editor.add_button, Qt.MouseButton.LeftButton)
     qid = editor._current_qid
     assert editor.template.question(qid).text == "New question"
+
+
+def test_a_decided_screen_offers_no_file_to_choose(qtbot, page, db, monkeypatch):
+    """On a decided screen every answer is read-only, the file questions' Choose… too (it stayed active: choosing
+    a file put its name into the answer of the decided screen and marked the form edited, with nothing to save)."""
+    from PySide6.QtWidgets import QFileDialog
+
+    from csrdesk.services.vetting import decide_screen
+
+    screen = start_screen(db, SCREENING, supplier_code="CN-0001")
+    save_answers(db, screen.id, _good(screen.template))
+    decide_screen(db, screen.id, "approve", "Mei Chen")
+    _open(qtbot, page, screen.id)
+    form = page.form
+    files = [row for row in form.rows.values() if row.q.type == "file"]
+    assert files, "the screening checklist asks for a file"
+    row = files[0]
+    before = row.input.text()
+    assert not row.browse.isEnabled()
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: ("/tmp/other.pdf", "")))
+    qtbot.mouseClick(row.browse, Qt.MouseButton.LeftButton)
+    assert row.input.text() == before and not form.dirty

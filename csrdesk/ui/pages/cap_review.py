@@ -352,7 +352,13 @@ class CapReviewDialog(QDialog):
         self.return_button.setEnabled(bool(reviewable))
         self.approve_button.setToolTip(self._approve_reason() or
                                        "Approve the CAP: items with a complete plan become action planned")
-        self._make_default(next(b for b in (self.approve_button, self.return_button, self.close_button)
+        returned = c is not None and any(i.review_decision == "returned" for i in c.items)
+        self.letter_button.setEnabled(bool(returned))
+        # Just returned, the letter is what comes next (the line under the table says so): Enter writes it.
+        letter_next = (self.decision is not None and self.decision.decision == "returned"
+                       and getattr(self, "letter_written", None) is None)
+        self._make_default(next(b for b in (self.approve_button, self.return_button,
+                                            *((self.letter_button,) if letter_next else ()), self.close_button)
                                 if b.isEnabled()))
         if c is not None and c.status not in REVIEWABLE and self.decision is None:
             self._say(state_sentence(c.status, any(i.review_decision == "returned" for i in c.items)), info=True)
@@ -361,8 +367,6 @@ class CapReviewDialog(QDialog):
                       "the CAP to the factory.", warning=True)
         self.guided_button.setEnabled(self._current is not None and c is not None
                                       and c.status != CapStatus.CLOSED.value)
-        returned = c is not None and any(i.review_decision == "returned" for i in c.items)
-        self.letter_button.setEnabled(bool(returned))
         self.letter_button.setToolTip("Write the 'CAP returned' letter and its e-mail draft" if returned else
                                       "Return items to the factory first: the letter lists them with your comments")
         # The choice per item, its comment and the note about it go with Approve and Return: off when they are.
@@ -388,7 +392,7 @@ class CapReviewDialog(QDialog):
     def _make_default(self, button: QPushButton) -> None:
         """Enter presses `button`, and only it wears the primary colour: never a disabled button (a disabled
         Approve drawn as the default looked chosen)."""
-        for b in (self.return_button, self.approve_button, self.close_button):
+        for b in (self.return_button, self.approve_button, self.letter_button, self.close_button):
             chosen = b is button
             b.setDefault(chosen)
             b.setObjectName("primary" if chosen else "")
@@ -583,6 +587,7 @@ class CapReviewDialog(QDialog):
             else:
                 self._say(f"Wrote {letter.name} in {letter.parent}; no e-mail draft: {problem}", warning=True)
             self.letter_written = (letter, draft)
+            self._set_enabled()  # the letter is written: Enter closes the review again
 
         self.ctx.run(_write_returned, self.ctx.db, self.cap_id, path, None, on_done=written, on_error=self._failed,
                      label="Writing the letter…", parent=self)

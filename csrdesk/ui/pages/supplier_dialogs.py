@@ -101,6 +101,13 @@ class _GridEditor(QWidget):
         widest = max((self.table.fontMetrics().horizontalAdvance(c) for c in choices), default=0)
         self.table.column_floors[column] = widest + arrow
 
+    def set_typing_room(self, column: int, sample: str) -> None:
+        """Column `column` is never narrower than `sample` (a typical value) with its editor's margins: an empty
+        column was its title's width, so a name or an e-mail address was typed into a box a few letters wide, and
+        the spare room went to the role chosen above it."""
+        margins = 2 * self.style().pixelMetric(self.style().PixelMetric.PM_DefaultFrameWidth) + 16
+        self.table.column_floors[column] = self.table.fontMetrics().horizontalAdvance(sample) + margins
+
     def add_row(self, values: Sequence[str] = ()) -> int:
         row = self.table.rowCount()
         self.table.insertRow(row)
@@ -190,9 +197,13 @@ class SupplierDialog(QDialog):
         self.contacts = _GridEditor(("Role", "Name", "E-mail", "Phone", "Language"), "Add contact")
         self.contacts.set_choices(0, CONTACT_ROLES)
         self.contacts.set_choices(4, LANGUAGES)
+        for column, sample in ((1, "Nguyễn Thị Thu Hương"), (2, "compliance@factory-name.example"),
+                               (3, "+86 769 1234 5678")):
+            self.contacts.set_typing_room(column, sample)
         self.certifications = _GridEditor(("Scheme", "Reference", "Issued (YYYY-MM-DD)", "Expires (YYYY-MM-DD)"),
                                           "Add certification")
         self.certifications.set_choices(0, CERTIFICATION_SCHEMES)
+        self.certifications.set_typing_room(1, "WRAP-2026-001234")
         notes = QWidget()
         notes_layout = QVBoxLayout(notes)
         notes_layout.addWidget(self.notes_edit)
@@ -281,6 +292,13 @@ class SupplierDialog(QDialog):
         for scheme, reference, issued, expires in self.certifications.rows():
             if not (scheme or reference or issued or expires):
                 continue
+            if not (reference or issued or expires):
+                # "Add certification" fills in a scheme: a row left like that was saved as a certificate with no
+                # expiry, which rated the supplier Satisfactory with nothing to check it by.
+                self.tabs.setCurrentIndex(2)
+                raise ValueError(f"The {scheme} certification has no reference and no dates: fill them in, or "
+                                 "Remove the row. (Without an expiry date it would count as valid and rate the "
+                                 "supplier Satisfactory.)")
             try:
                 cert = CertificationInput(scheme=scheme, reference=reference,
                                           issued=typed_date(issued, f"{scheme or 'certification'} issue date"),

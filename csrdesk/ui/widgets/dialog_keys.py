@@ -40,11 +40,27 @@ def press_ok(dialog: QDialog) -> None:
         dialog.accept()
 
 
+def keep_default_button(dialog: QDialog) -> None:
+    """Makes the button marked default (setDefault) the dialog's default for Enter. Qt only tells the dialog when
+    the button is already inside it: one marked while its button row was still being built was forgotten, and on
+    showing the dialog Qt made the first button after the focus its default instead (Enter and Ctrl+Enter in the
+    Reports dialog opened the file picker of Browse… rather than making the report). Called on Show, before Qt
+    chooses."""
+    for button in dialog.findChildren(QPushButton):
+        if button.isDefault() and button.window() is dialog:
+            button.setDefault(False)  # setDefault(True) alone does nothing on a button already marked
+            button.setDefault(True)
+            return
+
+
 def give_keyboard_path(dialog: QDialog) -> None:
-    """Tab out of every note box; Ctrl+Enter presses OK (once per dialog)."""
+    """Tab out of every note box; Ctrl+Enter presses OK (once per dialog); the default button stays the one the
+    dialog chose."""
     for edit in dialog.findChildren(QPlainTextEdit) + dialog.findChildren(QTextEdit):
         if not edit.isReadOnly():
             edit.setTabChangesFocus(True)
+    if not dialog.property("csrdesk_keys"):
+        keep_default_button(dialog)
     dialog.setProperty("csrdesk_keys", True)
 
 

@@ -78,10 +78,11 @@ class QuestionRow(QFrame):
         line.setSpacing(6)
         self.input = self._make_input()
         line.addWidget(self.input, 3)
+        self.browse: Optional[QPushButton] = None
         if q.type == "file":
-            browse = QPushButton("Choose…")
-            browse.clicked.connect(self._choose_file)
-            line.addWidget(browse)
+            self.browse = QPushButton("Choose…")
+            self.browse.clicked.connect(self._choose_file)
+            line.addWidget(self.browse)
         self.evidence = QLineEdit()
         hint(self.evidence, "Evidence" + (" (required)" if q.evidence else ""),
              "Evidence for this answer: a file name or a note" + (" (required)" if q.evidence else ""))
@@ -175,8 +176,10 @@ class QuestionRow(QFrame):
             self._edited()
 
     def set_read_only(self, read_only: bool) -> None:
-        for w in (self.input, self.evidence, self.comment):
-            w.setEnabled(not read_only)
+        # Choose… too: on a decided screen it put another file name into the answer and marked the form edited.
+        for w in (self.input, self.evidence, self.comment, self.browse):
+            if w is not None:
+                w.setEnabled(not read_only)
 
     def show_mark(self, mark: Mark) -> None:
         """Shows how the answer scores (from the screen's state)."""
