@@ -134,10 +134,13 @@ def current_rating(assessments: Sequence[AssessmentFacts], certifications: Itera
             f"Satisfactory by certification: holds a valid {normalise_scheme(cert.scheme)} certificate{issued}{until}"
             f"{over}.",
             assessment=latest, certificate=cert)
+    undated = sorted({normalise_scheme(c.scheme) for c in certifications if c.is_recognised() and c.expires is None})
+    note = (f" The {' and '.join(undated)} certificate{'s have' if len(undated) > 1 else ' has'} no expiry date, so "
+            "it cannot stand in for an assessment: enter its expiry date." if undated and not valid else "")
     if latest is None:
-        return CurrentRating(None, "Not assessed yet: no assessment and no valid recognised certificate.")
+        return CurrentRating(None, "Not assessed yet: no assessment and no valid recognised certificate." + note)
     reason = _describe(latest)
-    reason = reason[0].upper() + reason[1:] + "."
+    reason = reason[0].upper() + reason[1:] + "." + note
     if valid and latest is not None:
         cert = valid[0]
         if Rating(latest.rating).blocks_production:

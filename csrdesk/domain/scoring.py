@@ -190,9 +190,12 @@ class Certification:
         return normalise_scheme(self.scheme) in RECOGNISED_CERTIFICATIONS
 
     def is_valid_on(self, day: date) -> bool:
+        """Issued by `day` (when the date is known) and not expired. A certificate with no expiry date cannot be
+        shown to be unexpired, so it is not valid: typed without its date, a lapsed certificate would otherwise
+        rate the factory Satisfactory for ever."""
         if self.issued and self.issued > day:
             return False
-        return self.expires is None or self.expires >= day
+        return self.expires is not None and self.expires >= day
 
 
 def normalise_scheme(scheme: str) -> str:

@@ -549,7 +549,7 @@ def list_suppliers(db: Database, today: Optional[date] = None) -> list[SupplierR
 
 def _cert_state(expires: Optional[date], today: date) -> str:
     if expires is None:
-        return "valid"
+        return "no expiry date"  # it cannot stand in for an assessment until its date is entered
     if expires < today:
         return "expired"
     if expires <= today + timedelta(days=EXPIRY_WARNING_DAYS):

@@ -88,6 +88,20 @@ def test_unrecognised_or_not_yet_issued_certificate_does_not_count():
     assert r.rating is Rating.NEEDS_IMPROVEMENT
 
 
+def test_a_certificate_without_an_expiry_date_never_stands_in_and_the_reason_says_why():
+    """A certificate typed without its expiry date cannot be shown to be unexpired (DOMAIN.md: a valid, unexpired
+    certificate): it rated a new supplier Satisfactory for ever, a 2019 certificate included. The supplier is rated
+    by its assessment, or not assessed, and the reason asks for the date."""
+    undated = Certification("WRAP", expires=None, issued=date(2019, 5, 1))
+    alone = current_rating([], [undated], TODAY)
+    assert alone.rating is None and not alone.by_certification
+    assert "WRAP certificate has no expiry date" in alone.reason and "enter its expiry date" in alone.reason
+    with_audit = current_rating([a(1, date(2018, 1, 1), rating="Unsatisfactory", score=45)], [undated], TODAY)
+    assert with_audit.rating is Rating.UNSATISFACTORY and "no expiry date" in with_audit.reason
+    dated = Certification("WRAP", expires=date(2027, 1, 1), issued=date(2026, 1, 1))
+    assert "no expiry date" not in current_rating([], [undated, dated], TODAY).reason  # the dated one stands in
+
+
 def test_certificate_with_unknown_issue_date_does_not_override_an_assessment():
     """We cannot tell it is newer than our audit, so the audit decides."""
     cert = Certification("WRAP", expires=date(2030, 1, 1))

@@ -80,6 +80,19 @@ def test_a_valid_certificate_alone_lets_a_new_supplier_be_approved(db, prospect)
     assert approval_gate(db, "CN-0200") == []
 
 
+def test_a_certificate_without_an_expiry_date_neither_rates_nor_approves_and_is_marked(db, prospect):
+    """A WRAP certificate recorded with no expiry date: the supplier stays not assessed, the approval gate still asks
+    for an assessment, the certificate shows 'no expiry date' on the supplier's page, and the rating's reason asks
+    for the date (before: Satisfactory by certification, for ever)."""
+    add_certification(db, "CN-0200", CertificationInput("WRAP", "W-123", TODAY - timedelta(days=30), None))
+    set_preference(db, "require_vetting", "no")
+    detail = supplier_detail(db, "CN-0200")
+    assert detail.row.rating is None and detail.row.rated_by_certificate is None
+    assert "no expiry date" in detail.row.rating_reason
+    assert [c.state for c in detail.certifications] == ["no expiry date"]
+    assert approval_gate(db, "CN-0200")
+
+
 def test_zero_tolerance_after_an_import_blocks_production_everywhere(db, capsys, tmp_path):
     """An active supplier rated Zero Tolerance: production not allowed in the list, detail, dashboard, master tracker
     and CLI, with suspension proposed; the letter says it."""

@@ -27,6 +27,10 @@ from csrdesk.ui.tables import Column, RowTableModel, TableView, percent
 from csrdesk.ui.widgets.chart_view import ChartView
 
 
+# Certificate states shown in the warning colour: soon to lapse, or not counted until the expiry date is entered.
+_CERT_WARNINGS = ("expiring soon", "no expiry date")
+
+
 @dataclass(frozen=True)
 class SupplierBundle:
     """Everything the supplier page shows, loaded in one go off the GUI thread."""
@@ -280,13 +284,15 @@ class SupplierPage(Page):
             Column("Issued", lambda c: c.issued, width=90),
             Column("Expires", lambda c: c.expires, width=90,
                    colour=lambda c: QColor(theme.OVERDUE) if c.state == "expired" else
-                   QColor(theme.WARNING) if c.state == "expiring soon" else None,
+                   QColor(theme.WARNING) if c.state in _CERT_WARNINGS else None,
                    bold=lambda c: c.state != "valid"),
             Column("State", lambda c: c.state,
                    colour=lambda c: QColor(theme.OVERDUE) if c.state == "expired" else
-                   QColor(theme.WARNING) if c.state == "expiring soon" else QColor(theme.OK),
+                   QColor(theme.WARNING) if c.state in _CERT_WARNINGS else QColor(theme.OK),
                    background=lambda c: QColor(theme.OVERDUE_BG) if c.state == "expired" else
-                   QColor(theme.WARNING_BG) if c.state == "expiring soon" else None),
+                   QColor(theme.WARNING_BG) if c.state in _CERT_WARNINGS else None,
+                   tooltip=lambda c: "No expiry date: the certificate cannot stand in for an assessment until its "
+                   "expiry date is entered (Edit supplier > Certifications)." if c.state == "no expiry date" else None),
         ], self)
         self.certs_view = TableView(settings_key="supplier.certifications", placeholder="No certifications recorded.")
         self.certs_view.setModel(self.certs_model)
@@ -491,9 +497,12 @@ class SupplierPage(Page):
         ])
         expired = sum(1 for c in d.certifications if c.state == "expired")
         expiring = sum(1 for c in d.certifications if c.state == "expiring soon")
+        undated = sum(1 for c in d.certifications if c.state == "no expiry date")
         cert_note = f"{len(d.certifications)} recorded"
         if expired or expiring:
             cert_note += f" · {expired} expired · {expiring} expiring soon"
+        if undated:
+            cert_note += f" · {undated} without an expiry date"
         self.glance.set_rows([
             ("Current rating", (f"{r.rating} by certification ({r.rated_by_certificate})" if r.rated_by_certificate
                                 else f"{r.rating} (score {r.score})") if r.rating else "not assessed yet"),
