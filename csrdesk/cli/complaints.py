@@ -290,7 +290,7 @@ def to_cap(args) -> int:
                    "supplier": result.supplier_code, "placed": result.placed,
                    "retaliation_item_id": result.retaliation_item_id})
     else:
-        print(f"CAP item {result.item_id} added to CAP {result.cap_id} of {result.supplier_code} ({result.placed})"
+        print(f"CAP item {result.item_id} added to CAP #{result.cap_id} of {result.supplier_code} ({result.placed})"
               + (f"; retaliation item {result.retaliation_item_id}" if result.retaliation_item_id else "") + ".")
     return 0
 

@@ -229,7 +229,7 @@ def suppliers_show(args) -> int:
         for a in d.assessments:
             print(f"  assessment {a.id}: {a.date} {a.assessment_type:<18} score {a.score:>5} {a.rating}")
         for c in d.caps:
-            print(f"  CAP {c.id}: {c.status:<18} {c.open_items}/{c.items} open")
+            print(f"  CAP #{c.id}: {c.status:<18} {c.open_items}/{c.items} open")
     return 0
 
 
@@ -354,7 +354,7 @@ def assessments_import(args) -> int:
     if args.json:
         emit_json(assessment_json(d))
     else:
-        print(f"assessment {d.id}: score {d.score}, {d.rating}; CAP {d.cap_id or '-'}")
+        print(f"assessment {d.id}: score {d.score}, {d.rating}; CAP #{d.cap_id or '-'}")
         for message in d.messages:
             print(f"  note: {message}")
         for reason in d.reasons:
@@ -426,7 +426,7 @@ def caps_show(args) -> int:
     if args.json:
         emit_json(cap_json(d))
     else:
-        print(f"CAP {d.id} for {d.supplier_code} {d.supplier_name}: {d.status}, progress {d.progress}")
+        print(f"CAP #{d.id} for {d.supplier_code} {d.supplier_name}: {d.status}, progress {d.progress}")
         for i in d.items:
             r = i.row
             print(f"  {r.id:>7} {r.status:<20} due {r.due_date} {'OVERDUE ' if r.overdue else ''}{r.finding}")
@@ -457,7 +457,7 @@ def caps_status(args) -> int:
     if args.json:
         emit_json(cap_json(d))
     else:
-        print(f"CAP {d.id} is now {d.status}")
+        print(f"CAP #{d.id} is now {d.status}")
     return 0
 
 

@@ -43,7 +43,7 @@ def tracker_export(args) -> int:
     if args.json:
         emit_json({"cap_id": args.cap_id, "file": path})
     else:
-        print(f"wrote the tracker of CAP {args.cap_id} to {path}")
+        print(f"wrote the tracker of CAP #{args.cap_id} to {path}")
     return 0
 
 
@@ -95,7 +95,7 @@ def tracker_import(args) -> int:
             "applied": applied, "backup": backup, "cap_status": cap_status,
         })
         return 0
-    print(f"Tracker of CAP {preview.cap_id}, supplier {preview.supplier} ({preview.supplier_name})")
+    print(f"Tracker of CAP #{preview.cap_id}, supplier {preview.supplier} ({preview.supplier_name})")
     for c in changes:
         print(f"  item {c.item_id} {c.field}: {_show(c.old)} -> {_show(c.new)}")
     for c in preview.conflicts:
@@ -110,7 +110,7 @@ def tracker_import(args) -> int:
     if args.apply:
         print(f"applied {plural(len(changes), 'change')}" + (f"; backup at {backup}" if backup else ""))
         if cap_status != preview.cap_status:
-            print(f"CAP {preview.cap_id} is now {cap_status} (was {preview.cap_status})")
+            print(f"CAP #{preview.cap_id} is now {cap_status} (was {preview.cap_status})")
     elif changes:
         print(f"{plural(len(changes), 'change')}; nothing was changed (add --apply to apply them)")
     return 0

@@ -212,7 +212,7 @@ def caps_partner(args) -> int:
     if args.json:
         emit_json(cap_partner_json(c))
     else:
-        where = f"item {c.cap_item_id}" if c.cap_item_id else f"CAP {c.cap_id}"
+        where = f"item {c.cap_item_id}" if c.cap_item_id else f"CAP #{c.cap_id}"
         print(f"{c.partner} recorded as {c.role} on {where}")
     if c.warning:
         import sys

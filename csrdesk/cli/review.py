@@ -123,7 +123,7 @@ def caps_check(args) -> int:
         emit_json(check_json(check))
         return 0
     good = sum(1 for i in check.items if i.ok)
-    print(f"CAP {check.id} ({check.supplier_code}, {check.status}): quality {check.quality}% "
+    print(f"CAP #{check.id} ({check.supplier_code}, {check.status}): quality {check.quality}% "
           f"({good} of {plural(len(check.items), 'item')} without open warnings)")
     for i in check.items:
         print(f"  {i.id:>7} {'ok ' if i.ok else '-- '} {i.finding[:70]}")
@@ -149,7 +149,7 @@ def caps_update(args) -> int:
                     "brand_action_suggested": suggested})
         emit_json(out)
     else:
-        print(f"item {item.id} of CAP {item.cap_id} updated; "
+        print(f"item {item.id} of CAP #{item.cap_id} updated; "
               f"{plural(len(item.open_warnings), 'open warning')}")
         _print_warnings(item)
         if action_id:
@@ -165,7 +165,7 @@ def caps_override(args) -> int:
 
     db = open_db(args)
     if check_item(db, args.item).cap_id != args.id:
-        raise CliError(f"CAP item {args.item} does not belong to CAP {args.id}")
+        raise CliError(f"CAP item {args.item} does not belong to CAP #{args.id}")
     item = override_warning(db, args.item, args.code, args.reason, source=SOURCE)
     if args.json:
         emit_json(item_answer_json(item))
@@ -196,7 +196,7 @@ def caps_review(args) -> int:
                     "items_returned": list(result.items_returned)})
         emit_json(out)
     else:
-        print(f"CAP {result.cap.id} {result.decision}: now {result.cap.status} (quality {result.cap.quality}%)")
+        print(f"CAP #{result.cap.id} {result.decision}: now {result.cap.status} (quality {result.cap.quality}%)")
         if result.items_returned and result.decision == "returned":
             print(f"{plural(len(result.items_returned), 'item')} returned to the factory, "
                   f"{len(result.items_accepted)} accepted")

@@ -162,7 +162,7 @@ def caps_meeting(args) -> int:
         emit_json({"cap_id": info.cap_id, "supplier": info.supplier, "meeting_date": info.meeting_date,
                    "visit_due": info.visit_due, "sourcing": info.sourcing})
     else:
-        print(f"CAP {info.cap_id} ({info.supplier}): meeting {info.meeting_date}, verification visit due "
+        print(f"CAP #{info.cap_id} ({info.supplier}): meeting {info.meeting_date}, verification visit due "
               f"{info.visit_due}")
     return 0
 
@@ -231,7 +231,7 @@ def verify_plan(args) -> int:
     else:
         for r in rows:
             when = f"booked {r.booked_date}" if r.booked_date else f"due {r.visit_due}"
-            print(f"CAP {r.cap_id:<6} {r.supplier:<10} {r.supplier_name[:34]:<34} {r.state:<8} {when:<18} "
+            print(f"CAP #{r.cap_id:<6} {r.supplier:<10} {r.supplier_name[:34]:<34} {r.state:<8} {when:<18} "
                   f"items due {r.items_due:>3}, evidence {r.evidence_received:>3}")
         print(plural(len(rows), "CAP"))
     return 0
@@ -246,7 +246,7 @@ def verify_book(args) -> int:
         emit_json(_plan_json(r))
     else:
         who = ", ".join(f"{a.role}{f' ({a.name})' if a.name else ''}" for a in r.attendees) or "no attendees named"
-        print(f"CAP {r.cap_id} ({r.supplier}): visit booked for {r.booked_date}; {who}")
+        print(f"CAP #{r.cap_id} ({r.supplier}): visit booked for {r.booked_date}; {who}")
     return 0
 
 
@@ -328,7 +328,7 @@ def verify_show(args) -> int:
     if args.json:
         emit_json(visit_summary(v))
     else:
-        print(f"visit {v.id} of CAP {v.cap_id} ({v.supplier} {v.supplier_name}) on {v.date}, {v.status}")
+        print(f"visit {v.id} of CAP #{v.cap_id} ({v.supplier} {v.supplier_name}) on {v.date}, {v.status}")
         print(f"progress {v.progress_rate if v.progress_rate is not None else '-'}%, category "
               f"{v.category or '-'} (suggested {v.suggested_category or '-'}): {v.category_reason}")
         for r in v.verdicts:
@@ -350,7 +350,7 @@ def verify_list(args) -> int:
                     "category": r.category} for r in rows])
     else:
         for r in rows:
-            print(f"visit {r.id:<6} {r.date} {r.supplier:<10} CAP {r.cap_id:<6} {r.status:<7} "
+            print(f"visit {r.id:<6} {r.date} {r.supplier:<10} CAP #{r.cap_id:<6} {r.status:<7} "
                   f"verified {r.items_verified:>3} sent back {r.items_reopened:>3} category "
                   f"{r.category or r.suggested_category or '-'}")
     return 0

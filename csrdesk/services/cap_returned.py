@@ -32,7 +32,7 @@ def cap_returned_context(db: Database, cap_id: int, *, lang: Optional[str] = Non
     ctx = lc.cap_returned_context(brand_facts(job.prefs), sup, a, cap, today=today or date.today(),
                                   lang=letter_language(sup, job.prefs, lang))
     if not ctx["returned"]["count"]:
-        raise UserError(f"No item of CAP {cap_id} ({sup.code}) was returned at a CAP review: there is nothing to "
+        raise UserError(f"No item of CAP #{cap_id} ({sup.code}) was returned at a CAP review: there is nothing to "
                         "send back. Return items with a comment in the review first.")
     return ctx
 

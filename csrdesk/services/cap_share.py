@@ -32,7 +32,7 @@ def shared_pack(db: Database, cap_id: int, today: Optional[date] = None) -> Shar
     with db.reading() as s:
         cap = s.get(Cap, cap_id)
         if cap is None:
-            raise NotFound(f"No CAP {cap_id}.")
+            raise NotFound(f"No CAP #{cap_id}.")
         a = cap.assessment
         sup = a.supplier
         titles = dict(s.execute(select(FindingCategory.key, FindingCategory.title)).all())
@@ -93,7 +93,7 @@ def record_meeting_sourcing(db: Database, cap_id: int, attended: str, *, source:
     with db.transaction() as s:
         cap = s.get(Cap, cap_id)
         if cap is None:
-            raise NotFound(f"No CAP {cap_id}.")
+            raise NotFound(f"No CAP #{cap_id}.")
         record_change(s, "cap", cap.id, "meeting_sourcing", cap.meeting_sourcing, attended,
                       supplier_id=cap.supplier_id, source=source, user=user)
         cap.meeting_sourcing = attended

@@ -156,7 +156,7 @@ def cap_detail(db: Database, cap_id: int, today: Optional[date] = None) -> CapDe
             )
         )
         if cap is None:
-            raise NotFound(f"No CAP {cap_id}.")
+            raise NotFound(f"No CAP #{cap_id}.")
         a = cap.assessment
         sup = a.supplier
         held = _held(s, cap.items)
@@ -348,7 +348,7 @@ def change_cap_status(db: Database, cap_id: int, new_status: str, *, note: str =
     with db.transaction() as s:
         cap = s.get(Cap, cap_id)
         if cap is None:
-            raise NotFound(f"No CAP {cap_id}.")
+            raise NotFound(f"No CAP #{cap_id}.")
         move_cap_status(s, cap, target, source=source, note=note, today=today)
     return cap_detail(db, cap_id, today)
 
@@ -367,7 +367,7 @@ def move_cap_status(s: Session, cap: Cap, target: CapStatus, *, source: str = "a
     try:
         check_cap_transition(CapStatus(cap.status), target, facts)
     except TransitionRefused as exc:
-        raise UserError(f"CAP {cap.id}: {exc}") from None
+        raise UserError(f"CAP #{cap.id}: {exc}") from None
     record_change(s, "cap", cap.id, "status", cap.status, target.value, supplier_id=cap.supplier_id,
                   source=source, note=note)
     cap.status = target.value

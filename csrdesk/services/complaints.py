@@ -694,7 +694,7 @@ def to_cap(db: Database, complaint_id: int, *, violation_type: Optional[str] = N
                             "complaint becomes a CAP item.")
         if c.cap_item_id is not None:
             on_cap = s.scalar(select(CapItem.cap_id).where(CapItem.id == c.cap_item_id))
-            raise UserError(f"Complaint {c.reference} is already an item of CAP {on_cap}.")
+            raise UserError(f"Complaint {c.reference} is already an item of CAP #{on_cap}.")
         vt = None
         if violation_type:
             vt = s.scalar(select(ViolationType).where(ViolationType.key == violation_type.strip()))
@@ -726,7 +726,7 @@ def to_cap(db: Database, complaint_id: int, *, violation_type: Optional[str] = N
                 severity=Severity(rvt.severity) if rvt else Severity.CRITICAL, remediation="", today=today,
                 source=source)
             retaliation_id, retaliation_title = r_item.id, r_item.finding.title
-        _step(s, c, "to_cap", today, f"CAP {cap.id} ({placed}): “{item.finding.title}”"
+        _step(s, c, "to_cap", today, f"CAP #{cap.id} ({placed}): “{item.finding.title}”"
               + (f"; and “{retaliation_title}”" if retaliation_id else ""))
         result = CapResult(c.id, cap.id, item.id, item.finding_id, cap.assessment_id, supplier.code, placed,
                            retaliation_id, item.finding.title, retaliation_title)

@@ -260,7 +260,7 @@ def _load_cap(s: Session, cap_id: int) -> Cap:
         )
     )
     if cap is None:
-        raise NotFound(f"No CAP {cap_id}.")
+        raise NotFound(f"No CAP #{cap_id}.")
     return cap
 
 
@@ -359,7 +359,7 @@ def render_cap_letter(db: Database, cap_id: int, out_path: Path, template: Optio
     with db.reading() as s:
         sup, a, cap = _cap_facts(s, _load_cap(s, cap_id), job.library, job.prefs)
     if not cap.items:
-        raise UserError(f"CAP {cap_id} has no items; there is nothing to write a CAP letter about.")
+        raise UserError(f"CAP #{cap_id} has no items; there is nothing to write a CAP letter about.")
     language = letter_language(sup, job.prefs, lang)
     tpl = resolve_template("cap_letter", template, language)
     ctx = lc.cap_letter_context(brand_facts(job.prefs), sup, a, cap, today=today or date.today(), lang=language)
@@ -378,7 +378,8 @@ def render_overdue_reminder(db: Database, cap_id: int, out_path: Path, template:
     language = letter_language(sup, job.prefs, lang)
     ctx = lc.overdue_reminder_context(brand_facts(job.prefs), sup, a, cap, today=today, lang=language)
     if not ctx["overdue"]["count"]:
-        raise UserError(f"CAP {cap_id} of {sup.code} has no overdue items on {today.isoformat()}; no reminder is needed.")
+        raise UserError(f"CAP #{cap_id} of {sup.code} has no overdue items on {today.isoformat()}; "
+                        "no reminder is needed.")
     tpl = resolve_template("overdue_reminder", template, language)
     return render_docx(tpl, ctx, out_path)
 
@@ -397,7 +398,7 @@ def render_verification_letter(db: Database, cap_id: int, out_path: Path, visit_
             q = q.where(VerificationVisit.id == visit_id)
         visit = s.scalars(q.order_by(VerificationVisit.visit_date.desc(), VerificationVisit.id.desc())).first()
         if visit is None:
-            raise NotFound(f"CAP {cap_id} has no verification visit{f' {visit_id}' if visit_id else ''} recorded.")
+            raise NotFound(f"CAP #{cap_id} has no verification visit{f' {visit_id}' if visit_id else ''} recorded.")
         sup, a, cap = _cap_facts(s, cap_row, job.library, job.prefs)
         facts = lc.VerificationFacts(
             visit_id=visit.id, visit_date=visit.visit_date, verifier=visit.verifier,
@@ -679,10 +680,10 @@ def run_batch(db: Database, cap_ids: Sequence[int], folder: Path, *, letters: bo
     try:
         for n, cap_id in enumerate(ids):
             code = codes.get(cap_id, "")
-            progress.step(n, len(ids), f"{code or 'CAP'} (CAP {cap_id})")
+            progress.step(n, len(ids), f"{code or 'CAP'} (CAP #{cap_id})")
             progress.check()  # a cancel pressed while the step was being shown stops before the next CAP
             if not code:
-                result.failures.append(BatchFailure(cap_id, "", f"No CAP {cap_id}."))
+                result.failures.append(BatchFailure(cap_id, "", f"No CAP #{cap_id}."))
                 result.done += 1
                 continue
             stem = safe_filename(f"{prefix}-{code}-{cap_id:04d}")

@@ -266,7 +266,7 @@ def cap_partners_in(s: Session, cap_id: int) -> list[CapPartnerInfo]:
 def cap_partners(db: Database, cap_id: int) -> list[CapPartnerInfo]:
     with db.reading() as s:
         if s.get(Cap, cap_id) is None:
-            raise NotFound(f"No CAP {cap_id}.")
+            raise NotFound(f"No CAP #{cap_id}.")
         return cap_partners_in(s, cap_id)
 
 
@@ -285,17 +285,17 @@ def assign_partner(db: Database, cap_id: int, partner_id: int, role: str, *, ite
     with db.transaction() as s:
         cap = s.get(Cap, cap_id)
         if cap is None:
-            raise NotFound(f"No CAP {cap_id}.")
+            raise NotFound(f"No CAP #{cap_id}.")
         partner = _load(s, partner_id)
         if item_id is not None:
             item = s.get(CapItem, item_id)
             if item is None or item.cap_id != cap_id:
-                raise UserError(f"CAP item {item_id} does not belong to CAP {cap_id}.")
+                raise UserError(f"CAP item {item_id} does not belong to CAP #{cap_id}.")
         row = CapPartner(cap_id=cap_id, cap_item_id=item_id, partner_id=partner.id, role=role, start_date=start,
                          end_date=end, what_done=(what_done or "").strip())
         s.add(row)
         s.flush()
-        where = f"item {item_id}" if item_id else f"CAP {cap_id}"
+        where = f"item {item_id}" if item_id else f"CAP #{cap_id}"
         record_change(s, "cap", cap_id, "partner", None, f"{partner.name} ({role}) on {where}",
                       supplier_id=cap.supplier_id, source=source, user=user)
         return _cap_partner_infos(s, [row])[0]
@@ -382,7 +382,7 @@ def cap_partners_view(db: Database, cap_id: int) -> CapPartnersView:
     with db.reading() as s:
         cap = s.get(Cap, cap_id)
         if cap is None:
-            raise NotFound(f"No CAP {cap_id}.")
+            raise NotFound(f"No CAP #{cap_id}.")
         links = tuple(cap_partners_in(s, cap_id))
         item_ids = {i.id for i in cap.items}
         sourcing = cap.meeting_sourcing or ""

@@ -197,7 +197,7 @@ class ImprovementPlan:
 
     def as_text(self) -> str:
         """The plan as plain text, readable on screen or pasted into an e-mail."""
-        lines = [f"Systems-improvement plan: CAP {self.cap_id}, {self.supplier_code} {self.supplier_name}".rstrip(),
+        lines = [f"Systems-improvement plan: CAP #{self.cap_id}, {self.supplier_code} {self.supplier_name}".rstrip(),
                  f"Assessment of {self.assessment_date.isoformat()}; CAP quality {self.quality}%", ""]
         for g in self.groups:
             sources = f" ({', '.join(g.risk_sources)})" if g.risk_sources else ""
@@ -346,7 +346,7 @@ def _load_cap(s: Session, cap_id: int) -> Cap:
         selectinload(Cap.assessment).selectinload(Assessment.supplier),
     ))
     if cap is None:
-        raise NotFound(f"No CAP {cap_id}.")
+        raise NotFound(f"No CAP #{cap_id}.")
     return cap
 
 
@@ -422,7 +422,7 @@ def guided_context(db: Database, item_id: int) -> GuidedContext:
                 actions=tuple(vt.preventive_action_examples or ()) if vt else (),
                 earlier=tuple(earlier),
             ),
-            item_label=f"CAP {cap.id}, item {item.position + 1}: {sup.code} {sup.name}",
+            item_label=f"CAP #{cap.id}, item {item.position + 1}: {sup.code} {sup.name}",
             category_title=s.scalar(select(FindingCategory.title).where(FindingCategory.key == facts.category))
             or facts.category,
         )
@@ -434,7 +434,7 @@ def guided_context(db: Database, item_id: int) -> GuidedContext:
 
 def _refuse_if_closed(item: CapItem) -> None:
     if item.cap.status == CapStatus.CLOSED.value:
-        raise UserError(f"CAP {item.cap_id} is closed: reopen it before changing the factory's answers.")
+        raise UserError(f"CAP #{item.cap_id} is closed: reopen it before changing the factory's answers.")
 
 
 def _write_answer(s: Session, item: CapItem, analysis: RootCauseAnalysis, root_text: str, action_text: str,
@@ -528,7 +528,7 @@ def record_answer(db: Database, item_id: int, *, root_cause: str, preventive_act
     with db.transaction() as s:
         item = _load_item(s, item_id)
         if cap_id is not None and item.cap_id != cap_id:
-            raise UserError(f"CAP item {item_id} does not belong to CAP {cap_id} (it is in CAP {item.cap_id}).")
+            raise UserError(f"CAP item {item_id} does not belong to CAP #{cap_id} (it is in CAP #{item.cap_id}).")
         _refuse_if_closed(item)
         analysis = rc.current_analysis(root_text, action_text, project_leader, planned_date, item.analysis)
         if cause_category is not None:
@@ -623,22 +623,22 @@ def review_cap(db: Database, cap_id: int, *, approve: bool, comments: Optional[M
     strangers = sorted((set(comments) | set(decided)) - ids)
     if strangers:
         raise UserError(f"{numbered('Item', strangers)} {verb(len(strangers), 'does', 'do')} not belong to "
-                        f"CAP {cap_id}.")
+                        f"CAP #{cap_id}.")
     if check.status not in (CapStatus.RESPONSE_RECEIVED.value, CapStatus.UNDER_REVIEW.value):
-        raise UserError(f"CAP {cap_id} is {check.status}: only a CAP whose response came back can be reviewed.")
+        raise UserError(f"CAP #{cap_id} is {check.status}: only a CAP whose response came back can be reviewed.")
     final: dict[int, str] = {}
     verdicts: dict[int, str] = {}
     if approve:
         sent_back = sorted(i for i, d in decided.items() if d == "return")
         if sent_back:
-            raise UserError(f"CAP {cap_id} cannot be approved with {numbered('item', sent_back)} "
+            raise UserError(f"CAP #{cap_id} cannot be approved with {numbered('item', sent_back)} "
                             "returned: return the CAP to the factory instead.")
         blocked = [i for i in check.items if i.open_warnings]
         if blocked:
             listed = "; ".join(f"item {i.id}: " + ", ".join(w.title.lower() for w in i.open_warnings)
                                for i in blocked[:5])
             more = f" and {len(blocked) - 5} more" if len(blocked) > 5 else ""
-            raise UserError(f"CAP {cap_id} cannot be approved: {plural(len(blocked), 'item')} "
+            raise UserError(f"CAP #{cap_id} cannot be approved: {plural(len(blocked), 'item')} "
                             f"{verb(len(blocked), 'has', 'have')} "
                             f"open warnings ({listed}"
                             f"{more}). Override them with a reason, or return the CAP to the factory.")

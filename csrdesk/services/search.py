@@ -107,7 +107,7 @@ def visit_hits(db: Database, text: str, supplier_ids: list[int], limit: int) -> 
                 continue
             per_supplier[sid] = per_supplier.get(sid, 0) + 1
             chosen = category or suggested
-            detail = f"{code} {name} · CAP {cap_id} · {status}" + (f" · category {chosen}" if chosen else "")
+            detail = f"{code} {name} · CAP #{cap_id} · {status}" + (f" · category {chosen}" if chosen else "")
             hits.append(SearchHit("verification_visit", vid, f"Verification visit {vid} on {vdate.isoformat()}",
                                   detail, sid, code))
     hits.sort(key=lambda h: h.id != number)

@@ -99,9 +99,9 @@ def tracker_data(db: Database, cap_id: int, today: Optional[date] = None) -> Tra
             )
         )
         if cap is None:
-            raise NotFound(f"No CAP {cap_id}.")
+            raise NotFound(f"No CAP #{cap_id}.")
         if not cap.items:
-            raise UserError(f"CAP {cap_id} has no items; there is nothing to send to the factory.")
+            raise UserError(f"CAP #{cap_id} has no items; there is nothing to send to the factory.")
         a = cap.assessment
         sup = a.supplier
         categories = _category_titles(s)
@@ -348,7 +348,7 @@ def _status_note(cap: Cap) -> Optional[str]:
     if cap.status == CapStatus.DRAFT.value:
         return NEVER_SENT_NOTE
     if cap.status == CapStatus.SENT.value:
-        return f"Applying the answers marks CAP {cap.id} as response received, ready for review."
+        return f"Applying the answers marks CAP #{cap.id} as response received, ready for review."
     return None
 
 
@@ -374,8 +374,8 @@ def _load_cap(s: Session, tracker: ReturnedTracker, expected_cap_id: Optional[in
               expected_supplier: Optional[str]) -> Cap:
     name = tracker.path.name
     if expected_cap_id is not None and tracker.cap_id != expected_cap_id:
-        raise UserError(f"Tracker refused, nothing was changed: {name} is the tracker of CAP {tracker.cap_id} "
-                        f"({tracker.supplier_code}), not of CAP {expected_cap_id}.")
+        raise UserError(f"Tracker refused, nothing was changed: {name} is the tracker of CAP #{tracker.cap_id} "
+                        f"({tracker.supplier_code}), not of CAP #{expected_cap_id}.")
     if expected_supplier is not None and tracker.supplier_code != expected_supplier:
         raise UserError(f"Tracker refused, nothing was changed: {name} is the tracker of supplier "
                         f"{tracker.supplier_code}, not of {expected_supplier}.")
@@ -383,12 +383,12 @@ def _load_cap(s: Session, tracker: ReturnedTracker, expected_cap_id: Optional[in
         selectinload(Cap.items).selectinload(CapItem.finding), selectinload(Cap.items).selectinload(CapItem.evidence),
     ))
     if cap is None:
-        raise UserError(f"Tracker refused, nothing was changed: {name} is for CAP {tracker.cap_id}, which is not in "
+        raise UserError(f"Tracker refused, nothing was changed: {name} is for CAP #{tracker.cap_id}, which is not in "
                         "this workspace (was it deleted?).")
     supplier = s.get(Supplier, cap.supplier_id)
     if cap.supplier_id != tracker.supplier_id or supplier is None:
         raise UserError(f"Tracker refused, nothing was changed: {name} is supplier {tracker.supplier_code}'s "
-                        f"tracker, but CAP {cap.id} belongs to {supplier.code if supplier else 'another supplier'}.")
+                        f"tracker, but CAP #{cap.id} belongs to {supplier.code if supplier else 'another supplier'}.")
     return cap
 
 

@@ -188,7 +188,7 @@ class VisitPreview:
 def _cap(s: Session, cap_id: int) -> Cap:
     cap = s.get(Cap, cap_id)
     if cap is None:
-        raise NotFound(f"No CAP {cap_id}.")
+        raise NotFound(f"No CAP #{cap_id}.")
     return cap
 
 
@@ -386,9 +386,9 @@ def book_visit(db: Database, cap_id: int, visit_date: date, *, attendees: Sequen
     with db.transaction() as s:
         cap = _cap(s, cap_id)
         if cap.status == CapStatus.CLOSED.value:
-            raise UserError(f"CAP {cap_id} is closed: there is nothing left to verify.")
+            raise UserError(f"CAP #{cap_id} is closed: there is nothing left to verify.")
         if cap.meeting_date is None:
-            raise UserError(f"CAP {cap_id} has no CAP meeting date yet; record the meeting first (caps meeting).")
+            raise UserError(f"CAP #{cap_id} has no CAP meeting date yet; record the meeting first (caps meeting).")
         if visit_date < cap.meeting_date:
             raise UserError(f"The visit cannot be before the CAP meeting of {cap.meeting_date.isoformat()}.")
         visit = s.scalar(select(VerificationVisit).where(VerificationVisit.cap_id == cap_id,
@@ -415,7 +415,7 @@ def _load_cap_items(s: Session, cap_id: int) -> Cap:
     cap = s.scalar(select(Cap).where(Cap.id == cap_id).options(
         selectinload(Cap.items).selectinload(CapItem.finding), selectinload(Cap.items).selectinload(CapItem.evidence)))
     if cap is None:
-        raise NotFound(f"No CAP {cap_id}.")
+        raise NotFound(f"No CAP #{cap_id}.")
     return cap
 
 
@@ -446,7 +446,7 @@ def visit_sheet_data(db: Database, cap_id: int, visit_date: Optional[date] = Non
             items.append(SheetItem(i.id, titles.get(f.category, f.category), f.severity, f.title, plan, i.due_date,
                                    i.status, evidence))
         if not items:
-            raise UserError(f"CAP {cap_id} has no open items; there is nothing to verify.")
+            raise UserError(f"CAP #{cap_id} has no open items; there is nothing to verify.")
         return VisitSheetData(
             cap_id=cap.id, supplier_id=sup.id, supplier_code=sup.code, supplier_name=sup.name,
             supplier_local_name=sup.local_name, assessment_date=a.date, meeting_date=cap.meeting_date,
@@ -479,12 +479,12 @@ def sheet_verdicts(db: Database, path: Path | str, cap_id: int) -> tuple[list[Ve
         raise UserError(f"Visit sheet refused, nothing was changed: {exc}") from None
     name = Path(path).name
     if sheet.cap_id != cap_id:
-        raise UserError(f"Visit sheet refused, nothing was changed: {name} is the sheet of CAP {sheet.cap_id} "
-                        f"({sheet.supplier_code}), not of CAP {cap_id}.")
+        raise UserError(f"Visit sheet refused, nothing was changed: {name} is the sheet of CAP #{sheet.cap_id} "
+                        f"({sheet.supplier_code}), not of CAP #{cap_id}.")
     with db.reading() as s:
         cap = s.get(Cap, cap_id)
         if cap is None or cap.supplier_id != sheet.supplier_id:
-            raise UserError(f"Visit sheet refused, nothing was changed: {name} does not belong to CAP {cap_id} of "
+            raise UserError(f"Visit sheet refused, nothing was changed: {name} does not belong to CAP #{cap_id} of "
                             "this workspace.")
     if not sheet.verdicts:
         raise UserError(f"{name} has no verdicts filled in; nothing was changed.")
@@ -538,12 +538,12 @@ def _plan_visit(s: Session, cap_id: int, visit_date: date, parsed: list[tuple[in
                                                            VerificationVisit.status == DONE,
                                                            VerificationVisit.visit_date == visit_date))
     if same_day is not None:
-        raise UserError(f"CAP {cap_id} already has visit {same_day} recorded on {visit_date.isoformat()}; nothing "
+        raise UserError(f"CAP #{cap_id} already has visit {same_day} recorded on {visit_date.isoformat()}; nothing "
                         "was changed.")
     items = {i.id: i for i in cap.items}
     unknown = [str(item_id) for item_id, _v, _n in parsed if item_id not in items]
     if unknown:
-        raise UserError(f"{numbered('Item', unknown)} {verb(len(unknown), 'is', 'are')} not in CAP {cap_id}; "
+        raise UserError(f"{numbered('Item', unknown)} {verb(len(unknown), 'is', 'are')} not in CAP #{cap_id}; "
                         "nothing was changed.")
     changes, judged = [], []
     with_evidence = 0

@@ -37,7 +37,7 @@ def _visit_date(db: Database, cap_id: int, visit_date: Optional[date]) -> tuple[
         return visit_date, False
     row = next((r for r in visit_plan(db) if r.cap_id == cap_id), None)
     if row is None:
-        raise UserError(f"CAP {cap_id} has no CAP meeting date (or is closed), so no visit is planned; record the "
+        raise UserError(f"CAP #{cap_id} has no CAP meeting date (or is closed), so no visit is planned; record the "
                         "meeting first (caps meeting) or give the visit date.")
     return (row.booked_date, True) if row.booked_date else (row.visit_due, False)
 
@@ -59,7 +59,7 @@ def evidence_request_context(db: Database, cap_id: int, *, lang: Optional[str] =
     ctx = lc.evidence_request_context(brand_facts(job.prefs), sup, a, cap, visit_date=day, booked=booked,
                                       today=today, lang=language)
     if not ctx["evidence"]["count"]:
-        raise UserError(f"No open item of CAP {cap_id} ({sup.code}) is due by the visit on {day.isoformat()}; there "
+        raise UserError(f"No open item of CAP #{cap_id} ({sup.code}) is due by the visit on {day.isoformat()}; there "
                         "is no evidence to ask for.")
     return ctx
 

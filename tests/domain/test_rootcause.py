@@ -313,7 +313,7 @@ def test_repeat_with_same_root_cause():
                              "No production planning against the capacity; late order changes accepted")]
     repeat = FindingFacts(**{**OVERTIME.__dict__, "repeat": True})
     w = next(w for w in check_answer(repeat, answer(), earlier) if w.code == "same_root_cause_as_before")
-    assert "CAP 7" in w.message and "2025-03-01" in w.message and "did not hold" in w.message
+    assert "CAP #7" in w.message and "2025-03-01" in w.message and "did not hold" in w.message
 
 
 def test_repeat_with_new_root_cause_passes():

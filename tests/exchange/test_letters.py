@@ -329,7 +329,7 @@ def test_bad_requests_are_refused_without_writing(db, cap, tmp_path):
     """Unknown CAP, wrong extension, unknown template or language: one clear message and no file."""
     from csrdesk.services.letters import render_cap_letter
 
-    with pytest.raises(UserError, match="No CAP 999"):
+    with pytest.raises(UserError, match="No CAP #999"):
         render_cap_letter(db, 999, tmp_path / "a.docx")
     with pytest.raises(UserError, match="must end in .docx"):
         render_cap_letter(db, cap, tmp_path / "a.pdf")
@@ -357,7 +357,7 @@ def test_command_line_letter_and_email(db, cap, tmp_path, capsys):
     report = json.loads(capsys.readouterr().out)
     assert report["to"] == "factory@example.com" and len(report["attachments"]) == 2 and eml.is_file()
     assert main(["--db", db.url, "letter", "999", "-o", str(tmp_path / "x.docx")]) == 2
-    assert "No CAP 999" in capsys.readouterr().err
+    assert "No CAP #999" in capsys.readouterr().err
 
 
 @pytest.mark.libreoffice

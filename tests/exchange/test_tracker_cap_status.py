@@ -124,7 +124,7 @@ def test_cli_import_text_names_the_draft_and_the_status_move(db, supplier, tmp_p
     returned = _answered(export_tracker(db, sent, tmp_path / "sent.xlsx"), item_ids(db, sent),
                          tmp_path / "sent-returned.xlsx")
     assert main(["--db", db.url, "tracker", "import", str(returned), "--apply"]) == 0
-    assert f"CAP {sent} is now response received (was sent)" in capsys.readouterr().out
+    assert f"CAP #{sent} is now response received (was sent)" in capsys.readouterr().out
 
 
 def test_a_refused_status_move_leaves_the_answers_unapplied_too(db, supplier, tmp_path, monkeypatch):

@@ -166,7 +166,7 @@ def test_libreoffice_opens_the_tracker(exported, tmp_path):
 
 def test_export_refuses_unknown_cap_and_empty_cap(db, supplier, tmp_path):
     """Exporting a CAP that does not exist says so in one line and writes no file."""
-    with pytest.raises(UserError, match="No CAP 999"):
+    with pytest.raises(UserError, match="No CAP #999"):
         export_tracker(db, 999, tmp_path / "x.xlsx")
     assert not (tmp_path / "x.xlsx").exists()
 
@@ -180,7 +180,7 @@ def test_cli_export(db, supplier, tmp_path, capsys):
     assert printed["cap_id"] == cap_id and load_workbook(out)[ITEMS_SHEET].cell(FIRST_ITEM_ROW, 1).value
     assert main(["--db", db.url, "tracker", "export", "4242", "-o", str(out)]) == 2
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "No CAP 4242" in err
+    assert err.count("\n") == 1 and "No CAP #4242" in err
 
 
 def test_returned_items_carry_the_brands_comment_beside_them(db, supplier, tmp_path):

@@ -267,7 +267,7 @@ def test_another_caps_or_suppliers_tracker_refused(db, cap, tmp_path, csrdesk_ho
     f.set(ids[0], "project_leader", "Mr Chen")
     returned = f.save(tmp_path / "returned.xlsx")
     before = dump(db)
-    with pytest.raises(UserError, match=f"tracker of CAP {cap_id} .*not of CAP {cap_id + 1}"):
+    with pytest.raises(UserError, match=f"tracker of CAP #{cap_id} .*not of CAP #{cap_id + 1}"):
         apply_tracker_import(db, returned, expected_cap_id=cap_id + 1)
     with pytest.raises(UserError, match="supplier CN-0001, not of VN-0002"):
         preview_tracker_import(db, returned, expected_supplier="VN-0002")

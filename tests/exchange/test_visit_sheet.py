@@ -110,7 +110,7 @@ def test_a_sheet_of_another_cap_or_a_tracker_is_refused(db, cap, tmp_path):
     other = make_cap(db, on=date(2026, 2, 10))
     path = write(db, other, tmp_path, "other.xlsx")
     fill(path, {0: ("done correctly", "")})
-    with pytest.raises(UserError, match=f"sheet of CAP {other}.*not of CAP {cap}"):
+    with pytest.raises(UserError, match=f"sheet of CAP #{other}.*not of CAP #{cap}"):
         record_visit_from_sheet(db, cap, date(2026, 5, 20), path, today=TODAY)
     tracker = export_tracker(db, cap, tmp_path / "tracker.xlsx")
     with pytest.raises(UserError, match="not a csrdesk verification visit sheet"):

@@ -224,7 +224,7 @@ def test_a_substantiated_complaint_joins_the_open_cap_without_rescoring(db, supp
     assert item.row.points == 0 and item.row.due_date is not None and item.row.status == "open"
     assert "王秀英" not in repr(item)
     assert result.item_title == item.row.finding  # messages name the item as the CAPs page lists it
-    with pytest.raises(UserError, match=f"already an item of CAP {a.cap_id}"):
+    with pytest.raises(UserError, match=f"already an item of CAP #{a.cap_id}"):
         svc.to_cap(db, c.id)
     detail = svc.complaint_detail(db, c.id)
     assert detail.cap_id == a.cap_id and detail.cap_item_title == item.row.finding

@@ -110,7 +110,7 @@ def test_record_answer_checks_the_cap_and_the_text(db, supplier):
     """A factory's answer must name an item of the CAP and a root cause; nothing changes otherwise."""
     cap_id, items = sent_cap(db)
     other_cap, other_items = sent_cap(db, on=date(2026, 1, 5), findings=[exit_blocked()])
-    with pytest.raises(UserError, match=f"does not belong to CAP {cap_id}"):
+    with pytest.raises(UserError, match=f"does not belong to CAP #{cap_id}"):
         review.record_answer(db, other_items[0], cap_id=cap_id, **GOOD_EXIT)
     with pytest.raises(UserError, match="root cause is empty"):
         review.record_answer(db, items[1], cap_id=cap_id, **{**GOOD_EXIT, "root_cause": "  "})
@@ -184,7 +184,7 @@ def test_repeat_finding_with_the_same_root_cause(db, supplier):
     cap_id, items = sent_cap(db)
     check = review.save_guided_entry(db, items[0], good_entry(whys=["Orders were accepted beyond the capacity"]))
     [w] = check.open_warnings
-    assert w.code == "same_root_cause_as_before" and f"CAP {old_cap}" in w.message
+    assert w.code == "same_root_cause_as_before" and f"CAP #{old_cap}" in w.message
 
 
 def test_victim_protection_on_a_fees_finding(db, supplier):

@@ -48,7 +48,7 @@ def test_an_overdue_visit_is_booked_from_today_and_the_booking_is_confirmed(qtbo
     page.book()
     wait_idle(qtbot, window.ctx)
     assert seen["day"] == date.today(), f"the booking dialog offered {seen['day']}, a date already past"
-    assert f"Visit of CAP {overdue_cap} (KH-7201) booked for {date.today().isoformat()}" in page.message.text()
+    assert f"Visit of CAP #{overdue_cap} (KH-7201) booked for {date.today().isoformat()}" in page.message.text()
 
 
 def test_a_recorded_visit_is_told_after_the_page_reloads(qtbot, window, overdue_cap):

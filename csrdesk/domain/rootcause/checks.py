@@ -277,7 +277,7 @@ def _raw_checks(finding: FindingFacts, a: RootCauseAnalysis, earlier: Sequence[E
             e = best[1]
             when = f" of {e.assessment_date.isoformat()}" if e.assessment_date else ""
             found.append((Check.SAME_ROOT_CAUSE_AS_BEFORE,
-                          f"This finding came back, and the root cause is the same as in CAP {e.cap_id}{when} "
+                          f"This finding came back, and the root cause is the same as in CAP #{e.cap_id}{when} "
                           f"(\"{_short(e.root_cause)}\"): the last fix did not hold, so the real cause lies deeper."))
     if shared:
         found.append((Check.SAME_ANSWER_ACROSS_ITEMS, _shared_message(shared)))

@@ -390,7 +390,7 @@ class LettersDialog(QDialog):
         self.result_value = result
         lines = [result.summary() + "."]
         for f in result.failures:
-            lines.append(f"Problem: {f.supplier_code or '-'} (CAP {f.cap_id or '-'}): {f.message}")
+            lines.append(f"Problem: {f.supplier_code or '-'} (CAP #{f.cap_id or '-'}): {f.message}")
         for o in result.outputs:
             lines.append(f"{o.what}: {o.path.name}")
         self.report.setPlainText("\n".join(lines))

@@ -177,7 +177,7 @@ class TrackerImportDialog(QDialog):
 
     def _show_preview(self, preview: trackers.TrackerImportPreview) -> None:
         self.preview = preview
-        self.title.setText(f"Tracker of CAP {preview.cap_id}: {preview.supplier_name} ({preview.supplier})")
+        self.title.setText(f"Tracker of CAP #{preview.cap_id}: {preview.supplier_name} ({preview.supplier})")
         conflicts = len(preview.conflicts)
         parts = [f"{plural(len(preview.changes), 'change')} in {plural(len(preview.item_ids), 'item')}"]
         if conflicts:
@@ -387,7 +387,7 @@ def _ask_file_and_export(ctx: AppContext, parent: Optional[QWidget], cap_id: int
     if not path.lower().endswith(".xlsx"):
         path += ".xlsx"
     ctx.run(trackers.export_tracker, ctx.db, cap_id, Path(path),
-            on_done=lambda p: _status(parent, f"Tracker of CAP {cap_id} written to {p}"),
+            on_done=lambda p: _status(parent, f"Tracker of CAP #{cap_id} written to {p}"),
             label="Writing the CAP tracker…", parent=parent)
 
 

@@ -53,7 +53,7 @@ DECISION_WORDS = {"accept": "accepted", "return": "returned"}
 def plan_html(plan: "review.ImprovementPlan") -> str:
     """The systems-improvement plan as HTML for a text browser."""
     e = html.escape
-    out = [f"<h2>Systems-improvement plan</h2><p>CAP {plan.cap_id}, {e(plan.supplier_code)} "
+    out = [f"<h2>Systems-improvement plan</h2><p>CAP #{plan.cap_id}, {e(plan.supplier_code)} "
            f"{e(plan.supplier_name)} — assessment of {plan.assessment_date.isoformat()}; "
            f"CAP quality {plan.quality}%</p>"]
     for g in plan.groups:
@@ -538,12 +538,12 @@ class CapReviewDialog(QDialog):
         self.wizard_task = open_root_cause_wizard(self.ctx, self._current, self, on_saved=self._entry_saved)
 
     def approve(self) -> None:
-        if not self.confirm(f"Approve CAP {self.cap_id}? Items with a complete plan become action planned."):
+        if not self.confirm(f"Approve CAP #{self.cap_id}? Items with a complete plan become action planned."):
             return
         self._decide(True)
 
     def return_to_factory(self) -> None:
-        if not self.confirm(f"Return CAP {self.cap_id} to the factory with the comments?"):
+        if not self.confirm(f"Return CAP #{self.cap_id} to the factory with the comments?"):
             return
         self._decide(False)
 

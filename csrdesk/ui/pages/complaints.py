@@ -365,7 +365,7 @@ class ComplaintPanel(QWidget):
     def _cap_made(self, result: svc.CapResult) -> None:
         self.ctx.notify("caps")
         self.ctx.notify("complaints")
-        note = f"Added to CAP {result.cap_id} ({result.placed}) as the item “{result.item_title}”."
+        note = f"Added to CAP #{result.cap_id} ({result.placed}) as the item “{result.item_title}”."
         if result.retaliation_item_id:
             note += f" The retaliation found is a second item, “{result.retaliation_item_title}”."
         QMessageBox.information(self, "CAP item made", note)

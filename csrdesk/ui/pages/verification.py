@@ -56,7 +56,7 @@ class BookDialog(QDialog):
         """`booked`: the attendees of the visit already booked (role and name each), which the dialog starts from, so
         moving the date keeps them; else brand and worker representative."""
         super().__init__(parent)
-        self.setWindowTitle(f"Book the visit of CAP {cap_id}")
+        self.setWindowTitle(f"Book the visit of CAP #{cap_id}")
         self.setMinimumWidth(self.fontMetrics().horizontalAdvance("m") * 34)  # room to type a name beside a role
         self.date = QDateEdit(_qdate(day))
         self.date.setCalendarPopup(True)
@@ -321,7 +321,7 @@ class VerificationPage(Page):
 
             def booked(_r) -> None:
                 self.ctx.notify("verification")
-                self.message.show_message(f"Visit of CAP {row.cap_id} ({row.supplier}) booked for {day.isoformat()}.")
+                self.message.show_message(f"Visit of CAP #{row.cap_id} ({row.supplier}) booked for {day.isoformat()}.")
 
             self.ctx.run(book_visit, self.ctx.db, row.cap_id, day, attendees=dialog.attendees(), on_done=booked,
                          parent=self)

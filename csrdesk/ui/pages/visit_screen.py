@@ -59,7 +59,7 @@ class VisitDialog(QDialog):
         self.data: Optional[VisitScreenData] = None
         self.entries: list[Entry] = []
         self.result_visit: Optional[VisitDetail] = None
-        self.setWindowTitle(f"Verification visit: CAP {cap_id}")
+        self.setWindowTitle(f"Verification visit: CAP #{cap_id}")
         self.resize(1240, 760)
 
         self.title = QLabel("Loading…")
@@ -172,7 +172,7 @@ class VisitDialog(QDialog):
     def _fill(self, data: VisitScreenData) -> None:
         self.data = data
         sheet = data.sheet
-        self.title.setText(f"{sheet.supplier_name} ({sheet.supplier_code}) · CAP {sheet.cap_id} · "
+        self.title.setText(f"{sheet.supplier_name} ({sheet.supplier_code}) · CAP #{sheet.cap_id} · "
                            f"{len(sheet.items)} open items")
         if data.booked_date and data.booked_date <= date.today():
             self.visit_date.setDate(QDate(data.booked_date.year, data.booked_date.month, data.booked_date.day))

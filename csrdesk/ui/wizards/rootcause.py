@@ -172,7 +172,7 @@ class FindingPage(_Page):
         layout.addWidget(_heading("What this factory answered before for this finding"))
         if earlier:
             self.earlier = QLabel("<br>".join(
-                f"<b>CAP {e.cap_id}</b> ({e.assessment_date.isoformat() if e.assessment_date else ''}, {e.status}): "
+                f"<b>CAP #{e.cap_id}</b> ({e.assessment_date.isoformat() if e.assessment_date else ''}, {e.status}): "
                 f"{html.escape(e.root_cause)}<br><i>{html.escape(e.preventive_action)}</i>" for e in earlier))
             self.earlier.setWordWrap(True)
             self.earlier.setTextFormat(Qt.TextFormat.RichText)
@@ -232,7 +232,7 @@ class WhysPage(_Page):
         outer.addLayout(left, 3)
         self.suggestions = SuggestionList("Example root causes (click Use)")
         entries = [(text, text) for text in flow.context.suggestions.root_causes]
-        entries += [(f"Earlier answer, CAP {e.cap_id}: {e.root_cause}", e.root_cause)
+        entries += [(f"Earlier answer, CAP #{e.cap_id}: {e.root_cause}", e.root_cause)
                     for e in flow.context.suggestions.earlier if e.root_cause.strip()]
         self.suggestions.set_suggestions(entries)
         self.suggestions.used.connect(self.flow.use_root_cause_suggestion)
@@ -422,7 +422,7 @@ class ActionsPage(_Page):
         outer.addLayout(left, 3)
         self.suggestions = SuggestionList("Example preventive actions (click Use)")
         entries = [(text, text) for text in flow.context.suggestions.actions]
-        entries += [(f"Earlier answer, CAP {e.cap_id}: {e.preventive_action}", e.preventive_action)
+        entries += [(f"Earlier answer, CAP #{e.cap_id}: {e.preventive_action}", e.preventive_action)
                     for e in flow.context.suggestions.earlier if e.preventive_action.strip()]
         self.suggestions.set_suggestions(entries)
         self.suggestions.used.connect(self.flow.use_action_suggestion)
