@@ -87,18 +87,30 @@ def test_accept_all_takes_the_factorys_answer_in_conflicts(qtbot, ctx, db, retur
     assert dialog.result_value is not None and len(dialog.result_value.applied) == 3
 
 
-def test_refused_file_is_explained_and_cannot_be_applied(qtbot, ctx, db, tmp_path, monkeypatch):
-    """A file that is not a tracker: the dialog says why, and there is nothing to apply."""
+def test_refused_file_is_explained_once_and_cannot_be_applied(qtbot, ctx, db, tmp_path, monkeypatch):
+    """A file that is not a tracker: the dialog says why, and there is nothing to apply. The refusal is said once,
+    in the dialog (a message box on top repeated it word for word)."""
     shown = []
     monkeypatch.setattr(dialogs, "show_error", lambda parent, exc: shown.append(str(exc)))
     bad = tmp_path / "notes.xlsx"
     bad.write_bytes(b"not a workbook")
     dialog = dialogs.TrackerImportDialog(ctx, bad)
     qtbot.addWidget(dialog)
-    qtbot.waitUntil(lambda: bool(shown), timeout=10000)
-    assert "not an Excel .xlsx file" in shown[0]
-    assert dialog.title.text() == "This tracker cannot be imported"
+    qtbot.waitUntil(lambda: dialog.title.text() == "This tracker cannot be imported", timeout=10000)
+    assert "not an Excel .xlsx file" in dialog.summary.text()
     assert not dialog.apply_button.isEnabled() and dialog.tree.topLevelItemCount() == 0
+    assert shown == []
+
+
+def test_a_bug_while_reading_a_tracker_still_opens_the_error_dialog(qtbot, ctx, db, tmp_path, monkeypatch):
+    """Not a refusal but a bug: besides the dialog's line, the error dialog with its details and the log's place."""
+    shown = []
+    monkeypatch.setattr(dialogs, "show_error", lambda parent, exc: shown.append(exc))
+    monkeypatch.setattr(dialogs.trackers, "preview_tracker_import", lambda *a, **k: 1 / 0)
+    dialog = dialogs.TrackerImportDialog(ctx, tmp_path / "returned.xlsx")
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: bool(shown), timeout=10000)
+    assert isinstance(shown[0], ZeroDivisionError)
 
 
 def test_choose_cap_dialog_filters(qtbot, db, returned):

@@ -22,7 +22,7 @@ from csrdesk.domain.reporting import plural
 from csrdesk.services import trackers
 from csrdesk.errors import UserError
 from csrdesk.ui import theme
-from csrdesk.ui.context import AppContext, show_error
+from csrdesk.ui.context import AppContext, is_user_error, show_error
 from csrdesk.ui.widgets.status_note import tell
 
 EXCEL_FILES = "Excel workbooks (*.xlsx);;All files (*)"
@@ -173,7 +173,8 @@ class TrackerImportDialog(QDialog):
         self.title.setText("This tracker cannot be imported")
         self.summary.setText(" ".join(str(exc).split()))
         self.summary.setStyleSheet(f"color: {theme.OVERDUE};")
-        show_error(self, exc)
+        if not is_user_error(exc):  # a refusal is said above, once; a bug also gets the error dialog and its details
+            show_error(self, exc)
 
     def _show_preview(self, preview: trackers.TrackerImportPreview) -> None:
         self.preview = preview
