@@ -45,6 +45,21 @@ def test_the_page_lists_the_overdue_visit(qtbot, window, big_cap):
     assert page.tabs.tabText(0).startswith("Visits due (")
 
 
+def test_the_plan_names_each_factory_whole_at_1360(qtbot, window, big_cap):
+    """The plan is read by factory: its name is a column of its own, shown whole at the default size (it was a
+    hidden column, and the plan showed codes only)."""
+    window.resize(1360, 840)
+    page = open_page(qtbot, window)
+    view, model = page.plan_view, page.plan_model
+    name_column = next(i for i, c in enumerate(model.columns) if c.title == "Name")
+    assert not view.isColumnHidden(name_column)
+    row = next(i for i, r in enumerate(model.all_rows()) if r.cap_id == big_cap)
+    qtbot.waitUntil(lambda: view.columnWidth(name_column) > 0)
+    needed = view.fontMetrics().horizontalAdvance("Pearl River Knitwear")
+    assert view.columnWidth(name_column) >= needed + 8, (view.columnWidth(name_column), needed)
+    assert model.data(model.index(row, name_column)) == "Pearl River Knitwear"
+
+
 def test_keys_set_verdicts_and_move_down_and_the_note_takes_chinese(qtbot, window, big_cap, tmp_path):
     """1-4 set the selected item's verdict and move to the next; Enter opens the note; saving records the visit and
     verifies the items done correctly."""

@@ -125,8 +125,8 @@ class VerificationPage(Page):
 
         self.plan_model = RowTableModel([
             Column("CAP", lambda r: r.cap_id, width=60),
-            Column("Supplier", lambda r: r.supplier, width=90),
-            Column("Name", lambda r: r.supplier_name, width=240, hidden=True),
+            Column("Supplier", lambda r: r.supplier, width=90, tooltip=lambda r: r.supplier_name or None),
+            Column("Name", lambda r: r.supplier_name, width=200),  # the plan is read by factory, not by code
             Column("State", lambda r: r.state, width=80, bold=lambda r: r.state == "overdue",
                    colour=lambda r: QColor(STATE_COLOURS[r.state]) if r.state in STATE_COLOURS else None),
             Column("CAP meeting", lambda r: r.meeting_date, width=100),
