@@ -255,11 +255,19 @@ class Letter:
         self._footer(section.footer, width=26.7)
 
     def signature(self) -> None:
-        # The closing sentence goes over to the next page with the signature rather than leave it alone there.
+        # The closing sentence goes over to the next page with the signature rather than leave it alone there. The
+        # last paragraph may be one a letter prints only sometimes (the production block): the last one it always
+        # prints keeps with the signature too, or a letter without the block left the signature alone on a page.
+        depth = 0
         for p in reversed(self.doc.paragraphs):
-            if not p.text.startswith("{%p"):
+            if p.text.startswith("{%p endif"):
+                depth += 1
+            elif p.text.startswith("{%p if"):
+                depth -= 1
+            elif not p.text.startswith("{%p"):
                 p.paragraph_format.keep_with_next = True
-                break
+                if depth <= 0:
+                    break
         self.text("Yours sincerely,", "此致\n敬礼", space_after=22, keep_with_next=True)
         self.tag("{%p if brand.signature_lines %}")
         self.tag("{%p for line in brand.signature_lines %}")

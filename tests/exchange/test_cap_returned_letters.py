@@ -68,6 +68,22 @@ def test_bilingual_returned_letter_has_the_chinese_under_the_english(db, returne
 
 
 @pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
+@pytest.mark.parametrize("lang", ["en", "zh-en"])
+def test_the_closing_and_signature_keep_with_the_last_paragraph_of_the_letter(db, returned, tmp_path, lang):
+    """Without a production block (a paragraph the letter prints only sometimes), the last step still keeps with
+    "Yours sincerely" and the signature, so they never stand alone at the top of a page (the fresh new-user pass
+    found them alone on page 2: only the production block's paragraph kept with them)."""
+    import docx
+
+    cap_id, _ids = returned
+    path = render_cap_returned_letter(db, cap_id, tmp_path / f"closing-{lang}.docx", lang=lang, today=TODAY)
+    paragraphs = [p for p in docx.Document(str(path)).paragraphs if p.text.strip()]
+    closing = next(i for i, p in enumerate(paragraphs) if p.text.startswith("Yours sincerely"))
+    before = paragraphs[closing - 1]
+    assert ("Send the tracker back" if lang == "en" else "将跟踪表发回") in before.text  # the last step's last line
+    assert before.paragraph_format.keep_with_next
+
+
 def test_libreoffice_prints_the_returned_letter(db, returned, tmp_path):
     """As a PDF the letter shows the comment and the returned item, in Chinese too."""
     cap_id, _ids = returned
