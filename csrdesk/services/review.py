@@ -694,6 +694,12 @@ def review_cap(db: Database, cap_id: int, *, approve: bool, comments: Optional[M
             for item in ready:
                 set_item_status(s, item, ItemStatus.ACTION_PLANNED, source,
                                 "CAP approved" if approve else "answer accepted at the review", today or date.today())
+            # A plan sent back for revision is not a plan in place: an item the factory's answer had marked action
+            # planned goes back to open until a revised answer is accepted (the CAPs page said "action planned").
+            for item in cap.items:
+                if verdicts.get(item.id) == "returned" and item.status == ItemStatus.ACTION_PLANNED.value:
+                    set_item_status(s, item, ItemStatus.OPEN, source, "answer returned at the review",
+                                    today or date.today())
             planned: tuple[int, ...] = tuple(i.id for i in ready)
     return ReviewResult(cap=check_cap(db, cap_id), decision=decision, items_planned=planned,
                         items_accepted=tuple(i for i, v in verdicts.items() if v == "accepted"),

@@ -431,6 +431,24 @@ def test_saving_a_complete_guided_entry_plans_the_item(db, supplier):
     assert "action_after_due" in {w.code for w in check.open_warnings}
 
 
+def test_a_returned_item_is_open_again_and_an_accepted_one_stays_planned(db, supplier):
+    """The factory's answer had made both items action planned; the review accepts one and returns the other. The
+    returned one is open again (its plan is not in place until a revised answer is accepted; the CAPs page said
+    "action planned" beside a plan sent back), with the move in its history; the accepted one stays planned."""
+    cap_id, items = sent_cap(db)
+    review.save_guided_entry(db, items[0], good_entry())
+    review.save_guided_entry(db, items[1], good_entry())
+    assert {caps_service.item_detail(db, i).row.status for i in items} == {"action planned"}
+    review.review_cap(db, cap_id, approve=False, comments={items[1]: "Name who budgets the second warehouse"},
+                      decisions={items[0]: "accept", items[1]: "return"}, today=SENT)
+    assert caps_service.item_detail(db, items[0]).row.status == "action planned"
+    assert caps_service.item_detail(db, items[1]).row.status == "open"
+    moves = [(h.old, h.new, h.note) for h in history_for(db, "cap_item", items[1]) if h.field == "status"]
+    assert ("action planned", "open", "answer returned at the review") in moves
+    review.save_guided_entry(db, items[1], good_entry(project_leader="Chen Jie, general manager"))
+    assert caps_service.item_detail(db, items[1]).row.status == "action planned"  # the revised answer plans it again
+
+
 def test_a_returned_cap_has_a_new_response_due(db, supplier):
     """Returned to the factory, the CAP waits for the revised answer by the date the returned letter gives (14 days
     on), not by its first response date, long past: the CAPs page said "factory response due 2026-11-26" beside
