@@ -157,6 +157,10 @@ def apply_theme(app: QApplication) -> None:
     palette.setColor(QPalette.ColorRole.Midlight, QColor("#eef1f5"))
     for role in (QPalette.ColorRole.WindowText, QPalette.ColorRole.Text, QPalette.ColorRole.ButtonText):
         palette.setColor(QPalette.ColorGroup.Disabled, role, QColor("#a0a8b3"))
+    # A box that cannot be typed into looks it: grey, not white (an empty disabled box showing only its placeholder
+    # looked the same as one waiting for input, e.g. the complaint intake's Factory before "outside the program").
+    palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Base, QColor(SIDEBAR))
+    palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.PlaceholderText, QColor("#b4bbc5"))
     app.setPalette(palette)
 
 
