@@ -201,3 +201,32 @@ def test_assessment_findings_grid_reads_a_typical_finding_in_three_lines(qtbot, 
     assert grid.horizontalHeader().length() <= grid.viewport().width() + 1
     list_view = page.table
     assert list_view.horizontalHeader().length() <= list_view.viewport().width() + 1
+
+
+def test_the_category_and_severity_boxes_show_their_choice_whole_while_editing(qtbot, window, demo):
+    """Editing a finding's category or severity in the grid at 1360x840: the box is as wide as its longest choice
+    (over the cells beside it when its column is narrower) and stays inside the grid; it read "Health and s"
+    in the category column, narrowed to give the finding its room."""
+    from PySide6.QtWidgets import QComboBox
+
+    from csrdesk.ui.widgets.findings_grid import COL_CATEGORY, COL_SEVERITY
+
+    _code, assessment = demo
+    page = _open_assessment(qtbot, window, assessment)
+    grid, model = page.editor.grid, page.editor.grid.model()
+    def open_box():
+        boxes = [c for c in grid.findChildren(QComboBox) if c.isVisible()]
+        return boxes[0] if len(boxes) == 1 else None
+
+    for column in (COL_CATEGORY, COL_SEVERITY):
+        index = model.index(0, column)
+        grid.setCurrentIndex(index)
+        grid.edit(index)
+        qtbot.waitUntil(lambda: open_box() is not None)
+        combo = open_box()
+        assert combo.geometry().intersects(grid.visualRect(index))  # the box of this cell
+        longest = max(combo.fontMetrics().horizontalAdvance(combo.itemText(i)) for i in range(combo.count()))
+        assert combo.width() >= longest + 20, (column, combo.width(), longest)
+        assert combo.geometry().right() <= grid.viewport().width()
+        grid.closeEditor(combo, grid.itemDelegate().EndEditHint.RevertModelCache)
+        qtbot.waitUntil(lambda: open_box() is None)

@@ -386,7 +386,22 @@ class FindingsModel(QAbstractTableModel):
                 self.dataChanged.emit(self.index(0, column), self.index(len(self._rows) - 1, column))
 
 
-class SeverityDelegate(QStyledItemDelegate):
+class _WholeComboDelegate(QStyledItemDelegate):
+    """A combo editor as wide as its longest choice, over the cells beside it if its own is narrower (the category
+    box read "Health and s" in a narrow column). It keeps the row's height, so the cell's text does not show around
+    it."""
+
+    def updateEditorGeometry(self, editor: QWidget, option, index) -> None:  # noqa: N802
+        cell = option.rect
+        hint = editor.sizeHint()
+        width = max(cell.width(), hint.width())
+        viewport = editor.parentWidget()
+        right = viewport.width() if viewport is not None else cell.left() + width
+        left = max(0, min(cell.left(), right - width))
+        editor.setGeometry(left, cell.top(), min(width, right), cell.height())
+
+
+class SeverityDelegate(_WholeComboDelegate):
     """A severity combo; an ungraded finding starts on an empty entry, so no severity is chosen by accident."""
 
     def createEditor(self, parent: QWidget, option, index):  # noqa: N802
@@ -404,7 +419,9 @@ class SeverityDelegate(QStyledItemDelegate):
             model.setData(index, editor.currentText(), Qt.ItemDataRole.EditRole)
 
 
-class CategoryDelegate(QStyledItemDelegate):
+class CategoryDelegate(_WholeComboDelegate):
+    """A finding category combo, by title."""
+
     def __init__(self, categories: Callable[[], list[tuple[str, str]]], parent=None) -> None:
         super().__init__(parent)
         self._categories = categories
