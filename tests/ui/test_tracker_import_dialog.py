@@ -73,6 +73,24 @@ def test_dialog_shows_changes_conflicts_and_applies_chosen_items(qtbot, ctx, db,
     assert item_detail(db, ids[0]).row.root_cause == "Agreed at the CAP meeting"
 
 
+def test_the_window_says_what_was_applied_in_the_previews_words(qtbot, ctx, db, returned, monkeypatch):
+    """After Apply, the message counts changes and items as the preview did ("2 changes in 2 items"; it said
+    "Applied 2 answers" beside a preview of "changes") and says the CAP's new status."""
+    path, _ids = returned
+    said = []
+    monkeypatch.setattr(dialogs.QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
+    monkeypatch.setattr(dialogs, "_status", lambda parent, text: said.append(text))
+    dialog = dialogs.import_tracker_flow(ctx)
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.preview is not None, timeout=10000)
+    assert dialog.summary.text().startswith("2 changes in 3 items")  # and a conflict
+    with qtbot.waitSignal(dialog.applied, timeout=10000):
+        dialog.apply_button.click()
+    qtbot.waitUntil(lambda: bool(said), timeout=5000)
+    assert said[0].startswith("Applied 2 changes in 2 items from returned.xlsx")
+    assert "is now response received" in said[0]
+
+
 def test_accept_all_takes_the_factorys_answer_in_conflicts(qtbot, ctx, db, returned):
     """Accept all ticks every item, conflicts included: the factory's answer replaces the app's value."""
     path, ids = returned

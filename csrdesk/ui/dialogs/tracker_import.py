@@ -415,8 +415,11 @@ def import_tracker_flow(ctx: AppContext, parent: Optional[QWidget] = None, *,
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
 
     def done(result: trackers.TrackerImportResult) -> None:
-        _status(parent, f"Applied {plural(len(result.applied), 'answer')} from {Path(path).name}"
-                        + (f"; backup at {result.backup}" if result.backup else ""))
+        # Counted as the preview counted them ("3 changes in 2 items"), not as "answers".
+        items = len({c.item_id for c in result.applied})
+        moved = f"; CAP #{result.preview.cap_id} is now {result.cap_status}" if result.cap_status_changed else ""
+        _status(parent, f"Applied {plural(len(result.applied), 'change')} in {plural(items, 'item')} from "
+                        f"{Path(path).name}{moved}" + (f"; backup at {result.backup}" if result.backup else ""))
 
     dialog.applied.connect(done)
     dialog.open()
