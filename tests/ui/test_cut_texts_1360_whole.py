@@ -230,3 +230,18 @@ def test_the_category_and_severity_boxes_show_their_choice_whole_while_editing(q
         assert combo.geometry().right() <= grid.viewport().width()
         grid.closeEditor(combo, grid.itemDelegate().EndEditHint.RevertModelCache)
         qtbot.waitUntil(lambda: open_box() is None)
+
+
+def test_assessment_header_shows_a_typical_audit_firm_and_standard_whole(qtbot, window, demo):
+    """At 1360x840 the header's boxes show "Crossbridge Assurance" and "SLCP converged assessment" whole (they were
+    cut to "Crossbridge Assuran" and "SLCP converged asse" while "Access denied" held the end of their line); the
+    auditor's name and the notes still have room."""
+    _code, assessment = demo
+    page = _open_assessment(qtbot, window, assessment)
+    header = page.editor  # the header's boxes are the editor's own (HeaderSection)
+    for edit, text in ((header.firm_edit, "Crossbridge Assurance"), (header.standard_edit, "SLCP converged assessment"),
+                       (header.auditor_edit, "Wang Hui (王慧)")):
+        room = edit.contentsRect().width() - 8  # the box's frame and text margins, measured generously
+        assert edit.fontMetrics().horizontalAdvance(text) <= room, (text, room)
+    assert header.notes_edit.width() >= 200
+    assert header.denied_box.isVisibleTo(page) and header.denied_box.width() >= header.denied_box.sizeHint().width()

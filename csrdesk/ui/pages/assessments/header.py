@@ -78,14 +78,16 @@ class HeaderSection:
         grid.addWidget(label("Auditor"), 1, 2)
         grid.addWidget(self.auditor_edit, 1, 3)
         grid.addWidget(label("Standard"), 1, 4)
-        grid.addWidget(self.standard_edit, 1, 5)
-        grid.addWidget(self.denied_box, 1, 6, 1, 2)
+        # The standard takes the room under the date: "SLCP converged assessment" and "Crossbridge Assurance"
+        # were cut in their boxes while "Access denied" held the end of the line (it sits beside the type now).
+        grid.addWidget(self.standard_edit, 1, 5, 1, 3)
         grid.addWidget(label("Type"), 2, 0)
         grid.addWidget(self.type_box, 2, 1)
-        grid.addWidget(label("Notes"), 2, 2)
-        grid.addWidget(self.notes_edit, 2, 3, 1, 5)
+        grid.addWidget(self.denied_box, 2, 2, 1, 2)
+        grid.addWidget(label("Notes"), 2, 4)
+        grid.addWidget(self.notes_edit, 2, 5, 1, 3)
         order = (self.supplier_box, self.date_edit, self.firm_edit, self.auditor_edit, self.standard_edit,
-                 self.denied_box, self.type_box, self.notes_edit)  # Tab goes as the eye reads, line by line
+                 self.type_box, self.denied_box, self.notes_edit)  # Tab goes as the eye reads, line by line
         for first, second in zip(order, order[1:]):
             QWidget.setTabOrder(first, second)
         for col, stretch in ((1, 2), (3, 2), (5, 2)):
