@@ -174,10 +174,6 @@ def ensure_application(argv: Optional[list[str]] = None):
     from csrdesk.ui.widgets.cell_tips import install_cell_tips
 
     install_cell_tips(app)  # a cut cell shows its whole text on hover, in every table
-    if _starting:
-        from csrdesk.ui.widgets.app_events import app_events
-
-        app_events(app).hold()  # until the first page has its data (end_start)
     return app
 
 
@@ -187,6 +183,12 @@ def open_window(db, *, install_hooks: bool = True):
     from csrdesk.ui.errors import ExceptionBridge
     from csrdesk.ui.main_window import MainWindow
 
+    if _starting:  # the first window's thousands of events go by the filter until its first page has its data
+        from PySide6.QtWidgets import QApplication
+
+        from csrdesk.ui.widgets.app_events import app_events
+
+        app_events(QApplication.instance()).hold()
     ctx = AppContext(db)
     window = MainWindow(ctx)
     if install_hooks:
@@ -234,7 +236,7 @@ def begin_start() -> None:
     """The start's quiet time, until the first page has its data: Python's cycle collector is off (it would walk
     the few million objects the start builds, all kept for the app's life, and find nothing: a tenth of a second),
     and the application's event filter waits (the start's 4,000 events would each cross into Python for nothing:
-    30 ms). ensure_application holds the filter when it installs it."""
+    30 ms). open_window holds the filter while it builds the window (the start's message boxes, before it, keep it)."""
     global _starting
     if not _starting:
         _starting = True

@@ -45,15 +45,19 @@ def test_events_no_feature_needs_are_not_looked_at(ui_app, qtbot, monkeypatch):
     assert seen and set(seen) <= {"QShowEvent", "QKeyEvent", "QWheelEvent", "QHelpEvent"}
 
 
-def test_the_start_keeps_the_filter_aside_until_the_first_page_is_ready_and_loses_nothing(qtbot, ui_app):
+def test_the_start_keeps_the_filter_aside_until_the_first_page_is_ready_and_loses_nothing(qtbot, ui_app, ui_db):
     """While the first window is built (its thousands of events), no event crosses into the filter; when the start
     ends, it is back, and a dialog shown meanwhile gets its keyboard path (Tab leaves its note box) and a wheel
-    over a box without focus still leaves the box alone."""
+    over a box without focus still leaves the box alone. Before the window, the start's message boxes (a database
+    that cannot be opened) keep the filter."""
     events = ui_app._csrdesk_app_events
     gc_was_on = gc.isenabled()
     ui_app_module.begin_start()
+    built = None
     try:
         ui_app_module.ensure_application()
+        assert not events.held
+        built = ui_app_module.open_window(ui_db, install_hooks=False)
         assert events.held
         dialog = QDialog()
         qtbot.addWidget(dialog)
@@ -70,6 +74,10 @@ def test_the_start_keeps_the_filter_aside_until_the_first_page_is_ready_and_lose
         ui_app_module.end_start()
         if not gc_was_on:
             gc.disable()
+        if built is not None:
+            built[1].hide()
+            built[1].deleteLater()
+            built[0].shutdown()
     assert not events.held
     assert note.tabChangesFocus()  # given when the filter came back
     note.setFocus()
