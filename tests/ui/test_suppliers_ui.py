@@ -328,6 +328,7 @@ def test_a_certification_row_left_with_only_its_scheme_is_refused(qtbot, window,
     nothing (the untouched row, its scheme filled in for you, was saved as a WRAP certificate with no expiry and the
     new supplier showed "Satisfactory by certification" without any assessment)."""
     from PySide6.QtWidgets import QPushButton
+    from shiboken6 import isValid
 
     before = len(list_suppliers(window.ctx.db))
     dialog = suppliers_page.new_supplier()
@@ -348,9 +349,10 @@ def test_a_certification_row_left_with_only_its_scheme_is_refused(qtbot, window,
         assert len(list_suppliers(window.ctx.db)) == before
         dialog.certifications.table.item(0, 3).setText((date.today() + timedelta(days=200)).isoformat())
         qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
-        qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=10000)
+        # Saved, the dialog closes and deletes itself: ask whether it still exists before asking it anything.
+        qtbot.waitUntil(lambda: not isValid(dialog) or not dialog.isVisible(), timeout=10000)
     finally:
-        if dialog.isVisible():
+        if isValid(dialog) and dialog.isVisible():
             dialog.reject()
     wait_idle(qtbot, window.ctx)
     assert len(list_suppliers(window.ctx.db)) == before + 1
