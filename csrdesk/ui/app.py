@@ -183,7 +183,7 @@ def open_window(db, *, install_hooks: bool = True):
     from csrdesk.ui.errors import ExceptionBridge
     from csrdesk.ui.main_window import MainWindow
 
-    if _starting:  # the first window's thousands of events go by the filter until its first page has its data
+    if _starting:  # the first window's thousands of events go by the filter until it is shown (end_start_when_ready)
         from PySide6.QtWidgets import QApplication
 
         from csrdesk.ui.widgets.app_events import app_events
@@ -233,10 +233,10 @@ _starting = False
 
 
 def begin_start() -> None:
-    """The start's quiet time, until the first page has its data: Python's cycle collector is off (it would walk
+    """The start's quiet time. Python's cycle collector is off until the first page has its data (it would walk
     the few million objects the start builds, all kept for the app's life, and find nothing: a tenth of a second),
-    and the application's event filter waits (the start's 4,000 events would each cross into Python for nothing:
-    30 ms). open_window holds the filter while it builds the window (the start's message boxes, before it, keep it)."""
+    and the application's event filter waits while open_window builds the window (its 4,000 events would each
+    cross into Python for nothing: 30 ms) until the window is shown."""
     global _starting
     if not _starting:
         _starting = True
@@ -244,20 +244,24 @@ def begin_start() -> None:
             gc.disable()
 
 
+def _release_app_events() -> None:
+    widgets = sys.modules.get("PySide6.QtWidgets")  # a start that stopped before Qt was loaded has no filter
+    app = widgets.QApplication.instance() if widgets is not None else None
+    events = getattr(app, "_csrdesk_app_events", None)
+    if events is not None:
+        events.release()
+
+
 def end_start() -> None:
-    """Ends the quiet time: collects once what the start left, sets the rest aside (it lives as long as the app),
-    turns the collector back on and puts the event filter back. Harmless when no start began."""
+    """Ends the quiet time: the event filter is back, and the collector collects once what the start left, sets
+    the rest aside (it lives as long as the app) and is turned back on. Harmless when no start began."""
     global _starting
+    _release_app_events()
     if _starting:
         _starting = False
         gc.collect()
         gc.freeze()
         gc.enable()
-        widgets = sys.modules.get("PySide6.QtWidgets")  # a start that stopped before Qt was loaded has no filter
-        app = widgets.QApplication.instance() if widgets is not None else None
-        events = getattr(app, "_csrdesk_app_events", None)
-        if events is not None:
-            events.release()
 
 
 def starting() -> bool:
@@ -265,12 +269,14 @@ def starting() -> bool:
 
 
 def end_start_when_ready(ctx, deadline_ms: int = 15000) -> None:
-    """Ends the quiet time once the window's first page has its data (the worker is idle), at the latest after
-    deadline_ms."""
+    """Called once the window is shown: the event filter is back at once (before the event loop runs, so nothing
+    the user does can miss it), the collector once the window's first page has its data (the worker is idle), at
+    the latest after deadline_ms."""
     from PySide6.QtCore import QTimer
 
-    QTimer.singleShot(0, lambda: ctx.when_idle(end_start))
-    QTimer.singleShot(deadline_ms, end_start)
+    _release_app_events()
+    QTimer.singleShot(0, ctx, lambda: ctx.when_idle(end_start))
+    QTimer.singleShot(deadline_ms, ctx, end_start)  # with ctx: dropped if the window's context is gone by then
 
 
 def run_gui(db_url: Optional[str] = None, *, create_folder: bool = False) -> int:

@@ -43,19 +43,12 @@ class AppEvents(QObject):
             self.held = True
 
     def release(self) -> None:
-        """Back on the application; a dialog shown meanwhile gets the Show handlers' treatment now."""
+        """Back on the application: as soon as the window is shown, before the event loop runs (so no dialog, key
+        or wheel can have come meanwhile)."""
         app = self.parent()
-        if not self.held or app is None:
-            return
-        self.held = False
-        app.installEventFilter(self)
-        from PySide6.QtGui import QShowEvent
-        from PySide6.QtWidgets import QDialog
-
-        for widget in app.topLevelWidgets():
-            if isinstance(widget, QDialog) and widget.isVisible():
-                for handler in self._handlers_for(QShowEvent):
-                    handler(widget, QShowEvent())
+        if self.held and app is not None:
+            self.held = False
+            app.installEventFilter(self)
 
     def _handlers_for(self, cls: type) -> tuple[Handler, ...]:
         found = tuple(h for base in cls.__mro__ for h in self._handlers.get(base, ()))
