@@ -202,7 +202,7 @@ def check_supplier_transition(current: SupplierStatus, target: SupplierStatus, f
             pass  # a valid certificate stands in for the pre-production assessment (never over a newer one)
         elif facts.pre_production_rating is None:
             problems.append("no pre-production assessment has been recorded (or a valid WRAP, SA8000, ICTI or "
-                            "amfori BSCI certificate)")
+                            "amfori BSCI certificate with its expiry date)")
         elif facts.pre_production_rating not in (Rating.SATISFACTORY.value, Rating.NEEDS_IMPROVEMENT.value):
             problems.append(
                 f"the pre-production assessment is rated {facts.pre_production_rating} "

@@ -135,8 +135,16 @@ def current_rating(assessments: Sequence[AssessmentFacts], certifications: Itera
             f"{over}.",
             assessment=latest, certificate=cert)
     undated = sorted({normalise_scheme(c.scheme) for c in certifications if c.is_recognised() and c.expires is None})
-    note = (f" The {' and '.join(undated)} certificate{'s have' if len(undated) > 1 else ' has'} no expiry date, so "
-            "it cannot stand in for an assessment: enter its expiry date." if undated and not valid else "")
+    if len(undated) > 1:
+        note = (f" The {' and '.join(undated)} certificates have no expiry date, so they cannot stand in for an "
+                "assessment: enter their expiry dates.")
+    elif undated:
+        note = (f" The {undated[0]} certificate has no expiry date, so it cannot stand in for an assessment: enter "
+                "its expiry date.")
+    else:
+        note = ""
+    if valid:
+        note = ""  # a dated certificate decides; the undated one is not the reason for anything
     if latest is None:
         return CurrentRating(None, "Not assessed yet: no assessment and no valid recognised certificate." + note)
     reason = _describe(latest)

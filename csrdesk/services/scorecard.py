@@ -111,12 +111,13 @@ def supplier_scorecard(db: Database, code: str, today: Optional[date] = None) ->
                                {"complaints": total, "open": open_c}))
 
     certs = tuple((c.scheme, c.reference, c.issued, c.expires, c.state) for c in d.certifications)
-    valid = [c for c in d.certifications if c.state != "expired"]
+    valid = [c for c in d.certifications if c.state in ("valid", "expiring soon")]
+    undated = [c.scheme for c in d.certifications if c.state == "no expiry date"]
     sections.append(rp.Section(
         "certifications", "Certifications", "认证",
         (f"{rp.plural(len(valid), 'valid certificate')}" + (": " + rp.listing(
-            f"{c.scheme} until {c.expires.isoformat() if c.expires else 'no end date'}" for c in valid) + "."
-            if valid else "."),), None,
+            f"{c.scheme} until {c.expires.isoformat()}" for c in valid) + "." if valid else ".")
+         + (f" Without an expiry date, so not counted: {rp.listing(undated)}." if undated else ""),), None,
         (rp.Table("Certifications", ("Scheme", "Reference", "Issued", "Expires", "State"), certs),),
         {"certifications": [{"scheme": c[0], "expires": c[3], "state": c[4]} for c in certs]}))
 

@@ -100,6 +100,9 @@ def test_a_certificate_without_an_expiry_date_never_stands_in_and_the_reason_say
     assert with_audit.rating is Rating.UNSATISFACTORY and "no expiry date" in with_audit.reason
     dated = Certification("WRAP", expires=date(2027, 1, 1), issued=date(2026, 1, 1))
     assert "no expiry date" not in current_rating([], [undated, dated], TODAY).reason  # the dated one stands in
+    two = current_rating([], [undated, Certification("SA8000", expires=None)], TODAY)
+    assert "The SA8000 and WRAP certificates have no expiry date, so they cannot" in two.reason
+    assert "enter their expiry dates" in two.reason
 
 
 def test_certificate_with_unknown_issue_date_does_not_override_an_assessment():

@@ -142,6 +142,19 @@ def test_scorecard_has_its_score_chart_and_parts(capsys, demo_db, tmp_path):
     assert f"{row.open_items:,} CAP item" in text and row.name in text
 
 
+def test_scorecard_does_not_count_a_certificate_without_an_expiry_date_as_valid(db):
+    """A WRAP certificate recorded without its expiry date: the scorecard counts no valid certificate and says why
+    (it said "1 valid certificate: WRAP until no end date" while the rating did not count it)."""
+    from csrdesk.services.scorecard import supplier_scorecard
+    from csrdesk.services.suppliers import CertificationInput, SupplierInput, add_certification, create_supplier
+
+    create_supplier(db, SupplierInput(name="Undated Cert Toys", code="CN-0300", country="China"))
+    add_certification(db, "CN-0300", CertificationInput("WRAP", "W-1", TODAY - timedelta(days=30), None))
+    card = supplier_scorecard(db, "CN-0300", today=TODAY)
+    sentence = next(s for s in card.sections if s.key == "certifications").sentences[0]
+    assert sentence.startswith("0 valid certificates.") and "Without an expiry date, so not counted: WRAP" in sentence
+
+
 def test_public_summary_names_no_supplier_unless_asked(capsys, demo_db, tmp_path):
     """The public summary holds aggregates only; --with-names adds the factory list, names written as text."""
     from csrdesk.services.suppliers import SupplierInput, create_supplier, list_suppliers

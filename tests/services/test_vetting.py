@@ -357,7 +357,7 @@ def test_approval_gate_judges_the_next_move(db, supplier):
                              conditions=[ConditionInput("Send the fire drill record", date.today() + timedelta(days=14))])
     assert approval_gate(db, "CN-0001") == [
         "The supplier cannot be approved: no pre-production assessment has been recorded (or a valid WRAP, SA8000, "
-        "ICTI or amfori BSCI certificate)."]
+        "ICTI or amfori BSCI certificate with its expiry date)."]
     pre_production(db)
     assert approval_gate(db, "CN-0001") == []  # vetting -> conditionally approved is open
     change_status(db, "CN-0001", "conditionally approved")

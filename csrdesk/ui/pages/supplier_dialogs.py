@@ -297,8 +297,8 @@ class SupplierDialog(QDialog):
                 # expiry, which rated the supplier Satisfactory with nothing to check it by.
                 self.tabs.setCurrentIndex(2)
                 raise ValueError(f"The {scheme} certification has no reference and no dates: fill them in, or "
-                                 "Remove the row. (Without an expiry date it would count as valid and rate the "
-                                 "supplier Satisfactory.)")
+                                 "Remove the row. (Without its expiry date a certificate cannot stand in for an "
+                                 "assessment.)")
             try:
                 cert = CertificationInput(scheme=scheme, reference=reference,
                                           issued=typed_date(issued, f"{scheme or 'certification'} issue date"),
