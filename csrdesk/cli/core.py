@@ -354,7 +354,7 @@ def assessments_import(args) -> int:
     if args.json:
         emit_json(assessment_json(d))
     else:
-        print(f"assessment {d.id}: score {d.score}, {d.rating}; CAP #{d.cap_id or '-'}")
+        print(f"assessment {d.id}: score {d.score}, {d.rating}; " + (f"CAP #{d.cap_id}" if d.cap_id else "no CAP"))
         for message in d.messages:
             print(f"  note: {message}")
         for reason in d.reasons:

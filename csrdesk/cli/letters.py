@@ -213,6 +213,6 @@ def letters_batch(args) -> int:
         })
     else:
         for f in result.failures:
-            print(f"problem: {f.supplier_code or '-'} CAP #{f.cap_id or '-'}: {f.message}")
+            print(f"problem: {f.supplier_code or '-'} {f'CAP #{f.cap_id}' if f.cap_id else 'no CAP'}: {f.message}")
         print(result.summary())
     return 0 if not result.failures else 2

@@ -695,7 +695,8 @@ def review_cap(db: Database, cap_id: int, *, approve: bool, comments: Optional[M
                 set_item_status(s, item, ItemStatus.ACTION_PLANNED, source,
                                 "CAP approved" if approve else "answer accepted at the review", today or date.today())
             # A plan sent back for revision is not a plan in place: an item the factory's answer had marked action
-            # planned goes back to open until a revised answer is accepted (the CAPs page said "action planned").
+            # planned goes back to open until a complete revised answer is entered (the CAPs page said "action
+            # planned" beside a plan sent back).
             for item in cap.items:
                 if verdicts.get(item.id) == "returned" and item.status == ItemStatus.ACTION_PLANNED.value:
                     set_item_status(s, item, ItemStatus.OPEN, source, "answer returned at the review",

@@ -255,18 +255,41 @@ class Letter:
         self._footer(section.footer, width=26.7)
 
     def signature(self) -> None:
-        # The closing sentence goes over to the next page with the signature rather than leave it alone there. The
-        # last paragraph may be one a letter prints only sometimes (the production block): the last one it always
-        # prints keeps with the signature too, or a letter without the block left the signature alone on a page.
-        depth = 0
+        # The closing sentence goes over to the next page with the signature rather than leave it alone there. So the
+        # paragraph the letter prints last keeps with it, whichever that is: walking back, the last paragraph of
+        # each branch of a trailing if/else (one branch always prints, so the walk ends there), and past a trailing
+        # block the letter may leave out (the production block, a list), the last paragraph before it. A loop's
+        # rows never do: all of them would be chained to the signature and pushed onto the next page.
+        depth = loops = 0
+        branch_end = True  # the next paragraph met, walking back, is the last one of a branch
+        has_else = False  # the outermost trailing if block has an else: it always prints one of its branches
         for p in reversed(self.doc.paragraphs):
-            if p.text.startswith("{%p endif"):
+            text = p.text
+            if text.startswith("{%p endif"):
                 depth += 1
-            elif p.text.startswith("{%p if"):
+                if depth == 1:
+                    has_else = False
+                branch_end = loops == 0
+            elif text.startswith(("{%p else", "{%p elif")):
+                if depth == 1:
+                    has_else = has_else or text.startswith("{%p else")
+                branch_end = loops == 0
+            elif text.startswith("{%p endfor"):
+                loops += 1
+                branch_end = False
+            elif text.startswith("{%p for"):
+                loops -= 1
+            elif text.startswith("{%p if"):
                 depth -= 1
-            elif not p.text.startswith("{%p"):
-                p.paragraph_format.keep_with_next = True
-                if depth <= 0:
+                branch_end = False
+                if depth == 0 and has_else:
+                    break
+            elif not text.startswith("{%p"):
+                if branch_end and loops == 0:
+                    p.paragraph_format.keep_with_next = True
+                    branch_end = False
+                if depth <= 0 and loops <= 0:
+                    p.paragraph_format.keep_with_next = True
                     break
         self.text("Yours sincerely,", "此致\n敬礼", space_after=22, keep_with_next=True)
         self.tag("{%p if brand.signature_lines %}")

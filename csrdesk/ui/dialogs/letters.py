@@ -390,7 +390,8 @@ class LettersDialog(QDialog):
         self.result_value = result
         lines = [result.summary() + "."]
         for f in result.failures:
-            lines.append(f"Problem: {f.supplier_code or '-'} (CAP #{f.cap_id or '-'}): {f.message}")
+            cap = f"CAP #{f.cap_id}" if f.cap_id else "no CAP"
+            lines.append(f"Problem: {f.supplier_code or '-'} ({cap}): {f.message}")
         for o in result.outputs:
             lines.append(f"{o.what}: {o.path.name}")
         self.report.setPlainText("\n".join(lines))
