@@ -102,9 +102,10 @@ def register(sub) -> None:
     csub = cp.add_subparsers(dest="action", metavar="ACTION", required=True)
     global caps_actions
     caps_actions = csub  # other command modules add `caps` subcommands here (cli/review.py)
-    p = csub.add_parser("list", help="every CAP: its number, supplier, status and open items",
+    p = csub.add_parser("list", help="every CAP with items: its number, supplier, status and open items",
                         description="The CAPs of every supplier (or one), newest assessment first: the numbers "
-                                    "`caps show`, `caps status` and the letters take.")
+                                    "`caps show`, `caps status` and the letters take. A CAP left with no items (its "
+                                    "findings removed) is not listed.")
     p.add_argument("--supplier", metavar="CODE", help="only this supplier's CAPs (its code, e.g. CN-0012)")
     p.add_argument("--status", help="only CAPs in this status, e.g. sent, response received, under review")
     p.add_argument("--json", action="store_true", help="print the CAPs as JSON")
@@ -402,11 +403,16 @@ def cap_json(d) -> dict:
 def caps_list(args) -> int:
     from csrdesk.services.trackers import cap_choices
 
+    from csrdesk.domain.lifecycle import CapStatus
+
+    wanted = " ".join((args.status or "").replace("_", " ").split()).casefold()
+    if wanted and wanted not in {s.value for s in CapStatus}:  # a typo listed nothing, as if no CAP were in it
+        raise CliError(f"no CAP status {args.status!r}: use one of " + ", ".join(s.value for s in CapStatus))
     rows = cap_choices(open_db(args))
     if args.supplier:
         rows = [r for r in rows if r.supplier_code.casefold() == args.supplier.strip().casefold()]
-    if args.status:
-        rows = [r for r in rows if r.status == " ".join(args.status.replace("_", " ").split()).casefold()]
+    if wanted:
+        rows = [r for r in rows if r.status == wanted]
     if args.json:
         emit_json([{"id": r.cap_id, "supplier": r.supplier_code, "supplier_name": r.supplier_name,
                     "assessment_date": r.assessment_date.isoformat(), "rating": r.rating, "status": r.status,

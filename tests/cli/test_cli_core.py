@@ -203,3 +203,5 @@ def test_caps_list_gives_the_numbers_the_other_caps_commands_take(capsys, dbfile
     assert code == 0 and json.loads(out) == []
     code, out, _ = run(capsys, "--db", dbfile, "caps", "list", "--supplier", "bd-0001")
     assert code == 0 and f"{d.cap_id}" in out and "Dhaka Knit Ltd" in out and "1 CAP" in out
+    code, out, err = run(capsys, "--db", dbfile, "caps", "list", "--status", "snet")  # a typo is said, not empty
+    assert code != 0 and "no CAP status 'snet'" in err and "response received" in err
