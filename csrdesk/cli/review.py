@@ -193,13 +193,17 @@ def caps_review(args) -> int:
         out = check_json(result.cap)
         out.update({"decision": result.decision, "status": result.cap.status,
                     "items_planned": list(result.items_planned), "items_accepted": list(result.items_accepted),
-                    "items_returned": list(result.items_returned)})
+                    "items_returned": list(result.items_returned), "items_reopened": list(result.items_reopened)})
         emit_json(out)
     else:
         print(f"CAP #{result.cap.id} {result.decision}: now {result.cap.status} (quality {result.cap.quality}%)")
         if result.items_returned and result.decision == "returned":
             print(f"{plural(len(result.items_returned), 'item')} returned to the factory, "
                   f"{len(result.items_accepted)} accepted")
+        if result.items_reopened:
+            print(f"{plural(len(result.items_reopened), 'item')} back to open (its plan sent back)"
+                  if len(result.items_reopened) == 1 else
+                  f"{plural(len(result.items_reopened), 'item')} back to open (their plans sent back)")
         if result.items_planned:
             print(f"{plural(len(result.items_planned), 'item')} now action planned")
     return 0

@@ -110,6 +110,7 @@ class ReviewResult:
     items_planned: tuple[int, ...]  # items moved to action planned by the approval (or accepted in a return)
     items_accepted: tuple[int, ...] = ()  # items whose answer the review accepted
     items_returned: tuple[int, ...] = ()  # items sent back to the factory, each with its comment
+    items_reopened: tuple[int, ...] = ()  # returned items moved back from action planned to open
 
 
 ITEM_DECISIONS = ("accept", "return")  # what the reviewer may say of one item
@@ -697,14 +698,17 @@ def review_cap(db: Database, cap_id: int, *, approve: bool, comments: Optional[M
             # A plan sent back for revision is not a plan in place: an item the factory's answer had marked action
             # planned goes back to open until a complete revised answer is entered (the CAPs page said "action
             # planned" beside a plan sent back).
-            for item in cap.items:
-                if verdicts.get(item.id) == "returned" and item.status == ItemStatus.ACTION_PLANNED.value:
-                    set_item_status(s, item, ItemStatus.OPEN, source, "answer returned at the review",
-                                    today or date.today())
+            reopened = [i for i in cap.items
+                        if verdicts.get(i.id) == "returned" and i.status == ItemStatus.ACTION_PLANNED.value]
+            for item in reopened:
+                set_item_status(s, item, ItemStatus.OPEN, source, "answer returned at the review",
+                                today or date.today())
             planned: tuple[int, ...] = tuple(i.id for i in ready)
+            back_to_open: tuple[int, ...] = tuple(i.id for i in reopened)
     return ReviewResult(cap=check_cap(db, cap_id), decision=decision, items_planned=planned,
                         items_accepted=tuple(i for i, v in verdicts.items() if v == "accepted"),
-                        items_returned=tuple(i for i, v in verdicts.items() if v == "returned"))
+                        items_returned=tuple(i for i, v in verdicts.items() if v == "returned"),
+                        items_reopened=back_to_open)
 
 
 # --------------------------------------------------------------------------------------------------------------------

@@ -439,8 +439,9 @@ def test_a_returned_item_is_open_again_and_an_accepted_one_stays_planned(db, sup
     review.save_guided_entry(db, items[0], good_entry())
     review.save_guided_entry(db, items[1], good_entry())
     assert {caps_service.item_detail(db, i).row.status for i in items} == {"action planned"}
-    review.review_cap(db, cap_id, approve=False, comments={items[1]: "Name who budgets the second warehouse"},
-                      decisions={items[0]: "accept", items[1]: "return"}, today=SENT)
+    result = review.review_cap(db, cap_id, approve=False, comments={items[1]: "Name who budgets the second warehouse"},
+                               decisions={items[0]: "accept", items[1]: "return"}, today=SENT)
+    assert result.items_reopened == (items[1],)
     assert caps_service.item_detail(db, items[0]).row.status == "action planned"
     assert caps_service.item_detail(db, items[1]).row.status == "open"
     moves = [(h.old, h.new, h.note) for h in history_for(db, "cap_item", items[1]) if h.field == "status"]

@@ -559,7 +559,10 @@ class CapReviewDialog(QDialog):
         verb = "approved" if result.decision == "approved" else "returned to the factory"
         planned = f"; {plural(len(result.items_planned), 'item')} now action planned" if result.items_planned else ""
         if result.decision == "returned":
-            planned = f" with {plural(len(result.items_returned), 'item')} to revise{planned}; write the letter and e-mail next"
+            reopened = (f" ({plural(len(result.items_reopened), 'item')} back to open)" if result.items_reopened
+                        else "")
+            planned = (f" with {plural(len(result.items_returned), 'item')} to revise{reopened}{planned}; write the "
+                       "letter and e-mail next")
         self._after_load = f"CAP #{result.cap.id} {verb} (now {result.cap.status}){planned}."
         self._say(self._after_load)
         self.decided.emit(result)
