@@ -90,7 +90,9 @@ class HeaderSection:
                  self.type_box, self.denied_box, self.notes_edit)  # Tab goes as the eye reads, line by line
         for first, second in zip(order, order[1:]):
             QWidget.setTabOrder(first, second)
-        for col, stretch in ((1, 2), (3, 2), (5, 2)):
+        # The standard's box also spans the date's columns: of the room left, the audit firm takes the most
+        # ("Crossbridge Assurance"), the auditor's name less, the standard the rest.
+        for col, stretch in ((1, 3), (3, 2), (5, 1)):
             grid.setColumnStretch(col, stretch)
         for edit in (self.firm_edit, self.standard_edit):  # "e.g. Bureau Veritas" shows whole, whatever the font
             edit.setMinimumWidth(placeholder_width(edit))
