@@ -264,10 +264,6 @@ def end_start() -> None:
         gc.enable()
 
 
-def starting() -> bool:
-    return _starting
-
-
 def end_start_when_ready(ctx, deadline_ms: int = 15000) -> None:
     """Called once the window is shown: the event filter is back at once (before the event loop runs, so nothing
     the user does can miss it), the collector once the window's first page has its data (the worker is idle), at
